@@ -1,0 +1,32 @@
+import type { LabSize } from '../../src-shared/lab-protocol';
+
+export interface LabConfig {
+  /** Path of the lab process entry (built .js, or .ts run through tsx in tests). */
+  entry: string;
+  seed?: number;
+  size?: Partial<LabSize>;
+  snmpPort?: number;
+  addressPrefix?: string;
+}
+
+export interface PollerConfig {
+  /** Time between polls of one device. */
+  intervalMs?: number;
+  /** Requests in flight at once, fleet-wide. */
+  concurrency?: number;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export interface CoreConfig {
+  /** SQLite file; ':memory:' for throwaway cores in tests. */
+  storePath: string;
+  /** 32-byte key that encrypts credentials at rest (AES-256-GCM). Never logged. */
+  secretKey: Buffer;
+  /** With no configured fleet, a lab is started. Set to false to start none. */
+  lab?: LabConfig | false;
+  poller?: PollerConfig;
+  /** Time-series retention in ms for raw samples and rollups. */
+  retention?: { rawMs?: number; minuteMs?: number; hourMs?: number };
+  log?: (line: string) => void;
+}

@@ -1,0 +1,94 @@
+// Numbered migrations. Append only: a released migration is never edited.
+// user_version holds the number of the last one applied.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'inventory, credentials, tokens, audit',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+      CREATE TABLE sites (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, city TEXT NOT NULL DEFAULT ''
+      ) STRICT;
+      CREATE TABLE rooms (
+        id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), name TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE rows (
+        id TEXT PRIMARY KEY, room_id TEXT NOT NULL REFERENCES rooms(id), name TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE cabinets (
+        id TEXT PRIMARY KEY, row_id TEXT NOT NULL REFERENCES rows(id), name TEXT NOT NULL,
+        position INTEGER NOT NULL, u_height INTEGER NOT NULL, rated_power_kw REAL NOT NULL,
+        feed_a TEXT, feed_b TEXT
+      ) STRICT;
+      CREATE TABLE devices (
+        id TEXT PRIMARY KEY, cabinet_id TEXT NOT NULL REFERENCES cabinets(id),
+        kind TEXT NOT NULL CHECK (kind IN ('server','switch','pdu','gateway')),
+        hostname TEXT NOT NULL, sn TEXT NOT NULL UNIQUE,
+        u_position INTEGER NOT NULL, u_height INTEGER NOT NULL,
+        mgmt_ip TEXT NOT NULL, snmp_port INTEGER NOT NULL DEFAULT 161, bmc_address TEXT,
+        snmp_credential TEXT, ssh_credential TEXT, ipmi_credential TEXT,
+        st_company TEXT, st_department TEXT, st_product TEXT, st_cluster TEXT, st_service TEXT
+      ) STRICT;
+      CREATE INDEX devices_cabinet ON devices(cabinet_id);
+      CREATE INDEX devices_hostname ON devices(hostname);
+      CREATE INDEX devices_mgmt_ip ON devices(mgmt_ip);
+
+      CREATE TABLE credentials (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
+        secret BLOB NOT NULL, created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY, actor TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer','operator','admin')),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL,
+        role TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
+        outcome TEXT NOT NULL, detail TEXT NOT NULL DEFAULT ''
+      ) STRICT;
+      CREATE INDEX audit_at ON audit(at);
+    `,
+  },
+  {
+    version: 2,
+    name: 'time series: raw, 1 minute, 1 hour',
+    sql: `
+      CREATE TABLE series (
+        id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, metric TEXT NOT NULL,
+        UNIQUE (device_id, metric)
+      ) STRICT;
+      -- raw samples: ts in ms
+      CREATE TABLE samples_raw (
+        series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL,
+        PRIMARY KEY (series_id, ts)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX samples_raw_ts ON samples_raw(ts);
+      -- rollups: ts is the start of the bucket in ms
+      CREATE TABLE samples_1m (
+        series_id INTEGER NOT NULL, ts INTEGER NOT NULL,
+        avg REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (series_id, ts)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX samples_1m_ts ON samples_1m(ts);
+      CREATE TABLE samples_1h (
+        series_id INTEGER NOT NULL, ts INTEGER NOT NULL,
+        avg REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (series_id, ts)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX samples_1h_ts ON samples_1h(ts);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,192 @@
+// Domain types shared by the core, the transports and the renderer. Pure TS.
+
+export type DeviceKind = 'server' | 'switch' | 'pdu' | 'gateway';
+export const DEVICE_KINDS: readonly DeviceKind[] = ['server', 'switch', 'pdu', 'gateway'];
+
+export type Role = 'viewer' | 'operator' | 'admin';
+export const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+export interface Site {
+  id: string;
+  name: string;
+  city: string;
+}
+
+export interface Room {
+  id: string;
+  siteId: string;
+  name: string;
+}
+
+export interface Row {
+  id: string;
+  roomId: string;
+  name: string;
+}
+
+export interface Cabinet {
+  id: string;
+  rowId: string;
+  name: string;
+  /** Position of the cabinet within its row, 1-based. */
+  position: number;
+  /** Usable height in rack units. */
+  uHeight: number;
+  ratedPowerKw: number;
+  /** Power feed names, e.g. "A-PDB-03"; null when the cabinet has no such feed. */
+  feedA: string | null;
+  feedB: string | null;
+}
+
+export interface ServiceTreePath {
+  company: string;
+  department: string;
+  product: string;
+  cluster: string;
+  service: string;
+}
+
+export interface Device {
+  id: string;
+  cabinetId: string;
+  kind: DeviceKind;
+  hostname: string;
+  sn: string;
+  /** Lowest U occupied, 1-based from the bottom. 0 for zero-U devices (vertical PDUs). */
+  uPosition: number;
+  /** Height in U; 0 for zero-U devices. */
+  uHeight: number;
+  mgmtIp: string;
+  snmpPort: number;
+  bmcAddress: string | null;
+  /** Credential references (ids in the credential store), never secrets. */
+  snmpCredential: string | null;
+  sshCredential: string | null;
+  ipmiCredential: string | null;
+  serviceTree: ServiceTreePath | null;
+}
+
+/** The whole inventory as one document: the JSON import/export format. */
+export interface InventoryDocument {
+  format: 'fleetdeck-inventory';
+  version: 1;
+  sites: Site[];
+  rooms: Room[];
+  rows: Row[];
+  cabinets: Cabinet[];
+  devices: Device[];
+}
+
+export type DeviceStatus = 'up' | 'unreachable' | 'unknown';
+
+export interface DeviceStatusChange {
+  deviceId: string;
+  status: DeviceStatus;
+  previous: DeviceStatus;
+  at: number;
+}
+
+export interface RoomOverview {
+  id: string;
+  siteId: string;
+  name: string;
+  cabinets: number;
+  devices: number;
+  answering: number;
+}
+
+export interface SiteOverview {
+  id: string;
+  name: string;
+  city: string;
+  devices: number;
+  answering: number;
+  rooms: RoomOverview[];
+}
+
+export interface FleetOverview {
+  generatedAt: number;
+  fleet: 'lab' | 'configured';
+  totals: { sites: number; rooms: number; cabinets: number; devices: number; answering: number; polled: number };
+  sites: SiteOverview[];
+}
+
+export interface CabinetSummary {
+  id: string;
+  rowId: string;
+  rowName: string;
+  name: string;
+  position: number;
+  devices: number;
+  answering: number;
+}
+
+export interface ElevationDevice {
+  id: string;
+  kind: DeviceKind;
+  hostname: string;
+  sn: string;
+  uPosition: number;
+  uHeight: number;
+  mgmtIp: string;
+  status: DeviceStatus;
+  /** Last polled values, when the device answered. */
+  sysName: string | null;
+  uptimeSeconds: number | null;
+  powerWatts: number | null;
+}
+
+export interface CabinetElevation {
+  cabinet: Cabinet;
+  site: Site;
+  room: Room;
+  row: Row;
+  devices: ElevationDevice[];
+}
+
+export interface ImportIssue {
+  /** 1-based line in the source file (the CSV line or the JSON line). */
+  line: number;
+  /** 1-based column (CSV field index, or JSON character column); 0 when not known. */
+  column: number;
+  field: string;
+  message: string;
+}
+
+export interface ImportResult {
+  imported: { sites: number; rooms: number; rows: number; cabinets: number; devices: number };
+}
+
+export type CredentialKind = 'snmp-community' | 'snmp-v3' | 'ssh-password' | 'ssh-key' | 'ipmi';
+
+/** What the renderer may see of a credential: never the secret. */
+export interface CredentialInfo {
+  id: string;
+  kind: CredentialKind;
+  name: string;
+  createdAt: number;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  role: Role;
+  action: string;
+  target: string;
+  outcome: 'allowed' | 'refused' | 'failed' | 'succeeded';
+  detail: string;
+}
+
+export type LabFault =
+  | { kind: 'kill-device'; deviceId: string }
+  | { kind: 'revive-device'; deviceId: string }
+  | { kind: 'trip-pdu'; cabinetId: string }
+  | { kind: 'restore-pdu'; cabinetId: string };
+
+export interface LabStatus {
+  running: boolean;
+  devices: number;
+  deadDevices: string[];
+  trippedCabinets: string[];
+}

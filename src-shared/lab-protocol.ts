@@ -1,0 +1,37 @@
+// Messages between the core and the lab fleet process (a forked child). The core never
+// imports lab code: it forks the lab, sends it these messages, and reaches the simulated
+// devices only through the real protocols (SNMP on loopback UDP).
+import type { InventoryDocument, LabFault, LabStatus } from './domain';
+
+export interface LabSize {
+  sites: number;
+  roomsPerSite: number;
+  rowsPerRoom: number;
+  cabinetsPerRow: number;
+  /** Total devices, PDUs and row switches included. */
+  devices: number;
+}
+
+export const DEFAULT_LAB_SIZE: LabSize = { sites: 2, roomsPerSite: 3, rowsPerRoom: 5, cabinetsPerRow: 10, devices: 3000 };
+
+export interface LabStartOptions {
+  seed: number;
+  size: LabSize;
+  /** SNMP v2c community the lab agents answer to. */
+  community: string;
+  /** UDP port every lab agent listens on, each on its own loopback address. */
+  snmpPort: number;
+  /** First octets of the loopback range the lab places devices in, e.g. "127.16". */
+  addressPrefix: string;
+}
+
+export type CoreToLab =
+  | { type: 'start'; options: LabStartOptions }
+  | { type: 'fault'; id: number; fault: LabFault }
+  | { type: 'status'; id: number }
+  | { type: 'stop' };
+
+export type LabToCore =
+  | { type: 'ready'; inventory: InventoryDocument; agents: number; startMs: number }
+  | { type: 'status'; id: number; status: LabStatus }
+  | { type: 'error'; id?: number; message: string };
