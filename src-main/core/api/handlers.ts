@@ -1,0 +1,65 @@
+import type { Handlers } from './core-api';
+import type { LabFault } from '../../../src-shared/domain';
+import { FleetDeckError } from '../../../src-shared/errors';
+import type { FleetService } from '../fleet/fleet-service';
+import type { LabLink } from '../fleet/lab-link';
+import { exportInventory, importInventory } from '../inventory/import-export';
+import type { Db } from '../store/database';
+import type { AuditRepository } from '../store/audit-repository';
+import type { CredentialRepository } from '../store/credential-repository';
+import { obj, oneOf, optInt, str } from './args';
+
+export interface HandlerDeps {
+  db: Db;
+  fleet: FleetService;
+  credentials: CredentialRepository;
+  audit: AuditRepository;
+  lab: LabLink | null;
+}
+
+const FORMATS = ['csv', 'json'] as const;
+const FAULTS = ['kill-device', 'revive-device', 'trip-pdu', 'restore-pdu'] as const;
+const CREDENTIAL_KINDS = ['snmp-community', 'snmp-v3', 'ssh-password', 'ssh-key', 'ipmi'] as const;
+
+function labFault(args: unknown): LabFault {
+  const a = obj(args, 'lab.fault');
+  const kind = oneOf(a, 'kind', FAULTS, 'lab.fault');
+  if (kind === 'kill-device' || kind === 'revive-device') return { kind, deviceId: str(a, 'deviceId', 'lab.fault', 200) };
+  return { kind, cabinetId: str(a, 'cabinetId', 'lab.fault', 200) };
+}
+
+export function createHandlers(d: HandlerDeps): Handlers {
+  const requireLab = (): LabLink => {
+    if (!d.lab) throw new FleetDeckError('UNAVAILABLE', 'No lab fleet is running: this console is connected to a configured fleet');
+    return d.lab;
+  };
+  return {
+    'session.whoami': (_args, ctx) => ({ actor: ctx.actor, role: ctx.role }),
+    'fleet.overview': () => d.fleet.overview(),
+    'inventory.cabinets': (args) => d.fleet.cabinets(str(obj(args, 'inventory.cabinets'), 'roomId', 'inventory.cabinets', 200)),
+    'inventory.elevation': (args) => d.fleet.elevation(str(obj(args, 'inventory.elevation'), 'cabinetId', 'inventory.elevation', 200)),
+    'inventory.export': (args) => {
+      const format = oneOf(obj(args, 'inventory.export'), 'format', FORMATS, 'inventory.export');
+      return { format, text: exportInventory(d.db, format) };
+    },
+    'inventory.import': (args) => {
+      const a = obj(args, 'inventory.import');
+      const result = importInventory(d.db, oneOf(a, 'format', FORMATS, 'inventory.import'), str(a, 'text', 'inventory.import'));
+      d.fleet.reload();
+      return result;
+    },
+    'credentials.list': () => d.credentials.list(),
+    'credentials.put': (args) => {
+      const a = obj(args, 'credentials.put');
+      return d.credentials.put(
+        str(a, 'id', 'credentials.put', 64),
+        oneOf(a, 'kind', CREDENTIAL_KINDS, 'credentials.put'),
+        str(a, 'name', 'credentials.put', 200),
+        str(a, 'secret', 'credentials.put', 16_384),
+      );
+    },
+    'audit.list': (args) => d.audit.list(optInt(obj(args ?? {}, 'audit.list'), 'limit', 'audit.list', 1, 10_000) ?? 100),
+    'lab.status': async () => (d.lab ? d.lab.status() : { running: false, devices: 0, deadDevices: [], trippedCabinets: [] }),
+    'lab.fault': (args) => requireLab().fault(labFault(args)),
+  };
+}

@@ -1,0 +1,89 @@
+import type { CallContext } from '../../src-shared/api';
+import { createCoreApi, type CoreApi } from './api/core-api';
+import { EventHub } from './api/event-hub';
+import { createHandlers } from './api/handlers';
+import type { CoreConfig } from './config';
+import { createFleetService, type FleetService } from './fleet/fleet-service';
+import { startLab, type LabLink } from './fleet/lab-link';
+import { SecretBox } from './security/secret-box';
+import { AuditRepository } from './store/audit-repository';
+import { CredentialRepository } from './store/credential-repository';
+import { openStore, type Db } from './store/database';
+import { InventoryRepository } from './store/inventory-repository';
+import { MetricsRepository } from './store/metrics-repository';
+import { TokenRepository, type IssuedToken } from './store/token-repository';
+
+export type { CoreApi } from './api/core-api';
+export type { CoreConfig } from './config';
+
+export const LAB_SNMP_CREDENTIAL = 'lab-snmp';
+
+export interface CoreAuth {
+  /** The caller behind a serve-mode token, or null (and the refusal audited). */
+  authenticate(token: string, from?: string): CallContext | null;
+  hasTokens(): boolean;
+  /** Issues a fresh token per role, replacing the old ones; plaintext only in the result. */
+  rotateTokens(): IssuedToken[];
+}
+
+export interface Core {
+  api: CoreApi;
+  auth: CoreAuth;
+  /** Closes everything it opened: poller, lab process, timers, the store. */
+  dispose(): Promise<void>;
+}
+
+/** The one composition root: opens the store, loads inventory, starts the lab or the configured fleet. */
+export async function createCore(config: CoreConfig): Promise<Core> {
+  const log = config.log ?? (() => {});
+  const db: Db = openStore(config.storePath);
+  let lab: LabLink | null = null;
+  let fleet: FleetService | null = null;
+  const hub = new EventHub();
+  try {
+    const box = new SecretBox(config.secretKey);
+    const inventory = new InventoryRepository(db);
+    const credentials = new CredentialRepository(db, box);
+    const audit = new AuditRepository(db);
+    const tokens = new TokenRepository(db);
+    const metrics = new MetricsRepository(db, config.retention);
+
+    if (config.lab) {
+      const t0 = Date.now();
+      lab = await startLab(config.lab, log);
+      credentials.put(LAB_SNMP_CREDENTIAL, 'snmp-community', 'Lab fleet SNMP v2c community', lab.community);
+      inventory.upsert(lab.inventory);
+      log(`lab fleet up: ${lab.inventory.devices.length} devices in ${Date.now() - t0} ms (pid ${lab.pid})`);
+    }
+    fleet = createFleetService({ inventory, credentials, metrics, hub, fleet: lab ? 'lab' : 'configured', poller: config.poller, log });
+
+    const api = createCoreApi(createHandlers({ db, fleet, credentials, audit, lab }), hub, audit);
+    let disposed: Promise<void> | null = null;
+    return {
+      api,
+      auth: {
+        authenticate: (token, from = 'unknown') => {
+          const who = tokens.verify(token);
+          if (!who) audit.record({ actor: from, role: 'viewer', action: 'session.auth', target: '', outcome: 'refused', detail: 'unknown or revoked token' });
+          return who;
+        },
+        hasTokens: () => !tokens.isEmpty(),
+        rotateTokens: () => tokens.rotate(),
+      },
+      dispose() {
+        disposed ??= (async () => {
+          hub.clear();
+          await fleet?.dispose();
+          await lab?.dispose();
+          db.close();
+        })();
+        return disposed;
+      },
+    };
+  } catch (err) {
+    await fleet?.dispose().catch(() => {});
+    await lab?.dispose().catch(() => {});
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,230 @@
+import type {
+  CabinetElevation,
+  CabinetSummary,
+  DeviceStatus,
+  DeviceStatusChange,
+  FleetOverview,
+  RoomOverview,
+  SiteOverview,
+} from '../../../src-shared/domain';
+import { NotFoundError } from '../../../src-shared/errors';
+import type { EventHub } from '../api/event-hub';
+import type { PollerConfig } from '../config';
+import type { CredentialRepository } from '../store/credential-repository';
+import type { InventoryRepository } from '../store/inventory-repository';
+import type { MetricsRepository, Sample } from '../store/metrics-repository';
+import { createSnmpPoller, type PollResult, type PollTarget, type SnmpPoller } from './snmp-poller';
+
+export interface FleetService {
+  overview(): FleetOverview;
+  cabinets(roomId: string): CabinetSummary[];
+  elevation(cabinetId: string): CabinetElevation;
+  /** Re-reads the inventory after an import; new devices are polled from the next sweep. */
+  reload(): void;
+  readonly poller: SnmpPoller;
+  dispose(): Promise<void>;
+}
+
+export interface FleetServiceDeps {
+  inventory: InventoryRepository;
+  credentials: CredentialRepository;
+  metrics: MetricsRepository;
+  hub: EventHub;
+  fleet: 'lab' | 'configured';
+  poller?: PollerConfig;
+  log?: (line: string) => void;
+}
+
+interface Location {
+  cabinetId: string;
+  roomId: string;
+  siteId: string;
+}
+
+const OVERVIEW_THROTTLE_MS = 1000;
+const ROLLUP_EVERY_MS = 60_000;
+
+export function createFleetService(deps: FleetServiceDeps): FleetService {
+  const { inventory, credentials, metrics, hub } = deps;
+  let locations = new Map<string, Location>();
+  let targets: PollTarget[] = [];
+
+  function load(): void {
+    locations = new Map(inventory.deviceLocations().map((l) => [l.deviceId, l]));
+    const communities = new Map<string, string | null>();
+    const community = (id: string): string | null => {
+      if (!communities.has(id)) {
+        let secret: string | null = null;
+        try {
+          const info = credentials.info(id);
+          if (info.kind === 'snmp-community') secret = credentials.secret(id);
+        } catch (err) {
+          deps.log?.(`credential ${id} unusable: ${(err as Error).message}`);
+        }
+        communities.set(id, secret);
+      }
+      return communities.get(id) ?? null;
+    };
+    targets = [];
+    for (const t of inventory.pollTargets()) {
+      const c = t.snmpCredential ? community(t.snmpCredential) : null;
+      if (c) targets.push({ deviceId: t.deviceId, kind: t.kind, host: t.mgmtIp, port: t.snmpPort, community: c });
+    }
+  }
+  load();
+
+  let overviewTimer: NodeJS.Timeout | null = null;
+  const scheduleOverview = (): void => {
+    if (overviewTimer) return;
+    overviewTimer = setTimeout(() => {
+      overviewTimer = null;
+      hub.emit('onDidChangeOverview', overview());
+    }, OVERVIEW_THROTTLE_MS);
+  };
+
+  const onResults = (results: PollResult[]): void => {
+    const samples: Sample[] = [];
+    for (const r of results) {
+      if (!r.ok) continue;
+      if (r.rttMs !== undefined) samples.push({ deviceId: r.deviceId, metric: 'snmp.rtt_ms', ts: r.at, value: r.rttMs });
+      if (r.inBps != null) samples.push({ deviceId: r.deviceId, metric: 'if.in_bps', ts: r.at, value: r.inBps });
+      if (r.outBps != null) samples.push({ deviceId: r.deviceId, metric: 'if.out_bps', ts: r.at, value: r.outBps });
+      if (r.powerWatts != null) samples.push({ deviceId: r.deviceId, metric: 'pdu.power_w', ts: r.at, value: r.powerWatts });
+    }
+    if (samples.length) metrics.append(samples);
+  };
+
+  const onStatusChange = (changes: DeviceStatusChange[]): void => {
+    hub.emit('onDidChangeDeviceStatus', changes);
+    scheduleOverview();
+  };
+
+  const poller = createSnmpPoller({
+    targets: () => targets,
+    intervalMs: deps.poller?.intervalMs,
+    concurrency: deps.poller?.concurrency,
+    timeoutMs: deps.poller?.timeoutMs,
+    retries: deps.poller?.retries,
+    onResults,
+    onStatusChange,
+  });
+
+  const rollupTimer = setInterval(() => {
+    try {
+      metrics.rollup();
+    } catch (err) {
+      deps.log?.(`rollup failed: ${(err as Error).message}`);
+    }
+  }, ROLLUP_EVERY_MS);
+  rollupTimer.unref();
+
+  const statusOf = (deviceId: string): DeviceStatus => poller.state(deviceId)?.status ?? 'unknown';
+
+  function overview(): FleetOverview {
+    const rooms = new Map<string, RoomOverview>();
+    for (const r of inventory.rooms()) {
+      rooms.set(r.id, { id: r.id, siteId: r.siteId, name: r.name, cabinets: inventory.cabinetsInRoom(r.id).length, devices: 0, answering: 0 });
+    }
+    let answering = 0;
+    let polled = 0;
+    for (const [deviceId, loc] of locations) {
+      const room = rooms.get(loc.roomId);
+      if (!room) continue;
+      room.devices++;
+      const s = statusOf(deviceId);
+      if (s !== 'unknown') polled++;
+      if (s === 'up') {
+        room.answering++;
+        answering++;
+      }
+    }
+    const sites: SiteOverview[] = inventory.sites().map((s) => {
+      const rs = [...rooms.values()].filter((r) => r.siteId === s.id);
+      return {
+        id: s.id,
+        name: s.name,
+        city: s.city,
+        devices: rs.reduce((n, r) => n + r.devices, 0),
+        answering: rs.reduce((n, r) => n + r.answering, 0),
+        rooms: rs,
+      };
+    });
+    return {
+      generatedAt: Date.now(),
+      fleet: deps.fleet,
+      totals: {
+        sites: sites.length,
+        rooms: rooms.size,
+        cabinets: [...rooms.values()].reduce((n, r) => n + r.cabinets, 0),
+        devices: locations.size,
+        answering,
+        polled,
+      },
+      sites,
+    };
+  }
+
+  function cabinets(roomId: string): CabinetSummary[] {
+    if (!inventory.rooms().some((r) => r.id === roomId)) throw new NotFoundError('room', roomId);
+    const perCabinet = new Map<string, { devices: number; answering: number }>();
+    for (const [deviceId, loc] of locations) {
+      if (loc.roomId !== roomId) continue;
+      const c = perCabinet.get(loc.cabinetId) ?? { devices: 0, answering: 0 };
+      c.devices++;
+      if (statusOf(deviceId) === 'up') c.answering++;
+      perCabinet.set(loc.cabinetId, c);
+    }
+    return inventory.cabinetsInRoom(roomId).map((c) => ({
+      id: c.id,
+      rowId: c.rowId,
+      rowName: c.rowName,
+      name: c.name,
+      position: c.position,
+      devices: perCabinet.get(c.id)?.devices ?? 0,
+      answering: perCabinet.get(c.id)?.answering ?? 0,
+    }));
+  }
+
+  function elevation(cabinetId: string): CabinetElevation {
+    const cabinet = inventory.cabinet(cabinetId);
+    if (!cabinet) throw new NotFoundError('cabinet', cabinetId);
+    const row = inventory.rows().find((r) => r.id === cabinet.rowId)!;
+    const room = inventory.rooms().find((r) => r.id === row.roomId)!;
+    const site = inventory.sites().find((s) => s.id === room.siteId)!;
+    const devices = inventory.devicesInCabinet(cabinetId).map((d) => {
+      const st = poller.state(d.id);
+      const up = st?.status === 'up';
+      return {
+        id: d.id,
+        kind: d.kind,
+        hostname: d.hostname,
+        sn: d.sn,
+        uPosition: d.uPosition,
+        uHeight: d.uHeight,
+        mgmtIp: d.mgmtIp,
+        status: st?.status ?? 'unknown',
+        sysName: up ? (st?.sysName ?? null) : null,
+        uptimeSeconds: up ? (st?.uptimeSeconds ?? null) : null,
+        powerWatts: st?.powerWatts ?? null,
+      };
+    });
+    return { cabinet, site, room, row, devices };
+  }
+
+  return {
+    overview,
+    cabinets,
+    elevation,
+    reload: () => {
+      load();
+      scheduleOverview();
+    },
+    poller,
+    async dispose() {
+      if (overviewTimer) clearTimeout(overviewTimer);
+      overviewTimer = null;
+      clearInterval(rollupTimer);
+      await poller.dispose();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { CredentialInfo, CredentialKind } from '../../../src-shared/domain';
+import { NotFoundError, ValidationError } from '../../../src-shared/errors';
+import type { SecretBox } from '../security/secret-box';
+import type { Db } from './database';
+
+const KINDS: readonly CredentialKind[] = ['snmp-community', 'snmp-v3', 'ssh-password', 'ssh-key', 'ipmi'];
+
+interface Row {
+  id: string;
+  kind: CredentialKind;
+  name: string;
+  secret: Buffer;
+  created_at: number;
+}
+
+/** Credentials sealed at rest; list() returns metadata only, secret() is core-internal. */
+export class CredentialRepository {
+  readonly #box: SecretBox;
+  readonly #put;
+  readonly #get;
+  readonly #list;
+
+  constructor(db: Db, box: SecretBox) {
+    this.#box = box;
+    this.#put = db.prepare(
+      `INSERT INTO credentials (id, kind, name, secret, created_at) VALUES (@id, @kind, @name, @secret, @created_at)
+       ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, secret = excluded.secret`,
+    );
+    this.#get = db.prepare<[string], Row>('SELECT * FROM credentials WHERE id = ?');
+    this.#list = db.prepare<[], Row>('SELECT * FROM credentials ORDER BY id');
+  }
+
+  put(id: string, kind: CredentialKind, name: string, secret: string, now = Date.now()): CredentialInfo {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new ValidationError(`Credential id "${id}" must be 1-64 letters, digits, dot, dash or underscore`);
+    if (!KINDS.includes(kind)) throw new ValidationError(`Unknown credential kind "${kind}"; expected one of ${KINDS.join(', ')}`);
+    if (!secret) throw new ValidationError(`Credential "${id}" has an empty secret`);
+    this.#put.run({ id, kind, name, secret: this.#box.seal(id, secret), created_at: now });
+    return this.info(id);
+  }
+
+  info(id: string): CredentialInfo {
+    const row = this.#get.get(id);
+    if (!row) throw new NotFoundError('credential', id);
+    return { id: row.id, kind: row.kind, name: row.name, createdAt: row.created_at };
+  }
+
+  list(): CredentialInfo[] {
+    return this.#list.all().map((r) => ({ id: r.id, kind: r.kind, name: r.name, createdAt: r.created_at }));
+  }
+
+  has(id: string): boolean {
+    return this.#get.get(id) !== undefined;
+  }
+
+  /** The plaintext secret. For protocol sessions inside the core only. */
+  secret(id: string): string {
+    const row = this.#get.get(id);
+    if (!row) throw new NotFoundError('credential', id);
+    return this.#box.open(id, row.secret);
+  }
+}

@@ -1,0 +1,85 @@
+// `npm run serve`: the core under plain Node, the renderer over HTTP, the contract over
+// WebSocket. Prints the URL and (on first start, or with --rotate-tokens) the tokens.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createCore } from '../core/create-core';
+import { keyFromPassphrase, loadOrCreateKeyFile, loadOrCreateSalt } from '../core/security/secret-key';
+import { startServeServer } from './serve-server';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const USAGE = `Usage: npm run serve -- [options]
+  --port N            HTTP/WebSocket port (default 8420; 0 picks a free one)
+  --bind ADDR         address to listen on (default 127.0.0.1)
+  --data-dir DIR      store, key and salt (default ./.fleetdeck)
+  --key-file FILE     credential key file, 0600 (default DATA_DIR/secret.key)
+  --no-lab            do not start the embedded lab fleet
+  --lab-devices N     size of the lab fleet (default 3000)
+  --rotate-tokens     issue new viewer/operator/admin tokens
+Environment: FLEETDECK_PASSPHRASE derives the credential key from a passphrase instead of a key file.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8420' },
+      bind: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string', default: '.fleetdeck' },
+      'key-file': { type: 'string' },
+      'no-lab': { type: 'boolean', default: false },
+      'lab-devices': { type: 'string' },
+      'rotate-tokens': { type: 'boolean', default: false },
+      'static-dir': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got "${values.port}"`);
+  const dataDir = resolve(values['data-dir']!);
+  const passphrase = process.env.FLEETDECK_PASSPHRASE;
+  const secretKey = passphrase
+    ? keyFromPassphrase(passphrase, loadOrCreateSalt(join(dataDir, 'passphrase.salt')))
+    : loadOrCreateKeyFile(values['key-file'] ?? join(dataDir, 'secret.key'));
+  const staticDir = values['static-dir'] ?? join(here, '../renderer');
+  if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`No built renderer at ${staticDir}: run npm run build first`);
+  const labDevices = values['lab-devices'] ? Number(values['lab-devices']) : undefined;
+
+  const t0 = Date.now();
+  const core = await createCore({
+    storePath: join(dataDir, 'fleetdeck.db'),
+    secretKey,
+    lab: values['no-lab'] ? false : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined },
+    log: (line) => console.log(`[core] ${line}`),
+  });
+  const server = await startServeServer({ core, staticDir, bind: values.bind!, port });
+  console.log(`FleetDeck serving ${server.url}`);
+  if (values['rotate-tokens'] || !core.auth.hasTokens()) {
+    for (const t of core.auth.rotateTokens()) console.log(`token ${t.role}: ${t.token}`);
+    console.log('(tokens are stored hashed: note them now; --rotate-tokens issues new ones)');
+  } else {
+    console.log('tokens unchanged since the last start (stored hashed); run with --rotate-tokens to issue new ones');
+  }
+  console.log(`ready in ${Date.now() - t0} ms`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    await server.close();
+    await core.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`fleetdeck serve: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Core } from '../core/create-core';
+import { readStatic, SECURITY_HEADERS } from './static-files';
+import { createWsGateway } from './ws-gateway';
+
+export interface ServeOptions {
+  core: Core;
+  staticDir: string;
+  bind: string;
+  port: number;
+}
+
+export interface ServeServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** HTTP serves the built renderer; /api upgrades to the WebSocket that carries the contract. */
+export async function startServeServer(opts: ServeOptions): Promise<ServeServer> {
+  const gateway = createWsGateway(opts.core);
+  const server: Server = createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end();
+      return;
+    }
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json', ...SECURITY_HEADERS }).end('{"ok":true}');
+      return;
+    }
+    readStatic(opts.staticDir, req.url ?? '/').then(
+      (file) => {
+        if (!file) {
+          res.writeHead(404, { 'Content-Type': 'text/plain', ...SECURITY_HEADERS }).end('Not found. Was the renderer built (npm run build)?');
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-cache', ...SECURITY_HEADERS });
+        res.end(req.method === 'HEAD' ? undefined : file.body);
+      },
+      () => res.writeHead(500, SECURITY_HEADERS).end(),
+    );
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').split('?')[0] !== '/api') {
+      socket.destroy();
+      return;
+    }
+    gateway.handleUpgrade(req, socket, head);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.bind, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.bind.includes(':') ? `[${opts.bind}]` : opts.bind;
+  return {
+    url: `http://${host}:${port}/`,
+    port,
+    async close() {
+      await gateway.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
