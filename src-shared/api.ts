@@ -12,12 +12,14 @@ import type {
   ImportResult,
   LabFault,
   LabStatus,
+  PollerStats,
   Role,
 } from './domain';
 
 export interface ApiRequests {
   'session.whoami': { args: void; result: { actor: string; role: Role } };
   'fleet.overview': { args: void; result: FleetOverview };
+  'fleet.pollerStats': { args: void; result: PollerStats };
   'inventory.cabinets': { args: { roomId: string }; result: CabinetSummary[] };
   'inventory.elevation': { args: { cabinetId: string }; result: CabinetElevation };
   'inventory.export': { args: { format: 'csv' | 'json' }; result: { format: 'csv' | 'json'; text: string } };
@@ -46,6 +48,7 @@ export type ResultOf<M extends Method> = ApiRequests[M]['result'];
 export const METHOD_ROLES: { readonly [M in Method]: Role } = {
   'session.whoami': 'viewer',
   'fleet.overview': 'viewer',
+  'fleet.pollerStats': 'viewer',
   'inventory.cabinets': 'viewer',
   'inventory.elevation': 'viewer',
   'inventory.export': 'viewer',

@@ -190,3 +190,12 @@ export interface LabStatus {
   deadDevices: string[];
   trippedCabinets: string[];
 }
+
+export interface PollerStats {
+  startedAt: number;
+  /** Polls that got an answer, and polls that timed out after their retries. */
+  pollsCompleted: number;
+  pollsFailed: number;
+  targets: number;
+  intervalMs: number;
+}

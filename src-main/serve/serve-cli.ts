@@ -18,6 +18,7 @@ const USAGE = `Usage: npm run serve -- [options]
   --no-lab            do not start the embedded lab fleet
   --lab-devices N     size of the lab fleet (default 3000)
   --rotate-tokens     issue new viewer/operator/admin tokens
+  --poll-interval-ms N  time between SNMP polls of one device (default 30000)
 Environment: FLEETDECK_PASSPHRASE derives the credential key from a passphrase instead of a key file.`;
 
 async function main(): Promise<void> {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
       'no-lab': { type: 'boolean', default: false },
       'lab-devices': { type: 'string' },
       'rotate-tokens': { type: 'boolean', default: false },
+      'poll-interval-ms': { type: 'string' },
       'static-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     storePath: join(dataDir, 'fleetdeck.db'),
     secretKey,
     lab: values['no-lab'] ? false : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined },
+    poller: values['poll-interval-ms'] ? { intervalMs: Number(values['poll-interval-ms']) } : undefined,
     log: (line) => console.log(`[core] ${line}`),
   });
   const server = await startServeServer({ core, staticDir, bind: values.bind!, port });

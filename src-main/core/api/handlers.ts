@@ -36,6 +36,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
   return {
     'session.whoami': (_args, ctx) => ({ actor: ctx.actor, role: ctx.role }),
     'fleet.overview': () => d.fleet.overview(),
+    'fleet.pollerStats': () => d.fleet.pollerStats(),
     'inventory.cabinets': (args) => d.fleet.cabinets(str(obj(args, 'inventory.cabinets'), 'roomId', 'inventory.cabinets', 200)),
     'inventory.elevation': (args) => d.fleet.elevation(str(obj(args, 'inventory.elevation'), 'cabinetId', 'inventory.elevation', 200)),
     'inventory.export': (args) => {

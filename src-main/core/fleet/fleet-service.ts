@@ -4,6 +4,7 @@ import type {
   DeviceStatus,
   DeviceStatusChange,
   FleetOverview,
+  PollerStats,
   RoomOverview,
   SiteOverview,
 } from '../../../src-shared/domain';
@@ -17,6 +18,7 @@ import { createSnmpPoller, type PollResult, type PollTarget, type SnmpPoller } f
 
 export interface FleetService {
   overview(): FleetOverview;
+  pollerStats(): PollerStats;
   cabinets(roomId: string): CabinetSummary[];
   elevation(cabinetId: string): CabinetElevation;
   /** Re-reads the inventory after an import; new devices are polled from the next sweep. */
@@ -213,6 +215,10 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
 
   return {
     overview,
+    pollerStats: () => {
+      const s = poller.stats();
+      return { startedAt: s.startedAt, pollsCompleted: s.pollsCompleted, pollsFailed: s.pollsFailed, targets: targets.length, intervalMs: deps.poller?.intervalMs ?? 30_000 };
+    },
     cabinets,
     elevation,
     reload: () => {
