@@ -21,6 +21,8 @@ export interface PollerConfig {
 export interface CoreConfig {
   /** SQLite file; ':memory:' for throwaway cores in tests. */
   storePath: string;
+  /** better-sqlite3 addon built for the running runtime (Electron); Node's own build when absent. */
+  sqliteNativeBinding?: string;
   /** 32-byte key that encrypts credentials at rest (AES-256-GCM). Never logged. */
   secretKey: Buffer;
   /** With no configured fleet, a lab is started. Set to false to start none. */

@@ -36,7 +36,7 @@ export interface Core {
 /** The one composition root: opens the store, loads inventory, starts the lab or the configured fleet. */
 export async function createCore(config: CoreConfig): Promise<Core> {
   const log = config.log ?? (() => {});
-  const db: Db = openStore(config.storePath);
+  const db: Db = openStore(config.storePath, undefined, { nativeBinding: config.sqliteNativeBinding });
   let lab: LabLink | null = null;
   let fleet: FleetService | null = null;
   const hub = new EventHub();

@@ -25,6 +25,7 @@
 // EnableNodeCliInspectArguments off, EnableEmbeddedAsarIntegrityValidation on,
 // OnlyLoadAppFromAsar on. (With RunAsNode off, child_process.fork of the Electron binary
 // no longer works: helper processes must be utilityProcesses.)
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -55,6 +56,15 @@ const PRELOAD_PATH = join(__dirname, '../preload/index.cjs');
 const CORE_HOST_PATH = join(__dirname, 'core-host.js');
 const LAB_ENTRY = join(__dirname, 'lab.js');
 const DISPOSE_TIMEOUT_MS = 5_000;
+
+/** better-sqlite3 built for this Electron's ABI by prepare-desktop.mjs (npm start's prestart). */
+function sqliteNativeBinding(): string {
+  const file = join(app.getAppPath(), 'resources/native', `better-sqlite3-electron-v${process.versions.electron}-${process.platform}-${process.arch}.node`);
+  if (!existsSync(file)) {
+    throw new Error(`better-sqlite3 has not been built for Electron ${process.versions.electron} (${file} is missing). Start the app with npm start: its prestart step builds it.`);
+  }
+  return file;
+}
 
 const log = (line: string): void => console.log(`[shell] ${line}`);
 
@@ -162,7 +172,7 @@ async function handleCall(event: IpcMainInvokeEvent, method: unknown, args: unkn
   }
 }
 
-function startCore(storeDir: string, secretKey: Buffer): CoreHostClient {
+function startCore(storeDir: string, secretKey: Buffer, nativeBinding: string): CoreHostClient {
   const host = utilityProcess.fork(CORE_HOST_PATH, [], { serviceName: 'fleetdeck-core' });
   const client = new CoreHostClient(
     {
@@ -191,6 +201,7 @@ function startCore(storeDir: string, secretKey: Buffer): CoreHostClient {
   // postMessage clones the key synchronously; the shell then wipes its own copy.
   const ready = client.start({
     storePath: join(storeDir, 'fleetdeck.db'),
+    sqliteNativeBinding: nativeBinding,
     secretKey,
     lab: { entry: LAB_ENTRY },
   });
@@ -228,8 +239,18 @@ async function start(): Promise<void> {
     return;
   }
 
+  let nativeBinding: string;
+  try {
+    nativeBinding = sqliteNativeBinding();
+  } catch (err) {
+    key.fill(0);
+    dialog.showErrorBox('FleetDeck: SQLite for Electron is missing', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+    return;
+  }
+
   ipcMain.handle(IPC_CALL, handleCall);
-  core = startCore(userData, key);
+  core = startCore(userData, key, nativeBinding);
   createMainWindow();
 }
 

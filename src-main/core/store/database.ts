@@ -23,9 +23,10 @@ export class StoreVersionError extends FleetDeckError {
  * order, each in its own transaction. A store from a newer version is refused, never
  * opened silently.
  */
-export function openStore(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+export function openStore(path: string, migrations: readonly Migration[] = MIGRATIONS, opts: { nativeBinding?: string } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  // Inside Electron the addon must be the one built for Electron's ABI (see prepare-desktop.mjs).
+  const db = new Database(path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
