@@ -1,0 +1,291 @@
+import type {
+  Cabinet,
+  Device,
+  DeviceKind,
+  ImportResult,
+  InventoryDocument,
+  Room,
+  Row,
+  Site,
+} from '../../../src-shared/domain';
+import type { Db } from './database';
+
+export interface CabinetWithRow extends Cabinet {
+  rowName: string;
+}
+
+export interface DeviceLocation {
+  deviceId: string;
+  cabinetId: string;
+  roomId: string;
+  siteId: string;
+}
+
+export interface InventoryPollTarget {
+  deviceId: string;
+  kind: DeviceKind;
+  mgmtIp: string;
+  snmpPort: number;
+  snmpCredential: string | null;
+}
+
+export interface InventoryCounts {
+  sites: number;
+  rooms: number;
+  rows: number;
+  cabinets: number;
+  devices: number;
+}
+
+interface CabinetRow {
+  id: string;
+  row_id: string;
+  name: string;
+  position: number;
+  u_height: number;
+  rated_power_kw: number;
+  feed_a: string | null;
+  feed_b: string | null;
+}
+
+interface DeviceRow {
+  id: string;
+  cabinet_id: string;
+  kind: DeviceKind;
+  hostname: string;
+  sn: string;
+  u_position: number;
+  u_height: number;
+  mgmt_ip: string;
+  snmp_port: number;
+  bmc_address: string | null;
+  snmp_credential: string | null;
+  ssh_credential: string | null;
+  ipmi_credential: string | null;
+  st_company: string | null;
+  st_department: string | null;
+  st_product: string | null;
+  st_cluster: string | null;
+  st_service: string | null;
+}
+
+const SITE = 'SELECT id, name, city FROM sites';
+const ROOM = 'SELECT id, site_id AS siteId, name FROM rooms';
+const ROW = 'SELECT id, room_id AS roomId, name FROM rows';
+const CABINET = 'SELECT * FROM cabinets';
+const DEVICE = 'SELECT * FROM devices';
+
+const toCabinet = (r: CabinetRow): Cabinet => ({
+  id: r.id,
+  rowId: r.row_id,
+  name: r.name,
+  position: r.position,
+  uHeight: r.u_height,
+  ratedPowerKw: r.rated_power_kw,
+  feedA: r.feed_a,
+  feedB: r.feed_b,
+});
+
+const toDevice = (r: DeviceRow): Device => ({
+  id: r.id,
+  cabinetId: r.cabinet_id,
+  kind: r.kind,
+  hostname: r.hostname,
+  sn: r.sn,
+  uPosition: r.u_position,
+  uHeight: r.u_height,
+  mgmtIp: r.mgmt_ip,
+  snmpPort: r.snmp_port,
+  bmcAddress: r.bmc_address,
+  snmpCredential: r.snmp_credential,
+  sshCredential: r.ssh_credential,
+  ipmiCredential: r.ipmi_credential,
+  serviceTree:
+    r.st_company === null
+      ? null
+      : {
+          company: r.st_company,
+          department: r.st_department ?? '',
+          product: r.st_product ?? '',
+          cluster: r.st_cluster ?? '',
+          service: r.st_service ?? '',
+        },
+});
+
+/**
+ * Sites, rooms, rows, cabinets and devices. Reads return domain objects sorted by id;
+ * upsert writes a whole document in one transaction (all or nothing). It does not
+ * validate: import validates first (validate.ts); the lab's generated inventory is
+ * trusted, and a constraint failure there rolls everything back.
+ */
+export class InventoryRepository {
+  readonly #db: Db;
+  readonly #q;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#q = {
+      sites: db.prepare<[], Site>(`${SITE} ORDER BY id`),
+      rooms: db.prepare<[], Room>(`${ROOM} ORDER BY id`),
+      rows: db.prepare<[], Row>(`${ROW} ORDER BY id`),
+      cabinets: db.prepare<[], CabinetRow>(`${CABINET} ORDER BY id`),
+      devices: db.prepare<[], DeviceRow>(`${DEVICE} ORDER BY id`),
+      cabinet: db.prepare<[string], CabinetRow>(`${CABINET} WHERE id = ?`),
+      device: db.prepare<[string], DeviceRow>(`${DEVICE} WHERE id = ?`),
+      cabinetsInRoom: db.prepare<[string], CabinetRow & { row_name: string }>(
+        `SELECT c.*, r.name AS row_name FROM cabinets c JOIN rows r ON r.id = c.row_id
+         WHERE r.room_id = ? ORDER BY r.name, c.position, c.id`,
+      ),
+      devicesInCabinet: db.prepare<[string], DeviceRow>(`${DEVICE} WHERE cabinet_id = ? ORDER BY u_position, id`),
+      locations: db.prepare<[], DeviceLocation>(
+        `SELECT d.id AS deviceId, d.cabinet_id AS cabinetId, r.room_id AS roomId, m.site_id AS siteId
+         FROM devices d JOIN cabinets c ON c.id = d.cabinet_id JOIN rows r ON r.id = c.row_id
+         JOIN rooms m ON m.id = r.room_id ORDER BY d.id`,
+      ),
+      pollTargets: db.prepare<[], InventoryPollTarget>(
+        `SELECT id AS deviceId, kind, mgmt_ip AS mgmtIp, snmp_port AS snmpPort, snmp_credential AS snmpCredential
+         FROM devices ORDER BY id`,
+      ),
+      counts: db.prepare<[], InventoryCounts>(
+        `SELECT (SELECT count(*) FROM sites) AS sites, (SELECT count(*) FROM rooms) AS rooms,
+                (SELECT count(*) FROM rows) AS rows, (SELECT count(*) FROM cabinets) AS cabinets,
+                (SELECT count(*) FROM devices) AS devices`,
+      ),
+      anySite: db.prepare<[], { one: number }>('SELECT 1 AS one FROM sites LIMIT 1'),
+      deviceSn: db.prepare<[string], { sn: string }>('SELECT sn FROM devices WHERE id = ?'),
+      parkSn: db.prepare<[string, string]>('UPDATE devices SET sn = ? WHERE id = ?'),
+      upsertSite: db.prepare<[string, string, string]>(
+        `INSERT INTO sites (id, name, city) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city`,
+      ),
+      upsertRoom: db.prepare<[string, string, string]>(
+        `INSERT INTO rooms (id, site_id, name) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, name = excluded.name`,
+      ),
+      upsertRow: db.prepare<[string, string, string]>(
+        `INSERT INTO rows (id, room_id, name) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET room_id = excluded.room_id, name = excluded.name`,
+      ),
+      upsertCabinet: db.prepare<[string, string, string, number, number, number, string | null, string | null]>(
+        `INSERT INTO cabinets (id, row_id, name, position, u_height, rated_power_kw, feed_a, feed_b)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET row_id = excluded.row_id, name = excluded.name,
+           position = excluded.position, u_height = excluded.u_height,
+           rated_power_kw = excluded.rated_power_kw, feed_a = excluded.feed_a, feed_b = excluded.feed_b`,
+      ),
+      upsertDevice: db.prepare<unknown[]>(
+        `INSERT INTO devices (id, cabinet_id, kind, hostname, sn, u_position, u_height, mgmt_ip, snmp_port,
+           bmc_address, snmp_credential, ssh_credential, ipmi_credential,
+           st_company, st_department, st_product, st_cluster, st_service)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET cabinet_id = excluded.cabinet_id, kind = excluded.kind,
+           hostname = excluded.hostname, sn = excluded.sn, u_position = excluded.u_position,
+           u_height = excluded.u_height, mgmt_ip = excluded.mgmt_ip, snmp_port = excluded.snmp_port,
+           bmc_address = excluded.bmc_address, snmp_credential = excluded.snmp_credential,
+           ssh_credential = excluded.ssh_credential, ipmi_credential = excluded.ipmi_credential,
+           st_company = excluded.st_company, st_department = excluded.st_department,
+           st_product = excluded.st_product, st_cluster = excluded.st_cluster, st_service = excluded.st_service`,
+      ),
+    };
+  }
+
+  /** The whole inventory, every list sorted by id. */
+  document(): InventoryDocument {
+    return {
+      format: 'fleetdeck-inventory',
+      version: 1,
+      sites: this.sites(),
+      rooms: this.rooms(),
+      rows: this.rows(),
+      cabinets: this.#q.cabinets.all().map(toCabinet),
+      devices: this.#q.devices.all().map(toDevice),
+    };
+  }
+
+  /**
+   * Inserts new ids and updates existing ones, parents before children, in one
+   * transaction (a savepoint when called inside one). Nothing is deleted.
+   */
+  upsert(doc: InventoryDocument): ImportResult {
+    const q = this.#q;
+    this.#db.transaction(() => {
+      for (const s of doc.sites) q.upsertSite.run(s.id, s.name, s.city);
+      for (const r of doc.rooms) q.upsertRoom.run(r.id, r.siteId, r.name);
+      for (const r of doc.rows) q.upsertRow.run(r.id, r.roomId, r.name);
+      for (const c of doc.cabinets) {
+        q.upsertCabinet.run(c.id, c.rowId, c.name, c.position, c.uHeight, c.ratedPowerKw, c.feedA, c.feedB);
+      }
+      // Serial numbers are UNIQUE: park the old SN of every device that changes its SN, so
+      // a document may swap SNs between devices without tripping the constraint midway.
+      for (const d of doc.devices) {
+        const before = q.deviceSn.get(d.id);
+        if (before && before.sn !== d.sn) q.parkSn.run(`\u0000moving:${d.id}`, d.id);
+      }
+      for (const d of doc.devices) {
+        const t = d.serviceTree;
+        q.upsertDevice.run(
+          d.id, d.cabinetId, d.kind, d.hostname, d.sn, d.uPosition, d.uHeight, d.mgmtIp, d.snmpPort,
+          d.bmcAddress, d.snmpCredential, d.sshCredential, d.ipmiCredential,
+          t?.company ?? null, t?.department ?? null, t?.product ?? null, t?.cluster ?? null, t?.service ?? null,
+        );
+      }
+    })();
+    return {
+      imported: {
+        sites: doc.sites.length,
+        rooms: doc.rooms.length,
+        rows: doc.rows.length,
+        cabinets: doc.cabinets.length,
+        devices: doc.devices.length,
+      },
+    };
+  }
+
+  isEmpty(): boolean {
+    return this.#q.anySite.get() === undefined;
+  }
+
+  sites(): Site[] {
+    return this.#q.sites.all();
+  }
+
+  rooms(): Room[] {
+    return this.#q.rooms.all();
+  }
+
+  rows(): Row[] {
+    return this.#q.rows.all();
+  }
+
+  /** Cabinets of one room with their row's name, by row name then position. */
+  cabinetsInRoom(roomId: string): CabinetWithRow[] {
+    return this.#q.cabinetsInRoom.all(roomId).map((r) => ({ ...toCabinet(r), rowName: r.row_name }));
+  }
+
+  cabinet(id: string): Cabinet | null {
+    const r = this.#q.cabinet.get(id);
+    return r ? toCabinet(r) : null;
+  }
+
+  /** Devices of one cabinet, from the lowest U up (zero-U devices first). */
+  devicesInCabinet(cabinetId: string): Device[] {
+    return this.#q.devicesInCabinet.all(cabinetId).map(toDevice);
+  }
+
+  device(id: string): Device | null {
+    const r = this.#q.device.get(id);
+    return r ? toDevice(r) : null;
+  }
+
+  deviceLocations(): DeviceLocation[] {
+    return this.#q.locations.all();
+  }
+
+  pollTargets(): InventoryPollTarget[] {
+    return this.#q.pollTargets.all();
+  }
+
+  counts(): InventoryCounts {
+    return this.#q.counts.get()!;
+  }
+}
