@@ -1,0 +1,351 @@
+// The two inventory file formats. JSON is the InventoryDocument itself; CSV is one file
+// with one record per line, the record kind in the first column. Decoding checks syntax
+// and types only (and keeps where every field came from); validate.ts checks meaning.
+// Serialising is canonical: records sorted by id, fixed key/column order, so
+// export -> import -> export is byte-identical.
+import type { ImportIssue, InventoryDocument, ServiceTreePath } from '../../../src-shared/domain';
+import { parseCsv, serializeCsv } from './csv';
+import { parseJsonSource, type JsonNode, type JsonPosition } from './json-source';
+
+export type RecordKind = 'site' | 'room' | 'row' | 'cabinet' | 'device';
+export type Collection = 'sites' | 'rooms' | 'rows' | 'cabinets' | 'devices';
+export const RECORD_KINDS: readonly RecordKind[] = ['site', 'room', 'row', 'cabinet', 'device'];
+export const COLLECTION: Readonly<Record<RecordKind, Collection>> = {
+  site: 'sites',
+  room: 'rooms',
+  row: 'rows',
+  cabinet: 'cabinets',
+  device: 'devices',
+};
+
+export const CSV_HEADER = [
+  'record', 'id', 'parent', 'name', 'city', 'position', 'u_height', 'rated_power_kw', 'feed_a', 'feed_b',
+  'kind', 'hostname', 'sn', 'u_position', 'mgmt_ip', 'snmp_port', 'bmc_address',
+  'snmp_credential', 'ssh_credential', 'ipmi_credential', 'service_tree',
+] as const;
+export type CsvColumn = (typeof CSV_HEADER)[number];
+
+/** text: string ('' when absent); nullable: string or null ('' reads as null). */
+type FieldType = 'text' | 'nullable' | 'number' | 'serviceTree';
+
+export interface FieldSpec {
+  /** Property name in the domain type and the JSON file. */
+  key: string;
+  column: CsvColumn;
+  type: FieldType;
+  required: boolean;
+  /** Used when a number field is absent. */
+  default?: number;
+}
+
+const f = (key: string, column: CsvColumn, type: FieldType, required: boolean, dflt?: number): FieldSpec => ({
+  key, column, type, required, default: dflt,
+});
+
+/** Fields of each record kind, in the domain types' key order (the JSON export order). */
+export const RECORD_FIELDS: Readonly<Record<RecordKind, readonly FieldSpec[]>> = {
+  site: [f('id', 'id', 'text', true), f('name', 'name', 'text', true), f('city', 'city', 'text', false)],
+  room: [f('id', 'id', 'text', true), f('siteId', 'parent', 'text', true), f('name', 'name', 'text', true)],
+  row: [f('id', 'id', 'text', true), f('roomId', 'parent', 'text', true), f('name', 'name', 'text', true)],
+  cabinet: [
+    f('id', 'id', 'text', true), f('rowId', 'parent', 'text', true), f('name', 'name', 'text', true),
+    f('position', 'position', 'number', true), f('uHeight', 'u_height', 'number', true),
+    f('ratedPowerKw', 'rated_power_kw', 'number', true), f('feedA', 'feed_a', 'nullable', false),
+    f('feedB', 'feed_b', 'nullable', false),
+  ],
+  device: [
+    f('id', 'id', 'text', true), f('cabinetId', 'parent', 'text', true), f('kind', 'kind', 'text', true),
+    f('hostname', 'hostname', 'text', true), f('sn', 'sn', 'text', true),
+    f('uPosition', 'u_position', 'number', true), f('uHeight', 'u_height', 'number', true),
+    f('mgmtIp', 'mgmt_ip', 'text', true), f('snmpPort', 'snmp_port', 'number', false, 161),
+    f('bmcAddress', 'bmc_address', 'nullable', false), f('snmpCredential', 'snmp_credential', 'nullable', false),
+    f('sshCredential', 'ssh_credential', 'nullable', false), f('ipmiCredential', 'ipmi_credential', 'nullable', false),
+    f('serviceTree', 'service_tree', 'serviceTree', false),
+  ],
+};
+
+const SERVICE_TREE_KEYS: readonly (keyof ServiceTreePath)[] = ['company', 'department', 'product', 'cluster', 'service'];
+
+/** Where one field came from: its position, its name in that file, and the text written. */
+export interface FieldSource extends JsonPosition {
+  label: string;
+  raw: string;
+  /** The decoder already reported this field (wrong type, not a number...): skip it. */
+  bad?: boolean;
+}
+
+export interface RecordSource extends JsonPosition {
+  /** Keyed by FieldSpec.key; every field of the kind is present. */
+  fields: Record<string, FieldSource>;
+}
+
+export type InventorySources = Record<Collection, RecordSource[]>;
+
+export interface ParsedInventory {
+  document: InventoryDocument;
+  /** Parallel to the document's arrays. */
+  sources: InventorySources;
+  issues: ImportIssue[];
+}
+
+const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function emptyDocument(): InventoryDocument {
+  return { format: 'fleetdeck-inventory', version: 1, sites: [], rooms: [], rows: [], cabinets: [], devices: [] };
+}
+
+function emptySources(): InventorySources {
+  return { sites: [], rooms: [], rows: [], cabinets: [], devices: [] };
+}
+
+function push(parsed: ParsedInventory, kind: RecordKind, record: Record<string, unknown>, source: RecordSource): void {
+  const c = COLLECTION[kind];
+  (parsed.document[c] as unknown[]).push(record);
+  parsed.sources[c].push(source);
+}
+
+// ---------------------------------------------------------------- CSV
+
+export function parseCsvInventory(text: string): ParsedInventory {
+  const { records, issues } = parseCsv(text);
+  const parsed: ParsedInventory = { document: emptyDocument(), sources: emptySources(), issues };
+  const header = records[0];
+  if (!header) {
+    issues.push({ line: 1, column: 0, field: '', message: `the file is empty: the first line must be the header ${CSV_HEADER.join(',')}` });
+    return parsed;
+  }
+  const index = new Map<string, number>();
+  const headerIssues: ImportIssue[] = [];
+  for (const cell of header.fields) {
+    const name = cell.value.trim().toLowerCase();
+    if (!(CSV_HEADER as readonly string[]).includes(name)) {
+      headerIssues.push({ line: header.line, column: cell.column, field: cell.value, message: `unknown column "${cell.value}" in the header` });
+    } else if (index.has(name)) {
+      headerIssues.push({ line: header.line, column: cell.column, field: name, message: `column "${name}" appears twice in the header` });
+    } else {
+      index.set(name, cell.column - 1);
+    }
+  }
+  const missing = CSV_HEADER.filter((c) => !index.has(c));
+  if (missing.length) {
+    headerIssues.push({
+      line: header.line, column: 0, field: '',
+      message: `the header lacks ${missing.join(', ')}; the first line must be ${CSV_HEADER.join(',')}`,
+    });
+  }
+  if (headerIssues.length) {
+    issues.push(...headerIssues);
+    return parsed;
+  }
+
+  for (const rec of records.slice(1)) {
+    if (rec.fields.length !== header.fields.length) {
+      issues.push({
+        line: rec.line, column: 0, field: '',
+        message: `this record has ${rec.fields.length} fields; the header has ${header.fields.length}`,
+      });
+      continue;
+    }
+    const kindCell = rec.fields[index.get('record')!];
+    const kind = kindCell.value as RecordKind;
+    if (!RECORD_KINDS.includes(kind)) {
+      issues.push({
+        line: rec.line, column: kindCell.column, field: 'record',
+        message: `record must be one of ${RECORD_KINDS.join(', ')} (got ${JSON.stringify(kindCell.value)})`,
+      });
+      continue;
+    }
+    const source: RecordSource = { line: rec.line, column: 1, fields: {} };
+    const record: Record<string, unknown> = {};
+    const who = recordName(kind, rec.fields[index.get('id')!].value);
+    for (const spec of RECORD_FIELDS[kind]) {
+      const c = rec.fields[index.get(spec.column)!];
+      const fs: FieldSource = { line: rec.line, column: c.column, label: spec.column, raw: c.value };
+      source.fields[spec.key] = fs;
+      record[spec.key] = csvValue(spec, fs, who, issues);
+    }
+    push(parsed, kind, record, source);
+  }
+  return parsed;
+}
+
+/** How messages name a record: `device "srv-01"`, or `this device` when it has no id. */
+export function recordName(kind: RecordKind, id: string): string {
+  return id ? `${kind} "${id}"` : `this ${kind}`;
+}
+
+/** Reports a field the decoder could not read, marks it so validation skips it, returns `value`. */
+function badField(fs: FieldSource, who: string, issues: ImportIssue[], message: string, value: unknown): unknown {
+  fs.bad = true;
+  issues.push({ line: fs.line, column: fs.column, field: fs.label, message: `${who}: ${message}` });
+  return value;
+}
+
+function csvValue(spec: FieldSpec, fs: FieldSource, who: string, issues: ImportIssue[]): unknown {
+  const raw = fs.raw;
+  switch (spec.type) {
+    case 'text':
+      return raw;
+    case 'nullable':
+      return raw === '' ? null : raw;
+    case 'number': {
+      const t = raw.trim();
+      if (t === '') return spec.default ?? NaN;
+      return NUMERIC.test(t) ? Number(t) : badField(fs, who, issues, `${fs.label} must be a number (got ${JSON.stringify(raw)})`, NaN);
+    }
+    case 'serviceTree': {
+      if (raw === '') return null;
+      const parts = raw.split('/');
+      if (parts.length !== 5 || parts.some((p) => p === '')) {
+        return badField(fs, who, issues, `${fs.label} must be company/department/product/cluster/service, five non-empty parts (got ${JSON.stringify(raw)})`, null);
+      }
+      return Object.fromEntries(SERVICE_TREE_KEYS.map((k, i) => [k, parts[i]]));
+    }
+  }
+}
+
+export function serializeCsvInventory(doc: InventoryDocument): string {
+  const rows: string[][] = [[...CSV_HEADER]];
+  for (const kind of RECORD_KINDS) {
+    const specs = new Map(RECORD_FIELDS[kind].map((s) => [s.column, s]));
+    for (const rec of sortedById<object>(doc[COLLECTION[kind]])) {
+      const r = rec as Record<string, unknown>;
+      rows.push(CSV_HEADER.map((column) => {
+        if (column === 'record') return kind;
+        const spec = specs.get(column);
+        return spec ? csvText(r[spec.key]) : '';
+      }));
+    }
+  }
+  return serializeCsv(rows);
+}
+
+function csvText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return SERVICE_TREE_KEYS.map((k) => (v as ServiceTreePath)[k]).join('/');
+  return String(v);
+}
+
+// ---------------------------------------------------------------- JSON
+
+const TOP_LEVEL = ['format', 'version', 'sites', 'rooms', 'rows', 'cabinets', 'devices'];
+
+export function parseJsonInventory(text: string): ParsedInventory {
+  const { root, issues: syntax } = parseJsonSource(text);
+  const issues: ImportIssue[] = syntax.map((s) => ({ line: s.line, column: s.column, field: '', message: `JSON syntax: ${s.message}` }));
+  const parsed: ParsedInventory = { document: emptyDocument(), sources: emptySources(), issues };
+  if (!root) return parsed;
+  const at = (p: JsonPosition, field: string, message: string): void => {
+    issues.push({ line: p.line, column: p.column, field, message });
+  };
+  if (root.type !== 'object') {
+    at(root, '', 'the file must hold one JSON object: { "format": "fleetdeck-inventory", "version": 1, "sites": [...], ... }');
+    return parsed;
+  }
+  const format = root.props.get('format')?.value;
+  if (format?.type !== 'string' || format.value !== 'fleetdeck-inventory') {
+    at(format ?? root, 'format', `"format" must be "fleetdeck-inventory"${format ? '' : ' (it is missing)'}`);
+  }
+  const version = root.props.get('version')?.value;
+  if (version?.type !== 'number' || version.value !== 1) {
+    at(version ?? root, 'version', version ? `version ${jsonRaw(version)} is not supported; this FleetDeck reads version 1` : '"version": 1 is missing');
+  }
+  for (const [key, prop] of root.props) {
+    if (!TOP_LEVEL.includes(key)) at(prop.key, key, `unknown property "${key}" at the top level`);
+  }
+  for (const kind of RECORD_KINDS) {
+    const c = COLLECTION[kind];
+    const arr = root.props.get(c)?.value;
+    if (!arr) continue;
+    if (arr.type !== 'array') {
+      at(arr, c, `"${c}" must be an array`);
+      continue;
+    }
+    const specs = RECORD_FIELDS[kind];
+    for (const item of arr.items) {
+      if (item.type !== 'object') {
+        at(item, c, `each entry of "${c}" must be a ${kind} object`);
+        continue;
+      }
+      for (const [key, prop] of item.props) {
+        if (!specs.some((s) => s.key === key)) at(prop.key, key, `unknown property "${key}" in a ${kind}`);
+      }
+      const source: RecordSource = { line: item.line, column: item.column, fields: {} };
+      const record: Record<string, unknown> = {};
+      const id = item.props.get('id')?.value;
+      const who = recordName(kind, id?.type === 'string' ? id.value : '');
+      for (const spec of specs) {
+        const node = item.props.get(spec.key)?.value;
+        const pos = node ?? item;
+        const fs: FieldSource = { line: pos.line, column: pos.column, label: spec.key, raw: node ? jsonRaw(node) : '' };
+        source.fields[spec.key] = fs;
+        record[spec.key] = jsonFieldValue(spec, node, fs, who, issues);
+      }
+      push(parsed, kind, record, source);
+    }
+  }
+  return parsed;
+}
+
+function jsonRaw(node: JsonNode): string {
+  if (node.type === 'string') return node.value;
+  if (node.type === 'number') return node.raw;
+  if (node.type === 'boolean') return String(node.value);
+  return node.type;
+}
+
+function jsonFieldValue(spec: FieldSpec, node: JsonNode | undefined, fs: FieldSource, who: string, issues: ImportIssue[]): unknown {
+  const absent = !node || node.type === 'null';
+  switch (spec.type) {
+    case 'text':
+    case 'nullable': {
+      if (absent) return spec.type === 'text' ? '' : null;
+      if (node.type !== 'string') return badField(fs, who, issues, `${spec.key} must be a string${spec.type === 'nullable' ? ' or null' : ''}, not ${describeJson(node)}`, spec.type === 'text' ? '' : null);
+      return spec.type === 'nullable' && node.value === '' ? null : node.value;
+    }
+    case 'number': {
+      if (absent) return spec.default ?? NaN;
+      if (node.type === 'number') return node.value;
+      const hint = node.type === 'string' && NUMERIC.test(node.value.trim()) ? ' (drop the quotes)' : '';
+      return badField(fs, who, issues, `${spec.key} must be a number, not ${describeJson(node)}${hint}`, NaN);
+    }
+    case 'serviceTree': {
+      if (absent) return null;
+      const fields = node.type === 'object' ? SERVICE_TREE_KEYS.map((k) => node.props.get(k)?.value) : [];
+      const ok = node.type === 'object' && node.props.size === 5 && fields.every((v) => v?.type === 'string' && v.value !== '');
+      if (!ok) return badField(fs, who, issues, `${spec.key} must be null or { "company", "department", "product", "cluster", "service" }, each a non-empty string`, null);
+      return Object.fromEntries(SERVICE_TREE_KEYS.map((k, i) => [k, (fields[i] as { value: string }).value]));
+    }
+  }
+}
+
+function describeJson(node: JsonNode): string {
+  return node.type === 'string' ? `the string ${JSON.stringify(node.value)}` : `${node.type === 'object' || node.type === 'array' ? 'an' : 'a'} ${node.type}${node.type === 'number' || node.type === 'boolean' ? ` (${jsonRaw(node)})` : ''}`;
+}
+
+export function serializeJsonInventory(doc: InventoryDocument): string {
+  const out: Record<string, unknown> = { format: 'fleetdeck-inventory', version: 1 };
+  for (const kind of RECORD_KINDS) {
+    out[COLLECTION[kind]] = sortedById<object>(doc[COLLECTION[kind]]).map((rec) => {
+      const r = rec as Record<string, unknown>;
+      return Object.fromEntries(RECORD_FIELDS[kind].map((s) => [s.key, canonical(r[s.key], s)]));
+    });
+  }
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+function canonical(v: unknown, spec: FieldSpec): unknown {
+  if (spec.type === 'serviceTree') {
+    return v ? Object.fromEntries(SERVICE_TREE_KEYS.map((k) => [k, (v as ServiceTreePath)[k]])) : null;
+  }
+  return v ?? (spec.type === 'nullable' ? null : v);
+}
+
+/** Records sorted by id, compared as UTF-16 code units (the same in every locale). */
+export function sortedById<T extends object>(records: readonly T[]): T[] {
+  return [...records].sort((a, b) => {
+    const x = (a as { id: string }).id;
+    const y = (b as { id: string }).id;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
