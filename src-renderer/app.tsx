@@ -1,0 +1,38 @@
+// The shell: header always (the language control is on the first screen), then the
+// login (serve mode, signed out) or the view the route names.
+import { AppHeader, ConnectionBanner } from './components/app-header';
+import { Breadcrumbs } from './components/breadcrumbs';
+import { ErrorBanner } from './components/error-banner';
+import { selectAuthError, selectPhase, selectRoute, selectTransport } from './stores/selectors';
+import { useAppStore } from './stores/store';
+import { ElevationView } from './views/elevation-view';
+import { LoginView } from './views/login-view';
+import { OverviewView } from './views/overview-view';
+import { RoomView } from './views/room-view';
+
+export function App() {
+  const phase = useAppStore(selectPhase);
+  const transport = useAppStore(selectTransport);
+  const signedIn = phase === 'ready' || phase === 'reconnecting';
+  return (
+    <div className="app">
+      <AppHeader />
+      <ConnectionBanner />
+      {transport === 'ws' && !signedIn ? <LoginView /> : signedIn ? <Routed /> : null}
+    </div>
+  );
+}
+
+function Routed() {
+  const route = useAppStore(selectRoute);
+  const authError = useAppStore(selectAuthError);
+  return (
+    <>
+      {authError && <ErrorBanner error={authError} action="action.whoami" />}
+      <Breadcrumbs />
+      {route.view === 'overview' && <OverviewView />}
+      {route.view === 'room' && <RoomView roomId={route.roomId} />}
+      {route.view === 'cabinet' && <ElevationView cabinetId={route.cabinetId} />}
+    </>
+  );
+}

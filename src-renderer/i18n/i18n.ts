@@ -1,0 +1,46 @@
+// The two UI languages, lookup with {placeholders}, and the persisted choice.
+import { en, type Dictionary, type MessageKey } from './en';
+import { zhCN } from './zh-cn';
+
+export type Lang = 'en' | 'zh-CN';
+export const LANGS: readonly { id: Lang; label: string }[] = [
+  { id: 'zh-CN', label: '中文' },
+  { id: 'en', label: 'English' },
+];
+const DICTIONARIES: Record<Lang, Dictionary> = { en, 'zh-CN': zhCN };
+const STORAGE_KEY = 'fleetdeck.lang';
+
+export type Vars = Record<string, string | number>;
+export type Translate = (key: MessageKey, vars?: Vars) => string;
+
+export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
+  const text = DICTIONARIES[lang][key] ?? en[key];
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+export function isLang(v: unknown): v is Lang {
+  return v === 'en' || v === 'zh-CN';
+}
+
+/** The saved choice, else the browser's language, else English. */
+export function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (isLang(saved)) return saved;
+  } catch {
+    // storage unavailable: fall through
+  }
+  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export function saveLang(lang: Lang): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // storage unavailable: the choice lasts for this page only
+  }
+  document.documentElement.lang = lang;
+}
+
+export type { MessageKey };
