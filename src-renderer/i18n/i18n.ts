@@ -14,7 +14,7 @@ export type Vars = Record<string, string | number>;
 export type Translate = (key: MessageKey, vars?: Vars) => string;
 
 export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
-  const text = DICTIONARIES[lang][key] ?? en[key];
+  const text: string = DICTIONARIES[lang][key] ?? en[key] ?? key;
   if (!vars) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
