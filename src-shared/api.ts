@@ -15,6 +15,7 @@ import type {
   PollerStats,
   Role,
 } from './domain';
+import type { SerializedError } from './errors';
 
 export interface ApiRequests {
   'session.whoami': { args: void; result: { actor: string; role: Role } };
@@ -96,7 +97,7 @@ export interface WireRequest {
 }
 export type WireResponse =
   | { type: 'result'; id: number; ok: true; result: unknown }
-  | { type: 'result'; id: number; ok: false; error: import('./errors').SerializedError };
+  | { type: 'result'; id: number; ok: false; error: SerializedError };
 export interface WireEvent {
   type: 'event';
   event: EventName;
@@ -108,7 +109,7 @@ export interface WireAuth {
 }
 export type WireAuthReply =
   | { type: 'auth'; ok: true; actor: string; role: Role }
-  | { type: 'auth'; ok: false; error: import('./errors').SerializedError };
+  | { type: 'auth'; ok: false; error: SerializedError };
 
 /** The name the preload exposes on window. */
 export const PRELOAD_GLOBAL = 'fleetdeck';

@@ -93,6 +93,8 @@ export interface RoomOverview {
   cabinets: number;
   devices: number;
   answering: number;
+  /** Devices polled at least once: until the first sweep ends, answering is out of these. */
+  polled: number;
 }
 
 export interface SiteOverview {
@@ -101,6 +103,7 @@ export interface SiteOverview {
   city: string;
   devices: number;
   answering: number;
+  polled: number;
   rooms: RoomOverview[];
 }
 
@@ -119,6 +122,7 @@ export interface CabinetSummary {
   position: number;
   devices: number;
   answering: number;
+  polled: number;
 }
 
 export interface ElevationDevice {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENTS, isMethod, type CallContext, type Disposable, type WireResponse } from '../../src-shared/api';
 import { FleetDeckError, serializeError } from '../../src-shared/errors';
@@ -23,7 +24,7 @@ function parse(data: unknown): Record<string, unknown> | null {
 }
 
 /** Carries the contract over WebSocket: the first message authenticates, then calls and events flow. */
-export function createWsGateway(core: Core): { wss: WebSocketServer; handleUpgrade: (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void; close(): Promise<void> } {
+export function createWsGateway(core: Core): { wss: WebSocketServer; handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   wss.on('connection', (ws, req) => {

@@ -79,7 +79,7 @@ function SiteCard({ site }: { site: SiteOverview }) {
         <h2>
           {site.name} <span className="muted">{site.city}</span>
         </h2>
-        <span className={`site-big tone-text-${toneOf(site.answering, site.devices)}`} data-testid="site-answering" data-value={site.answering}>
+        <span className={`site-big tone-text-${toneOf(site.answering, site.polled)}`} data-testid="site-answering" data-value={site.answering}>
           {num(site.answering)}
           <span className="muted"> / {num(site.devices)}</span>
         </span>
@@ -112,7 +112,7 @@ function SiteCard({ site }: { site: SiteOverview }) {
               <td className="room-name">{room.name}</td>
               <td className="num">{num(room.cabinets)}</td>
               <td className="num">{num(room.devices)}</td>
-              <td className={`num tone-text-${toneOf(room.answering, room.devices)}`} data-testid="room-answering" data-value={room.answering}>
+              <td className={`num tone-text-${toneOf(room.answering, room.polled)}`} data-testid="room-answering" data-value={room.answering}>
                 {num(room.answering)}
               </td>
               <td className="bar-col">

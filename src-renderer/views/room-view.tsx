@@ -62,7 +62,7 @@ export function RoomView({ roomId }: { roomId: string }) {
 
 function CabinetTile({ cabinet: c }: { cabinet: CabinetSummary }) {
   const { t, num } = useI18n();
-  const tone = toneOf(c.answering, c.devices);
+  const tone = toneOf(c.answering, c.polled);
   return (
     <button
       type="button"

@@ -125,7 +125,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
   function overview(): FleetOverview {
     const rooms = new Map<string, RoomOverview>();
     for (const r of inventory.rooms()) {
-      rooms.set(r.id, { id: r.id, siteId: r.siteId, name: r.name, cabinets: inventory.cabinetsInRoom(r.id).length, devices: 0, answering: 0 });
+      rooms.set(r.id, { id: r.id, siteId: r.siteId, name: r.name, cabinets: inventory.cabinetsInRoom(r.id).length, devices: 0, answering: 0, polled: 0 });
     }
     let answering = 0;
     let polled = 0;
@@ -134,7 +134,10 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
       if (!room) continue;
       room.devices++;
       const s = statusOf(deviceId);
-      if (s !== 'unknown') polled++;
+      if (s !== 'unknown') {
+        polled++;
+        room.polled++;
+      }
       if (s === 'up') {
         room.answering++;
         answering++;
@@ -148,6 +151,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
         city: s.city,
         devices: rs.reduce((n, r) => n + r.devices, 0),
         answering: rs.reduce((n, r) => n + r.answering, 0),
+        polled: rs.reduce((n, r) => n + r.polled, 0),
         rooms: rs,
       };
     });
@@ -168,12 +172,14 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
 
   function cabinets(roomId: string): CabinetSummary[] {
     if (!inventory.rooms().some((r) => r.id === roomId)) throw new NotFoundError('room', roomId);
-    const perCabinet = new Map<string, { devices: number; answering: number }>();
+    const perCabinet = new Map<string, { devices: number; answering: number; polled: number }>();
     for (const [deviceId, loc] of locations) {
       if (loc.roomId !== roomId) continue;
-      const c = perCabinet.get(loc.cabinetId) ?? { devices: 0, answering: 0 };
+      const c = perCabinet.get(loc.cabinetId) ?? { devices: 0, answering: 0, polled: 0 };
       c.devices++;
-      if (statusOf(deviceId) === 'up') c.answering++;
+      const s = statusOf(deviceId);
+      if (s !== 'unknown') c.polled++;
+      if (s === 'up') c.answering++;
       perCabinet.set(loc.cabinetId, c);
     }
     return inventory.cabinetsInRoom(roomId).map((c) => ({
@@ -184,6 +190,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
       position: c.position,
       devices: perCabinet.get(c.id)?.devices ?? 0,
       answering: perCabinet.get(c.id)?.answering ?? 0,
+      polled: perCabinet.get(c.id)?.polled ?? 0,
     }));
   }
 
