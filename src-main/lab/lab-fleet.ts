@@ -1,0 +1,186 @@
+// The lab fleet: one simulated SNMP device per inventory device, all in this process, each
+// on its own loopback address. Faults close and reopen real sockets, so a dead device is
+// truly silent on the wire.
+import type { Cabinet, Device, InventoryDocument, LabFault, LabStatus } from '../../src-shared/domain';
+import type { LabStartOptions } from '../../src-shared/lab-protocol';
+import { createRng, generateLab } from './generator';
+import { createSimDevice, dailyFactor, type SimDevice, type SimDeviceSpec, type SimInterface } from './snmp-device';
+
+export interface LabFleet {
+  readonly inventory: InventoryDocument;
+  readonly options: LabStartOptions;
+  /** Time it took to generate the inventory and bring every agent up. */
+  readonly startMs: number;
+  readonly agents: number;
+  fault(fault: LabFault): Promise<LabStatus>;
+  status(): LabStatus;
+  close(): Promise<void>;
+}
+
+/** A stable 32-bit hash of a string (FNV-1a), to seed per-device behaviour. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+const SYS_OBJECT_ID: Record<Device['kind'], string> = {
+  server: '1.3.6.1.4.1.8072.3.2.10', // NET-SNMP-TC linux
+  switch: '1.3.6.1.4.1.32473.1.1', // RFC 5612 documentation enterprise: lab ToR switch
+  pdu: '1.3.6.1.4.1.32473.1.2', // ... lab metered PDU
+  gateway: '1.3.6.1.4.1.32473.1.3',
+};
+
+function interfacesFor(device: Device, rnd: () => number): SimInterface[] {
+  const mb = (lo: number, hi: number): number => (lo + rnd() * (hi - lo)) * 1e6 / 8; // Mbit/s -> bytes/s
+  switch (device.kind) {
+    case 'server': {
+      const inEno1 = mb(40, 600);
+      const single = rnd() < 0.08;
+      return [
+        { name: 'eno1', alias: 'uplink-a', speedMbps: 25_000, up: true, inBytesPerSec: inEno1, outBytesPerSec: inEno1 * (0.4 + rnd() * 1.2) },
+        { name: 'eno2', alias: single ? '' : 'uplink-b', speedMbps: 25_000, up: !single, inBytesPerSec: inEno1 * 0.3, outBytesPerSec: inEno1 * 0.25 },
+      ];
+    }
+    case 'switch': {
+      const down = Array.from({ length: 4 }, (_, i) => {
+        const rate = mb(200, 4000);
+        return { name: `Ethernet1/${i + 1}`, alias: `server-port-${i + 1}`, speedMbps: 25_000, up: true, inBytesPerSec: rate, outBytesPerSec: rate * (0.5 + rnd()) };
+      });
+      const up = [49, 50].map((p) => {
+        const rate = mb(5000, 30000);
+        return { name: `Ethernet1/${p}`, alias: `spine-${p - 48}`, speedMbps: 100_000, up: true, inBytesPerSec: rate, outBytesPerSec: rate * (0.6 + rnd() * 0.8) };
+      });
+      return [...down, ...up];
+    }
+    default:
+      return [{ name: 'mgmt0', alias: 'management', speedMbps: 100, up: true, inBytesPerSec: 300 + rnd() * 500, outBytesPerSec: 800 + rnd() * 1200 }];
+  }
+}
+
+function sysDescrFor(device: Device): string {
+  switch (device.kind) {
+    case 'server':
+      return `Linux ${device.hostname} 5.15.0-105-generic #115-Ubuntu SMP x86_64`;
+    case 'switch':
+      return 'FleetDeck Lab ToR switch 48x25G 8x100G, FDOS 4.2.1';
+    case 'pdu':
+      return 'FleetDeck Lab metered PDU 3-phase 32A, firmware 2.4.1';
+    default:
+      return 'FleetDeck Lab gateway';
+  }
+}
+
+/** Nominal draw of a device in watts, before the daily curve. */
+function nominalWatts(device: Device, rnd: () => number): number {
+  if (device.kind === 'switch') return 300 + rnd() * 100;
+  if (device.kind !== 'server') return 0;
+  const [lo, hi] = device.uHeight >= 4 ? [900, 1500] : device.uHeight >= 2 ? [400, 700] : [250, 400];
+  return lo + rnd() * (hi - lo);
+}
+
+interface Member {
+  device: Device;
+  sim: SimDevice;
+  watts: number;
+}
+
+export async function startLabFleet(options: LabStartOptions): Promise<LabFleet> {
+  const t0 = performance.now();
+  const inventory = generateLab(options.seed, options.size, { addressPrefix: options.addressPrefix, snmpPort: options.snmpPort });
+  const cabinets = new Map<string, Cabinet>(inventory.cabinets.map((c) => [c.id, c]));
+  const rowNames = new Map(inventory.rows.map((r) => [r.id, r]));
+  const roomNames = new Map(inventory.rooms.map((r) => [r.id, r]));
+  const members = new Map<string, Member>();
+  const byCabinet = new Map<string, Member[]>();
+  const dead = new Set<string>();
+  const tripped = new Set<string>();
+
+  const cabinetWatts = (cabinetId: string): number => {
+    if (tripped.has(cabinetId)) return 0;
+    const cab = cabinets.get(cabinetId)!;
+    let w = 12; // the PDU's own electronics
+    for (const m of byCabinet.get(cabinetId) ?? []) if (m.sim.running) w += m.watts;
+    const noisy = w * dailyFactor(Date.now()) * (0.98 + Math.random() * 0.04);
+    return Math.min(noisy, cab.ratedPowerKw * 1000 * 0.95);
+  };
+
+  for (const device of inventory.devices) {
+    const rnd = createRng(hash(device.id) ^ options.seed);
+    const cab = cabinets.get(device.cabinetId)!;
+    const row = rowNames.get(cab.rowId)!;
+    const room = roomNames.get(row.roomId)!;
+    const spec: SimDeviceSpec = {
+      id: device.id,
+      kind: device.kind,
+      hostname: device.hostname,
+      address: device.mgmtIp,
+      port: device.snmpPort,
+      community: options.community,
+      sysDescr: sysDescrFor(device),
+      sysObjectID: SYS_OBJECT_ID[device.kind],
+      sysLocation: `${room.name}, cabinet ${cab.name}${device.uHeight > 0 ? `, U${device.uPosition}` : ''}`,
+      interfaces: interfacesFor(device, rnd),
+      powerWatts: device.kind === 'pdu' ? () => cabinetWatts(device.cabinetId) : undefined,
+      initialUptimeSec: Math.floor((2 + rnd() * 178) * 86_400),
+      phase: Math.floor(rnd() * 300),
+    };
+    const member: Member = { device, sim: createSimDevice(spec), watts: nominalWatts(device, rnd) };
+    members.set(device.id, member);
+    const list = byCabinet.get(device.cabinetId) ?? [];
+    list.push(member);
+    byCabinet.set(device.cabinetId, list);
+  }
+
+  const all = [...members.values()];
+  const started = await Promise.allSettled(all.map((m) => m.sim.start()));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(all.map((m) => m.sim.stop()));
+    const n = started.filter((r) => r.status === 'rejected').length;
+    throw new Error(`lab: ${n} of ${all.length} agents failed to start; first: ${String(failed.reason?.message ?? failed.reason)}`);
+  }
+
+  let closed = false;
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(op: () => Promise<T>): Promise<T> => {
+    const next = queue.then(op);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const shouldRun = (m: Member): boolean => !dead.has(m.device.id) && (m.device.kind === 'pdu' || !tripped.has(m.device.cabinetId));
+  const reconcile = (list: Member[]): Promise<unknown> => Promise.all(list.map((m) => (shouldRun(m) ? m.sim.start() : m.sim.stop())));
+
+  const status = (): LabStatus => ({
+    running: !closed,
+    devices: members.size,
+    deadDevices: [...dead].sort(),
+    trippedCabinets: [...tripped].sort(),
+  });
+
+  const fault = (f: LabFault): Promise<LabStatus> => serial(async () => {
+    if (closed) throw new Error('lab: closed');
+    if (f.kind === 'kill-device' || f.kind === 'revive-device') {
+      const m = members.get(f.deviceId);
+      if (!m) throw new Error(`lab: no device "${f.deviceId}"`);
+      if (f.kind === 'kill-device') dead.add(f.deviceId);
+      else dead.delete(f.deviceId);
+      await reconcile([m]);
+    } else if (f.kind === 'trip-pdu' || f.kind === 'restore-pdu') {
+      if (!cabinets.has(f.cabinetId)) throw new Error(`lab: no cabinet "${f.cabinetId}"`);
+      if (f.kind === 'trip-pdu') tripped.add(f.cabinetId);
+      else tripped.delete(f.cabinetId);
+      await reconcile(byCabinet.get(f.cabinetId) ?? []);
+    } else {
+      throw new Error(`lab: unknown fault ${JSON.stringify(f)}`);
+    }
+    return status();
+  });
+
+  const close = (): Promise<void> => serial(async () => {
+    closed = true;
+    await Promise.all(all.map((m) => m.sim.stop()));
+  });
+
+  return { inventory, options, startMs: performance.now() - t0, agents: all.length, fault, status, close };
+}

@@ -1,0 +1,72 @@
+// Entry of the lab fleet child process. The core forks this file and talks to it only with
+// the CoreToLab / LabToCore messages; the simulated devices it starts are reached over SNMP.
+import type { CoreToLab, LabToCore } from '../../src-shared/lab-protocol';
+import { startLabFleet, type LabFleet } from './lab-fleet';
+
+const send = (msg: LabToCore): void => {
+  if (process.connected) process.send?.(msg);
+};
+
+let fleet: LabFleet | null = null;
+let starting: Promise<LabFleet> | null = null;
+let stopping: Promise<never> | null = null;
+
+/** Closes every agent, then exits. Idempotent: later calls wait for the first. */
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
+    try {
+      const f = fleet ?? (await starting?.catch(() => null)) ?? null;
+      await f?.close();
+    } catch (err) {
+      process.stderr.write(`lab: error while closing: ${String(err)}\n`);
+    }
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+async function onMessage(msg: CoreToLab): Promise<void> {
+  switch (msg.type) {
+    case 'start': {
+      if (starting) return send({ type: 'error', message: 'lab: already started' });
+      starting = startLabFleet(msg.options);
+      try {
+        fleet = await starting;
+      } catch (err) {
+        send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+        return void shutdown(1);
+      }
+      return send({ type: 'ready', inventory: fleet.inventory, agents: fleet.agents, startMs: Math.round(fleet.startMs) });
+    }
+    case 'fault': {
+      if (!fleet) return send({ type: 'error', id: msg.id, message: 'lab: not started' });
+      try {
+        return send({ type: 'status', id: msg.id, status: await fleet.fault(msg.fault) });
+      } catch (err) {
+        return send({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    case 'status':
+      if (!fleet) return send({ type: 'error', id: msg.id, message: 'lab: not started' });
+      return send({ type: 'status', id: msg.id, status: fleet.status() });
+    case 'stop':
+      return void shutdown(0);
+    default:
+      return send({ type: 'error', message: `lab: unknown message ${JSON.stringify(msg)}` });
+  }
+}
+
+if (!process.send) {
+  process.stderr.write('lab-process: must be started with child_process.fork (no IPC channel)\n');
+  process.exit(2);
+}
+process.on('message', (msg) => void onMessage(msg as CoreToLab));
+// The core went away (crash, kill, or dispose): take every socket down with us.
+process.on('disconnect', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(0));
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`lab: uncaught ${err.stack ?? String(err)}\n`);
+  send({ type: 'error', message: `lab crashed: ${err.message}` });
+  void shutdown(1);
+});

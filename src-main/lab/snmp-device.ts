@@ -1,0 +1,294 @@
+// One simulated device: a real net-snmp v2c agent on its own loopback address. Values that
+// move (uptime, octet counters, power) are computed in the provider handlers at request
+// time from elapsed wall-clock time, so a device costs no timers and little memory.
+import type { DeviceKind } from '../../src-shared/domain';
+import * as snmp from 'net-snmp';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Socket } from 'node:dgram';
+
+export const OID = {
+  sysDescr: '1.3.6.1.2.1.1.1.0',
+  sysObjectID: '1.3.6.1.2.1.1.2.0',
+  sysUpTime: '1.3.6.1.2.1.1.3.0',
+  sysName: '1.3.6.1.2.1.1.5.0',
+  ifNumber: '1.3.6.1.2.1.2.1.0',
+  ifEntry: '1.3.6.1.2.1.2.2.1',
+  ifXEntry: '1.3.6.1.2.1.31.1.1.1',
+  /** ENTITY-SENSOR-MIB entPhySensorValue, row 1: the PDU's input power in watts. */
+  pduPowerWatts: '1.3.6.1.2.1.99.1.1.1.4.1',
+} as const;
+
+export interface SimInterface {
+  name: string;
+  alias: string;
+  speedMbps: number;
+  up: boolean;
+  /** Mean traffic in bytes/s; the actual rate wobbles around it (daily curve + minutes). */
+  inBytesPerSec: number;
+  outBytesPerSec: number;
+}
+
+export interface SimDeviceSpec {
+  id: string;
+  kind: DeviceKind;
+  hostname: string;
+  address: string;
+  port: number;
+  community: string;
+  sysDescr: string;
+  sysObjectID: string;
+  sysLocation: string;
+  interfaces: readonly SimInterface[];
+  /** PDUs only: input power in watts at this moment. */
+  powerWatts?: () => number;
+  /** Uptime the device already has when the lab first starts it. */
+  initialUptimeSec?: number;
+  /** Seconds; de-synchronises the short traffic wobble between devices. */
+  phase?: number;
+}
+
+export interface SimDevice {
+  readonly spec: SimDeviceSpec;
+  readonly running: boolean;
+  /** Epoch ms the device last booted; a restart (stop then start) resets it to now. */
+  readonly bootAt: number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+// The slice of net-snmp's untyped agent that this module uses.
+interface MibRequest {
+  oid: string;
+  instanceNode: { value: unknown };
+  done(error?: { errorStatus: number }): void;
+}
+interface Mib {
+  registerProvider(p: object): void;
+  setScalarValue(name: string, value: unknown): void;
+  addTableRow(name: string, row: unknown[]): void;
+}
+interface Agent {
+  getAuthorizer(): { addCommunity(c: string): void };
+  close(cb?: () => void): void;
+  listener: { sockets: Record<string, Socket> };
+}
+
+const { ObjectType: T, MibProviderType: P, MaxAccess: A } = snmp;
+const RO = A['read-only'];
+const NA = A['not-accessible'];
+const TWO_PI = Math.PI * 2;
+const DAY = 86_400;
+/** 15:00 in UTC+8 (the lab's sites are in China): the daily traffic and power peak. */
+const PEAK_UTC_SEC = 7 * 3600;
+const DAILY_AMP = 0.35;
+const WOBBLE_AMP = 0.15;
+const WOBBLE_SEC = 300;
+const TICKS_MOD = 2 ** 32;
+const U64_MASK = (1n << 64n) - 1n;
+
+/** Daily load factor in [1-2a, 1], 1 at the mid-afternoon peak. */
+export function dailyFactor(epochMs: number, amplitude = 0.22): number {
+  const t = epochMs / 1000;
+  return 1 - amplitude + amplitude * Math.cos((TWO_PI * (t - PEAK_UTC_SEC)) / DAY);
+}
+
+/** Bytes a link moving `mean` bytes/s (daily curve + short wobble) carries from t0 to t1 (s). */
+function octetsBetween(mean: number, t0: number, t1: number, phase: number): number {
+  const daily = (t: number): number => ((DAILY_AMP * DAY) / TWO_PI) * Math.sin((TWO_PI * (t - PEAK_UTC_SEC)) / DAY);
+  const wobble = (t: number): number => ((WOBBLE_AMP * WOBBLE_SEC) / TWO_PI) * Math.cos((TWO_PI * (t + phase)) / WOBBLE_SEC);
+  return mean * (t1 - t0 + daily(t1) - daily(t0) - wobble(t1) + wobble(t0));
+}
+
+/** Counter64 as net-snmp's encoder wants it: minimal big-endian BER content bytes. */
+export function encodeCounter64(value: bigint): Buffer {
+  let v = value & U64_MASK;
+  const bytes: number[] = [];
+  do {
+    bytes.unshift(Number(v & 0xffn));
+    v >>= 8n;
+  } while (v > 0n);
+  if (bytes[0] & 0x80) bytes.unshift(0);
+  return Buffer.from(bytes);
+}
+
+// Every device of one shape (kind, interface count, power sensor) shares one MIB tree:
+// net-snmp's MIB nodes cost ~30 KB a device, which 3000 devices cannot afford. The agent
+// that received a request runs its handlers synchronously inside the socket's message
+// callback, and each agent's socket is created inside answering.run(device), so the
+// handlers learn which device is answering and write its values into the shared nodes
+// just before the response is encoded.
+const answering = new AsyncLocalStorage<Dev>();
+const sharedMibs = new Map<string, Mib>();
+
+type CellValue = (dev: Dev, itf: SimInterface, column: number) => unknown;
+
+function withDevice(r: MibRequest, value: (dev: Dev) => unknown): void {
+  const dev = answering.getStore();
+  if (!dev) return r.done({ errorStatus: snmp.ErrorStatus.GeneralError });
+  r.instanceNode.value = value(dev);
+  r.done();
+}
+
+/** A handler for a table indexed by ifIndex: the cell's column and row come from its OID. */
+function ifCell(cells: Record<number, CellValue>): (r: MibRequest) => void {
+  return (r) => withDevice(r, (dev) => {
+    const dot = r.oid.lastIndexOf('.');
+    const ifIndex = Number(r.oid.slice(dot + 1));
+    const column = Number(r.oid.slice(r.oid.lastIndexOf('.', dot - 1) + 1, dot));
+    const itf = dev.spec.interfaces[ifIndex - 1];
+    return itf && cells[column] ? cells[column](dev, itf, column) : r.instanceNode.value;
+  });
+}
+
+function octets(dev: Dev, itf: SimInterface, inbound: boolean): bigint {
+  if (!itf.up) return 0n;
+  const n = octetsBetween(inbound ? itf.inBytesPerSec : itf.outBytesPerSec, dev.bootAt / 1000, Date.now() / 1000, dev.spec.phase ?? 0);
+  return BigInt(Math.max(0, Math.floor(n)));
+}
+
+function mibFor(spec: SimDeviceSpec): Mib {
+  const key = `${spec.kind}/${spec.interfaces.length}/${spec.powerWatts ? 'power' : '-'}`;
+  let mib = sharedMibs.get(key);
+  if (!mib) {
+    mib = buildMib(spec.interfaces.length, Boolean(spec.powerWatts));
+    sharedMibs.set(key, mib);
+  }
+  return mib;
+}
+
+function buildMib(interfaces: number, power: boolean): Mib {
+  const mib = snmp.createMib() as Mib;
+  const scalar = (name: string, oid: string, type: number, value: (dev: Dev) => unknown): void => {
+    mib.registerProvider({ name, type: P.Scalar, oid: oid.slice(0, -2), scalarType: type, maxAccess: RO,
+      handler: (r: MibRequest) => withDevice(r, value) });
+    mib.setScalarValue(name, type === T.OctetString ? '' : type === T.OID ? '0.0' : 0);
+  };
+  scalar('sysDescr', OID.sysDescr, T.OctetString, (d) => d.spec.sysDescr);
+  scalar('sysObjectID', OID.sysObjectID, T.OID, (d) => d.spec.sysObjectID);
+  scalar('sysUpTime', OID.sysUpTime, T.TimeTicks, (d) => Math.floor((Date.now() - d.bootAt) / 10) % TICKS_MOD);
+  scalar('sysContact', '1.3.6.1.2.1.1.4.0', T.OctetString, () => 'noc@northwind.example');
+  scalar('sysName', OID.sysName, T.OctetString, (d) => d.spec.hostname);
+  scalar('sysLocation', '1.3.6.1.2.1.1.6.0', T.OctetString, (d) => d.spec.sysLocation);
+  scalar('ifNumber', OID.ifNumber, T.Integer, (d) => d.spec.interfaces.length);
+
+  const col = (number: number, name: string, type: number, maxAccess = RO): object => ({ number, name, type, maxAccess });
+  mib.registerProvider({
+    name: 'ifTable', type: P.Table, oid: OID.ifEntry, maxAccess: NA,
+    tableColumns: [
+      col(1, 'ifIndex', T.Integer), col(2, 'ifDescr', T.OctetString), col(3, 'ifType', T.Integer),
+      col(5, 'ifSpeed', T.Gauge), col(7, 'ifAdminStatus', T.Integer), col(8, 'ifOperStatus', T.Integer),
+      col(10, 'ifInOctets', T.Counter), col(16, 'ifOutOctets', T.Counter),
+    ],
+    tableIndex: [{ columnName: 'ifIndex' }],
+    handler: ifCell({
+      2: (_, itf) => itf.name,
+      5: (_, itf) => Math.min(itf.speedMbps * 1e6, TICKS_MOD - 1),
+      8: (_, itf) => (itf.up ? 1 : 2),
+      10: (dev, itf) => Number(octets(dev, itf, true) % BigInt(TICKS_MOD)),
+      16: (dev, itf) => Number(octets(dev, itf, false) % BigInt(TICKS_MOD)),
+    }),
+  });
+  mib.registerProvider({
+    name: 'ifXTable', type: P.Table, oid: OID.ifXEntry, maxAccess: NA,
+    tableColumns: [
+      col(1, 'ifName', T.OctetString), col(6, 'ifHCInOctets', T.Counter64), col(10, 'ifHCOutOctets', T.Counter64),
+      col(15, 'ifHighSpeed', T.Gauge), col(18, 'ifAlias', T.OctetString),
+    ],
+    tableAugments: 'ifTable',
+    handler: ifCell({
+      1: (_, itf) => itf.name,
+      6: (dev, itf) => encodeCounter64(octets(dev, itf, true)),
+      10: (dev, itf) => encodeCounter64(octets(dev, itf, false)),
+      15: (_, itf) => itf.speedMbps,
+      18: (_, itf) => itf.alias,
+    }),
+  });
+  for (let i = 1; i <= interfaces; i++) {
+    // ifIndex, ifDescr, ifType ethernetCsmacd(6), ifSpeed, ifAdminStatus up(1), ifOperStatus, in, out
+    mib.addTableRow('ifTable', [i, '', 6, 0, 1, 1, 0, 0]);
+    mib.addTableRow('ifXTable', [i, '', 0, 0, 0, '']);
+  }
+
+  if (power) {
+    mib.registerProvider({
+      name: 'entPhysicalTable', type: P.Table, oid: '1.3.6.1.2.1.47.1.1.1.1', maxAccess: NA,
+      tableColumns: [col(1, 'entPhysicalIndex', T.Integer, NA), col(2, 'entPhysicalDescr', T.OctetString),
+        col(5, 'entPhysicalClass', T.Integer), col(7, 'entPhysicalName', T.OctetString)],
+      tableIndex: [{ columnName: 'entPhysicalIndex' }],
+    });
+    mib.addTableRow('entPhysicalTable', [1, 'Inlet power sensor', 8, 'inlet-power']);
+    mib.registerProvider({
+      name: 'entPhySensorTable', type: P.Table, oid: '1.3.6.1.2.1.99.1.1.1', maxAccess: NA,
+      tableColumns: [col(1, 'entPhySensorType', T.Integer), col(2, 'entPhySensorScale', T.Integer),
+        col(3, 'entPhySensorPrecision', T.Integer), col(4, 'entPhySensorValue', T.Integer),
+        col(5, 'entPhySensorOperStatus', T.Integer)],
+      tableIndex: [{ columnName: 'entPhysicalIndex', foreign: 'entPhysicalTable' }],
+      handler: (r: MibRequest) => withDevice(r, (dev) =>
+        r.oid === OID.pduPowerWatts ? Math.max(0, Math.round(dev.spec.powerWatts?.() ?? 0)) : r.instanceNode.value),
+    });
+    // watts(6), units(9), precision 0, value, ok(1)
+    mib.addTableRow('entPhySensorTable', [1, 6, 9, 0, 0, 1]);
+  }
+  return mib;
+}
+
+class Dev implements SimDevice {
+  bootAt: number;
+  private agent: Agent | null = null;
+  private booted = false;
+
+  constructor(readonly spec: SimDeviceSpec) {
+    this.bootAt = Date.now() - (spec.initialUptimeSec ?? 0) * 1000;
+  }
+
+  get running(): boolean {
+    return this.agent !== null;
+  }
+
+  start(): Promise<void> {
+    if (this.agent) return Promise.resolve();
+    if (this.booted) this.bootAt = Date.now();
+    this.booted = true;
+    const { address, port, community } = this.spec;
+    const mib = mibFor(this.spec);
+    // createAgent opens the socket now, inside the device's context (see `answering`).
+    const agent = answering.run(this, () => snmp.createAgent(
+      { port, address, transport: 'udp4', accessControlModelType: snmp.AccessControlModelType.Simple },
+      // Refused requests (wrong community) and send errors land here; a device just stays silent.
+      () => {},
+      mib,
+    )) as Agent;
+    agent.getAuthorizer().addCommunity(community); // read-only under the Simple model
+    const socket = Object.values(agent.listener.sockets)[0];
+    this.agent = agent;
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        socket.off('listening', onListening);
+        this.agent = null;
+        try {
+          socket.close();
+        } catch {
+          // never bound: nothing to close
+        }
+        reject(new Error(`lab device ${this.spec.id}: cannot listen on ${address}:${port}: ${err.message}`, { cause: err }));
+      };
+      const onListening = (): void => {
+        socket.off('error', onError);
+        resolve();
+      };
+      socket.once('error', onError);
+      socket.once('listening', onListening);
+    });
+  }
+
+  stop(): Promise<void> {
+    const agent = this.agent;
+    if (!agent) return Promise.resolve();
+    this.agent = null;
+    return new Promise((resolve) => agent.close(() => resolve()));
+  }
+}
+
+export function createSimDevice(spec: SimDeviceSpec): SimDevice {
+  return new Dev(spec);
+}
