@@ -1,0 +1,177 @@
+// The core's side of the embedded lab: fork the lab process, hand it its options, and
+// carry faults and status requests. The core imports nothing from src-main/lab; it reaches
+// the simulated devices over SNMP exactly as it reaches a real fleet.
+import { fork } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { InventoryDocument, LabFault, LabStatus } from '../../../src-shared/domain';
+import { DEFAULT_LAB_SIZE, type CoreToLab, type LabStartOptions, type LabToCore } from '../../../src-shared/lab-protocol';
+import type { LabConfig } from '../config';
+
+export const LAB_COMMUNITY = 'fleetdeck-lab';
+export const LAB_READY_TIMEOUT_MS = 60_000;
+export const LAB_STOP_GRACE_MS = 3_000;
+
+export interface LabLink {
+  readonly inventory: InventoryDocument;
+  /** The SNMP v2c community every lab agent answers to. */
+  readonly community: string;
+  readonly pid: number;
+  readonly options: LabStartOptions;
+  /** Milliseconds the lab took to generate its inventory and bring its agents up. */
+  readonly startMs: number;
+  /** Settles when the lab process has gone, whoever ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  fault(fault: LabFault): Promise<LabStatus>;
+  status(): Promise<LabStatus>;
+  /** Asks the lab to stop; SIGKILLs it by pid if it is still alive after 3 s. */
+  dispose(): Promise<void>;
+}
+
+/** The start options the lab gets for a config: every default filled in. */
+export function labStartOptions(config: LabConfig): LabStartOptions {
+  return {
+    seed: config.seed ?? 1,
+    size: { ...DEFAULT_LAB_SIZE, ...config.size },
+    community: LAB_COMMUNITY,
+    snmpPort: config.snmpPort ?? 16161,
+    addressPrefix: config.addressPrefix ?? '127.16',
+  };
+}
+
+export function startLab(config: LabConfig, log?: (line: string) => void): Promise<LabLink> {
+  const options = labStartOptions(config);
+  const child = fork(config.entry, [], {
+    execArgv: config.entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  // The lab's output goes to the log; the last lines explain a lab that dies while starting.
+  const tail: string[] = [];
+  let firstError: string | null = null;
+  const emit = log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      if (firstError === null && /error/i.test(line)) firstError = line.trim();
+      tail.push(line.trim());
+      if (tail.length > 3) tail.shift();
+      emit(`lab: ${line}`);
+    });
+  }
+  const why = (): string => ((firstError ?? tail.length) ? `: ${firstError ?? tail.join(' | ')}` : '');
+
+  let markExited: (how: { code: number | null; signal: NodeJS.Signals | null }) => void = () => {};
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    markExited = resolve;
+  });
+  // 'close' comes after 'exit', once the stdio pipes and the IPC channel are shut too.
+  child.once('close', (code, signal) => markExited({ code, signal }));
+  const pending = new Map<number, { resolve: (s: LabStatus) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let gone = false;
+
+  const request = (msg: (id: number) => CoreToLab): Promise<LabStatus> => {
+    if (gone || !child.connected) return Promise.reject(new Error('lab process is not running'));
+    const id = nextId++;
+    return new Promise<LabStatus>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      child.send(msg(id), (err) => {
+        if (err) {
+          pending.delete(id);
+          reject(new Error(`lab: cannot send request: ${err.message}`, { cause: err }));
+        }
+      });
+    });
+  };
+
+  let disposing: Promise<void> | null = null;
+  const dispose = (): Promise<void> => {
+    disposing ??= (async () => {
+      if (!gone) {
+        if (child.connected) child.send({ type: 'stop' } satisfies CoreToLab, () => {});
+        const graceful = await within(exited, LAB_STOP_GRACE_MS);
+        if (!graceful && child.pid !== undefined) {
+          log?.(`lab: pid ${child.pid} did not stop within ${LAB_STOP_GRACE_MS} ms; sending SIGKILL`);
+          try {
+            process.kill(child.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      }
+      await exited;
+      // The process handle is released in the loop's close phase, after the check phase.
+      for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    })();
+    return disposing;
+  };
+
+  return new Promise<LabLink>((resolve, reject) => {
+    let ready = false;
+    const fail = (err: Error): void => {
+      if (ready) return;
+      ready = true;
+      clearTimeout(timer);
+      void dispose().then(() => reject(err));
+    };
+    const timer = setTimeout(() => fail(new Error(`lab (${config.entry}) was not ready within ${LAB_READY_TIMEOUT_MS / 1000} s`)), LAB_READY_TIMEOUT_MS);
+
+    child.on('error', (err) => {
+      if (child.pid === undefined) {
+        gone = true; // never spawned: there will be no 'close'
+        markExited({ code: null, signal: null });
+      }
+      fail(new Error(`lab process failed: ${err.message}`, { cause: err }));
+    });
+    child.on('exit', (code, signal) => {
+      gone = true;
+      const err = new Error(`lab process exited (code ${code}, signal ${signal})`);
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+      if (!ready) fail(new Error(`lab process exited before it was ready (code ${code}, signal ${signal})${why()}`));
+      else if (!disposing) log?.(`lab: ${err.message}`);
+    });
+    child.on('message', (raw) => {
+      const msg = raw as LabToCore;
+      if (msg.type === 'ready') {
+        if (ready) return;
+        ready = true;
+        clearTimeout(timer);
+        log?.(`lab: ${msg.agents} SNMP agents up on ${options.addressPrefix}.x.y:${options.snmpPort} in ${msg.startMs} ms (pid ${child.pid})`);
+        resolve({
+          inventory: msg.inventory,
+          community: options.community,
+          pid: child.pid!,
+          options,
+          startMs: msg.startMs,
+          exited,
+          fault: (fault) => request((id) => ({ type: 'fault', id, fault })),
+          status: () => request((id) => ({ type: 'status', id })),
+          dispose,
+        });
+      } else if (msg.type === 'status' || (msg.type === 'error' && msg.id !== undefined)) {
+        const p = pending.get(msg.id!);
+        if (!p) return;
+        pending.delete(msg.id!);
+        if (msg.type === 'status') p.resolve(msg.status);
+        else p.reject(new Error(msg.message));
+      } else if (msg.type === 'error') {
+        if (!ready) fail(new Error(`lab failed to start: ${msg.message}`));
+        else log?.(`lab: ${msg.message}`);
+      }
+    });
+    child.send({ type: 'start', options } satisfies CoreToLab, (err) => {
+      if (err) fail(new Error(`lab: cannot send start: ${err.message}`, { cause: err }));
+    });
+  });
+}
+
+/** True when p settles within ms; the timer never outlives the wait. */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void p.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
