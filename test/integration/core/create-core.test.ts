@@ -7,47 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../src-shared/api';
 import type { DeviceStatusChange } from '../../../src-shared/domain';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { alive, leftOver, resources, sleep, until } from '../../support/handles';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', import.meta.url));
 const operator: CallContext = { actor: 'test-operator', role: 'operator' };
 const dir = mkdtempSync(join(tmpdir(), 'fd-core-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-/** Resources that belong to the test runner itself, not to the core. */
-function resources(): string[] {
-  return process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap').sort();
-}
-
-/** What `after` holds beyond `before`: the handles something failed to close. */
-function leftOver(before: string[], after: string[]): string[] {
-  const pool = [...before];
-  return after.filter((r) => {
-    const i = pool.indexOf(r);
-    if (i < 0) return true;
-    pool.splice(i, 1);
-    return false;
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('createCore with the lab fleet', () => {
   it('polls the lab over real SNMP, reacts to a lab fault, and dispose() leaves no handle or child behind', async () => {

@@ -4,34 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Device, DeviceStatusChange } from '../../../src-shared/domain';
 import { startLab, type LabLink } from '../../../src-main/core/fleet/lab-link';
+import { alive, resources, sleep, until } from '../../support/handles';
 import { counter64, counterDelta, createSnmpPoller, octetRates, type PollResult, type PollTarget, type SnmpPoller } from '../../../src-main/core/fleet/snmp-poller';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 /**
  * Handles (sockets, pipes, processes). Timers are left out: vitest's own come and go while a
  * test runs, so the poller's timer is checked by what it does instead (see the last test).
  */
-const resources = (): string[] => process.getActiveResourcesInfo().filter((r) => r !== 'Timeout').sort();
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const handles = (): string[] => resources().filter((r) => r !== 'Timeout');
 
 describe('octet rate arithmetic', () => {
   it('decodes Counter64 bytes, allows one wrap, and gives no rate across a restart', () => {
@@ -64,7 +45,7 @@ describe('SNMP poller against a forked lab', () => {
   // Started inside a test rather than a hook: vitest keeps a timer of its own running during
   // hooks, so the baseline of resources is taken where the final comparison is made.
   it('starts the lab with every default filled in', async () => {
-    before = resources();
+    before = handles();
     lab = await startLab({
       entry: LAB_ENTRY,
       seed: 11,
@@ -165,7 +146,7 @@ describe('SNMP poller against a forked lab', () => {
     await lab.dispose();
     await lab.exited;
     expect(alive(pid)).toBe(false);
-    expect(resources()).toEqual(before);
+    expect(handles()).toEqual(before);
     // A live schedule re-reads its targets every 1.5 s (the interval): a disposed one never does.
     const calls = targetCalls;
     const resultsSeen = results.length;
