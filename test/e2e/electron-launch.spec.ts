@@ -52,7 +52,7 @@ test.describe('desktop shell', () => {
   test('launches hardened and renders the overview', async () => {
     test.setTimeout(180_000);
     if (!electronBinary()) {
-      test.skip(true, 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1 on this machine): cannot launch the desktop shell here');
+      test.skip(true, 'Electron binary not installed (npm ci never downloads it; npm start fetches it where GitHub is reachable): cannot launch the desktop shell here');
       return;
     }
     expect(existsSync(MAIN_ENTRY), `${MAIN_ENTRY} is missing: run npm run build first`).toBe(true);
