@@ -2,11 +2,13 @@
 //  1. cold start: serve process spawned -> first overview served -> 3,000 lab devices with >= 99% answering SNMP
 //  2. core RSS with the 3,000-device lab after N minutes (default 5; --minutes M)
 //  3. SNMP polls/s achieved by the poll loop: at the default 30 s interval, and saturated (interval 1 s)
+//  4. the time-series store's projected size after a year for a 2,000-device fleet
 // Usage: npm run build && npm run bench -- [--minutes 5]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { connect } from '../support/ws-client';
 import { startServe, type ServeProcess } from '../support/serve-process';
+import { projectStoreSize } from './store-size';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '5' }, 'saturate-seconds': { type: 'string', default: '20' } } });
 const minutes = Number(values.minutes);
@@ -93,6 +95,9 @@ async function main(): Promise<void> {
   const sat = await pollRate(fast, saturateSeconds);
   console.log(`poll loop saturated (interval 1000 ms demands ${sat.targets}/s): ${sat.rate.toFixed(0)} polls/s achieved, ${sat.failed} failed, over ${saturateSeconds} s`);
   await fast.stop();
+
+  // Every device writes SNMP RTT and in/out rates; PDUs (one per 10 devices in the lab) power too.
+  console.log(projectStoreSize(2000, 2000 * 3 + 200, 30_000));
 }
 
 main().catch((err) => {

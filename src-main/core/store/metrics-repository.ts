@@ -13,8 +13,8 @@ export interface Retention {
   hourMs: number;
 }
 
-/** Raw samples for 6 h, 1-minute rollups for 3 days, 1-hour rollups for 400 days. */
-export const DEFAULT_RETENTION: Retention = { rawMs: 6 * 3600_000, minuteMs: 3 * 86400_000, hourMs: 400 * 86400_000 };
+/** Raw samples for 6 h, 1-minute rollups for 2 days, 1-hour rollups for 400 days. */
+export const DEFAULT_RETENTION: Retention = { rawMs: 6 * 3600_000, minuteMs: 2 * 86400_000, hourMs: 400 * 86400_000 };
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -112,7 +112,12 @@ export class MetricsRepository {
       let deleted = 0;
       deleted += this.#db.prepare('DELETE FROM samples_raw WHERE ts < ? AND ts < ?').run(now - r.rawMs, mTo).changes;
       deleted += this.#db.prepare('DELETE FROM samples_1m WHERE ts < ? AND ts < ?').run(now - r.minuteMs, hTo).changes;
-      deleted += this.#db.prepare('DELETE FROM samples_1h WHERE ts < ?').run(now - r.hourMs).changes;
+      if (hTo > hFrom) {
+        // The hour tier has no ts index (it is the largest table): expire it per series by
+        // primary-key range, once an hour when it folds.
+        const expire = this.#db.prepare('DELETE FROM samples_1h WHERE series_id = ? AND ts < ?');
+        for (const { id } of this.#db.prepare<[], { id: number }>('SELECT id FROM series').all()) deleted += expire.run(id, now - r.hourMs).changes;
+      }
       return { minutes, hours, deleted };
     })();
   }

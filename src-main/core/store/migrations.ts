@@ -86,7 +86,7 @@ export const MIGRATIONS: readonly Migration[] = [
         avg REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, n INTEGER NOT NULL,
         PRIMARY KEY (series_id, ts)
       ) STRICT, WITHOUT ROWID;
-      CREATE INDEX samples_1h_ts ON samples_1h(ts);
+      -- no ts index on the largest tier (a year of it): retention deletes by primary-key range per series
     `,
   },
 ];
