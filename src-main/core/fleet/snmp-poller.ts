@@ -142,6 +142,11 @@ interface Entry {
   target: PollTarget;
   /** performance.now() at which the next scheduled poll is due. */
   due: number;
+  /**
+   * Added once, after the first poll: spreads the fleet's steady-state polls evenly over the
+   * interval (-interval/2 .. +interval/2) while every device's first poll goes out at once.
+   */
+  phase: number;
   job: Promise<void> | null;
   interfaces: number;
   sample: OctetSample | null;
@@ -173,7 +178,6 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   let pollsFailed = 0;
   let disposed = false;
   let lastRefresh = -Infinity;
-  let firstSweep = true;
   const startedAt = now();
 
   function refresh(): void {
@@ -188,18 +192,17 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       else fresh.push(t);
     }
     for (const id of entries.keys()) if (!seen.has(id)) entries.delete(id);
-    // The first sweep starts now and is spread evenly (with jitter) over one interval;
-    // devices that appear later start at a random point of the next interval.
+    // New devices are polled at once (as fast as the concurrency cap allows), so a fresh
+    // console knows what answers within seconds; their later polls are spread evenly, with
+    // jitter, over the interval so they do not bunch.
     const t0 = performance.now();
     const slot = intervalMs / Math.max(1, fresh.length);
     fresh.forEach((t, i) => {
-      const due = firstSweep ? t0 + i * slot + (i === 0 ? 0 : Math.random() * slot) : t0 + Math.random() * intervalMs;
       entries.set(t.deviceId, {
-        target: t, due, job: null, interfaces: DEFAULT_INTERFACES[t.kind] ?? 1, sample: null,
+        target: t, due: t0, phase: (i + Math.random()) * slot - intervalMs / 2, job: null, interfaces: DEFAULT_INTERFACES[t.kind] ?? 1, sample: null,
         state: { status: 'unknown', sysName: null, uptimeSeconds: null, inBps: null, outBps: null, powerWatts: null, lastPollAt: null, rttMs: null },
       });
     });
-    if (fresh.length) firstSweep = false;
   }
 
   function flush(): void {
@@ -360,7 +363,8 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       const t = performance.now();
       for (const e of entries.values()) {
         if (e.due > t) continue;
-        e.due += intervalMs;
+        e.due += intervalMs + e.phase;
+        e.phase = 0;
         if (e.due <= t) e.due = t + intervalMs; // fell behind: do not fire a burst to catch up
         if (!e.job) void enqueue(e);
       }

@@ -156,3 +156,36 @@ describe('SNMP poller against a forked lab', () => {
     await expect(lab.status()).rejects.toThrow(/not running/);
   });
 });
+
+describe('poll schedule', () => {
+  let lab: LabLink;
+  afterAll(async () => {
+    await lab?.dispose();
+  });
+
+  it('polls every new device at once, then spreads later polls over the interval', async () => {
+    lab = await startLab({ entry: LAB_ENTRY, seed: 12, size: { sites: 1, roomsPerSite: 1, rowsPerRoom: 3, cabinetsPerRow: 5, devices: 150 }, addressPrefix: '127.26', snmpPort: 16661 });
+    const targets = lab.inventory.devices.map((d) => ({ deviceId: d.id, kind: d.kind, host: d.mgmtIp, port: d.snmpPort, community: lab.community }));
+
+    // A long interval: a console that waited for the schedule would know nothing for a minute.
+    const slow = createSnmpPoller({ targets: () => targets, intervalMs: 60_000, timeoutMs: 500 });
+    await until('the first sweep to reach every device', () => slow.counts().polled === 150, 15_000);
+    await slow.dispose();
+
+    // A short one: the second polls must not come back as one burst.
+    const intervalMs = 3000;
+    const polls = new Map<string, number[]>();
+    const fast = createSnmpPoller({
+      targets: () => targets,
+      intervalMs,
+      timeoutMs: 500,
+      onResults: (rs) => rs.forEach((r) => polls.set(r.deviceId, [...(polls.get(r.deviceId) ?? []), r.at])),
+    });
+    await until('a second poll of every device', () => polls.size === 150 && [...polls.values()].every((p) => p.length >= 2), 20_000);
+    await fast.dispose();
+    const first = Math.min(...[...polls.values()].map((p) => p[0]));
+    const windows = new Array(8).fill(0);
+    for (const p of polls.values()) windows[Math.min(7, Math.max(0, Math.floor(((p[1] - first - intervalMs / 2) / intervalMs) * 8)))]++;
+    expect(Math.max(...windows)).toBeLessThan(150 * 0.4); // evenly spread: ~19 in each eighth
+  });
+});
