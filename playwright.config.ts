@@ -1,7 +1,8 @@
 // End-to-end tests. globalSetup starts the real serve mode (node out/main/serve.js, built
 // by `npm run build`) as a child process on a fresh data dir; the specs drive the
 // renderer it serves in Debian's Chromium. electron-launch.spec.ts launches the desktop
-// shell itself and does not use the served instance.
+// shell itself and does not use the served instance. Specs that change the served
+// inventory run in a second project, after the rest.
 import { defineConfig } from '@playwright/test';
 
 const CI = Boolean(process.env.CI);
@@ -18,6 +19,12 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 30_000 },
   reporter: CI ? [['list'], ['json', { outputFile: 'test-results/playwright.json' }]] : [['list']],
+  // inventory.spec.ts imports into the shared serve instance's inventory; the other specs
+  // assert the lab's exact size (2 sites, 3000 devices), so it runs after them.
+  projects: [
+    { name: 'e2e', testIgnore: /inventory\.spec\.ts$/ },
+    { name: 'inventory', testMatch: /inventory\.spec\.ts$/, dependencies: ['e2e'] },
+  ],
   use: {
     browserName: 'chromium',
     headless: true,

@@ -6,6 +6,7 @@ import { ErrorBanner } from './components/error-banner';
 import { selectAuthError, selectPhase, selectRoute, selectTransport } from './stores/selectors';
 import { useAppStore } from './stores/store';
 import { ElevationView } from './views/elevation-view';
+import { InventoryView } from './views/inventory-view';
 import { LoginView } from './views/login-view';
 import { OverviewView } from './views/overview-view';
 import { RoomView } from './views/room-view';
@@ -31,6 +32,7 @@ function Routed() {
       {authError && <ErrorBanner error={authError} action="action.whoami" />}
       <Breadcrumbs />
       {route.view === 'overview' && <OverviewView />}
+      {route.view === 'inventory' && <InventoryView />}
       {route.view === 'room' && <RoomView roomId={route.roomId} />}
       {route.view === 'cabinet' && <ElevationView cabinetId={route.cabinetId} />}
     </>

@@ -1,7 +1,10 @@
-// Top bar: title, who is signed in with which role, connection state, language.
+// Top bar: title, the main places (fleet, inventory), who is signed in with which role,
+// connection state, language.
+import type { MouseEvent } from 'react';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
-import { selectActor, selectConnection, selectPhase, selectRole, selectTransport } from '../stores/selectors';
+import { navigate } from '../stores/fleet-actions';
+import { selectActor, selectConnection, selectPhase, selectRole, selectRoute, selectTransport } from '../stores/selectors';
 import { signOut } from '../stores/session-actions';
 import { useAppStore } from '../stores/store';
 import { LanguageSwitch } from './language-switch';
@@ -12,7 +15,9 @@ export function AppHeader() {
   const actor = useAppStore(selectActor);
   const phase = useAppStore(selectPhase);
   const transport = useAppStore(selectTransport);
+  const route = useAppStore(selectRoute);
   const signedIn = phase === 'ready' || phase === 'reconnecting';
+  const inventory = route.view === 'inventory';
   return (
     <header className="app-header">
       <div className="brand">
@@ -20,6 +25,16 @@ export function AppHeader() {
           {t('app.title')}
         </span>
         <span className="brand-sub">{t('app.subtitle')}</span>
+        {signedIn && (
+          <nav className="main-nav" aria-label={t('nav.main')}>
+            <a href="#/" className={inventory ? '' : 'active'} aria-current={inventory ? undefined : 'page'} data-testid="nav-fleet" onClick={go('overview')}>
+              {t('nav.fleet')}
+            </a>
+            <a href="#/inventory" className={inventory ? 'active' : ''} aria-current={inventory ? 'page' : undefined} data-testid="nav-inventory" onClick={go('inventory')}>
+              {t('nav.inventory')}
+            </a>
+          </nav>
+        )}
       </div>
       <div className="header-right">
         {signedIn && role && (
@@ -37,6 +52,15 @@ export function AppHeader() {
       </div>
     </header>
   );
+}
+
+/** A real link (middle-click, copy address work); a plain click goes through navigate(). */
+function go(view: 'overview' | 'inventory') {
+  return (e: MouseEvent<HTMLAnchorElement>): void => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate({ view });
+  };
 }
 
 export function ConnectionBanner() {

@@ -1,4 +1,4 @@
-// Fleet › site · room › cabinet, each step a way back.
+// Fleet › site · room › cabinet (or Fleet › Inventory), each step a way back.
 import { useI18n } from '../i18n/use-i18n';
 import { navigate } from '../stores/fleet-actions';
 import { selectCurrentRoom, selectElevation, selectOverview, selectRoute } from '../stores/selectors';
@@ -13,6 +13,17 @@ export function Breadcrumbs() {
   if (route.view === 'overview') return null;
   const site = overview?.sites.find((s) => s.id === room?.siteId);
   const roomId = route.view === 'room' ? route.roomId : elevation?.room.id;
+  if (route.view === 'inventory') {
+    return (
+      <nav className="breadcrumbs" aria-label="breadcrumbs">
+        <button type="button" className="link" data-testid="crumb-fleet" onClick={() => navigate({ view: 'overview' })}>
+          {t('nav.fleet')}
+        </button>
+        <span className="sep">›</span>
+        <span className="crumb-here">{t('nav.inventory')}</span>
+      </nav>
+    );
+  }
   return (
     <nav className="breadcrumbs" aria-label="breadcrumbs">
       <button type="button" className="link" data-testid="crumb-fleet" onClick={() => navigate({ view: 'overview' })}>

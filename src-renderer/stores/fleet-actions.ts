@@ -3,6 +3,7 @@ import type { CoreClient, Disposable } from '../../src-shared/api';
 import type { DeviceStatusChange } from '../../src-shared/domain';
 import { getClient } from './client';
 import { initialFleet } from './fleet-slice';
+import { initialInventory } from './inventory-slice';
 import { initialLab } from './lab-slice';
 import { formatRoute, parseRoute, type Route } from './route';
 import { toShownError } from './shown-error';
@@ -77,7 +78,7 @@ export function reloadAll(): void {
 }
 
 export function resetFleet(): void {
-  useAppStore.setState({ fleet: initialFleet, lab: initialLab });
+  useAppStore.setState({ fleet: initialFleet, lab: initialLab, inventory: initialInventory });
 }
 
 function refreshOpenView(): void {
@@ -108,7 +109,8 @@ function applyStatusChanges(changes: DeviceStatusChange[]): void {
 export function attachLive(client: CoreClient): Disposable {
   let viewTimer: ReturnType<typeof setTimeout> | null = null;
   const scheduleViewRefresh = (): void => {
-    if (viewTimer || fleet().route.view === 'overview') return;
+    const view = fleet().route.view;
+    if (viewTimer || (view !== 'room' && view !== 'cabinet')) return;
     viewTimer = setTimeout(() => {
       viewTimer = null;
       refreshOpenView();

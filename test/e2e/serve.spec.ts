@@ -1,32 +1,15 @@
 // Serve mode in a plain browser, against the real core and its lab fleet (2 sites,
 // 6 rooms, 300 cabinets, 3000 devices): sign in with a token, read the overview, walk
 // into a room and a cabinet, switch languages, and be refused an operator action.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { readServeInfo, SCREENSHOT_DIR } from './serve-info';
+import { expect, test, type Page } from '@playwright/test';
+import { shoot, signIn, valueOf } from './helpers';
+import { readServeInfo } from './serve-info';
 
 const serve = readServeInfo();
-
-async function signIn(page: Page, token: string): Promise<void> {
-  await page.goto(serve.url);
-  await page.getByTestId('lang-en').click();
-  await page.getByTestId('login-token').fill(token);
-  await page.getByTestId('login-submit').click();
-}
 
 /** The token serve mode's page remembers (this file has no DOM lib, hence the cast). */
 function storedToken(page: Page): Promise<string | null> {
   return page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('fleetdeck.token'));
-}
-
-async function valueOf(locator: Locator): Promise<number> {
-  return Number(await locator.getAttribute('data-value'));
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
 /** Opens the first room, then its first cabinet with devices in it. */
