@@ -59,6 +59,10 @@ export interface Device {
   mgmtIp: string;
   snmpPort: number;
   bmcAddress: string | null;
+  /** RMCP+ (IPMI over LAN) port of the BMC; 623 on real hardware. */
+  bmcPort: number;
+  /** SSH port of the host's OS; 22 on real hardware. */
+  sshPort: number;
   /** Credential references (ids in the credential store), never secrets. */
   snmpCredential: string | null;
   sshCredential: string | null;

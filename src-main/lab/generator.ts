@@ -11,6 +11,9 @@ export interface LabGeneratorOptions {
   snmpPort?: number;
 }
 
+/** Unprivileged stand-ins for 623 and 22: the lab runs without root. */
+export const LAB_BMC_PORT = 16623;
+export const LAB_SSH_PORT = 16022;
 export const LAB_SNMP_CREDENTIAL = 'lab-snmp';
 export const CABINET_U = 42;
 
@@ -201,6 +204,8 @@ export function generateLab(seed: number, size: LabSize, opts: LabGeneratorOptio
     mgmtIp: labAddress(prefix, devices.length),
     snmpPort,
     bmcAddress: null,
+    bmcPort: LAB_BMC_PORT,
+    sshPort: LAB_SSH_PORT,
     snmpCredential: credential,
     sshCredential: null,
     ipmiCredential: null,

@@ -20,10 +20,12 @@ export const COLLECTION: Readonly<Record<RecordKind, Collection>> = {
 
 export const CSV_HEADER = [
   'record', 'id', 'parent', 'name', 'city', 'position', 'u_height', 'rated_power_kw', 'feed_a', 'feed_b',
-  'kind', 'hostname', 'sn', 'u_position', 'mgmt_ip', 'snmp_port', 'bmc_address',
+  'kind', 'hostname', 'sn', 'u_position', 'mgmt_ip', 'snmp_port', 'bmc_address', 'bmc_port', 'ssh_port',
   'snmp_credential', 'ssh_credential', 'ipmi_credential', 'service_tree',
 ] as const;
 export type CsvColumn = (typeof CSV_HEADER)[number];
+/** Columns added after the first format: a file without them still imports, with their defaults. */
+export const OPTIONAL_CSV_COLUMNS: readonly CsvColumn[] = ['bmc_port', 'ssh_port'];
 
 /** text: string ('' when absent); nullable: string or null ('' reads as null). */
 type FieldType = 'text' | 'nullable' | 'number' | 'serviceTree';
@@ -58,7 +60,8 @@ export const RECORD_FIELDS: Readonly<Record<RecordKind, readonly FieldSpec[]>> =
     f('hostname', 'hostname', 'text', true), f('sn', 'sn', 'text', true),
     f('uPosition', 'u_position', 'number', true), f('uHeight', 'u_height', 'number', true),
     f('mgmtIp', 'mgmt_ip', 'text', true), f('snmpPort', 'snmp_port', 'number', false, 161),
-    f('bmcAddress', 'bmc_address', 'nullable', false), f('snmpCredential', 'snmp_credential', 'nullable', false),
+    f('bmcAddress', 'bmc_address', 'nullable', false), f('bmcPort', 'bmc_port', 'number', false, 623),
+    f('sshPort', 'ssh_port', 'number', false, 22), f('snmpCredential', 'snmp_credential', 'nullable', false),
     f('sshCredential', 'ssh_credential', 'nullable', false), f('ipmiCredential', 'ipmi_credential', 'nullable', false),
     f('serviceTree', 'service_tree', 'serviceTree', false),
   ],
@@ -126,7 +129,7 @@ export function parseCsvInventory(text: string): ParsedInventory {
       index.set(name, cell.column - 1);
     }
   }
-  const missing = CSV_HEADER.filter((c) => !index.has(c));
+  const missing = CSV_HEADER.filter((c) => !index.has(c) && !OPTIONAL_CSV_COLUMNS.includes(c));
   if (missing.length) {
     headerIssues.push({
       line: header.line, column: 0, field: '',
@@ -159,7 +162,8 @@ export function parseCsvInventory(text: string): ParsedInventory {
     const record: Record<string, unknown> = {};
     const who = recordName(kind, rec.fields[index.get('id')!].value);
     for (const spec of RECORD_FIELDS[kind]) {
-      const c = rec.fields[index.get(spec.column)!];
+      const at = index.get(spec.column);
+      const c = at === undefined ? { column: 0, value: '' } : rec.fields[at]; // an optional column the file lacks
       const fs: FieldSource = { line: rec.line, column: c.column, label: spec.column, raw: c.value };
       source.fields[spec.key] = fs;
       record[spec.key] = csvValue(spec, fs, who, issues);

@@ -145,6 +145,8 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
       report('device', i, 'bmcAddress', `${label('device', i, 'bmcAddress')} "${bmc}" must be empty or an IPv4 or IPv6 address`);
     }
     number('device', i, 'snmpPort', 1, 65535, true);
+    number('device', i, 'bmcPort', 1, 65535, true);
+    number('device', i, 'sshPort', 1, 65535, true);
 
     const sn = d.sn as string;
     if (sn !== '' && !bad('device', i, 'sn')) {

@@ -59,6 +59,8 @@ interface DeviceRow {
   mgmt_ip: string;
   snmp_port: number;
   bmc_address: string | null;
+  bmc_port: number;
+  ssh_port: number;
   snmp_credential: string | null;
   ssh_credential: string | null;
   ipmi_credential: string | null;
@@ -97,6 +99,8 @@ const toDevice = (r: DeviceRow): Device => ({
   mgmtIp: r.mgmt_ip,
   snmpPort: r.snmp_port,
   bmcAddress: r.bmc_address,
+  bmcPort: r.bmc_port,
+  sshPort: r.ssh_port,
   snmpCredential: r.snmp_credential,
   sshCredential: r.ssh_credential,
   ipmiCredential: r.ipmi_credential,
@@ -175,13 +179,14 @@ export class InventoryRepository {
       ),
       upsertDevice: db.prepare<unknown[]>(
         `INSERT INTO devices (id, cabinet_id, kind, hostname, sn, u_position, u_height, mgmt_ip, snmp_port,
-           bmc_address, snmp_credential, ssh_credential, ipmi_credential,
+           bmc_address, bmc_port, ssh_port, snmp_credential, ssh_credential, ipmi_credential,
            st_company, st_department, st_product, st_cluster, st_service)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET cabinet_id = excluded.cabinet_id, kind = excluded.kind,
            hostname = excluded.hostname, sn = excluded.sn, u_position = excluded.u_position,
            u_height = excluded.u_height, mgmt_ip = excluded.mgmt_ip, snmp_port = excluded.snmp_port,
-           bmc_address = excluded.bmc_address, snmp_credential = excluded.snmp_credential,
+           bmc_address = excluded.bmc_address, bmc_port = excluded.bmc_port, ssh_port = excluded.ssh_port,
+           snmp_credential = excluded.snmp_credential,
            ssh_credential = excluded.ssh_credential, ipmi_credential = excluded.ipmi_credential,
            st_company = excluded.st_company, st_department = excluded.st_department,
            st_product = excluded.st_product, st_cluster = excluded.st_cluster, st_service = excluded.st_service`,
@@ -225,7 +230,7 @@ export class InventoryRepository {
         const t = d.serviceTree;
         q.upsertDevice.run(
           d.id, d.cabinetId, d.kind, d.hostname, d.sn, d.uPosition, d.uHeight, d.mgmtIp, d.snmpPort,
-          d.bmcAddress, d.snmpCredential, d.sshCredential, d.ipmiCredential,
+          d.bmcAddress, d.bmcPort, d.sshPort, d.snmpCredential, d.sshCredential, d.ipmiCredential,
           t?.company ?? null, t?.department ?? null, t?.product ?? null, t?.cluster ?? null, t?.service ?? null,
         );
       }

@@ -89,6 +89,14 @@ export const MIGRATIONS: readonly Migration[] = [
       -- no ts index on the largest tier (a year of it): retention deletes by primary-key range per series
     `,
   },
+  {
+    version: 3,
+    name: 'devices: BMC and SSH ports',
+    sql: `
+      ALTER TABLE devices ADD COLUMN bmc_port INTEGER NOT NULL DEFAULT 623;
+      ALTER TABLE devices ADD COLUMN ssh_port INTEGER NOT NULL DEFAULT 22;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -25,7 +25,7 @@ const SMALL: InventoryDocument = {
   cabinets: [{ id: 'sh1-c1', rowId: 'sh1-r1-a', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 6, feedA: null, feedB: null }],
   devices: [1, 2, 3].map((n) => ({
     id: `sh1-d${n}`, cabinetId: 'sh1-c1', kind: 'server' as const, hostname: `sh1-d${n}`, sn: `SH-SN-${n}`, uPosition: n, uHeight: 1,
-    mgmtIp: `10.7.0.${n}`, snmpPort: 161, bmcAddress: null, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
+    mgmtIp: `10.7.0.${n}`, snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
   })),
 };
 const BEFORE: InventoryCounts = { sites: 1, rooms: 1, rows: 1, cabinets: 1, devices: 3 };

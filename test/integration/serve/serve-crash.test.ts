@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CSV_HEADER } from '../../../src-main/core/inventory/formats';
+import { CSV_HEADER, OPTIONAL_CSV_COLUMNS } from '../../../src-main/core/inventory/formats';
 import { sleep } from '../../support/handles';
 import { SERVE_ENTRY, startServe, type ServeProcess } from '../../support/serve-process';
 import { connect } from '../../support/ws-client';
@@ -18,7 +18,7 @@ if (!built && process.env.CI) throw new Error(`${SERVE_ENTRY} is missing: npm te
 function bigCsv(devices: number): string {
   const blank = (n: number): string => ','.repeat(n);
   const cabinets = Math.ceil(devices / PER_CABINET);
-  const lines = [CSV_HEADER.join(','), `site,crash,,Crash Site,Hangzhou${blank(16)}`, `room,crash-r1,crash,Room 1${blank(17)}`, `row,crash-w1,crash-r1,Row 1${blank(17)}`];
+  const lines = [CSV_HEADER.filter((c) => !OPTIONAL_CSV_COLUMNS.includes(c)).join(','), `site,crash,,Crash Site,Hangzhou${blank(16)}`, `room,crash-r1,crash,Room 1${blank(17)}`, `row,crash-w1,crash-r1,Row 1${blank(17)}`];
   for (let c = 0; c < cabinets; c++) lines.push(`cabinet,crash-c${c},crash-w1,C${c},,${c + 1},42,8,A,B${blank(11)}`);
   for (let d = 0; d < devices; d++) {
     const ip = `127.30.${(d >> 8) & 255}.${(d & 255) || 1}`;

@@ -19,7 +19,7 @@ const INVENTORY = {
   devices: [
     {
       id: 'd1', cabinetId: 'c1', kind: 'server', hostname: 'web-01', sn: 'SN0001', uPosition: 10, uHeight: 2,
-      mgmtIp: '127.19.0.1', snmpPort: 16363, bmcAddress: null, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
+      mgmtIp: '127.19.0.1', snmpPort: 16363, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
     },
   ],
 };

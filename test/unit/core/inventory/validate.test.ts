@@ -27,7 +27,7 @@ const EMPTY: InventoryDocument = { format: 'fleetdeck-inventory', version: 1, si
 
 const storedDevice = (id: string, u: number, h: number, extra: Partial<Device> = {}): Device => ({
   id, cabinetId: 'c1', kind: 'server', hostname: id, sn: `SN-${id}`, uPosition: u, uHeight: h, mgmtIp: '10.9.0.1',
-  snmpPort: 161, bmcAddress: null, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null, ...extra,
+  snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null, ...extra,
 });
 
 /** A store holding s1/r1/w1/c1 and the given devices. */
