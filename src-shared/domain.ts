@@ -114,7 +114,8 @@ export interface SiteOverview {
 export interface FleetOverview {
   generatedAt: number;
   fleet: 'lab' | 'configured';
-  totals: { sites: number; rooms: number; cabinets: number; devices: number; answering: number; polled: number };
+  /** pollable: devices the console can poll (those with an SNMP credential); polled: of those, polled at least once. */
+  totals: { sites: number; rooms: number; cabinets: number; devices: number; answering: number; polled: number; pollable: number };
   sites: SiteOverview[];
 }
 

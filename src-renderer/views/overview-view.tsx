@@ -61,9 +61,9 @@ function Totals({ totals }: { totals: FleetOverview['totals'] }) {
         </div>
         <div className="total-label">{t('total.answering')}</div>
         <CountBar answering={totals.answering} devices={totals.devices} label={false} />
-        {totals.polled < totals.devices && (
+        {totals.polled < totals.pollable && (
           <div className="muted small" data-testid="polling-note">
-            {t('overview.polling', { polled: num(totals.polled), devices: num(totals.devices) })}
+            {t('overview.polling', { polled: num(totals.polled), devices: num(totals.pollable) })}
           </div>
         )}
       </div>

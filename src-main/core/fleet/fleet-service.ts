@@ -165,6 +165,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
         devices: locations.size,
         answering,
         polled,
+        pollable: targets.length,
       },
       sites,
     };
