@@ -1,0 +1,10 @@
+// FleetDeck's SSH: one import for the core.
+export * from './errors';
+export * from './keys';
+export * from './known-hosts';
+export * from './quote';
+export * from './connection';
+export * from './pool';
+export * from './exec';
+export * from './sftp-upload';
+export * from './fleet-run';
