@@ -1,0 +1,286 @@
+// The SNMP session: one net-snmp session (one UDP socket) per peer, v2c or v3 USM, with
+// promise-returning get / getNext / getBulk / walk / set and every failure as a named error.
+// The socket comes from `dgramModule` (node:dgram by default), so tests and the lab can
+// inject their own transport. close() settles every outstanding request: net-snmp alone
+// leaves a request hanging when its datagram was still queued behind the socket's bind.
+import * as snmp from 'net-snmp';
+import { ValidationError } from '../../../../src-shared/errors';
+import { compareOids, decodeVarbind, encodeSetVarbind, isUnder, normalizeOid, type SetValue, type TypedVarbind } from './codec';
+import { SnmpInvalidResponseError, SnmpSessionClosedError, toSnmpError } from './errors';
+
+export type SnmpAuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+/** net-snmp's names: aes = AES-128 (RFC 3826); aes256b = AES-256 with Blumenthal key extension
+ * (net-snmp C's "AES-256"); aes256r = AES-256 with Reeder key extension (Cisco's). */
+export type SnmpPrivProtocol = 'des' | 'aes' | 'aes256b' | 'aes256r';
+export type SnmpSecurityLevel = 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
+
+export interface SnmpUser {
+  name: string;
+  /** Derived from the keys given when absent. */
+  level?: SnmpSecurityLevel;
+  authProtocol?: SnmpAuthProtocol;
+  authKey?: string;
+  privProtocol?: SnmpPrivProtocol;
+  privKey?: string;
+}
+
+export type SnmpCredentials =
+  | { version: '2c'; community: string }
+  | { version: '3'; user: SnmpUser; context?: string };
+
+export interface SnmpSessionOptions {
+  host: string;
+  port?: number;
+  credentials: SnmpCredentials;
+  timeoutMs?: number;
+  /** Retransmissions after the first send. */
+  retries?: number;
+  /** Timeout multiplier per retransmission (>= 1). */
+  backoff?: number;
+  /** Default max-repetitions for GetBulk walks. */
+  maxRepetitions?: number;
+  /** Injected transport: an object with createSocket(type) like node:dgram. */
+  dgramModule?: unknown;
+  sourceAddress?: string;
+  /** Every request runs inside gate(send): the poller's request caps (see request-limiter.ts). */
+  gate?: <T>(send: () => Promise<T>) => Promise<T>;
+}
+
+export interface WalkOptions {
+  maxRepetitions?: number;
+  /** Stop after this many varbinds (a guard against endless tables). */
+  maxVarbinds?: number;
+}
+
+export interface SnmpSession {
+  readonly host: string;
+  readonly port: number;
+  readonly version: '2c' | '3';
+  readonly closed: boolean;
+  get(oids: readonly string[]): Promise<TypedVarbind[]>;
+  getNext(oids: readonly string[]): Promise<TypedVarbind[]>;
+  /** Raw GetBulk: the non-repeaters' varbinds, then each repeater's column of up to maxRepetitions. */
+  getBulk(oids: readonly string[], opts?: { nonRepeaters?: number; maxRepetitions?: number }): Promise<{ nonRepeaters: TypedVarbind[]; repeaters: TypedVarbind[][] }>;
+  /** Every varbind under `root`, in order, by GetBulk. A scalar instance given as root is fetched by get, like snmpwalk does. */
+  walk(root: string, opts?: WalkOptions): Promise<TypedVarbind[]>;
+  /** As walk(), streaming: `onVarbinds` gets each response's batch; resolves to the count. */
+  walkEach(root: string, onVarbinds: (batch: TypedVarbind[]) => void, opts?: WalkOptions): Promise<number>;
+  set(values: readonly SetValue[]): Promise<TypedVarbind[]>;
+  /** Closes the socket; outstanding requests reject with SnmpSessionClosedError. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_REPETITIONS = 25;
+const DEFAULT_MAX_VARBINDS = 1_000_000;
+
+// net-snmp's Session, as far as this module uses it.
+interface NetSession {
+  get(oids: string[], cb: (err: Error | null, vbs?: snmp.Varbind[]) => void): void;
+  getNext(oids: string[], cb: (err: Error | null, vbs?: snmp.Varbind[]) => void): void;
+  getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: (err: Error | null, vbs?: (snmp.Varbind | snmp.Varbind[])[]) => void): void;
+  set(vbs: snmp.Varbind[], cb: (err: Error | null, vbs?: snmp.Varbind[]) => void): void;
+  close(): void;
+  on(event: string, cb: (...args: unknown[]) => void): void;
+}
+
+/** net-snmp's user object for a USM user; ValidationError when the keys do not fit the level. */
+export function netSnmpUser(user: SnmpUser): snmp.User {
+  const level = user.level ?? (user.privKey ? 'authPriv' : user.authKey ? 'authNoPriv' : 'noAuthNoPriv');
+  if (!user.name) throw new ValidationError('an SNMPv3 user needs a name');
+  const out: snmp.User = { name: user.name, level: snmp.SecurityLevel[level] };
+  if (level !== 'noAuthNoPriv') {
+    const auth = user.authProtocol ?? 'sha';
+    if (!(auth in AUTH)) throw new ValidationError(`unknown SNMPv3 auth protocol "${auth}"`);
+    if (!user.authKey || user.authKey.length < 8) throw new ValidationError(`SNMPv3 user ${user.name}: the auth passphrase needs at least 8 characters`);
+    out.authProtocol = AUTH[auth];
+    out.authKey = user.authKey;
+  }
+  if (level === 'authPriv') {
+    const priv = user.privProtocol ?? 'aes';
+    if (!(priv in PRIV)) throw new ValidationError(`unknown SNMPv3 privacy protocol "${priv}"`);
+    if (!user.privKey || user.privKey.length < 8) throw new ValidationError(`SNMPv3 user ${user.name}: the privacy passphrase needs at least 8 characters`);
+    out.privProtocol = PRIV[priv];
+    out.privKey = user.privKey;
+  }
+  return out;
+}
+
+const AUTH: Record<SnmpAuthProtocol, snmp.AuthProtocols> = {
+  md5: snmp.AuthProtocols.md5, sha: snmp.AuthProtocols.sha, sha224: snmp.AuthProtocols.sha224,
+  sha256: snmp.AuthProtocols.sha256, sha384: snmp.AuthProtocols.sha384, sha512: snmp.AuthProtocols.sha512,
+};
+const PRIV: Record<SnmpPrivProtocol, snmp.PrivProtocols> = {
+  des: snmp.PrivProtocols.des, aes: snmp.PrivProtocols.aes, aes256b: snmp.PrivProtocols.aes256b, aes256r: snmp.PrivProtocols.aes256r,
+};
+
+export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
+  const host = opts.host;
+  const port = opts.port ?? 161;
+  const defaultReps = Math.max(1, opts.maxRepetitions ?? DEFAULT_MAX_REPETITIONS);
+  const common = {
+    port,
+    retries: opts.retries ?? 1,
+    timeout: opts.timeoutMs ?? 2000,
+    backoff: Math.max(1, opts.backoff ?? 1),
+    transport: 'udp4' as const,
+    sourceAddress: opts.sourceAddress,
+    dgramModule: opts.dgramModule,
+    // Walks check OID order themselves (and name the host when they fail).
+    backwardsGetNexts: true,
+  };
+  const c = opts.credentials;
+  const net = (c.version === '3'
+    ? snmp.createV3Session(host, netSnmpUser(c.user), { ...common, version: snmp.Version3, context: c.context })
+    : snmp.createSession(host, c.community, { ...common, version: snmp.Version2c })) as unknown as NetSession;
+
+  let closed = false;
+  let closing: Promise<void> | null = null;
+  const pending = new Set<(err: Error) => void>();
+  const closedPromise = new Promise<void>((resolve) => net.on('close', () => resolve()));
+  // A socket error (say, EPERM on send) reaches requests through their callbacks; an 'error'
+  // event with no listener would throw, so one is always attached.
+  net.on('error', () => {});
+
+  /**
+   * Runs one net-snmp request as a promise that close() can always settle, through the gate
+   * (the poller's request caps) when there is one. The gate's slot is held until the answer,
+   * the timeout or close(), whichever comes first.
+   */
+  function request<T>(oids: readonly string[], start: (cb: (err: Error | null, value?: T) => void) => void): Promise<T> {
+    if (closed) return Promise.reject(new SnmpSessionClosedError(host));
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let release: (() => void) | null = null;
+      const finish = (): void => {
+        settled = true;
+        pending.delete(fail);
+        release?.();
+        release = null;
+      };
+      const fail = (err: Error): void => {
+        if (settled) return;
+        finish();
+        reject(err);
+      };
+      pending.add(fail);
+      const send = (): Promise<void> => new Promise<void>((done) => {
+        if (settled) return done();
+        release = done;
+        try {
+          start((err, value) => {
+            if (settled) return;
+            if (err) return fail(toSnmpError(err, host, oids));
+            finish();
+            resolve(value as T);
+          });
+        } catch (err) {
+          fail(toSnmpError(err, host, oids));
+        }
+      });
+      (opts.gate ? opts.gate(send) : send()).catch((err: unknown) => fail(toSnmpError(err, host, oids)));
+    });
+  }
+
+  const decodeAll = (vbs: snmp.Varbind[] | undefined): TypedVarbind[] => (vbs ?? []).map(decodeVarbind);
+
+  /** GetBulk on already-normalised OIDs. */
+  async function bulk(list: string[], nonRepeaters: number, reps: number) {
+    const raw = await request<(snmp.Varbind | snmp.Varbind[])[]>(list, (cb) => net.getBulk(list, nonRepeaters, reps, cb));
+    const out = { nonRepeaters: [] as TypedVarbind[], repeaters: [] as TypedVarbind[][] };
+    for (const item of raw ?? []) {
+      if (Array.isArray(item)) out.repeaters.push(item.map(decodeVarbind));
+      else out.nonRepeaters.push(decodeVarbind(item));
+    }
+    return out;
+  }
+
+  function getBulk(oids: readonly string[], o: { nonRepeaters?: number; maxRepetitions?: number } = {}) {
+    const list = oids.map(normalizeOid);
+    const nonRepeaters = Math.max(0, Math.min(o.nonRepeaters ?? 0, list.length));
+    return bulk(list, nonRepeaters, Math.max(1, o.maxRepetitions ?? defaultReps));
+  }
+
+  async function walkEach(rootOid: string, onVarbinds: (batch: TypedVarbind[]) => void, o: WalkOptions = {}): Promise<number> {
+    const root = normalizeOid(rootOid);
+    const reps = Math.max(1, o.maxRepetitions ?? defaultReps);
+    const limit = o.maxVarbinds ?? DEFAULT_MAX_VARBINDS;
+    let cursor = root;
+    let count = 0;
+    for (;;) {
+      const { repeaters } = await bulk([cursor], 0, Math.min(reps, Math.max(1, limit - count)));
+      const column = repeaters[0] ?? [];
+      const batch: TypedVarbind[] = [];
+      let done = column.length === 0;
+      for (const vb of column) {
+        if (vb.type === 'endOfMibView' || vb.type === 'noSuchObject' || vb.type === 'noSuchInstance' || !isUnder(vb.oid, root)) {
+          done = true;
+          break;
+        }
+        if (compareOids(vb.oid, cursor) <= 0) {
+          throw new SnmpInvalidResponseError(host, `walk of ${root}: ${vb.oid} does not follow ${cursor}`);
+        }
+        batch.push(vb);
+        cursor = vb.oid;
+      }
+      count += batch.length;
+      if (batch.length) onVarbinds(batch);
+      if (count >= limit) done = true;
+      if (done) break;
+    }
+    if (count === 0) {
+      // snmpwalk's rule: a walk that finds nothing under its root gets the root itself.
+      const [vb] = await api.get([root]);
+      if (vb && vb.type !== 'noSuchObject' && vb.type !== 'noSuchInstance' && vb.type !== 'endOfMibView') {
+        onVarbinds([vb]);
+        count = 1;
+      }
+    }
+    return count;
+  }
+
+  const api: SnmpSession = {
+    host,
+    port,
+    version: c.version,
+    get closed() {
+      return closed;
+    },
+    async get(oids) {
+      const list = oids.map(normalizeOid);
+      return decodeAll(await request<snmp.Varbind[]>(list, (cb) => net.get(list, cb)));
+    },
+    async getNext(oids) {
+      const list = oids.map(normalizeOid);
+      return decodeAll(await request<snmp.Varbind[]>(list, (cb) => net.getNext(list, cb)));
+    },
+    getBulk,
+    async walk(root, o) {
+      const out: TypedVarbind[] = [];
+      await walkEach(root, (batch) => {
+        for (const vb of batch) out.push(vb);
+      }, o);
+      return out;
+    },
+    walkEach,
+    async set(values) {
+      const vbs = values.map(encodeSetVarbind);
+      const oids = vbs.map((v) => v.oid);
+      return decodeAll(await request<snmp.Varbind[]>(oids, (cb) => net.set(vbs, cb)));
+    },
+    close() {
+      if (!closing) {
+        closed = true;
+        for (const fail of [...pending]) fail(new SnmpSessionClosedError(host));
+        closing = closedPromise;
+        try {
+          net.close();
+        } catch {
+          // already closed underneath us: no 'close' event will come
+          closing = Promise.resolve();
+        }
+      }
+      return closing;
+    },
+  };
+  return api;
+}
