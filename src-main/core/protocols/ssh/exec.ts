@@ -108,15 +108,13 @@ export async function execOn(conn: SshConnection, command: string | readonly str
       conn.exec(cmd).then((ch) => {
         channel = ch;
         if (gaveUp) return stop();
-        let exitCode: number | null = null;
-        let exitSignal: string | null = null;
         ch.on('data', (b: Buffer) => out.push(b));
         ch.stderr.on('data', (b: Buffer) => err.push(b));
-        ch.on('exit', (code: number | null, sig?: string) => {
-          exitCode = typeof code === 'number' ? code : null;
-          exitSignal = typeof sig === 'string' ? sig.replace(/^SIG/, '') : null;
-        });
-        ch.on('close', () => {
+        // ssh2 repeats the exit status in 'close'. Its 'exit' event can fire in the same tick
+        // as the channel opens (a fast command, one TCP read), before this callback runs.
+        ch.on('close', (code?: number | null, sig?: string) => {
+          const exitCode = typeof code === 'number' ? code : null;
+          const exitSignal = typeof sig === 'string' ? sig.replace(/^SIG/, '') : null;
           const result: ExecResult = {
             host, port, command: cmd, exitCode, signal: exitSignal,
             stdout: out.text(), stderr: err.text(),

@@ -4,7 +4,7 @@
 // at once (sshd's MaxSessions is 10); callers beyond that wait in a queue. A connection
 // with no session for idleTimeoutMs is closed. A failed connect rejects everyone waiting
 // for that host: a host that is down fails fast, not once per queued caller.
-import { SshCancelledError, SshPoolClosedError } from './errors';
+import { SshCancelledError, SshConnectError, SshPoolClosedError } from './errors';
 import { connectSsh, DEFAULT_SSH_PORT, type SshConnectOptions, type SshConnection, type SshTarget } from './connection';
 
 export interface SshPoolOptions extends SshConnectOptions {
@@ -20,6 +20,8 @@ export interface SshPoolOptions extends SshConnectOptions {
 
 export interface SshLease {
   readonly connection: SshConnection;
+  /** The connection carried sessions before this one (it may have died since, unnoticed). */
+  readonly reused: boolean;
   /**
    * Gives the sessions back. `broken`: something on this connection may be wedged (a timed
    * out or cancelled command); it takes no new sessions and closes once the others finish.
@@ -39,7 +41,12 @@ export interface SshPoolStats {
 export interface SshPool {
   /** Reserves `sessions` channels (default 1) on a connection to the target. */
   acquire(target: SshTarget, opts?: { signal?: AbortSignal; sessions?: number }): Promise<SshLease>;
-  /** Runs fn with a lease and releases it after, marking it broken if fn threw one of `brokenOn`. */
+  /**
+   * Runs fn with a lease and releases it after, marking it broken if fn threw one of
+   * `brokenOn`. When fn fails with SshConnectError because a reused connection had died
+   * (the host rebooted while it sat idle), fn runs once more on a fresh connection: nothing
+   * reached the host, since a channel could not even be opened.
+   */
   use<T>(target: SshTarget, fn: (conn: SshConnection) => Promise<T>, opts?: { signal?: AbortSignal; sessions?: number; brokenOn?: (err: unknown) => boolean }): Promise<T>;
   /** Closes every connection to host:port (e.g. after its key was re-pinned). */
   closeHost(host: string, port?: number): Promise<void>;
@@ -51,6 +58,8 @@ interface Entry {
   conn: SshConnection | null;
   ready: Promise<SshConnection>;
   sessions: number;
+  /** Leases handed out so far. */
+  uses: number;
   broken: boolean;
   idleTimer: NodeJS.Timeout | null;
 }
@@ -114,7 +123,7 @@ export function createSshPool(opts: SshPoolOptions): SshPool {
       return room;
     }
     if (bucket.entries.length >= maxConnections) return null;
-    const entry: Entry = { conn: null, ready: null as unknown as Promise<SshConnection>, sessions: n, broken: false, idleTimer: null };
+    const entry: Entry = { conn: null, ready: null as unknown as Promise<SshConnection>, sessions: n, uses: 0, broken: false, idleTimer: null };
     entry.ready = connect(bucket.target, opts).then(
       (conn) => {
         entry.conn = conn;
@@ -154,6 +163,7 @@ export function createSshPool(opts: SshPoolOptions): SshPool {
     let released = false;
     return {
       connection: conn,
+      reused: entry.uses++ > 0,
       release: (o) => {
         if (released) return;
         released = true;
@@ -217,14 +227,17 @@ export function createSshPool(opts: SshPoolOptions): SshPool {
   return {
     acquire,
     async use(target, fn, o = {}) {
-      const l = await acquire(target, o);
-      try {
-        const v = await fn(l.connection);
-        l.release();
-        return v;
-      } catch (err) {
-        l.release({ broken: o.brokenOn?.(err) ?? false });
-        throw err;
+      for (let attempt = 0; ; attempt++) {
+        const l = await acquire(target, o);
+        try {
+          const v = await fn(l.connection);
+          l.release();
+          return v;
+        } catch (err) {
+          const stale = err instanceof SshConnectError && l.reused && l.connection.closed;
+          l.release({ broken: stale || (o.brokenOn?.(err) ?? false) });
+          if (!stale || attempt > 0) throw err;
+        }
       }
     },
     async closeHost(host, port = DEFAULT_SSH_PORT) {

@@ -220,6 +220,32 @@ describe('SSH connection pool', () => {
     expect(pool.stats()).toMatchObject({ hosts: 0, connections: 0 });
   });
 
+  it('use() runs again on a fresh connection when a reused one turns out dead, only then, only once', async () => {
+    const { pool, opened } = setup();
+    (await pool.acquire(A)).release();
+    const dead = (c: SshConnection): never => {
+      (c as FakeConnection).closed = true; // what exec finds when the host rebooted while we idled
+      throw new SshConnectError(A.host, 22, 'the connection is closed');
+    };
+    const seen: SshConnection[] = [];
+    await expect(pool.use(A, async (c) => {
+      seen.push(c);
+      return seen.length === 1 ? dead(c) : 'ran';
+    })).resolves.toBe('ran');
+    expect(seen).toEqual([opened[0], opened[1]]);
+    // A fresh connection that dies is not retried (nothing says the host is back), nor is a second death.
+    await pool.closeHost(A.host);
+    await expect(pool.use(A, async (c) => dead(c))).rejects.toBeInstanceOf(SshConnectError);
+    (await pool.acquire(A)).release();
+    let calls = 0;
+    await expect(pool.use(A, async (c) => {
+      calls++;
+      return dead(c);
+    })).rejects.toBeInstanceOf(SshConnectError);
+    expect(calls).toBe(2);
+    await pool.dispose();
+  });
+
   it('use() releases on success and on failure', async () => {
     const { pool } = setup();
     await expect(pool.use(A, async () => 7)).resolves.toBe(7);
