@@ -1,25 +1,43 @@
-// The SNMP poll loop: one v2c GET per device per interval, spread across the interval,
-// with a fleet-wide cap on requests in flight. A session (one UDP socket) lives only for
-// the poll that opened it, so open sockets never exceed the concurrency cap.
-import * as snmp from 'net-snmp';
+// The SNMP poll loop. Per device, on its own interval (target.intervalMs, else the poller's):
+// one main GET (see protocols/snmp/device-poll.ts), plus the interface table or the PDU's
+// power profile where the target asks for them.
+//
+// Caps. At most `concurrency` polls run at once (each holds one session, i.e. one UDP
+// socket, so open sockets never exceed it); within them at most `requestConcurrency`
+// requests are in flight fleet-wide and `perDeviceConcurrency` to any one device.
+// Schedule. Every new device is polled at once (a fresh console knows what answers within
+// seconds); its later polls are spread evenly over the interval, and each is moved by up to
+// +-`jitter` of the interval so polls do not bunch. Back-off: after the second unanswered
+// poll in a row a device is polled every interval * 2^(failures-1), capped at
+// `maxBackoffMs`, and without retransmissions; one answer restores its interval. pollNow()
+// polls every device regardless.
+//
+// Status. `status` (the shared DeviceStatus: up | unreachable | unknown) and `health`, the
+// finer one, each with events on every change:
+//   unknown      not polled yet;
+//   unreachable  the last poll got no answer (timeout after retries, or no session);
+//   degraded     it answered, but: slower than `slowMs` (default: the timeout, i.e. it
+//                needed a retransmission), or with an error-status / USM failure, or
+//                partially (core objects missing, the interface table or power profile
+//                read failed), or an interface this poller saw up is down while admin-up;
+//   up           it answered fully and promptly with every link it had up still up.
+// `status` is 'up' for both up and degraded (src-shared has no 'degraded' yet).
 import type { DeviceKind, DeviceStatus, DeviceStatusChange } from '../../../src-shared/domain';
+import { NotFoundError } from '../../../src-shared/errors';
+import { counter64 } from '../protocols/snmp/codec';
+import {
+  MAX_POLLED_INTERFACES, octetRates, POLL_OIDS, readDevice, type DeviceReading, type InterfaceState, type OctetSample, type PollerDeviceStatus,
+} from '../protocols/snmp/device-poll';
+import { assessPoll, newDeviceMemory, type DeviceMemory } from '../protocols/snmp/device-state';
+import { SnmpSessionClosedError } from '../protocols/snmp/errors';
+import { counterDelta, type InterfaceRate, type InterfaceStatusChange } from '../protocols/snmp/if-mib';
+import type { OutletPower, PduProfile } from '../protocols/snmp/pdu-profiles';
+import { backoffDelay, createRequestLimiter, jittered } from '../protocols/snmp/request-limiter';
+import { createSnmpSession, type SnmpCredentials, type SnmpSession } from '../protocols/snmp/session';
 
-export const POLL_OIDS = {
-  sysName: '1.3.6.1.2.1.1.5.0',
-  sysUpTime: '1.3.6.1.2.1.1.3.0',
-  ifNumber: '1.3.6.1.2.1.2.1.0',
-  ifHCInOctets: '1.3.6.1.2.1.31.1.1.1.6',
-  ifHCOutOctets: '1.3.6.1.2.1.31.1.1.1.10',
-  /** ENTITY-SENSOR-MIB entPhySensorValue.1: PDU input power, watts. */
-  pduPowerWatts: '1.3.6.1.2.1.99.1.1.1.4.1',
-} as const;
+export { counter64, counterDelta, octetRates, POLL_OIDS, MAX_POLLED_INTERFACES };
+export type { OctetSample, PollerDeviceStatus };
 
-/** Interfaces polled before a device has told us its ifNumber. */
-const DEFAULT_INTERFACES: Record<DeviceKind, number> = { server: 2, switch: 6, pdu: 1, gateway: 2 };
-/** Most interfaces read in the one GET (ifIndex 1..n). */
-export const MAX_POLLED_INTERFACES = 16;
-/** Rates above this (bytes/s, 2 Tbit/s) mean a counter reset we could not see: dropped. */
-const MAX_PLAUSIBLE_BPS = 2.5e11;
 const TICK_MS = 50;
 
 export interface PollTarget {
@@ -28,6 +46,14 @@ export interface PollTarget {
   host: string;
   port: number;
   community: string;
+  /** This device's poll interval; the poller's when absent. */
+  intervalMs?: number;
+  /** v3 (or v2c) credentials; when present they are used instead of `community`. */
+  credentials?: SnmpCredentials;
+  /** Read the interface table by GetBulk (for ifIndexes that are not 1..n). */
+  walkInterfaces?: boolean;
+  /** PDUs: read total and per-outlet power with this profile. */
+  pduProfile?: PduProfile;
 }
 
 export interface PollResult {
@@ -37,6 +63,9 @@ export interface PollResult {
   /** The device answered. */
   ok: boolean;
   status: DeviceStatus;
+  health: PollerDeviceStatus;
+  /** Why health is degraded or unreachable; empty when up. */
+  reasons: string[];
   /** Request to answer, retries included; absent when it did not answer. */
   rttMs?: number;
   sysName: string | null;
@@ -45,134 +74,121 @@ export interface PollResult {
   inBps: number | null;
   outBps: number | null;
   powerWatts: number | null;
+  /** Per-outlet power (PDUs with a profile). */
+  outlets?: OutletPower[] | null;
+  /** Per-interface rates (walkInterfaces targets), bits/s. */
+  interfaceRates?: InterfaceRate[];
+  /** sysUpTime went backwards since the last answer. */
+  restarted: boolean;
   error: string | null;
 }
 
 export interface DevicePollState {
   status: DeviceStatus;
+  health: PollerDeviceStatus;
+  reasons: string[];
+  /** Unanswered polls in a row (drives the back-off). */
+  failures: number;
   /** Values from the last answer (kept while the device is unreachable). */
   sysName: string | null;
   uptimeSeconds: number | null;
   inBps: number | null;
   outBps: number | null;
   powerWatts: number | null;
+  outlets: OutletPower[] | null;
+  interfaces: InterfaceState[];
   /** Last poll attempt, answered or not. */
   lastPollAt: number | null;
   /** Round trip of the last poll; null when it went unanswered. */
   rttMs: number | null;
 }
 
+export interface DeviceHealthChange {
+  deviceId: string;
+  status: PollerDeviceStatus;
+  previous: PollerDeviceStatus;
+  reasons: string[];
+  at: number;
+}
+
+export interface InterfaceChange extends InterfaceStatusChange {
+  deviceId: string;
+}
+
 export interface SnmpPollerOptions {
   /** Called every few seconds; devices that appear are scheduled, those that vanish dropped. */
   targets: () => readonly PollTarget[];
   intervalMs?: number;
-  /** Requests in flight at once, fleet-wide. */
+  /** Polls (sessions, sockets) at once, fleet-wide. */
   concurrency?: number;
+  /** Requests in flight at once, fleet-wide (default: concurrency). */
+  requestConcurrency?: number;
+  /** Requests in flight to one device (default 2). */
+  perDeviceConcurrency?: number;
   timeoutMs?: number;
   retries?: number;
+  /** Answers slower than this make a device degraded (default: timeoutMs). */
+  slowMs?: number;
+  /** Longest back-off between polls of a silent device (default: 8 intervals, at least 5 min). */
+  maxBackoffMs?: number;
+  /** Each scheduled poll moves by up to +-jitter * interval (default 0.1). */
+  jitter?: number;
+  maxRepetitions?: number;
   onResults?: (results: PollResult[]) => void;
   onStatusChange?: (changes: DeviceStatusChange[]) => void;
+  onHealthChange?: (changes: DeviceHealthChange[]) => void;
+  onInterfaceChange?: (changes: InterfaceChange[]) => void;
   now?: () => number;
   log?: (line: string) => void;
 }
 
 export interface SnmpPoller {
   state(deviceId: string): DevicePollState | undefined;
+  /** polled: not unknown; answering: status 'up' (health up or degraded). */
   counts(): { polled: number; answering: number };
   stats(): { pollsCompleted: number; pollsFailed: number; startedAt: number };
-  /** Polls every current target once (respecting the concurrency cap); resolves when all are done. */
+  /** Requests in flight and waiting, and the highest in-flight counts seen. */
+  load(): { inFlight: number; waiting: number; peakInFlight: number; peakPerDevice: number };
+  /** Polls every current target once (respecting the caps); resolves when all are done. */
   pollNow(): Promise<void>;
+  /** Runs `op` (a set, a walk) against a device with its credentials, inside the same caps. */
+  request<T>(deviceId: string, op: (session: SnmpSession) => Promise<T>): Promise<T>;
   /** Stops the schedule and closes every session; no timer or socket survives it. */
   dispose(): Promise<void>;
 }
 
-/** One octet sample: local time, sysUpTime ticks and per-ifIndex Counter64 values. */
-export interface OctetSample {
-  at: number;
-  ticks: number;
-  inOctets: readonly (bigint | null)[];
-  outOctets: readonly (bigint | null)[];
-}
-
-/** cur - prev for a counter of `bits` bits, allowing one wrap. */
-export function counterDelta(prev: bigint, cur: bigint, bits = 64): bigint {
-  return cur >= prev ? cur - prev : cur + (1n << BigInt(bits)) - prev;
-}
-
-/**
- * Bytes/s between two samples, summed over the interfaces present in both. Null when there
- * is no usable interval: no time passed, sysUpTime went backwards (the device restarted and
- * its counters with it), or a delta is implausible (a reset we could not otherwise see).
- */
-export function octetRates(prev: OctetSample, cur: OctetSample): { inBps: number; outBps: number } | null {
-  const seconds = (cur.at - prev.at) / 1000;
-  if (!(seconds > 0) || cur.ticks < prev.ticks) return null;
-  const sum = (a: readonly (bigint | null)[], b: readonly (bigint | null)[]): number | null => {
-    let total = 0n;
-    let seen = false;
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      const p = a[i];
-      const c = b[i];
-      if (p === null || c === null) continue;
-      total += counterDelta(p, c);
-      seen = true;
-    }
-    if (!seen) return null;
-    const bps = Number(total) / seconds;
-    return bps <= MAX_PLAUSIBLE_BPS ? bps : null;
-  };
-  const inBps = sum(prev.inOctets, cur.inOctets);
-  const outBps = sum(prev.outOctets, cur.outOctets);
-  return inBps === null || outBps === null ? null : { inBps, outBps };
-}
-
-/** A Counter64 as net-snmp decodes it (big-endian bytes) to a bigint. */
-export function counter64(value: unknown): bigint | null {
-  if (Buffer.isBuffer(value)) {
-    let n = 0n;
-    for (const byte of value) n = (n << 8n) | BigInt(byte);
-    return n & 0xffff_ffff_ffff_ffffn;
-  }
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return BigInt(Math.trunc(value));
-  return null;
-}
-
 interface Entry {
   target: PollTarget;
-  /** performance.now() at which the next scheduled poll is due. */
+  /** performance.now() of the next nominal poll, and of the jittered one actually due. */
+  anchor: number;
   due: number;
-  /**
-   * Added once, after the first poll: spreads the fleet's steady-state polls evenly over the
-   * interval (-interval/2 .. +interval/2) while every device's first poll goes out at once.
-   */
+  /** Added once, after the first poll: spreads the fleet's polls evenly over the interval. */
   phase: number;
   job: Promise<void> | null;
-  interfaces: number;
-  sample: OctetSample | null;
+  memory: DeviceMemory;
   state: DevicePollState;
 }
 
-interface Session {
-  get(oids: string[], cb: (err: Error | null, varbinds?: snmp.Varbind[]) => void): void;
-  close(): void;
-  on(event: string, cb: (...args: unknown[]) => void): void;
-}
-
 export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
-  const intervalMs = opts.intervalMs ?? 30_000;
+  const baseInterval = opts.intervalMs ?? 30_000;
   const concurrency = Math.max(1, opts.concurrency ?? 256);
   const timeoutMs = opts.timeoutMs ?? 1500;
   const retries = opts.retries ?? 1;
+  const slowMs = opts.slowMs ?? timeoutMs;
+  const jitter = Math.min(0.5, Math.max(0, opts.jitter ?? 0.1));
   const now = opts.now ?? Date.now;
-  const refreshEveryMs = Math.min(intervalMs, 5000);
+  const refreshEveryMs = Math.min(baseInterval, 5000);
+  const limiter = createRequestLimiter({ global: opts.requestConcurrency ?? concurrency, perDevice: opts.perDeviceConcurrency ?? 2 });
+  const intervalOf = (t: PollTarget): number => Math.max(100, t.intervalMs ?? baseInterval);
+  const maxBackoff = (t: PollTarget): number => opts.maxBackoffMs ?? Math.max(300_000, 8 * intervalOf(t));
 
   const entries = new Map<string, Entry>();
   const waiting: Array<{ entry: Entry; done: () => void }> = [];
-  const sessions = new Set<Promise<void>>();
-  const closers = new Set<() => void>();
+  const sessions = new Set<SnmpSession>();
   let results: PollResult[] = [];
   let changes: DeviceStatusChange[] = [];
+  let healthChanges: DeviceHealthChange[] = [];
+  let ifChanges: InterfaceChange[] = [];
   let inFlight = 0;
   let pollsCompleted = 0;
   let pollsFailed = 0;
@@ -182,49 +198,46 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
 
   function refresh(): void {
     lastRefresh = performance.now();
-    const list = opts.targets();
     const seen = new Set<string>();
     const fresh: PollTarget[] = [];
-    for (const t of list) {
+    for (const t of opts.targets()) {
       seen.add(t.deviceId);
       const e = entries.get(t.deviceId);
       if (e) e.target = t;
       else fresh.push(t);
     }
     for (const id of entries.keys()) if (!seen.has(id)) entries.delete(id);
-    // New devices are polled at once (as fast as the concurrency cap allows), so a fresh
-    // console knows what answers within seconds; their later polls are spread evenly, with
-    // jitter, over the interval so they do not bunch.
     const t0 = performance.now();
-    const slot = intervalMs / Math.max(1, fresh.length);
     fresh.forEach((t, i) => {
+      const iv = intervalOf(t);
       entries.set(t.deviceId, {
-        target: t, due: t0, phase: (i + Math.random()) * slot - intervalMs / 2, job: null, interfaces: DEFAULT_INTERFACES[t.kind] ?? 1, sample: null,
-        state: { status: 'unknown', sysName: null, uptimeSeconds: null, inBps: null, outBps: null, powerWatts: null, lastPollAt: null, rttMs: null },
+        target: t, anchor: t0, due: t0, phase: ((i + Math.random()) * iv) / fresh.length - iv / 2, job: null,
+        memory: newDeviceMemory(t.kind),
+        state: { status: 'unknown', health: 'unknown', reasons: [], failures: 0, sysName: null, uptimeSeconds: null, inBps: null, outBps: null,
+          powerWatts: null, outlets: null, interfaces: [], lastPollAt: null, rttMs: null },
       });
     });
   }
 
   function flush(): void {
     if (disposed) return;
-    if (results.length) {
-      const batch = results;
-      results = [];
-      safely(() => opts.onResults?.(batch));
-    }
-    if (changes.length) {
-      const batch = changes;
-      changes = [];
-      safely(() => opts.onStatusChange?.(batch));
-    }
-  }
-
-  function safely(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      opts.log?.(`snmp poller: a listener threw: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const emit = <T>(batch: T[], fn: ((b: T[]) => void) | undefined): void => {
+      if (!batch.length || !fn) return;
+      try {
+        fn(batch);
+      } catch (err) {
+        opts.log?.(`snmp poller: a listener threw: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
+    const [r, c, h, i] = [results, changes, healthChanges, ifChanges];
+    results = [];
+    changes = [];
+    healthChanges = [];
+    ifChanges = [];
+    emit(r, opts.onResults);
+    emit(c, opts.onStatusChange);
+    emit(h, opts.onHealthChange);
+    emit(i, opts.onInterfaceChange);
   }
 
   /** Queues a poll of the entry unless one is queued or running; resolves when it is done. */
@@ -253,103 +266,80 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
     }
   }
 
-  function poll(entry: Entry): Promise<void> {
-    const t = entry.target;
-    const n = entry.interfaces;
-    const oids: string[] = [POLL_OIDS.sysName, POLL_OIDS.sysUpTime, POLL_OIDS.ifNumber];
-    for (let i = 1; i <= n; i++) oids.push(`${POLL_OIDS.ifHCInOctets}.${i}`);
-    for (let i = 1; i <= n; i++) oids.push(`${POLL_OIDS.ifHCOutOctets}.${i}`);
-    if (t.kind === 'pdu') oids.push(POLL_OIDS.pduPowerWatts);
-
-    const started = performance.now();
-    return new Promise<void>((resolve) => {
-      let session: Session;
-      try {
-        session = snmp.createSession(t.host, t.community, { port: t.port, version: snmp.Version2c, timeout: timeoutMs, retries, backoff: 1 }) as unknown as Session;
-      } catch (err) {
-        record(entry, null, err as Error, started);
-        return resolve();
-      }
-      const closed = new Promise<void>((done) => session.on('close', () => done()));
-      sessions.add(closed);
-      void closed.then(() => sessions.delete(closed));
-      session.on('error', () => {}); // malformed datagrams: the request still times out
-      let settled = false;
-      // Settles the poll exactly once: on net-snmp's callback, or when dispose() cuts it
-      // short (a datagram still queued behind the socket's bind is dropped by dgram without
-      // a callback, so net-snmp's would never come).
-      const settle = (varbinds: snmp.Varbind[] | null, err: Error | null): void => {
-        if (settled) return;
-        settled = true;
-        closers.delete(abort);
-        try {
-          session.close();
-        } catch {
-          // already closed
-        }
-        if (!disposed) record(entry, varbinds, err, started);
-        resolve();
-      };
-      const abort = (): void => settle(null, new Error('poller disposed'));
-      closers.add(abort);
-      try {
-        session.get(oids, (err, varbinds) => settle(varbinds ?? null, err));
-      } catch (err) {
-        settle(null, err as Error);
-      }
+  function openSession(t: PollTarget, attempts: number): SnmpSession {
+    const s = createSnmpSession({
+      host: t.host, port: t.port, credentials: t.credentials ?? { version: '2c', community: t.community },
+      timeoutMs, retries: attempts, maxRepetitions: opts.maxRepetitions, gate: limiter.gate(t.deviceId),
     });
+    sessions.add(s);
+    return s;
   }
 
-  function record(entry: Entry, varbinds: snmp.Varbind[] | null, err: Error | null, started: number): void {
-    if (entries.get(entry.target.deviceId) !== entry) return; // dropped from the targets meanwhile
-    const at = now();
-    const answered = !err || err.name === 'RequestFailedError' || err.name === 'ResponseInvalidError';
-    const status: DeviceStatus = answered ? 'up' : 'unreachable';
-    const s = entry.state;
-    const result: PollResult = {
-      deviceId: entry.target.deviceId, at, ok: answered, status, rttMs: answered ? performance.now() - started : undefined,
-      sysName: null, uptimeSeconds: null, inBps: null, outBps: null, powerWatts: null, error: err ? err.message : null,
-    };
-    if (answered) pollsCompleted++;
-    else pollsFailed++;
+  async function closeSession(s: SnmpSession): Promise<void> {
+    await s.close();
+    sessions.delete(s);
+  }
 
-    if (varbinds && !err) {
-      const value = (i: number): unknown => (varbinds[i] && !snmp.isVarbindError(varbinds[i]) ? varbinds[i].value : null);
-      const name = value(0);
-      result.sysName = Buffer.isBuffer(name) ? name.toString('utf8') : typeof name === 'string' ? name : null;
-      const ticks = value(1);
-      const n = entry.interfaces;
-      if (typeof ticks === 'number') {
-        result.uptimeSeconds = ticks / 100;
-        const sample: OctetSample = {
-          at, ticks,
-          inOctets: Array.from({ length: n }, (_, i) => counter64(value(3 + i))),
-          outOctets: Array.from({ length: n }, (_, i) => counter64(value(3 + n + i))),
-        };
-        const rates = entry.sample ? octetRates(entry.sample, sample) : null;
-        result.inBps = rates?.inBps ?? null;
-        result.outBps = rates?.outBps ?? null;
-        entry.sample = sample;
+  async function poll(entry: Entry): Promise<void> {
+    const t = entry.target;
+    const started = performance.now();
+    let session: SnmpSession | null = null;
+    let reading: DeviceReading | null = null;
+    let error: unknown = null;
+    try {
+      // A device that has stayed silent is not retried within a poll: it costs one timeout.
+      session = openSession(t, entry.state.failures >= 2 ? 0 : retries);
+      reading = await readDevice(session, {
+        kind: t.kind, interfaces: entry.memory.interfaces, walkInterfaces: Boolean(t.walkInterfaces), pduProfile: t.pduProfile ?? null, maxRepetitions: opts.maxRepetitions,
+      }, now);
+    } catch (err) {
+      error = err;
+    } finally {
+      if (session) await closeSession(session);
+    }
+    if (!disposed) record(entry, reading, error, performance.now() - started, started);
+  }
+
+  function record(entry: Entry, reading: DeviceReading | null, error: unknown, elapsed: number, started: number): void {
+    if (entries.get(entry.target.deviceId) !== entry) return; // dropped from the targets meanwhile
+    const at = reading?.at ?? now();
+    const id = entry.target.deviceId;
+    const a = assessPoll(entry.memory, { reading, error, rttMs: elapsed, slowMs, walkInterfaces: Boolean(entry.target.walkInterfaces), at });
+    const s = entry.state;
+    const status: DeviceStatus = a.answered ? 'up' : 'unreachable';
+    const result: PollResult = {
+      deviceId: id, at, ok: a.answered, status, health: a.health, reasons: a.reasons, rttMs: a.answered ? elapsed : undefined,
+      sysName: a.sysName, uptimeSeconds: a.uptimeSeconds, inBps: a.inBps, outBps: a.outBps, powerWatts: a.powerWatts, restarted: a.restarted,
+      error: error ? (error instanceof Error ? error.message : String(error)) : null,
+    };
+    if (a.outlets) result.outlets = a.outlets;
+    if (a.interfaceRates) result.interfaceRates = a.interfaceRates;
+    for (const c of a.ifChanges) ifChanges.push({ deviceId: id, ...c });
+    if (a.answered) {
+      pollsCompleted++;
+      s.failures = 0;
+      Object.assign(s, { sysName: a.sysName, uptimeSeconds: a.uptimeSeconds, inBps: a.inBps, outBps: a.outBps, powerWatts: a.powerWatts,
+        outlets: a.outlets ?? s.outlets, interfaces: a.interfaces });
+    } else {
+      pollsFailed++;
+      s.failures++;
+      const iv = intervalOf(entry.target);
+      const delay = backoffDelay(iv, s.failures, maxBackoff(entry.target));
+      if (delay > iv) {
+        entry.anchor = Math.max(entry.anchor, started + jittered(delay, jitter));
+        entry.due = entry.anchor;
       }
-      if (entry.target.kind === 'pdu') {
-        const w = value(3 + 2 * n);
-        result.powerWatts = typeof w === 'number' ? w : null;
-      }
-      const ifNumber = value(2);
-      if (typeof ifNumber === 'number' && ifNumber > 0) {
-        const next = Math.min(ifNumber, MAX_POLLED_INTERFACES);
-        if (next !== n) {
-          entry.interfaces = next;
-          entry.sample = null; // a different interface set: start the rates afresh
-        }
-      }
-      Object.assign(s, { sysName: result.sysName, uptimeSeconds: result.uptimeSeconds, inBps: result.inBps, outBps: result.outBps, powerWatts: result.powerWatts });
     }
     s.lastPollAt = at;
-    s.rttMs = result.rttMs ?? null;
+    s.rttMs = a.answered ? elapsed : null;
+    s.reasons = a.reasons;
     if (s.status !== status) {
-      changes.push({ deviceId: entry.target.deviceId, status, previous: s.status, at });
+      changes.push({ deviceId: id, status, previous: s.status, at });
       s.status = status;
+    }
+    if (s.health !== a.health) {
+      healthChanges.push({ deviceId: id, status: a.health, previous: s.health, reasons: a.reasons, at });
+      s.health = a.health;
     }
     results.push(result);
   }
@@ -363,9 +353,11 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       const t = performance.now();
       for (const e of entries.values()) {
         if (e.due > t) continue;
-        e.due += intervalMs + e.phase;
+        const iv = intervalOf(e.target);
+        e.anchor += iv + e.phase;
         e.phase = 0;
-        if (e.due <= t) e.due = t + intervalMs; // fell behind: do not fire a burst to catch up
+        if (e.anchor <= t) e.anchor = t + iv; // fell behind: do not fire a burst to catch up
+        e.due = e.anchor + (Math.random() * 2 - 1) * jitter * iv;
         if (!e.job) void enqueue(e);
       }
       flush();
@@ -380,7 +372,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   return {
     state: (id) => {
       const s = entries.get(id)?.state;
-      return s ? { ...s } : undefined;
+      return s ? { ...s, reasons: [...s.reasons], interfaces: [...s.interfaces] } : undefined;
     },
     counts: () => {
       let polled = 0;
@@ -392,11 +384,25 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       return { polled, answering };
     },
     stats: () => ({ pollsCompleted, pollsFailed, startedAt }),
+    load: () => {
+      const p = limiter.peaks();
+      return { inFlight: limiter.inFlight(), waiting: limiter.waiting(), peakInFlight: p.global, peakPerDevice: p.perDevice };
+    },
     async pollNow() {
       if (disposed) return;
       refresh();
       await Promise.all([...entries.values()].map(enqueue));
       flush();
+    },
+    async request(deviceId, op) {
+      const entry = entries.get(deviceId) ?? (refresh(), entries.get(deviceId));
+      if (!entry || disposed) throw new NotFoundError('SNMP poll target', deviceId);
+      const session = openSession(entry.target, retries);
+      try {
+        return await op(session);
+      } finally {
+        await closeSession(session);
+      }
     },
     async dispose() {
       if (disposed) return;
@@ -404,8 +410,8 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       if (timer) clearTimeout(timer);
       timer = null;
       for (const w of waiting.splice(0)) w.done();
-      for (const close of [...closers]) close();
-      await Promise.all([...sessions]);
+      limiter.close(new SnmpSessionClosedError('poller (disposed)'));
+      await Promise.all([...sessions].map(closeSession));
       // libuv releases a closed socket's handle in the close phase of the loop, which runs
       // after the check phase: two turns of setImmediate see it gone.
       for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));

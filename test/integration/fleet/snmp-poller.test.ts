@@ -1,11 +1,17 @@
 // The poll loop against a real lab: a forked lab process whose agents answer SNMP on
-// loopback, polled by net-snmp sessions. No mocks.
+// loopback, polled by net-snmp sessions; and against in-process net-snmp agents whose values
+// the test sets (caps, back-off, degraded status, per-device intervals, v3, tables). No mocks.
+import * as dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Device, DeviceStatusChange } from '../../../src-shared/domain';
 import { startLab, type LabLink } from '../../../src-main/core/fleet/lab-link';
 import { alive, resources, sleep, until } from '../../support/handles';
-import { counter64, counterDelta, createSnmpPoller, octetRates, type PollResult, type PollTarget, type SnmpPoller } from '../../../src-main/core/fleet/snmp-poller';
+import {
+  counter64, counterDelta, createSnmpPoller, octetRates, type DeviceHealthChange, type InterfaceChange, type PollResult, type PollTarget, type SnmpPoller,
+} from '../../../src-main/core/fleet/snmp-poller';
+import { APC_RPDU2_PROFILE } from '../../../src-main/core/protocols/snmp/pdu-profiles';
+import { startTestAgent, type TestAgent } from '../../support/snmp-test-agent';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', import.meta.url));
 /**
@@ -187,5 +193,146 @@ describe('poll schedule', () => {
     const windows = new Array(8).fill(0);
     for (const p of polls.values()) windows[Math.min(7, Math.max(0, Math.floor(((p[1] - first - intervalMs / 2) / intervalMs) * 8)))]++;
     expect(Math.max(...windows)).toBeLessThan(150 * 0.4); // evenly spread: ~19 in each eighth
+  });
+});
+
+describe('poller caps, back-off, health and per-device settings (in-process agents, 127.53.x.y:18300)', () => {
+  const PORT = 18300;
+  const USER = { name: 'poll-v3', authProtocol: 'sha256', authKey: 'poll-auth-key', privProtocol: 'aes256b', privKey: 'poll-priv-key' } as const;
+  const agents: TestAgent[] = [];
+  const pollers: SnmpPoller[] = [];
+  let before: string[];
+  const agent = async (address: string, o: Partial<Parameters<typeof startTestAgent>[0]> = {}): Promise<TestAgent> => {
+    const a = await startTestAgent({ address, port: PORT, community: 'caps', users: [USER], ...o });
+    agents.push(a);
+    return a;
+  };
+  const poller = (o: Parameters<typeof createSnmpPoller>[0]): SnmpPoller => {
+    const p = createSnmpPoller({ timeoutMs: 300, ...o });
+    pollers.push(p);
+    return p;
+  };
+  const target = (deviceId: string, host: string, o: Partial<PollTarget> = {}): PollTarget => ({ deviceId, kind: 'server', host, port: PORT, community: 'caps', ...o });
+  const itf = (ifIndex: number, name: string, inOctets = 0n) => ({ ifIndex, name, speedMbps: 10_000, admin: 1, oper: 1, inOctets, outOctets: inOctets / 2n });
+
+  afterAll(async () => {
+    await Promise.all(pollers.map((p) => p.dispose()));
+    await Promise.all(agents.map((a) => a.close()));
+  });
+
+  it('keeps requests within the global and per-device caps, and reads PDU outlets by profile', async () => {
+    before = handles();
+    const apc = { devices: [{ index: 1, power: 150 }], outlets: [{ index: 1, name: 'srv-a', power: 700 }, { index: 2, name: 'srv-b', power: 800 }] };
+    const targets: PollTarget[] = [];
+    for (let i = 1; i <= 6; i++) {
+      await agent(`127.53.1.${i}`, { apc, sysObjectID: '1.3.6.1.4.1.318.1.3.4.5' });
+      targets.push(target(`pdu-${i}`, `127.53.1.${i}`, { kind: 'pdu', pduProfile: APC_RPDU2_PROFILE }));
+    }
+    // Each PDU poll issues three requests at once (the GET and two table reads).
+    const one = poller({ targets: () => targets, intervalMs: 60_000, concurrency: 6, requestConcurrency: 4, perDeviceConcurrency: 1 });
+    await one.pollNow();
+    expect(one.load()).toMatchObject({ inFlight: 0, waiting: 0, peakPerDevice: 1 });
+    expect(one.load().peakInFlight).toBeLessThanOrEqual(4);
+    expect(one.state('pdu-3')).toMatchObject({ status: 'up', health: 'up', powerWatts: 1500, outlets: [{ index: '1', name: 'srv-a', watts: 700 }, { index: '2', name: 'srv-b', watts: 800 }] });
+    const three = poller({ targets: () => targets, intervalMs: 60_000, concurrency: 6, requestConcurrency: 100, perDeviceConcurrency: 3 });
+    await three.pollNow();
+    expect(three.load().peakPerDevice).toBe(3); // the cap, not the poll, was what held the first poller to 1
+    expect(three.load().peakInFlight).toBeGreaterThan(4);
+  });
+
+  it('backs off from a silent device (fewer polls, no retransmissions) and recovers on its first answer', async () => {
+    await agent('127.53.2.1', { interfaces: [itf(1, 'eth0')] });
+    // The silent device: a socket that takes datagrams and never answers.
+    const sink = dgram.createSocket('udp4');
+    let sent = 0;
+    sink.on('message', () => sent++);
+    await new Promise<void>((r) => sink.bind(PORT, '127.53.2.2', r));
+    const results: PollResult[] = [];
+    const p = poller({
+      targets: () => [target('live', '127.53.2.1'), target('silent', '127.53.2.2')],
+      intervalMs: 200, timeoutMs: 100, retries: 1, jitter: 0, onResults: (r) => results.push(...r),
+    });
+    await until('the silent device to fail five polls in a row', () => (p.state('silent')?.failures ?? 0) >= 5, 20_000);
+    const count = (id: string): number => results.filter((r) => r.deviceId === id).length;
+    expect(p.state('silent')).toMatchObject({ status: 'unreachable', health: 'unreachable' });
+    // Five failures take 200 + 400 + 800 + 1600 ms of back-off; the live device is polled every 200 ms meanwhile.
+    expect(count('live')).toBeGreaterThan(2 * count('silent'));
+    const silent = results.filter((r) => r.deviceId === 'silent');
+    expect(silent.every((r) => !r.ok && /timed out/.test(r.error ?? ''))).toBe(true);
+    // The first two polls retransmit once (retries: 1); from the third on, one datagram a poll.
+    await until('one datagram a poll from the third poll on', () => count('silent') + 3 >= sent && sent >= count('silent') + 2, 5000);
+    await new Promise<void>((r) => sink.close(() => r()));
+    await agent('127.53.2.2', { interfaces: [itf(1, 'eth0')] });
+    await p.pollNow();
+    expect(p.state('silent')).toMatchObject({ status: 'up', health: 'up', failures: 0 });
+  });
+
+  it('reports degraded (status still up) with an event when a link it saw up goes down, and up again when it returns', async () => {
+    const a = await agent('127.53.3.1', { interfaces: [itf(1, 'eth0'), itf(2, 'eth1')] });
+    const health: DeviceHealthChange[] = [];
+    const links: InterfaceChange[] = [];
+    const p = poller({ targets: () => [target('srv', '127.53.3.1')], intervalMs: 60_000, onHealthChange: (c) => health.push(...c), onInterfaceChange: (c) => links.push(...c) });
+    await p.pollNow();
+    await p.pollNow(); // the first poll learns ifNumber
+    expect(p.state('srv')).toMatchObject({ status: 'up', health: 'up' });
+    a.setInterface(2, { oper: 2 });
+    await p.pollNow();
+    expect(p.state('srv')).toMatchObject({ status: 'up', health: 'degraded', reasons: ['link down: if2'] });
+    expect(p.counts()).toEqual({ polled: 1, answering: 1 });
+    expect(health.map((h) => `${h.previous}->${h.status}`)).toEqual(['unknown->up', 'up->degraded']);
+    expect(links).toEqual([expect.objectContaining({ deviceId: 'srv', ifIndex: 2, previous: 'up', status: 'down', adminStatus: 'up' })]);
+    a.setInterface(2, { oper: 1 });
+    await p.pollNow();
+    expect(health.at(-1)).toMatchObject({ previous: 'degraded', status: 'up', reasons: [] });
+    expect(links.at(-1)).toMatchObject({ ifIndex: 2, previous: 'down', status: 'up' });
+  });
+
+  it('polls each device on its own interval', async () => {
+    await agent('127.53.4.1');
+    const seen = new Map<string, number>();
+    const p = poller({
+      targets: () => [target('fast', '127.53.4.1', { intervalMs: 100 }), target('slow', '127.53.4.1', { intervalMs: 60_000 })],
+      intervalMs: 1000, onResults: (r) => r.forEach((x) => seen.set(x.deviceId, (seen.get(x.deviceId) ?? 0) + 1)),
+    });
+    await until('ten polls of the fast device', () => (seen.get('fast') ?? 0) >= 10, 20_000);
+    expect(seen.get('slow')).toBe(1);
+    expect(p.stats().pollsFailed).toBe(0);
+  });
+
+  it('polls over v3 with the interface table walked: names and per-interface rates for sparse ifIndexes', async () => {
+    const a = await agent('127.53.5.1', { interfaces: [itf(1001, 'Ethernet1/1', 1000n), itf(2001, 'Ethernet2/1', 5000n)] });
+    const results: PollResult[] = [];
+    const p = poller({
+      targets: () => [target('sw', '127.53.5.1', { kind: 'switch', walkInterfaces: true, community: 'wrong', credentials: { version: '3', user: USER } })],
+      intervalMs: 60_000, onResults: (r) => results.push(...r),
+    });
+    await p.pollNow();
+    expect(p.state('sw')?.interfaces.map((i) => i.name)).toEqual(['Ethernet1/1', 'Ethernet2/1']);
+    await sleep(200);
+    a.setInterface(1001, { inOctets: 1000n + 10_000_000n });
+    a.setInterface(2001, { inOctets: 5000n });
+    await p.pollNow();
+    const last = results.at(-1)!;
+    expect(last).toMatchObject({ ok: true, health: 'up' });
+    const rates = last.interfaceRates!;
+    expect(rates.map((r) => r.name)).toEqual(['Ethernet1/1', 'Ethernet2/1']);
+    expect(rates[0].inBps).toBeGreaterThan(0);
+    expect(rates[1].inBps).toBe(0);
+  });
+
+  it('runs operator requests (a set) through the same caps, and names unknown devices', async () => {
+    await agent('127.53.6.1', { sysName: 'before' });
+    const p = poller({ targets: () => [target('dev', '127.53.6.1')], intervalMs: 60_000 });
+    await p.request('dev', (s) => s.set([{ oid: '1.3.6.1.2.1.1.5.0', type: 'octets', value: 'after' }]));
+    await p.pollNow();
+    expect(p.state('dev')?.sysName).toBe('after');
+    await expect(p.request('nope', async () => 1)).rejects.toMatchObject({ name: 'NotFoundError' });
+  });
+
+  it('leaves no socket behind once disposed', async () => {
+    await Promise.all(pollers.splice(0).map((p) => p.dispose()));
+    await Promise.all(agents.splice(0).map((a) => a.close()));
+    for (let i = 0; i < 2; i++) await new Promise<void>((r) => setImmediate(r));
+    expect(handles()).toEqual(before);
   });
 });
