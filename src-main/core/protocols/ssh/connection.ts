@@ -137,10 +137,13 @@ export async function connectSsh(target: SshTarget, opts: SshConnectOptions, sig
         },
         close: () => {
           closedPromise ??= closed ? Promise.resolve() : new Promise<void>((res) => {
-            client.once('close', () => res());
-            client.end();
             // A peer that never answers our disconnect must not hold the socket open.
-            setTimeout(() => client.destroy(), 2000).unref();
+            const force = setTimeout(() => client.destroy(), 2000);
+            client.once('close', () => {
+              clearTimeout(force);
+              res();
+            });
+            client.end();
           });
           return closedPromise;
         },
