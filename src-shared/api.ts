@@ -13,6 +13,14 @@ import type {
   LabFault,
   LabStatus,
   PollerStats,
+  DeviceDetail,
+  BmcInfo,
+  PowerAction,
+  BootDevice,
+  RunStarted,
+  RunHostResult,
+  RunFinished,
+  FleetEvent,
   Role,
 } from './domain';
 import type { SerializedError } from './errors';
@@ -33,11 +41,25 @@ export interface ApiRequests {
   'audit.list': { args: { limit?: number }; result: AuditEntry[] };
   'lab.status': { args: void; result: LabStatus };
   'lab.fault': { args: LabFault; result: LabStatus };
+  'device.detail': { args: { deviceId: string }; result: DeviceDetail };
+  /** Live IPMI: chassis status, sensors, SEL and power of the device's BMC. */
+  'device.bmc': { args: { deviceId: string }; result: BmcInfo };
+  /** confirmHostname must equal the device's hostname: the core refuses anything else. */
+  'device.power': { args: { deviceId: string; action: PowerAction; confirmHostname: string }; result: { power: 'on' | 'off' } };
+  'device.identify': { args: { deviceId: string; seconds?: number; force?: boolean }; result: { ok: true } };
+  'device.bootDevice': { args: { deviceId: string; device: BootDevice; persistent?: boolean }; result: { ok: true } };
+  /** Runs one command line on many hosts over SSH; results stream as onDidReceiveRunResult. */
+  'fleet.run': { args: { deviceIds: string[]; command: string; timeoutMs?: number }; result: RunStarted };
+  'fleet.cancelRun': { args: { runId: string }; result: { cancelled: boolean } };
+  'events.recent': { args: { limit?: number; deviceId?: string }; result: FleetEvent[] };
 }
 
 export interface ApiEvents {
   onDidChangeDeviceStatus: DeviceStatusChange[];
   onDidChangeOverview: FleetOverview;
+  onDidReceiveFleetEvent: FleetEvent[];
+  onDidReceiveRunResult: RunHostResult;
+  onDidFinishRun: RunFinished;
 }
 
 export type Method = keyof ApiRequests;
@@ -59,10 +81,27 @@ export const METHOD_ROLES: { readonly [M in Method]: Role } = {
   'audit.list': 'admin',
   'lab.status': 'viewer',
   'lab.fault': 'operator',
+  'device.detail': 'viewer',
+  'device.bmc': 'viewer',
+  'device.power': 'operator',
+  'device.identify': 'operator',
+  'device.bootDevice': 'operator',
+  'fleet.run': 'operator',
+  'fleet.cancelRun': 'operator',
+  'events.recent': 'viewer',
+};
+
+/** The least role that receives each event stream: command output is not for wall screens. */
+export const EVENT_ROLES: { readonly [E in EventName]: Role } = {
+  onDidChangeDeviceStatus: 'viewer',
+  onDidChangeOverview: 'viewer',
+  onDidReceiveFleetEvent: 'viewer',
+  onDidReceiveRunResult: 'operator',
+  onDidFinishRun: 'operator',
 };
 
 export const METHODS = Object.keys(METHOD_ROLES) as Method[];
-export const EVENTS: readonly EventName[] = ['onDidChangeDeviceStatus', 'onDidChangeOverview'];
+export const EVENTS = Object.keys(EVENT_ROLES) as EventName[];
 
 export function isMethod(v: unknown): v is Method {
   return typeof v === 'string' && Object.prototype.hasOwnProperty.call(METHOD_ROLES, v);

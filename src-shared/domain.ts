@@ -81,7 +81,11 @@ export interface InventoryDocument {
   devices: Device[];
 }
 
-export type DeviceStatus = 'up' | 'unreachable' | 'unknown';
+/**
+ * up: answered its last poll. degraded: answered, but slowly, partly, or with interfaces
+ * down. unreachable: did not answer (after retries). unknown: not polled yet.
+ */
+export type DeviceStatus = 'up' | 'degraded' | 'unreachable' | 'unknown';
 
 export interface DeviceStatusChange {
   deviceId: string;
@@ -207,4 +211,109 @@ export interface PollerStats {
   pollsFailed: number;
   targets: number;
   intervalMs: number;
+}
+
+// ---- device detail, BMC, control actions, fleet-wide run, events (issue 3) ----
+
+/** Rates in bits per second. */
+export interface InterfaceInfo {
+  index: number;
+  name: string;
+  operStatus: 'up' | 'down' | 'testing' | 'unknown' | 'dormant' | 'notPresent' | 'lowerLayerDown';
+  speedBps: number | null;
+  inBps: number | null;
+  outBps: number | null;
+}
+
+export interface DeviceDetail {
+  device: Device;
+  site: Site;
+  room: Room;
+  row: Row;
+  cabinet: Cabinet;
+  status: DeviceStatus;
+  lastPollAt: number | null;
+  rttMs: number | null;
+  sysName: string | null;
+  uptimeSeconds: number | null;
+  interfaces: InterfaceInfo[];
+  powerWatts: number | null;
+  /** Power draw over the last hour, from the stored time series (PDUs). */
+  powerHistory: { ts: number; watts: number }[];
+  /** What the console can do with it: a BMC to talk IPMI to, an OS to reach over SSH. */
+  capabilities: { bmc: boolean; ssh: boolean };
+}
+
+export interface SensorReading {
+  name: string;
+  type: string;
+  value: number | null;
+  unit: string;
+  status: 'ok' | 'warning' | 'critical' | 'unavailable';
+}
+
+export interface SelEntry {
+  id: number;
+  /** ms since epoch, or null when the BMC's clock stamp is pre-init. */
+  at: number | null;
+  sensor: string;
+  event: string;
+  direction: 'assertion' | 'deassertion';
+}
+
+export interface BmcInfo {
+  deviceId: string;
+  fetchedAt: number;
+  power: 'on' | 'off';
+  identify: boolean | null;
+  powerWatts: number | null;
+  powerSource: 'dcmi' | 'sensor' | null;
+  sensors: SensorReading[];
+  sel: SelEntry[];
+  deviceIdInfo: { manufacturerId: number; productId: number; firmware: string; ipmiVersion: string } | null;
+}
+
+export type PowerAction = 'on' | 'off' | 'cycle' | 'reset' | 'soft';
+export const POWER_ACTIONS: readonly PowerAction[] = ['on', 'off', 'cycle', 'reset', 'soft'];
+export type BootDevice = 'pxe' | 'disk' | 'bios' | 'cdrom';
+export const BOOT_DEVICES: readonly BootDevice[] = ['pxe', 'disk', 'bios', 'cdrom'];
+
+export interface RunStarted {
+  runId: string;
+  hosts: number;
+  /** Devices asked for but not run on, with the reason (no SSH, unknown device...). */
+  skipped: { deviceId: string; reason: string }[];
+}
+
+export interface RunHostResult {
+  runId: string;
+  deviceId: string;
+  hostname: string;
+  ok: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** Output past the cap was dropped. */
+  truncated: boolean;
+  error: string | null;
+  ms: number;
+}
+
+export interface RunFinished {
+  runId: string;
+  succeeded: number;
+  failed: number;
+  cancelled: boolean;
+  ms: number;
+}
+
+export interface FleetEvent {
+  id: number;
+  at: number;
+  deviceId: string | null;
+  kind: 'status' | 'interface' | 'trap' | 'sel' | 'control';
+  severity: 'info' | 'warning' | 'critical';
+  message: string;
+  details?: Record<string, unknown>;
 }

@@ -31,7 +31,12 @@ export type CoreToLab =
   | { type: 'status'; id: number }
   | { type: 'stop' };
 
+/** Logins the lab's hosts and BMCs accept: the core stores them in its credential store. */
+export interface LabCredentials {
+  ssh: { username: string; password: string };
+}
+
 export type LabToCore =
-  | { type: 'ready'; inventory: InventoryDocument; agents: number; startMs: number }
+  | { type: 'ready'; inventory: InventoryDocument; agents: number; startMs: number; credentials: LabCredentials }
   | { type: 'status'; id: number; status: LabStatus }
   | { type: 'error'; id?: number; message: string };

@@ -3,7 +3,13 @@ import { createCoreApi, type CoreApi } from './api/core-api';
 import { EventHub } from './api/event-hub';
 import { createHandlers } from './api/handlers';
 import type { CoreConfig } from './config';
+import type { FleetEvent } from '../../src-shared/domain';
+import { createBmcService } from './fleet/bmc-service';
+import { createDeviceDetail } from './fleet/device-detail';
 import { createFleetService, type FleetService } from './fleet/fleet-service';
+import { createSshService, type SshService } from './fleet/ssh-service';
+import { EventRepository } from './store/event-repository';
+import { HostKeyRepository } from './store/host-key-repository';
 import { startLab, type LabLink } from './fleet/lab-link';
 import { SecretBox } from './security/secret-box';
 import { AuditRepository } from './store/audit-repository';
@@ -17,6 +23,7 @@ export type { CoreApi } from './api/core-api';
 export type { CoreConfig } from './config';
 
 export const LAB_SNMP_CREDENTIAL = 'lab-snmp';
+export const LAB_SSH_CREDENTIAL = 'lab-ssh';
 
 export interface CoreAuth {
   /** The caller behind a serve-mode token, or null (and the refusal audited). */
@@ -39,6 +46,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const db: Db = openStore(config.storePath, undefined, { nativeBinding: config.sqliteNativeBinding });
   let lab: LabLink | null = null;
   let fleet: FleetService | null = null;
+  let ssh: SshService | null = null;
   const hub = new EventHub();
   try {
     const box = new SecretBox(config.secretKey);
@@ -47,17 +55,28 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const audit = new AuditRepository(db);
     const tokens = new TokenRepository(db);
     const metrics = new MetricsRepository(db, config.retention);
+    const events = new EventRepository(db);
+    /** Stores events and fans them out to every subscriber. */
+    const recordEvents = (list: Omit<FleetEvent, 'id'>[]): void => {
+      if (list.length) hub.emit('onDidReceiveFleetEvent', events.record(list));
+    };
 
     if (config.lab) {
       const t0 = Date.now();
       lab = await startLab(config.lab, log);
       credentials.put(LAB_SNMP_CREDENTIAL, 'snmp-community', 'Lab fleet SNMP v2c community', lab.community);
+      credentials.put(LAB_SSH_CREDENTIAL, 'ssh-password', 'Lab fleet SSH login', JSON.stringify(lab.credentials.ssh));
       inventory.upsert(lab.inventory);
       log(`lab fleet up: ${lab.inventory.devices.length} devices in ${Date.now() - t0} ms (pid ${lab.pid})`);
     }
-    fleet = createFleetService({ inventory, credentials, metrics, hub, fleet: lab ? 'lab' : 'configured', poller: config.poller, log });
+    fleet = createFleetService({ inventory, credentials, metrics, hub, recordEvents, expireEvents: (t) => events.expire(t), fleet: lab ? 'lab' : 'configured', poller: config.poller, log });
+    const poller = fleet.poller;
+    const device = (id: string) => inventory.device(id);
+    ssh = createSshService({ device, credentials, hostKeys: new HostKeyRepository(db), hub, log });
+    const bmc = createBmcService({ device, credentials, record: recordEvents });
+    const detail = createDeviceDetail({ inventory, credentials, metrics, pollState: (id) => poller.state(id) });
 
-    const api = createCoreApi(createHandlers({ db, fleet, credentials, audit, lab }), hub, audit);
+    const api = createCoreApi(createHandlers({ db, fleet, credentials, audit, lab, ssh, bmc, detail: (id) => detail.detail(id), events }), hub, audit);
     let disposed: Promise<void> | null = null;
     return {
       api,
@@ -73,6 +92,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       dispose() {
         disposed ??= (async () => {
           hub.clear();
+          await ssh?.dispose();
           await fleet?.dispose();
           await lab?.dispose();
           db.close();
@@ -81,6 +101,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       },
     };
   } catch (err) {
+    await ssh?.dispose().catch(() => {});
     await fleet?.dispose().catch(() => {});
     await lab?.dispose().catch(() => {});
     db.close();

@@ -2,9 +2,15 @@
 // on its own loopback address. Faults close and reopen real sockets, so a dead device is
 // truly silent on the wire.
 import type { Cabinet, Device, InventoryDocument, LabFault, LabStatus } from '../../src-shared/domain';
-import type { LabStartOptions } from '../../src-shared/lab-protocol';
+import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
 import { createRng, generateLab } from './generator';
 import { createSimDevice, dailyFactor, type SimDevice, type SimDeviceSpec, type SimInterface } from './snmp-device';
+import { LAB_SSH_USERNAME, createLabSshHost, sshHostSpecFor, type LabSshHost } from './ssh-host';
+
+/** Credential id the lab's SSH hosts answer to (stored by the core from the ready message). */
+export const LAB_SSH_CREDENTIAL = 'lab-ssh';
+/** Every n-th server of the lab also answers SSH: "a sample of lab hosts". */
+const SSH_EVERY = 10;
 
 export interface LabFleet {
   readonly inventory: InventoryDocument;
@@ -12,7 +18,10 @@ export interface LabFleet {
   /** Time it took to generate the inventory and bring every agent up. */
   readonly startMs: number;
   readonly agents: number;
+  readonly credentials: LabCredentials;
   fault(fault: LabFault): Promise<LabStatus>;
+  /** What the device's BMC does to its host: off silences its SNMP and SSH, on boots them. */
+  setHostPower(deviceId: string, on: boolean): Promise<void>;
   status(): LabStatus;
   close(): Promise<void>;
 }
@@ -82,6 +91,7 @@ function nominalWatts(device: Device, rnd: () => number): number {
 interface Member {
   device: Device;
   sim: SimDevice;
+  ssh: LabSshHost | null;
   watts: number;
 }
 
@@ -95,12 +105,19 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
   const byCabinet = new Map<string, Member[]>();
   const dead = new Set<string>();
   const tripped = new Set<string>();
+  /** Hosts their BMC has powered off. */
+  const poweredOff = new Set<string>();
+  const rnd0 = createRng(options.seed ^ 0x55aa);
+  const credentials: LabCredentials = {
+    ssh: { username: LAB_SSH_USERNAME, password: `lab-${Math.floor(rnd0() * 2 ** 48).toString(36)}` },
+  };
+  let serverIndex = 0;
 
   const cabinetWatts = (cabinetId: string): number => {
     if (tripped.has(cabinetId)) return 0;
     const cab = cabinets.get(cabinetId)!;
     let w = 12; // the PDU's own electronics
-    for (const m of byCabinet.get(cabinetId) ?? []) if (m.sim.running) w += m.watts;
+    for (const m of byCabinet.get(cabinetId) ?? []) if (hostUp(m)) w += m.watts;
     const noisy = w * dailyFactor(Date.now()) * (0.98 + Math.random() * 0.04);
     return Math.min(noisy, cab.ratedPowerKw * 1000 * 0.95);
   };
@@ -125,7 +142,12 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
       initialUptimeSec: Math.floor((2 + rnd() * 178) * 86_400),
       phase: Math.floor(rnd() * 300),
     };
-    const member: Member = { device, sim: createSimDevice(spec), watts: nominalWatts(device, rnd) };
+    let ssh: LabSshHost | null = null;
+    if (device.kind === 'server' && serverIndex++ % SSH_EVERY === 0) {
+      device.sshCredential = LAB_SSH_CREDENTIAL;
+      ssh = createLabSshHost(sshHostSpecFor(device, options.seed, credentials.ssh, spec.initialUptimeSec));
+    }
+    const member: Member = { device, sim: createSimDevice(spec), ssh, watts: nominalWatts(device, rnd) };
     members.set(device.id, member);
     const list = byCabinet.get(device.cabinetId) ?? [];
     list.push(member);
@@ -133,10 +155,10 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
   }
 
   const all = [...members.values()];
-  const started = await Promise.allSettled(all.map((m) => m.sim.start()));
+  const started = await Promise.allSettled(all.flatMap((m) => [m.sim.start(), ...(m.ssh ? [m.ssh.start()] : [])]));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
-    await Promise.all(all.map((m) => m.sim.stop()));
+    await Promise.all(all.flatMap((m) => [m.sim.stop(), ...(m.ssh ? [m.ssh.stop()] : [])]));
     const n = started.filter((r) => r.status === 'rejected').length;
     throw new Error(`lab: ${n} of ${all.length} agents failed to start; first: ${String(failed.reason?.message ?? failed.reason)}`);
   }
@@ -148,8 +170,17 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
     queue = next.catch(() => undefined);
     return next;
   };
-  const shouldRun = (m: Member): boolean => !dead.has(m.device.id) && (m.device.kind === 'pdu' || !tripped.has(m.device.cabinetId));
-  const reconcile = (list: Member[]): Promise<unknown> => Promise.all(list.map((m) => (shouldRun(m) ? m.sim.start() : m.sim.stop())));
+  /** A device's operating system runs while it is alive, its cabinet has power and its BMC has it on. */
+  function hostUp(m: Member): boolean {
+    if (dead.has(m.device.id)) return false;
+    if (m.device.kind === 'pdu') return true; // a PDU's own management stays up when it trips
+    return !tripped.has(m.device.cabinetId) && !poweredOff.has(m.device.id);
+  }
+  const reconcile = (list: Member[]): Promise<unknown> =>
+    Promise.all(list.map((m) => {
+      const up = hostUp(m);
+      return Promise.all([up ? m.sim.start() : m.sim.stop(), m.ssh ? m.ssh.setPower(up) : undefined]);
+    }));
 
   const status = (): LabStatus => ({
     running: !closed,
@@ -177,10 +208,18 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
     return status();
   });
 
-  const close = (): Promise<void> => serial(async () => {
-    closed = true;
-    await Promise.all(all.map((m) => m.sim.stop()));
+  const setHostPower = (deviceId: string, on: boolean): Promise<void> => serial(async () => {
+    const m = members.get(deviceId);
+    if (!m || closed) return;
+    if (on) poweredOff.delete(deviceId);
+    else poweredOff.add(deviceId);
+    await reconcile([m]);
   });
 
-  return { inventory, options, startMs: performance.now() - t0, agents: all.length, fault, status, close };
+  const close = (): Promise<void> => serial(async () => {
+    closed = true;
+    await Promise.all(all.flatMap((m) => [m.sim.stop(), ...(m.ssh ? [m.ssh.stop()] : [])]));
+  });
+
+  return { inventory, options, startMs: performance.now() - t0, agents: all.length, credentials, fault, setHostPower, status, close };
 }

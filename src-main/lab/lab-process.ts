@@ -36,7 +36,7 @@ async function onMessage(msg: CoreToLab): Promise<void> {
         send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
         return void shutdown(1);
       }
-      return send({ type: 'ready', inventory: fleet.inventory, agents: fleet.agents, startMs: Math.round(fleet.startMs) });
+      return send({ type: 'ready', inventory: fleet.inventory, agents: fleet.agents, startMs: Math.round(fleet.startMs), credentials: fleet.credentials });
     }
     case 'fault': {
       if (!fleet) return send({ type: 'error', id: msg.id, message: 'lab: not started' });

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EVENTS, isMethod, type CallContext, type Disposable, type WireResponse } from '../../src-shared/api';
+import { EVENT_ROLES, EVENTS, isMethod, type CallContext, type Disposable, type WireResponse } from '../../src-shared/api';
+import { ROLE_RANK } from '../../src-shared/domain';
 import { FleetDeckError, serializeError } from '../../src-shared/errors';
 import type { Core } from '../core/create-core';
 
@@ -54,6 +55,7 @@ export function createWsGateway(core: Core): { wss: WebSocketServer; handleUpgra
         clearTimeout(authTimer);
         ctx = { actor: `${who.actor}@${req.socket.remoteAddress ?? '?'}`, role: who.role };
         for (const event of EVENTS) {
+          if (ROLE_RANK[who.role] < ROLE_RANK[EVENT_ROLES[event]]) continue; // e.g. command output: operators only
           subs.push(
             core.api.on(event, (payload) => {
               if (ws.bufferedAmount < EVENT_BACKLOG_BYTES) send(ws, { type: 'event', event, payload });

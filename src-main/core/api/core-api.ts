@@ -34,6 +34,15 @@ function auditTarget(method: Method, args: unknown): string {
       return `${String(a.format)} file, ${typeof a.text === 'string' ? a.text.length : 0} characters`;
     case 'credentials.put':
       return `credential ${String(a.id)}`;
+    case 'device.power':
+      return `${String(a.action)} ${String(a.deviceId)} (confirmed as "${String(a.confirmHostname)}")`;
+    case 'device.identify':
+    case 'device.bootDevice':
+      return `${String(a.deviceId)}${a.device ? ` ${String(a.device)}` : ''}${a.seconds !== undefined ? ` ${String(a.seconds)} s` : ''}`;
+    case 'fleet.run':
+      return `${Array.isArray(a.deviceIds) ? a.deviceIds.length : 0} hosts: ${String(a.command).slice(0, 200)}`;
+    case 'fleet.cancelRun':
+      return `run ${String(a.runId)}`;
     default:
       return '';
   }

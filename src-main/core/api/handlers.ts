@@ -1,7 +1,11 @@
 import type { Handlers } from './core-api';
-import type { LabFault } from '../../../src-shared/domain';
-import { FleetDeckError } from '../../../src-shared/errors';
+import { BOOT_DEVICES, POWER_ACTIONS, type LabFault } from '../../../src-shared/domain';
+import { FleetDeckError, ValidationError } from '../../../src-shared/errors';
+import type { BmcService } from '../fleet/bmc-service';
 import type { FleetService } from '../fleet/fleet-service';
+import type { SshService } from '../fleet/ssh-service';
+import type { DeviceDetail } from '../../../src-shared/domain';
+import type { EventRepository } from '../store/event-repository';
 import type { LabLink } from '../fleet/lab-link';
 import { exportInventory, importInventory } from '../inventory/import-export';
 import type { Db } from '../store/database';
@@ -15,6 +19,10 @@ export interface HandlerDeps {
   credentials: CredentialRepository;
   audit: AuditRepository;
   lab: LabLink | null;
+  ssh: SshService;
+  bmc: BmcService;
+  detail: (deviceId: string) => Promise<DeviceDetail>;
+  events: EventRepository;
 }
 
 const FORMATS = ['csv', 'json'] as const;
@@ -62,5 +70,31 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'audit.list': (args) => d.audit.list(optInt(obj(args ?? {}, 'audit.list'), 'limit', 'audit.list', 1, 10_000) ?? 100),
     'lab.status': async () => (d.lab ? d.lab.status() : { running: false, devices: 0, deadDevices: [], trippedCabinets: [] }),
     'lab.fault': (args) => requireLab().fault(labFault(args)),
+    'device.detail': (args) => d.detail(str(obj(args, 'device.detail'), 'deviceId', 'device.detail', 200)),
+    'device.bmc': (args) => d.bmc.info(str(obj(args, 'device.bmc'), 'deviceId', 'device.bmc', 200)),
+    'device.power': (args) => {
+      const a = obj(args, 'device.power');
+      return d.bmc.power(str(a, 'deviceId', 'device.power', 200), oneOf(a, 'action', POWER_ACTIONS, 'device.power'), str(a, 'confirmHostname', 'device.power', 255));
+    },
+    'device.identify': (args) => {
+      const a = obj(args, 'device.identify');
+      return d.bmc.identify(str(a, 'deviceId', 'device.identify', 200), optInt(a, 'seconds', 'device.identify', 0, 255), a.force === true);
+    },
+    'device.bootDevice': (args) => {
+      const a = obj(args, 'device.bootDevice');
+      return d.bmc.bootDevice(str(a, 'deviceId', 'device.bootDevice', 200), oneOf(a, 'device', BOOT_DEVICES, 'device.bootDevice'), a.persistent === true);
+    },
+    'fleet.run': (args) => {
+      const a = obj(args, 'fleet.run');
+      const ids = a.deviceIds;
+      if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw new ValidationError('fleet.run: "deviceIds" must be a list of device ids');
+      return d.ssh.run(ids as string[], str(a, 'command', 'fleet.run', 4096), optInt(a, 'timeoutMs', 'fleet.run', 1000, 3_600_000));
+    },
+    'fleet.cancelRun': (args) => ({ cancelled: d.ssh.cancel(str(obj(args, 'fleet.cancelRun'), 'runId', 'fleet.cancelRun', 100)) }),
+    'events.recent': (args) => {
+      const a = obj(args ?? {}, 'events.recent');
+      const deviceId = a.deviceId === undefined ? undefined : str(a, 'deviceId', 'events.recent', 200);
+      return d.events.recent(optInt(a, 'limit', 'events.recent', 1, 5000) ?? 100, deviceId);
+    },
   };
 }

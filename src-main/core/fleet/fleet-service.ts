@@ -3,6 +3,7 @@ import type {
   CabinetSummary,
   DeviceStatus,
   DeviceStatusChange,
+  FleetEvent,
   FleetOverview,
   PollerStats,
   RoomOverview,
@@ -32,6 +33,10 @@ export interface FleetServiceDeps {
   credentials: CredentialRepository;
   metrics: MetricsRepository;
   hub: EventHub;
+  /** Stores fleet events and publishes them. */
+  recordEvents: (events: Omit<FleetEvent, 'id'>[]) => void;
+  /** Drops events past their retention; run with the time-series rollup. */
+  expireEvents?: (before: number) => void;
   fleet: 'lab' | 'configured';
   poller?: PollerConfig;
   log?: (line: string) => void;
@@ -45,6 +50,7 @@ interface Location {
 
 const OVERVIEW_THROTTLE_MS = 1000;
 const ROLLUP_EVERY_MS = 60_000;
+const EVENT_RETENTION_MS = 90 * 86_400_000;
 
 export function createFleetService(deps: FleetServiceDeps): FleetService {
   const { inventory, credentials, metrics, hub } = deps;
@@ -98,6 +104,18 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
 
   const onStatusChange = (changes: DeviceStatusChange[]): void => {
     hub.emit('onDidChangeDeviceStatus', changes);
+    // A device's first answer is not news; every change after it is.
+    deps.recordEvents(
+      changes
+        .filter((c) => c.previous !== 'unknown')
+        .map((c) => ({
+          at: c.at,
+          deviceId: c.deviceId,
+          kind: 'status' as const,
+          severity: c.status === 'unreachable' ? ('critical' as const) : c.status === 'degraded' ? ('warning' as const) : ('info' as const),
+          message: `${inventory.device(c.deviceId)?.hostname ?? c.deviceId}: ${c.previous} -> ${c.status}`,
+        })),
+    );
     scheduleOverview();
   };
 
@@ -114,6 +132,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
   const rollupTimer = setInterval(() => {
     try {
       metrics.rollup();
+      deps.expireEvents?.(Date.now() - EVENT_RETENTION_MS);
     } catch (err) {
       deps.log?.(`rollup failed: ${(err as Error).message}`);
     }

@@ -4,7 +4,7 @@
 import { fork } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { InventoryDocument, LabFault, LabStatus } from '../../../src-shared/domain';
-import { DEFAULT_LAB_SIZE, type CoreToLab, type LabStartOptions, type LabToCore } from '../../../src-shared/lab-protocol';
+import { DEFAULT_LAB_SIZE, type CoreToLab, type LabCredentials, type LabStartOptions, type LabToCore } from '../../../src-shared/lab-protocol';
 import type { LabConfig } from '../config';
 
 export const LAB_COMMUNITY = 'fleetdeck-lab';
@@ -15,6 +15,8 @@ export interface LabLink {
   readonly inventory: InventoryDocument;
   /** The SNMP v2c community every lab agent answers to. */
   readonly community: string;
+  /** Logins the lab's SSH hosts (and BMCs) accept. */
+  readonly credentials: LabCredentials;
   readonly pid: number;
   readonly options: LabStartOptions;
   /** Milliseconds the lab took to generate its inventory and bring its agents up. */
@@ -140,6 +142,7 @@ export function startLab(config: LabConfig, log?: (line: string) => void): Promi
         resolve({
           inventory: msg.inventory,
           community: options.community,
+          credentials: msg.credentials,
           pid: child.pid!,
           options,
           startMs: msg.startMs,

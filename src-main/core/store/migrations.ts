@@ -97,6 +97,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE devices ADD COLUMN ssh_port INTEGER NOT NULL DEFAULT 22;
     `,
   },
+  {
+    version: 4,
+    name: 'pinned SSH host keys, fleet events',
+    sql: `
+      CREATE TABLE ssh_host_keys (
+        host TEXT NOT NULL, port INTEGER NOT NULL, fingerprint TEXT NOT NULL, pinned_at INTEGER NOT NULL,
+        PRIMARY KEY (host, port)
+      ) STRICT;
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, device_id TEXT,
+        kind TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, details TEXT
+      ) STRICT;
+      CREATE INDEX events_at ON events(at);
+      CREATE INDEX events_device ON events(device_id, at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

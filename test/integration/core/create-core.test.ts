@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../src-shared/api';
-import type { DeviceStatusChange } from '../../../src-shared/domain';
+import type { DeviceStatusChange, InventoryDocument, RunFinished, RunHostResult } from '../../../src-shared/domain';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { alive, leftOver, resources, sleep, until } from '../../support/handles';
 
@@ -46,6 +46,39 @@ describe('createCore with the lab fleet', () => {
     await until('the killed device to go unreachable', async () => changes.find((c) => c.deviceId === victim.id && c.status === 'unreachable'));
     const audit = await core.api.call({ actor: 'a', role: 'admin' }, 'audit.list', { limit: 5 });
     expect(audit.find((e) => e.action === 'lab.fault')).toMatchObject({ actor: 'test-operator', outcome: 'succeeded', target: `kill-device ${victim.id}` });
+
+    // the kill is a fleet event too, with the host named
+    const events = await core.api.call(operator, 'events.recent', { deviceId: victim.id });
+    expect(events[0]).toMatchObject({ kind: 'status', severity: 'critical', message: `${victim.hostname}: up -> unreachable` });
+
+    // a live device in full: interfaces read over SNMP, with rates
+    const other = elevation.devices.find((d) => d.kind === 'server' && d.id !== victim.id)!;
+    const detail = await core.api.call(operator, 'device.detail', { deviceId: other.id });
+    expect(detail.status).toBe('up');
+    expect(detail.cabinet.id).toBe(cabinets[0].id);
+    expect(detail.interfaces.length).toBeGreaterThan(0);
+    expect(detail.interfaces.find((i) => i.operStatus === 'up')?.inBps).toBeGreaterThan(0);
+
+    // "run this on N hosts": every SSH-capable lab server answers, results stream as events
+    const runResults: RunHostResult[] = [];
+    const finished: RunFinished[] = [];
+    core.api.on('onDidReceiveRunResult', (r) => runResults.push(r));
+    core.api.on('onDidFinishRun', (f) => finished.push(f));
+    const inventory = JSON.parse((await core.api.call(operator, 'inventory.export', { format: 'json' })).text) as InventoryDocument;
+    const sshIds = inventory.devices.filter((d) => d.sshCredential).map((d) => d.id);
+    expect(sshIds.length).toBeGreaterThan(0);
+    const started = await core.api.call(operator, 'fleet.run', { deviceIds: [...sshIds, 'no-such-device'], command: 'uname -a' });
+    expect(started.hosts).toBe(sshIds.length);
+    expect(started.skipped).toEqual([{ deviceId: 'no-such-device', reason: 'no such device' }]);
+    await until('the run to finish', async () => finished.find((f) => f.runId === started.runId));
+    const mine = runResults.filter((r) => r.runId === started.runId);
+    expect(mine).toHaveLength(sshIds.length);
+    // every host answers but the one killed above, which refuses the connection
+    const failedHosts = mine.filter((r) => !(r.ok && r.exitCode === 0 && r.stdout.startsWith('Linux ')));
+    expect(failedHosts.map((r) => r.deviceId)).toEqual(sshIds.includes(victim.id) ? [victim.id] : []);
+    if (failedHosts.length) expect(failedHosts[0].error).toMatch(/^SshConnectError: .*ECONNREFUSED/);
+    const runAudit = (await core.api.call({ actor: 'a', role: 'admin' }, 'audit.list', { limit: 10 })).find((e) => e.action === 'fleet.run');
+    expect(runAudit).toMatchObject({ outcome: 'succeeded', target: `${sshIds.length + 1} hosts: uname -a` });
 
     const labPid = Number(/pid (\d+)/.exec(lines.join('\n'))?.[1]);
     expect(alive(labPid)).toBe(true);

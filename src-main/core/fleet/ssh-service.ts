@@ -1,0 +1,115 @@
+// "Run this on 500 hosts" for the console: resolves devices to SSH targets, runs one
+// command line on all of them over the shared pool with bounded concurrency, and streams
+// each host's result as an event. The command line is the operator's own and is run as
+// given; nothing is pasted into it.
+import { randomUUID } from 'node:crypto';
+import type { Device, RunFinished, RunHostResult, RunStarted } from '../../../src-shared/domain';
+import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
+import type { EventHub } from '../api/event-hub';
+import { createSshPool, fleetExec, type FleetRun, type HostKeyStore, type SshPool } from '../protocols/ssh';
+import type { CredentialRepository } from '../store/credential-repository';
+
+export interface SshService {
+  run(deviceIds: readonly string[], command: string, timeoutMs?: number): RunStarted;
+  cancel(runId: string): boolean;
+  readonly pool: SshPool;
+  dispose(): Promise<void>;
+}
+
+export interface SshServiceDeps {
+  device: (id: string) => Device | null;
+  credentials: CredentialRepository;
+  hostKeys: HostKeyStore;
+  hub: EventHub;
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+const MAX_HOSTS = 5000;
+const MAX_COMMAND = 4096;
+/** Per host, what streams back to the console (the rest is counted as truncated). */
+const OUTPUT_CAP = 64 * 1024;
+
+export function createSshService(d: SshServiceDeps): SshService {
+  const pool = createSshPool({ hostKeys: d.hostKeys, credentials: (id) => d.credentials.login(id) });
+  const runs = new Map<string, FleetRun>();
+
+  function run(deviceIds: readonly string[], command: string, timeoutMs = 60_000): RunStarted {
+    if (!Array.isArray(deviceIds) || deviceIds.length === 0) throw new ValidationError('fleet.run: choose at least one device');
+    if (deviceIds.length > MAX_HOSTS) throw new ValidationError(`fleet.run: at most ${MAX_HOSTS} devices in one run`);
+    if (typeof command !== 'string' || !command.trim()) throw new ValidationError('fleet.run: the command is empty');
+    if (command.length > MAX_COMMAND || command.includes('\0')) throw new ValidationError(`fleet.run: the command must be under ${MAX_COMMAND} characters, with no NUL`);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1000 || timeoutMs > 3_600_000) throw new ValidationError('fleet.run: timeoutMs must be 1,000 to 3,600,000');
+
+    const skipped: RunStarted['skipped'] = [];
+    const targets = [];
+    const hostnames = new Map<string, string>();
+    for (const id of new Set(deviceIds)) {
+      const dev = typeof id === 'string' ? d.device(id) : null;
+      if (!dev) skipped.push({ deviceId: String(id), reason: 'no such device' });
+      else if (!dev.sshCredential) skipped.push({ deviceId: id, reason: 'no SSH credential' });
+      else {
+        targets.push({ id, host: dev.mgmtIp, port: dev.sshPort, credentialId: dev.sshCredential });
+        hostnames.set(id, dev.hostname);
+      }
+    }
+    if (targets.length === 0) throw new FleetDeckError('VALIDATION', 'fleet.run: none of the chosen devices can be reached over SSH', { skipped });
+
+    const runId = randomUUID();
+    const t0 = Date.now();
+    let succeeded = 0;
+    let failed = 0;
+    const handle = fleetExec(pool, targets, command, {
+      concurrency: d.concurrency ?? 32,
+      timeoutMs,
+      maxStdoutBytes: OUTPUT_CAP,
+      maxStderrBytes: OUTPUT_CAP,
+      onResult: (r) => {
+        const ok = r.error === null && r.exitCode === 0;
+        if (ok) succeeded++;
+        else failed++;
+        const result: RunHostResult = {
+          runId,
+          deviceId: r.id!,
+          hostname: hostnames.get(r.id!) ?? r.host,
+          ok,
+          exitCode: r.exitCode,
+          signal: r.signal,
+          stdout: r.stdout,
+          stderr: r.stderr,
+          truncated: r.stdoutTruncated || r.stderrTruncated,
+          error: r.error ? `${r.error.name}: ${r.error.message}` : null,
+          ms: Math.round(r.ms),
+        };
+        d.hub.emit('onDidReceiveRunResult', result);
+      },
+    });
+    runs.set(runId, handle);
+    void handle.done.then(
+      (summary) => {
+        runs.delete(runId);
+        const finished: RunFinished = { runId, succeeded, failed, cancelled: summary.cancelled, ms: Date.now() - t0 };
+        d.hub.emit('onDidFinishRun', finished);
+      },
+      (err: unknown) => d.log?.(`fleet.run ${runId} ended with an error: ${String(err)}`),
+    );
+    return { runId, hosts: targets.length, skipped };
+  }
+
+  return {
+    run,
+    cancel(runId) {
+      const r = runs.get(runId);
+      if (!r) throw new NotFoundError('run', runId);
+      r.cancel();
+      return true;
+    },
+    pool,
+    async dispose() {
+      for (const r of runs.values()) r.cancel();
+      await Promise.allSettled([...runs.values()].map((r) => r.done));
+      runs.clear();
+      await pool.dispose();
+    },
+  };
+}
