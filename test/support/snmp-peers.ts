@@ -84,8 +84,7 @@ export async function startSnmpd(opts: SnmpdOptions): Promise<SnmpdPeer> {
     `rwcommunity ${writeCommunity} 127.0.0.0/8`,
     ...Object.values(V3_USERS).map((u) => `createUser ${u.name} ${cliUserArgs(u)[6]} "${u.authKey}" ${cliUserArgs(u)[10]} "${u.privKey}"`),
     ...Object.values(V3_USERS).map((u) => `rwuser ${u.name} authpriv`),
-    'sysLocation FleetDeck interop, rack 50',
-    'sysContact noc@fleetdeck.example',
+    'sysLocation FleetDeck interop, rack 50', // read-only once configured; sysContact stays writable
     'sysServices 72',
     ...(opts.conf ?? []),
     '',

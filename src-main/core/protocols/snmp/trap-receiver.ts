@@ -62,6 +62,8 @@ export interface TrapReceiverStats {
   datagrams: number;
   traps: number;
   informs: number;
+  /** Retransmitted informs acknowledged again but not delivered twice. */
+  repeats: number;
   /** Datagrams net-snmp answered itself (v3 engine discovery, USM reports) with no event. */
   answered: number;
   /** Errors by name. */
@@ -85,6 +87,7 @@ interface NetReceiver {
 
 interface NetPdu {
   type?: number;
+  id?: number;
   varbinds?: snmp.Varbind[];
   enterprise?: string;
   agentAddr?: string;
@@ -98,14 +101,24 @@ interface NetPdu {
 /** net-snmp caches one localized key per (protocol, password, engineID) forever; a sender
  * that varies its engine ID would grow it without bound. Past this many it is cleared. */
 const KEY_CACHE_LIMIT = 4096;
+/** An inform with the same source and request-id within this window is a retransmission. */
+const INFORM_REPEAT_WINDOW_MS = 60_000;
 
 export function createTrapReceiver(opts: TrapReceiverOptions): Promise<TrapReceiver> {
   const now = opts.now ?? Date.now;
   const base = opts.dgramModule ?? dgram;
-  const stats: TrapReceiverStats = { datagrams: 0, traps: 0, informs: 0, answered: 0, errors: {} };
+  const stats: TrapReceiverStats = { datagrams: 0, traps: 0, informs: 0, repeats: 0, answered: 0, errors: {} };
   let current: { bytes: number; source: string; rinfo: { address: string; port: number } } | null = null;
   let disposed = false;
 
+  const recentInforms = new Map<string, number>();
+  const isRepeat = (key: string, at: number): boolean => {
+    const seen = recentInforms.get(key);
+    if (seen !== undefined && at - seen < INFORM_REPEAT_WINDOW_MS) return true;
+    recentInforms.set(key, at);
+    if (recentInforms.size > 1024) recentInforms.delete(recentInforms.keys().next().value!);
+    return false;
+  };
   /** Callbacks so far (events and errors): tells handle() whether net-snmp called back. */
   let outcomes = 0;
 
@@ -127,6 +140,12 @@ export function createTrapReceiver(opts: TrapReceiverOptions): Promise<TrapRecei
     const result = toEvent(data.pdu, current?.rinfo ?? { address: data.rinfo.address, port: data.rinfo.port }, now());
     if (result instanceof SnmpError) return emitError(result);
     outcomes++;
+    // A sender retransmits an inform whose acknowledgement it missed: acknowledged again by
+    // net-snmp, delivered once.
+    if (result.kind === 'inform' && isRepeat(`${result.source.address}:${result.source.port}/${result.version}/${String(data.pdu.id)}`, result.at)) {
+      stats.repeats++;
+      return;
+    }
     if (result.kind === 'inform') stats.informs++;
     else stats.traps++;
     try {

@@ -57,6 +57,10 @@ describe('trap receiver', () => {
     expect(v2.varbinds[2].value).toBe(18446744073709551000n);
     expect(events[0]).toMatchObject({ agentAddress: '127.0.0.9' });
     expect(JSON.stringify(events, (_, v) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(corpus.community);
+    // The same inform again (a retransmission): acknowledged, not delivered twice.
+    receiver.handle(packet('v2c-inform'), source);
+    expect(events).toHaveLength(8);
+    expect(receiver.stats().repeats).toBe(1);
   });
 
   it('names every refusal: garbage, unknown community, wrong key, a GetRequest, a BIT STRING net-snmp cannot echo', () => {
