@@ -28,6 +28,11 @@ export interface CoreConfig {
   /** With no configured fleet, a lab is started. Set to false to start none. */
   lab?: LabConfig | false;
   poller?: PollerConfig;
+  /**
+   * SNMP trap and inform receiver (v1, v2c, v3). Communities and v3 users are those of the
+   * credential store. Absent: no receiver.
+   */
+  traps?: { address?: string; port: number };
   /** Time-series retention in ms for raw samples and rollups. */
   retention?: { rawMs?: number; minuteMs?: number; hourMs?: number };
   log?: (line: string) => void;

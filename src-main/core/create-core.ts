@@ -8,6 +8,8 @@ import { createBmcService } from './fleet/bmc-service';
 import { createDeviceDetail } from './fleet/device-detail';
 import { createFleetService, type FleetService } from './fleet/fleet-service';
 import { createSshService, type SshService } from './fleet/ssh-service';
+import { startTrapIntake } from './fleet/trap-intake';
+import type { TrapReceiver } from './protocols/snmp/trap-receiver';
 import { EventRepository } from './store/event-repository';
 import { HostKeyRepository } from './store/host-key-repository';
 import { startLab, type LabLink } from './fleet/lab-link';
@@ -47,6 +49,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   let lab: LabLink | null = null;
   let fleet: FleetService | null = null;
   let ssh: SshService | null = null;
+  let traps: TrapReceiver | null = null;
   const hub = new EventHub();
   try {
     const box = new SecretBox(config.secretKey);
@@ -74,7 +77,20 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const device = (id: string) => inventory.device(id);
     ssh = createSshService({ device, credentials, hostKeys: new HostKeyRepository(db), hub, log });
     const bmc = createBmcService({ device, credentials, record: recordEvents });
-    const detail = createDeviceDetail({ inventory, credentials, metrics, pollState: (id) => poller.state(id) });
+    if (config.traps) {
+      traps = await startTrapIntake({ inventory, credentials, recordEvents, address: config.traps.address, port: config.traps.port, log });
+      const at = traps.address();
+      log(`SNMP trap receiver on ${at.address}:${at.port}`);
+    }
+    const detail = createDeviceDetail({
+      inventory,
+      credentials,
+      metrics,
+      pollState: (id) => {
+        const st = poller.state(id);
+        return st && { ...st, status: st.health };
+      },
+    });
 
     const api = createCoreApi(createHandlers({ db, fleet, credentials, audit, lab, ssh, bmc, detail: (id) => detail.detail(id), events }), hub, audit);
     let disposed: Promise<void> | null = null;
@@ -92,6 +108,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       dispose() {
         disposed ??= (async () => {
           hub.clear();
+          await traps?.dispose();
           await ssh?.dispose();
           await fleet?.dispose();
           await lab?.dispose();
@@ -101,6 +118,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       },
     };
   } catch (err) {
+    await traps?.dispose().catch(() => {});
     await ssh?.dispose().catch(() => {});
     await fleet?.dispose().catch(() => {});
     await lab?.dispose().catch(() => {});

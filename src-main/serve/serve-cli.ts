@@ -19,6 +19,8 @@ const USAGE = `Usage: npm run serve -- [options]
   --lab-devices N     size of the lab fleet (default 3000)
   --rotate-tokens     issue new viewer/operator/admin tokens
   --poll-interval-ms N  time between SNMP polls of one device (default 30000)
+  --trap-port N       UDP port of the SNMP trap/inform receiver on --bind (default 16162; 0 picks one)
+  --no-traps          start no trap receiver
 Environment: FLEETDECK_PASSPHRASE derives the credential key from a passphrase instead of a key file.`;
 
 async function main(): Promise<void> {
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
       'lab-devices': { type: 'string' },
       'rotate-tokens': { type: 'boolean', default: false },
       'poll-interval-ms': { type: 'string' },
+      'trap-port': { type: 'string', default: '16162' },
+      'no-traps': { type: 'boolean', default: false },
       'static-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
     secretKey,
     lab: values['no-lab'] ? false : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined },
     poller: values['poll-interval-ms'] ? { intervalMs: Number(values['poll-interval-ms']) } : undefined,
+    traps: values['no-traps'] ? undefined : { address: values.bind, port: Number(values['trap-port']) },
     log: (line) => console.log(`[core] ${line}`),
   });
   const server = await startServeServer({ core, staticDir, bind: values.bind!, port });

@@ -22,7 +22,7 @@ export function startServe(args: string[] = [], opts: { dataDir?: string; timeou
   if (!existsSync(SERVE_ENTRY)) throw new Error(`${SERVE_ENTRY} is missing: run npm run build first`);
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'fd-serve-'));
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [SERVE_ENTRY, '--port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SERVE_ENTRY, '--port', '0', '--trap-port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const tokens: Partial<ServeProcess['tokens']> = {};
   let url = '';

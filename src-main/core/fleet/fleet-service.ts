@@ -15,7 +15,7 @@ import type { PollerConfig } from '../config';
 import type { CredentialRepository } from '../store/credential-repository';
 import type { InventoryRepository } from '../store/inventory-repository';
 import type { MetricsRepository, Sample } from '../store/metrics-repository';
-import { createSnmpPoller, type PollResult, type PollTarget, type SnmpPoller } from './snmp-poller';
+import { createSnmpPoller, type DeviceHealthChange, type InterfaceChange, type PollResult, type PollTarget, type SnmpPoller } from './snmp-poller';
 
 export interface FleetService {
   overview(): FleetOverview;
@@ -102,7 +102,12 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
     if (samples.length) metrics.append(samples);
   };
 
-  const onStatusChange = (changes: DeviceStatusChange[]): void => {
+  const hostname = (deviceId: string): string => inventory.device(deviceId)?.hostname ?? deviceId;
+
+  // The console's status of a device is the poller's health: up, degraded (answered, but
+  // slowly, partly or with links down), unreachable.
+  const onHealthChange = (health: DeviceHealthChange[]): void => {
+    const changes: DeviceStatusChange[] = health.map((h) => ({ deviceId: h.deviceId, status: h.status, previous: h.previous, at: h.at }));
     hub.emit('onDidChangeDeviceStatus', changes);
     // A device's first answer is not news; every change after it is.
     deps.recordEvents(
@@ -113,7 +118,8 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
           deviceId: c.deviceId,
           kind: 'status' as const,
           severity: c.status === 'unreachable' ? ('critical' as const) : c.status === 'degraded' ? ('warning' as const) : ('info' as const),
-          message: `${inventory.device(c.deviceId)?.hostname ?? c.deviceId}: ${c.previous} -> ${c.status}`,
+          message: `${hostname(c.deviceId)}: ${c.previous} -> ${c.status}`,
+          ...(health.find((h) => h.deviceId === c.deviceId)?.reasons.length ? { details: { reasons: health.find((h) => h.deviceId === c.deviceId)!.reasons } } : {}),
         })),
     );
     scheduleOverview();
@@ -126,7 +132,17 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
     timeoutMs: deps.poller?.timeoutMs,
     retries: deps.poller?.retries,
     onResults,
-    onStatusChange,
+    onHealthChange,
+    onInterfaceChange: (changes: InterfaceChange[]) =>
+      deps.recordEvents(
+        changes.map((c) => ({
+          at: c.at,
+          deviceId: c.deviceId,
+          kind: 'interface' as const,
+          severity: c.status === 'down' && c.adminStatus === 'up' ? ('warning' as const) : ('info' as const),
+          message: `${hostname(c.deviceId)} ${c.name}: ${c.previous} -> ${c.status}`,
+        })),
+      ),
   });
 
   const rollupTimer = setInterval(() => {
@@ -139,7 +155,8 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
   }, ROLLUP_EVERY_MS);
   rollupTimer.unref();
 
-  const statusOf = (deviceId: string): DeviceStatus => poller.state(deviceId)?.status ?? 'unknown';
+  const statusOf = (deviceId: string): DeviceStatus => poller.state(deviceId)?.health ?? 'unknown';
+  const answered = (s: DeviceStatus): boolean => s === 'up' || s === 'degraded';
 
   function overview(): FleetOverview {
     const rooms = new Map<string, RoomOverview>();
@@ -157,7 +174,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
         polled++;
         room.polled++;
       }
-      if (s === 'up') {
+      if (answered(s)) {
         room.answering++;
         answering++;
       }
@@ -199,7 +216,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
       c.devices++;
       const s = statusOf(deviceId);
       if (s !== 'unknown') c.polled++;
-      if (s === 'up') c.answering++;
+      if (answered(s)) c.answering++;
       perCabinet.set(loc.cabinetId, c);
     }
     return inventory.cabinetsInRoom(roomId).map((c) => ({
@@ -222,7 +239,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
     const site = inventory.sites().find((s) => s.id === room.siteId)!;
     const devices = inventory.devicesInCabinet(cabinetId).map((d) => {
       const st = poller.state(d.id);
-      const up = st?.status === 'up';
+      const up = answered(st?.health ?? 'unknown');
       return {
         id: d.id,
         kind: d.kind,
@@ -231,7 +248,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
         uPosition: d.uPosition,
         uHeight: d.uHeight,
         mgmtIp: d.mgmtIp,
-        status: st?.status ?? 'unknown',
+        status: st?.health ?? 'unknown',
         sysName: up ? (st?.sysName ?? null) : null,
         uptimeSeconds: up ? (st?.uptimeSeconds ?? null) : null,
         powerWatts: st?.powerWatts ?? null,

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import * as snmp from 'net-snmp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../src-shared/api';
 import type { DeviceStatusChange, InventoryDocument, RunFinished, RunHostResult } from '../../../src-shared/domain';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { LAB_COMMUNITY } from '../../../src-main/core/fleet/lab-link';
 import { alive, leftOver, resources, sleep, until } from '../../support/handles';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', import.meta.url));
@@ -23,6 +25,7 @@ describe('createCore with the lab fleet', () => {
       secretKey: randomBytes(32),
       lab: { entry: LAB_ENTRY, seed: 7, size: { sites: 1, roomsPerSite: 2, rowsPerRoom: 2, cabinetsPerRow: 3, devices: 120 }, addressPrefix: '127.18', snmpPort: 16262 },
       poller: { intervalMs: 1500, timeoutMs: 400, retries: 0 },
+      traps: { address: '127.0.0.1', port: 0 },
       log: (l) => lines.push(l),
     });
     const changes: DeviceStatusChange[] = [];
@@ -58,6 +61,14 @@ describe('createCore with the lab fleet', () => {
     expect(detail.cabinet.id).toBe(cabinets[0].id);
     expect(detail.interfaces.length).toBeGreaterThan(0);
     expect(detail.interfaces.find((i) => i.operStatus === 'up')?.inBps).toBeGreaterThan(0);
+
+    // a linkDown trap sent from a lab device's address arrives as that device's event
+    const trapPort = Number(/SNMP trap receiver on 127\.0\.0\.1:(\d+)/.exec(lines.join('\n'))?.[1]);
+    const sender = snmp.createSession('127.0.0.1', LAB_COMMUNITY, { port: trapPort, version: snmp.Version2c, sourceAddress: other.mgmtIp } as snmp.SessionOptions);
+    await new Promise<void>((resolve, reject) => sender.trap(snmp.TrapType.LinkDown, (err: Error | null) => (err ? reject(err) : resolve())));
+    sender.close();
+    const trap = await until('the trap event', async () => (await core.api.call(operator, 'events.recent', { deviceId: other.id })).find((e) => e.kind === 'trap'));
+    expect(trap.message).toBe(`${other.hostname}: trap linkDown (SNMPv2c)`);
 
     // "run this on N hosts": every SSH-capable lab server answers, results stream as events
     const runResults: RunHostResult[] = [];
