@@ -86,11 +86,15 @@ export async function uploadOn(conn: SshConnection, opts: UploadOptions): Promis
   let handle: Buffer | null = null;
   let created = false;
   try {
-    sftp = await step('open', conn.sftp());
+    const opening = conn.sftp();
+    // Given up while the channel was opening: close it when it does open.
+    opening.then((late) => void (gaveUp && late.end()), () => undefined);
+    sftp = await step('open', opening);
     const s = sftp;
     const mode = opts.mode ?? 0o644;
-    handle = await step('open', cb2p<Buffer>((cb) => s.open(tmp, 'wx', { mode }, cb)));
+    // From here the temp file may exist (even if we stop waiting for the reply): remove it on failure.
     created = true;
+    handle = await step('open', cb2p<Buffer>((cb) => s.open(tmp, 'wx', { mode }, cb)));
     const h = handle;
 
     // Write with a window of requests in flight; hash what is sent as it goes.
