@@ -62,7 +62,11 @@ async function fingerprint(keyFile: string): Promise<string> {
 }
 
 export async function startSshd(opts: { address: string; port: number }): Promise<SshdPeer> {
-  mkdirSync('/run/sshd', { recursive: true }); // privilege separation directory sshd insists on
+  try {
+    mkdirSync('/run/sshd', { recursive: true }); // privilege separation directory sshd insists on as root
+  } catch {
+    // not root: sshd then runs without privilege separation and only logs in its own user
+  }
   const dir = mkdtempSync(join(tmpdir(), 'fleetdeck-sshd-'));
   const hostKey = join(dir, 'ssh_host_ed25519_key');
   const clientKey = ed25519KeyPair(undefined, 'fleetdeck-interop');
