@@ -20,6 +20,7 @@ export const SNMP_TRAP_OID = '1.3.6.1.6.3.1.1.4.1.0';
 export const SYS_UPTIME_OID = '1.3.6.1.2.1.1.3.0';
 /** RFC 3584 3.1: v1 generic traps 0..5 map to snmpTraps.1..6 (coldStart ... egpNeighborLoss). */
 const SNMP_TRAPS = '1.3.6.1.6.3.1.1.5';
+const OID_TEXT = /^\d+(\.\d+)+$/;
 
 export interface TrapEvent {
   /** Receive time (options.now clock, ms). */
@@ -104,9 +105,26 @@ const KEY_CACHE_LIMIT = 4096;
 /** An inform with the same source and request-id within this window is a retransmission. */
 const INFORM_REPEAT_WINDOW_MS = 60_000;
 
+/** A dgram module whose sockets bind an ephemeral port whatever port they are asked for. */
+function anyPort(mod: { createSocket(type: 'udp4'): dgram.Socket }): { createSocket(type: 'udp4'): dgram.Socket } {
+  return {
+    createSocket(type) {
+      const socket = mod.createSocket(type);
+      const bind = socket.bind.bind(socket) as (...args: unknown[]) => dgram.Socket;
+      socket.bind = ((...args: unknown[]) => {
+        if (typeof args[0] === 'number') args[0] = 0;
+        else if (typeof args[0] === 'object' && args[0] !== null) args[0] = { ...(args[0] as object), port: 0 };
+        return bind(...args);
+      }) as typeof socket.bind;
+      return socket;
+    },
+  };
+}
+
 export function createTrapReceiver(opts: TrapReceiverOptions): Promise<TrapReceiver> {
   const now = opts.now ?? Date.now;
-  const base = opts.dgramModule ?? dgram;
+  // net-snmp reads port 0 as "not given" and binds 162: ask the socket itself for port 0.
+  const base = opts.port === 0 ? anyPort(opts.dgramModule ?? dgram) : (opts.dgramModule ?? dgram);
   const stats: TrapReceiverStats = { datagrams: 0, traps: 0, informs: 0, repeats: 0, answered: 0, errors: {} };
   let current: { bytes: number; source: string; rinfo: { address: string; port: number } } | null = null;
   let disposed = false;
@@ -267,19 +285,19 @@ export function toEvent(pdu: NetPdu, rinfo: { address: string; port: number }, a
   const base = { at, source: { address: rinfo.address, port: rinfo.port } };
   if (pdu.type === snmp.PduType.Trap) {
     const generic = typeof pdu.generic === 'number' ? pdu.generic : -1;
-    const specific = typeof pdu.specific === 'number' ? pdu.specific : 0;
-    const enterprise = typeof pdu.enterprise === 'string' ? pdu.enterprise : '';
+    const specific = typeof pdu.specific === 'number' ? pdu.specific : -1;
+    const enterprise = typeof pdu.enterprise === 'string' && OID_TEXT.test(pdu.enterprise) ? pdu.enterprise : '';
     let trapOid: string;
     if (generic >= 0 && generic <= 5) trapOid = `${SNMP_TRAPS}.${generic + 1}`;
-    else if (generic === 6 && enterprise) trapOid = `${enterprise}.0.${specific}`;
-    else return new SnmpMalformedPacketError(source, 0, `v1 trap with generic-trap ${generic}`);
+    else if (generic === 6 && enterprise && specific >= 0) trapOid = `${enterprise}.0.${specific}`;
+    else return new SnmpMalformedPacketError(source, 0, `v1 trap with generic-trap ${generic}, specific-trap ${specific}, enterprise "${enterprise}"`);
     return { ...base, version: '1', kind: 'trap', trapOid, uptime: typeof pdu.upTime === 'number' ? pdu.upTime : null,
       agentAddress: typeof pdu.agentAddr === 'string' ? pdu.agentAddr : undefined, varbinds: all };
   }
   const kind = pdu.type === snmp.PduType.InformRequest ? 'inform' : pdu.type === snmp.PduType.TrapV2 ? 'trap' : null;
   if (!kind) return new SnmpUnexpectedPduError(source, `PDU type ${String(pdu.type)}`);
   const trap = all.find((vb) => vb.oid === SNMP_TRAP_OID);
-  if (!trap || trap.type !== 'oid' || !trap.value) return new SnmpMalformedPacketError(source, 0, `${kind} without an snmpTrapOID.0 OID value`);
+  if (!trap || trap.type !== 'oid' || !OID_TEXT.test(trap.value)) return new SnmpMalformedPacketError(source, 0, `${kind} without an snmpTrapOID.0 OID value`);
   const up = all.find((vb) => vb.oid === SYS_UPTIME_OID);
   const version = typeof pdu.user === 'string' ? '3' : '2c';
   return {
