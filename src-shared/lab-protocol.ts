@@ -34,6 +34,7 @@ export type CoreToLab =
 /** Logins the lab's hosts and BMCs accept: the core stores them in its credential store. */
 export interface LabCredentials {
   ssh: { username: string; password: string };
+  ipmi: { username: string; password: string };
 }
 
 export type LabToCore =

@@ -26,6 +26,7 @@ export type { CoreConfig } from './config';
 
 export const LAB_SNMP_CREDENTIAL = 'lab-snmp';
 export const LAB_SSH_CREDENTIAL = 'lab-ssh';
+export const LAB_IPMI_CREDENTIAL = 'lab-ipmi';
 
 export interface CoreAuth {
   /** The caller behind a serve-mode token, or null (and the refusal audited). */
@@ -69,6 +70,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       lab = await startLab(config.lab, log);
       credentials.put(LAB_SNMP_CREDENTIAL, 'snmp-community', 'Lab fleet SNMP v2c community', lab.community);
       credentials.put(LAB_SSH_CREDENTIAL, 'ssh-password', 'Lab fleet SSH login', JSON.stringify(lab.credentials.ssh));
+      credentials.put(LAB_IPMI_CREDENTIAL, 'ipmi', 'Lab fleet BMC login', JSON.stringify(lab.credentials.ipmi));
       inventory.upsert(lab.inventory);
       log(`lab fleet up: ${lab.inventory.devices.length} devices in ${Date.now() - t0} ms (pid ${lab.pid})`);
     }

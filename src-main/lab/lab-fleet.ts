@@ -6,11 +6,20 @@ import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-proto
 import { createRng, generateLab } from './generator';
 import { createSimDevice, dailyFactor, type SimDevice, type SimDeviceSpec, type SimInterface } from './snmp-device';
 import { LAB_SSH_USERNAME, createLabSshHost, sshHostSpecFor, type LabSshHost } from './ssh-host';
+import { createBmcFleet, type BmcSimulator, type BmcSimulatorOptions } from './bmc';
 
 /** Credential id the lab's SSH hosts answer to (stored by the core from the ready message). */
 export const LAB_SSH_CREDENTIAL = 'lab-ssh';
 /** Every n-th server of the lab also answers SSH: "a sample of lab hosts". */
 const SSH_EVERY = 10;
+/** Credential id the lab's BMCs answer to. */
+export const LAB_IPMI_CREDENTIAL = 'lab-ipmi';
+
+/** A server's BMC sits on the BMC network: the management address with 100 added to its second octet. */
+export function labBmcAddress(mgmtIp: string): string {
+  const [a, b, c, d] = mgmtIp.split('.').map(Number);
+  return `${a}.${(b + 100) % 256}.${c}.${d}`;
+}
 
 export interface LabFleet {
   readonly inventory: InventoryDocument;
@@ -92,6 +101,7 @@ interface Member {
   device: Device;
   sim: SimDevice;
   ssh: LabSshHost | null;
+  bmc: BmcSimulator | null;
   watts: number;
 }
 
@@ -110,7 +120,12 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
   const rnd0 = createRng(options.seed ^ 0x55aa);
   const credentials: LabCredentials = {
     ssh: { username: LAB_SSH_USERNAME, password: `lab-${Math.floor(rnd0() * 2 ** 48).toString(36)}` },
+    // IPMI 2.0 passwords are at most 20 bytes
+    ipmi: { username: 'fleetdeck', password: `bmc${Math.floor(rnd0() * 2 ** 48).toString(36)}`.slice(0, 16) },
   };
+  const bmcSpecs: Omit<BmcSimulatorOptions, 'tickMs'>[] = [];
+  const bmcOf = new Map<string, string>(); // device id -> "address:port"
+
   let serverIndex = 0;
 
   const cabinetWatts = (cabinetId: string): number => {
@@ -147,7 +162,22 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
       device.sshCredential = LAB_SSH_CREDENTIAL;
       ssh = createLabSshHost(sshHostSpecFor(device, options.seed, credentials.ssh, spec.initialUptimeSec));
     }
-    const member: Member = { device, sim: createSimDevice(spec), ssh, watts: nominalWatts(device, rnd) };
+    const watts = nominalWatts(device, rnd);
+    if (device.kind === 'server') {
+      device.bmcAddress = labBmcAddress(device.mgmtIp);
+      device.ipmiCredential = LAB_IPMI_CREDENTIAL;
+      bmcSpecs.push({
+        address: device.bmcAddress,
+        port: device.bmcPort,
+        username: credentials.ipmi.username,
+        password: credentials.ipmi.password,
+        seed: hash(device.id) ^ options.seed,
+        nominalWatts: watts,
+        psuRatedWatts: device.uHeight >= 4 ? 2000 : device.uHeight >= 2 ? 1100 : 750,
+      });
+      bmcOf.set(device.id, `${device.bmcAddress}:${device.bmcPort}`);
+    }
+    const member: Member = { device, sim: createSimDevice(spec), ssh, bmc: null, watts };
     members.set(device.id, member);
     const list = byCabinet.get(device.cabinetId) ?? [];
     list.push(member);
@@ -155,10 +185,25 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
   }
 
   const all = [...members.values()];
+  const bmcs = createBmcFleet({ bmcs: bmcSpecs });
+  for (const m of all) {
+    const key = bmcOf.get(m.device.id);
+    if (!key) continue;
+    const [address, port] = [key.slice(0, key.lastIndexOf(':')), Number(key.slice(key.lastIndexOf(':') + 1))];
+    m.bmc = bmcs.get(address, port) ?? null;
+    // The BMC drives its host: chassis power off silences the host's SNMP and SSH.
+    m.bmc?.onPowerChange((on) => void setHostPower(m.device.id, on));
+  }
+  const bmcStart = await bmcs.start();
+  if (bmcStart.failed.length) {
+    await bmcs.stop();
+    throw new Error(`lab: ${bmcStart.failed.length} of ${bmcs.size} BMCs failed to start; first: ${bmcStart.failed[0].address}:${bmcStart.failed[0].port}: ${bmcStart.failed[0].error}`);
+  }
   const started = await Promise.allSettled(all.flatMap((m) => [m.sim.start(), ...(m.ssh ? [m.ssh.start()] : [])]));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await Promise.all(all.flatMap((m) => [m.sim.stop(), ...(m.ssh ? [m.ssh.stop()] : [])]));
+    await bmcs.stop();
     const n = started.filter((r) => r.status === 'rejected').length;
     throw new Error(`lab: ${n} of ${all.length} agents failed to start; first: ${String(failed.reason?.message ?? failed.reason)}`);
   }
@@ -176,10 +221,16 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
     if (m.device.kind === 'pdu') return true; // a PDU's own management stays up when it trips
     return !tripped.has(m.device.cabinetId) && !poweredOff.has(m.device.id);
   }
+  /** A BMC runs on standby power: it is dark only when the device is dead or its cabinet has no power. */
+  const bmcUp = (m: Member): boolean => !dead.has(m.device.id) && !tripped.has(m.device.cabinetId);
   const reconcile = (list: Member[]): Promise<unknown> =>
     Promise.all(list.map((m) => {
       const up = hostUp(m);
-      return Promise.all([up ? m.sim.start() : m.sim.stop(), m.ssh ? m.ssh.setPower(up) : undefined]);
+      return Promise.all([
+        up ? m.sim.start() : m.sim.stop(),
+        m.ssh ? m.ssh.setPower(up) : undefined,
+        m.bmc ? (bmcUp(m) ? m.bmc.start() : m.bmc.stop()) : undefined,
+      ]);
     }));
 
   const status = (): LabStatus => ({
@@ -219,6 +270,7 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
   const close = (): Promise<void> => serial(async () => {
     closed = true;
     await Promise.all(all.flatMap((m) => [m.sim.stop(), ...(m.ssh ? [m.ssh.stop()] : [])]));
+    await bmcs.stop();
   });
 
   return { inventory, options, startMs: performance.now() - t0, agents: all.length, credentials, fault, setHostPower, status, close };

@@ -62,9 +62,23 @@ describe('createCore with the lab fleet', () => {
     expect(detail.interfaces.length).toBeGreaterThan(0);
     expect(detail.interfaces.find((i) => i.operStatus === 'up')?.inBps).toBeGreaterThan(0);
 
+    // its BMC, over RMCP+: sensors and SEL; powering it off (named host only) silences its SNMP
+    expect(detail.capabilities.bmc).toBe(true);
+    const bmc = await core.api.call(operator, 'device.bmc', { deviceId: other.id });
+    expect(bmc).toMatchObject({ power: 'on', powerSource: expect.stringMatching(/dcmi|sensor/) });
+    expect(bmc.sensors.length).toBeGreaterThan(3);
+    expect(bmc.sensors.some((x) => x.unit.includes('degrees C') && x.value !== null)).toBe(true);
+    await expect(core.api.call(operator, 'device.power', { deviceId: other.id, action: 'off', confirmHostname: 'someone-else' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect((await core.api.call(operator, 'device.bmc', { deviceId: other.id })).power).toBe('on');
+    expect(await core.api.call(operator, 'device.power', { deviceId: other.id, action: 'off', confirmHostname: other.hostname })).toEqual({ power: 'off' });
+    await until('the powered-off server to go unreachable', async () => changes.find((c) => c.deviceId === other.id && c.status === 'unreachable'));
+    expect((await core.api.call(operator, 'device.bmc', { deviceId: other.id })).sel.some((e) => /power/i.test(`${e.sensor} ${e.event}`))).toBe(true);
+    expect(await core.api.call(operator, 'device.power', { deviceId: other.id, action: 'on', confirmHostname: other.hostname })).toEqual({ power: 'on' });
+    await until('the powered-on server to answer again', async () => changes.find((c) => c.deviceId === other.id && c.previous === 'unreachable' && c.status === 'up'));
+
     // a linkDown trap sent from a lab device's address arrives as that device's event
     const trapPort = Number(/SNMP trap receiver on 127\.0\.0\.1:(\d+)/.exec(lines.join('\n'))?.[1]);
-    const sender = snmp.createSession('127.0.0.1', LAB_COMMUNITY, { port: trapPort, version: snmp.Version2c, sourceAddress: other.mgmtIp } as snmp.SessionOptions);
+    const sender = snmp.createSession('127.0.0.1', LAB_COMMUNITY, { trapPort, version: snmp.Version2c, sourceAddress: other.mgmtIp } as snmp.SessionOptions);
     await new Promise<void>((resolve, reject) => sender.trap(snmp.TrapType.LinkDown, (err: Error | null) => (err ? reject(err) : resolve())));
     sender.close();
     const trap = await until('the trap event', async () => (await core.api.call(operator, 'events.recent', { deviceId: other.id })).find((e) => e.kind === 'trap'));
