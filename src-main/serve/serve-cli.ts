@@ -17,6 +17,7 @@ const USAGE = `Usage: npm run serve -- [options]
   --key-file FILE     credential key file, 0600 (default DATA_DIR/secret.key)
   --no-lab            do not start the embedded lab fleet
   --lab-devices N     size of the lab fleet (default 3000)
+  --lab-prefix A.B    loopback range of the lab's hosts (default 127.16; BMCs at A.(B+100))
   --rotate-tokens     issue new viewer/operator/admin tokens
   --poll-interval-ms N  time between SNMP polls of one device (default 30000)
   --trap-port N       UDP port of the SNMP trap/inform receiver on --bind (default 16162; 0 picks one)
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       'key-file': { type: 'string' },
       'no-lab': { type: 'boolean', default: false },
       'lab-devices': { type: 'string' },
+      'lab-prefix': { type: 'string' },
       'rotate-tokens': { type: 'boolean', default: false },
       'poll-interval-ms': { type: 'string' },
       'trap-port': { type: 'string', default: '16162' },
@@ -59,7 +61,9 @@ async function main(): Promise<void> {
   const core = await createCore({
     storePath: join(dataDir, 'fleetdeck.db'),
     secretKey,
-    lab: values['no-lab'] ? false : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined },
+    lab: values['no-lab']
+      ? false
+      : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'] },
     poller: values['poll-interval-ms'] ? { intervalMs: Number(values['poll-interval-ms']) } : undefined,
     traps: values['no-traps'] ? undefined : { address: values.bind, port: Number(values['trap-port']) },
     log: (line) => console.log(`[core] ${line}`),

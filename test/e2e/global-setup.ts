@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
   rmSync(SERVE_INFO_FILE, { force: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-serve-'));
   const log = createWriteStream(SERVE_LOG_FILE);
-  const child = spawn(process.execPath, [serveJs, '--port', '0', '--trap-port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [serveJs, '--port', '0', '--trap-port', '0', '--lab-prefix', '127.21', '--data-dir', dataDir], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
