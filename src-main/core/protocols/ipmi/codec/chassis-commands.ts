@@ -72,9 +72,9 @@ export function decodeChassisControl(data: Buffer): PowerAction | undefined {
   return (Object.keys(POWER_ACTIONS) as PowerAction[]).find((k) => POWER_ACTIONS[k] === v);
 }
 
-/** Identify: seconds 0 turns the light off; force keeps it on until turned off. */
+/** Identify: seconds 0 turns the light off; force keeps it on until turned off (interval 0, as ipmitool sends). */
 export function encodeChassisIdentify(opts: { seconds?: number; force?: boolean }): Buffer {
-  const seconds = opts.seconds ?? 15;
+  const seconds = opts.seconds ?? (opts.force ? 0 : 15);
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > 255) throw new IpmiArgumentError('identify interval', `${seconds} s is not an integer 0-255`);
   return opts.force ? Buffer.from([seconds, 1]) : Buffer.from([seconds]);
 }

@@ -3,6 +3,8 @@ import { Reader } from './reader';
 import { sensorTypeName } from './units';
 
 export const SEL_ENTRY_LEN = 16;
+/** Timestamps up to this are seconds since the BMC started, not a date (IPMI v2.0 section 37). */
+export const PRE_INIT_MAX = 0x20000000;
 
 export interface SelEntry {
   recordId: number;
@@ -10,6 +12,8 @@ export interface SelEntry {
   kind: 'system' | 'oem-timestamped' | 'oem';
   /** Epoch seconds; null for non-timestamped OEM records. */
   timestamp: number | null;
+  /** The BMC's clock was not set yet (timestamp up to 0x20000000: seconds since BMC start). */
+  preInit: boolean;
   generatorId: number;
   evmRev: number;
   sensorType: number;
@@ -63,11 +67,11 @@ export function decodeSelEntry(buf: Buffer): SelEntry {
   const raw = Buffer.from(buf.subarray(0, SEL_ENTRY_LEN));
   r.need(SEL_ENTRY_LEN - 3);
   if (recordType >= 0xe0) {
-    return { recordId, recordType, kind: 'oem', timestamp: null, generatorId: 0, evmRev: 0, sensorType: 0, sensorTypeName: 'OEM', sensorNumber: 0, asserted: true, eventType: 0, eventData: [0, 0, 0], description: 'OEM record', raw };
+    return { recordId, recordType, kind: 'oem', timestamp: null, preInit: false, generatorId: 0, evmRev: 0, sensorType: 0, sensorTypeName: 'OEM', sensorNumber: 0, asserted: true, eventType: 0, eventData: [0, 0, 0], description: 'OEM record', raw };
   }
   const timestamp = r.u32le();
   if (recordType >= 0xc0) {
-    return { recordId, recordType, kind: 'oem-timestamped', timestamp, generatorId: 0, evmRev: 0, sensorType: 0, sensorTypeName: 'OEM', sensorNumber: 0, asserted: true, eventType: 0, eventData: [0, 0, 0], description: 'OEM record', raw };
+    return { recordId, recordType, kind: 'oem-timestamped', timestamp, preInit: timestamp <= PRE_INIT_MAX, generatorId: 0, evmRev: 0, sensorType: 0, sensorTypeName: 'OEM', sensorNumber: 0, asserted: true, eventType: 0, eventData: [0, 0, 0], description: 'OEM record', raw };
   }
   const generatorId = r.u16le();
   const evmRev = r.u8();
@@ -77,7 +81,7 @@ export function decodeSelEntry(buf: Buffer): SelEntry {
   const eventData: [number, number, number] = [r.u8(), r.u8(), r.u8()];
   const eventType = dir & 0x7f;
   return {
-    recordId, recordType, kind: 'system', timestamp, generatorId, evmRev, sensorType, sensorTypeName: sensorTypeName(sensorType), sensorNumber,
+    recordId, recordType, kind: 'system', timestamp, preInit: timestamp <= PRE_INIT_MAX, generatorId, evmRev, sensorType, sensorTypeName: sensorTypeName(sensorType), sensorNumber,
     asserted: (dir & 0x80) === 0, eventType, eventData, description: eventDescription(eventType, sensorType, eventData[0]), raw,
   };
 }
