@@ -5,11 +5,13 @@ import { Breadcrumbs } from './components/breadcrumbs';
 import { ErrorBanner } from './components/error-banner';
 import { selectAuthError, selectPhase, selectRoute, selectTransport } from './stores/selectors';
 import { useAppStore } from './stores/store';
+import { DeviceView } from './views/device-view';
 import { ElevationView } from './views/elevation-view';
 import { InventoryView } from './views/inventory-view';
 import { LoginView } from './views/login-view';
 import { OverviewView } from './views/overview-view';
 import { RoomView } from './views/room-view';
+import { RunView } from './views/run-view';
 
 export function App() {
   const phase = useAppStore(selectPhase);
@@ -35,6 +37,8 @@ function Routed() {
       {route.view === 'inventory' && <InventoryView />}
       {route.view === 'room' && <RoomView roomId={route.roomId} />}
       {route.view === 'cabinet' && <ElevationView cabinetId={route.cabinetId} />}
+      {route.view === 'device' && <DeviceView deviceId={route.deviceId} />}
+      {route.view === 'run' && <RunView />}
     </>
   );
 }

@@ -1,10 +1,11 @@
-// Top bar: title, the main places (fleet, inventory), who is signed in with which role,
+// Top bar: title, the main places (fleet, inventory, run command), who is signed in with which role,
 // connection state, language.
 import type { MouseEvent } from 'react';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
 import { navigate } from '../stores/fleet-actions';
 import { selectActor, selectConnection, selectPhase, selectRole, selectRoute, selectTransport } from '../stores/selectors';
+import { mayCall } from '../stores/roles';
 import { signOut } from '../stores/session-actions';
 import { useAppStore } from '../stores/store';
 import { LanguageSwitch } from './language-switch';
@@ -17,7 +18,12 @@ export function AppHeader() {
   const transport = useAppStore(selectTransport);
   const route = useAppStore(selectRoute);
   const signedIn = phase === 'ready' || phase === 'reconnecting';
-  const inventory = route.view === 'inventory';
+  const here = route.view === 'inventory' || route.view === 'run' ? route.view : 'overview';
+  const link = (view: 'overview' | 'inventory' | 'run', href: string, label: MessageKey, testId: string) => (
+    <a href={href} className={here === view ? 'active' : ''} aria-current={here === view ? 'page' : undefined} data-testid={testId} onClick={go(view)}>
+      {t(label)}
+    </a>
+  );
   return (
     <header className="app-header">
       <div className="brand">
@@ -27,12 +33,10 @@ export function AppHeader() {
         <span className="brand-sub">{t('app.subtitle')}</span>
         {signedIn && (
           <nav className="main-nav" aria-label={t('nav.main')}>
-            <a href="#/" className={inventory ? '' : 'active'} aria-current={inventory ? undefined : 'page'} data-testid="nav-fleet" onClick={go('overview')}>
-              {t('nav.fleet')}
-            </a>
-            <a href="#/inventory" className={inventory ? 'active' : ''} aria-current={inventory ? 'page' : undefined} data-testid="nav-inventory" onClick={go('inventory')}>
-              {t('nav.inventory')}
-            </a>
+            {link('overview', '#/', 'nav.fleet', 'nav-fleet')}
+            {link('inventory', '#/inventory', 'nav.inventory', 'nav-inventory')}
+            {/* Command output is for operators: viewers do not get the link (the core refuses them anyway). */}
+            {mayCall(role, 'fleet.run') && link('run', '#/run', 'nav.run', 'nav-run')}
           </nav>
         )}
       </div>
@@ -55,7 +59,7 @@ export function AppHeader() {
 }
 
 /** A real link (middle-click, copy address work); a plain click goes through navigate(). */
-function go(view: 'overview' | 'inventory') {
+function go(view: 'overview' | 'inventory' | 'run') {
   return (e: MouseEvent<HTMLAnchorElement>): void => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();

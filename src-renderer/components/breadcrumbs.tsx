@@ -1,7 +1,9 @@
-// Fleet › site · room › cabinet (or Fleet › Inventory), each step a way back.
+// Fleet › site · room › cabinet › device (or Fleet › Inventory, Fleet › Run command),
+// each step a way back.
+import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/use-i18n';
 import { navigate } from '../stores/fleet-actions';
-import { selectCurrentRoom, selectElevation, selectOverview, selectRoute } from '../stores/selectors';
+import { selectCurrentRoom, selectDeviceDetail, selectElevation, selectOverview, selectRoute } from '../stores/selectors';
 import { useAppStore } from '../stores/store';
 
 export function Breadcrumbs() {
@@ -10,26 +12,45 @@ export function Breadcrumbs() {
   const room = useAppStore(selectCurrentRoom);
   const overview = useAppStore(selectOverview);
   const elevation = useAppStore(selectElevation);
+  const detail = useAppStore(selectDeviceDetail);
   if (route.view === 'overview') return null;
-  const site = overview?.sites.find((s) => s.id === room?.siteId);
-  const roomId = route.view === 'room' ? route.roomId : elevation?.room.id;
-  if (route.view === 'inventory') {
+  const fleet = (
+    <button type="button" className="link" data-testid="crumb-fleet" onClick={() => navigate({ view: 'overview' })}>
+      {t('nav.fleet')}
+    </button>
+  );
+  if (route.view === 'inventory' || route.view === 'run') {
     return (
-      <nav className="breadcrumbs" aria-label="breadcrumbs">
-        <button type="button" className="link" data-testid="crumb-fleet" onClick={() => navigate({ view: 'overview' })}>
-          {t('nav.fleet')}
-        </button>
-        <span className="sep">›</span>
-        <span className="crumb-here">{t('nav.inventory')}</span>
-      </nav>
+      <Trail>
+        {fleet}
+        <span className="crumb-here">{t(route.view === 'run' ? 'nav.run' : 'nav.inventory')}</span>
+      </Trail>
     );
   }
+  if (route.view === 'device') {
+    const d = detail?.device.id === route.deviceId ? detail : null;
+    return (
+      <Trail>
+        {fleet}
+        {d && (
+          <button type="button" className="link" data-testid="crumb-room" onClick={() => navigate({ view: 'room', roomId: d.room.id })}>
+            {d.site.name} · {d.room.name}
+          </button>
+        )}
+        {d && (
+          <button type="button" className="link" data-testid="crumb-cabinet" onClick={() => navigate({ view: 'cabinet', cabinetId: d.cabinet.id })}>
+            {d.cabinet.name}
+          </button>
+        )}
+        <span className="crumb-here">{d?.device.hostname ?? route.deviceId}</span>
+      </Trail>
+    );
+  }
+  const site = overview?.sites.find((s) => s.id === room?.siteId);
+  const roomId = route.view === 'room' ? route.roomId : elevation?.room.id;
   return (
-    <nav className="breadcrumbs" aria-label="breadcrumbs">
-      <button type="button" className="link" data-testid="crumb-fleet" onClick={() => navigate({ view: 'overview' })}>
-        {t('nav.fleet')}
-      </button>
-      <span className="sep">›</span>
+    <Trail>
+      {fleet}
       {route.view === 'cabinet' && roomId ? (
         <button type="button" className="link" data-testid="crumb-room" onClick={() => navigate({ view: 'room', roomId })}>
           {site ? `${site.name} · ` : ''}
@@ -41,12 +62,22 @@ export function Breadcrumbs() {
           {room?.name ?? roomId}
         </span>
       )}
-      {route.view === 'cabinet' && (
-        <>
-          <span className="sep">›</span>
-          <span className="crumb-here">{elevation?.cabinet.name ?? route.cabinetId}</span>
-        </>
-      )}
+      {route.view === 'cabinet' && <span className="crumb-here">{elevation?.cabinet.name ?? route.cabinetId}</span>}
+    </Trail>
+  );
+}
+
+/** The steps, with a separator between each two. */
+function Trail({ children }: { children: ReactNode[] }) {
+  const steps = children.filter(Boolean);
+  return (
+    <nav className="breadcrumbs" aria-label="breadcrumbs">
+      {steps.map((step, i) => (
+        <span key={i} className="crumb">
+          {i > 0 && <span className="sep">›</span>}
+          {step}
+        </span>
+      ))}
     </nav>
   );
 }

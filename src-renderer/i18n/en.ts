@@ -1,5 +1,7 @@
 // English UI strings. The keys of this dictionary are the keys of every language.
 // Placeholders are written {name} and filled by translate().
+import { enOps } from './en-ops';
+
 export const en = {
   'app.title': 'FleetDeck',
   'app.subtitle': 'NOC console',
@@ -149,6 +151,9 @@ export const en = {
   'inv.size.kb': '{n} KB',
   'inv.size.mb': '{n} MB',
   'total.rows': 'Rows',
+  'status.degraded': 'degraded',
+  'nav.run': 'Run command',
+  ...enOps,
 } as const;
 
 export type MessageKey = keyof typeof en;

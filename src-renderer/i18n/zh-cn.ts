@@ -1,5 +1,6 @@
 // 简体中文界面文字。键与 en.ts 一一对应（类型检查保证不缺不多）。
 import type { Dictionary } from './en';
+import { zhCNOps } from './zh-cn-ops';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -150,4 +151,7 @@ export const zhCN: Dictionary = {
   'inv.size.kb': '{n} KB',
   'inv.size.mb': '{n} MB',
   'total.rows': '列',
+  'status.degraded': '性能降级',
+  'nav.run': '批量执行',
+  ...zhCNOps,
 };

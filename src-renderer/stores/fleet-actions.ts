@@ -2,9 +2,14 @@
 import type { CoreClient, Disposable } from '../../src-shared/api';
 import type { DeviceStatusChange } from '../../src-shared/domain';
 import { getClient } from './client';
+import { attachDeviceLive, loadDeviceDetail, loadRecentEvents } from './device-actions';
+import { initialDevice } from './device-slice';
+import { initialEvents } from './events-slice';
 import { initialFleet } from './fleet-slice';
 import { initialInventory } from './inventory-slice';
 import { initialLab } from './lab-slice';
+import { attachRunLive } from './run-actions';
+import { initialRun } from './run-slice';
 import { formatRoute, parseRoute, type Route } from './route';
 import { toShownError } from './shown-error';
 import { patchFleet, useAppStore } from './store';
@@ -37,6 +42,7 @@ export function applyRoute(route: Route): void {
   if (!sameCabinet) useAppStore.setState({ lab: initialLab });
   if (route.view === 'room') void loadCabinets(route.roomId);
   if (route.view === 'cabinet') void loadElevation(route.cabinetId);
+  // The device view opens (and closes) the device itself: see watchDevice.
 }
 
 export async function loadOverview(): Promise<void> {
@@ -74,17 +80,19 @@ export function selectDevice(deviceId: string | null): void {
 /** Reload whatever is on screen (after a reconnect, or when asked to retry). */
 export function reloadAll(): void {
   void loadOverview();
+  void loadRecentEvents();
   refreshOpenView();
 }
 
 export function resetFleet(): void {
-  useAppStore.setState({ fleet: initialFleet, lab: initialLab, inventory: initialInventory });
+  useAppStore.setState({ fleet: initialFleet, lab: initialLab, inventory: initialInventory, device: initialDevice, events: initialEvents, run: initialRun });
 }
 
 function refreshOpenView(): void {
   const r = fleet().route;
   if (r.view === 'room') void loadCabinets(r.roomId);
   if (r.view === 'cabinet') void loadElevation(r.cabinetId);
+  if (r.view === 'device') void loadDeviceDetail(r.deviceId);
 }
 
 function isRoute(view: 'room' | 'cabinet', id: string): boolean {
@@ -122,7 +130,10 @@ export function attachLive(client: CoreClient): Disposable {
       scheduleViewRefresh();
     }),
     client.on('onDidChangeDeviceStatus', applyStatusChanges),
+    attachDeviceLive(client),
+    attachRunLive(client),
   ];
+  void loadRecentEvents();
   const onHash = (): void => applyRoute(parseRoute(location.hash));
   window.addEventListener('hashchange', onHash);
   const reload = setInterval(() => void loadOverview(), OVERVIEW_RELOAD_MS);

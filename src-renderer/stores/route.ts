@@ -3,20 +3,26 @@
 export type Route =
   | { view: 'overview' }
   | { view: 'inventory' }
+  | { view: 'run' }
   | { view: 'room'; roomId: string }
-  | { view: 'cabinet'; cabinetId: string };
+  | { view: 'cabinet'; cabinetId: string }
+  | { view: 'device'; deviceId: string };
 
 export function parseRoute(hash: string): Route {
   const [, view, id] = hash.replace(/^#/, '').split('/');
   if (view === 'room' && id) return { view: 'room', roomId: decodeURIComponent(id) };
   if (view === 'cabinet' && id) return { view: 'cabinet', cabinetId: decodeURIComponent(id) };
+  if (view === 'device' && id) return { view: 'device', deviceId: decodeURIComponent(id) };
   if (view === 'inventory') return { view: 'inventory' };
+  if (view === 'run') return { view: 'run' };
   return { view: 'overview' };
 }
 
 export function formatRoute(r: Route): string {
   if (r.view === 'room') return `#/room/${encodeURIComponent(r.roomId)}`;
   if (r.view === 'cabinet') return `#/cabinet/${encodeURIComponent(r.cabinetId)}`;
+  if (r.view === 'device') return `#/device/${encodeURIComponent(r.deviceId)}`;
   if (r.view === 'inventory') return '#/inventory';
+  if (r.view === 'run') return '#/run';
   return '#/';
 }

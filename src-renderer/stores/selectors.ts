@@ -44,3 +44,19 @@ export const selectImportResult = (s: AppState) => s.inventory.result;
 export const selectImportError = (s: AppState) => s.inventory.error;
 export const selectImportIssues = (s: AppState) => s.inventory.issues;
 export const selectImportLate = (s: AppState) => s.inventory.late;
+
+export const selectDeviceDetail = (s: AppState) => s.device.detail;
+export const selectDeviceDetailError = (s: AppState) => s.device.detailError;
+export const selectBmc = (s: AppState) => s.device.bmc;
+export const selectBmcLoading = (s: AppState) => s.device.bmcLoading;
+export const selectBmcError = (s: AppState) => s.device.bmcError;
+export const selectDeviceEvents = (s: AppState) => s.device.events;
+export const selectDeviceEventsError = (s: AppState) => s.device.eventsError;
+export const selectControl = (s: AppState) => s.device.control;
+
+export const selectRecentEvents = (s: AppState) => s.events.recent;
+export const selectEventsError = (s: AppState) => s.events.error;
+
+export const selectRunTargets = (s: AppState) => s.run.targets;
+export const selectRunJob = (s: AppState) => s.run.job;
+export const selectRunResults = (s: AppState) => s.run.job?.results;

@@ -1,11 +1,13 @@
 // A cabinet's front elevation: U by U, numbered from the bottom, each device drawn over
 // its U span in its status colour; zero-U PDUs listed beside the rack with their power.
+// A click selects a device (its summary and the lab fault panel beside the rack); a
+// double click, or "Open device details" in the summary, opens the device's own page.
 import type { CSSProperties } from 'react';
 import { ErrorBanner } from '../components/error-banner';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
 import type { CabinetElevation, ElevationDevice } from '../../src-shared/domain';
-import { loadElevation, selectDevice } from '../stores/fleet-actions';
+import { loadElevation, navigate, selectDevice } from '../stores/fleet-actions';
 import { selectElevation, selectElevationError, selectSelectedDeviceId } from '../stores/selectors';
 import { useAppStore } from '../stores/store';
 import { LabFaultPanel } from './lab-fault-panel';
@@ -87,6 +89,7 @@ function Rack({ height, devices }: { height: number; devices: ElevationDevice[] 
             aria-pressed={selected === d.id}
             title={`${d.hostname} · ${t(`kind.${d.kind}` as MessageKey)} · ${d.mgmtIp} · ${t(`status.${d.status}` as MessageKey)} · U${bottom}–U${top}`}
             onClick={() => selectDevice(selected === d.id ? null : d.id)}
+            onDoubleClick={() => navigate({ view: 'device', deviceId: d.id })}
           >
             <span className="dev-status-dot" aria-hidden />
             <span className="dev-host">{d.hostname}</span>
@@ -120,6 +123,7 @@ function ZeroUList({ devices }: { devices: ElevationDevice[] }) {
               data-status={d.status}
               aria-pressed={selected === d.id}
               onClick={() => selectDevice(selected === d.id ? null : d.id)}
+              onDoubleClick={() => navigate({ view: 'device', deviceId: d.id })}
             >
               <span className="dev-status-dot" aria-hidden />
               <span className="dev-host">{d.hostname}</span>

@@ -1,9 +1,12 @@
 // The selected device's details and the lab fault panel. The buttons are not hidden
 // from viewers: the core decides, and its refusal is shown as a red banner.
 import { ErrorBanner } from '../components/error-banner';
+import { uptimeText } from '../components/format';
+import { statusKey } from '../components/status-badge';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
 import type { ElevationDevice, LabFault } from '../../src-shared/domain';
+import { navigate } from '../stores/fleet-actions';
 import { dismissLabMessage, injectFault } from '../stores/lab-actions';
 import { selectLabError, selectLabPending, selectLabResult, selectRole, selectSelectedDevice } from '../stores/selectors';
 import { useAppStore } from '../stores/store';
@@ -77,12 +80,13 @@ function DeviceDetails({ device: d }: { device: ElevationDevice }) {
     ['device.kind', t(`kind.${d.kind}` as MessageKey)],
     ['device.ip', d.mgmtIp],
     ['device.sn', d.sn],
-    ['device.status', t(`status.${d.status}` as MessageKey)],
+    ['device.status', t(statusKey(d.status))],
     ['device.position', d.uHeight === 0 ? '0U' : t('device.positionValue', { from: d.uPosition, to: d.uPosition + d.uHeight - 1 })],
   ];
-  if (d.uptimeSeconds !== null) rows.push(['device.uptime', formatUptime(d.uptimeSeconds)]);
+  if (d.uptimeSeconds !== null) rows.push(['device.uptime', uptimeText(t, d.uptimeSeconds)]);
   if (d.powerWatts !== null) rows.push(['device.power', t('elev.power', { watts: num(d.powerWatts) })]);
   return (
+    <>
     <dl className={`device-details status-${d.status}`} data-testid="device-details" data-device-id={d.id}>
       <div className="fault-selected">{t('fault.selected')}</div>
       {rows.map(([k, v]) => (
@@ -92,12 +96,9 @@ function DeviceDetails({ device: d }: { device: ElevationDevice }) {
         </div>
       ))}
     </dl>
+    <button type="button" className="primary open-device" data-testid="open-device" data-device-id={d.id} onClick={() => navigate({ view: 'device', deviceId: d.id })}>
+      {t('dev.open')}
+    </button>
+    </>
   );
-}
-
-function formatUptime(seconds: number): string {
-  const d = Math.floor(seconds / 86400);
-  const h = Math.floor((seconds % 86400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return d > 0 ? `${d}d ${h}h ${m}m` : `${h}h ${m}m`;
 }

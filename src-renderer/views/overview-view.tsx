@@ -8,6 +8,7 @@ import type { FleetOverview, SiteOverview } from '../../src-shared/domain';
 import { loadOverview, navigate } from '../stores/fleet-actions';
 import { selectOverview, selectOverviewError } from '../stores/selectors';
 import { useAppStore } from '../stores/store';
+import { EventsStrip } from './events-strip';
 
 export function OverviewView() {
   const { t, time } = useI18n();
@@ -27,6 +28,7 @@ export function OverviewView() {
       {error && <ErrorBanner error={error} action="action.overview" onRetry={() => void loadOverview()} />}
       {!overview && !error && <p className="loading">{t('overview.loading')}</p>}
       {overview && <Totals totals={overview.totals} />}
+      {overview && <EventsStrip />}
       {overview && overview.sites.length === 0 && <p className="muted">{t('overview.empty')}</p>}
       <div className="site-grid">
         {overview?.sites.map((site) => <SiteCard key={site.id} site={site} />)}

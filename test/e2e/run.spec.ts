@@ -1,0 +1,130 @@
+// The fleet-wide "Run command" view in serve mode, against the real core and the lab's
+// SSH hosts (every 10th lab server answers SSH): `uname -a` on the SSH-capable hosts of
+// one cabinet streams back exit code 0 and "Linux"; `false` on a whole room fails on
+// every host it ran on and lists the hosts skipped for having no SSH; a `sleep 30` run
+// is cancelled; a viewer gets no link and disabled controls.
+import { expect, test, type Page } from '@playwright/test';
+import { shoot, signIn, valueOf } from './helpers';
+import { readServeInfo } from './serve-info';
+
+const serve = readServeInfo();
+
+async function openRun(page: Page): Promise<void> {
+  await page.getByTestId('nav-run').click();
+  await expect(page).toHaveURL(/#\/run$/);
+  await expect(page.getByTestId('run-view')).toBeVisible();
+}
+
+/** Chooses the first room, then the first of its cabinets that has a host speaking SSH. */
+async function chooseCabinetWithSsh(page: Page): Promise<number> {
+  await page.getByTestId('run-room').selectOption({ index: 1 });
+  const cabinet = page.getByTestId('run-cabinet');
+  await expect(cabinet).toBeEnabled();
+  const summary = page.getByTestId('run-candidates-summary');
+  for (let i = 1; i <= 10; i++) {
+    await cabinet.selectOption({ index: i });
+    await expect(page.getByTestId('run-candidate').first()).toBeVisible();
+    await expect(page.getByTestId('run-checking')).toHaveCount(0);
+    const ssh = Number(await summary.getAttribute('data-ssh'));
+    if (ssh > 0) return ssh;
+  }
+  throw new Error('none of the first 10 cabinets of the first room has a host with SSH');
+}
+
+test('operator: uname -a on a cabinet, false on a room, a cancelled sleep', async ({ page }) => {
+  await signIn(page, serve.tokens.operator);
+  await expect(page.getByTestId('role-badge')).toHaveAttribute('data-role', 'operator');
+  await expect(page.getByTestId('overview')).toBeVisible();
+  await openRun(page);
+  await expect(page.getByTestId('run-role-note')).toHaveCount(0);
+
+  // Targets: the hosts whose device.detail says capabilities.ssh start chosen, the rest not.
+  const ssh = await chooseCabinetWithSsh(page);
+  const withSsh = page.locator('[data-testid="run-candidate"][data-ssh="true"]');
+  await expect(withSsh).toHaveCount(ssh);
+  for (const c of await withSsh.all()) await expect(c.getByRole('checkbox')).toBeChecked();
+  for (const c of await page.locator('[data-testid="run-candidate"][data-ssh="false"]').all()) await expect(c.getByRole('checkbox')).not.toBeChecked();
+  await expect(page.getByTestId('run-candidates-summary')).toHaveAttribute('data-chosen', String(ssh));
+
+  // uname -a: one result per host, exit 0, Linux in stdout.
+  await page.getByTestId('run-command').fill('uname -a');
+  await page.getByTestId('run-start').click();
+  const panel = page.getByTestId('run-panel');
+  await expect(panel).toBeVisible();
+  await expect(page.getByTestId('run-hosts')).toHaveAttribute('data-value', String(ssh));
+  await expect(page.getByTestId('run-skipped')).toHaveAttribute('data-value', '0');
+  await expect(page.getByTestId('run-skipped-list')).toHaveCount(0);
+  const finished = page.getByTestId('run-finished');
+  await expect(finished).toHaveAttribute('data-succeeded', String(ssh));
+  await expect(finished).toHaveAttribute('data-failed', '0');
+  await expect(finished).toHaveAttribute('data-cancelled', 'false');
+  await expect(panel).toHaveAttribute('data-phase', 'finished');
+  const results = page.getByTestId('run-result');
+  await expect(results).toHaveCount(ssh);
+  for (const r of await results.all()) {
+    await expect(r).toHaveAttribute('data-ok', 'true');
+    await expect(r).toHaveAttribute('data-exit', '0');
+    await expect(r.getByTestId('run-preview')).toContainText('Linux');
+  }
+  await results.first().getByTestId('run-expand').click();
+  const host = await results.first().getAttribute('data-host');
+  await expect(page.getByTestId('run-stdout').first()).toContainText(`Linux ${host}`);
+  await expect(page.getByTestId('run-stderr').first()).toHaveText('(empty)');
+  await expect(page.getByTestId('run-truncated')).toHaveCount(0);
+  await shoot(page, 'run-uname-en');
+
+  // false on the whole room: it runs on the room's SSH hosts, fails on every one of them,
+  // and the hosts without SSH are listed as skipped with the reason.
+  await page.getByTestId('run-clear').click();
+  await page.getByTestId('run-cabinet').selectOption('');
+  await expect(page.getByTestId('run-candidates-summary')).toHaveAttribute('data-chosen', /^[1-9]\d+$/);
+  await page.getByTestId('run-command').fill('false');
+  await page.getByTestId('run-start').click();
+  await expect(finished).toBeVisible({ timeout: 60_000 });
+  const hosts = await valueOf(page.getByTestId('run-hosts'));
+  expect(hosts).toBeGreaterThan(1);
+  await expect(finished).toHaveAttribute('data-succeeded', '0');
+  await expect(finished).toHaveAttribute('data-failed', String(hosts));
+  await expect(page.getByTestId('run-failed')).toHaveAttribute('data-value', String(hosts));
+  await expect(results).toHaveCount(hosts);
+  for (const r of await results.all()) {
+    await expect(r).toHaveAttribute('data-ok', 'false');
+    await expect(r).toHaveAttribute('data-exit', '1');
+  }
+  const skipped = page.getByTestId('run-skipped-list');
+  expect(Number(await skipped.getAttribute('data-count'))).toBeGreaterThan(0);
+  await skipped.locator('summary').click();
+  await expect(page.getByTestId('run-skipped-host').first()).toContainText('no SSH credential');
+  await shoot(page, 'run-false-en');
+
+  // sleep 30 on the room, cancelled: the run ends long before 30 s, marked cancelled.
+  await page.getByTestId('run-clear').click();
+  await page.getByTestId('run-command').fill('sleep 30');
+  await page.getByTestId('run-timeout').fill('60');
+  await page.getByTestId('run-start').click();
+  await expect(panel).toHaveAttribute('data-phase', 'running');
+  await expect(page.getByTestId('run-cancel')).toBeEnabled();
+  await page.waitForTimeout(1000); // let the sessions start: a cancel then aborts commands in flight
+  await expect(results).toHaveCount(0);
+  const clickedAt = Date.now();
+  await page.getByTestId('run-cancel').click();
+  await expect(finished).toHaveAttribute('data-cancelled', 'true', { timeout: 20_000 });
+  expect(Date.now() - clickedAt).toBeLessThan(20_000);
+  await expect(finished).toContainText('Cancelled after');
+  await expect(finished).toHaveAttribute('data-succeeded', '0');
+  await expect(page.getByTestId('run-cancel')).toHaveCount(0);
+  await shoot(page, 'run-cancelled-en');
+});
+
+test('viewer: no Run link, and the view is disabled with the role note', async ({ page }) => {
+  await signIn(page, serve.tokens.viewer);
+  await expect(page.getByTestId('role-badge')).toHaveAttribute('data-role', 'viewer');
+  await expect(page.getByTestId('overview')).toBeVisible();
+  await expect(page.getByTestId('nav-run')).toHaveCount(0);
+  await page.goto(`${serve.url}#/run`);
+  await expect(page.getByTestId('run-view')).toBeVisible();
+  await expect(page.getByTestId('run-role-note')).toHaveText('Running commands needs the operator role; your role is viewer. The core checks it too.');
+  await expect(page.getByTestId('run-room')).toBeDisabled();
+  await expect(page.getByTestId('run-command')).toBeDisabled();
+  await expect(page.getByTestId('run-start')).toBeDisabled();
+});
