@@ -100,9 +100,15 @@ export class SessionTable {
     for (const [id, c] of this.challenges) if (now - c.at > 30_000) this.challenges.delete(id);
   }
 
+  /** Room for one more: a full table gives up its oldest half-open session (an Open Session flood must not lock users out). */
   private room(): boolean {
     this.expire();
-    return this.sessions.size < this.o.maxSessions;
+    if (this.sessions.size < this.o.maxSessions) return true;
+    let oldest: Session | null = null;
+    for (const s of this.sessions.values()) if (s.stage !== 'active' && (!oldest || s.lastSeen < oldest.lastSeen)) oldest = s;
+    if (!oldest) return false;
+    this.sessions.delete(oldest.id);
+    return true;
   }
 
   private newSession(consoleId: number, version: '2.0' | '1.5'): Session {
