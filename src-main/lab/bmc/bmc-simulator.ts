@@ -63,7 +63,7 @@ export interface BmcSimulator {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** The lab's fault API: the server loses or regains power (logged in the SEL like a real event). */
-  setPower(on: boolean): void;
+  setPower(on: boolean | 'on' | 'off'): void;
   onPowerChange(cb: (on: boolean, cause: PowerCause) => void): { dispose(): void };
   /** One datagram in, the answer out (null: no answer). Throws only on a bug, never on bad input. */
   handle(packet: Buffer): Buffer | null;
@@ -180,7 +180,7 @@ export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
     },
     handle,
     tick: () => state.tick(),
-    setPower: (on) => state.setPower(on, 'lab'),
+    setPower: (on) => state.setPower(on === true || on === 'on', 'lab'),
     onPowerChange: (cb) => state.onPowerChange(cb),
     async start() {
       if (socket) return;
@@ -195,9 +195,13 @@ export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
         if (reply) s.send(reply, rinfo.port, rinfo.address, () => {});
       });
       await new Promise<void>((resolve, reject) => {
-        s.once('error', reject);
+        const failed = (err: Error): void => {
+          s.close();
+          reject(err);
+        };
+        s.once('error', failed);
         s.bind(o.port, o.address, () => {
-          s.off('error', reject);
+          s.off('error', failed);
           s.on('error', () => {});
           resolve();
         });

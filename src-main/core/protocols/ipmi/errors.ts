@@ -97,6 +97,16 @@ export class IpmiSessionClosedError extends IpmiError {
   }
 }
 
+/** The caller cancelled (a sweep's AbortSignal) before this BMC was reached. */
+export class IpmiCancelledError extends IpmiError {
+  readonly host: string;
+  constructor(host: string) {
+    super('UNAVAILABLE', `IPMI request to ${host} was cancelled`, { host });
+    this.name = 'IpmiCancelledError';
+    this.host = host;
+  }
+}
+
 /** A caller's argument the protocol cannot carry (an identify interval of 300 s, a 17-byte user). */
 export class IpmiArgumentError extends IpmiError {
   readonly argument: string;

@@ -1,7 +1,7 @@
 // Many BMCs at once: one shared UDP transport, one client per target, at most `concurrency`
 // BMCs in flight. Every target gets a result in input order: its value or its named error.
 import { createIpmiClient, type IpmiClient, type IpmiClientOptions } from './client';
-import { toIpmiError, type IpmiError } from './errors';
+import { IpmiCancelledError, toIpmiError, type IpmiError } from './errors';
 import { createUdpTransport, type IpmiTransport } from './transport';
 
 export type IpmiTarget = Omit<IpmiClientOptions, 'transport'>;
@@ -32,7 +32,7 @@ export async function sweep<T extends IpmiTarget, R>(targets: readonly T[], fn: 
       if (i >= targets.length) return;
       const target = targets[i];
       if (opts.signal?.aborted) {
-        results[i] = { target, ok: false, error: toIpmiError(new Error('sweep cancelled before this BMC was reached'), target.host) };
+        results[i] = { target, ok: false, error: new IpmiCancelledError(target.host) };
       } else {
         const client = createIpmiClient({ ...target, transport });
         try {

@@ -208,6 +208,16 @@ describe('IPMI client against the lab BMC simulator', () => {
     expect(sims.every((s) => s.sessions === 0)).toBe(true);
   });
 
+  it('stops starting BMCs when the sweep is cancelled: the rest fail as IpmiCancelledError', async () => {
+    const sims = Array.from({ length: 6 }, (_, i) => bmc({ address: `127.42.2.${i + 1}` }));
+    const abort = new AbortController();
+    const results = await sweep(sims.map((s) => ({ host: s.address, port: s.port, ...ADMIN })), async (cl, t) => {
+      if (t.host === '127.42.2.2') abort.abort();
+      return (await cl.deviceId()).deviceId;
+    }, { concurrency: 1, transport: memoryTransport(sims), signal: abort.signal });
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.name))).toEqual(['ok', 'ok', 'IpmiCancelledError', 'IpmiCancelledError', 'IpmiCancelledError', 'IpmiCancelledError']);
+  });
+
   it('answers the ASF presence ping', async () => {
     const sim = bmc();
     const c = client(memoryTransport([sim]), sim);
