@@ -9,7 +9,8 @@
 //  - 'entity-sensor': ENTITY-SENSOR-MIB entPhySensorTable (RFC 3433), where each row says
 //    its own unit, scale and precision. Rows of type watts(6) that are not failed are power
 //    sensors; entPhysicalName decides which is the inlet total and which are outlets.
-import { numberOf, textOf, type TypedVarbind } from './codec';
+import { ValidationError } from '../../../../src-shared/errors';
+import { normalizeOid, numberOf, textOf, type TypedVarbind } from './codec';
 import type { SnmpSession } from './session';
 import { readTable } from './table';
 
@@ -173,6 +174,54 @@ function finish(profile: string, meter: number | null, outlets: OutletPower[]): 
   outlets.sort((a, b) => a.index.localeCompare(b.index, 'en', { numeric: true }));
   const sum = outlets.length ? round(outlets.reduce((s, o) => s + o.watts, 0)) : null;
   return { profile, totalWatts: meter !== null ? round(meter) : sum, totalFromOutlets: meter === null && sum !== null, outlets };
+}
+
+/**
+ * A profile from configuration (JSON), checked field by field: a ValidationError names the
+ * first bad field. OIDs come back normalised (no leading dot).
+ */
+export function parsePduProfile(input: unknown): PduProfile {
+  const bad = (field: string, why: string): never => {
+    throw new ValidationError(`PDU profile: ${field} ${why}`, { field });
+  };
+  const obj = (v: unknown, field: string): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : bad(field, 'must be an object'));
+  const str = (v: unknown, field: string): string => (typeof v === 'string' && v.trim() ? v : bad(field, 'must be a non-empty string'));
+  const oid = (v: unknown, field: string): string => {
+    try {
+      return normalizeOid(str(v, field));
+    } catch {
+      return bad(field, 'must be a dotted numeric OID');
+    }
+  };
+  const column = (v: unknown, field: string): number => (Number.isInteger(v) && (v as number) > 0 ? (v as number) : bad(field, 'must be a positive integer'));
+  const scale = (v: unknown, field: string): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : bad(field, 'must be a positive number'));
+  const ints = (v: unknown, field: string): number[] => (v === undefined ? [] : Array.isArray(v) && v.every(Number.isInteger) ? (v as number[]) : bad(field, 'must be a list of integers'));
+  const p = obj(input, 'profile');
+  const base = { id: str(p.id, 'id'), name: str(p.name, 'name'), sysObjectIds: (Array.isArray(p.sysObjectIds) ? p.sysObjectIds : p.sysObjectIds === undefined ? [] : bad('sysObjectIds', 'must be a list')).map((o, i) => oid(o, `sysObjectIds[${i}]`)) };
+  if (p.kind === 'entity-sensor') {
+    const re = (v: unknown, field: string): string => {
+      const src = str(v, field);
+      try {
+        new RegExp(src, 'i');
+      } catch {
+        bad(field, 'must be a valid regular expression');
+      }
+      return src;
+    };
+    return { kind: 'entity-sensor', ...base, totalName: re(p.totalName ?? ENTITY_SENSOR_PROFILE.totalName, 'totalName'), outletName: re(p.outletName ?? ENTITY_SENSOR_PROFILE.outletName, 'outletName') };
+  }
+  if (p.kind !== 'columns') return bad('kind', "must be 'columns' or 'entity-sensor'");
+  const t = p.total === null || p.total === undefined ? null : obj(p.total, 'total');
+  const o = p.outlets === null || p.outlets === undefined ? null : obj(p.outlets, 'outlets');
+  if (!t && !o) bad('total', 'or outlets must be given');
+  return {
+    kind: 'columns', ...base,
+    total: t && { entryOid: oid(t.entryOid, 'total.entryOid'), column: column(t.column, 'total.column'), scale: scale(t.scale ?? 1, 'total.scale'), invalid: ints(t.invalid, 'total.invalid') },
+    outlets: o && {
+      entryOid: oid(o.entryOid, 'outlets.entryOid'), nameColumn: o.nameColumn === undefined || o.nameColumn === null ? null : column(o.nameColumn, 'outlets.nameColumn'),
+      powerColumn: column(o.powerColumn, 'outlets.powerColumn'), scale: scale(o.scale ?? 1, 'outlets.scale'), invalid: ints(o.invalid, 'outlets.invalid'),
+    },
+  };
 }
 
 /** Metric names of the power time series. */

@@ -2,7 +2,7 @@
 // and APC PowerNet rPDU2 (hundredths of kW; -1 = no meter).
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  APC_RPDU2_PROFILE, ENTITY_SENSOR_PROFILE, entitySensorValue, powerSamples, profileFor, readPduPower,
+  APC_RPDU2_PROFILE, ENTITY_SENSOR_PROFILE, entitySensorValue, parsePduProfile, powerSamples, profileFor, readPduPower,
 } from '../../../../../src-main/core/protocols/snmp/pdu-profiles';
 import { createSnmpSession, type SnmpSession } from '../../../../../src-main/core/protocols/snmp/session';
 import { startTestAgent, type TestAgent } from '../../../../support/snmp-test-agent';
@@ -81,5 +81,20 @@ describe('PDU power profiles', () => {
     expect(profileFor('1.3.6.1.4.1.318.1.3.4.5.1')).toBe(APC_RPDU2_PROFILE);
     expect(profileFor('1.3.6.1.4.1.318.1.3.4.55')).toBe(ENTITY_SENSOR_PROFILE);
     expect(profileFor(null)).toBe(ENTITY_SENSOR_PROFILE);
+  });
+
+  it('takes profiles from configuration, naming the first bad field', () => {
+    expect(parsePduProfile(JSON.parse(JSON.stringify(APC_RPDU2_PROFILE)))).toEqual(APC_RPDU2_PROFILE);
+    expect(parsePduProfile({ kind: 'entity-sensor', id: 'raritan', name: 'Raritan via ENTITY-SENSOR', sysObjectIds: ['.1.3.6.1.4.1.13742.6'] }))
+      .toMatchObject({ sysObjectIds: ['1.3.6.1.4.1.13742.6'], totalName: ENTITY_SENSOR_PROFILE.totalName });
+    const vendor = parsePduProfile({ kind: 'columns', id: 'acme', name: 'ACME', outlets: { entryOid: '1.3.6.1.4.1.32473.7.1', powerColumn: 4, scale: 0.1 } });
+    expect(vendor).toMatchObject({ total: null, outlets: { nameColumn: null, powerColumn: 4, scale: 0.1, invalid: [] } });
+    for (const [input, field] of [
+      [null, 'profile'], [{ kind: 'x', id: 'a', name: 'b' }, 'kind'], [{ kind: 'columns', id: 'a', name: 'b' }, 'total'],
+      [{ kind: 'columns', id: 'a', name: 'b', total: { entryOid: '1.3.x', column: 5 } }, 'total.entryOid'],
+      [{ kind: 'columns', id: 'a', name: 'b', total: { entryOid: '1.3.6', column: 0 } }, 'total.column'],
+      [{ kind: 'columns', id: 'a', name: 'b', total: { entryOid: '1.3.6', column: 5, scale: -1 } }, 'total.scale'],
+      [{ kind: 'entity-sensor', id: 'a', name: 'b', totalName: '(' }, 'totalName'],
+    ] as const) expect(() => parsePduProfile(input)).toThrow(expect.objectContaining({ name: 'ValidationError', details: { field } }));
   });
 });
