@@ -31,7 +31,10 @@ export interface IpmiClient {
   deviceId(): Promise<DeviceId>;
   /** Every record of the SDR repository. */
   sdr(): Promise<SdrRecord[]>;
-  /** Every BMC-owned sensor with its current reading converted to units. */
+  /**
+   * Every sensor with its current reading converted to units. The SDR is read once and
+   * re-read only when the repository's entry count or change stamps move.
+   */
   sensors(): Promise<SensorValue[]>;
   selInfo(): Promise<RepositoryInfo>;
   selList(): Promise<SelEntry[]>;
@@ -45,6 +48,13 @@ export interface IpmiClient {
 export function createIpmiClient(opts: IpmiClientOptions): IpmiClient {
   const session = createIpmiSession(opts);
   const host = opts.host;
+  let sdrCache: { key: string; records: SdrRecord[] } | null = null;
+  const cachedSdr = async (): Promise<SdrRecord[]> => {
+    const info = decodeRepositoryInfo(await session.request(NETFN.STORAGE, CMD.GET_SDR_REPOSITORY_INFO), 'Get SDR Repository Info response');
+    const key = `${info.entries}:${info.lastAddition}:${info.lastErase}`;
+    if (sdrCache?.key !== key) sdrCache = { key, records: await readRecords(session, 'sdr') };
+    return sdrCache.records;
+  };
   const named = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -76,7 +86,7 @@ export function createIpmiClient(opts: IpmiClientOptions): IpmiClient {
     }),
     deviceId: () => named(async () => decodeDeviceId(await session.request(NETFN.APP, CMD.GET_DEVICE_ID))),
     sdr: () => named(() => readRecords(session, 'sdr')),
-    sensors: () => named(async () => readSensors(session, (await readRecords(session, 'sdr')).filter(isSensorRecord))),
+    sensors: () => named(async () => readSensors(session, (await cachedSdr()).filter(isSensorRecord))),
     selInfo: () => named(async () => decodeRepositoryInfo(await session.request(NETFN.STORAGE, CMD.GET_SEL_INFO), 'Get SEL Info response')),
     selList: () => named(async () => (await readRecords(session, 'sel')).map(decodeSelEntry)),
     selClear: () => named(async () => {

@@ -88,7 +88,8 @@ describe('IPMI client against the lab BMC simulator', () => {
 
   it('walks the SDR and reads every sensor as the BMC computes it; power from DCMI or the PSU sensor', async () => {
     const sim = bmc();
-    const c = client(memoryTransport([sim]), sim);
+    const t = memoryTransport([sim]);
+    const c = client(t, sim);
     const sdr = await c.sdr();
     expect(sdr.map((r) => r.name)).toEqual(['Inlet Temp', 'CPU Temp', 'Fan1', 'PSU1 Power', 'Power Unit', 'Lab BMC']);
     const sensors = await c.sensors();
@@ -97,6 +98,10 @@ describe('IPMI client against the lab BMC simulator', () => {
       const got = sensors.find((x) => x.name === s.name)!;
       expect([got.value, got.units, got.status]).toEqual([s.value, s.units, s.status]);
     }
+    // The SDR is cached: a second reading costs the repository info and one request per sensor.
+    const sent = t.sent.length;
+    await c.sensors();
+    expect(t.sent.length - sent).toBe(1 + 5);
     const dcmi = await c.powerReading();
     expect(dcmi).toMatchObject({ source: 'dcmi', watts: truth.find((s) => s.units === 'Watts')!.value });
     const plain = bmc({ address: '127.42.0.3', dcmi: false });
