@@ -29,11 +29,18 @@ export async function readTable(session: SnmpSession, entryOid: string, columns:
   let scalars: TypedVarbind[] = [];
   let nonRepeaters = [...(opts.nonRepeaters ?? [])];
   // Per live column: its root and the last OID seen.
+  let countsAcross = false;
   let live = columns.map((c) => ({ column: c, root: `${entryOid}.${c}`, cursor: `${entryOid}.${c}`, count: 0 }));
   while (live.length || nonRepeaters.length) {
     // Keep a response comfortably inside one UDP datagram: at most ~120 varbinds.
     const perColumn = live.length ? Math.max(1, Math.min(reps, Math.floor(120 / live.length))) : 1;
-    const res = await session.getBulk([...nonRepeaters, ...live.map((l) => l.cursor)], { nonRepeaters: nonRepeaters.length, maxRepetitions: perColumn });
+    const asked = countsAcross ? Math.min(120, perColumn * live.length) : perColumn;
+    const res = await session.getBulk([...nonRepeaters, ...live.map((l) => l.cursor)], { nonRepeaters: nonRepeaters.length, maxRepetitions: asked });
+    // Some agents (net-snmp's own, so the FleetDeck lab) apply max-repetitions to the whole
+    // response rather than to each column: exactly `asked` varbinds back for several columns,
+    // none of them finished. Then ask for the total wanted from the next request on.
+    const got = res.repeaters.reduce((n, r) => n + r.length, 0);
+    if (!countsAcross && live.length > 1 && got === asked && res.repeaters.every((r) => r.length > 0 && r.every((vb) => vb.type !== 'endOfMibView'))) countsAcross = true;
     if (nonRepeaters.length) scalars = res.nonRepeaters;
     nonRepeaters = [];
     const starved: typeof live = [];

@@ -43,7 +43,7 @@ export interface TrapEvent {
 export interface TrapReceiverOptions {
   /** Bind address (loopback in tests and the lab; a real interface in production). */
   address?: string;
-  /** UDP port; 0 picks a free one (see address()). */
+  /** UDP port; 0 binds a free one (see address()). */
   port: number;
   /** v1/v2c communities accepted. */
   communities?: readonly string[];
@@ -179,7 +179,9 @@ export function createTrapReceiver(opts: TrapReceiverOptions): Promise<TrapRecei
     transport: 'udp4',
     includeAuthentication: true,
     engineID: opts.engineId,
-    dgramModule: base,
+    // net-snmp reads port 0 as "the default" (162): bind the socket to an ephemeral port
+    // ourselves when that is what the caller asked for.
+    dgramModule: opts.port === 0 ? ephemeral(base) : base,
   }, callback) as NetReceiver;
   const authorizer = receiver.getAuthorizer();
   for (const c of opts.communities ?? []) authorizer.addCommunity(c);
@@ -304,6 +306,18 @@ export function toEvent(pdu: NetPdu, rinfo: { address: string; port: number }, a
     ...base, version, kind, trapOid: trap.value, uptime: up && up.type === 'timeticks' ? up.value : null,
     ...(version === '3' ? { user: pdu.user } : {}),
     varbinds: all.filter((vb) => vb.oid !== SNMP_TRAP_OID && vb.oid !== SYS_UPTIME_OID),
+  };
+}
+
+/** A dgram module whose sockets bind port 0 whatever port they are asked to bind. */
+function ephemeral(base: { createSocket(type: 'udp4'): dgram.Socket }): { createSocket(type: 'udp4'): dgram.Socket } {
+  return {
+    createSocket(type) {
+      const socket = base.createSocket(type);
+      const bind = socket.bind.bind(socket) as (port: number, address?: string) => dgram.Socket;
+      (socket as { bind: unknown }).bind = (_port: number, address?: string) => bind(0, address);
+      return socket;
+    },
   };
 }
 

@@ -123,6 +123,14 @@ describe('trap receiver', () => {
     expect(toEvent({ type: snmp.PduType.GetRequest, varbinds: [] }, r, 0)).toBeInstanceOf(SnmpUnexpectedPduError);
   });
 
+  it('binds a free port when asked for port 0 (net-snmp alone would take 162)', async () => {
+    const r = await createTrapReceiver({ address: HOST, port: 0, communities: ['c'], onTrap: () => {} });
+    const { address, port } = r.address();
+    expect(address).toBe(HOST);
+    expect(port).toBeGreaterThan(1024);
+    await r.dispose();
+  });
+
   it('rejects a port already taken with a named error and leaves no socket behind', async () => {
     const taken = dgram.createSocket('udp4');
     await new Promise<void>((r) => taken.bind(PORT + 1, HOST, r));
