@@ -83,7 +83,7 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
             .reverse()
             .map((e) => ({
               id: e.recordId,
-              at: e.timestamp === null ? null : e.timestamp * 1000,
+              at: e.preInit || e.timestamp === null ? null : e.timestamp * 1000,
               sensor: `${e.sensorTypeName} #${e.sensorNumber}`,
               event: e.description,
               direction: e.asserted ? 'assertion' : 'deassertion',
