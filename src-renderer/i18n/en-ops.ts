@@ -22,6 +22,7 @@ export const enOps = {
   'dev.loading': 'Loading the device…',
   'dev.zeroU': 'zero-U',
   'dev.facts': 'Live state',
+  'dev.stale': 'It does not answer now: sysName, uptime and RTT are from its last answer.',
   'dev.sysName': 'sysName',
   'dev.rtt': 'Poll RTT',
   'dev.lastPoll': 'Last poll',

@@ -23,6 +23,7 @@ export const zhCNOps: OpsDictionary = {
   'dev.loading': '正在加载设备…',
   'dev.zeroU': '0U',
   'dev.facts': '实时状态',
+  'dev.stale': '设备当前无应答：sysName、运行时间和往返时延为最后一次应答时的值。',
   'dev.sysName': 'sysName',
   'dev.rtt': '轮询往返时延',
   'dev.lastPoll': '最近轮询',

@@ -104,6 +104,11 @@ function Facts({ detail }: { detail: DeviceDetail }) {
   return (
     <section className="card" data-testid="device-facts">
       <h2>{t('dev.facts')}</h2>
+      {detail.status === 'unreachable' && (
+        <p className="muted small" data-testid="facts-stale">
+          {t('dev.stale')}
+        </p>
+      )}
       <dl className="facts">
         {rows.map(([id, k, v]) => (
           <div className="dl-row" key={id}>
