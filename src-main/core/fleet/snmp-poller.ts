@@ -17,7 +17,9 @@
 //   unknown      not polled yet;
 //   unreachable  the last poll got no answer (timeout after retries, or no session);
 //   degraded     it answered, but: slower than `slowMs` (default: the timeout, i.e. it
-//                needed a retransmission), or with an error-status / USM failure, or
+//                needed a retransmission; measured on the main GET, which waits for a
+//                request slot only when the caps are tighter than the polls in flight), or
+//                with an error-status / USM failure, or
 //                partially (core objects missing, the interface table or power profile
 //                read failed), or an interface this poller saw up is down while admin-up;
 //   up           it answered fully and promptly with every link it had up still up.
@@ -304,11 +306,13 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
     if (entries.get(entry.target.deviceId) !== entry) return; // dropped from the targets meanwhile
     const at = reading?.at ?? now();
     const id = entry.target.deviceId;
-    const a = assessPoll(entry.memory, { reading, error, rttMs: elapsed, slowMs, walkInterfaces: Boolean(entry.target.walkInterfaces), at });
+    // The round trip is the main GET's: not the side reads, not the wait for a request slot.
+    const rtt = reading?.rttMs ?? elapsed;
+    const a = assessPoll(entry.memory, { reading, error, rttMs: rtt, slowMs, walkInterfaces: Boolean(entry.target.walkInterfaces), at });
     const s = entry.state;
     const status: DeviceStatus = a.answered ? 'up' : 'unreachable';
     const result: PollResult = {
-      deviceId: id, at, ok: a.answered, status, health: a.health, reasons: a.reasons, rttMs: a.answered ? elapsed : undefined,
+      deviceId: id, at, ok: a.answered, status, health: a.health, reasons: a.reasons, rttMs: a.answered ? rtt : undefined,
       sysName: a.sysName, uptimeSeconds: a.uptimeSeconds, inBps: a.inBps, outBps: a.outBps, powerWatts: a.powerWatts, restarted: a.restarted,
       error: error ? (error instanceof Error ? error.message : String(error)) : null,
     };
@@ -331,7 +335,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       }
     }
     s.lastPollAt = at;
-    s.rttMs = a.answered ? elapsed : null;
+    s.rttMs = a.answered ? rtt : null;
     s.reasons = a.reasons;
     if (s.status !== status) {
       changes.push({ deviceId: id, status, previous: s.status, at });

@@ -86,6 +86,8 @@ export interface InterfaceState {
 export interface DeviceReading {
   /** When the main GET's answer was in (the `now` clock). */
   at: number;
+  /** The main GET's round trip, retransmissions included (side reads not). */
+  rttMs: number;
   sysName: string | null;
   uptimeTicks: number | null;
   ifNumber: number | null;
@@ -121,12 +123,14 @@ export async function readDevice(session: SnmpSession, plan: DevicePlan, now: ()
   const tableP = side(plan.walkInterfaces ? readInterfaces(session, { maxRepetitions: plan.maxRepetitions, now }) : null);
   const powerP = side(plan.kind === 'pdu' && plan.pduProfile ? readPduPower(session, plan.pduProfile, { maxRepetitions: plan.maxRepetitions }) : null);
   let vbs: TypedVarbind[];
+  const sent = performance.now();
   try {
     vbs = await session.get(oids);
   } catch (err) {
     await Promise.all([tableP, powerP]); // settle the side reads before the session closes
     throw err;
   }
+  const rttMs = performance.now() - sent;
   const at = now();
   const byOid = new Map<string, TypedVarbind>();
   for (const vb of vbs) if (!isException(vb)) byOid.set(vb.oid, vb);
@@ -137,6 +141,7 @@ export async function readDevice(session: SnmpSession, plan: DevicePlan, now: ()
   if (!ticks) partial.push('no sysUpTime');
   const reading: DeviceReading = {
     at,
+    rttMs,
     sysName: name?.type === 'octets' ? (octetText(name.value) ?? name.value.toString('hex')) : null,
     uptimeTicks: ticks?.type === 'timeticks' ? ticks.value : null,
     ifNumber: numberOf(byOid.get(POLL_OIDS.ifNumber)),

@@ -6,7 +6,7 @@ import { SnmpAuthError, SnmpResponseError, SnmpTimeoutError } from '../../../../
 
 function reading(at: number, ticks: number, o: Partial<DeviceReading> = {}): DeviceReading {
   return {
-    at, sysName: 'srv', uptimeTicks: ticks, ifNumber: 2, table: null, powerWatts: null, outlets: null, partial: [],
+    at, rttMs: 5, sysName: 'srv', uptimeTicks: ticks, ifNumber: 2, table: null, powerWatts: null, outlets: null, partial: [],
     octets: { at, ticks, inOctets: [BigInt(at) * 100n, 0n], outOctets: [BigInt(at) * 50n, 0n] },
     interfaces: [{ ifIndex: 1, name: 'if1', admin: 'up', oper: 'up' }, { ifIndex: 2, name: 'if2', admin: 'up', oper: 'down' }],
     ...o,
