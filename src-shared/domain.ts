@@ -103,6 +103,8 @@ export interface RoomOverview {
   answering: number;
   /** Devices polled at least once: until the first sweep ends, answering is out of these. */
   polled: number;
+  /** Of the answering, those degraded (slow, partial, links down). */
+  degraded: number;
 }
 
 export interface SiteOverview {
@@ -132,6 +134,7 @@ export interface CabinetSummary {
   devices: number;
   answering: number;
   polled: number;
+  degraded: number;
 }
 
 export interface ElevationDevice {
@@ -147,6 +150,8 @@ export interface ElevationDevice {
   sysName: string | null;
   uptimeSeconds: number | null;
   powerWatts: number | null;
+  /** What the console can do with it: a BMC to talk IPMI to, an OS to reach over SSH. */
+  capabilities: { bmc: boolean; ssh: boolean };
 }
 
 export interface CabinetElevation {
@@ -237,6 +242,8 @@ export interface DeviceDetail {
   sysName: string | null;
   uptimeSeconds: number | null;
   interfaces: InterfaceInfo[];
+  /** Why interfaces is empty when the device did not answer the live read; null otherwise. */
+  interfacesError: string | null;
   powerWatts: number | null;
   /** Power draw over the last hour, from the stored time series (PDUs). */
   powerHistory: { ts: number; watts: number }[];

@@ -78,11 +78,15 @@ export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: stri
     const status = poll?.status ?? 'unknown';
     const creds = snmpCredentialsFor(d.credentials, device.snmpCredential);
     let ifs: InterfaceInfo[] = [];
-    if (creds && (status === 'up' || status === 'degraded')) {
+    let interfacesError: string | null = null;
+    if (!creds) interfacesError = 'no SNMP credential for this device';
+    else if (status !== 'up' && status !== 'degraded') interfacesError = `not read: the device is ${status}`;
+    else {
       try {
         ifs = await interfaces(deviceId, device.mgmtIp, device.snmpPort, creds);
-      } catch {
-        samples.delete(deviceId); // it stopped answering between the poll and now: the status will say so
+      } catch (err) {
+        samples.delete(deviceId); // it stopped answering between the poll and now
+        interfacesError = `${(err as Error).name}: ${(err as Error).message}`;
       }
     }
     const now = Date.now();
@@ -99,6 +103,7 @@ export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: stri
       sysName: poll?.sysName ?? null,
       uptimeSeconds: poll?.uptimeSeconds ?? null,
       interfaces: ifs,
+      interfacesError,
       powerWatts: poll?.powerWatts ?? null,
       powerHistory: power.map((p) => ({ ts: p.ts, watts: p.avg })),
       capabilities: { bmc: Boolean(device.bmcAddress && device.ipmiCredential), ssh: Boolean(device.sshCredential) },

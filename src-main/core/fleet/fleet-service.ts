@@ -161,7 +161,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
   function overview(): FleetOverview {
     const rooms = new Map<string, RoomOverview>();
     for (const r of inventory.rooms()) {
-      rooms.set(r.id, { id: r.id, siteId: r.siteId, name: r.name, cabinets: inventory.cabinetsInRoom(r.id).length, devices: 0, answering: 0, polled: 0 });
+      rooms.set(r.id, { id: r.id, siteId: r.siteId, name: r.name, cabinets: inventory.cabinetsInRoom(r.id).length, devices: 0, answering: 0, polled: 0, degraded: 0 });
     }
     let answering = 0;
     let polled = 0;
@@ -174,6 +174,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
         polled++;
         room.polled++;
       }
+      if (s === 'degraded') room.degraded++;
       if (answered(s)) {
         room.answering++;
         answering++;
@@ -209,14 +210,15 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
 
   function cabinets(roomId: string): CabinetSummary[] {
     if (!inventory.rooms().some((r) => r.id === roomId)) throw new NotFoundError('room', roomId);
-    const perCabinet = new Map<string, { devices: number; answering: number; polled: number }>();
+    const perCabinet = new Map<string, { devices: number; answering: number; polled: number; degraded: number }>();
     for (const [deviceId, loc] of locations) {
       if (loc.roomId !== roomId) continue;
-      const c = perCabinet.get(loc.cabinetId) ?? { devices: 0, answering: 0, polled: 0 };
+      const c = perCabinet.get(loc.cabinetId) ?? { devices: 0, answering: 0, polled: 0, degraded: 0 };
       c.devices++;
       const s = statusOf(deviceId);
       if (s !== 'unknown') c.polled++;
       if (answered(s)) c.answering++;
+      if (s === 'degraded') c.degraded++;
       perCabinet.set(loc.cabinetId, c);
     }
     return inventory.cabinetsInRoom(roomId).map((c) => ({
@@ -228,6 +230,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
       devices: perCabinet.get(c.id)?.devices ?? 0,
       answering: perCabinet.get(c.id)?.answering ?? 0,
       polled: perCabinet.get(c.id)?.polled ?? 0,
+      degraded: perCabinet.get(c.id)?.degraded ?? 0,
     }));
   }
 
@@ -252,6 +255,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
         sysName: up ? (st?.sysName ?? null) : null,
         uptimeSeconds: up ? (st?.uptimeSeconds ?? null) : null,
         powerWatts: st?.powerWatts ?? null,
+        capabilities: { bmc: Boolean(d.bmcAddress && d.ipmiCredential), ssh: Boolean(d.sshCredential) },
       };
     });
     return { cabinet, site, room, row, devices };

@@ -58,6 +58,10 @@ describe('createCore with the lab fleet', () => {
     const other = elevation.devices.find((d) => d.kind === 'server' && d.id !== victim.id)!;
     const detail = await core.api.call(operator, 'device.detail', { deviceId: other.id });
     expect(detail.status).toBe('up');
+    expect(detail.interfacesError).toBeNull();
+    expect(elevation.devices.find((d) => d.kind === 'pdu')?.capabilities).toEqual({ bmc: false, ssh: false });
+    expect(other.capabilities.bmc).toBe(true);
+    expect((await core.api.call(operator, 'device.detail', { deviceId: victim.id })).interfacesError).toBe('not read: the device is unreachable');
     expect(detail.cabinet.id).toBe(cabinets[0].id);
     expect(detail.interfaces.length).toBeGreaterThan(0);
     expect(detail.interfaces.find((i) => i.operStatus === 'up')?.inBps).toBeGreaterThan(0);
