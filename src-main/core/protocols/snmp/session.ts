@@ -6,7 +6,7 @@
 import * as snmp from 'net-snmp';
 import { ValidationError } from '../../../../src-shared/errors';
 import { compareOids, decodeVarbind, encodeSetVarbind, isUnder, normalizeOid, type SetValue, type TypedVarbind } from './codec';
-import { SnmpInvalidResponseError, SnmpSessionClosedError, toSnmpError } from './errors';
+import { SnmpInvalidResponseError, SnmpSessionClosedError, SnmpTimeoutError, toSnmpError } from './errors';
 
 export type SnmpAuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 /** net-snmp's names: aes = AES-128 (RFC 3826); aes256b = AES-256 with Blumenthal key extension
@@ -135,6 +135,22 @@ export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
 
   let closed = false;
   let closing: Promise<void> | null = null;
+  // Every timeout and retransmission net-snmp may spend, and a second more.
+  const giveUpMs = Array.from({ length: common.retries + 1 }, (_, i) => common.timeout * common.backoff ** i).reduce((a, b) => a + b, 0) + 1000;
+  // net-snmp's socket listener can throw on a response it cannot handle (a hostile or broken
+  // agent), which would take the process down: each listener runs guarded. The request it
+  // was for ends on the backstop timer in request().
+  const socket = (net as unknown as { dgram: { listeners(e: string): Array<(...a: unknown[]) => void>; off(e: string, l: unknown): void; on(e: string, l: unknown): void } }).dgram;
+  for (const listener of socket.listeners('message')) {
+    socket.off('message', listener);
+    socket.on('message', (...args: unknown[]) => {
+      try {
+        listener(...args);
+      } catch {
+        // dropped: see above
+      }
+    });
+  }
   const pending = new Set<(err: Error) => void>();
   const closedPromise = new Promise<void>((resolve) => net.on('close', () => resolve()));
   // A socket error (say, EPERM on send) reaches requests through their callbacks; an 'error'
@@ -165,7 +181,12 @@ export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
       pending.add(fail);
       const send = (): Promise<void> => new Promise<void>((done) => {
         if (settled) return done();
-        release = done;
+        // The backstop: net-snmp forgets a request whose response it choked on (see below).
+        const backstop = setTimeout(() => fail(new SnmpTimeoutError(host, oids[0] ?? null)), giveUpMs);
+        release = () => {
+          clearTimeout(backstop);
+          done();
+        };
         try {
           start((err, value) => {
             if (settled) return;
@@ -194,7 +215,7 @@ export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
     return out;
   }
 
-  function getBulk(oids: readonly string[], o: { nonRepeaters?: number; maxRepetitions?: number } = {}) {
+  async function getBulk(oids: readonly string[], o: { nonRepeaters?: number; maxRepetitions?: number } = {}) {
     const list = oids.map(normalizeOid);
     const nonRepeaters = Math.max(0, Math.min(o.nonRepeaters ?? 0, list.length));
     return bulk(list, nonRepeaters, Math.max(1, o.maxRepetitions ?? defaultReps));
