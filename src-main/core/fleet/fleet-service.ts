@@ -15,6 +15,9 @@ import type { PollerConfig } from '../config';
 import type { CredentialRepository } from '../store/credential-repository';
 import type { InventoryRepository } from '../store/inventory-repository';
 import type { MetricsRepository, Sample } from '../store/metrics-repository';
+import { ENTITY_SENSOR_PROFILE, POWER_METRICS } from '../protocols/snmp/pdu-profiles';
+import type { SnmpCredentials } from '../protocols/snmp/session';
+import { snmpCredentialsFor } from './device-detail';
 import { createSnmpPoller, type DeviceHealthChange, type InterfaceChange, type PollResult, type PollTarget, type SnmpPoller } from './snmp-poller';
 
 export interface FleetService {
@@ -59,24 +62,32 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
 
   function load(): void {
     locations = new Map(inventory.deviceLocations().map((l) => [l.deviceId, l]));
-    const communities = new Map<string, string | null>();
-    const community = (id: string): string | null => {
-      if (!communities.has(id)) {
-        let secret: string | null = null;
+    const resolved = new Map<string, SnmpCredentials | null>();
+    const creds = (id: string): SnmpCredentials | null => {
+      if (!resolved.has(id)) {
         try {
-          const info = credentials.info(id);
-          if (info.kind === 'snmp-community') secret = credentials.secret(id);
+          resolved.set(id, snmpCredentialsFor(credentials, id));
         } catch (err) {
           deps.log?.(`credential ${id} unusable: ${(err as Error).message}`);
+          resolved.set(id, null);
         }
-        communities.set(id, secret);
       }
-      return communities.get(id) ?? null;
+      return resolved.get(id) ?? null;
     };
     targets = [];
     for (const t of inventory.pollTargets()) {
-      const c = t.snmpCredential ? community(t.snmpCredential) : null;
-      if (c) targets.push({ deviceId: t.deviceId, kind: t.kind, host: t.mgmtIp, port: t.snmpPort, community: c });
+      const c = t.snmpCredential ? creds(t.snmpCredential) : null;
+      if (!c) continue;
+      targets.push({
+        deviceId: t.deviceId,
+        kind: t.kind,
+        host: t.mgmtIp,
+        port: t.snmpPort,
+        community: c.version === '2c' ? c.community : '',
+        credentials: c,
+        // PDUs: total and per-outlet power from ENTITY-SENSOR-MIB (the lab's, and many vendors')
+        ...(t.kind === 'pdu' ? { pduProfile: ENTITY_SENSOR_PROFILE } : {}),
+      });
     }
   }
   load();
@@ -97,7 +108,8 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
       if (r.rttMs !== undefined) samples.push({ deviceId: r.deviceId, metric: 'snmp.rtt_ms', ts: r.at, value: r.rttMs });
       if (r.inBps != null) samples.push({ deviceId: r.deviceId, metric: 'if.in_bps', ts: r.at, value: r.inBps });
       if (r.outBps != null) samples.push({ deviceId: r.deviceId, metric: 'if.out_bps', ts: r.at, value: r.outBps });
-      if (r.powerWatts != null) samples.push({ deviceId: r.deviceId, metric: 'pdu.power_w', ts: r.at, value: r.powerWatts });
+      if (r.powerWatts != null) samples.push({ deviceId: r.deviceId, metric: POWER_METRICS.total, ts: r.at, value: r.powerWatts });
+      for (const o of r.outlets ?? []) samples.push({ deviceId: r.deviceId, metric: `${POWER_METRICS.outletPrefix}.${o.index}`, ts: r.at, value: o.watts });
     }
     if (samples.length) metrics.append(samples);
   };
