@@ -128,12 +128,28 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
 
   let serverIndex = 0;
 
+  /** A cabinet's PDU has an outlet for each server and switch in it, in inventory order. */
+  const onOutlet = (d: Device): boolean => d.kind === 'server' || d.kind === 'switch';
+  const outletHosts = new Map<string, string[]>();
+  for (const d of inventory.devices) {
+    if (!onOutlet(d)) continue;
+    const hosts = outletHosts.get(d.cabinetId) ?? [];
+    hosts.push(d.hostname);
+    outletHosts.set(d.cabinetId, hosts);
+  }
+  /** What each outlet of a cabinet's PDU delivers now: a device draws only while its host is up. */
+  const outletWatts = (cabinetId: string): number[] => {
+    const f = dailyFactor(Date.now());
+    const out: number[] = [];
+    for (const m of byCabinet.get(cabinetId) ?? []) if (onOutlet(m.device)) out.push(hostUp(m) ? m.watts * f : 0);
+    return out;
+  };
+  /** The inlet: the PDU's own electronics (12 W) and its outlets, with meter noise. */
   const cabinetWatts = (cabinetId: string): number => {
     if (tripped.has(cabinetId)) return 0;
     const cab = cabinets.get(cabinetId)!;
-    let w = 12; // the PDU's own electronics
-    for (const m of byCabinet.get(cabinetId) ?? []) if (hostUp(m)) w += m.watts;
-    const noisy = w * dailyFactor(Date.now()) * (0.98 + Math.random() * 0.04);
+    const w = outletWatts(cabinetId).reduce((a, b) => a + b, 12);
+    const noisy = w * (0.98 + Math.random() * 0.04);
     return Math.min(noisy, cab.ratedPowerKw * 1000 * 0.95);
   };
 
@@ -154,6 +170,8 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
       sysLocation: `${room.name}, cabinet ${cab.name}${device.uHeight > 0 ? `, U${device.uPosition}` : ''}`,
       interfaces: interfacesFor(device, rnd),
       powerWatts: device.kind === 'pdu' ? () => cabinetWatts(device.cabinetId) : undefined,
+      outlets: device.kind === 'pdu' ? outletHosts.get(device.cabinetId) ?? [] : undefined,
+      outletWatts: device.kind === 'pdu' ? () => outletWatts(device.cabinetId) : undefined,
       initialUptimeSec: Math.floor((2 + rnd() * 178) * 86_400),
       phase: Math.floor(rnd() * 300),
     };

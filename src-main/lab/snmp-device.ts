@@ -1,6 +1,8 @@
 // One simulated device: a real net-snmp v2c agent on its own loopback address. Values that
 // move (uptime, octet counters, power) are computed in the provider handlers at request
 // time from elapsed wall-clock time, so a device costs no timers and little memory.
+// A PDU is metered by outlet in ENTITY-SENSOR-MIB terms: sensor 1 is the inlet (total),
+// sensors 2..N+1 are its outlets, entPhysicalName "Inlet" / "Outlet <n> <hostname>".
 import type { DeviceKind } from '../../src-shared/domain';
 import * as snmp from 'net-snmp';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -41,6 +43,10 @@ export interface SimDeviceSpec {
   interfaces: readonly SimInterface[];
   /** PDUs only: input power in watts at this moment. */
   powerWatts?: () => number;
+  /** PDUs only: hostnames of the devices on its outlets, outlet 1 first. */
+  outlets?: readonly string[];
+  /** PDUs only: each outlet's draw in watts at this moment, in `outlets` order. */
+  outletWatts?: () => readonly number[];
   /** Uptime the device already has when the lab first starts it. */
   initialUptimeSec?: number;
   /** Seconds; de-synchronises the short traffic wobble between devices. */
@@ -129,12 +135,19 @@ function withDevice(r: MibRequest, value: (dev: Dev) => unknown): void {
   r.done();
 }
 
-/** A handler for a table indexed by ifIndex: the cell's column and row come from its OID. */
-function ifCell(cells: Record<number, CellValue>): (r: MibRequest) => void {
+/** A handler for a table with one integer index: the cell's column and row come from its OID. */
+function rowCell(value: (dev: Dev, index: number, column: number, r: MibRequest) => unknown): (r: MibRequest) => void {
   return (r) => withDevice(r, (dev) => {
     const dot = r.oid.lastIndexOf('.');
-    const ifIndex = Number(r.oid.slice(dot + 1));
+    const index = Number(r.oid.slice(dot + 1));
     const column = Number(r.oid.slice(r.oid.lastIndexOf('.', dot - 1) + 1, dot));
+    return value(dev, index, column, r);
+  });
+}
+
+/** A handler for a table indexed by ifIndex. */
+function ifCell(cells: Record<number, CellValue>): (r: MibRequest) => void {
+  return rowCell((dev, ifIndex, column, r) => {
     const itf = dev.spec.interfaces[ifIndex - 1];
     return itf && cells[column] ? cells[column](dev, itf, column) : r.instanceNode.value;
   });
@@ -147,16 +160,18 @@ function octets(dev: Dev, itf: SimInterface, inbound: boolean): bigint {
 }
 
 function mibFor(spec: SimDeviceSpec): Mib {
-  const key = `${spec.kind}/${spec.interfaces.length}/${spec.powerWatts ? 'power' : '-'}`;
+  const outlets = spec.powerWatts ? spec.outlets?.length ?? 0 : null;
+  const key = `${spec.kind}/${spec.interfaces.length}/${outlets ?? '-'}`;
   let mib = sharedMibs.get(key);
   if (!mib) {
-    mib = buildMib(spec.interfaces.length, Boolean(spec.powerWatts));
+    mib = buildMib(spec.interfaces.length, outlets);
     sharedMibs.set(key, mib);
   }
   return mib;
 }
 
-function buildMib(interfaces: number, power: boolean): Mib {
+/** `outlets`: null for a device without power sensors, else the PDU's outlet count. */
+function buildMib(interfaces: number, outlets: number | null): Mib {
   const mib = snmp.createMib() as Mib;
   const scalar = (name: string, oid: string, type: number, value: (dev: Dev) => unknown): void => {
     mib.registerProvider({ name, type: P.Scalar, oid: oid.slice(0, -2), scalarType: type, maxAccess: RO,
@@ -209,25 +224,34 @@ function buildMib(interfaces: number, power: boolean): Mib {
     mib.addTableRow('ifXTable', [i, '', 0, 0, 0, '']);
   }
 
-  if (power) {
+  if (outlets !== null) {
+    // Row 1 is the inlet, row n+1 outlet n; names and values come from the answering PDU.
     mib.registerProvider({
       name: 'entPhysicalTable', type: P.Table, oid: '1.3.6.1.2.1.47.1.1.1.1', maxAccess: NA,
       tableColumns: [col(1, 'entPhysicalIndex', T.Integer, NA), col(2, 'entPhysicalDescr', T.OctetString),
         col(5, 'entPhysicalClass', T.Integer), col(7, 'entPhysicalName', T.OctetString)],
       tableIndex: [{ columnName: 'entPhysicalIndex' }],
+      handler: rowCell((dev, index, column, r) => column !== 7 ? r.instanceNode.value
+        : index === 1 ? 'Inlet' : `Outlet ${index - 1} ${dev.spec.outlets?.[index - 2] ?? ''}`.trimEnd()),
     });
-    mib.addTableRow('entPhysicalTable', [1, 'Inlet power sensor', 8, 'inlet-power']);
     mib.registerProvider({
       name: 'entPhySensorTable', type: P.Table, oid: '1.3.6.1.2.1.99.1.1.1', maxAccess: NA,
       tableColumns: [col(1, 'entPhySensorType', T.Integer), col(2, 'entPhySensorScale', T.Integer),
         col(3, 'entPhySensorPrecision', T.Integer), col(4, 'entPhySensorValue', T.Integer),
         col(5, 'entPhySensorOperStatus', T.Integer)],
       tableIndex: [{ columnName: 'entPhysicalIndex', foreign: 'entPhysicalTable' }],
-      handler: (r: MibRequest) => withDevice(r, (dev) =>
-        r.oid === OID.pduPowerWatts ? Math.max(0, Math.round(dev.spec.powerWatts?.() ?? 0)) : r.instanceNode.value),
+      handler: rowCell((dev, index, column, r) => {
+        if (column !== 4) return r.instanceNode.value;
+        const w = index === 1 ? dev.spec.powerWatts?.() : dev.spec.outletWatts?.()[index - 2];
+        return Math.max(0, Math.round(w ?? 0));
+      }),
     });
-    // watts(6), units(9), precision 0, value, ok(1)
-    mib.addTableRow('entPhySensorTable', [1, 6, 9, 0, 0, 1]);
+    for (let i = 1; i <= outlets + 1; i++) {
+      // entPhysicalClass sensor(8); the name is filled in per PDU
+      mib.addTableRow('entPhysicalTable', [i, i === 1 ? 'Inlet power sensor' : 'Outlet power sensor', 8, '']);
+      // watts(6), units(9), precision 0, value, ok(1)
+      mib.addTableRow('entPhySensorTable', [i, 6, 9, 0, 0, 1]);
+    }
   }
   return mib;
 }

@@ -103,7 +103,9 @@ describe('lab SNMP devices', () => {
   });
 
   it('reports PDU input power in watts through ENTITY-SENSOR-MIB', async () => {
-    const [watts, noRow] = await get(pdu.mgmtIp, [OID.pduPowerWatts, '1.3.6.1.2.1.99.1.1.1.4.2']);
+    // Rows 2..N+1 are the PDU's outlets (pdu-outlets.test.ts); the row after them does not exist.
+    const outlets = fleet.inventory.devices.filter((d) => d.cabinetId === pdu.cabinetId && d.kind !== 'pdu').length;
+    const [watts, noRow] = await get(pdu.mgmtIp, [OID.pduPowerWatts, `1.3.6.1.2.1.99.1.1.1.4.${outlets + 2}`]);
     expect(watts.type).toBe(snmp.ObjectType.Integer);
     expect(watts.value).toBeGreaterThan(50);
     const cab = fleet.inventory.cabinets.find((c) => c.id === pdu.cabinetId)!;
