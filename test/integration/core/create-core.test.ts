@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import * as snmp from 'net-snmp';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../src-shared/api';
 import type { DeviceStatusChange, InventoryDocument, RunFinished, RunHostResult } from '../../../src-shared/domain';
@@ -115,6 +116,13 @@ describe('createCore with the lab fleet', () => {
     expect(alive(labPid)).toBe(false);
     await sleep(50);
     expect(leftOver(before, resources())).toEqual([]);
+
+    // what the poller stored: every PDU's total and its per-outlet power (ENTITY-SENSOR-MIB)
+    const store = new Database(join(dir, 'core.db'), { readonly: true });
+    const metrics = (store.prepare("SELECT metric FROM series WHERE metric LIKE 'pdu.%'").all() as { metric: string }[]).map((r) => r.metric);
+    store.close();
+    expect(metrics).toContain('pdu.power_w');
+    expect(metrics.some((m) => /^pdu\.outlet_power_w\.\d+$/.test(m))).toBe(true);
   });
 
   it('keeps the store when the lab restarts: the same seed gives the same fleet', async () => {
