@@ -7,6 +7,7 @@ import type { DeviceKind } from '../../src-shared/domain';
 import * as snmp from 'net-snmp';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Socket } from 'node:dgram';
+import { encodeCounter64 } from '../core/protocols/snmp/codec';
 
 export const OID = {
   sysDescr: '1.3.6.1.2.1.1.1.0',
@@ -90,7 +91,6 @@ const DAILY_AMP = 0.35;
 const WOBBLE_AMP = 0.15;
 const WOBBLE_SEC = 300;
 const TICKS_MOD = 2 ** 32;
-const U64_MASK = (1n << 64n) - 1n;
 
 /** Daily load factor in [1-2a, 1], 1 at the mid-afternoon peak. */
 export function dailyFactor(epochMs: number, amplitude = 0.22): number {
@@ -105,17 +105,8 @@ function octetsBetween(mean: number, t0: number, t1: number, phase: number): num
   return mean * (t1 - t0 + daily(t1) - daily(t0) - wobble(t1) + wobble(t0));
 }
 
-/** Counter64 as net-snmp's encoder wants it: minimal big-endian BER content bytes. */
-export function encodeCounter64(value: bigint): Buffer {
-  let v = value & U64_MASK;
-  const bytes: number[] = [];
-  do {
-    bytes.unshift(Number(v & 0xffn));
-    v >>= 8n;
-  } while (v > 0n);
-  if (bytes[0] & 0x80) bytes.unshift(0);
-  return Buffer.from(bytes);
-}
+// Counter64 values are encoded by the core's SNMP codec (encodeCounter64), re-exported for the lab's tests.
+export { encodeCounter64 };
 
 // Every device of one shape (kind, interface count, power sensor) shares one MIB tree:
 // net-snmp's MIB nodes cost ~30 KB a device, which 3000 devices cannot afford. The agent
