@@ -1,28 +1,20 @@
-// "answering / devices" as a bar, coloured by how much of it answers.
+// "answering / devices" as a bar, coloured by how much of it answers (amber at least when
+// any of it is degraded).
 import { useI18n } from '../i18n/use-i18n';
+import { healthTone, percentOf } from './tone';
 
-export type Tone = 'good' | 'warn' | 'bad' | 'empty';
-
-export function toneOf(answering: number, devices: number): Tone {
-  if (devices === 0) return 'empty';
-  const r = answering / devices;
-  return r >= 0.95 ? 'good' : r >= 0.7 ? 'warn' : 'bad';
-}
-
-export function percentOf(answering: number, devices: number): number {
-  return devices === 0 ? 0 : Math.floor((answering / devices) * 1000) / 10;
-}
-
-export function CountBar(props: { answering: number; devices: number; label?: boolean; testId?: string }) {
+export function CountBar(props: { answering: number; devices: number; degraded?: number; label?: boolean; testId?: string }) {
   const { t, num } = useI18n();
   const { answering, devices } = props;
+  const degraded = props.degraded ?? 0;
   const pct = percentOf(answering, devices);
+  const tone = healthTone(answering, devices, degraded);
   return (
-    <div className="count-bar" data-testid={props.testId} data-answering={answering} data-devices={devices}>
+    <div className="count-bar" data-testid={props.testId} data-answering={answering} data-devices={devices} data-degraded={degraded} data-tone={tone}>
       {props.label !== false && (
         <div className="count-bar-label">
           <span>{t('count.answeringOf', { answering: num(answering), devices: num(devices) })}</span>
-          <span className={`tone-text-${toneOf(answering, devices)}`}>{t('count.percent', { percent: pct })}</span>
+          <span className={`tone-text-${tone}`}>{t('count.percent', { percent: pct })}</span>
         </div>
       )}
       <div
@@ -33,7 +25,7 @@ export function CountBar(props: { answering: number; devices: number; label?: bo
         aria-valuenow={answering}
         aria-label={t('count.answeringOf', { answering, devices })}
       >
-        <div className={`count-bar-fill tone-${toneOf(answering, devices)}`} style={{ width: `${pct}%` }} />
+        <div className={`count-bar-fill tone-${tone}`} style={{ width: `${pct}%` }} />
       </div>
     </div>
   );

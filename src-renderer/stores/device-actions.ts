@@ -6,6 +6,7 @@ import type { BootDevice, DeviceStatusChange, FleetEvent, PowerAction } from '..
 import { getClient } from './client';
 import { initialControl, initialDevice, type ControlRequest } from './device-slice';
 import { EVENTS_KEPT } from './events-slice';
+import { mergeEvents } from './merge-events';
 import { toShownError } from './shown-error';
 import { patchDevice, patchEvents, useAppStore } from './store';
 
@@ -110,14 +111,6 @@ export async function loadRecentEvents(): Promise<void> {
   } catch (err) {
     patchEvents({ error: toShownError(err) });
   }
-}
-
-/** Newest first, each event once, at most `keep`. */
-export function mergeEvents(have: FleetEvent[], incoming: FleetEvent[], keep: number): FleetEvent[] {
-  const byId = new Map<number, FleetEvent>();
-  for (const e of have) byId.set(e.id, e);
-  for (const e of incoming) byId.set(e.id, e);
-  return [...byId.values()].sort((a, b) => b.at - a.at || b.id - a.id).slice(0, keep);
 }
 
 function applyFleetEvents(events: FleetEvent[]): void {

@@ -4,15 +4,14 @@
 import type { CoreClient, Disposable } from '../../src-shared/api';
 import type { CabinetElevation, RunFinished, RunHostResult } from '../../src-shared/domain';
 import { getClient } from './client';
-import { initialTargets, type RunCandidate, type RunJob } from './run-slice';
+import { initialTargets, type RunJob } from './run-slice';
+import { hostsOf } from './run-targets';
 import { toShownError } from './shown-error';
 import { patchRun, useAppStore } from './store';
 
 const ELEVATION_CONCURRENCY = 6;
-const DETAIL_CONCURRENCY = 8;
 /** Streamed results are appended at most this often. */
 const FLUSH_MS = 60;
-const PROGRESS_MS = 150;
 /** Results that arrive before fleet.run has answered (we do not know our runId yet). */
 const EARLY_MAX = 20_000;
 
@@ -20,10 +19,10 @@ const run = () => useAppStore.getState().run;
 let scopeGen = 0;
 
 /**
- * Chooses the room and (optionally) one of its cabinets. For one cabinet, each host's
- * device.detail says whether it speaks SSH. For a whole room that would be hundreds of
- * detail reads (each samples the interface table), so its hosts stay "SSH unknown" and
- * the core skips those without SSH, saying so in RunStarted.skipped.
+ * Chooses the room and (optionally) one of its cabinets, and reads the elevation of each
+ * cabinet in scope (cheap: no live reads). Each elevation device carries capabilities.ssh,
+ * so the candidates are exactly the hosts the console can reach over SSH; the others
+ * are only counted.
  */
 export async function chooseScope(roomId: string | null, cabinetId: string | null): Promise<void> {
   const gen = ++scopeGen;
@@ -35,48 +34,22 @@ export async function chooseScope(roomId: string | null, cabinetId: string | nul
   try {
     const list = cabinets ?? (await getClient().call('inventory.cabinets', { roomId }));
     if (!current()) return;
-    patchRun((r) => ({ targets: { ...r.targets, cabinets: list } }));
     const ids = cabinetId ? [cabinetId] : list.filter((c) => c.devices > 0).map((c) => c.id);
+    let done = 0;
+    const progress = () => patchRun((r) => ({ targets: { ...r.targets, cabinets: list, loading: { done, total: ids.length } } }));
+    progress();
     const elevations: CabinetElevation[] = [];
     await pool(ids, ELEVATION_CONCURRENCY, async (id) => {
-      if (current()) elevations.push(await getClient().call('inventory.elevation', { cabinetId: id }));
+      if (!current()) return;
+      elevations.push(await getClient().call('inventory.elevation', { cabinetId: id }));
+      done += 1;
+      if (current()) progress();
     });
     if (!current()) return;
-    elevations.sort((a, b) => a.cabinet.name.localeCompare(b.cabinet.name, undefined, { numeric: true }));
-    // Zero-U PDUs have no operating system to log in to.
-    const found: RunCandidate[] = elevations.flatMap((e) =>
-      e.devices
-        .filter((d) => d.kind !== 'pdu')
-        .sort((a, b) => b.uPosition - a.uPosition)
-        .map((d) => ({ deviceId: d.id, hostname: d.hostname, kind: d.kind, cabinetName: e.cabinet.name, ssh: null })),
-    );
-    const ssh = new Map<string, boolean>();
-    let done = 0;
-    const publish = () => {
-      if (!current()) return;
-      const candidates = found.map((c) => (ssh.has(c.deviceId) ? { ...c, ssh: ssh.get(c.deviceId) ?? null } : c));
-      const checking = cabinetId && done < found.length ? { done, total: found.length } : null;
-      patchRun((r) => ({ targets: { ...r.targets, candidates, checking } }));
-    };
-    publish();
-    if (!cabinetId) return;
-    const timer = setInterval(publish, PROGRESS_MS);
-    try {
-      await pool(found, DETAIL_CONCURRENCY, async (c) => {
-        if (!current()) return;
-        try {
-          ssh.set(c.deviceId, (await getClient().call('device.detail', { deviceId: c.deviceId })).capabilities.ssh);
-        } catch {
-          // Left unknown: the core says why when it is asked to run on it.
-        }
-        done += 1;
-      });
-    } finally {
-      clearInterval(timer);
-    }
-    publish();
+    const { candidates, noSsh } = hostsOf(elevations);
+    patchRun((r) => ({ targets: { ...r.targets, candidates, noSsh, loading: null } }));
   } catch (err) {
-    if (current()) patchRun((r) => ({ targets: { ...r.targets, checking: null, error: toShownError(err) } }));
+    if (current()) patchRun((r) => ({ targets: { ...r.targets, loading: null, error: toShownError(err) } }));
   }
 }
 

@@ -1,18 +1,10 @@
-// The fleet-wide command run: which hosts can be targeted (and whether they speak SSH),
-// and the run in progress with its per-host results as they stream in.
+// The fleet-wide command run: which hosts can be targeted (those the console reaches over
+// SSH), and the run in progress with its per-host results as they stream in.
 import type { StateCreator } from 'zustand';
-import type { CabinetSummary, DeviceKind, RunFinished, RunHostResult, RunStarted } from '../../src-shared/domain';
+import type { CabinetSummary, RunFinished, RunHostResult, RunStarted } from '../../src-shared/domain';
+import type { RunCandidate } from './run-targets';
 import type { ShownError } from './shown-error';
 import type { AppState } from './store';
-
-export interface RunCandidate {
-  deviceId: string;
-  hostname: string;
-  kind: DeviceKind;
-  cabinetName: string;
-  /** null while not checked yet, or when device.detail failed for it. */
-  ssh: boolean | null;
-}
 
 export interface RunTargets {
   roomId: string | null;
@@ -20,9 +12,12 @@ export interface RunTargets {
   cabinetId: string | null;
   /** The chosen room's cabinets, for the cabinet choice. */
   cabinets: CabinetSummary[] | null;
+  /** The scope's SSH-capable hosts; null until its elevations are read. */
   candidates: RunCandidate[] | null;
-  /** Devices whose capabilities are being read. */
-  checking: { done: number; total: number } | null;
+  /** Devices of the scope without SSH (not offered); null until read. */
+  noSsh: number | null;
+  /** Cabinet elevations being read for the scope. */
+  loading: { done: number; total: number } | null;
   error: ShownError | null;
 }
 
@@ -54,7 +49,9 @@ export interface RunSlice {
   run: RunState;
 }
 
-export const initialTargets: RunTargets = { roomId: null, cabinetId: null, cabinets: null, candidates: null, checking: null, error: null };
+export const initialTargets: RunTargets = { roomId: null, cabinetId: null, cabinets: null, candidates: null, noSsh: null, loading: null, error: null };
 export const initialRun: RunState = { targets: initialTargets, job: null };
 
 export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = () => ({ run: initialRun });
+
+export type { RunCandidate };

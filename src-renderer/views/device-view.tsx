@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { DeviceDetail, InterfaceInfo } from '../../src-shared/domain';
 import { ErrorBanner } from '../components/error-banner';
 import { EventsList } from '../components/events-list';
-import { agoText, bitRate, uptimeText } from '../components/format';
+import { agoText, bitRate, interfacesReason, uptimeText } from '../components/format';
 import { Sparkline } from '../components/sparkline';
 import { StatusBadge } from '../components/status-badge';
 import type { MessageKey } from '../i18n/i18n';
@@ -64,7 +64,7 @@ function Detail({ detail }: { detail: DeviceDetail }) {
         <div className="device-col">
           <Facts detail={detail} />
           <PowerCard detail={detail} />
-          <Interfaces list={detail.interfaces} />
+          <Interfaces list={detail.interfaces} error={detail.interfacesError} />
         </div>
         <div className="device-col">
           <DeviceControls detail={detail} />
@@ -138,13 +138,22 @@ const OPER_TONE: Record<InterfaceInfo['operStatus'], string> = {
   up: 'good', down: 'bad', lowerLayerDown: 'bad', testing: 'warn', dormant: 'warn', notPresent: 'empty', unknown: 'empty',
 };
 
-function Interfaces({ list }: { list: InterfaceInfo[] }) {
+function Interfaces({ list, error }: { list: InterfaceInfo[]; error: string | null }) {
   const { t } = useI18n();
   const rate = (bps: number | null) => (bps === null ? '—' : bitRate(bps));
   return (
     <section className="card" data-testid="device-interfaces">
       <h2>{t('dev.ifaces.title', { n: list.length })}</h2>
-      {list.length === 0 && <p className="muted">{t('dev.ifaces.none')}</p>}
+      {list.length === 0 && error !== null && (
+        <p className="muted" data-testid="ifaces-error" data-reason={error}>
+          {t('dev.ifaces.notRead', { reason: interfacesReason(error) })}
+        </p>
+      )}
+      {list.length === 0 && error === null && (
+        <p className="muted" data-testid="ifaces-none">
+          {t('dev.ifaces.none')}
+        </p>
+      )}
       {list.length > 0 && (
         <div className="scroll-box">
           <table className="data-table">

@@ -1,6 +1,7 @@
 // The fleet at a glance, for wall screens: totals on top, then each site with its rooms,
 // devices and how many answer SNMP right now. Live: the store follows onDidChangeOverview.
-import { CountBar, toneOf } from '../components/count-bar';
+import { CountBar } from '../components/count-bar';
+import { healthTone, toneOf } from '../components/tone';
 import { ErrorBanner } from '../components/error-banner';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
@@ -94,6 +95,7 @@ function SiteCard({ site }: { site: SiteOverview }) {
             <th className="num">{t('col.cabinets')}</th>
             <th className="num">{t('col.devices')}</th>
             <th className="num">{t('col.answering')}</th>
+            <th className="num">{t('col.degraded')}</th>
             <th className="bar-col" />
           </tr>
         </thead>
@@ -114,11 +116,19 @@ function SiteCard({ site }: { site: SiteOverview }) {
               <td className="room-name">{room.name}</td>
               <td className="num">{num(room.cabinets)}</td>
               <td className="num">{num(room.devices)}</td>
-              <td className={`num tone-text-${toneOf(room.answering, room.polled)}`} data-testid="room-answering" data-value={room.answering}>
+              <td
+                className={`num tone-text-${healthTone(room.answering, room.polled, room.degraded)}`}
+                data-testid="room-answering"
+                data-value={room.answering}
+                data-tone={healthTone(room.answering, room.polled, room.degraded)}
+              >
                 {num(room.answering)}
               </td>
+              <td className={`num ${room.degraded > 0 ? 'tone-text-warn' : 'muted'}`} data-testid="room-degraded" data-value={room.degraded}>
+                {num(room.degraded)}
+              </td>
               <td className="bar-col">
-                <CountBar answering={room.answering} devices={room.devices} label={false} />
+                <CountBar answering={room.answering} devices={room.devices} degraded={room.degraded} label={false} />
               </td>
             </tr>
           ))}

@@ -1,6 +1,8 @@
-// One room: its cabinets row by row, each a tile with devices answering / devices.
+// One room: its cabinets row by row, each a tile with devices answering / devices, amber
+// when any of them is degraded (with how many).
 import { useMemo } from 'react';
-import { CountBar, toneOf } from '../components/count-bar';
+import { CountBar } from '../components/count-bar';
+import { healthTone } from '../components/tone';
 import { ErrorBanner } from '../components/error-banner';
 import { useI18n } from '../i18n/use-i18n';
 import type { CabinetSummary } from '../../src-shared/domain';
@@ -38,7 +40,7 @@ export function RoomView({ roomId }: { roomId: string }) {
         <h1 data-testid="room-title">{t('room.title', { name: room?.name ?? roomId })}</h1>
         {room && (
           <div className="view-head-bar">
-            <CountBar answering={room.answering} devices={room.devices} />
+            <CountBar answering={room.answering} devices={room.devices} degraded={room.degraded} />
           </div>
         )}
       </div>
@@ -62,7 +64,7 @@ export function RoomView({ roomId }: { roomId: string }) {
 
 function CabinetTile({ cabinet: c }: { cabinet: CabinetSummary }) {
   const { t, num } = useI18n();
-  const tone = toneOf(c.answering, c.polled);
+  const tone = healthTone(c.answering, c.polled, c.degraded);
   return (
     <button
       type="button"
@@ -71,14 +73,21 @@ function CabinetTile({ cabinet: c }: { cabinet: CabinetSummary }) {
       data-cabinet-id={c.id}
       data-devices={c.devices}
       data-answering={c.answering}
-      title={t('count.answeringOf', { answering: c.answering, devices: c.devices })}
+      data-degraded={c.degraded}
+      data-tone={tone}
+      title={t('room.tileTitle', { answering: num(c.answering), devices: num(c.devices), degraded: num(c.degraded) })}
       onClick={() => navigate({ view: 'cabinet', cabinetId: c.id })}
     >
       <span className="tile-name">{c.name}</span>
       <span className={`tile-count tone-text-${tone}`}>
         {c.devices === 0 ? t('room.emptyCabinet') : `${num(c.answering)}/${num(c.devices)}`}
       </span>
-      <CountBar answering={c.answering} devices={c.devices} label={false} />
+      {c.degraded > 0 && (
+        <span className="tile-degraded tone-text-warn" data-testid="tile-degraded" data-value={c.degraded}>
+          {t('room.tileDegraded', { n: num(c.degraded) })}
+        </span>
+      )}
+      <CountBar answering={c.answering} devices={c.devices} degraded={c.degraded} label={false} />
     </button>
   );
 }

@@ -1,12 +1,14 @@
-// Run one command line on many hosts over SSH: choose a room or one of its cabinets, see
-// which of its hosts the console can reach over SSH, pick, run, follow the results.
+// Run one command line on many hosts over SSH: choose a room or one of its cabinets; its
+// hosts the console can reach over SSH are offered (all ticked), the others counted; pick,
+// run, follow the results.
 import { useMemo, useState } from 'react';
 import type { FleetOverview } from '../../src-shared/domain';
 import { ErrorBanner } from '../components/error-banner';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
 import { chooseScope, startRun } from '../stores/run-actions';
-import type { RunCandidate, RunTargets } from '../stores/run-slice';
+import type { RunTargets } from '../stores/run-slice';
+import { chosenIds } from '../stores/run-targets';
 import { mayCall } from '../stores/roles';
 import { selectOverview, selectRole, selectRunJob, selectRunTargets } from '../stores/selectors';
 import { useAppStore } from '../stores/store';
@@ -74,7 +76,7 @@ function ScopePicker({ targets, disabled }: { targets: RunTargets; disabled: boo
           >
             <option value="">{t('run.wholeRoom')}</option>
             {cabinets.map((c) => (
-              <option key={c.id} value={c.id}>
+              <option key={c.id} value={c.id} data-devices={c.devices}>
                 {t('run.cabinetOption', { name: c.name, n: num(c.devices) })}
               </option>
             ))}
@@ -82,9 +84,9 @@ function ScopePicker({ targets, disabled }: { targets: RunTargets; disabled: boo
         </label>
       </div>
       {targets.error && <ErrorBanner error={targets.error} action="action.runTargets" onRetry={() => void chooseScope(targets.roomId, targets.cabinetId)} testId="run-targets-error" />}
-      {targets.checking && (
-        <p className="muted" role="status" data-testid="run-checking">
-          <span className="spinner" aria-hidden /> {t('run.checking', { done: num(targets.checking.done), total: num(targets.checking.total) })}
+      {targets.loading && (
+        <p className="muted" role="status" data-testid="run-loading">
+          <span className="spinner" aria-hidden /> {t('run.loading', { done: num(targets.loading.done), total: num(targets.loading.total) })}
         </p>
       )}
     </section>
@@ -102,42 +104,52 @@ function RunForm({ targets, may }: { targets: RunTargets; may: boolean }) {
   const [command, setCommand] = useState('');
   const [timeoutS, setTimeoutS] = useState(DEFAULT_TIMEOUT_S);
   const candidates = targets.candidates ?? [];
-  // A cabinet's hosts were checked: its SSH hosts start chosen. A room's were not: all of them do.
-  const checked = targets.cabinetId !== null;
-  const byDefault = (c: RunCandidate) => (checked ? c.ssh === true : c.ssh !== false);
-  const isPicked = (c: RunCandidate) => picked[c.deviceId] ?? byDefault(c);
-  const chosen = candidates.filter(isPicked).map((c) => c.deviceId);
-  const sshCount = candidates.filter((c) => c.ssh === true).length;
+  const noSsh = targets.noSsh ?? 0;
+  const chosen = chosenIds(candidates, picked);
+  const chosenSet = new Set(chosen);
   const busy = job?.phase === 'starting' || job?.phase === 'running';
   const timeoutOk = Number.isInteger(timeoutS) && timeoutS >= 1 && timeoutS <= MAX_TIMEOUT_S;
-  const canRun = may && !busy && chosen.length > 0 && command.trim() !== '' && timeoutOk && !targets.checking;
-  const setAll = (f: (c: RunCandidate) => boolean) => setPicked(() => Object.fromEntries(candidates.map((c) => [c.deviceId, f(c)])));
+  const canRun = may && !busy && chosen.length > 0 && command.trim() !== '' && timeoutOk && !targets.loading;
+  const setAll = (on: boolean) => setPicked(() => Object.fromEntries(candidates.map((c) => [c.deviceId, on])));
   return (
     <section className="card run-form" data-testid="run-form">
       <h2>{t('run.hosts')}</h2>
-      {!targets.candidates && <p className="muted">{t('run.pickFirst')}</p>}
+      {!targets.roomId && <p className="muted">{t('run.pickFirst')}</p>}
       {targets.candidates && (
         <>
-          <p className="muted" data-testid="run-candidates-summary" data-ssh={sshCount} data-chosen={chosen.length}>
-            {checked
-              ? t('run.summary', { total: num(candidates.length), ssh: num(sshCount), chosen: num(chosen.length) })
-              : t('run.summaryRoom', { total: num(candidates.length), chosen: num(chosen.length) })}
+          <p
+            className="muted"
+            data-testid="run-candidates-summary"
+            data-scope={scope}
+            data-ssh={candidates.length}
+            data-no-ssh={noSsh}
+            data-chosen={chosen.length}
+          >
+            {candidates.length === 0 ? t('run.noSshHost') : t('run.summary', { ssh: num(candidates.length), chosen: num(chosen.length) })}
+            {noSsh > 0 && (
+              <>
+                {' '}
+                <span data-testid="run-no-ssh" data-value={noSsh}>
+                  {t('run.noSshCount', { n: num(noSsh) })}
+                </span>
+              </>
+            )}
           </p>
           <div className="inv-buttons">
-            <button type="button" data-testid="run-pick-ssh" disabled={!may} onClick={() => setAll(byDefault)}>
-              {t(checked ? 'run.pickSsh' : 'run.pickAll')}
+            <button type="button" data-testid="run-pick-ssh" disabled={!may || candidates.length === 0} onClick={() => setAll(true)}>
+              {t('run.pickSsh')}
             </button>
-            <button type="button" data-testid="run-pick-none" disabled={!may} onClick={() => setAll(() => false)}>
+            <button type="button" data-testid="run-pick-none" disabled={!may || candidates.length === 0} onClick={() => setAll(false)}>
               {t('run.pickNone')}
             </button>
           </div>
           <ul className="candidate-list scroll-box" data-testid="run-candidates">
             {candidates.map((c) => (
-              <li key={c.deviceId} data-testid="run-candidate" data-device-id={c.deviceId} data-ssh={String(c.ssh)}>
+              <li key={c.deviceId} data-testid="run-candidate" data-device-id={c.deviceId} data-ssh="true">
                 <label>
                   <input
                     type="checkbox"
-                    checked={isPicked(c)}
+                    checked={chosenSet.has(c.deviceId)}
                     disabled={!may}
                     onChange={(e) => {
                       const on = e.currentTarget.checked;
@@ -148,7 +160,7 @@ function RunForm({ targets, may }: { targets: RunTargets; may: boolean }) {
                   <span className="muted small">
                     {c.cabinetName} · {t(`kind.${c.kind}` as MessageKey)}
                   </span>
-                  <span className={`ssh-badge ssh-${String(c.ssh)}`}>{t(c.ssh === null ? 'run.sshUnknown' : c.ssh ? 'run.ssh' : 'run.noSsh')}</span>
+                  <span className="ssh-badge ssh-true">{t('run.ssh')}</span>
                 </label>
               </li>
             ))}

@@ -114,6 +114,9 @@ test('operator: detail from the elevation, BMC, power off and on, identify', asy
   await power(page, 'off', hostname);
   await expect(page.getByTestId('bmc-power')).toHaveAttribute('data-power', 'off');
   await expect(page.getByTestId('device-status')).toHaveAttribute('data-status', 'unreachable', POLL_TIMEOUT);
+  // The next detail read has no interfaces, and the page says why instead of an empty table.
+  await expect(page.getByTestId('ifaces-error')).toHaveText('Interfaces not read: the device is unreachable', { timeout: 30_000 });
+  await expect(page.getByTestId('iface-row')).toHaveCount(0);
   // The power change is in the BMC's event log (newest first) and in the device's events.
   await page.getByTestId('bmc-load').click();
   await expect(bmc).toHaveAttribute('data-state', 'loaded');

@@ -1,8 +1,10 @@
 // The fleet-wide "Run command" view in serve mode, against the real core and the lab's
-// SSH hosts (every 10th lab server answers SSH): `uname -a` on the SSH-capable hosts of
-// one cabinet streams back exit code 0 and "Linux"; `false` on a whole room fails on
-// every host it ran on and lists the hosts skipped for having no SSH; a `sleep 30` run
-// is cancelled; a viewer gets no link and disabled controls.
+// SSH hosts (every 10th lab server answers SSH). Targets come from the cabinets'
+// elevations (capabilities.ssh): only SSH-capable hosts are offered, the others counted.
+// `uname -a` on the SSH hosts of one cabinet streams back exit code 0 and "Linux";
+// `false` on a whole room fails on every host it ran on and skips none (the UI sends no
+// host without SSH); a `sleep 30` run is cancelled; a viewer gets no link and disabled
+// controls.
 import { expect, test, type Page } from '@playwright/test';
 import { shoot, signIn, valueOf } from './helpers';
 import { readServeInfo } from './serve-info';
@@ -17,15 +19,19 @@ async function openRun(page: Page): Promise<void> {
 
 /** Chooses the first room, then the first of its cabinets that has a host speaking SSH. */
 async function chooseCabinetWithSsh(page: Page): Promise<number> {
-  await page.getByTestId('run-room').selectOption({ index: 1 });
+  const roomId = (await page.getByTestId('run-room').selectOption({ index: 1 }))[0];
   const cabinet = page.getByTestId('run-cabinet');
   await expect(cabinet).toBeEnabled();
   const summary = page.getByTestId('run-candidates-summary');
   for (let i = 1; i <= 10; i++) {
-    await cabinet.selectOption({ index: i });
-    await expect(page.getByTestId('run-candidate').first()).toBeVisible();
-    await expect(page.getByTestId('run-checking')).toHaveCount(0);
+    const cabinetId = (await cabinet.selectOption({ index: i }))[0];
+    // The summary is the chosen cabinet's once its elevation is read.
+    await expect(summary).toHaveAttribute('data-scope', `${roomId}/${cabinetId}`);
+    await expect(page.getByTestId('run-loading')).toHaveCount(0);
     const ssh = Number(await summary.getAttribute('data-ssh'));
+    const total = Number(await cabinet.locator(`option[value="${cabinetId}"]`).getAttribute('data-devices'));
+    // Every device of the cabinet is either offered (SSH) or counted as without SSH.
+    expect(ssh + Number(await summary.getAttribute('data-no-ssh'))).toBe(total);
     if (ssh > 0) return ssh;
   }
   throw new Error('none of the first 10 cabinets of the first room has a host with SSH');
@@ -38,12 +44,11 @@ test('operator: uname -a on a cabinet, false on a room, a cancelled sleep', asyn
   await openRun(page);
   await expect(page.getByTestId('run-role-note')).toHaveCount(0);
 
-  // Targets: the hosts whose device.detail says capabilities.ssh start chosen, the rest not.
+  // Targets: only the hosts whose elevation says capabilities.ssh are offered, all chosen.
   const ssh = await chooseCabinetWithSsh(page);
-  const withSsh = page.locator('[data-testid="run-candidate"][data-ssh="true"]');
-  await expect(withSsh).toHaveCount(ssh);
-  for (const c of await withSsh.all()) await expect(c.getByRole('checkbox')).toBeChecked();
-  for (const c of await page.locator('[data-testid="run-candidate"][data-ssh="false"]').all()) await expect(c.getByRole('checkbox')).not.toBeChecked();
+  const candidates = page.getByTestId('run-candidate');
+  await expect(candidates).toHaveCount(ssh);
+  for (const c of await candidates.all()) await expect(c.getByRole('checkbox')).toBeChecked();
   await expect(page.getByTestId('run-candidates-summary')).toHaveAttribute('data-chosen', String(ssh));
 
   // uname -a: one result per host, exit 0, Linux in stdout.
@@ -73,16 +78,27 @@ test('operator: uname -a on a cabinet, false on a room, a cancelled sleep', asyn
   await expect(page.getByTestId('run-truncated')).toHaveCount(0);
   await shoot(page, 'run-uname-en');
 
-  // false on the whole room: it runs on the room's SSH hosts, fails on every one of them,
-  // and the hosts without SSH are listed as skipped with the reason.
+  // false on the whole room: the room's SSH hosts are offered (exactly: no "SSH unknown"),
+  // the rest counted; it runs on all of them, fails on every one, and skips none.
   await page.getByTestId('run-clear').click();
+  const roomId = await page.getByTestId('run-room').inputValue();
   await page.getByTestId('run-cabinet').selectOption('');
-  await expect(page.getByTestId('run-candidates-summary')).toHaveAttribute('data-chosen', /^[1-9]\d+$/);
+  const summary = page.getByTestId('run-candidates-summary');
+  await expect(summary).toHaveAttribute('data-scope', `${roomId}/`);
+  await expect(page.getByTestId('run-loading')).toHaveCount(0);
+  await expect(summary).toHaveAttribute('data-chosen', /^[1-9]\d+$/);
+  const roomSsh = Number(await summary.getAttribute('data-ssh'));
+  await expect(summary).toHaveAttribute('data-chosen', String(roomSsh));
+  await expect(candidates).toHaveCount(roomSsh);
+  const noSsh = Number(await summary.getAttribute('data-no-ssh'));
+  expect(noSsh).toBeGreaterThan(roomSsh); // every 10th server speaks SSH: most of a room does not
+  await expect(page.getByTestId('run-no-ssh')).toHaveAttribute('data-value', String(noSsh));
+  await expect(page.getByTestId('run-no-ssh')).toHaveText(`${noSsh.toLocaleString('en-US')} devices here have no SSH credential and are not offered.`);
   await page.getByTestId('run-command').fill('false');
   await page.getByTestId('run-start').click();
   await expect(finished).toBeVisible({ timeout: 60_000 });
   const hosts = await valueOf(page.getByTestId('run-hosts'));
-  expect(hosts).toBeGreaterThan(1);
+  expect(hosts).toBe(roomSsh);
   await expect(finished).toHaveAttribute('data-succeeded', '0');
   await expect(finished).toHaveAttribute('data-failed', String(hosts));
   await expect(page.getByTestId('run-failed')).toHaveAttribute('data-value', String(hosts));
@@ -91,10 +107,11 @@ test('operator: uname -a on a cabinet, false on a room, a cancelled sleep', asyn
     await expect(r).toHaveAttribute('data-ok', 'false');
     await expect(r).toHaveAttribute('data-exit', '1');
   }
-  const skipped = page.getByTestId('run-skipped-list');
-  expect(Number(await skipped.getAttribute('data-count'))).toBeGreaterThan(0);
-  await skipped.locator('summary').click();
-  await expect(page.getByTestId('run-skipped-host').first()).toContainText('no SSH credential');
+  // Nothing skipped: the UI no longer sends hosts without SSH, so no "no SSH credential".
+  await expect(page.getByTestId('run-skipped')).toHaveAttribute('data-value', '0');
+  await expect(page.getByTestId('run-skipped-list')).toHaveCount(0);
+  await expect(page.getByTestId('run-skipped-host')).toHaveCount(0);
+  await expect(panel).not.toContainText('no SSH credential');
   await shoot(page, 'run-false-en');
 
   // sleep 30 on the room, cancelled: the run ends long before 30 s, marked cancelled.

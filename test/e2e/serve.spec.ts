@@ -39,6 +39,17 @@ test('viewer: overview, room, elevation, both languages, refused lab fault', asy
   for (const site of await page.getByTestId('site-answering').all()) {
     await expect.poll(() => valueOf(site), { timeout: 150_000 }).toBeGreaterThan(0);
   }
+  // Degraded devices (answering, not well) show as a count per room, and make the room amber at least.
+  const rows = await page.getByTestId('room-row').evaluateAll((els) =>
+    els.map((e) => ({
+      degraded: Number(e.querySelector('[data-testid="room-degraded"]')?.getAttribute('data-value')),
+      tone: e.querySelector('[data-testid="room-answering"]')?.getAttribute('data-tone'),
+    })),
+  );
+  for (const r of rows) {
+    expect(r.degraded).toBeGreaterThanOrEqual(0);
+    if (r.degraded > 0) expect(r.tone).toMatch(/^(warn|bad)$/);
+  }
   await shoot(page, 'overview-en');
 
   // A room: cabinets by row, tiles with devices/answering.
@@ -48,6 +59,24 @@ test('viewer: overview, room, elevation, both languages, refused lab fault', asy
   const tiles = page.getByTestId('cabinet-tile');
   await expect(tiles.first()).toBeVisible();
   expect(await tiles.count()).toBeGreaterThan(0);
+  // A tile with degraded devices says how many and is amber at least (its bar too).
+  const tileStates = await tiles.evaluateAll((els) =>
+    els.map((e) => ({
+      degraded: Number(e.getAttribute('data-degraded')),
+      tone: e.getAttribute('data-tone'),
+      shown: e.querySelector('[data-testid="tile-degraded"]')?.getAttribute('data-value') ?? null,
+      bar: e.querySelector('.count-bar')?.getAttribute('data-tone'),
+    })),
+  );
+  for (const s of tileStates) {
+    if (s.degraded > 0) {
+      expect(s.tone).toMatch(/^(warn|bad)$/);
+      expect(s.bar).toMatch(/^(warn|bad)$/);
+      expect(s.shown).toBe(String(s.degraded));
+    } else {
+      expect(s.shown).toBeNull();
+    }
+  }
   await shoot(page, 'room-en');
 
   // A cabinet: 42U numbered from the bottom, devices drawn with hostname and IP.
