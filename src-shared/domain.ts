@@ -200,13 +200,18 @@ export type LabFault =
   | { kind: 'kill-device'; deviceId: string }
   | { kind: 'revive-device'; deviceId: string }
   | { kind: 'trip-pdu'; cabinetId: string }
-  | { kind: 'restore-pdu'; cabinetId: string };
+  | { kind: 'restore-pdu'; cabinetId: string }
+  /** The device's first link goes down (oper down, admin up): the device answers but is degraded. */
+  | { kind: 'link-down'; deviceId: string }
+  | { kind: 'link-up'; deviceId: string };
 
 export interface LabStatus {
   running: boolean;
   devices: number;
   deadDevices: string[];
   trippedCabinets: string[];
+  /** Devices whose first link the lab has taken down. */
+  linksDown: string[];
 }
 
 export interface PollerStats {

@@ -251,11 +251,13 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
       ]);
     }));
 
+  const linksDown = new Set<string>();
   const status = (): LabStatus => ({
     running: !closed,
     devices: members.size,
     deadDevices: [...dead].sort(),
     trippedCabinets: [...tripped].sort(),
+    linksDown: [...linksDown].sort(),
   });
 
   const fault = (f: LabFault): Promise<LabStatus> => serial(async () => {
@@ -266,6 +268,15 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
       if (f.kind === 'kill-device') dead.add(f.deviceId);
       else dead.delete(f.deviceId);
       await reconcile([m]);
+    } else if (f.kind === 'link-down' || f.kind === 'link-up') {
+      const m = members.get(f.deviceId);
+      if (!m) throw new Error(`lab: no device "${f.deviceId}"`);
+      const first = m.sim.spec.interfaces[0];
+      if (!first) throw new Error(`lab: device "${f.deviceId}" has no interface`);
+      // The agent reads oper status at request time: the next poll sees the link down.
+      first.up = f.kind === 'link-up';
+      if (f.kind === 'link-down') linksDown.add(f.deviceId);
+      else linksDown.delete(f.deviceId);
     } else if (f.kind === 'trip-pdu' || f.kind === 'restore-pdu') {
       if (!cabinets.has(f.cabinetId)) throw new Error(`lab: no cabinet "${f.cabinetId}"`);
       if (f.kind === 'trip-pdu') tripped.add(f.cabinetId);

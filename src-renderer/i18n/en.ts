@@ -93,6 +93,8 @@ export const en = {
   'fault.revive': 'Revive device',
   'fault.tripPdu': 'Trip cabinet PDU',
   'fault.restorePdu': 'Restore cabinet PDU',
+  'fault.linkDown': 'Take first link down',
+  'fault.linkUp': 'Bring link up',
   'fault.sending': 'Sending to the lab…',
   'fault.done': 'Done. Lab now: dead devices {dead}, tripped cabinets {tripped}.',
   'fault.roleNote': 'Your role is {role}. Lab faults need the operator role; the core checks it.',

@@ -93,6 +93,8 @@ export const zhCN: Dictionary = {
   'fault.revive': '恢复设备',
   'fault.tripPdu': '机柜 PDU 跳闸',
   'fault.restorePdu': '恢复机柜 PDU',
+  'fault.linkDown': '断开第一条链路',
+  'fault.linkUp': '恢复链路',
   'fault.sending': '正在发送到实验室…',
   'fault.done': '已执行。实验室现有 {dead} 台设备停止、{tripped} 个机柜跳闸。',
   'fault.roleNote': '你的角色是{role}。注入故障需要操作员角色，由核心校验。',

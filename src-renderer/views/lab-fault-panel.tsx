@@ -41,6 +41,23 @@ export function LabFaultPanel({ cabinetId }: { cabinetId: string }) {
         >
           {t('fault.revive')}
         </button>
+        <button
+          type="button"
+          className="danger"
+          data-testid="fault-link-down"
+          disabled={!device || pending !== null}
+          onClick={device ? fault({ kind: 'link-down', deviceId: device.id }) : undefined}
+        >
+          {t('fault.linkDown')}
+        </button>
+        <button
+          type="button"
+          data-testid="fault-link-up"
+          disabled={!device || pending !== null}
+          onClick={device ? fault({ kind: 'link-up', deviceId: device.id }) : undefined}
+        >
+          {t('fault.linkUp')}
+        </button>
         <button type="button" className="danger" data-testid="fault-trip-pdu" disabled={pending !== null} onClick={fault({ kind: 'trip-pdu', cabinetId })}>
           {t('fault.tripPdu')}
         </button>

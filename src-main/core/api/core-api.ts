@@ -28,7 +28,7 @@ function auditTarget(method: Method, args: unknown): string {
   switch (method) {
     case 'lab.fault': {
       const f = a as Partial<LabFault> & Record<string, unknown>;
-      return `${String(f.kind)} ${String(f.deviceId ?? f.cabinetId ?? '?')}`;
+      return `${String(f.kind)} ${String((f as Record<string, unknown>).deviceId ?? (f as Record<string, unknown>).cabinetId ?? '?')}`;
     }
     case 'inventory.import':
       return `${String(a.format)} file, ${typeof a.text === 'string' ? a.text.length : 0} characters`;

@@ -26,13 +26,13 @@ export interface HandlerDeps {
 }
 
 const FORMATS = ['csv', 'json'] as const;
-const FAULTS = ['kill-device', 'revive-device', 'trip-pdu', 'restore-pdu'] as const;
+const FAULTS = ['kill-device', 'revive-device', 'trip-pdu', 'restore-pdu', 'link-down', 'link-up'] as const;
 const CREDENTIAL_KINDS = ['snmp-community', 'snmp-v3', 'ssh-password', 'ssh-key', 'ipmi'] as const;
 
 function labFault(args: unknown): LabFault {
   const a = obj(args, 'lab.fault');
   const kind = oneOf(a, 'kind', FAULTS, 'lab.fault');
-  if (kind === 'kill-device' || kind === 'revive-device') return { kind, deviceId: str(a, 'deviceId', 'lab.fault', 200) };
+  if (kind === 'kill-device' || kind === 'revive-device' || kind === 'link-down' || kind === 'link-up') return { kind, deviceId: str(a, 'deviceId', 'lab.fault', 200) };
   return { kind, cabinetId: str(a, 'cabinetId', 'lab.fault', 200) };
 }
 
@@ -68,7 +68,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
       );
     },
     'audit.list': (args) => d.audit.list(optInt(obj(args ?? {}, 'audit.list'), 'limit', 'audit.list', 1, 10_000) ?? 100),
-    'lab.status': async () => (d.lab ? d.lab.status() : { running: false, devices: 0, deadDevices: [], trippedCabinets: [] }),
+    'lab.status': async () => (d.lab ? d.lab.status() : { running: false, devices: 0, deadDevices: [], trippedCabinets: [], linksDown: [] }),
     'lab.fault': (args) => requireLab().fault(labFault(args)),
     'device.detail': (args) => d.detail(str(obj(args, 'device.detail'), 'deviceId', 'device.detail', 200)),
     'device.bmc': (args) => d.bmc.info(str(obj(args, 'device.bmc'), 'deviceId', 'device.bmc', 200)),

@@ -81,6 +81,16 @@ describe('createCore with the lab fleet', () => {
     expect(await core.api.call(operator, 'device.power', { deviceId: other.id, action: 'on', confirmHostname: other.hostname })).toEqual({ power: 'on' });
     await until('the powered-on server to answer again', async () => changes.find((c) => c.deviceId === other.id && c.previous === 'unreachable' && c.status === 'up'));
 
+    // a link taken down in the lab: the device still answers, but degraded, with a link event
+    const linked = elevation.devices.find((d) => d.kind === 'server' && d.id !== victim.id && d.id !== other.id)!;
+    await core.api.call(operator, 'lab.fault', { kind: 'link-down', deviceId: linked.id });
+    await until('the device to go degraded', async () => changes.find((c) => c.deviceId === linked.id && c.status === 'degraded'));
+    const linkEvents = await core.api.call(operator, 'events.recent', { deviceId: linked.id });
+    expect(linkEvents.find((e) => e.kind === 'interface')).toMatchObject({ severity: 'warning', message: expect.stringMatching(/: up -> down$/) });
+    expect((await core.api.call(operator, 'fleet.overview', undefined)).sites[0].rooms.reduce((n, r) => n + r.degraded, 0)).toBe(1);
+    await core.api.call(operator, 'lab.fault', { kind: 'link-up', deviceId: linked.id });
+    await until('the device to be up again', async () => changes.find((c) => c.deviceId === linked.id && c.previous === 'degraded' && c.status === 'up'));
+
     // a linkDown trap sent from a lab device's address arrives as that device's event
     const trapPort = Number(/SNMP trap receiver on 127\.0\.0\.1:(\d+)/.exec(lines.join('\n'))?.[1]);
     const sender = snmp.createSession('127.0.0.1', LAB_COMMUNITY, { trapPort, version: snmp.Version2c, sourceAddress: other.mgmtIp } as snmp.SessionOptions);

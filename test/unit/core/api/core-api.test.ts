@@ -17,7 +17,7 @@ function setup(overrides: Partial<Handlers> = {}) {
     'session.whoami': (_a: unknown, ctx: CallContext) => ({ actor: ctx.actor, role: ctx.role }),
     'lab.fault': () => {
       faults++;
-      return { running: true, devices: 1, deadDevices: ['d1'], trippedCabinets: [] };
+      return { running: true, devices: 1, deadDevices: ['d1'], trippedCabinets: [], linksDown: [] };
     },
     ...overrides,
   } as unknown as Handlers;
@@ -43,7 +43,7 @@ describe('core api: roles and audit', () => {
     const { api, audit } = setup({
       'lab.fault': (() => {
         seenDuringRun = audit.list(1)[0];
-        return { running: true, devices: 1, deadDevices: [], trippedCabinets: [] };
+        return { running: true, devices: 1, deadDevices: [], trippedCabinets: [], linksDown: [] };
       }) as Handlers['lab.fault'],
     });
     await api.call(operator, 'lab.fault', { kind: 'trip-pdu', cabinetId: 'c9' });
