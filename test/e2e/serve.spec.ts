@@ -161,4 +161,16 @@ test('operator: a lab fault is carried out and shown', async ({ page }) => {
   await page.getByTestId('fault-revive').click();
   await expect(page.getByTestId('fault-result')).toBeVisible();
   await expect(page.getByTestId('fault-error')).toHaveCount(0);
+
+  // A link taken down: the device still answers, and the elevation shows it degraded (amber).
+  const other = page.getByTestId('rack-device').nth(1);
+  const otherId = await other.getAttribute('data-device-id');
+  await other.click();
+  await expect(page.getByTestId('device-details')).toHaveAttribute('data-device-id', otherId ?? '');
+  await page.getByTestId('fault-link-down').click();
+  await expect(page.getByTestId('fault-result')).toBeVisible();
+  await expect(page.locator(`[data-testid="rack-device"][data-device-id="${otherId}"]`)).toHaveAttribute('data-status', 'degraded', { timeout: 120_000 });
+  await shoot(page, 'elevation-degraded-en');
+  await page.getByTestId('fault-link-up').click();
+  await expect(page.getByTestId('fault-error')).toHaveCount(0);
 });
