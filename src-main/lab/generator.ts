@@ -2,6 +2,7 @@
 // seed. Pure: no I/O. The same (seed, size, options) always yields the same document.
 import type { Cabinet, Device, InventoryDocument, Room, Row, ServiceTreePath, Site } from '../../src-shared/domain';
 import type { LabSize } from '../../src-shared/lab-protocol';
+import { createRng } from '../../src-shared/random';
 
 export interface LabGeneratorOptions {
   /** Credential id the devices reference for SNMP (the secret lives in the credential store). */
@@ -46,17 +47,7 @@ const SERVICE_TREE: ReadonlyArray<{ department: string; products: ReadonlyArray<
 ];
 const COMPANY = 'Northwind Cloud';
 
-/** mulberry32: small, fast, good enough for layout decisions. */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRng };
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 

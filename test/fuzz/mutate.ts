@@ -1,17 +1,9 @@
 // Byte-level mutations for the SNMP fuzz tests: a seedable PRNG and a mutator that knows a
 // little about BER (tags, long-form lengths) without encoding anything itself.
+import { createRng } from '../../src-shared/random';
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seedable PRNG, under the name the fuzz tests use. */
+export const rng = createRng;
 
 const TAGS = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x30, 0x40, 0x41, 0x42, 0x43, 0x44, 0x46, 0x80, 0x81, 0x82, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8];
 const EDGE = [0x00, 0x01, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0xfe, 0xff];

@@ -1,4 +1,5 @@
 // Waiting and leak checks shared by integration tests.
+import { readFileSync } from 'node:fs';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -36,4 +37,15 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Every process below pid, deepest first (what a peer's wrapper may have started). */
+export function descendants(pid: number): number[] {
+  let kids: number[] = [];
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+  return kids.flatMap((k) => [...descendants(k), k]);
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeGetChannelAuthCapabilities } from '../../../src-main/core/protocols/ipmi/codec/app-commands';
 import { encodeIpmi15 } from '../../../src-main/core/protocols/ipmi/codec/ipmi15';
 import { encodeRequest } from '../../../src-main/core/protocols/ipmi/codec/message';
+import { descendants } from '../../support/handles';
 
 export const IPMI_SIM = '/usr/bin/ipmi_sim';
 export const IPMITOOL = '/usr/bin/ipmitool';
@@ -32,15 +33,6 @@ export function peerCheck(programs: readonly string[]): { missing: string[]; ski
   return { missing, skip: missing.length > 0 && process.env.CI !== 'true', reason };
 }
 
-function descendants(pid: number): number[] {
-  let kids: number[] = [];
-  try {
-    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-  return kids.flatMap((k) => [...descendants(k), k]);
-}
 
 /** Resolves once something at address:port answers Get Channel Authentication Capabilities. */
 export async function waitForBmc(address: string, port: number, timeoutMs = 10_000): Promise<void> {

@@ -3,11 +3,12 @@
 // run as the current user with -D -e. Stopped by pid, its per-connection children first
 // (PID 1 here does not reap orphans).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ed25519KeyPair, type SshKeyPair } from '../../../src-main/core/protocols/ssh/keys';
+import { descendants } from '../../support/handles';
 
 const run = promisify(execFile);
 export const SSHD = '/usr/sbin/sshd';
@@ -44,15 +45,6 @@ export interface SshdPeer {
   stop(): Promise<void>;
 }
 
-function descendants(pid: number): number[] {
-  let kids: number[] = [];
-  try {
-    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-  return kids.flatMap((k) => [...descendants(k), k]);
-}
 
 async function fingerprint(keyFile: string): Promise<string> {
   const { stdout } = await run('ssh-keygen', ['-l', '-f', keyFile]);
