@@ -6,6 +6,7 @@
 // Usage: npm run build && npm run bench -- [--minutes 5]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { descendants } from '../support/handles';
 import { connect } from '../support/ws-client';
 import { startServe, type ServeProcess } from '../support/serve-process';
 import { projectStoreSize } from './store-size';
@@ -25,13 +26,6 @@ function rssMb(pid: number): number {
   }
 }
 
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
 
 async function coldStart(): Promise<{ serve: ServeProcess; t: Record<string, number> }> {
   const serve = await startServe();
@@ -84,7 +78,7 @@ async function main(): Promise<void> {
   }
   const rate = await pollRate(serve, 20);
   const coreRss = rssMb(serve.pid);
-  const labRss = childPids(serve.pid).map(rssMb).reduce((a, b) => a + b, 0);
+  const labRss = descendants(serve.pid).map(rssMb).reduce((a, b) => a + b, 0);
   console.log(`core RSS after ${minutes} min: ${coreRss.toFixed(0)} MB (max seen ${Math.max(...samples, coreRss).toFixed(0)} MB); lab process RSS ${labRss.toFixed(0)} MB`);
   console.log(`poll loop at the default interval (${rate.intervalMs} ms, ${rate.targets} devices): ${rate.rate.toFixed(1)} polls/s ` +
     `(schedule demands ${(rate.targets / (rate.intervalMs / 1000)).toFixed(1)}/s), ${rate.failed} failed`);

@@ -38,7 +38,7 @@ export function snmpCredentialsFor(credentials: CredentialRepository, id: string
   return null;
 }
 
-export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: string): Promise<DeviceDetail>; forget(): void } {
+export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: string): Promise<DeviceDetail> } {
   const samples = new Map<string, InterfaceSample>();
 
   async function interfaces(deviceId: string, host: string, port: number, creds: SnmpCredentials): Promise<InterfaceInfo[]> {
@@ -110,5 +110,5 @@ export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: stri
     };
   }
 
-  return { detail, forget: () => samples.clear() };
+  return { detail };
 }

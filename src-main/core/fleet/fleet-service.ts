@@ -123,15 +123,15 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
     hub.emit('onDidChangeDeviceStatus', changes);
     // A device's first answer is not news; every change after it is.
     deps.recordEvents(
-      changes
-        .filter((c) => c.previous !== 'unknown')
-        .map((c) => ({
-          at: c.at,
-          deviceId: c.deviceId,
+      health
+        .filter((h) => h.previous !== 'unknown')
+        .map((h) => ({
+          at: h.at,
+          deviceId: h.deviceId,
           kind: 'status' as const,
-          severity: c.status === 'unreachable' ? ('critical' as const) : c.status === 'degraded' ? ('warning' as const) : ('info' as const),
-          message: `${hostname(c.deviceId)}: ${c.previous} -> ${c.status}`,
-          ...(health.find((h) => h.deviceId === c.deviceId)?.reasons.length ? { details: { reasons: health.find((h) => h.deviceId === c.deviceId)!.reasons } } : {}),
+          severity: h.status === 'unreachable' ? ('critical' as const) : h.status === 'degraded' ? ('warning' as const) : ('info' as const),
+          message: `${hostname(h.deviceId)}: ${h.previous} -> ${h.status}`,
+          ...(h.reasons.length ? { details: { reasons: h.reasons } } : {}),
         })),
     );
     scheduleOverview();
