@@ -146,10 +146,28 @@ export function encodeSetVarbind(v: SetValue): snmp.Varbind {
 
 /** "1.3.6.1.2.1.1.5.0" (a leading dot allowed) checked and without the dot; SnmpValueError if malformed. */
 export function normalizeOid(oid: string): string {
-  const s = oid.startsWith('.') ? oid.slice(1) : oid;
-  if (!/^\d+(\.\d+)+$/.test(s)) throw new SnmpValueError(oid, 'not a dotted numeric OID');
-  const arcs = s.split('.');
-  if (Number(arcs[0]) > 2 || arcs.some((a) => Number(a) > 0xffff_ffff)) throw new SnmpValueError(oid, 'arc out of range');
+  const s = oid.charCodeAt(0) === 46 ? oid.slice(1) : oid;
+  // One pass (this runs on every request of every walk): digits and single dots, at least two
+  // arcs, the first arc 0-2, every arc within 32 bits.
+  let arcs = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0) throw new SnmpValueError(oid, 'not a dotted numeric OID');
+      if (value > 0xffff_ffff || (arcs === 0 && value > 2)) throw new SnmpValueError(oid, 'arc out of range');
+      arcs++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else {
+      throw new SnmpValueError(oid, 'not a dotted numeric OID');
+    }
+  }
+  if (arcs < 2) throw new SnmpValueError(oid, 'not a dotted numeric OID');
   return s;
 }
 

@@ -72,6 +72,7 @@ export interface SnmpSession {
 
 export const DEFAULT_MAX_REPETITIONS = 25;
 const DEFAULT_MAX_VARBINDS = 1_000_000;
+const EXCEPTION = { endOfMibView: snmp.ObjectType.EndOfMibView, noSuchObject: snmp.ObjectType.NoSuchObject, noSuchInstance: snmp.ObjectType.NoSuchInstance } as const;
 
 // net-snmp's Session, as far as this module uses it.
 interface NetSession {
@@ -166,39 +167,42 @@ export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
     if (closed) return Promise.reject(new SnmpSessionClosedError(host));
     return new Promise<T>((resolve, reject) => {
       let settled = false;
-      let release: (() => void) | null = null;
-      const finish = (): void => {
+      let backstop: ReturnType<typeof setTimeout> | undefined;
+      let release: (() => void) | undefined;
+      const settle = (): void => {
         settled = true;
         pending.delete(fail);
+        if (backstop) clearTimeout(backstop);
         release?.();
-        release = null;
       };
       const fail = (err: Error): void => {
         if (settled) return;
-        finish();
+        settle();
         reject(err);
       };
       pending.add(fail);
-      const send = (): Promise<void> => new Promise<void>((done) => {
-        if (settled) return done();
-        // The backstop: net-snmp forgets a request whose response it choked on (see below).
-        const backstop = setTimeout(() => fail(new SnmpTimeoutError(host, oids[0] ?? null)), giveUpMs);
-        release = () => {
-          clearTimeout(backstop);
-          done();
-        };
+      const go = (): void => {
+        if (settled) return;
+        // The backstop: net-snmp forgets a request whose response it choked on (see above).
+        backstop = setTimeout(() => fail(new SnmpTimeoutError(host, oids[0] ?? null)), giveUpMs);
         try {
           start((err, value) => {
             if (settled) return;
             if (err) return fail(toSnmpError(err, host, oids));
-            finish();
+            settle();
             resolve(value as T);
           });
         } catch (err) {
           fail(toSnmpError(err, host, oids));
         }
-      });
-      (opts.gate ? opts.gate(send) : send()).catch((err: unknown) => fail(toSnmpError(err, host, oids)));
+      };
+      if (!opts.gate) return go();
+      // The gate's slot is held until settle() releases it.
+      opts.gate(() => new Promise<void>((done) => {
+        release = done;
+        go();
+        if (settled) done();
+      })).catch((err: unknown) => fail(toSnmpError(err, host, oids)));
     });
   }
 
@@ -228,20 +232,25 @@ export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
     let cursor = root;
     let count = 0;
     for (;;) {
-      const { repeaters } = await bulk([cursor], 0, Math.min(reps, Math.max(1, limit - count)));
-      const column = repeaters[0] ?? [];
+      // The hot loop of every table read: net-snmp's varbinds are checked where they lie and
+      // decoded only once they are known to belong to the walk.
+      const list = [cursor];
+      const raw = await request<(snmp.Varbind | snmp.Varbind[])[]>(list, (cb) => net.getBulk(list, 0, Math.min(reps, Math.max(1, limit - count)), cb));
+      const first = raw?.[0];
+      const column = Array.isArray(first) ? first : first ? [first] : [];
       const batch: TypedVarbind[] = [];
       let done = column.length === 0;
       for (const vb of column) {
-        if (vb.type === 'endOfMibView' || vb.type === 'noSuchObject' || vb.type === 'noSuchInstance' || !isUnder(vb.oid, root)) {
+        const oid = vb.oid;
+        if (vb.type === EXCEPTION.endOfMibView || vb.type === EXCEPTION.noSuchObject || vb.type === EXCEPTION.noSuchInstance || typeof oid !== 'string' || !isUnder(oid, root)) {
           done = true;
           break;
         }
-        if (compareOids(vb.oid, cursor) <= 0) {
-          throw new SnmpInvalidResponseError(host, `walk of ${root}: ${vb.oid} does not follow ${cursor}`);
+        if (compareOids(oid, cursor) <= 0) {
+          throw new SnmpInvalidResponseError(host, `walk of ${root}: ${oid} does not follow ${cursor}`);
         }
-        batch.push(vb);
-        cursor = vb.oid;
+        batch.push(decodeVarbind(vb));
+        cursor = oid;
       }
       count += batch.length;
       if (batch.length) onVarbinds(batch);

@@ -2,7 +2,7 @@
 // (each column one repeater), so a 13-column interface table of 48 ports takes a handful of
 // round trips instead of one walk per column. Columns that run out (leave their subtree,
 // hit endOfMibView) drop out of later requests.
-import { compareOids, isUnder, oidSuffix, type TypedVarbind } from './codec';
+import { compareOids, isUnder, type TypedVarbind } from './codec';
 import { SnmpInvalidResponseError } from './errors';
 import type { SnmpSession } from './session';
 
@@ -45,10 +45,13 @@ export async function readTable(session: SnmpSession, entryOid: string, columns:
     nonRepeaters = [];
     const starved: typeof live = [];
     const fed: typeof live = [];
-    live.forEach((l, i) => {
+    // Nothing at all in the response means the agent has nothing more to give.
+    const empty = got === 0;
+    for (let i = 0; i < live.length; i++) {
+      const l = live[i];
       const answers = res.repeaters[i] ?? [];
-      // Nothing at all in the response means the agent has nothing more to give.
-      let done = answers.length === 0 && res.repeaters.every((r) => r.length === 0);
+      const skip = l.root.length + 1;
+      let done = empty;
       for (const vb of answers) {
         if (vb.type === 'endOfMibView' || vb.type === 'noSuchObject' || vb.type === 'noSuchInstance' || !isUnder(vb.oid, l.root)) {
           done = true;
@@ -56,17 +59,17 @@ export async function readTable(session: SnmpSession, entryOid: string, columns:
         }
         if (compareOids(vb.oid, l.cursor) <= 0) throw new SnmpInvalidResponseError(session.host, `table ${entryOid}: ${vb.oid} does not follow ${l.cursor}`);
         l.cursor = vb.oid;
-        const index = oidSuffix(vb.oid, l.root)!;
-        let row = rows.get(index);
-        if (!row) rows.set(index, (row = new Map()));
-        row.set(l.column, vb);
+        const index = vb.oid.slice(skip);
+        const row = rows.get(index);
+        if (row) row.set(l.column, vb);
+        else rows.set(index, new Map([[l.column, vb]]));
         if (++l.count >= maxRows) {
           done = true;
           break;
         }
       }
       if (!done) (answers.length ? fed : starved).push(l);
-    });
+    }
     // An agent may answer fewer varbinds than asked (RFC 3416 4.2.3: to fit the message; the
     // net-snmp agent counts max-repetitions across all columns). A column that got nothing
     // is not finished: it goes first next time, so every column makes progress.
