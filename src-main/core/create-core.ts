@@ -4,7 +4,7 @@ import { EventHub } from './api/event-hub';
 import { createHandlers } from './api/handlers';
 import type { CoreConfig } from './config';
 import type { FleetEvent } from '../../src-shared/domain';
-import { createBmcService } from './fleet/bmc-service';
+import { createBmcService, type BmcService } from './fleet/bmc-service';
 import { createDeviceDetail } from './fleet/device-detail';
 import { createFleetService, type FleetService } from './fleet/fleet-service';
 import { createSshService, type SshService } from './fleet/ssh-service';
@@ -51,6 +51,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   let fleet: FleetService | null = null;
   let ssh: SshService | null = null;
   let traps: TrapReceiver | null = null;
+  let bmc: BmcService | null = null;
   const hub = new EventHub();
   try {
     const box = new SecretBox(config.secretKey);
@@ -78,7 +79,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const poller = fleet.poller;
     const device = (id: string) => inventory.device(id);
     ssh = createSshService({ device, credentials, hostKeys: new HostKeyRepository(db), hub, log });
-    const bmc = createBmcService({ device, credentials, record: recordEvents });
+    bmc = createBmcService({ device, credentials, record: recordEvents });
     if (config.traps) {
       traps = await startTrapIntake({ inventory, credentials, recordEvents, address: config.traps.address, port: config.traps.port, log });
       const at = traps.address();
@@ -112,6 +113,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
           hub.clear();
           await traps?.dispose();
           await ssh?.dispose();
+          await bmc?.dispose();
           await fleet?.dispose();
           await lab?.dispose();
           db.close();
@@ -122,6 +124,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   } catch (err) {
     await traps?.dispose().catch(() => {});
     await ssh?.dispose().catch(() => {});
+    await bmc?.dispose().catch(() => {});
     await fleet?.dispose().catch(() => {});
     await lab?.dispose().catch(() => {});
     db.close();

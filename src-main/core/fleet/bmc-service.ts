@@ -1,9 +1,16 @@
 // The console's side of IPMI: reads a device's BMC (chassis, sensors, SEL, power) and
 // carries out its control actions. A power action must name the host it is meant for:
 // the core checks that, not only the dialog that asked.
+// One RMCP+ session per BMC is kept between calls (a device page refreshing its BMC panel
+// does not log in, nor re-read the SDR, every time), kept alive by the session's own
+// keep-alive and closed after `idleMs` without use, on a change of address or credential, on
+// dispose(), or as soon as it fails in a way that may have broken it (timeout, closed, auth).
+// A read that fails that way on a reused session is tried once more on a fresh one; a
+// control action is not repeated (a power cycle must not run twice).
+import { createHash } from 'node:crypto';
 import type { BmcInfo, BootDevice, Device, FleetEvent, PowerAction, SensorReading } from '../../../src-shared/domain';
 import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
-import { createIpmiClient, type IpmiClient } from '../protocols/ipmi';
+import { createIpmiClient, IpmiAuthError, IpmiProtocolError, IpmiSessionClosedError, IpmiTimeoutError, type IpmiClient } from '../protocols/ipmi';
 import type { SensorValue } from '../protocols/ipmi/client-records';
 import type { CredentialRepository } from '../store/credential-repository';
 
@@ -12,6 +19,10 @@ export interface BmcService {
   power(deviceId: string, action: PowerAction, confirmHostname: string): Promise<{ power: 'on' | 'off' }>;
   identify(deviceId: string, seconds?: number, force?: boolean): Promise<{ ok: true }>;
   bootDevice(deviceId: string, device: BootDevice, persistent?: boolean): Promise<{ ok: true }>;
+  /** BMC sessions held open right now. */
+  readonly openSessions: number;
+  /** Closes every held session; later calls fail. */
+  dispose(): Promise<void>;
 }
 
 export interface BmcServiceDeps {
@@ -20,6 +31,8 @@ export interface BmcServiceDeps {
   /** Control actions and what they did, for the event stream. */
   record: (events: Omit<FleetEvent, 'id'>[]) => void;
   timeoutMs?: number;
+  /** A held session is closed after this long unused (default 60 s). */
+  idleMs?: number;
 }
 
 const SEL_SHOWN = 200;
@@ -40,21 +53,73 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
     return dev;
   }
 
-  async function withClient<T>(dev: Device, fn: (c: IpmiClient) => Promise<T>): Promise<T> {
+  interface Held {
+    key: string;
+    client: IpmiClient;
+    busy: number;
+    idle?: ReturnType<typeof setTimeout>;
+  }
+  const held = new Map<string, Held>();
+  const closing = new Set<Promise<void>>();
+  const idleMs = d.idleMs ?? 60_000;
+  let disposed = false;
+
+  function drop(deviceId: string, h: Held): void {
+    if (h.idle) clearTimeout(h.idle);
+    if (held.get(deviceId) === h) held.delete(deviceId);
+    const p = h.client.dispose().catch(() => {}).finally(() => closing.delete(p));
+    closing.add(p);
+  }
+
+  /** Errors after which a session is not trusted again. */
+  const sessionLost = (err: unknown): boolean =>
+    err instanceof IpmiTimeoutError || err instanceof IpmiSessionClosedError || err instanceof IpmiAuthError || err instanceof IpmiProtocolError;
+
+  async function withClient<T>(dev: Device, fn: (c: IpmiClient) => Promise<T>, o: { retry: boolean }): Promise<T> {
+    if (disposed) throw new FleetDeckError('UNAVAILABLE', 'the BMC service is shut down');
     const login = d.credentials.login(dev.ipmiCredential!);
-    const client = createIpmiClient({
-      host: dev.bmcAddress!,
-      port: dev.bmcPort,
-      username: login.username,
-      password: login.password ?? '',
-      cipherSuite: 'auto',
-      timeoutMs: d.timeoutMs ?? 1000,
-      retries: 2,
-    });
+    const port = dev.bmcPort ?? 623;
+    const key = `${dev.bmcAddress}:${port}:${login.username}:${createHash('sha256').update(login.password ?? '').digest('hex')}`;
+    let h = held.get(dev.id);
+    if (h && h.key !== key) {
+      drop(dev.id, h);
+      h = undefined;
+    }
+    const reused = h !== undefined;
+    if (!h) {
+      h = {
+        key,
+        busy: 0,
+        client: createIpmiClient({
+          host: dev.bmcAddress!,
+          port,
+          username: login.username,
+          password: login.password ?? '',
+          cipherSuite: 'auto',
+          timeoutMs: d.timeoutMs ?? 1000,
+          retries: 2,
+          keepAliveMs: Math.min(30_000, Math.max(1000, Math.floor(idleMs / 2))),
+        }),
+      };
+      held.set(dev.id, h);
+    }
+    const mine = h;
+    mine.busy++;
+    if (mine.idle) clearTimeout(mine.idle);
+    mine.idle = undefined;
     try {
-      return await fn(client);
+      return await fn(mine.client);
+    } catch (err) {
+      if (!sessionLost(err)) throw err;
+      drop(dev.id, mine);
+      if (reused && o.retry && !(err instanceof IpmiAuthError)) return withClient(dev, fn, { retry: false });
+      throw err;
     } finally {
-      await client.dispose().catch(() => {});
+      mine.busy--;
+      if (mine.busy === 0 && held.get(dev.id) === mine) {
+        mine.idle = setTimeout(() => drop(dev.id, mine), idleMs);
+        mine.idle.unref?.();
+      }
     }
   }
 
@@ -90,7 +155,7 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
             })),
           deviceIdInfo: id ? { manufacturerId: id.manufacturerId, productId: id.productId, firmware: id.firmwareRevision, ipmiVersion: id.ipmiVersion } : null,
         };
-      });
+      }, { retry: true });
     },
 
     async power(deviceId, action, confirmHostname) {
@@ -103,22 +168,32 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
         const after = await c.chassisStatus();
         control(dev, `power ${action} (now ${after.powerOn ? 'on' : 'off'})`, { action });
         return { power: after.powerOn ? 'on' : 'off' };
-      });
+      }, { retry: false });
     },
 
     async identify(deviceId, seconds = 15, force = false) {
       const dev = deviceWithBmc(deviceId);
       if (!Number.isInteger(seconds) || seconds < 0 || seconds > 255) throw new ValidationError('identify: seconds must be 0-255');
-      await withClient(dev, (c) => c.identify({ seconds, force }));
+      await withClient(dev, (c) => c.identify({ seconds, force }), { retry: true });
       control(dev, force ? 'identify LED on until turned off' : `identify LED on for ${seconds} s`, { seconds, force });
       return { ok: true };
     },
 
     async bootDevice(deviceId, device, persistent = false) {
       const dev = deviceWithBmc(deviceId);
-      await withClient(dev, (c) => c.setBootDevice(device, { persistent }));
+      await withClient(dev, (c) => c.setBootDevice(device, { persistent }), { retry: true });
       control(dev, `boot device ${device}${persistent ? ' (persistent)' : ' (next boot)'}`, { device, persistent });
       return { ok: true };
+    },
+
+    get openSessions() {
+      return held.size;
+    },
+
+    async dispose() {
+      disposed = true;
+      for (const [id, h] of [...held]) drop(id, h);
+      await Promise.all([...closing]);
     },
   };
 }

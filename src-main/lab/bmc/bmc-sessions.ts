@@ -81,6 +81,9 @@ export class SessionTable {
     return this.sessions.size;
   }
 
+  /** Sessions that completed a login (RAKP or IPMI 1.5 Activate Session) since start. */
+  logins = 0;
+
   closeAll(): void {
     this.sessions.clear();
     this.challenges.clear();
@@ -226,6 +229,7 @@ export class SessionTable {
       const keys = deriveSessionKeys(s.suite.auth, kuid, s.x.consoleRandom, s.x.bmcRandom, s.x.role, s.x.username);
       s.crypto = { integrity: s.suite.integrity, confidentiality: s.suite.confidentiality, k1: keys.k1, k2: keys.k2 };
       s.stage = 'active';
+      this.logins++;
       s.privilege = Math.min(PRIVILEGE.USER, s.maxRequested);
       s.lastSeen = this.o.now();
       const response = pre(PAYLOAD.RAKP4, encodeRakp4({ tag: r.tag, status: 0, consoleSessionId: s.consoleId, integrityCheck: rakp4IntegrityCheck(s.x, keys.sik) }));
@@ -329,6 +333,7 @@ export class SessionTable {
     s.pw16 = pw;
     s.user = c.user;
     s.stage = 'active';
+    this.logins++;
     s.maxRequested = a.maxPrivilege || c.user.maxPrivilege;
     s.outSeq = (a.initialOutboundSequence - 1) >>> 0;
     const inbound = randomBytes(4).readUInt32LE(0) || 1;

@@ -58,6 +58,8 @@ export interface BmcSimulator {
   readonly state: BmcStateView;
   /** Sessions open (or being opened) right now. */
   readonly sessions: number;
+  /** Logins completed since start (each one a session opened). */
+  readonly logins: number;
   /** Datagrams that made the handler throw something unnamed (should stay 0). */
   readonly internalErrors: number;
   start(): Promise<void>;
@@ -174,6 +176,9 @@ export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
     state: view,
     get sessions() {
       return sessions.size;
+    },
+    get logins() {
+      return sessions.logins;
     },
     get internalErrors() {
       return internalErrors;

@@ -60,9 +60,9 @@ export async function readTable(session: SnmpSession, entryOid: string, columns:
         if (compareOids(vb.oid, l.cursor) <= 0) throw new SnmpInvalidResponseError(session.host, `table ${entryOid}: ${vb.oid} does not follow ${l.cursor}`);
         l.cursor = vb.oid;
         const index = vb.oid.slice(skip);
-        const row = rows.get(index);
-        if (row) row.set(l.column, vb);
-        else rows.set(index, new Map([[l.column, vb]]));
+        let row = rows.get(index);
+        if (!row) rows.set(index, (row = new Map()));
+        row.set(l.column, vb);
         if (++l.count >= maxRows) {
           done = true;
           break;
