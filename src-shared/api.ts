@@ -48,6 +48,10 @@ export interface ApiRequests {
   'device.power': { args: { deviceId: string; action: PowerAction; confirmHostname: string }; result: { power: 'on' | 'off' } };
   'device.identify': { args: { deviceId: string; seconds?: number; force?: boolean }; result: { ok: true } };
   'device.bootDevice': { args: { deviceId: string; device: BootDevice; persistent?: boolean }; result: { ok: true } };
+  /** The SSH host-key fingerprint pinned for the device (null: none yet). */
+  'device.hostKey': { args: { deviceId: string }; result: { host: string; port: number; fingerprint: string | null } };
+  /** Admin: forget the pinned key after a reinstall; confirmHostname must equal the device's hostname. */
+  'device.forgetHostKey': { args: { deviceId: string; confirmHostname: string }; result: { forgotten: string | null } };
   /** Runs one command line on many hosts over SSH; results stream as onDidReceiveRunResult. */
   'fleet.run': { args: { deviceIds: string[]; command: string; timeoutMs?: number }; result: RunStarted };
   'fleet.cancelRun': { args: { runId: string }; result: { cancelled: boolean } };
@@ -86,6 +90,8 @@ export const METHOD_ROLES: { readonly [M in Method]: Role } = {
   'device.power': 'operator',
   'device.identify': 'operator',
   'device.bootDevice': 'operator',
+  'device.hostKey': 'viewer',
+  'device.forgetHostKey': 'admin',
   'fleet.run': 'operator',
   'fleet.cancelRun': 'operator',
   'events.recent': 'viewer',

@@ -78,7 +78,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     fleet = createFleetService({ inventory, credentials, metrics, hub, recordEvents, expireEvents: (t) => events.expire(t), fleet: lab ? 'lab' : 'configured', poller: config.poller, log });
     const poller = fleet.poller;
     const device = (id: string) => inventory.device(id);
-    ssh = createSshService({ device, credentials, hostKeys: new HostKeyRepository(db), hub, log });
+    ssh = createSshService({ device, credentials, hostKeys: new HostKeyRepository(db), hub, log, record: recordEvents });
     bmc = createBmcService({ device, credentials, record: recordEvents });
     if (config.traps) {
       traps = await startTrapIntake({ inventory, credentials, recordEvents, address: config.traps.address, port: config.traps.port, log });

@@ -190,6 +190,17 @@ export const enOps = {
   'run.show': 'Output',
   'run.hide': 'Hide',
   'run.empty': '(empty)',
+  'hostkey.title': 'SSH host key',
+  'hostkey.pinned': 'Pinned on first connection:',
+  'hostkey.none': 'No key pinned yet: the first connection pins the key the host presents.',
+  'hostkey.forget': 'Forget key…',
+  'hostkey.roleNote': 'Forgetting a pinned key needs the {required} role; your role is {role}.',
+  'hostkey.confirmTitle': 'Forget the SSH host key of',
+  'hostkey.confirmEffect': 'Do this only after {host} was reinstalled. The next connection trusts whatever key answers at {address}: a machine impersonating it would be trusted too.',
+  'hostkey.confirmSubmit': 'Forget the key of {host}',
+  'hostkey.forgotten': 'Key {fingerprint} forgotten: the next connection pins the new one.',
+  'hostkey.forgottenNone': 'No key was pinned.',
+  'action.forgetHostKey': 'forgetting the host key',
 } as const;
 
 /** Every language's operations strings: exactly these keys. */

@@ -15,6 +15,7 @@ import { selectDeviceDetail, selectDeviceDetailError, selectDeviceEvents, select
 import { useAppStore } from '../stores/store';
 import { BmcSection } from './device-bmc';
 import { DeviceControls } from './device-controls';
+import { DeviceHostKey } from './device-host-key';
 
 export function DeviceView({ deviceId }: { deviceId: string }) {
   const { t } = useI18n();
@@ -69,6 +70,7 @@ function Detail({ detail }: { detail: DeviceDetail }) {
         <div className="device-col">
           <DeviceControls detail={detail} />
           <BmcSection detail={detail} />
+          {detail.capabilities.ssh && <DeviceHostKey key={d.id} detail={detail} />}
           <DeviceEvents deviceId={d.id} />
         </div>
       </div>

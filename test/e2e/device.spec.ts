@@ -3,8 +3,11 @@
 // server from its cabinet's elevation, read its interfaces and status, load its BMC, power
 // it off through the confirmation (which names the host and stays disabled until the
 // hostname is typed), see it go unreachable, power it on again, light its identify LED;
-// as a viewer the controls are disabled with a note.
+// as a viewer the controls are disabled with a note. An SSH host's pinned key is shown, and
+// an admin (only) forgets it after typing the hostname.
 import { expect, test, type Page } from '@playwright/test';
+import type { InventoryDocument, RunFinished } from '../../src-shared/domain';
+import { connect } from '../support/ws-client';
 import { shoot, signIn } from './helpers';
 import { readServeInfo } from './serve-info';
 
@@ -194,5 +197,59 @@ test('operator: a dead server\'s BMC does not answer, and the page says so', asy
     await page.locator(`[data-testid="rack-device"][data-device-id="${id}"]`).click();
     await page.getByTestId('fault-revive').click();
     await expect(page.getByTestId('fault-result')).toBeVisible();
+  }
+});
+
+test('admin: an SSH host\'s pinned key is shown and forgotten only once the hostname is typed; a viewer cannot', async ({ page, browser }) => {
+  // Pin the key of the last SSH host (the run spec uses the first ones) with a run over the API.
+  const operator = await connect(serve.url, serve.tokens.operator);
+  const admin = await connect(serve.url, serve.tokens.admin);
+  try {
+    const inventory = JSON.parse((await operator.call('inventory.export', { format: 'json' })).text) as InventoryDocument;
+    const dev = inventory.devices.filter((d) => d.sshCredential).at(-1)!;
+    const started = await operator.call('fleet.run', { deviceIds: [dev.id], command: 'true' });
+    await expect.poll(() => operator.events.some((e) => e.event === 'onDidFinishRun' && (e.payload as RunFinished).runId === started.runId), { timeout: 30_000 }).toBe(true);
+    const { fingerprint } = await operator.call('device.hostKey', { deviceId: dev.id });
+    expect(fingerprint).toMatch(/^SHA256:/);
+    const openDevice = async (p: Page) => {
+      await p.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/device/${id}`), dev.id);
+      await expect(p.getByTestId('device-hostname')).toHaveText(dev.hostname);
+    };
+
+    await signIn(page, serve.tokens.viewer);
+    await expect(page.getByTestId('role-badge')).toHaveAttribute('data-role', 'viewer');
+    await openDevice(page);
+    await expect(page.getByTestId('host-key-fingerprint')).toHaveAttribute('data-fingerprint', fingerprint!);
+    await expect(page.getByTestId('host-key-forget')).toBeDisabled();
+    await expect(page.getByTestId('host-key-role-note')).toHaveText('Forgetting a pinned key needs the admin role; your role is viewer.');
+
+    const context = await browser.newContext();
+    try {
+      const adminPage = await context.newPage();
+      await signIn(adminPage, serve.tokens.admin);
+      await expect(adminPage.getByTestId('role-badge')).toHaveAttribute('data-role', 'admin');
+      await openDevice(adminPage);
+      await expect(adminPage.getByTestId('host-key-fingerprint')).toContainText(fingerprint!);
+      await adminPage.getByTestId('host-key-forget').click();
+      const dialog = adminPage.getByTestId('host-key-confirm');
+      await expect(dialog).toContainText(`Do this only after ${dev.hostname} was reinstalled.`);
+      const submit = dialog.getByTestId('confirm-submit');
+      await expect(submit).toBeDisabled();
+      await dialog.getByTestId('confirm-input').fill(dev.hostname);
+      await expect(submit).toBeEnabled();
+      await shoot(adminPage, 'device-host-key-forget-en');
+      await submit.click();
+      await expect(adminPage.getByTestId('host-key-done')).toHaveText(`Key ${fingerprint} forgotten: the next connection pins the new one.`);
+      await expect(adminPage.getByTestId('host-key-fingerprint')).toHaveAttribute('data-fingerprint', '');
+      await expect(adminPage.getByTestId('host-key-forget')).toBeDisabled();
+    } finally {
+      await context.close();
+    }
+    const audit = (await admin.call('audit.list', { limit: 20 })).find((e) => e.action === 'device.forgetHostKey');
+    expect(audit).toMatchObject({ role: 'admin', outcome: 'succeeded' });
+    expect((await operator.call('device.hostKey', { deviceId: dev.id })).fingerprint).toBeNull();
+  } finally {
+    await operator.close();
+    await admin.close();
   }
 });

@@ -36,6 +36,8 @@ function auditTarget(method: Method, args: unknown): string {
       return `credential ${String(a.id)}`;
     case 'device.power':
       return `${String(a.action)} ${String(a.deviceId)} (confirmed as "${String(a.confirmHostname)}")`;
+    case 'device.forgetHostKey':
+      return `SSH host key of ${String(a.deviceId)} (confirmed as "${String(a.confirmHostname)}")`;
     case 'device.identify':
     case 'device.bootDevice':
       return `${String(a.deviceId)}${a.device ? ` ${String(a.device)}` : ''}${a.seconds !== undefined ? ` ${String(a.seconds)} s` : ''}`;

@@ -76,6 +76,11 @@ export function createHandlers(d: HandlerDeps): Handlers {
       const a = obj(args, 'device.power');
       return d.bmc.power(str(a, 'deviceId', 'device.power', 200), oneOf(a, 'action', POWER_ACTIONS, 'device.power'), str(a, 'confirmHostname', 'device.power', 255));
     },
+    'device.hostKey': (args) => d.ssh.hostKey(str(obj(args, 'device.hostKey'), 'deviceId', 'device.hostKey', 200)),
+    'device.forgetHostKey': (args) => {
+      const a = obj(args, 'device.forgetHostKey');
+      return d.ssh.forgetHostKey(str(a, 'deviceId', 'device.forgetHostKey', 200), str(a, 'confirmHostname', 'device.forgetHostKey', 255));
+    },
     'device.identify': (args) => {
       const a = obj(args, 'device.identify');
       return d.bmc.identify(str(a, 'deviceId', 'device.identify', 200), optInt(a, 'seconds', 'device.identify', 0, 255), a.force === true);

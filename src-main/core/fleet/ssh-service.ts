@@ -3,7 +3,7 @@
 // each host's result as an event. The command line is the operator's own and is run as
 // given; nothing is pasted into it.
 import { randomUUID } from 'node:crypto';
-import type { Device, RunFinished, RunHostResult, RunStarted } from '../../../src-shared/domain';
+import type { Device, FleetEvent, RunFinished, RunHostResult, RunStarted } from '../../../src-shared/domain';
 import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
 import type { EventHub } from '../api/event-hub';
 import { createSshPool, fleetExec, type FleetRun, type HostKeyStore, type SshPool } from '../protocols/ssh';
@@ -12,6 +12,14 @@ import type { CredentialRepository } from '../store/credential-repository';
 export interface SshService {
   run(deviceIds: readonly string[], command: string, timeoutMs?: number): RunStarted;
   cancel(runId: string): boolean;
+  /** The pinned host-key fingerprint of a device's SSH endpoint, or null. */
+  hostKey(deviceId: string): { host: string; port: number; fingerprint: string | null };
+  /**
+   * Forgets the pinned host key of a device (after a reinstall, when the console refuses the
+   * new key): the next connection pins whatever key the host presents. confirmHostname must
+   * name the device; pooled connections to it are closed.
+   */
+  forgetHostKey(deviceId: string, confirmHostname: string): Promise<{ forgotten: string | null }>;
   readonly pool: SshPool;
   dispose(): Promise<void>;
 }
@@ -23,6 +31,8 @@ export interface SshServiceDeps {
   hub: EventHub;
   concurrency?: number;
   log?: (line: string) => void;
+  /** Control actions, for the event stream. */
+  record?: (events: Omit<FleetEvent, 'id'>[]) => void;
 }
 
 const MAX_HOSTS = 5000;
@@ -96,8 +106,29 @@ export function createSshService(d: SshServiceDeps): SshService {
     return { runId, hosts: targets.length, skipped };
   }
 
+  function endpoint(deviceId: string): { dev: Device; host: string; port: number } {
+    const dev = d.device(deviceId);
+    if (!dev) throw new NotFoundError('device', deviceId);
+    return { dev, host: dev.mgmtIp, port: dev.sshPort };
+  }
+
   return {
     run,
+    hostKey(deviceId) {
+      const { host, port } = endpoint(deviceId);
+      return { host, port, fingerprint: d.hostKeys.get(host, port) };
+    },
+    async forgetHostKey(deviceId, confirmHostname) {
+      const { dev, host, port } = endpoint(deviceId);
+      if (confirmHostname !== dev.hostname) {
+        throw new ValidationError(`Host key not forgotten: the confirmation must name the host "${dev.hostname}"`, { deviceId, expected: dev.hostname });
+      }
+      const was = d.hostKeys.get(host, port);
+      d.hostKeys.forget(host, port);
+      await pool.closeHost(host, port);
+      d.record?.([{ at: Date.now(), deviceId: dev.id, kind: 'control', severity: 'warning', message: `${dev.hostname}: SSH host key ${was ?? '(none pinned)'} forgotten; the next key it presents will be pinned`, details: { host, port, fingerprint: was } }]);
+      return { forgotten: was };
+    },
     cancel(runId) {
       const r = runs.get(runId);
       if (!r) throw new NotFoundError('run', runId);

@@ -120,6 +120,26 @@ describe('createCore with the lab fleet', () => {
     const runAudit = (await core.api.call({ actor: 'a', role: 'admin' }, 'audit.list', { limit: 10 })).find((e) => e.action === 'fleet.run');
     expect(runAudit).toMatchObject({ outcome: 'succeeded', target: `${sshIds.length + 1} hosts: uname -a` });
 
+    // the run pinned each host's key; forgetting one is admin-only, named, audited, and the
+    // next connection pins the key again
+    const keyed = mine.find((r) => r.ok)!;
+    const keyedDevice = inventory.devices.find((d) => d.id === keyed.deviceId)!;
+    const pinned = await core.api.call(operator, 'device.hostKey', { deviceId: keyed.deviceId });
+    expect(pinned.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    await expect(core.api.call(operator, 'device.forgetHostKey', { deviceId: keyed.deviceId, confirmHostname: keyedDevice.hostname })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const admin: CallContext = { actor: 'test-admin', role: 'admin' };
+    await expect(core.api.call(admin, 'device.forgetHostKey', { deviceId: keyed.deviceId, confirmHostname: 'someone-else' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect((await core.api.call(operator, 'device.hostKey', { deviceId: keyed.deviceId })).fingerprint).toBe(pinned.fingerprint);
+    expect(await core.api.call(admin, 'device.forgetHostKey', { deviceId: keyed.deviceId, confirmHostname: keyedDevice.hostname })).toEqual({ forgotten: pinned.fingerprint });
+    expect((await core.api.call(operator, 'device.hostKey', { deviceId: keyed.deviceId })).fingerprint).toBeNull();
+    const keyAudit = (await core.api.call(admin, 'audit.list', { limit: 10 })).filter((e) => e.action === 'device.forgetHostKey').map((e) => `${e.actor} ${e.outcome}`);
+    expect(keyAudit).toEqual(['test-admin succeeded', 'test-admin failed', 'test-operator refused']);
+    const keyEvent = (await core.api.call(operator, 'events.recent', { deviceId: keyed.deviceId, limit: 5 })).find((e) => e.kind === 'control');
+    expect(keyEvent?.message).toContain(`SSH host key ${pinned.fingerprint} forgotten`);
+    const again = await core.api.call(operator, 'fleet.run', { deviceIds: [keyed.deviceId], command: 'true' });
+    await until('the second run to finish', async () => finished.find((f) => f.runId === again.runId));
+    expect((await core.api.call(operator, 'device.hostKey', { deviceId: keyed.deviceId })).fingerprint).toBe(pinned.fingerprint);
+
     const labPid = Number(/pid (\d+)/.exec(lines.join('\n'))?.[1]);
     expect(alive(labPid)).toBe(true);
     await core.dispose();

@@ -7,6 +7,8 @@ export interface HostKeyStore {
   /** The pinned "SHA256:..." fingerprint for host:port, or null if none yet. */
   get(host: string, port: number): string | null;
   pin(host: string, port: number, fingerprint: string): void;
+  /** Forgets a pin: the next key the host presents is trusted (after a reinstall). */
+  forget(host: string, port: number): void;
 }
 
 export class MemoryHostKeyStore implements HostKeyStore {
@@ -20,7 +22,6 @@ export class MemoryHostKeyStore implements HostKeyStore {
     this.#pins.set(`${host}:${port}`, fingerprint);
   }
 
-  /** Forgets a pin (what an operator does after reinstalling a host). */
   forget(host: string, port: number): void {
     this.#pins.delete(`${host}:${port}`);
   }
