@@ -14,6 +14,11 @@ export interface SshPoolOptions extends SshConnectOptions {
   maxSessionsPerConnection?: number;
   /** Connections to one host (and credential) at once. Default 2. */
   maxConnectionsPerHost?: number;
+  /**
+   * Idle connections kept across all hosts (a run on 5,000 hosts must not leave 5,000 open
+   * for the idle timeout): past this, the longest idle is closed. Default 256.
+   */
+  maxIdleConnections?: number;
   /** Opens a connection; replaceable so tests can count and fake them. Default connectSsh. */
   connect?: (target: SshTarget, opts: SshConnectOptions, signal?: AbortSignal) => Promise<SshConnection>;
 }
@@ -82,7 +87,10 @@ export function createSshPool(opts: SshPoolOptions): SshPool {
   const maxSessions = opts.maxSessionsPerConnection ?? 8;
   const maxConnections = opts.maxConnectionsPerHost ?? 2;
   const connect = opts.connect ?? connectSsh;
+  const maxIdle = Math.max(0, opts.maxIdleConnections ?? 256);
   const buckets = new Map<string, Bucket>();
+  /** Idle entries, longest idle first (a Map keeps insertion order). */
+  const idle = new Map<Entry, { key: string; bucket: Bucket }>();
   const closing = new Set<Promise<void>>();
   let disposed = false;
 
@@ -99,6 +107,7 @@ export function createSshPool(opts: SshPoolOptions): SshPool {
     if (i >= 0) bucket.entries.splice(i, 1);
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
+    idle.delete(entry);
     if (entry.conn && !entry.conn.closed) closeConn(entry.conn);
     pump(key, bucket);
   };
@@ -111,6 +120,11 @@ export function createSshPool(opts: SshPoolOptions): SshPool {
       if (entry.sessions === 0) remove(key, bucket, entry);
     }, idleTimeoutMs);
     entry.idleTimer.unref();
+    idle.set(entry, { key, bucket });
+    for (const [e, at] of idle) {
+      if (idle.size <= maxIdle) break;
+      remove(at.key, at.bucket, e);
+    }
   };
 
   /** An entry (open or opening) with room for n more sessions, or a new one if allowed. */
@@ -120,6 +134,7 @@ export function createSshPool(opts: SshPoolOptions): SshPool {
       room.sessions += n;
       if (room.idleTimer) clearTimeout(room.idleTimer);
       room.idleTimer = null;
+      idle.delete(room);
       return room;
     }
     if (bucket.entries.length >= maxConnections) return null;

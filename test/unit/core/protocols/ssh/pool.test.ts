@@ -109,6 +109,25 @@ describe('SSH connection pool', () => {
     await pool.dispose();
   });
 
+  it('keeps at most maxIdleConnections idle across hosts, closing the longest idle first', async () => {
+    const { pool, opened } = setup({ maxIdleConnections: 2 });
+    const host = (n: number): SshTarget => ({ host: `10.0.1.${n}`, credentialId: 'c' });
+    const busy = await pool.acquire(host(9)); // a connection in use never counts, nor is closed
+    for (const n of [1, 2, 3]) (await pool.acquire(host(n))).release();
+    const byHost = (n: number) => opened.find((c) => c.host === `10.0.1.${n}`)!;
+    expect(byHost(1).closed).toBe(true);
+    expect([byHost(2).closed, byHost(3).closed, byHost(9).closed]).toEqual([false, false, false]);
+    expect(pool.stats()).toMatchObject({ connections: 3, idle: 2, sessions: 1 });
+    // Using host 2 again makes host 3 the longest idle: the next idle connection evicts it.
+    (await pool.acquire(host(2))).release();
+    (await pool.acquire(host(4))).release();
+    expect([byHost(2).closed, byHost(3).closed, byHost(4).closed]).toEqual([false, true, false]);
+    busy.release();
+    expect(byHost(2).closed).toBe(true);
+    expect(pool.stats()).toMatchObject({ connections: 2, idle: 2 });
+    await pool.dispose();
+  });
+
   it('never closes a connection that still carries a session', async () => {
     vi.useFakeTimers();
     const { pool, opened } = setup({ idleTimeoutMs: 100 });
