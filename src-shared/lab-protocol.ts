@@ -29,6 +29,8 @@ export type CoreToLab =
   | { type: 'start'; options: LabStartOptions }
   | { type: 'fault'; id: number; fault: LabFault }
   | { type: 'status'; id: number }
+  /** Where the lab's devices send traps (the core's receiver); null: nowhere. */
+  | { type: 'traps'; target: { host: string; port: number } | null }
   | { type: 'stop' };
 
 /** Logins the lab's hosts and BMCs accept: the core stores them in its credential store. */

@@ -84,6 +84,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       traps = await startTrapIntake({ inventory, credentials, recordEvents, address: config.traps.address, port: config.traps.port, log });
       const at = traps.address();
       log(`SNMP trap receiver on ${at.address}:${at.port}`);
+      // The lab's devices send theirs here, as a real fleet is configured to.
+      lab?.setTrapTarget({ host: at.address === '0.0.0.0' ? '127.0.0.1' : at.address, port: at.port });
     }
     const detail = createDeviceDetail({
       inventory,

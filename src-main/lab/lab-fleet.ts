@@ -7,6 +7,7 @@ import { createRng, generateLab } from './generator';
 import { createSimDevice, dailyFactor, type SimDevice, type SimDeviceSpec, type SimInterface } from './snmp-device';
 import { LAB_SSH_USERNAME, createLabSshHost, sshHostSpecFor, type LabSshHost } from './ssh-host';
 import { createBmcFleet, type BmcSimulator, type BmcSimulatorOptions } from './bmc';
+import { createLabTrapSender } from './lab-traps';
 
 /** Credential id the lab's SSH hosts answer to (stored by the core from the ready message). */
 export const LAB_SSH_CREDENTIAL = 'lab-ssh';
@@ -31,6 +32,8 @@ export interface LabFleet {
   fault(fault: LabFault): Promise<LabStatus>;
   /** What the device's BMC does to its host: off silences its SNMP and SSH, on boots them. */
   setHostPower(deviceId: string, on: boolean): Promise<void>;
+  /** Where devices send their traps (linkDown/linkUp on link faults, coldStart when a host comes up); null: nowhere. */
+  setTrapTarget(target: { host: string; port: number } | null): void;
   status(): LabStatus;
   close(): Promise<void>;
 }
@@ -227,6 +230,7 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
   }
 
   let closed = false;
+  const traps = createLabTrapSender(options.community);
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(op: () => Promise<T>): Promise<T> => {
     const next = queue.then(op);
@@ -242,13 +246,16 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
   /** A BMC runs on standby power: it is dark only when the device is dead or its cabinet has no power. */
   const bmcUp = (m: Member): boolean => !dead.has(m.device.id) && !tripped.has(m.device.cabinetId);
   const reconcile = (list: Member[]): Promise<unknown> =>
-    Promise.all(list.map((m) => {
+    Promise.all(list.map(async (m) => {
       const up = hostUp(m);
-      return Promise.all([
+      const wasUp = m.sim.running;
+      await Promise.all([
         up ? m.sim.start() : m.sim.stop(),
         m.ssh ? m.ssh.setPower(up) : undefined,
         m.bmc ? (bmcUp(m) ? m.bmc.start() : m.bmc.stop()) : undefined,
       ]);
+      // A host that boots says so, as a real agent does on start.
+      if (up && !wasUp) void traps.send(m.device.mgmtIp, { kind: 'coldStart' });
     }));
 
   const linksDown = new Set<string>();
@@ -273,10 +280,13 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
       if (!m) throw new Error(`lab: no device "${f.deviceId}"`);
       const first = m.sim.spec.interfaces[0];
       if (!first) throw new Error(`lab: device "${f.deviceId}" has no interface`);
-      // The agent reads oper status at request time: the next poll sees the link down.
+      // The agent reads oper status at request time: the next poll sees the link down, and
+      // the device tells the console at once with a linkDown (linkUp) trap if it was up.
+      const changed = first.up !== (f.kind === 'link-up');
       first.up = f.kind === 'link-up';
       if (f.kind === 'link-down') linksDown.add(f.deviceId);
       else linksDown.delete(f.deviceId);
+      if (changed && hostUp(m)) void traps.send(m.device.mgmtIp, { kind: f.kind === 'link-up' ? 'linkUp' : 'linkDown', ifIndex: 1 });
     } else if (f.kind === 'trip-pdu' || f.kind === 'restore-pdu') {
       if (!cabinets.has(f.cabinetId)) throw new Error(`lab: no cabinet "${f.cabinetId}"`);
       if (f.kind === 'trip-pdu') tripped.add(f.cabinetId);
@@ -298,9 +308,10 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
 
   const close = (): Promise<void> => serial(async () => {
     closed = true;
+    await traps.close();
     await Promise.all(all.flatMap((m) => [m.sim.stop(), ...(m.ssh ? [m.ssh.stop()] : [])]));
     await bmcs.stop();
   });
 
-  return { inventory, options, startMs: performance.now() - t0, agents: all.length, credentials, fault, setHostPower, status, close };
+  return { inventory, options, startMs: performance.now() - t0, agents: all.length, credentials, fault, setHostPower, setTrapTarget: (t) => traps.setTarget(t), status, close };
 }

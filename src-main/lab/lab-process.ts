@@ -49,6 +49,9 @@ async function onMessage(msg: CoreToLab): Promise<void> {
     case 'status':
       if (!fleet) return send({ type: 'error', id: msg.id, message: 'lab: not started' });
       return send({ type: 'status', id: msg.id, status: fleet.status() });
+    case 'traps':
+      fleet?.setTrapTarget(msg.target);
+      return;
     case 'stop':
       return void shutdown(0);
     default:

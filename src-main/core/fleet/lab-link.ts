@@ -25,6 +25,8 @@ export interface LabLink {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   fault(fault: LabFault): Promise<LabStatus>;
   status(): Promise<LabStatus>;
+  /** Tells the lab's devices where to send traps (the core's receiver). */
+  setTrapTarget(target: { host: string; port: number } | null): void;
   /** Asks the lab to stop; SIGKILLs it by pid if it is still alive after 3 s. */
   dispose(): Promise<void>;
 }
@@ -149,6 +151,9 @@ export function startLab(config: LabConfig, log?: (line: string) => void): Promi
           exited,
           fault: (fault) => request((id) => ({ type: 'fault', id, fault })),
           status: () => request((id) => ({ type: 'status', id })),
+          setTrapTarget: (target) => {
+            if (child.connected) child.send({ type: 'traps', target } satisfies CoreToLab, () => {});
+          },
           dispose,
         });
       } else if (msg.type === 'status' || (msg.type === 'error' && msg.id !== undefined)) {

@@ -81,9 +81,17 @@ describe('createCore with the lab fleet', () => {
     expect(await core.api.call(operator, 'device.power', { deviceId: other.id, action: 'on', confirmHostname: other.hostname })).toEqual({ power: 'on' });
     await until('the powered-on server to answer again', async () => changes.find((c) => c.deviceId === other.id && c.previous === 'unreachable' && c.status === 'up'));
 
-    // a link taken down in the lab: the device still answers, but degraded, with a link event
+    // the powered-on server booted, and said so with a coldStart trap from its own address
+    const coldStart = await until('the coldStart trap', async () => (await core.api.call(operator, 'events.recent', { deviceId: other.id })).find((e) => e.kind === 'trap'));
+    expect(coldStart.message).toBe(`${other.hostname}: trap coldStart (SNMPv2c)`);
+
+    // a link taken down in the lab: the device sends linkDown at once, and still answers
+    // polls, but degraded, with a link event
     const linked = elevation.devices.find((d) => d.kind === 'server' && d.id !== victim.id && d.id !== other.id)!;
     await core.api.call(operator, 'lab.fault', { kind: 'link-down', deviceId: linked.id });
+    const linkTrap = await until('the linkDown trap', async () => (await core.api.call(operator, 'events.recent', { deviceId: linked.id })).find((e) => e.kind === 'trap'));
+    expect(linkTrap).toMatchObject({ severity: 'warning', message: `${linked.hostname}: trap linkDown (SNMPv2c)` });
+    expect(linkTrap.details?.varbinds).toContainEqual({ oid: '1.3.6.1.2.1.2.2.1.8.1', type: 'integer', value: 2 });
     await until('the device to go degraded', async () => changes.find((c) => c.deviceId === linked.id && c.status === 'degraded'));
     const linkEvents = await core.api.call(operator, 'events.recent', { deviceId: linked.id });
     expect(linkEvents.find((e) => e.kind === 'interface')).toMatchObject({ severity: 'warning', message: expect.stringMatching(/: up -> down$/) });
@@ -96,7 +104,7 @@ describe('createCore with the lab fleet', () => {
     const sender = snmp.createSession('127.0.0.1', LAB_COMMUNITY, { trapPort, version: snmp.Version2c, sourceAddress: other.mgmtIp } as snmp.SessionOptions);
     await new Promise<void>((resolve, reject) => sender.trap(snmp.TrapType.LinkDown, (err: Error | null) => (err ? reject(err) : resolve())));
     sender.close();
-    const trap = await until('the trap event', async () => (await core.api.call(operator, 'events.recent', { deviceId: other.id })).find((e) => e.kind === 'trap'));
+    const trap = await until('the trap event', async () => (await core.api.call(operator, 'events.recent', { deviceId: other.id })).find((e) => e.kind === 'trap' && e.message.includes('linkDown')));
     expect(trap.message).toBe(`${other.hostname}: trap linkDown (SNMPv2c)`);
 
     // "run this on N hosts": every SSH-capable lab server answers, results stream as events
