@@ -171,6 +171,14 @@ test('operator: a lab fault is carried out and shown', async ({ page }) => {
   await expect(page.getByTestId('fault-result')).toBeVisible();
   await expect(page.locator(`[data-testid="rack-device"][data-device-id="${otherId}"]`)).toHaveAttribute('data-status', 'degraded', { timeout: 120_000 });
   await shoot(page, 'elevation-degraded-en');
+  // The device said so at once with a linkDown trap from its own address: on its page.
+  const hostname = (await other.locator('.dev-host').textContent()) ?? '';
+  await page.getByTestId('open-device').click();
+  await expect(page).toHaveURL(new RegExp(`#/device/${otherId}$`));
+  await expect(page.locator('[data-testid="event"][data-kind="trap"]').first()).toContainText(`${hostname}: trap linkDown (SNMPv2c)`);
+  await page.goBack();
+  await page.locator(`[data-testid="rack-device"][data-device-id="${otherId}"]`).click();
+  await expect(page.getByTestId('device-details')).toHaveAttribute('data-device-id', otherId ?? '');
   await page.getByTestId('fault-link-up').click();
   await expect(page.getByTestId('fault-error')).toHaveCount(0);
 });
