@@ -3,6 +3,7 @@
 // truly silent on the wire.
 import type { Cabinet, Device, InventoryDocument, LabFault, LabStatus } from '../../src-shared/domain';
 import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
+import { hashString } from '../../src-shared/random';
 import { createRng, generateLab } from './generator';
 import { createSimDevice, dailyFactor, type SimDevice, type SimDeviceSpec, type SimInterface } from './snmp-device';
 import { LAB_SSH_USERNAME, createLabSshHost, sshHostSpecFor, type LabSshHost } from './ssh-host';
@@ -36,13 +37,6 @@ export interface LabFleet {
   setTrapTarget(target: { host: string; port: number } | null): void;
   status(): LabStatus;
   close(): Promise<void>;
-}
-
-/** A stable 32-bit hash of a string (FNV-1a), to seed per-device behaviour. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 const SYS_OBJECT_ID: Record<Device['kind'], string> = {
@@ -157,7 +151,7 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
   };
 
   for (const device of inventory.devices) {
-    const rnd = createRng(hash(device.id) ^ options.seed);
+    const rnd = createRng(hashString(device.id) ^ options.seed);
     const cab = cabinets.get(device.cabinetId)!;
     const row = rowNames.get(cab.rowId)!;
     const room = roomNames.get(row.roomId)!;
@@ -192,7 +186,7 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
         port: device.bmcPort,
         username: credentials.ipmi.username,
         password: credentials.ipmi.password,
-        seed: hash(device.id) ^ options.seed,
+        seed: hashString(device.id) ^ options.seed,
         nominalWatts: watts,
         psuRatedWatts: device.uHeight >= 4 ? 2000 : device.uHeight >= 2 ? 1100 : 750,
       });

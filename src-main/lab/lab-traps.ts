@@ -11,11 +11,7 @@ export type LabTrap =
 export interface LabTrapSender {
   /** Where traps go; null stops sending. */
   setTarget(target: { host: string; port: number } | null): void;
-  readonly target: { host: string; port: number } | null;
-  /** Traps sent, and failed to send, since start. */
-  readonly sent: number;
-  readonly failed: number;
-  /** Sends one trap from `fromAddress`; never throws (a lab without a receiver just counts). */
+  /** Sends one trap from `fromAddress`; never throws (a trap that cannot go is dropped, as UDP would). */
   send(fromAddress: string, trap: LabTrap): Promise<void>;
   /** Waits for traps in flight; later sends are dropped. */
   close(): Promise<void>;
@@ -26,8 +22,6 @@ const IF_ENTRY = '1.3.6.1.2.1.2.2.1';
 export function createLabTrapSender(community: string): LabTrapSender {
   let target: { host: string; port: number } | null = null;
   let closed = false;
-  let sent = 0;
-  let failed = 0;
   const inFlight = new Set<Promise<void>>();
 
   function send(fromAddress: string, trap: LabTrap): Promise<void> {
@@ -38,13 +32,10 @@ export function createLabTrapSender(community: string): LabTrapSender {
       try {
         session = snmp.createSession(to.host, community, { version: snmp.Version2c, trapPort: to.port, sourceAddress: fromAddress } as snmp.SessionOptions);
       } catch {
-        failed++;
         return resolve();
       }
       session.on('error', () => {});
-      const done = (err: Error | null): void => {
-        if (err) failed++;
-        else sent++;
+      const done = (): void => {
         try {
           session.close();
         } catch {
@@ -64,7 +55,7 @@ export function createLabTrapSender(community: string): LabTrapSender {
           session.trap(trap.kind === 'linkUp' ? snmp.TrapType.LinkUp : snmp.TrapType.LinkDown, varbinds, done);
         }
       } catch {
-        done(new Error('trap not sent'));
+        done();
       }
     });
     inFlight.add(p);
@@ -75,15 +66,6 @@ export function createLabTrapSender(community: string): LabTrapSender {
   return {
     setTarget(t) {
       target = t ? { host: t.host, port: t.port } : null;
-    },
-    get target() {
-      return target;
-    },
-    get sent() {
-      return sent;
-    },
-    get failed() {
-      return failed;
     },
     send,
     async close() {

@@ -1,7 +1,7 @@
 // What a lab server says about itself over SSH: distribution, kernel, CPUs, memory, load,
 // installed packages. Derived from the host's id, so the same lab always tells the same
 // story; values that move (uptime, load, free memory) are computed from the clock.
-import { createRng } from './generator';
+import { createRng, hashString } from '../../src-shared/random';
 
 export type LabDistro = 'ubuntu' | 'debian' | 'rocky';
 
@@ -80,13 +80,6 @@ const RPM: ReadonlyArray<readonly [string, string, string, string]> = [
   ['systemd', '252-18.el9', 'x86_64', 'System and Service Manager'], ['tcpdump', '4.99.0-7.el9', 'x86_64', 'A network traffic monitoring tool'],
   ['tzdata', '2024a-1.el9', 'noarch', 'Timezone data'], ['vim-minimal', '8.2.2637-20.el9_1', 'x86_64', 'A minimal version of the VIM editor'],
 ];
-
-/** A stable 32-bit hash of a string (FNV-1a). */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 
 export function factsFor(hostId: string): LabHostFacts {
   const rnd = createRng(hashString(`ssh-facts/${hostId}`));

@@ -28,9 +28,9 @@ import type { DeviceKind, DeviceStatus, DeviceStatusChange } from '../../../src-
 import { NotFoundError } from '../../../src-shared/errors';
 import { counter64 } from '../protocols/snmp/codec';
 import {
-  MAX_POLLED_INTERFACES, octetRates, POLL_OIDS, readDevice, type DeviceReading, type InterfaceState, type OctetSample, type PollerDeviceStatus,
+  MAX_POLLED_INTERFACES, octetRates, POLL_OIDS, readDevice, type DeviceReading, type OctetSample, type PollerDeviceStatus,
 } from '../protocols/snmp/device-poll';
-import { assessPoll, newDeviceMemory, type DeviceMemory } from '../protocols/snmp/device-state';
+import { assessPoll, newDeviceMemory, type Assessment, type DeviceMemory } from '../protocols/snmp/device-state';
 import { SnmpSessionClosedError } from '../protocols/snmp/errors';
 import { counterDelta, type InterfaceRate, type InterfaceStatusChange } from '../protocols/snmp/if-mib';
 import type { OutletPower, PduProfile } from '../protocols/snmp/pdu-profiles';
@@ -85,20 +85,11 @@ export interface PollResult {
   error: string | null;
 }
 
-export interface DevicePollState {
+/** health and reasons from the last assessment; the values from the last answer (kept while the device is unreachable). */
+export interface DevicePollState extends Pick<Assessment, 'health' | 'reasons' | 'sysName' | 'uptimeSeconds' | 'inBps' | 'outBps' | 'powerWatts' | 'outlets' | 'interfaces'> {
   status: DeviceStatus;
-  health: PollerDeviceStatus;
-  reasons: string[];
   /** Unanswered polls in a row (drives the back-off). */
   failures: number;
-  /** Values from the last answer (kept while the device is unreachable). */
-  sysName: string | null;
-  uptimeSeconds: number | null;
-  inBps: number | null;
-  outBps: number | null;
-  powerWatts: number | null;
-  outlets: OutletPower[] | null;
-  interfaces: InterfaceState[];
   /** Last poll attempt, answered or not. */
   lastPollAt: number | null;
   /** Round trip of the last poll; null when it went unanswered. */

@@ -5,7 +5,7 @@
 // leaves a request hanging when its datagram was still queued behind the socket's bind.
 import * as snmp from 'net-snmp';
 import { ValidationError } from '../../../../src-shared/errors';
-import { compareOids, decodeVarbind, encodeSetVarbind, isUnder, normalizeOid, type SetValue, type TypedVarbind } from './codec';
+import { compareOids, decodeVarbind, encodeSetVarbind, isException, isUnder, normalizeOid, type SetValue, type TypedVarbind } from './codec';
 import { SnmpInvalidResponseError, SnmpSessionClosedError, SnmpTimeoutError, toSnmpError } from './errors';
 
 export type SnmpAuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
@@ -260,7 +260,7 @@ export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
     if (count === 0) {
       // snmpwalk's rule: a walk that finds nothing under its root gets the root itself.
       const [vb] = await api.get([root]);
-      if (vb && vb.type !== 'noSuchObject' && vb.type !== 'noSuchInstance' && vb.type !== 'endOfMibView') {
+      if (vb && !isException(vb)) {
         onVarbinds([vb]);
         count = 1;
       }

@@ -2,7 +2,7 @@
 // (each column one repeater), so a 13-column interface table of 48 ports takes a handful of
 // round trips instead of one walk per column. Columns that run out (leave their subtree,
 // hit endOfMibView) drop out of later requests.
-import { compareOids, isUnder, type TypedVarbind } from './codec';
+import { compareOids, isException, isUnder, type TypedVarbind } from './codec';
 import { SnmpInvalidResponseError } from './errors';
 import type { SnmpSession } from './session';
 
@@ -53,7 +53,7 @@ export async function readTable(session: SnmpSession, entryOid: string, columns:
       const skip = l.root.length + 1;
       let done = empty;
       for (const vb of answers) {
-        if (vb.type === 'endOfMibView' || vb.type === 'noSuchObject' || vb.type === 'noSuchInstance' || !isUnder(vb.oid, l.root)) {
+        if (isException(vb) || !isUnder(vb.oid, l.root)) {
           done = true;
           break;
         }

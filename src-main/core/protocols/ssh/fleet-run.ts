@@ -13,23 +13,15 @@ export interface FleetTarget extends SshTarget {
   id?: string;
 }
 
-export interface FleetHostResult {
+/** One host's outcome: what exec returned for it (exit status and capped output), or why not. */
+export interface FleetHostResult extends Pick<ExecResult, 'host' | 'port' | 'exitCode' | 'signal' | 'stdout' | 'stderr' | 'stdoutTruncated' | 'stderrTruncated' | 'ms'> {
   id: string | undefined;
-  host: string;
-  port: number;
   /** Position of the target in the list given. */
   index: number;
-  exitCode: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  stdoutTruncated: boolean;
-  stderrTruncated: boolean;
   /** Why the host has no exit status: a named SshError (SshCancelledError if never started). */
   error: Error | null;
   /** False for targets the run was cancelled before reaching. */
   started: boolean;
-  ms: number;
 }
 
 export interface FleetRunSummary {
