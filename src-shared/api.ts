@@ -24,6 +24,9 @@ import type {
   Role,
 } from './domain';
 import type { SerializedError } from './errors';
+import type { Disposable } from './lifecycle';
+
+export type { Disposable } from './lifecycle';
 
 export interface ApiRequests {
   'session.whoami': { args: void; result: { actor: string; role: Role } };
@@ -123,9 +126,6 @@ export interface CallContext {
   role: Role;
 }
 
-export interface Disposable {
-  dispose(): void;
-}
 
 /** What a transport hands the renderer, and what the core exposes to transports. */
 export interface CoreClient {

@@ -1,31 +1,43 @@
-// Error shapes that cross every boundary as { name, code, message, details }.
+// Errors that cross every boundary as { name, code, params }: name is the specific kind
+// (the renderer's message key), code the category a caller acts on, params the values to
+// word it with. message is an English rendering for logs and the audit trail only.
 
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'VALIDATION'
-  | 'NOT_FOUND'
-  | 'STORE_VERSION'
-  | 'CONFLICT'
-  | 'UNAVAILABLE'
-  | 'BAD_REQUEST'
-  | 'INTERNAL';
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'VALIDATION',
+  'NOT_FOUND',
+  'STORE_VERSION',
+  'CONFLICT',
+  'UNAVAILABLE',
+  'BAD_REQUEST',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Values an error is worded with. Structured values (lists of import issues) are allowed. */
+export type ErrorParams = Readonly<Record<string, unknown>>;
 
 export interface SerializedError {
-  name: string;
-  code: ErrorCode;
-  message: string;
-  details?: unknown;
+  readonly name: string;
+  readonly code: ErrorCode;
+  readonly params?: ErrorParams;
+  /** English, for logs; the renderer words the error from name, code and params. */
+  readonly message: string;
 }
 
 export class FleetDeckError extends Error {
   readonly code: ErrorCode;
-  readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown }) {
+  readonly params: ErrorParams | undefined;
+  constructor(code: ErrorCode, message: string, params?: ErrorParams, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'FleetDeckError';
     this.code = code;
-    this.details = details;
+    this.params = params;
+  }
+  /** The params under their former name. */
+  get details(): ErrorParams | undefined {
+    return this.params;
   }
 }
 
@@ -36,9 +48,10 @@ export class ForbiddenError extends FleetDeckError {
   }
 }
 
+/** A value that failed its schema: params.field names it (a dotted path), params.issues lists every problem. */
 export class ValidationError extends FleetDeckError {
-  constructor(message: string, details?: unknown) {
-    super('VALIDATION', message, details);
+  constructor(message: string, params?: ErrorParams) {
+    super('VALIDATION', message, params);
     this.name = 'ValidationError';
   }
 }
@@ -52,21 +65,24 @@ export class NotFoundError extends FleetDeckError {
 
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof FleetDeckError) {
-    return { name: err.name, code: err.code, message: err.message, details: err.details };
+    return { name: err.name, code: err.code, message: err.message, ...(err.params === undefined ? {} : { params: err.params }) };
   }
   if (err instanceof Error) return { name: err.name, code: 'INTERNAL', message: err.message };
   return { name: 'Error', code: 'INTERNAL', message: String(err) };
 }
 
-/** The error a client raises from a serialized one: same name, code, message, details. */
+/** The error a client raises from a serialized one: same name, code, params, message. */
 export class RemoteError extends Error {
   readonly code: ErrorCode;
-  readonly details: unknown;
+  readonly params: ErrorParams | undefined;
   constructor(e: SerializedError) {
     super(e.message);
     this.name = e.name;
     this.code = e.code;
-    this.details = e.details;
+    this.params = e.params;
+  }
+  get details(): ErrorParams | undefined {
+    return this.params;
   }
 }
 

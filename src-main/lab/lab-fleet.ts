@@ -4,6 +4,7 @@
 import type { Cabinet, Device, InventoryDocument, LabFault, LabStatus } from '../../src-shared/domain';
 import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
 import { hashString } from '../../src-shared/random';
+import type { Mutable } from '../../src-shared/types';
 import { createRng, generateLab } from './generator';
 import { createSimDevice, dailyFactor, type SimDevice, type SimDeviceSpec, type SimInterface } from './snmp-device';
 import { LAB_SSH_USERNAME, createLabSshHost, sshHostSpecFor, type LabSshHost } from './ssh-host';
@@ -150,7 +151,8 @@ export async function startLabFleet(options: LabStartOptions): Promise<LabFleet>
     return Math.min(noisy, cab.ratedPowerKw * 1000 * 0.95);
   };
 
-  for (const device of inventory.devices) {
+  // The generated inventory is the lab's own: it fills in what only the simulators know.
+  for (const device of inventory.devices as readonly Mutable<Device>[]) {
     const rnd = createRng(hashString(device.id) ^ options.seed);
     const cab = cabinets.get(device.cabinetId)!;
     const row = rowNames.get(cab.rowId)!;

@@ -6,7 +6,7 @@ const W = 260;
 const H = 56;
 const PAD = 3;
 
-export function Sparkline(props: { points: { ts: number; watts: number }[]; testId?: string }) {
+export function Sparkline(props: { points: readonly { ts: number; watts: number }[]; testId?: string }) {
   const { t, num } = useI18n();
   const pts = props.points;
   if (pts.length < 2) {

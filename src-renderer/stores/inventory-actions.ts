@@ -74,10 +74,10 @@ export function dismissExportError(): void {
   patchInventory({ exportError: null });
 }
 
-/** A VALIDATION error's issues ({ issues: ImportIssue[] } in details), sorted; else null. */
+/** A VALIDATION error's issues ({ issues: ImportIssue[] } in params), sorted; else null. */
 export function issuesOf(error: ShownError): ImportIssue[] | null {
-  if (error.code !== 'VALIDATION' || typeof error.details !== 'object' || error.details === null) return null;
-  const raw = (error.details as { issues?: unknown }).issues;
+  if (error.code !== 'VALIDATION' || typeof error.params !== 'object' || error.params === null) return null;
+  const raw = (error.params as { issues?: unknown }).issues;
   if (!Array.isArray(raw)) return null;
   const issues = raw.filter(isIssue);
   if (issues.length === 0) return null;

@@ -51,8 +51,8 @@ export function serveApiUrl(loc: Pick<Location, 'protocol' | 'host'> = location)
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/api`;
 }
 
-function clientError(name: string, code: ErrorCode, message: string, details?: unknown): RemoteError {
-  return new RemoteError({ name, code, message, details });
+function clientError(name: string, code: ErrorCode, message: string, params?: Record<string, unknown>): RemoteError {
+  return new RemoteError({ name, code, message, params });
 }
 
 export class WsClient implements CoreClient {

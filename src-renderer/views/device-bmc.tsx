@@ -122,11 +122,11 @@ function Bmc({ bmc }: { bmc: BmcInfo }) {
 }
 
 /** Newest first; entries stamped before the BMC's clock was set go last, by record id. */
-export function newestFirst(sel: SelEntry[]): SelEntry[] {
+export function newestFirst(sel: readonly SelEntry[]): SelEntry[] {
   return [...sel].sort((a, b) => (b.at ?? -Infinity) - (a.at ?? -Infinity) || b.id - a.id);
 }
 
-function SelList({ sel }: { sel: SelEntry[] }) {
+function SelList({ sel }: { sel: readonly SelEntry[] }) {
   const { t, time, lang } = useI18n();
   const day = new Intl.DateTimeFormat(lang, { month: '2-digit', day: '2-digit' });
   return (

@@ -140,7 +140,7 @@ const OPER_TONE: Record<InterfaceInfo['operStatus'], string> = {
   up: 'good', down: 'bad', lowerLayerDown: 'bad', testing: 'warn', dormant: 'warn', notPresent: 'empty', unknown: 'empty',
 };
 
-function Interfaces({ list, error }: { list: InterfaceInfo[]; error: string | null }) {
+function Interfaces({ list, error }: { list: readonly InterfaceInfo[]; error: string | null }) {
   const { t } = useI18n();
   const rate = (bps: number | null) => (bps === null ? '—' : bitRate(bps));
   return (

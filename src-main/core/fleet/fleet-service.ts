@@ -9,6 +9,7 @@ import type {
   RoomOverview,
   SiteOverview,
 } from '../../../src-shared/domain';
+import type { Mutable } from '../../../src-shared/types';
 import { NotFoundError } from '../../../src-shared/errors';
 import type { EventHub } from '../api/event-hub';
 import type { PollerConfig } from '../config';
@@ -171,7 +172,7 @@ export function createFleetService(deps: FleetServiceDeps): FleetService {
   const answered = (s: DeviceStatus): boolean => s === 'up' || s === 'degraded';
 
   function overview(): FleetOverview {
-    const rooms = new Map<string, RoomOverview>();
+    const rooms = new Map<string, Mutable<RoomOverview>>();
     for (const r of inventory.rooms()) {
       rooms.set(r.id, { id: r.id, siteId: r.siteId, name: r.name, cabinets: inventory.cabinetsInRoom(r.id).length, devices: 0, answering: 0, polled: 0, degraded: 0 });
     }

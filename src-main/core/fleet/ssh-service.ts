@@ -51,7 +51,7 @@ export function createSshService(d: SshServiceDeps): SshService {
     if (command.length > MAX_COMMAND || command.includes('\0')) throw new ValidationError(`fleet.run: the command must be under ${MAX_COMMAND} characters, with no NUL`);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1000 || timeoutMs > 3_600_000) throw new ValidationError('fleet.run: timeoutMs must be 1,000 to 3,600,000');
 
-    const skipped: RunStarted['skipped'] = [];
+    const skipped: { deviceId: string; reason: string }[] = [];
     const targets = [];
     const hostnames = new Map<string, string>();
     for (const id of new Set(deviceIds)) {

@@ -70,7 +70,7 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
   const fileIds = new Map<RecordKind, Map<string, number>>();
   const storeIds = new Map<RecordKind, Set<string>>();
   for (const kind of RECORD_KINDS) {
-    storeIds.set(kind, new Set((existing[COLLECTION[kind]] as { id: string }[]).map((r) => r.id)));
+    storeIds.set(kind, new Set((existing[COLLECTION[kind]] as readonly { id: string }[]).map((r) => r.id)));
     const ids = new Map<string, number>();
     fileIds.set(kind, ids);
     records(kind).forEach((r, i) => {

@@ -22,7 +22,7 @@ describe('generateLab', () => {
   });
 
   it('links every room, row, cabinet and device to an existing parent', () => {
-    const ids = (xs: { id: string }[]) => new Set(xs.map((x) => x.id));
+    const ids = (xs: readonly { id: string }[]) => new Set(xs.map((x) => x.id));
     const sites = ids(lab.sites);
     const rooms = ids(lab.rooms);
     const rows = ids(lab.rows);

@@ -48,7 +48,7 @@ describe('InventoryRepository', () => {
   it('upserts a document and reads it back sorted by id', () => {
     expect(repo.upsert(DOC)).toEqual({ imported: { sites: 2, rooms: 2, rows: 3, cabinets: 4, devices: 4 } });
     expect(repo.isEmpty()).toBe(false);
-    const byId = <T extends { id: string }>(xs: T[]): T[] => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const byId = <T extends { id: string }>(xs: readonly T[]): T[] => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
     expect(repo.document()).toEqual({
       ...DOC,
       sites: byId(DOC.sites), rooms: byId(DOC.rooms), rows: byId(DOC.rows), cabinets: byId(DOC.cabinets), devices: byId(DOC.devices),

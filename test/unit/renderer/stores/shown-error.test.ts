@@ -4,9 +4,9 @@ import { RemoteError } from '../../../../src-shared/errors';
 import { requiredRole, toShownError } from '../../../../src-renderer/stores/shown-error';
 
 describe('toShownError', () => {
-  it('keeps a RemoteError\'s name, code, message and details', () => {
-    const e = new RemoteError({ name: 'ValidationError', code: 'VALIDATION', message: 'bad', details: { field: 'x' } });
-    expect(toShownError(e)).toEqual({ name: 'ValidationError', code: 'VALIDATION', message: 'bad', details: { field: 'x' } });
+  it('keeps a RemoteError\'s name, code, message and params', () => {
+    const e = new RemoteError({ name: 'ValidationError', code: 'VALIDATION', message: 'bad', params: { field: 'x' } });
+    expect(toShownError(e)).toEqual({ name: 'ValidationError', code: 'VALIDATION', message: 'bad', params: { field: 'x' } });
   });
   it('makes any other Error INTERNAL', () => {
     expect(toShownError(new TypeError('boom'))).toEqual({ name: 'TypeError', code: 'INTERNAL', message: 'boom' });
@@ -17,12 +17,12 @@ describe('toShownError', () => {
 });
 
 describe('requiredRole', () => {
-  it('reads details.required of a FORBIDDEN error', () => {
-    expect(requiredRole({ name: 'ForbiddenError', code: 'FORBIDDEN', message: 'no', details: { required: 'operator' } })).toBe('operator');
+  it('reads params.required of a FORBIDDEN error', () => {
+    expect(requiredRole({ name: 'ForbiddenError', code: 'FORBIDDEN', message: 'no', params: { required: 'operator' } })).toBe('operator');
   });
   it('is null otherwise', () => {
     expect(requiredRole({ name: 'ForbiddenError', code: 'FORBIDDEN', message: 'no' })).toBeNull();
-    expect(requiredRole({ name: 'ForbiddenError', code: 'FORBIDDEN', message: 'no', details: { required: 3 } })).toBeNull();
-    expect(requiredRole({ name: 'ValidationError', code: 'VALIDATION', message: 'no', details: { required: 'admin' } })).toBeNull();
+    expect(requiredRole({ name: 'ForbiddenError', code: 'FORBIDDEN', message: 'no', params: { required: 3 } })).toBeNull();
+    expect(requiredRole({ name: 'ValidationError', code: 'VALIDATION', message: 'no', params: { required: 'admin' } })).toBeNull();
   });
 });

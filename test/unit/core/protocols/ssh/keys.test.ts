@@ -64,6 +64,6 @@ describe('host key pinning (trust on first use)', () => {
     });
     const t = new SshTimeoutError('h', 22, 'sleep 9', 500, new Error('inner'));
     expect(t.cause).toBeInstanceOf(Error);
-    expect(serializeError(t).details).toEqual({ host: 'h', port: 22, command: 'sleep 9', timeoutMs: 500 });
+    expect(serializeError(t).params).toEqual({ host: 'h', port: 22, command: 'sleep 9', timeoutMs: 500 });
   });
 });

@@ -1,0 +1,69 @@
+// One device up close: its detail page, its BMC (sensors, SEL, power) and the control actions on it.
+import type { DeviceStatus } from './fleet';
+import type { Cabinet, Device, Room, Row, Site } from './inventory';
+
+/** Rates in bits per second. */
+export interface InterfaceInfo {
+  readonly index: number;
+  readonly name: string;
+  readonly operStatus: 'up' | 'down' | 'testing' | 'unknown' | 'dormant' | 'notPresent' | 'lowerLayerDown';
+  readonly speedBps: number | null;
+  readonly inBps: number | null;
+  readonly outBps: number | null;
+}
+
+export interface DeviceDetail {
+  readonly device: Device;
+  readonly site: Site;
+  readonly room: Room;
+  readonly row: Row;
+  readonly cabinet: Cabinet;
+  readonly status: DeviceStatus;
+  readonly lastPollAt: number | null;
+  readonly rttMs: number | null;
+  readonly sysName: string | null;
+  readonly uptimeSeconds: number | null;
+  readonly interfaces: readonly InterfaceInfo[];
+  /** Why interfaces is empty when the device did not answer the live read; null otherwise. */
+  readonly interfacesError: string | null;
+  readonly powerWatts: number | null;
+  /** Power draw over the last hour, from the stored time series (PDUs). */
+  readonly powerHistory: readonly { ts: number; watts: number }[];
+  /** What the console can do with it: a BMC to talk IPMI to, an OS to reach over SSH. */
+  readonly capabilities: { bmc: boolean; ssh: boolean };
+}
+
+export interface SensorReading {
+  readonly name: string;
+  readonly type: string;
+  readonly value: number | null;
+  readonly unit: string;
+  readonly status: 'ok' | 'warning' | 'critical' | 'unavailable';
+}
+
+export interface SelEntry {
+  readonly id: number;
+  /** ms since epoch, or null when the BMC's clock stamp is pre-init. */
+  readonly at: number | null;
+  readonly sensor: string;
+  readonly event: string;
+  readonly direction: 'assertion' | 'deassertion';
+}
+
+export interface BmcInfo {
+  readonly deviceId: string;
+  readonly fetchedAt: number;
+  readonly power: 'on' | 'off';
+  readonly identify: boolean | null;
+  readonly powerWatts: number | null;
+  readonly powerSource: 'dcmi' | 'sensor' | null;
+  readonly sensors: readonly SensorReading[];
+  readonly sel: readonly SelEntry[];
+  readonly deviceIdInfo: { manufacturerId: number; productId: number; firmware: string; ipmiVersion: string } | null;
+}
+
+export const POWER_ACTIONS = ['on', 'off', 'cycle', 'reset', 'soft'] as const;
+export type PowerAction = (typeof POWER_ACTIONS)[number];
+
+export const BOOT_DEVICES = ['pxe', 'disk', 'bios', 'cdrom'] as const;
+export type BootDevice = (typeof BOOT_DEVICES)[number];

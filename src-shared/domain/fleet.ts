@@ -1,0 +1,92 @@
+// The fleet read model: device status, overview counts, cabinet summaries and elevations, poller figures.
+import type { Cabinet, DeviceKind, Room, Row, Site } from './inventory';
+
+/**
+ * up: answered its last poll. degraded: answered, but slowly, partly, or with interfaces
+ * down. unreachable: did not answer (after retries). unknown: not polled yet.
+ */
+export type DeviceStatus = 'up' | 'degraded' | 'unreachable' | 'unknown';
+
+export interface DeviceStatusChange {
+  readonly deviceId: string;
+  readonly status: DeviceStatus;
+  readonly previous: DeviceStatus;
+  readonly at: number;
+}
+
+export interface RoomOverview {
+  readonly id: string;
+  readonly siteId: string;
+  readonly name: string;
+  readonly cabinets: number;
+  readonly devices: number;
+  readonly answering: number;
+  /** Devices polled at least once: until the first sweep ends, answering is out of these. */
+  readonly polled: number;
+  /** Of the answering, those degraded (slow, partial, links down). */
+  readonly degraded: number;
+}
+
+export interface SiteOverview {
+  readonly id: string;
+  readonly name: string;
+  readonly city: string;
+  readonly devices: number;
+  readonly answering: number;
+  readonly polled: number;
+  readonly rooms: readonly RoomOverview[];
+}
+
+export interface FleetOverview {
+  readonly generatedAt: number;
+  readonly fleet: 'lab' | 'configured';
+  /** pollable: devices the console can poll (those with an SNMP credential); polled: of those, polled at least once. */
+  readonly totals: { sites: number; rooms: number; cabinets: number; devices: number; answering: number; polled: number; pollable: number };
+  readonly sites: readonly SiteOverview[];
+}
+
+export interface CabinetSummary {
+  readonly id: string;
+  readonly rowId: string;
+  readonly rowName: string;
+  readonly name: string;
+  readonly position: number;
+  readonly devices: number;
+  readonly answering: number;
+  readonly polled: number;
+  readonly degraded: number;
+}
+
+export interface ElevationDevice {
+  readonly id: string;
+  readonly kind: DeviceKind;
+  readonly hostname: string;
+  readonly sn: string;
+  readonly uPosition: number;
+  readonly uHeight: number;
+  readonly mgmtIp: string;
+  readonly status: DeviceStatus;
+  /** Last polled values, when the device answered. */
+  readonly sysName: string | null;
+  readonly uptimeSeconds: number | null;
+  readonly powerWatts: number | null;
+  /** What the console can do with it: a BMC to talk IPMI to, an OS to reach over SSH. */
+  readonly capabilities: { bmc: boolean; ssh: boolean };
+}
+
+export interface CabinetElevation {
+  readonly cabinet: Cabinet;
+  readonly site: Site;
+  readonly room: Room;
+  readonly row: Row;
+  readonly devices: readonly ElevationDevice[];
+}
+
+export interface PollerStats {
+  readonly startedAt: number;
+  /** Polls that got an answer, and polls that timed out after their retries. */
+  readonly pollsCompleted: number;
+  readonly pollsFailed: number;
+  readonly targets: number;
+  readonly intervalMs: number;
+}

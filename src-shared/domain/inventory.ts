@@ -1,0 +1,92 @@
+// The inventory aggregate: sites, rooms, rows, cabinets, devices, and the import/export document.
+
+export const DEVICE_KINDS = ['server', 'switch', 'pdu', 'gateway'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+export interface Site {
+  readonly id: string;
+  readonly name: string;
+  readonly city: string;
+}
+
+export interface Room {
+  readonly id: string;
+  readonly siteId: string;
+  readonly name: string;
+}
+
+export interface Row {
+  readonly id: string;
+  readonly roomId: string;
+  readonly name: string;
+}
+
+export interface Cabinet {
+  readonly id: string;
+  readonly rowId: string;
+  readonly name: string;
+  /** Position of the cabinet within its row, 1-based. */
+  readonly position: number;
+  /** Usable height in rack units. */
+  readonly uHeight: number;
+  readonly ratedPowerKw: number;
+  /** Power feed names, e.g. "A-PDB-03"; null when the cabinet has no such feed. */
+  readonly feedA: string | null;
+  readonly feedB: string | null;
+}
+
+export interface ServiceTreePath {
+  readonly company: string;
+  readonly department: string;
+  readonly product: string;
+  readonly cluster: string;
+  readonly service: string;
+}
+
+export interface Device {
+  readonly id: string;
+  readonly cabinetId: string;
+  readonly kind: DeviceKind;
+  readonly hostname: string;
+  readonly sn: string;
+  /** Lowest U occupied, 1-based from the bottom. 0 for zero-U devices (vertical PDUs). */
+  readonly uPosition: number;
+  /** Height in U; 0 for zero-U devices. */
+  readonly uHeight: number;
+  readonly mgmtIp: string;
+  readonly snmpPort: number;
+  readonly bmcAddress: string | null;
+  /** RMCP+ (IPMI over LAN) port of the BMC; 623 on real hardware. */
+  readonly bmcPort: number;
+  /** SSH port of the host's OS; 22 on real hardware. */
+  readonly sshPort: number;
+  /** Credential references (ids in the credential store), never secrets. */
+  readonly snmpCredential: string | null;
+  readonly sshCredential: string | null;
+  readonly ipmiCredential: string | null;
+  readonly serviceTree: ServiceTreePath | null;
+}
+
+/** The whole inventory as one document: the JSON import/export format. */
+export interface InventoryDocument {
+  readonly format: 'fleetdeck-inventory';
+  readonly version: 1;
+  readonly sites: readonly Site[];
+  readonly rooms: readonly Room[];
+  readonly rows: readonly Row[];
+  readonly cabinets: readonly Cabinet[];
+  readonly devices: readonly Device[];
+}
+
+export interface ImportIssue {
+  /** 1-based line in the source file (the CSV line or the JSON line). */
+  readonly line: number;
+  /** 1-based column (CSV field index, or JSON character column); 0 when not known. */
+  readonly column: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ImportResult {
+  readonly imported: { sites: number; rooms: number; rows: number; cabinets: number; devices: number };
+}
