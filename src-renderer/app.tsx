@@ -3,15 +3,16 @@
 import { AppHeader, ConnectionBanner } from './components/app-header';
 import { Breadcrumbs } from './components/breadcrumbs';
 import { ErrorBanner } from './components/error-banner';
-import { selectAuthError, selectPhase, selectRoute, selectTransport } from './stores/selectors';
+import { selectRoute } from './stores/fleet/selectors';
+import { selectAuthError, selectPhase, selectTransport } from './stores/session/selectors';
 import { useAppStore } from './stores/store';
-import { DeviceView } from './views/device-view';
-import { ElevationView } from './views/elevation-view';
-import { InventoryView } from './views/inventory-view';
-import { LoginView } from './views/login-view';
-import { OverviewView } from './views/overview-view';
-import { RoomView } from './views/room-view';
-import { RunView } from './views/run-view';
+import { DeviceView } from './views/device/device-view';
+import { ElevationView } from './views/inventory/elevation-view';
+import { InventoryView } from './views/inventory/inventory-view';
+import { LoginView } from './views/session/login-view';
+import { OverviewView } from './views/overview/overview-view';
+import { RoomView } from './views/inventory/room-view';
+import { RunView } from './views/run/run-view';
 
 export function App() {
   const phase = useAppStore(selectPhase);

@@ -3,7 +3,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
-import { startSession } from './stores/session-actions';
+import { startSession } from './stores/session/actions';
 import './styles.css';
 
 startSession();

@@ -3,10 +3,11 @@
 import type { MouseEvent } from 'react';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
-import { navigate } from '../stores/fleet-actions';
-import { selectActor, selectConnection, selectPhase, selectRole, selectRoute, selectTransport } from '../stores/selectors';
-import { mayCall } from '../stores/roles';
-import { signOut } from '../stores/session-actions';
+import { navigate } from '../stores/fleet/actions';
+import { selectRoute } from '../stores/fleet/selectors';
+import { selectActor, selectConnection, selectPhase, selectRole, selectTransport } from '../stores/session/selectors';
+import { mayCall } from '../stores/session/roles';
+import { signOut } from '../stores/session/actions';
 import { useAppStore } from '../stores/store';
 import { LanguageSwitch } from './language-switch';
 

@@ -2,8 +2,9 @@
 // each step a way back.
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/use-i18n';
-import { navigate } from '../stores/fleet-actions';
-import { selectCurrentRoom, selectDeviceDetail, selectElevation, selectOverview, selectRoute } from '../stores/selectors';
+import { navigate } from '../stores/fleet/actions';
+import { selectDeviceDetail } from '../stores/device/selectors';
+import { selectCurrentRoom, selectElevation, selectOverview, selectRoute } from '../stores/fleet/selectors';
 import { useAppStore } from '../stores/store';
 
 export function Breadcrumbs() {

@@ -2,9 +2,9 @@
 import type { FleetEvent } from '../../src-shared/domain';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
-import { navigate } from '../stores/fleet-actions';
+import { navigate } from '../stores/fleet/actions';
 
-export function EventsList(props: { events: FleetEvent[]; showDevice?: boolean; testId?: string }) {
+export function EventsList(props: { events: readonly FleetEvent[]; showDevice?: boolean; testId?: string }) {
   const { t, time } = useI18n();
   return (
     <ol className="events-list" data-testid={props.testId}>

@@ -1,7 +1,7 @@
 // The visible language control: one button per language, the current one pressed.
 import { LANGS } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
-import { setLanguage } from '../stores/session-actions';
+import { setLanguage } from '../stores/session/actions';
 
 export function LanguageSwitch() {
   const { lang, t } = useI18n();

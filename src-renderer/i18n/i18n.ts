@@ -31,7 +31,8 @@ export function initialLang(): Lang {
   } catch {
     // storage unavailable: fall through
   }
-  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  const browser = typeof navigator === 'undefined' ? '' : navigator.language;
+  return browser.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
 export function saveLang(lang: Lang): void {

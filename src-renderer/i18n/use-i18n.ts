@@ -1,6 +1,6 @@
 // The current language's translate and number/time formatting, for components.
 import { useMemo } from 'react';
-import { selectLanguage } from '../stores/selectors';
+import { selectLanguage } from '../stores/session/selectors';
 import { useAppStore } from '../stores/store';
 import { translate, type Lang, type Translate } from './i18n';
 

@@ -1,0 +1,35 @@
+// The fleet as the views show it: overview, the open room's cabinets, the open cabinet.
+import type { StateCreator } from 'zustand';
+import type { CabinetElevation, CabinetSummary, FleetOverview } from '../../../src-shared/domain';
+import type { Route } from './route';
+import type { ShownError } from '../shown-error';
+import type { AppState } from '../store';
+
+export interface FleetState {
+  route: Route;
+  overview: FleetOverview | null;
+  overviewError: ShownError | null;
+  /** Cabinets of route.roomId, once loaded. */
+  cabinets: { roomId: string; list: CabinetSummary[] } | null;
+  cabinetsError: ShownError | null;
+  elevation: CabinetElevation | null;
+  elevationError: ShownError | null;
+  selectedDeviceId: string | null;
+}
+
+export interface FleetSlice {
+  fleet: FleetState;
+}
+
+export const initialFleet: FleetState = {
+  route: { view: 'overview' },
+  overview: null,
+  overviewError: null,
+  cabinets: null,
+  cabinetsError: null,
+  elevation: null,
+  elevationError: null,
+  selectedDeviceId: null,
+};
+
+export const createFleetSlice: StateCreator<AppState, [], [], FleetSlice> = () => ({ fleet: initialFleet });

@@ -1,0 +1,212 @@
+// One device, for a technician at the cabinet: where it sits, whether it answers, its
+// interfaces and power draw; the BMC read on demand; the control actions; its events.
+import { useEffect, useState } from 'react';
+import type { DeviceDetail, InterfaceInfo } from '../../../src-shared/domain';
+import { ErrorBanner } from '../../components/error-banner';
+import { EventsList } from '../../components/events-list';
+import { agoText, bitRate, interfacesReason, uptimeText } from '../../components/format';
+import { Sparkline } from '../../components/sparkline';
+import { StatusBadge } from '../../components/status-badge';
+import type { MessageKey } from '../../i18n/i18n';
+import { useI18n } from '../../i18n/use-i18n';
+import { loadDeviceDetail, loadDeviceEvents, watchDevice } from '../../stores/device/actions';
+import { navigate } from '../../stores/fleet/actions';
+import { selectDeviceDetail, selectDeviceDetailError, selectDeviceEvents, selectDeviceEventsError } from '../../stores/device/selectors';
+import { useAppStore } from '../../stores/store';
+import { BmcSection } from './device-bmc';
+import { DeviceControls } from './device-controls';
+import { DeviceHostKey } from './device-host-key';
+
+export function DeviceView({ deviceId }: { deviceId: string }) {
+  const { t } = useI18n();
+  const detail = useAppStore(selectDeviceDetail);
+  const error = useAppStore(selectDeviceDetailError);
+  useEffect(() => {
+    const watch = watchDevice(deviceId);
+    return () => watch.dispose();
+  }, [deviceId]);
+  const shown = detail?.device.id === deviceId ? detail : null;
+  return (
+    <main className="device-view" data-testid="device-view" data-device-id={deviceId}>
+      {error && <ErrorBanner error={error} action="action.deviceDetail" onRetry={() => void loadDeviceDetail(deviceId)} testId="device-error" />}
+      {!shown && !error && <p className="loading">{t('dev.loading')}</p>}
+      {shown && <Detail detail={shown} />}
+    </main>
+  );
+}
+
+function Detail({ detail }: { detail: DeviceDetail }) {
+  const { t } = useI18n();
+  const { device: d, site, room, row, cabinet } = detail;
+  const position = d.uHeight === 0 ? t('dev.zeroU') : t('device.positionValue', { from: d.uPosition, to: d.uPosition + d.uHeight - 1 });
+  return (
+    <>
+      <div className="view-head device-head">
+        <h1 data-testid="device-hostname">{d.hostname}</h1>
+        <StatusBadge status={detail.status} testId="device-status" big />
+        <span className="kind-chip">{t(`kind.${d.kind}` as MessageKey)}</span>
+      </div>
+      <p className="device-location" data-testid="device-location">
+        <span>{site.name}</span>
+        <span className="sep">›</span>
+        <button type="button" className="link" data-testid="device-room-link" onClick={() => navigate({ view: 'room', roomId: room.id })}>
+          {room.name}
+        </button>
+        <span className="sep">›</span>
+        <span>{t('room.row', { name: row.name })}</span>
+        <span className="sep">›</span>
+        <button type="button" className="link" data-testid="device-cabinet-link" onClick={() => navigate({ view: 'cabinet', cabinetId: cabinet.id })}>
+          {t('elev.title', { name: cabinet.name })}
+        </button>
+        <span className="sep">·</span>
+        <strong data-testid="device-position">{position}</strong>
+      </p>
+      <div className="device-layout">
+        <div className="device-col">
+          <Facts detail={detail} />
+          <PowerCard detail={detail} />
+          <Interfaces list={detail.interfaces} error={detail.interfacesError} />
+        </div>
+        <div className="device-col">
+          <DeviceControls detail={detail} />
+          <BmcSection detail={detail} />
+          {detail.capabilities.ssh && <DeviceHostKey key={d.id} detail={detail} />}
+          <DeviceEvents deviceId={d.id} />
+        </div>
+      </div>
+    </>
+  );
+}
+
+function useNow(periodMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), periodMs);
+    return () => clearInterval(timer);
+  }, [periodMs]);
+  return now;
+}
+
+function Facts({ detail }: { detail: DeviceDetail }) {
+  const { t, num, time } = useI18n();
+  const now = useNow(5_000);
+  const d = detail.device;
+  const none = t('dev.none');
+  const yesNo = (v: boolean) => t(v ? 'dev.yes' : 'dev.no');
+  const rows: [string, MessageKey, string][] = [
+    ['sysname', 'dev.sysName', detail.sysName ?? none],
+    ['uptime', 'device.uptime', detail.uptimeSeconds === null ? none : uptimeText(t, detail.uptimeSeconds)],
+    ['rtt', 'dev.rtt', detail.rttMs === null ? none : t('fmt.ms', { n: num(Math.round(detail.rttMs * 10) / 10) })],
+    ['last-poll', 'dev.lastPoll', detail.lastPollAt === null ? t('dev.neverPolled') : `${time(detail.lastPollAt)} (${agoText(t, detail.lastPollAt, now)})`],
+    ['ip', 'device.ip', d.mgmtIp],
+    ['sn', 'device.sn', d.sn],
+    ['bmc', 'dev.bmc', detail.capabilities.bmc ? `${yesNo(true)} · ${d.bmcAddress ?? d.mgmtIp}:${d.bmcPort}` : yesNo(false)],
+    ['ssh', 'dev.ssh', detail.capabilities.ssh ? `${yesNo(true)} · ${d.mgmtIp}:${d.sshPort}` : yesNo(false)],
+  ];
+  return (
+    <section className="card" data-testid="device-facts">
+      <h2>{t('dev.facts')}</h2>
+      {detail.status === 'unreachable' && (
+        <p className="muted small" data-testid="facts-stale">
+          {t('dev.stale')}
+        </p>
+      )}
+      <dl className="facts">
+        {rows.map(([id, k, v]) => (
+          <div className="dl-row" key={id}>
+            <dt>{t(k)}</dt>
+            <dd data-testid={`fact-${id}`}>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function PowerCard({ detail }: { detail: DeviceDetail }) {
+  const { t, num } = useI18n();
+  return (
+    <section className="card" data-testid="device-power">
+      <h2>{t('dev.power.title')}</h2>
+      <div className="power-now" data-testid="power-now" data-value={detail.powerWatts ?? ''}>
+        {detail.powerWatts === null ? <span className="muted">{t('elev.noPower')}</span> : t('elev.power', { watts: num(Math.round(detail.powerWatts)) })}
+      </div>
+      <Sparkline points={detail.powerHistory} testId="power-sparkline" />
+    </section>
+  );
+}
+
+const OPER_TONE: Record<InterfaceInfo['operStatus'], string> = {
+  up: 'good', down: 'bad', lowerLayerDown: 'bad', testing: 'warn', dormant: 'warn', notPresent: 'empty', unknown: 'empty',
+};
+
+function Interfaces({ list, error }: { list: readonly InterfaceInfo[]; error: string | null }) {
+  const { t } = useI18n();
+  const rate = (bps: number | null) => (bps === null ? '—' : bitRate(bps));
+  return (
+    <section className="card" data-testid="device-interfaces">
+      <h2>{t('dev.ifaces.title', { n: list.length })}</h2>
+      {list.length === 0 && error !== null && (
+        <p className="muted" data-testid="ifaces-error" data-reason={error}>
+          {t('dev.ifaces.notRead', { reason: interfacesReason(error) })}
+        </p>
+      )}
+      {list.length === 0 && error === null && (
+        <p className="muted" data-testid="ifaces-none">
+          {t('dev.ifaces.none')}
+        </p>
+      )}
+      {list.length > 0 && (
+        <div className="scroll-box">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th>{t('dev.ifaces.name')}</th>
+                <th>{t('dev.ifaces.oper')}</th>
+                <th className="num">{t('dev.ifaces.speed')}</th>
+                <th className="num">{t('dev.ifaces.in')}</th>
+                <th className="num">{t('dev.ifaces.out')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((i) => (
+                <tr key={i.index} data-testid="iface-row" data-oper={i.operStatus} data-name={i.name}>
+                  <td>{i.name}</td>
+                  <td className={`tone-text-${OPER_TONE[i.operStatus]}`} data-testid="iface-oper">
+                    {t(`oper.${i.operStatus}` as MessageKey)}
+                  </td>
+                  <td className="num">{rate(i.speedBps)}</td>
+                  <td className="num" data-testid="iface-in" data-bps={i.inBps ?? ''}>
+                    {rate(i.inBps)}
+                  </td>
+                  <td className="num" data-testid="iface-out" data-bps={i.outBps ?? ''}>
+                    {rate(i.outBps)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function DeviceEvents({ deviceId }: { deviceId: string }) {
+  const { t } = useI18n();
+  const events = useAppStore(selectDeviceEvents);
+  const error = useAppStore(selectDeviceEventsError);
+  return (
+    <section className="card" data-testid="device-events">
+      <h2>{t('dev.events')}</h2>
+      {error && <ErrorBanner error={error} action="action.events" onRetry={() => void loadDeviceEvents(deviceId)} testId="device-events-error" />}
+      {!events && !error && <p className="muted">{t('events.loading')}</p>}
+      {events && events.length === 0 && <p className="muted">{t('events.none')}</p>}
+      {events && events.length > 0 && (
+        <div className="scroll-box">
+          <EventsList events={events} />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,133 @@
+// Inventory import and export. Export saves the core's canonical file; import sends a
+// CSV or JSON file to the core, which validates all of it and imports all or nothing.
+// Import controls are disabled below the role the contract names, but the core is the
+// one that checks: a refusal is shown as it comes back.
+import { useState } from 'react';
+import { ErrorBanner } from '../../components/error-banner';
+import { sizeText } from '../../components/size-text';
+import type { MessageKey } from '../../i18n/i18n';
+import { useI18n } from '../../i18n/use-i18n';
+import { dismissExportError, exportInventory, formatOfFileName, importInventory } from '../../stores/inventory/actions';
+import type { InventoryFormat } from '../../stores/inventory/slice';
+import { selectExported, selectExportError, selectExporting, selectImportPhase } from '../../stores/inventory/selectors';
+import { selectRole } from '../../stores/session/selectors';
+import { leastRole, mayCall } from '../../stores/session/roles';
+import { useAppStore } from '../../stores/store';
+import { ImportOutcome } from './import-outcome';
+
+const IMPORT_ROLE = leastRole('inventory.import');
+
+export function InventoryView() {
+  const { t } = useI18n();
+  return (
+    <main className="inventory-view" data-testid="inventory">
+      <div className="view-head">
+        <h1 data-testid="inventory-title">{t('inv.title')}</h1>
+      </div>
+      <div className="inventory-panels">
+        <ExportPanel />
+        <ImportPanel />
+      </div>
+      <ImportOutcome />
+    </main>
+  );
+}
+
+function ExportPanel() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const exporting = useAppStore(selectExporting);
+  const exported = useAppStore(selectExported);
+  const error = useAppStore(selectExportError);
+  const button = (format: InventoryFormat, label: MessageKey) => (
+    <button type="button" data-testid={`export-${format}`} disabled={exporting !== null} onClick={() => void exportInventory(format)}>
+      {t(label)}
+    </button>
+  );
+  return (
+    <section className="inv-panel" data-testid="export-panel">
+      <h2>{t('inv.export.title')}</h2>
+      <p className="muted">{t('inv.export.hint')}</p>
+      <div className="inv-buttons">
+        {button('csv', 'inv.export.csv')}
+        {button('json', 'inv.export.json')}
+      </div>
+      {exporting && (
+        <p className="muted" role="status" data-testid="export-progress">
+          <span className="spinner" aria-hidden /> {t('inv.export.running', { format: exporting.toUpperCase() })}
+        </p>
+      )}
+      {exported && !exporting && (
+        <p className="inv-ok" role="status" data-testid="export-done">
+          {t('inv.export.done', { file: exported.fileName, size: sizeText(i18n, exported.bytes) })}
+        </p>
+      )}
+      {error && <ErrorBanner error={error} action="action.export" onDismiss={dismissExportError} testId="export-error" />}
+    </section>
+  );
+}
+
+type FormatChoice = 'auto' | InventoryFormat;
+
+function ImportPanel() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const role = useAppStore(selectRole);
+  const phase = useAppStore(selectImportPhase);
+  const [file, setFile] = useState<File | null>(null);
+  const [choice, setChoice] = useState<FormatChoice>('auto');
+  // Unknown role (the desktop shell could not ask): leave it to the core.
+  const mayImport = mayCall(role, 'inventory.import');
+  const running = phase === 'running';
+  const format = choice === 'auto' ? (file ? formatOfFileName(file.name) : null) : choice;
+  const disabled = !mayImport || running;
+  return (
+    <section className="inv-panel" data-testid="import-panel">
+      <h2>{t('inv.import.title')}</h2>
+      <p className="muted">{t('inv.import.hint')}</p>
+      <div className="inv-form">
+        <label className="inv-field">
+          <span>{t('inv.import.file')}</span>
+          <input
+            type="file"
+            accept=".csv,.json,text/csv,application/json"
+            data-testid="import-file"
+            disabled={disabled}
+            onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+          />
+        </label>
+        <label className="inv-field">
+          <span>{t('inv.import.format')}</span>
+          <select data-testid="import-format" value={choice} disabled={disabled} onChange={(e) => setChoice(e.currentTarget.value as FormatChoice)}>
+            <option value="auto">{t('inv.import.formatAuto')}</option>
+            <option value="csv">CSV</option>
+            <option value="json">JSON</option>
+          </select>
+        </label>
+      </div>
+      {file && (
+        <p className="muted small" data-testid="import-chosen">
+          {format
+            ? t('inv.import.chosen', { file: file.name, size: sizeText(i18n, file.size), format: format.toUpperCase() })
+            : t('inv.import.formatUnknown')}
+        </p>
+      )}
+      <div className="inv-buttons">
+        <button
+          type="button"
+          className="primary"
+          data-testid="import-submit"
+          disabled={disabled || !file || !format}
+          onClick={file && format ? () => void importInventory(file, format) : undefined}
+        >
+          {t('inv.import.submit')}
+        </button>
+      </div>
+      {role && !mayImport && (
+        <p className="inv-role-note" data-testid="import-role-note">
+          {t('inv.import.roleNote', { required: t(`role.${IMPORT_ROLE}` as MessageKey), role: t(`role.${role}` as MessageKey) })}
+        </p>
+      )}
+    </section>
+  );
+}

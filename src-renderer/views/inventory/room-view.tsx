@@ -1,0 +1,93 @@
+// One room: its cabinets row by row, each a tile with devices answering / devices, amber
+// when any of them is degraded (with how many).
+import { useMemo } from 'react';
+import { CountBar } from '../../components/count-bar';
+import { healthTone } from '../../components/tone';
+import { ErrorBanner } from '../../components/error-banner';
+import { useI18n } from '../../i18n/use-i18n';
+import type { CabinetSummary } from '../../../src-shared/domain';
+import { loadCabinets, navigate } from '../../stores/fleet/actions';
+import { selectCabinets, selectCabinetsError, selectCurrentRoom } from '../../stores/fleet/selectors';
+import { useAppStore } from '../../stores/store';
+
+interface RowGroup {
+  rowId: string;
+  rowName: string;
+  cabinets: CabinetSummary[];
+}
+
+function groupByRow(list: readonly CabinetSummary[]): RowGroup[] {
+  const rows = new Map<string, RowGroup>();
+  for (const c of list) {
+    let g = rows.get(c.rowId);
+    if (!g) rows.set(c.rowId, (g = { rowId: c.rowId, rowName: c.rowName, cabinets: [] }));
+    g.cabinets.push(c);
+  }
+  const groups = [...rows.values()];
+  for (const g of groups) g.cabinets.sort((a, b) => a.position - b.position);
+  return groups.sort((a, b) => a.rowName.localeCompare(b.rowName, undefined, { numeric: true }));
+}
+
+export function RoomView({ roomId }: { roomId: string }) {
+  const { t } = useI18n();
+  const cabinets = useAppStore(selectCabinets);
+  const error = useAppStore(selectCabinetsError);
+  const room = useAppStore(selectCurrentRoom);
+  const rows = useMemo(() => (cabinets ? groupByRow(cabinets.list) : []), [cabinets]);
+  return (
+    <main className="room-view" data-testid="room" data-room-id={roomId}>
+      <div className="view-head">
+        <h1 data-testid="room-title">{t('room.title', { name: room?.name ?? roomId })}</h1>
+        {room && (
+          <div className="view-head-bar">
+            <CountBar answering={room.answering} devices={room.devices} degraded={room.degraded} />
+          </div>
+        )}
+      </div>
+      <p className="muted">{t('room.hint')}</p>
+      {error && <ErrorBanner error={error} action="action.cabinets" onRetry={() => void loadCabinets(roomId)} />}
+      {!cabinets && !error && <p className="loading">{t('room.loading')}</p>}
+      {cabinets && cabinets.list.length === 0 && <p className="muted">{t('room.empty')}</p>}
+      {rows.map((row) => (
+        <section className="cabinet-row" key={row.rowId} data-testid="row-group">
+          <h2 className="row-name">{t('room.row', { name: row.rowName })}</h2>
+          <div className="cabinet-tiles">
+            {row.cabinets.map((c) => (
+              <CabinetTile key={c.id} cabinet={c} />
+            ))}
+          </div>
+        </section>
+      ))}
+    </main>
+  );
+}
+
+function CabinetTile({ cabinet: c }: { cabinet: CabinetSummary }) {
+  const { t, num } = useI18n();
+  const tone = healthTone(c.answering, c.polled, c.degraded);
+  return (
+    <button
+      type="button"
+      className={`cabinet-tile tone-border-${tone}`}
+      data-testid="cabinet-tile"
+      data-cabinet-id={c.id}
+      data-devices={c.devices}
+      data-answering={c.answering}
+      data-degraded={c.degraded}
+      data-tone={tone}
+      title={t('room.tileTitle', { answering: num(c.answering), devices: num(c.devices), degraded: num(c.degraded) })}
+      onClick={() => navigate({ view: 'cabinet', cabinetId: c.id })}
+    >
+      <span className="tile-name">{c.name}</span>
+      <span className={`tile-count tone-text-${tone}`}>
+        {c.devices === 0 ? t('room.emptyCabinet') : `${num(c.answering)}/${num(c.devices)}`}
+      </span>
+      {c.degraded > 0 && (
+        <span className="tile-degraded tone-text-warn" data-testid="tile-degraded" data-value={c.degraded}>
+          {t('room.tileDegraded', { n: num(c.degraded) })}
+        </span>
+      )}
+      <CountBar answering={c.answering} devices={c.devices} degraded={c.degraded} label={false} />
+    </button>
+  );
+}
