@@ -10,7 +10,7 @@ import { CMD, NETFN, PRIVILEGE } from '../../core/protocols/ipmi/codec/constants
 import { decodeIpmi15, encodeIpmi15 } from '../../core/protocols/ipmi/codec/ipmi15';
 import { decodeRequest, encodeResponse } from '../../core/protocols/ipmi/codec/message';
 import { classifyPacket, decodeAsf, encodeAsfPong } from '../../core/protocols/ipmi/codec/rmcp';
-import { IpmiError } from '../../core/protocols/ipmi/errors';
+import { IpmiError } from '../../core/protocols/ipmi/codec/errors';
 import { channelAuthCapabilities, handleCommand, type BmcConfig, type DeviceInfo } from './bmc-commands';
 import { SessionTable, type BmcUser, type Dispatch } from './bmc-sessions';
 import { BmcState, type PowerCause, type SimSensor } from './bmc-state';

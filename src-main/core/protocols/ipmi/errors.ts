@@ -2,16 +2,11 @@
 // malformed bytes, a BMC that does not answer, a BMC that refuses the credentials, a command
 // answered with a non-zero completion code. The underlying error (a socket error, a crypto
 // failure) is kept in `cause`. Details never carry a password or a session key.
-import { FleetDeckError, type ErrorCode } from '../../../../src-shared/errors';
 import { completionCodeText } from './codec/completion-codes';
+import { IpmiError, IpmiProtocolError } from './codec/errors';
 
-/** Base class: `instanceof IpmiError` picks out every error of this module. */
-export class IpmiError extends FleetDeckError {
-  constructor(code: ErrorCode, message: string, details: Record<string, unknown>, cause?: unknown) {
-    super(code, message, details, cause === undefined ? undefined : { cause });
-    this.name = 'IpmiError';
-  }
-}
+// The codec's own errors (the base class among them) are part of this module's set.
+export { IpmiArgumentError, IpmiError, IpmiProtocolError } from './codec/errors';
 
 /** No answer within the timeout, retries included. `command` is null for session setup steps. */
 export class IpmiTimeoutError extends IpmiError {
@@ -63,18 +58,6 @@ export class IpmiCompletionCodeError extends IpmiError {
   }
 }
 
-/** Bytes that are not what the protocol allows: truncated, bad checksum, bad MAC, bad padding. */
-export class IpmiProtocolError extends IpmiError {
-  readonly reason: string;
-  readonly host: string | null;
-  constructor(reason: string, host: string | null = null, cause?: unknown) {
-    super('UNAVAILABLE', host ? `IPMI peer ${host} sent an unusable message: ${reason}` : `malformed IPMI message: ${reason}`, { reason, host }, cause);
-    this.name = 'IpmiProtocolError';
-    this.reason = reason;
-    this.host = host;
-  }
-}
-
 /** The BMC cannot do what was asked: no common cipher suite, no DCMI and no power sensor... */
 export class IpmiUnsupportedError extends IpmiError {
   readonly host: string;
@@ -104,16 +87,6 @@ export class IpmiCancelledError extends IpmiError {
     super('UNAVAILABLE', `IPMI request to ${host} was cancelled`, { host });
     this.name = 'IpmiCancelledError';
     this.host = host;
-  }
-}
-
-/** A caller's argument the protocol cannot carry (an identify interval of 300 s, a 17-byte user). */
-export class IpmiArgumentError extends IpmiError {
-  readonly argument: string;
-  constructor(argument: string, reason: string) {
-    super('VALIDATION', `invalid IPMI ${argument}: ${reason}`, { argument, reason });
-    this.name = 'IpmiArgumentError';
-    this.argument = argument;
   }
 }
 

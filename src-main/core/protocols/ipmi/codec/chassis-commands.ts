@@ -1,6 +1,6 @@
 // Chassis commands (netFn 0x00): status, power control, identify, boot options; and the
 // DCMI power reading (group extension 0xDC).
-import { IpmiArgumentError } from '../errors';
+import { IpmiArgumentError } from './errors';
 import { DCMI_GROUP } from './constants';
 import { Reader, check } from './reader';
 

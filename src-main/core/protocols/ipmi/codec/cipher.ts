@@ -2,7 +2,7 @@
 // the RAKP exchange, session key derivation (SIK, K1, K2), per-packet integrity codes and
 // AES-CBC-128 confidentiality with IPMI's own pad rule (pad bytes 1, 2, 3... then the count).
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { IpmiProtocolError } from '../errors';
+import { IpmiProtocolError } from './errors';
 
 export type AuthAlgorithm = 'none' | 'hmac-sha1' | 'hmac-md5' | 'hmac-sha256';
 export type IntegrityAlgorithm = 'none' | 'hmac-sha1-96' | 'hmac-md5-128' | 'md5-128' | 'hmac-sha256-128';

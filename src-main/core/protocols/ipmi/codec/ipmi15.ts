@@ -3,7 +3,7 @@
 // Used before any session exists (Get Channel Authentication Capabilities, which every
 // RMCP+ client sends first) and for IPMI 1.5 sessions with MD5 or straight-password auth.
 import { createHash } from 'node:crypto';
-import { IpmiProtocolError } from '../errors';
+import { IpmiProtocolError } from './errors';
 import { AUTH_TYPE, RMCP_CLASS_IPMI } from './constants';
 import { codesEqual } from './cipher';
 import { rmcpHeader } from './rmcp';

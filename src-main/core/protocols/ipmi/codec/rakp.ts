@@ -1,6 +1,6 @@
 // RMCP+ session establishment (IPMI v2.0 sections 13.17-13.23): Open Session request and
 // response, RAKP messages 1-4, and the keyed codes each side proves itself with.
-import { IpmiProtocolError } from '../errors';
+import { IpmiProtocolError } from './errors';
 import {
   AUTH_ALGORITHM_NUMBERS, CONFIDENTIALITY_ALGORITHM_NUMBERS, INTEGRITY_ALGORITHM_NUMBERS, algorithmByNumber, authCodeLength, authHmac, rakp4CodeLength,
   type AuthAlgorithm, type CipherSuite, type ConfidentialityAlgorithm, type IntegrityAlgorithm,

@@ -1,6 +1,6 @@
 // Bounds-checked reads over a Buffer: every decoder reads through this, so truncated or
 // garbled input becomes an IpmiProtocolError and never a RangeError.
-import { IpmiProtocolError } from '../errors';
+import { IpmiProtocolError } from './errors';
 
 export class Reader {
   private pos: number;

@@ -1,7 +1,7 @@
 // RMCP (ASF 2.0 section 3.2.2) framing: the 4-byte header every IPMI-over-LAN datagram
 // starts with, and the ASF presence ping / pong that tell whether something at an address
 // speaks IPMI at all.
-import { IpmiProtocolError } from '../errors';
+import { IpmiProtocolError } from './errors';
 import { ASF_IANA, AUTH_TYPE, RMCP_CLASS_ASF, RMCP_CLASS_IPMI, RMCP_SEQ_NO_ACK, RMCP_VERSION } from './constants';
 import { Reader, check } from './reader';
 

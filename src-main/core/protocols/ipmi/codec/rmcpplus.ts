@@ -3,7 +3,7 @@
 //   [| 0xFF pad | pad length | next header 0x07 | AuthCode]     (when authenticated)
 // The AuthCode covers everything from the auth type byte through next header, and the pad
 // makes that span a multiple of four bytes. An encrypted payload is IV | AES-CBC blocks.
-import { IpmiProtocolError } from '../errors';
+import { IpmiProtocolError } from './errors';
 import { AUTH_TYPE, PAYLOAD, RMCP_CLASS_IPMI } from './constants';
 import { codesEqual, decryptPayload, encryptPayload, integrityCode, integrityCodeLength, type ConfidentialityAlgorithm, type IntegrityAlgorithm } from './cipher';
 import { rmcpHeader } from './rmcp';

@@ -1,6 +1,6 @@
 // Builders for the SDR records a BMC serves (the lab's BMC simulator uses them): full
 // threshold sensor records and the BMC's own management controller locator.
-import { IpmiArgumentError } from '../errors';
+import { IpmiArgumentError } from './errors';
 import { rawFromValue, SDR_TYPE, type Conversion, type Thresholds } from './sdr';
 
 export interface FullSensorSpec {
