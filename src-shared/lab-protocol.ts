@@ -1,6 +1,6 @@
 // Messages between the core and the lab fleet process (a forked child). The core never
 // imports lab code: it forks the lab, sends it these messages, and reaches the simulated
-// devices only through the real protocols (SNMP on loopback UDP).
+// devices only through the real protocols (SNMP and IPMI on loopback UDP, SSH on TCP).
 import type { InventoryDocument, LabFault, LabStatus } from './domain';
 
 export interface LabSize {
@@ -11,6 +11,15 @@ export interface LabSize {
   /** Total devices, PDUs and row switches included. */
   devices: number;
 }
+
+/**
+ * Credential ids the lab's devices reference (Device.snmpCredential, sshCredential,
+ * ipmiCredential). The lab sets them on its inventory; the core stores the lab's secrets
+ * (the community it chose, the logins of the ready message) under the same ids.
+ */
+export const LAB_SNMP_CREDENTIAL = 'lab-snmp';
+export const LAB_SSH_CREDENTIAL = 'lab-ssh';
+export const LAB_IPMI_CREDENTIAL = 'lab-ipmi';
 
 export const DEFAULT_LAB_SIZE: LabSize = { sites: 2, roomsPerSite: 3, rowsPerRoom: 5, cabinetsPerRow: 10, devices: 3000 };
 

@@ -1,7 +1,7 @@
 // The lab's inventory: a believable data-center fleet, generated deterministically from a
 // seed. Pure: no I/O. The same (seed, size, options) always yields the same document.
 import type { Cabinet, Device, InventoryDocument, Room, Row, ServiceTreePath, Site } from '../../src-shared/domain';
-import type { LabSize } from '../../src-shared/lab-protocol';
+import { LAB_SNMP_CREDENTIAL, type LabSize } from '../../src-shared/lab-protocol';
 import { createRng } from '../../src-shared/random';
 
 export interface LabGeneratorOptions {
@@ -15,7 +15,6 @@ export interface LabGeneratorOptions {
 /** Unprivileged stand-ins for 623 and 22: the lab runs without root. */
 export const LAB_BMC_PORT = 16623;
 export const LAB_SSH_PORT = 16022;
-export const LAB_SNMP_CREDENTIAL = 'lab-snmp';
 export const CABINET_U = 42;
 
 const SITES: ReadonlyArray<{ code: string; name: string; city: string }> = [

@@ -1,5 +1,5 @@
 // Entry of the lab fleet child process. The core forks this file and talks to it only with
-// the CoreToLab / LabToCore messages; the simulated devices it starts are reached over SNMP.
+// the CoreToLab / LabToCore messages; the core reaches the peers it starts over SNMP, IPMI and SSH.
 import type { CoreToLab, LabToCore } from '../../src-shared/lab-protocol';
 import { startLabFleet, type LabFleet } from './lab-fleet';
 

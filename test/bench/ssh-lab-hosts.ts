@@ -1,7 +1,7 @@
 // Child process for the SSH benchmark: N lab SSH hosts in one process, each on its own
 // loopback address. Tells its parent the addresses and host keys, then waits to be stopped.
 import { labAddress } from '../../src-main/lab/generator';
-import { startLabSshHosts } from '../../src-main/lab/ssh-host';
+import { startLabSshHosts } from '../../src-main/lab/ssh/ssh-host';
 
 interface Start {
   count: number;

@@ -3,8 +3,8 @@
 // each; pure calls.
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src-main/lab/generator';
-import { parsePublicKeyLine } from '../../src-main/core/protocols/ssh/keys';
-import { commandLine, parseCommandList, ShellSyntaxError } from '../../src-main/core/protocols/ssh/quote';
+import { parsePublicKeyLine } from '../../src-main/core/protocols/ssh/codec/keys';
+import { commandLine, parseCommandList, ShellSyntaxError } from '../../src-main/core/protocols/ssh/codec/quote';
 
 const ALPHABET = [..."abc xyz019\t\n'\"\\$`;&|#()<>*?~=-_/.", 'é', '中', '\u0000', '\u0001', '😀'];
 const CASES = 100_000;

@@ -7,7 +7,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ed25519KeyPair, type SshKeyPair } from '../../../src-main/core/protocols/ssh/keys';
+import { ed25519KeyPair, type SshKeyPair } from '../../../src-main/core/protocols/ssh/codec/keys';
 import { descendants } from '../../support/handles';
 
 const run = promisify(execFile);

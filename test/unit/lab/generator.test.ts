@@ -1,3 +1,5 @@
+// The lab's inventory generator: the default size, parent links, one PDU per cabinet and one
+// switch per row, servers that fit their cabinets, unique identities, determinism per seed.
 import { describe, expect, it } from 'vitest';
 import type { Device, InventoryDocument } from '../../../src-shared/domain';
 import { DEFAULT_LAB_SIZE } from '../../../src-shared/lab-protocol';

@@ -2,7 +2,7 @@
 // the credential store, keepalives, and ssh2's errors mapped to FleetDeck's named ones.
 // The byte stream is injectable (`dial`), so tests and the lab can swap the transport.
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
-import { Client } from './ssh2-lib';
+import { Client } from './codec/ssh2-lib';
 import type { Duplex } from 'node:stream';
 import { SshAuthError, SshCancelledError, SshConnectError, SshHostKeyMismatchError, SshTimeoutError } from './errors';
 import { checkHostKey, type HostKeyStore } from './known-hosts';

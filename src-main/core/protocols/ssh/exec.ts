@@ -6,7 +6,7 @@ import type { ClientChannel } from 'ssh2';
 import { SshCancelledError, SshExecError, SshTimeoutError } from './errors';
 import type { SshConnection, SshTarget } from './connection';
 import type { SshPool } from './pool';
-import { commandLine } from './quote';
+import { commandLine } from './codec/quote';
 
 export interface ExecOptions {
   /** From opening the channel to its close. Default 30 s. */

@@ -1,8 +1,8 @@
 // FleetDeck's SSH: one import for the core.
 export * from './errors';
-export * from './keys';
+export * from './codec/keys';
 export * from './known-hosts';
-export * from './quote';
+export * from './codec/quote';
 export * from './connection';
 export * from './pool';
 export * from './exec';

@@ -1,7 +1,7 @@
 // Host-key pinning, trust on first use: the first key a host presents is pinned; later a
 // different key is refused (SshHostKeyMismatchError names the host and both fingerprints).
 // The store is an interface: the core backs it with a table, tests with memory.
-import { fingerprintSha256 } from './keys';
+import { fingerprintSha256 } from './codec/keys';
 
 export interface HostKeyStore {
   /** The pinned "SHA256:..." fingerprint for host:port, or null if none yet. */

@@ -1,3 +1,4 @@
+// The bounded fleet-wide SSH run over fake hosts: concurrency, streamed results, cancel.
 import { describe, expect, it } from 'vitest';
 import { SshCancelledError, SshConnectError } from '../../../../../src-main/core/protocols/ssh/errors';
 import type { ExecResult } from '../../../../../src-main/core/protocols/ssh/exec';

@@ -1,3 +1,4 @@
+// The SSH connection pool over fake connections: reuse, idle limits, session caps, shared connects.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SshConnection, SshTarget } from '../../../../../src-main/core/protocols/ssh/connection';
 import { SshCancelledError, SshConnectError, SshPoolClosedError } from '../../../../../src-main/core/protocols/ssh/errors';

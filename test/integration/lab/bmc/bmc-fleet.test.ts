@@ -3,9 +3,9 @@
 // than thrown, and stopping the fleet leaves no handle behind.
 import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { sweep } from '../../../src-main/core/protocols/ipmi';
-import { createBmcFleet } from '../../../src-main/lab/bmc';
-import { leftOver, resources, until } from '../../support/handles';
+import { sweep } from '../../../../src-main/core/protocols/ipmi';
+import { createBmcFleet } from '../../../../src-main/lab/bmc';
+import { leftOver, resources, until } from '../../../support/handles';
 
 const PORT = 17400;
 const CREDS = { username: 'fleetdeck', password: 'lab-bmc-pass' };

@@ -3,7 +3,7 @@
 // (open/write/read/close, stat, setstat, rename, remove, realpath, mkdir, readdir).
 import { posix } from 'node:path';
 import type { Attributes, SFTPWrapper } from 'ssh2';
-import { utils } from '../core/protocols/ssh/ssh2-lib';
+import { utils } from '../../core/protocols/ssh/codec/ssh2-lib';
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
 const S_IFREG = 0o100000;

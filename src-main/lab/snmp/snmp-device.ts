@@ -3,11 +3,12 @@
 // time from elapsed wall-clock time, so a device costs no timers and little memory.
 // A PDU is metered by outlet in ENTITY-SENSOR-MIB terms: sensor 1 is the inlet (total),
 // sensors 2..N+1 are its outlets, entPhysicalName "Inlet" / "Outlet <n> <hostname>".
-import type { DeviceKind } from '../../src-shared/domain';
+import type { DeviceKind } from '../../../src-shared/domain';
 import * as snmp from 'net-snmp';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Socket } from 'node:dgram';
-import { encodeCounter64 } from '../core/protocols/snmp/codec';
+import { encodeCounter64 } from '../../core/protocols/snmp/codec';
+import type { LabInterface } from '../lab-device';
 
 export const OID = {
   sysDescr: '1.3.6.1.2.1.1.1.0',
@@ -21,15 +22,8 @@ export const OID = {
   pduPowerWatts: '1.3.6.1.2.1.99.1.1.1.4.1',
 } as const;
 
-export interface SimInterface {
-  name: string;
-  alias: string;
-  speedMbps: number;
-  up: boolean;
-  /** Mean traffic in bytes/s; the actual rate wobbles around it (daily curve + minutes). */
-  inBytesPerSec: number;
-  outBytesPerSec: number;
-}
+/** A link as the agent reports it in ifTable/ifXTable (the lab's device links). */
+export type SimInterface = LabInterface;
 
 export interface SimDeviceSpec {
   id: string;

@@ -6,9 +6,9 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { AuthContext, Connection, Server as SshServer, ServerChannel, Session } from 'ssh2';
-import { Server, utils } from '../core/protocols/ssh/ssh2-lib';
-import type { Device } from '../../src-shared/domain';
-import { ed25519KeyPair, seedFrom, type SshKeyPair } from '../core/protocols/ssh/keys';
+import { Server, utils } from '../../core/protocols/ssh/codec/ssh2-lib';
+import type { Device } from '../../../src-shared/domain';
+import { ed25519KeyPair, seedFrom, type SshKeyPair } from '../../core/protocols/ssh/codec/keys';
 import { generatedFile, runCommandLine, type HostContext } from './ssh-commands';
 import { LabFileSystem, serveSftp } from './ssh-files';
 import { factsFor, type LabHostFacts } from './ssh-host-facts';

@@ -4,9 +4,9 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as snmp from 'net-snmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device } from '../../../src-shared/domain';
-import { startLabFleet, type LabFleet } from '../../../src-main/lab/lab-fleet';
-import { encodeCounter64, OID } from '../../../src-main/lab/snmp-device';
+import type { Device } from '../../../../src-shared/domain';
+import { startLabFleet, type LabFleet } from '../../../../src-main/lab/lab-fleet';
+import { encodeCounter64, OID } from '../../../../src-main/lab/snmp/snmp-device';
 
 const COMMUNITY = 'device-test';
 const PORT = 16461;

@@ -2,16 +2,16 @@
 // code: the command set, both login methods, SFTP upload, power off, a reinstalled host.
 // Addresses 127.61.x.y, port 19022.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device } from '../../../src-shared/domain';
+import type { Device } from '../../../../src-shared/domain';
 import {
   createSshPool, ed25519KeyPair, fleetExec, MemoryHostKeyStore, seedFrom, sftpUpload, sshExec,
   SshAuthError, SshChecksumMismatchError, SshConnectError, SshHostKeyMismatchError, SshTimeoutError, SshUploadError,
   type SshPool, type SshTarget,
-} from '../../../src-main/core/protocols/ssh';
-import { generateLab } from '../../../src-main/lab/generator';
-import { factsFor } from '../../../src-main/lab/ssh-host-facts';
-import { labSshHostKey, sshHostSpecFor, startLabSshHosts, type LabSshHost, type LabSshHosts } from '../../../src-main/lab/ssh-host';
-import { leftOver, resources, until } from '../../support/handles';
+} from '../../../../src-main/core/protocols/ssh';
+import { generateLab } from '../../../../src-main/lab/generator';
+import { factsFor } from '../../../../src-main/lab/ssh/ssh-host-facts';
+import { labSshHostKey, sshHostSpecFor, startLabSshHosts, type LabSshHost, type LabSshHosts } from '../../../../src-main/lab/ssh/ssh-host';
+import { leftOver, resources, until } from '../../../support/handles';
 
 const PORT = 19022;
 const SEED = 11;

@@ -2,7 +2,7 @@
 // parses, so an argv array must be quoted word by word: nothing a user typed is ever pasted
 // into a command line raw. The inverse (a small POSIX word splitter) lets the lab's hosts
 // run what FleetDeck sends, and lets tests check the round trip without a shell.
-import { ValidationError } from '../../../../src-shared/errors';
+import { ValidationError } from '../../../../../src-shared/errors';
 
 /** Characters that mean nothing to sh anywhere in a word. '=' and '~' are left out on purpose. */
 const SAFE = /^[A-Za-z0-9_@%+:,./-]+$/;

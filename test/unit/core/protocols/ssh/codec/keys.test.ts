@@ -1,9 +1,11 @@
+// The SSH key codec (Ed25519 from a seed, OpenSSH formats ssh2 reads, ssh-keygen fingerprints)
+// and trust-on-first-use host key pinning with its named error.
 import { describe, expect, it } from 'vitest';
-import { serializeError } from '../../../../../src-shared/errors';
-import { SshHostKeyMismatchError, SshTimeoutError } from '../../../../../src-main/core/protocols/ssh/errors';
-import { ed25519KeyPair, fingerprintSha256, parsePublicKeyLine, seedFrom } from '../../../../../src-main/core/protocols/ssh/keys';
-import { checkHostKey, MemoryHostKeyStore } from '../../../../../src-main/core/protocols/ssh/known-hosts';
-import { utils } from '../../../../../src-main/core/protocols/ssh/ssh2-lib';
+import { serializeError } from '../../../../../../src-shared/errors';
+import { SshHostKeyMismatchError, SshTimeoutError } from '../../../../../../src-main/core/protocols/ssh/errors';
+import { ed25519KeyPair, fingerprintSha256, parsePublicKeyLine, seedFrom } from '../../../../../../src-main/core/protocols/ssh/codec/keys';
+import { checkHostKey, MemoryHostKeyStore } from '../../../../../../src-main/core/protocols/ssh/known-hosts';
+import { utils } from '../../../../../../src-main/core/protocols/ssh/codec/ssh2-lib';
 
 describe('SSH key codec', () => {
   it('derives the same Ed25519 key from the same seed, and another from another', () => {
@@ -60,7 +62,7 @@ describe('host key pinning (trust on first use)', () => {
     expect(e.message).toContain('SHA256:new');
     expect(serializeError(e)).toEqual({
       name: 'SshHostKeyMismatchError', code: 'CONFLICT', message: e.message,
-      details: { host: '10.0.0.1', port: 22, expected: 'SHA256:old', actual: 'SHA256:new' },
+      params: { host: '10.0.0.1', port: 22, expected: 'SHA256:old', actual: 'SHA256:new' },
     });
     const t = new SshTimeoutError('h', 22, 'sleep 9', 500, new Error('inner'));
     expect(t.cause).toBeInstanceOf(Error);

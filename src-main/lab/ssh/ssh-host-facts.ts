@@ -1,7 +1,7 @@
 // What a lab server says about itself over SSH: distribution, kernel, CPUs, memory, load,
 // installed packages. Derived from the host's id, so the same lab always tells the same
 // story; values that move (uptime, load, free memory) are computed from the clock.
-import { createRng, hashString } from '../../src-shared/random';
+import { createRng, hashString } from '../../../src-shared/random';
 
 export type LabDistro = 'ubuntu' | 'debian' | 'rocky';
 

@@ -1,8 +1,10 @@
+// POSIX shell quoting and its inverse, the word splitter the lab's hosts use: fixed cases,
+// 100,000 random round trips, and the real shells where installed.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../../../../src-main/lab/generator';
-import { commandLine, parseCommandList, shellQuote, ShellSyntaxError } from '../../../../../src-main/core/protocols/ssh/quote';
+import { createRng } from '../../../../../../src-main/lab/generator';
+import { commandLine, parseCommandList, shellQuote, ShellSyntaxError } from '../../../../../../src-main/core/protocols/ssh/codec/quote';
 
 // Characters that mean something to some shell somewhere, plus whitespace, controls and
 // non-ASCII (BMP and astral). Lone surrogates are left out: they cannot cross a process

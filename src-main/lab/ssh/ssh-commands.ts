@@ -2,7 +2,7 @@
 // core's POSIX word splitter (what FleetDeck's quoting must survive), then run command by
 // command with ;, && and || as sh would. Unknown programs answer like bash does (127).
 import { createHash } from 'node:crypto';
-import { parseCommandList, ShellSyntaxError } from '../core/protocols/ssh/quote';
+import { parseCommandList, ShellSyntaxError } from '../../core/protocols/ssh/codec/quote';
 import type { LabFileSystem } from './ssh-files';
 import { cpuinfo, dpkgList, formatUptime, loadAverages, meminfo, osRelease, rpmList, type LabHostFacts } from './ssh-host-facts';
 

@@ -1,0 +1,57 @@
+// The BMC peer kind: every lab server has a BMC on the BMC network, answering IPMI over
+// RMCP+ on standby power, and its chassis power commands turn the server's host off and on.
+import { LAB_IPMI_CREDENTIAL } from '../../../src-shared/lab-protocol';
+import { hashString } from '../../../src-shared/random';
+import type { LabContext, LabPeerKind, LabPeers } from '../peer-kind';
+import { createBmcFleet } from './bmc-fleet';
+import type { BmcSimulator, BmcSimulatorOptions } from './bmc-simulator';
+
+/** A server's BMC sits on the BMC network: the management address with 100 added to its second octet. */
+export function labBmcAddress(mgmtIp: string): string {
+  const [a, b, c, d] = mgmtIp.split('.').map(Number);
+  return `${a}.${(b + 100) % 256}.${c}.${d}`;
+}
+
+export const bmcPeerKind: LabPeerKind = {
+  kind: 'bmc',
+  async start(ctx: LabContext): Promise<LabPeers> {
+    const { username, password } = ctx.credentials.ipmi;
+    const specs: Omit<BmcSimulatorOptions, 'tickMs'>[] = [];
+    const servers = ctx.devices.filter((d) => d.device.kind === 'server');
+    for (const { device, watts } of servers) {
+      device.bmcAddress = labBmcAddress(device.mgmtIp);
+      device.ipmiCredential = LAB_IPMI_CREDENTIAL;
+      specs.push({
+        address: device.bmcAddress,
+        port: device.bmcPort,
+        username,
+        password,
+        seed: hashString(device.id) ^ ctx.options.seed,
+        nominalWatts: watts,
+        psuRatedWatts: device.uHeight >= 4 ? 2000 : device.uHeight >= 2 ? 1100 : 750,
+      });
+    }
+    const fleet = createBmcFleet({ bmcs: specs });
+    const bmcs = new Map<string, BmcSimulator>();
+    for (const { device } of servers) {
+      const bmc = fleet.get(device.bmcAddress!, device.bmcPort);
+      if (!bmc) continue;
+      bmcs.set(device.id, bmc);
+      // The BMC drives its host: chassis power off silences the host's SNMP and SSH.
+      bmc.onPowerChange((on) => ctx.setHostPower(device.id, on));
+    }
+    const started = await fleet.start();
+    if (started.failed.length) {
+      await fleet.stop();
+      const first = started.failed[0];
+      throw new Error(`lab: ${started.failed.length} of ${fleet.size} BMCs failed to start; first: ${first.address}:${first.port}: ${first.error}`);
+    }
+    return {
+      async reconcile(d) {
+        const bmc = bmcs.get(d.device.id);
+        if (bmc) await (ctx.state.bmcUp(d.device) ? bmc.start() : bmc.stop());
+      },
+      dispose: () => fleet.stop(),
+    };
+  },
+};

@@ -1,0 +1,76 @@
+// The shape every kind of lab peer (SNMP agents, BMCs, SSH hosts; agents and gateways
+// later) has, the context they start in, and the start of a list of kinds: all or none.
+import { DisposableStore, type AsyncDisposable } from '../../src-shared/lifecycle';
+import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
+import type { LabDevice } from './lab-device';
+import type { LabState } from './lab-state';
+
+/** Where the lab's devices send notifications: the core's trap receiver. */
+export interface TrapTarget {
+  host: string;
+  port: number;
+}
+
+/** What a peer kind starts with. */
+export interface LabContext {
+  readonly options: LabStartOptions;
+  readonly credentials: LabCredentials;
+  /** Every device of the inventory, in inventory order. */
+  readonly devices: readonly LabDevice[];
+  /** The devices of each cabinet, in inventory order. */
+  readonly byCabinet: ReadonlyMap<string, readonly LabDevice[]>;
+  readonly state: LabState;
+  /** A BMC turned its host off or on: the lab brings the host's peers in line (queued with the faults). */
+  setHostPower(deviceId: string, on: boolean): void;
+}
+
+/** The running peers of one kind. Disposing stops every one of them. */
+export interface LabPeers extends AsyncDisposable {
+  /** Brings this kind's peer of the device (if it has one) in line with the lab state. */
+  reconcile(d: LabDevice): Promise<void>;
+  /** The device's first link went down or up (its interface already says so). */
+  linkChanged?(d: LabDevice, up: boolean): void;
+  /** Where notifications go from now on; null: nowhere. */
+  setTrapTarget?(target: TrapTarget | null): void;
+}
+
+/** One kind of lab peer: a folder under lab/ and a line in peer-kinds.ts. */
+export interface LabPeerKind {
+  readonly kind: string;
+  /** Starts every peer of this kind, or none: a kind that fails cleans up after itself, then throws. */
+  start(ctx: LabContext): Promise<LabPeers>;
+}
+
+export interface StartedPeers extends AsyncDisposable {
+  /** In start order. */
+  readonly peers: readonly LabPeers[];
+}
+
+/**
+ * Starts the kinds one after another. If one fails, the kinds already started are disposed
+ * in reverse order and its error is thrown; disposing the result stops them likewise, once.
+ */
+export async function startPeerKinds(kinds: readonly LabPeerKind[], ctx: LabContext): Promise<StartedPeers> {
+  const store = new DisposableStore();
+  const peers: LabPeers[] = [];
+  for (const kind of kinds) {
+    try {
+      peers.push(store.add(await kind.start(ctx)));
+    } catch (err) {
+      // The start error is the one worth reporting; a failing stop cannot add to it.
+      await store.dispose().catch(() => undefined);
+      throw err;
+    }
+  }
+  return { peers, dispose: () => store.dispose() };
+}
+
+/** Starts every peer, or none: on any failure every peer is stopped and one error says how many failed. */
+export async function startAllOrNone(peers: readonly { start(): Promise<void>; stop(): Promise<void> }[], what: string): Promise<void> {
+  const started = await Promise.allSettled(peers.map((p) => p.start()));
+  const failed = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failed.length) return;
+  await Promise.all(peers.map((p) => p.stop()));
+  const first = failed[0].reason as { message?: unknown } | undefined;
+  throw new Error(`lab: ${failed.length} of ${peers.length} ${what} failed to start; first: ${String(first?.message ?? first)}`);
+}
