@@ -1,5 +1,6 @@
-// A core error shown where it happened: what was refused or failed, the core's own
-// message, and its name and code.
+// A core error shown where it happened: what was refused or failed, the error worded in
+// the user's language (with the core's own message when the wording is generic), its name and code.
+import { wordError } from '../i18n/error-text';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
 import { requiredRole, type ShownError } from '../stores/shown-error';
@@ -13,8 +14,9 @@ export function ErrorBanner(props: {
   onDismiss?: () => void;
   testId?: string;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { error } = props;
+  const worded = wordError(lang, error);
   const role = requiredRole(error);
   const headline =
     role && ROLE_KEYS[role] ? t('error.refusedRole', { role: t(ROLE_KEYS[role]) }) : t(`error.code.${error.code}` as MessageKey);
@@ -24,7 +26,12 @@ export function ErrorBanner(props: {
         <strong className="banner-headline">{headline}</strong>
         {props.action && <span className="banner-while">{t('error.while', { action: t(props.action) })}</span>}
       </div>
-      <div className="banner-message">{error.message}</div>
+      <div className="banner-message">{worded.text}</div>
+      {worded.detail && (
+        <div className="banner-detail muted small" data-testid="banner-detail">
+          {t('err.detail')}: {worded.detail}
+        </div>
+      )}
       <div className="banner-foot">
         <code>
           {error.name} · {error.code}

@@ -1,11 +1,13 @@
-// Fleet events, newest first, coloured by severity; each device event links to its device.
+// Fleet events, newest first, coloured by severity, worded in the user's language; each
+// device event links to its device.
 import type { FleetEvent } from '../../src-shared/domain';
+import { eventText } from '../i18n/event-text';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
 import { navigate } from '../stores/fleet/actions';
 
 export function EventsList(props: { events: readonly FleetEvent[]; showDevice?: boolean; testId?: string }) {
-  const { t, time } = useI18n();
+  const { t, lang, time } = useI18n();
   return (
     <ol className="events-list" data-testid={props.testId}>
       {props.events.map((e) => (
@@ -15,7 +17,7 @@ export function EventsList(props: { events: readonly FleetEvent[]; showDevice?: 
           </time>
           <span className={`sev-badge sev-${e.severity}`}>{t(`sev.${e.severity}` as MessageKey)}</span>
           <span className="event-kind">{t(`evkind.${e.kind}` as MessageKey)}</span>
-          <span className="event-message">{e.message}</span>
+          <span className="event-message">{eventText(lang, e)}</span>
           {props.showDevice && e.deviceId && (
             <button
               type="button"

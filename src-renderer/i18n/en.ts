@@ -1,6 +1,7 @@
 // English UI strings. The keys of this dictionary are the keys of every language.
 // Placeholders are written {name} and filled by translate().
 import { enOps } from './en-ops';
+import { enWords } from './en-words';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -159,6 +160,7 @@ export const en = {
   'status.degraded': 'degraded',
   'nav.run': 'Run command',
   ...enOps,
+  ...enWords,
 } as const;
 
 export type MessageKey = keyof typeof en;

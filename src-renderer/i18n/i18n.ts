@@ -19,6 +19,11 @@ export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
+/** Whether a string is a key of the dictionaries (for keys built from the core's values). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
+}
+
 export function isLang(v: unknown): v is Lang {
   return v === 'en' || v === 'zh-CN';
 }

@@ -1,6 +1,7 @@
 // 简体中文界面文字。键与 en.ts 一一对应（类型检查保证不缺不多）。
 import type { Dictionary } from './en';
 import { zhCNOps } from './zh-cn-ops';
+import { zhCNWords } from './zh-cn-words';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -159,4 +160,5 @@ export const zhCN: Dictionary = {
   'status.degraded': '性能降级',
   'nav.run': '批量执行',
   ...zhCNOps,
+  ...zhCNWords,
 };

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ImportIssue, ImportResult } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
 import { sizeText } from '../../components/size-text';
+import { errorText } from '../../i18n/error-text';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { cancelImport, clearImport } from '../../stores/inventory/actions';
@@ -30,7 +31,7 @@ export function ImportOutcome() {
       {phase === 'running' && <ImportProgress job={job} />}
       {phase === 'cancelled' && <Cancelled job={job} />}
       {phase === 'succeeded' && result && <Imported job={job} result={result} />}
-      {phase === 'invalid' && error && issues && <Refused error={error} issues={issues} />}
+      {phase === 'invalid' && error && issues && <Refused job={job} error={error} issues={issues} />}
       {phase === 'failed' && error && (
         <>
           <ErrorBanner error={error} action="action.import" testId={error.code === 'FORBIDDEN' ? 'import-refused' : 'import-error'} />
@@ -112,8 +113,8 @@ function Imported({ job, result }: { job: ImportJob; result: ImportResult }) {
   );
 }
 
-function Refused({ error, issues }: { error: ShownError; issues: readonly ImportIssue[] }) {
-  const { t } = useI18n();
+function Refused({ job, error, issues }: { job: ImportJob; error: ShownError; issues: readonly ImportIssue[] }) {
+  const { t, lang } = useI18n();
   return (
     <div className="banner banner-error code-VALIDATION" role="alert" data-testid="import-invalid" data-issues={issues.length}>
       <div className="banner-head">
@@ -122,7 +123,7 @@ function Refused({ error, issues }: { error: ShownError; issues: readonly Import
         </strong>
       </div>
       <div className="banner-message" data-testid="import-message">
-        {error.message}
+        {errorText(lang, error, { format: job.format.toUpperCase() })}
       </div>
       <h3 className="inv-issues-title">{t('inv.import.issues')}</h3>
       <div className="inv-issues-wrap">

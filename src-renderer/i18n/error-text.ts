@@ -1,0 +1,78 @@
+// A core error worded in the user's language: by its name from its params (ForbiddenError,
+// NotFoundError, ValidationError), else by its code (UNAVAILABLE, UNAUTHENTICATED), else the
+// core's English message. Pure: the unit tests call it without React.
+import { ROLES } from '../../src-shared/domain';
+import { isMessageKey, translate, type Lang, type MessageKey, type Vars } from './i18n';
+
+/** What the UI keeps of an error: the core's { name, code, message, params }. */
+export interface WordableError {
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
+  readonly params?: unknown;
+}
+
+export interface ErrorWording {
+  text: string;
+  /** The core's English message, when the text is a generic wording by code that leaves its specifics out. */
+  detail: string | null;
+}
+
+/** What the place showing the error knows that the params do not (the import's file format). */
+export interface ErrorContext {
+  format?: string;
+}
+
+const str = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
+function paramsOf(e: WordableError): Readonly<Record<string, unknown>> {
+  return typeof e.params === 'object' && e.params !== null ? (e.params as Record<string, unknown>) : {};
+}
+
+/** A value from the core worded by the dictionary when it has a key for it, else as sent. */
+function wordOf(lang: Lang, prefix: string, value: string): string {
+  const key = `${prefix}.${value}`;
+  return isMessageKey(key) ? translate(lang, key) : value;
+}
+
+function byName(lang: Lang, e: WordableError, ctx: ErrorContext): string | null {
+  const p = paramsOf(e);
+  const t = (key: MessageKey, vars: Vars) => translate(lang, key, vars);
+  if (e.name === 'ForbiddenError' && str(p.method) && str(p.required) && str(p.actual)) {
+    const role = (r: string) => ((ROLES as readonly string[]).includes(r) ? wordOf(lang, 'role', r) : r);
+    return t('err.forbidden', { method: p.method, required: role(p.required), actual: role(p.actual) });
+  }
+  if (e.name === 'NotFoundError' && str(p.what) && str(p.id)) {
+    return t('err.notFound', { what: wordOf(lang, 'err.what', p.what), id: p.id });
+  }
+  if (e.name === 'ValidationError') {
+    if (str(p.method) && str(p.field) && str(p.problem)) {
+      const more = Array.isArray(p.fields) ? p.fields.length - 1 : 0;
+      const vars = { method: p.method, field: p.field, problem: p.problem, more };
+      return more > 0 ? t('err.validation.callMore', vars) : t('err.validation.call', vars);
+    }
+    if (Array.isArray(p.issues) && p.issues.length > 0) {
+      const n = p.issues.length;
+      const format = ctx.format ?? (str(p.format) ? p.format.toUpperCase() : null);
+      if (format) return t(n === 1 ? 'err.validation.fileOne' : 'err.validation.fileOther', { n, format });
+      return t(n === 1 ? 'err.validation.issuesOne' : 'err.validation.issuesOther', { n });
+    }
+    if (str(p.field)) return t('err.validation.field', { field: p.field });
+  }
+  return null;
+}
+
+const BY_CODE: Readonly<Record<string, MessageKey>> = { UNAVAILABLE: 'err.unavailable', UNAUTHENTICATED: 'err.unauthenticated' };
+
+export function wordError(lang: Lang, e: WordableError, ctx: ErrorContext = {}): ErrorWording {
+  const named = byName(lang, e, ctx);
+  if (named !== null) return { text: named, detail: null };
+  const key = BY_CODE[e.code];
+  if (key) return { text: translate(lang, key), detail: e.message };
+  return { text: e.message, detail: null };
+}
+
+/** The error's wording alone (see wordError). */
+export function errorText(lang: Lang, e: WordableError, ctx: ErrorContext = {}): string {
+  return wordError(lang, e, ctx).text;
+}

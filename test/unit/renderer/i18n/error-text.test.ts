@@ -1,0 +1,84 @@
+// The UI words core errors from name, code and params in both languages; English reads as
+// the core's own message, unknown names fall back to it.
+import { describe, expect, it } from 'vitest';
+import { ForbiddenError, NotFoundError, ValidationError, serializeError } from '../../../../src-shared/errors';
+import { errorText, wordError } from '../../../../src-renderer/i18n/error-text';
+
+describe('errorText: named errors from their params', () => {
+  it('words a ForbiddenError with method, required and actual role', () => {
+    const e = serializeError(new ForbiddenError('lab.fault', 'operator', 'viewer'));
+    expect(errorText('en', e)).toBe(e.message);
+    expect(errorText('en', e)).toBe('"lab.fault" needs the operator role; this session is viewer');
+    expect(errorText('zh-CN', e)).toBe('“lab.fault”需要操作员角色；当前会话的角色是只读观察员');
+  });
+
+  it('words a NotFoundError with what and id, translating known kinds', () => {
+    const e = serializeError(new NotFoundError('device', 'dev-9'));
+    expect(errorText('en', e)).toBe('device "dev-9" does not exist');
+    expect(errorText('en', e)).toBe(e.message);
+    expect(errorText('zh-CN', e)).toBe('设备“dev-9”不存在');
+    const odd = serializeError(new NotFoundError('SNMP poll target', 'dev-1'));
+    expect(errorText('zh-CN', odd)).toBe('SNMP poll target“dev-1”不存在');
+  });
+
+  it('words a contract ValidationError from method, field, problem and the count of fields', () => {
+    const one = serializeError(
+      new ValidationError('device.power: "action" must be one of on, off', {
+        method: 'device.power',
+        field: 'action',
+        problem: 'must be one of on, off',
+        fields: [{ field: 'action', problem: 'must be one of on, off' }],
+      }),
+    );
+    expect(errorText('en', one)).toBe(one.message);
+    expect(errorText('zh-CN', one)).toBe('device.power：参数“action”无效（must be one of on, off）');
+    const three = serializeError(
+      new ValidationError('fleet.run: "command" must be a non-empty string (and 2 more)', {
+        method: 'fleet.run',
+        field: 'command',
+        problem: 'must be a non-empty string',
+        fields: [{}, {}, {}],
+      }),
+    );
+    expect(errorText('en', three)).toBe(three.message);
+    expect(errorText('zh-CN', three)).toContain('另有 2 处问题');
+  });
+
+  it('words an import refusal by its issues, with the format the place showing it knows', () => {
+    const issue = { line: 3, column: 2, field: 'hostname', message: 'duplicate' };
+    const five = serializeError(new ValidationError('5 problems in the CSV file; nothing was imported', { issues: Array(5).fill(issue) }));
+    expect(errorText('en', five, { format: 'CSV' })).toBe(five.message);
+    expect(errorText('zh-CN', five, { format: 'CSV' })).toBe('CSV 文件中有 5 个问题，未导入任何内容');
+    const one = serializeError(new ValidationError('1 problem in the JSON file; nothing was imported', { issues: [issue] }));
+    expect(errorText('en', one, { format: 'JSON' })).toBe(one.message);
+    expect(errorText('en', one)).toBe('1 problem; nothing was changed');
+  });
+
+  it('words a ValidationError that names only its field', () => {
+    const e = serializeError(new ValidationError('PDU profile: oid is not an OID', { field: 'oid' }));
+    expect(errorText('en', e)).toBe('"oid" is not valid');
+    expect(errorText('zh-CN', e)).toBe('“oid”无效');
+  });
+});
+
+describe('errorText: by code, and the fallback', () => {
+  it('words UNAVAILABLE and UNAUTHENTICATED by code, keeping the core message as the detail', () => {
+    const down = { name: 'IpmiTimeoutError', code: 'UNAVAILABLE', message: 'IPMI GetChassisStatus to 10.0.0.5:623 got no answer within 2000 ms' };
+    expect(wordError('en', down)).toEqual({ text: 'What this needs cannot be reached right now.', detail: down.message });
+    expect(wordError('zh-CN', down)).toEqual({ text: '此操作所需的服务当前无法访问。', detail: down.message });
+    const auth = { name: 'FleetDeckError', code: 'UNAUTHENTICATED', message: 'Unknown or revoked access token' };
+    expect(wordError('zh-CN', auth)).toEqual({ text: '服务端不接受此会话：令牌缺失、未知或已被吊销。', detail: auth.message });
+  });
+
+  it('falls back to the English message for an unknown name, in either language', () => {
+    const e = { name: 'StoreVersionError', code: 'STORE_VERSION', message: 'database schema 9 is newer than this console (7)' };
+    expect(wordError('en', e)).toEqual({ text: e.message, detail: null });
+    expect(wordError('zh-CN', e)).toEqual({ text: e.message, detail: null });
+  });
+
+  it('falls back when a known name lacks the params it is worded with', () => {
+    const e = { name: 'ForbiddenError', code: 'FORBIDDEN', message: 'refused', params: { method: 'lab.fault' } };
+    expect(errorText('zh-CN', e)).toBe('refused');
+    expect(errorText('en', { name: 'NotFoundError', code: 'NOT_FOUND', message: 'gone', params: null })).toBe('gone');
+  });
+});
