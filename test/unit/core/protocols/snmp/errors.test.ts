@@ -1,3 +1,4 @@
+// Named SNMP errors: every net-snmp failure mapped with its fields and cause, and serialized in the shared shape.
 import * as snmp from 'net-snmp';
 import { describe, expect, it } from 'vitest';
 import { FleetDeckError, serializeError } from '../../../../../src-shared/errors';
@@ -34,9 +35,9 @@ describe('SNMP errors', () => {
     expect(toSnmpError(t, 'other')).toBe(t);
   });
 
-  it('serializes to the shared { name, code, message, details } shape', () => {
+  it('serializes to the shared { name, code, message, params } shape', () => {
     expect(serializeError(new SnmpTimeoutError('127.0.0.9', '1.3.6.1'))).toEqual({
-      name: 'SnmpTimeoutError', code: 'UNAVAILABLE', message: 'SNMP request to 127.0.0.9 for 1.3.6.1 timed out', details: { host: '127.0.0.9', oid: '1.3.6.1' },
+      name: 'SnmpTimeoutError', code: 'UNAVAILABLE', message: 'SNMP request to 127.0.0.9 for 1.3.6.1 timed out', params: { host: '127.0.0.9', oid: '1.3.6.1' },
     });
   });
 });
