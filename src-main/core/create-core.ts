@@ -9,7 +9,7 @@ import { createDeviceDetail } from './fleet/device-detail';
 import { createFleetService, type FleetService } from './fleet/fleet-service';
 import { createSshService, type SshService } from './fleet/ssh-service';
 import { startTrapIntake } from './fleet/trap-intake';
-import type { TrapReceiver } from './protocols/snmp/trap-receiver';
+import type { TrapReceiver } from './protocols/snmp';
 import { EventRepository } from './store/event-repository';
 import { HostKeyRepository } from './store/host-key-repository';
 import { startLab, type LabLink } from './fleet/lab-link';

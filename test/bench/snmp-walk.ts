@@ -18,8 +18,7 @@
 //   node test/bench/bundled.mjs test/bench/snmp-walk.ts [--rounds 11] [--only poll|bulk]
 import { execFile } from 'node:child_process';
 import { parseArgs, promisify } from 'node:util';
-import { readTable } from '../../src-main/core/protocols/snmp/table';
-import { createSnmpSession, type SnmpCredentials } from '../../src-main/core/protocols/snmp/session';
+import { createSnmpSession, readTable, type SnmpCredentials } from '../../src-main/core/protocols/snmp';
 import { cliEnv, cliUserArgs, startSnmpd, V3_USERS, which, type SnmpdPeer } from '../support/snmp-peers';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '11' }, only: { type: 'string' } } });

@@ -5,8 +5,7 @@
 // session still works afterwards. FUZZ_SEED=<the seed printed> replays a run.
 import * as dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SnmpError } from '../../src-main/core/protocols/snmp/errors';
-import { createSnmpSession, type SnmpCredentials, type SnmpSession } from '../../src-main/core/protocols/snmp/session';
+import { createSnmpSession, SnmpError, type SnmpCredentials, type SnmpSession } from '../../src-main/core/protocols/snmp';
 import { startTestAgent, type TestAgent } from '../support/snmp-test-agent';
 import { mutate, rng } from './mutate';
 

@@ -7,8 +7,7 @@
 import * as dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SnmpError } from '../../src-main/core/protocols/snmp/errors';
-import { createTrapReceiver, type TrapEvent, type TrapReceiver } from '../../src-main/core/protocols/snmp/trap-receiver';
+import { createTrapReceiver, SnmpError, type TrapEvent, type TrapReceiver } from '../../src-main/core/protocols/snmp';
 import { V3_USERS } from '../support/snmp-peers';
 import { mutate, rng } from './mutate';
 

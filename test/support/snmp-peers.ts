@@ -6,7 +6,7 @@ import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
-import type { SnmpUser } from '../../src-main/core/protocols/snmp/session';
+import type { SnmpUser } from '../../src-main/core/protocols/snmp';
 
 const run = promisify(execFile);
 

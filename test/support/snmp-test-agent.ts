@@ -3,7 +3,7 @@
 // PowerNet rPDU2 tables. v2c communities and v3 USM users; counts the datagrams it gets.
 import * as snmp from 'net-snmp';
 import type { Socket } from 'node:dgram';
-import { netSnmpUser, type SnmpUser } from '../../src-main/core/protocols/snmp/session';
+import { netSnmpUser, type SnmpUser } from '../../src-main/core/protocols/snmp';
 
 export interface TestInterface {
   ifIndex: number;

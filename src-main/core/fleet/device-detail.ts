@@ -3,8 +3,7 @@
 // power draw over the last hour from the time series.
 import type { DeviceDetail, DeviceStatus, InterfaceInfo } from '../../../src-shared/domain';
 import { NotFoundError } from '../../../src-shared/errors';
-import { createSnmpSession, type SnmpCredentials, type SnmpUser } from '../protocols/snmp/session';
-import { interfaceRates, readInterfaces, type InterfaceSample } from '../protocols/snmp/if-mib';
+import { createSnmpSession, interfaceRates, readInterfaces, type InterfaceSample, type SnmpCredentials, type SnmpUser } from '../protocols/snmp';
 import type { CredentialRepository } from '../store/credential-repository';
 import type { InventoryRepository } from '../store/inventory-repository';
 import type { MetricsRepository } from '../store/metrics-repository';

@@ -16,8 +16,7 @@ import type { PollerConfig } from '../config';
 import type { CredentialRepository } from '../store/credential-repository';
 import type { InventoryRepository } from '../store/inventory-repository';
 import type { MetricsRepository, Sample } from '../store/metrics-repository';
-import { ENTITY_SENSOR_PROFILE, POWER_METRICS } from '../protocols/snmp/pdu-profiles';
-import type { SnmpCredentials } from '../protocols/snmp/session';
+import { ENTITY_SENSOR_PROFILE, POWER_METRICS, type SnmpCredentials } from '../protocols/snmp';
 import { snmpCredentialsFor } from './device-detail';
 import { createSnmpPoller, type DeviceHealthChange, type InterfaceChange, type PollResult, type PollTarget, type SnmpPoller } from './snmp-poller';
 

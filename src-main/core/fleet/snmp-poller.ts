@@ -1,5 +1,5 @@
 // The SNMP poll loop. Per device, on its own interval (target.intervalMs, else the poller's):
-// one main GET (see protocols/snmp/device-poll.ts), plus the interface table or the PDU's
+// one main GET (see protocols/snmp/mib/device-poll.ts), plus the interface table or the PDU's
 // power profile where the target asks for them.
 //
 // Caps. At most `concurrency` polls run at once (each holds one session, i.e. one UDP
@@ -12,8 +12,8 @@
 // `maxBackoffMs`, and without retransmissions; one answer restores its interval. pollNow()
 // polls every device regardless.
 //
-// Status. `status` (the shared DeviceStatus: up | unreachable | unknown) and `health`, the
-// finer one, each with events on every change:
+// Status. `status` (up | unreachable | unknown) and `health`, the finer one (the same
+// DeviceStatus, with degraded), each with events on every change:
 //   unknown      not polled yet;
 //   unreachable  the last poll got no answer (timeout after retries, or no session);
 //   degraded     it answered, but: slower than `slowMs` (default: the timeout, i.e. it
@@ -23,90 +23,21 @@
 //                partially (core objects missing, the interface table or power profile
 //                read failed), or an interface this poller saw up is down while admin-up;
 //   up           it answered fully and promptly with every link it had up still up.
-// `status` is 'up' for both up and degraded (src-shared has no 'degraded' yet).
-import type { DeviceKind, DeviceStatus, DeviceStatusChange } from '../../../src-shared/domain';
+// `status` is 'up' for both up and degraded: it says only whether the device answers.
+// The verdict is poller/health.ts, the per-device step poller/device-memory.ts, the result
+// and event bookkeeping poller/poll-record.ts; this file is the loop and the caps.
+import type { DeviceStatusChange } from '../../../src-shared/domain';
 import { NotFoundError } from '../../../src-shared/errors';
-import { counter64 } from '../protocols/snmp/codec';
-import {
-  MAX_POLLED_INTERFACES, octetRates, POLL_OIDS, readDevice, type DeviceReading, type OctetSample, type PollerDeviceStatus,
-} from '../protocols/snmp/device-poll';
-import { assessPoll, newDeviceMemory, type Assessment, type DeviceMemory } from '../protocols/snmp/device-state';
-import { SnmpSessionClosedError } from '../protocols/snmp/errors';
-import { counterDelta, type InterfaceRate, type InterfaceStatusChange } from '../protocols/snmp/if-mib';
-import type { OutletPower, PduProfile } from '../protocols/snmp/pdu-profiles';
-import { backoffDelay, createRequestLimiter, jittered } from '../protocols/snmp/request-limiter';
-import { createSnmpSession, type SnmpCredentials, type SnmpSession } from '../protocols/snmp/session';
+import { DisposableStore, toAsyncDisposable, toDisposable, type AsyncDisposable } from '../../../src-shared/lifecycle';
+import { createRequestLimiter, createSnmpSession, readDevice, SnmpSessionClosedError, type DeviceReading, type SnmpSession } from '../protocols/snmp';
+import { newDeviceMemory, type DeviceMemory } from './poller/device-memory';
+import { createPollOutbox, newPollState, recordPoll } from './poller/poll-record';
+import { backoffDelay, jittered } from './poller/schedule';
+import type { DeviceHealthChange, DevicePollState, InterfaceChange, PollResult, PollTarget } from './poller/types';
 
-export { counter64, counterDelta, octetRates, POLL_OIDS, MAX_POLLED_INTERFACES };
-export type { OctetSample, PollerDeviceStatus };
+export type { DeviceHealthChange, DevicePollState, InterfaceChange, PollResult, PollTarget } from './poller/types';
 
 const TICK_MS = 50;
-
-export interface PollTarget {
-  deviceId: string;
-  kind: DeviceKind;
-  host: string;
-  port: number;
-  community: string;
-  /** This device's poll interval; the poller's when absent. */
-  intervalMs?: number;
-  /** v3 (or v2c) credentials; when present they are used instead of `community`. */
-  credentials?: SnmpCredentials;
-  /** Read the interface table by GetBulk (for ifIndexes that are not 1..n). */
-  walkInterfaces?: boolean;
-  /** PDUs: read total and per-outlet power with this profile. */
-  pduProfile?: PduProfile;
-}
-
-export interface PollResult {
-  deviceId: string;
-  /** When the poll finished (options.now clock, ms). */
-  at: number;
-  /** The device answered. */
-  ok: boolean;
-  status: DeviceStatus;
-  health: PollerDeviceStatus;
-  /** Why health is degraded or unreachable; empty when up. */
-  reasons: string[];
-  /** Request to answer, retries included; absent when it did not answer. */
-  rttMs?: number;
-  sysName: string | null;
-  uptimeSeconds: number | null;
-  /** Sum over the polled interfaces, bytes/s; null on the first sample or after a restart. */
-  inBps: number | null;
-  outBps: number | null;
-  powerWatts: number | null;
-  /** Per-outlet power (PDUs with a profile). */
-  outlets?: OutletPower[] | null;
-  /** Per-interface rates (walkInterfaces targets), bits/s. */
-  interfaceRates?: InterfaceRate[];
-  /** sysUpTime went backwards since the last answer. */
-  restarted: boolean;
-  error: string | null;
-}
-
-/** health and reasons from the last assessment; the values from the last answer (kept while the device is unreachable). */
-export interface DevicePollState extends Pick<Assessment, 'health' | 'reasons' | 'sysName' | 'uptimeSeconds' | 'inBps' | 'outBps' | 'powerWatts' | 'outlets' | 'interfaces'> {
-  status: DeviceStatus;
-  /** Unanswered polls in a row (drives the back-off). */
-  failures: number;
-  /** Last poll attempt, answered or not. */
-  lastPollAt: number | null;
-  /** Round trip of the last poll; null when it went unanswered. */
-  rttMs: number | null;
-}
-
-export interface DeviceHealthChange {
-  deviceId: string;
-  status: PollerDeviceStatus;
-  previous: PollerDeviceStatus;
-  reasons: string[];
-  at: number;
-}
-
-export interface InterfaceChange extends InterfaceStatusChange {
-  deviceId: string;
-}
 
 export interface SnmpPollerOptions {
   /** Called every few seconds; devices that appear are scheduled, those that vanish dropped. */
@@ -135,7 +66,7 @@ export interface SnmpPollerOptions {
   log?: (line: string) => void;
 }
 
-export interface SnmpPoller {
+export interface SnmpPoller extends AsyncDisposable {
   state(deviceId: string): DevicePollState | undefined;
   /** polled: not unknown; answering: status 'up' (health up or degraded). */
   counts(): { polled: number; answering: number };
@@ -178,16 +109,33 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   const entries = new Map<string, Entry>();
   const waiting: Array<{ entry: Entry; done: () => void }> = [];
   const sessions = new Set<SnmpSession>();
-  let results: PollResult[] = [];
-  let changes: DeviceStatusChange[] = [];
-  let healthChanges: DeviceHealthChange[] = [];
-  let ifChanges: InterfaceChange[] = [];
+  const outbox = createPollOutbox(opts);
   let inFlight = 0;
   let pollsCompleted = 0;
   let pollsFailed = 0;
   let disposed = false;
   let lastRefresh = -Infinity;
+  let timer: NodeJS.Timeout | null = null;
   const startedAt = now();
+
+  // What dispose() releases, last added first: the timer, the queue, the request slots, the
+  // sessions, then two turns of the loop (libuv releases a closed socket's handle in the
+  // close phase, which runs after the check phase: two turns of setImmediate see it gone).
+  const resources = new DisposableStore();
+  resources.add(toAsyncDisposable(async () => {
+    for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  }));
+  resources.add(toAsyncDisposable(async () => {
+    await Promise.all([...sessions].map(closeSession));
+  }));
+  resources.add(toDisposable(() => limiter.close(new SnmpSessionClosedError('poller (disposed)'))));
+  resources.add(toDisposable(() => {
+    for (const w of waiting.splice(0)) w.done();
+  }));
+  resources.add(toDisposable(() => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  }));
 
   function refresh(): void {
     lastRefresh = performance.now();
@@ -205,32 +153,13 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       const iv = intervalOf(t);
       entries.set(t.deviceId, {
         target: t, anchor: t0, due: t0, phase: ((i + Math.random()) * iv) / fresh.length - iv / 2, job: null,
-        memory: newDeviceMemory(t.kind),
-        state: { status: 'unknown', health: 'unknown', reasons: [], failures: 0, sysName: null, uptimeSeconds: null, inBps: null, outBps: null,
-          powerWatts: null, outlets: null, interfaces: [], lastPollAt: null, rttMs: null },
+        memory: newDeviceMemory(t.kind), state: newPollState(),
       });
     });
   }
 
   function flush(): void {
-    if (disposed) return;
-    const emit = <T>(batch: T[], fn: ((b: T[]) => void) | undefined): void => {
-      if (!batch.length || !fn) return;
-      try {
-        fn(batch);
-      } catch (err) {
-        opts.log?.(`snmp poller: a listener threw: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    };
-    const [r, c, h, i] = [results, changes, healthChanges, ifChanges];
-    results = [];
-    changes = [];
-    healthChanges = [];
-    ifChanges = [];
-    emit(r, opts.onResults);
-    emit(c, opts.onStatusChange);
-    emit(h, opts.onHealthChange);
-    emit(i, opts.onInterfaceChange);
+    if (!disposed) outbox.flush();
   }
 
   /** Queues a poll of the entry unless one is queued or running; resolves when it is done. */
@@ -269,7 +198,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   }
 
   async function closeSession(s: SnmpSession): Promise<void> {
-    await s.close();
+    await s.dispose();
     sessions.delete(s);
   }
 
@@ -296,50 +225,24 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   function record(entry: Entry, reading: DeviceReading | null, error: unknown, elapsed: number, started: number): void {
     if (entries.get(entry.target.deviceId) !== entry) return; // dropped from the targets meanwhile
     const at = reading?.at ?? now();
-    const id = entry.target.deviceId;
     // The round trip is the main GET's: not the side reads, not the wait for a request slot.
-    const rtt = reading?.rttMs ?? elapsed;
-    const a = assessPoll(entry.memory, { reading, error, rttMs: rtt, slowMs, walkInterfaces: Boolean(entry.target.walkInterfaces), at });
-    const s = entry.state;
-    const status: DeviceStatus = a.answered ? 'up' : 'unreachable';
-    const result: PollResult = {
-      deviceId: id, at, ok: a.answered, status, health: a.health, reasons: a.reasons, rttMs: a.answered ? rtt : undefined,
-      sysName: a.sysName, uptimeSeconds: a.uptimeSeconds, inBps: a.inBps, outBps: a.outBps, powerWatts: a.powerWatts, restarted: a.restarted,
-      error: error ? (error instanceof Error ? error.message : String(error)) : null,
-    };
-    if (a.outlets) result.outlets = a.outlets;
-    if (a.interfaceRates) result.interfaceRates = a.interfaceRates;
-    for (const c of a.ifChanges) ifChanges.push({ deviceId: id, ...c });
-    if (a.answered) {
+    const rttMs = reading?.rttMs ?? elapsed;
+    const answered = recordPoll(entry.memory, entry.state, {
+      deviceId: entry.target.deviceId, reading, error, rttMs, slowMs, walkInterfaces: Boolean(entry.target.walkInterfaces),
+    }, at, outbox);
+    if (answered) {
       pollsCompleted++;
-      s.failures = 0;
-      Object.assign(s, { sysName: a.sysName, uptimeSeconds: a.uptimeSeconds, inBps: a.inBps, outBps: a.outBps, powerWatts: a.powerWatts,
-        outlets: a.outlets ?? s.outlets, interfaces: a.interfaces });
-    } else {
-      pollsFailed++;
-      s.failures++;
-      const iv = intervalOf(entry.target);
-      const delay = backoffDelay(iv, s.failures, maxBackoff(entry.target));
-      if (delay > iv) {
-        entry.anchor = Math.max(entry.anchor, started + jittered(delay, jitter));
-        entry.due = entry.anchor;
-      }
+      return;
     }
-    s.lastPollAt = at;
-    s.rttMs = a.answered ? rtt : null;
-    s.reasons = a.reasons;
-    if (s.status !== status) {
-      changes.push({ deviceId: id, status, previous: s.status, at });
-      s.status = status;
+    pollsFailed++;
+    const iv = intervalOf(entry.target);
+    const delay = backoffDelay(iv, entry.state.failures, maxBackoff(entry.target));
+    if (delay > iv) {
+      entry.anchor = Math.max(entry.anchor, started + jittered(delay, jitter));
+      entry.due = entry.anchor;
     }
-    if (s.health !== a.health) {
-      healthChanges.push({ deviceId: id, status: a.health, previous: s.health, reasons: a.reasons, at });
-      s.health = a.health;
-    }
-    results.push(result);
   }
 
-  let timer: NodeJS.Timeout | null = null;
   function tick(): void {
     timer = null;
     if (disposed) return;
@@ -399,17 +302,9 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
         await closeSession(session);
       }
     },
-    async dispose() {
-      if (disposed) return;
+    dispose() {
       disposed = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      for (const w of waiting.splice(0)) w.done();
-      limiter.close(new SnmpSessionClosedError('poller (disposed)'));
-      await Promise.all([...sessions].map(closeSession));
-      // libuv releases a closed socket's handle in the close phase of the loop, which runs
-      // after the check phase: two turns of setImmediate see it gone.
-      for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+      return resources.dispose();
     },
   };
 }

@@ -1,8 +1,7 @@
 // Traps and informs into the event stream: each is attributed to the device whose
 // management address sent it, and stored as a 'trap' fleet event.
 import type { FleetEvent } from '../../../src-shared/domain';
-import { createTrapReceiver, type TrapEvent, type TrapReceiver } from '../protocols/snmp/trap-receiver';
-import type { SnmpUser } from '../protocols/snmp/session';
+import { createTrapReceiver, type SnmpUser, type TrapEvent, type TrapReceiver } from '../protocols/snmp';
 import type { CredentialRepository } from '../store/credential-repository';
 import type { InventoryRepository } from '../store/inventory-repository';
 

@@ -8,9 +8,9 @@ import type { Device, DeviceStatusChange } from '../../../src-shared/domain';
 import { startLab, type LabLink } from '../../../src-main/core/fleet/lab-link';
 import { alive, resources, sleep, until } from '../../support/handles';
 import {
-  counter64, counterDelta, createSnmpPoller, octetRates, type DeviceHealthChange, type InterfaceChange, type PollResult, type PollTarget, type SnmpPoller,
+  createSnmpPoller, type DeviceHealthChange, type InterfaceChange, type PollResult, type PollTarget, type SnmpPoller,
 } from '../../../src-main/core/fleet/snmp-poller';
-import { APC_RPDU2_PROFILE } from '../../../src-main/core/protocols/snmp/pdu-profiles';
+import { APC_RPDU2_PROFILE } from '../../../src-main/core/protocols/snmp';
 import { startTestAgent, type TestAgent } from '../../support/snmp-test-agent';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', import.meta.url));
@@ -19,19 +19,6 @@ const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', 
  * test runs, so the poller's timer is checked by what it does instead (see the last test).
  */
 const handles = (): string[] => resources().filter((r) => r !== 'Timeout');
-
-describe('octet rate arithmetic', () => {
-  it('decodes Counter64 bytes, allows one wrap, and gives no rate across a restart', () => {
-    expect(counter64(Buffer.from([0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toBe(2n ** 64n - 1n);
-    expect(counter64(Buffer.from([0x01, 0x00]))).toBe(256n);
-    expect(counter64(null)).toBeNull();
-    expect(counterDelta(2n ** 64n - 100n, 50n)).toBe(150n);
-    const prev = { at: 0, ticks: 1000, inOctets: [2n ** 64n - 1000n, 10n], outOctets: [0n, null] };
-    expect(octetRates(prev, { at: 2000, ticks: 1200, inOctets: [1000n, 2010n], outOctets: [4000n, 5n] })).toEqual({ inBps: 2000, outBps: 2000 });
-    expect(octetRates(prev, { at: 2000, ticks: 10, inOctets: [1000n, 2010n], outOctets: [4000n, 5n] })).toBeNull();
-    expect(octetRates(prev, { at: 0, ticks: 1200, inOctets: [1000n, 2010n], outOctets: [4000n, 5n] })).toBeNull();
-  });
-});
 
 describe('SNMP poller against a forked lab', () => {
   let before: string[];

@@ -4,8 +4,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../../src-shared/domain';
-import { ENTITY_SENSOR_PROFILE, readPduPower, type PduPowerReading } from '../../../src-main/core/protocols/snmp/pdu-profiles';
-import { createSnmpSession, type SnmpSession } from '../../../src-main/core/protocols/snmp/session';
+import { createSnmpSession, ENTITY_SENSOR_PROFILE, readPduPower, type PduPowerReading, type SnmpSession } from '../../../src-main/core/protocols/snmp';
 import { startLabFleet, type LabFleet } from '../../../src-main/lab/lab-fleet';
 
 const COMMUNITY = 'pdu-outlets-test';

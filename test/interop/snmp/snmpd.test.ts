@@ -3,8 +3,7 @@
 // SHA-256/AES-256): the values FleetDeck reads are the values snmpbulkwalk reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnmpPoller } from '../../../src-main/core/fleet/snmp-poller';
-import type { TypedVarbind } from '../../../src-main/core/protocols/snmp/codec';
-import { createSnmpSession, type SnmpCredentials, type SnmpSession } from '../../../src-main/core/protocols/snmp/session';
+import { createSnmpSession, type SnmpCredentials, type SnmpSession, type TypedVarbind } from '../../../src-main/core/protocols/snmp';
 import { alive } from '../../support/handles';
 import { cliUserArgs, parseCliWalk, peerCheck, startSnmpd, V3_USERS, type CliVarbind, type SnmpdPeer } from '../../support/snmp-peers';
 

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SnmpError } from '../../../src-main/core/protocols/snmp/errors';
-import { createTrapReceiver, type TrapEvent, type TrapReceiver } from '../../../src-main/core/protocols/snmp/trap-receiver';
+import { createTrapReceiver, type SnmpError, type TrapEvent, type TrapReceiver } from '../../../src-main/core/protocols/snmp';
 import { until } from '../../support/handles';
 import { cliEnv, cliUserArgs, peerCheck, V3_USERS, which } from '../../support/snmp-peers';
 

@@ -1,17 +1,12 @@
 // Named SNMP errors. Everything the SNMP code lets out is one of these: net-snmp's own
 // errors (RequestTimedOutError, RequestFailedError, ResponseInvalidError, ProcessingError,
-// plain Errors) are mapped by toSnmpError() and kept in `cause`. Details never carry
+// plain Errors) are mapped by toSnmpError() and kept in `cause`. Params never carry
 // secrets: a net-snmp ResponseInvalidError's `info` (which can hold the USM user and its
 // keys) is dropped, and so is its message when it quotes digests.
-import { FleetDeckError, type ErrorCode } from '../../../../src-shared/errors';
+import { SnmpError, SnmpValueError } from './codec/errors';
 
-/** Base class: `instanceof SnmpError` picks out every error of this module. */
-export class SnmpError extends FleetDeckError {
-  constructor(code: ErrorCode, message: string, details: Record<string, unknown>, cause?: unknown) {
-    super(code, message, details, cause === undefined ? undefined : { cause });
-    this.name = 'SnmpError';
-  }
-}
+// The codec's own errors (the base class among them) are part of this module's set.
+export { SnmpError, SnmpValueError } from './codec/errors';
 
 /** No answer within the timeout, retries included. `oid` is the first OID asked for. */
 export class SnmpTimeoutError extends SnmpError {
@@ -81,16 +76,6 @@ export class SnmpSessionClosedError extends SnmpError {
     super('UNAVAILABLE', `SNMP session to ${host} is closed`, { host }, cause);
     this.name = 'SnmpSessionClosedError';
     this.host = host;
-  }
-}
-
-/** A value that cannot be sent as the type asked for (set), or a malformed OID. */
-export class SnmpValueError extends SnmpError {
-  readonly oid: string;
-  constructor(oid: string, reason: string, cause?: unknown) {
-    super('VALIDATION', `cannot use ${oid}: ${reason}`, { oid, reason }, cause);
-    this.name = 'SnmpValueError';
-    this.oid = oid;
   }
 }
 

@@ -1,5 +1,6 @@
+// The request queue: fleet-wide and per-device caps, fairness past a device at its cap, close().
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, createRequestLimiter, jittered } from '../../../../../src-main/core/protocols/snmp/request-limiter';
+import { createRequestLimiter } from '../../../../../../src-main/core/protocols/snmp/session/request-limiter';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -59,12 +60,5 @@ describe('request limiter', () => {
     await expect(limiter.run('c', async () => 1)).rejects.toThrow('closed');
     release();
     await held;
-  });
-
-  it('backs off exponentially to a cap, and jitters within bounds', () => {
-    expect([1, 2, 3, 4, 5, 20].map((f) => backoffDelay(1000, f, 10_000))).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
-    expect(backoffDelay(1000, 3, 500)).toBe(1000);
-    expect(jittered(1000, 0.1, () => 0)).toBe(900);
-    expect(jittered(1000, 0.1, () => 1)).toBe(1100);
   });
 });

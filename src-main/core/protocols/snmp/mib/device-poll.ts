@@ -1,5 +1,6 @@
-// What one poll of one device reads, and how its health is judged. The scheduling, caps and
-// events live in core/fleet/snmp-poller.ts; this is the protocol half it calls.
+// What one poll of one device reads: the system and interface OIDs of the main GET and the
+// side reads beside it. The schedule, the caps, the health verdict and the events live in
+// core/fleet (snmp-poller.ts, poller/); this is the protocol half they call.
 //
 // The main request is one GET: sysName, sysUpTime, ifNumber and, for ifIndex 1..n (n from
 // the device's last ifNumber, at most MAX_POLLED_INTERFACES), ifHCInOctets, ifHCOutOctets,
@@ -8,12 +9,11 @@
 // interface table is read by GetBulk instead (if-mib.ts). A PDU with a profile reads its
 // total and outlets by that profile (pdu-profiles.ts). Those extra reads run beside the GET
 // and their failure only makes the answer partial.
-import type { DeviceKind } from '../../../../src-shared/domain';
-import { counter64, isException, numberOf, octetText, type TypedVarbind } from './codec';
-import { SnmpError, SnmpSessionClosedError, SnmpTimeoutError } from './errors';
+import type { DeviceKind } from '../../../../../src-shared/domain';
+import { counter64, isException, numberOf, octetText, type TypedVarbind } from '../codec';
+import type { SnmpSession } from '../session/session';
 import { counterDelta, ifStatus, readInterfaces, type IfStatus, type InterfaceSample } from './if-mib';
 import { readPduPower, type OutletPower, type PduProfile } from './pdu-profiles';
-import type { SnmpSession } from './session';
 
 export const POLL_OIDS = {
   sysName: '1.3.6.1.2.1.1.5.0',
@@ -180,34 +180,4 @@ export async function readDevice(session: SnmpSession, plan: DevicePlan, now: ()
     reading.outlets = power.ok.outlets;
   } else if (power) partial.push(`power profile ${plan.pduProfile?.id}: ${why(power.err)}`);
   return reading;
-}
-
-export type PollerDeviceStatus = 'up' | 'degraded' | 'unreachable' | 'unknown';
-
-export interface HealthInput {
-  /** The main GET's failure, if it failed. */
-  error: unknown;
-  rttMs: number | null;
-  /** An answer slower than this is slow. */
-  slowMs: number;
-  /** DeviceReading.partial, when there is a reading. */
-  partial: readonly string[];
-  /** Interfaces seen up before that are now down while still admin-up. */
-  linksDown: readonly string[];
-}
-
-/** True when a failed main GET means the device did not answer at all. */
-export function unanswered(error: unknown): boolean {
-  return error instanceof SnmpTimeoutError || error instanceof SnmpSessionClosedError || !(error instanceof SnmpError);
-}
-
-/** The device's status after a poll, with the reasons a degraded one is degraded. */
-export function judgeHealth(h: HealthInput): { status: PollerDeviceStatus; reasons: string[] } {
-  if (h.error && unanswered(h.error)) return { status: 'unreachable', reasons: [why(h.error)] };
-  const reasons: string[] = [];
-  if (h.error) reasons.push(`answered with an error: ${why(h.error)}`);
-  if (h.rttMs !== null && h.rttMs > h.slowMs) reasons.push(`slow: answered in ${Math.round(h.rttMs)} ms`);
-  for (const p of h.partial) reasons.push(`partial: ${p}`);
-  for (const l of h.linksDown) reasons.push(`link down: ${l}`);
-  return { status: reasons.length ? 'degraded' : 'up', reasons };
 }

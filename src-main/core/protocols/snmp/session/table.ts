@@ -2,8 +2,8 @@
 // (each column one repeater), so a 13-column interface table of 48 ports takes a handful of
 // round trips instead of one walk per column. Columns that run out (leave their subtree,
 // hit endOfMibView) drop out of later requests.
-import { compareOids, isException, isUnder, type TypedVarbind } from './codec';
-import { SnmpInvalidResponseError } from './errors';
+import { compareOids, isException, isUnder, type TypedVarbind } from '../codec';
+import { SnmpInvalidResponseError } from '../errors';
 import type { SnmpSession } from './session';
 
 export interface TableReadOptions {

@@ -11,9 +11,9 @@
 //  - the interface is new, or switched between 32- and 64-bit counters;
 //  - the delta is faster than the interface's speed allows (+10 %), or than 2 Tbit/s where
 //    the speed is unknown: a reset we could not otherwise see.
-import { counter64, numberOf, octetText, type TypedVarbind } from './codec';
-import type { SnmpSession } from './session';
-import { readTable } from './table';
+import { counter64, numberOf, octetText, type TypedVarbind } from '../codec';
+import type { SnmpSession } from '../session/session';
+import { readTable } from '../session/table';
 
 export const IF_MIB = {
   sysUpTime: '1.3.6.1.2.1.1.3.0',

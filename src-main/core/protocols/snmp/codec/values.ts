@@ -1,9 +1,10 @@
-// The codec side of SNMP: net-snmp does the BER; this turns its varbinds into typed values
-// (Counter64 as bigint, strings as bytes plus text) and back for set, and holds the OID
-// arithmetic walks and tables need. Pure functions: no sockets, nothing thrown on odd input
-// except the named SnmpValueError from the encoders.
+// SNMP values: net-snmp does the BER; this turns its varbinds into typed values (Counter64 as
+// bigint, strings as bytes plus text) and back for set. Pure: nothing thrown on odd input
+// except the named SnmpValueError from the encoder.
 import * as snmp from 'net-snmp';
 import { SnmpValueError } from './errors';
+import { counter64, encodeCounter64, COUNTER64_MAX } from './counter64';
+import { normalizeOid } from './oid';
 
 export type SnmpValue =
   | { type: 'integer' | 'counter32' | 'gauge32' | 'timeticks'; value: number }
@@ -18,32 +19,6 @@ export type SnmpValueType = SnmpValue['type'];
 export type TypedVarbind = { oid: string } & SnmpValue;
 
 const T = snmp.ObjectType;
-const U64 = (1n << 64n) - 1n;
-
-/** A Counter64 as net-snmp decodes it (big-endian content bytes) to a bigint; null if unusable. */
-export function counter64(value: unknown): bigint | null {
-  if (Buffer.isBuffer(value)) {
-    if (value.length > 9) return null; // 8 bytes, plus a leading 0 for the sign bit
-    let n = 0n;
-    for (const byte of value) n = (n << 8n) | BigInt(byte);
-    return n & U64;
-  }
-  if (typeof value === 'bigint') return value >= 0n ? value & U64 : null;
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return BigInt(Math.trunc(value));
-  return null;
-}
-
-/** Counter64 content bytes as net-snmp's encoder wants them (minimal, unsigned). */
-export function encodeCounter64(value: bigint): Buffer {
-  let v = value & U64;
-  const bytes: number[] = [];
-  do {
-    bytes.unshift(Number(v & 0xffn));
-    v >>= 8n;
-  } while (v > 0n);
-  if (bytes[0] & 0x80) bytes.unshift(0);
-  return Buffer.from(bytes);
-}
 
 const toBuffer = (v: unknown): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(typeof v === 'string' ? v : ''));
 const toNumber = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -126,7 +101,7 @@ export function encodeSetVarbind(v: SetValue): snmp.Varbind {
       if (!Number.isInteger(v.value) || v.value < 0 || v.value >= 2 ** 32) bad(`${v.type} out of the unsigned 32-bit range`);
       return { oid, type: UINT_TYPES[v.type], value: v.value };
     case 'counter64':
-      if (typeof v.value !== 'bigint' || v.value < 0n || v.value > U64) bad('counter64 out of the unsigned 64-bit range');
+      if (typeof v.value !== 'bigint' || v.value < 0n || v.value > COUNTER64_MAX) bad('counter64 out of the unsigned 64-bit range');
       return { oid, type: T.Counter64, value: encodeCounter64(v.value) };
     case 'octets':
       if (typeof v.value !== 'string' && !Buffer.isBuffer(v.value)) bad('octets must be a string or bytes');
@@ -140,84 +115,4 @@ export function encodeSetVarbind(v: SetValue): snmp.Varbind {
     default:
       return bad('unknown type');
   }
-}
-
-// ---- OID utilities ----------------------------------------------------------------------
-
-/** "1.3.6.1.2.1.1.5.0" (a leading dot allowed) checked and without the dot; SnmpValueError if malformed. */
-export function normalizeOid(oid: string): string {
-  const s = oid.charCodeAt(0) === 46 ? oid.slice(1) : oid;
-  // One pass (this runs on every request of every walk): digits and single dots, at least two
-  // arcs, the first arc 0-2, every arc within 32 bits.
-  let arcs = 0;
-  let value = 0;
-  let digits = 0;
-  for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 46;
-    if (c === 46) {
-      if (digits === 0) throw new SnmpValueError(oid, 'not a dotted numeric OID');
-      if (value > 0xffff_ffff || (arcs === 0 && value > 2)) throw new SnmpValueError(oid, 'arc out of range');
-      arcs++;
-      value = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      value = value * 10 + (c - 48);
-      digits++;
-    } else {
-      throw new SnmpValueError(oid, 'not a dotted numeric OID');
-    }
-  }
-  if (arcs < 2) throw new SnmpValueError(oid, 'not a dotted numeric OID');
-  return s;
-}
-
-export function parseOid(oid: string): number[] {
-  return normalizeOid(oid).split('.').map(Number);
-}
-
-/** Lexicographic OID order (the order GetNext walks): negative, zero or positive. Allocation-free. */
-export function compareOids(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  const la = a.length;
-  const lb = b.length;
-  while (i < la && j < lb) {
-    let x = 0;
-    for (let c = a.charCodeAt(i); i < la && c !== 46; c = a.charCodeAt(++i)) x = x * 10 + (c - 48);
-    let y = 0;
-    for (let c = b.charCodeAt(j); j < lb && c !== 46; c = b.charCodeAt(++j)) y = y * 10 + (c - 48);
-    if (x !== y) return x - y;
-    i++;
-    j++;
-  }
-  return i < la ? 1 : j < lb ? -1 : 0;
-}
-
-/** True when `oid` lies strictly inside the subtree rooted at `root`. */
-export function isUnder(oid: string, root: string): boolean {
-  return oid.length > root.length && oid.startsWith(root) && oid.charCodeAt(root.length) === 46; // '.'
-}
-
-/** The arcs of `oid` after `root` ("1.3.6.1.2.1.2.2.1.10.7" under ifEntry -> "10.7"); null if not under it. */
-export function oidSuffix(oid: string, root: string): string | null {
-  return isUnder(oid, root) ? oid.slice(root.length + 1) : null;
-}
-
-/**
- * Groups a walked table by column and row: `table[column][rowIndex]`, where the row index is
- * the OID suffix after the column (a single number for ifIndex-style tables).
- */
-export function tableColumns(varbinds: readonly TypedVarbind[], entryOid: string): Map<number, Map<string, TypedVarbind>> {
-  const columns = new Map<number, Map<string, TypedVarbind>>();
-  for (const vb of varbinds) {
-    const suffix = oidSuffix(vb.oid, entryOid);
-    if (!suffix) continue;
-    const dot = suffix.indexOf('.');
-    if (dot < 0) continue;
-    const column = Number(suffix.slice(0, dot));
-    let rows = columns.get(column);
-    if (!rows) columns.set(column, (rows = new Map()));
-    rows.set(suffix.slice(dot + 1), vb);
-  }
-  return columns;
 }

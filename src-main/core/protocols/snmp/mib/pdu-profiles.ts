@@ -9,10 +9,10 @@
 //  - 'entity-sensor': ENTITY-SENSOR-MIB entPhySensorTable (RFC 3433), where each row says
 //    its own unit, scale and precision. Rows of type watts(6) that are not failed are power
 //    sensors; entPhysicalName decides which is the inlet total and which are outlets.
-import { ValidationError } from '../../../../src-shared/errors';
-import { normalizeOid, numberOf, textOf, type TypedVarbind } from './codec';
-import type { SnmpSession } from './session';
-import { readTable } from './table';
+import { ValidationError } from '../../../../../src-shared/errors';
+import { normalizeOid, numberOf, textOf, type TypedVarbind } from '../codec';
+import type { SnmpSession } from '../session/session';
+import { readTable } from '../session/table';
 
 export interface ColumnsProfile {
   kind: 'columns';

@@ -1,32 +1,14 @@
 // The SNMP session: one net-snmp session (one UDP socket) per peer, v2c or v3 USM, with
 // promise-returning get / getNext / getBulk / walk / set and every failure as a named error.
-// The socket comes from `dgramModule` (node:dgram by default), so tests and the lab can
-// inject their own transport. close() settles every outstanding request: net-snmp alone
+// The socket comes from `dgramModule` (node:dgram by default, see ../transport), so tests and
+// the lab can inject their own. dispose() settles every outstanding request: net-snmp alone
 // leaves a request hanging when its datagram was still queued behind the socket's bind.
 import * as snmp from 'net-snmp';
-import { ValidationError } from '../../../../src-shared/errors';
-import { compareOids, decodeVarbind, encodeSetVarbind, isException, isUnder, normalizeOid, type SetValue, type TypedVarbind } from './codec';
-import { SnmpInvalidResponseError, SnmpSessionClosedError, SnmpTimeoutError, toSnmpError } from './errors';
-
-export type SnmpAuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
-/** net-snmp's names: aes = AES-128 (RFC 3826); aes256b = AES-256 with Blumenthal key extension
- * (net-snmp C's "AES-256"); aes256r = AES-256 with Reeder key extension (Cisco's). */
-export type SnmpPrivProtocol = 'des' | 'aes' | 'aes256b' | 'aes256r';
-export type SnmpSecurityLevel = 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
-
-export interface SnmpUser {
-  name: string;
-  /** Derived from the keys given when absent. */
-  level?: SnmpSecurityLevel;
-  authProtocol?: SnmpAuthProtocol;
-  authKey?: string;
-  privProtocol?: SnmpPrivProtocol;
-  privKey?: string;
-}
-
-export type SnmpCredentials =
-  | { version: '2c'; community: string }
-  | { version: '3'; user: SnmpUser; context?: string };
+import type { AsyncDisposable } from '../../../../../src-shared/lifecycle';
+import { compareOids, decodeVarbind, encodeSetVarbind, isException, isUnder, normalizeOid, type SetValue, type TypedVarbind } from '../codec';
+import { SnmpInvalidResponseError, SnmpSessionClosedError, SnmpTimeoutError, toSnmpError } from '../errors';
+import type { DgramModule } from '../transport';
+import { netSnmpUser, type SnmpCredentials } from './credentials';
 
 export interface SnmpSessionOptions {
   host: string;
@@ -40,9 +22,9 @@ export interface SnmpSessionOptions {
   /** Default max-repetitions for GetBulk walks. */
   maxRepetitions?: number;
   /** Injected transport: an object with createSocket(type) like node:dgram. */
-  dgramModule?: unknown;
+  dgramModule?: DgramModule;
   sourceAddress?: string;
-  /** Every request runs inside gate(send): the poller's request caps (see request-limiter.ts). */
+  /** Every request runs inside gate(send): the poller's request caps (see ./request-limiter). */
   gate?: <T>(send: () => Promise<T>) => Promise<T>;
 }
 
@@ -52,7 +34,7 @@ export interface WalkOptions {
   maxVarbinds?: number;
 }
 
-export interface SnmpSession {
+export interface SnmpSession extends AsyncDisposable {
   readonly host: string;
   readonly port: number;
   readonly version: '2c' | '3';
@@ -67,6 +49,8 @@ export interface SnmpSession {
   walkEach(root: string, onVarbinds: (batch: TypedVarbind[]) => void, opts?: WalkOptions): Promise<number>;
   set(values: readonly SetValue[]): Promise<TypedVarbind[]>;
   /** Closes the socket; outstanding requests reject with SnmpSessionClosedError. Idempotent. */
+  dispose(): Promise<void>;
+  /** The same as dispose(). */
   close(): Promise<void>;
 }
 
@@ -83,36 +67,6 @@ interface NetSession {
   close(): void;
   on(event: string, cb: (...args: unknown[]) => void): void;
 }
-
-/** net-snmp's user object for a USM user; ValidationError when the keys do not fit the level. */
-export function netSnmpUser(user: SnmpUser): snmp.User {
-  const level = user.level ?? (user.privKey ? 'authPriv' : user.authKey ? 'authNoPriv' : 'noAuthNoPriv');
-  if (!user.name) throw new ValidationError('an SNMPv3 user needs a name');
-  const out: snmp.User = { name: user.name, level: snmp.SecurityLevel[level] };
-  if (level !== 'noAuthNoPriv') {
-    const auth = user.authProtocol ?? 'sha';
-    if (!(auth in AUTH)) throw new ValidationError(`unknown SNMPv3 auth protocol "${auth}"`);
-    if (!user.authKey || user.authKey.length < 8) throw new ValidationError(`SNMPv3 user ${user.name}: the auth passphrase needs at least 8 characters`);
-    out.authProtocol = AUTH[auth];
-    out.authKey = user.authKey;
-  }
-  if (level === 'authPriv') {
-    const priv = user.privProtocol ?? 'aes';
-    if (!(priv in PRIV)) throw new ValidationError(`unknown SNMPv3 privacy protocol "${priv}"`);
-    if (!user.privKey || user.privKey.length < 8) throw new ValidationError(`SNMPv3 user ${user.name}: the privacy passphrase needs at least 8 characters`);
-    out.privProtocol = PRIV[priv];
-    out.privKey = user.privKey;
-  }
-  return out;
-}
-
-const AUTH: Record<SnmpAuthProtocol, snmp.AuthProtocols> = {
-  md5: snmp.AuthProtocols.md5, sha: snmp.AuthProtocols.sha, sha224: snmp.AuthProtocols.sha224,
-  sha256: snmp.AuthProtocols.sha256, sha384: snmp.AuthProtocols.sha384, sha512: snmp.AuthProtocols.sha512,
-};
-const PRIV: Record<SnmpPrivProtocol, snmp.PrivProtocols> = {
-  des: snmp.PrivProtocols.des, aes: snmp.PrivProtocols.aes, aes256b: snmp.PrivProtocols.aes256b, aes256r: snmp.PrivProtocols.aes256r,
-};
 
 export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
   const host = opts.host;
@@ -159,7 +113,7 @@ export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
   net.on('error', () => {});
 
   /**
-   * Runs one net-snmp request as a promise that close() can always settle, through the gate
+   * Runs one net-snmp request as a promise that dispose() can always settle, through the gate
    * (the poller's request caps) when there is one. The gate's slot is held until the answer,
    * the timeout or close(), whichever comes first.
    */
@@ -297,7 +251,7 @@ export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
       const oids = vbs.map((v) => v.oid);
       return decodeAll(await request<snmp.Varbind[]>(oids, (cb) => net.set(vbs, cb)));
     },
-    close() {
+    dispose() {
       if (!closing) {
         closed = true;
         for (const fail of [...pending]) fail(new SnmpSessionClosedError(host));
@@ -310,6 +264,9 @@ export function createSnmpSession(opts: SnmpSessionOptions): SnmpSession {
         }
       }
       return closing;
+    },
+    close() {
+      return api.dispose();
     },
   };
   return api;

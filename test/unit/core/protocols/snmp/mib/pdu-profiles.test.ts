@@ -3,9 +3,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   APC_RPDU2_PROFILE, ENTITY_SENSOR_PROFILE, entitySensorValue, parsePduProfile, powerSamples, profileFor, readPduPower,
-} from '../../../../../src-main/core/protocols/snmp/pdu-profiles';
-import { createSnmpSession, type SnmpSession } from '../../../../../src-main/core/protocols/snmp/session';
-import { startTestAgent, type TestAgent } from '../../../../support/snmp-test-agent';
+} from '../../../../../../src-main/core/protocols/snmp/mib/pdu-profiles';
+import { createSnmpSession, type SnmpSession } from '../../../../../../src-main/core/protocols/snmp/session/session';
+import { startTestAgent, type TestAgent } from '../../../../../support/snmp-test-agent';
 
 const PORT = 18203;
 

@@ -4,9 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   counterDelta, createInterfaceTracker, ifStatus, interfaceChanges, interfaceRates, readInterfaces, restartedBetween,
   type InterfaceRow, type InterfaceSample,
-} from '../../../../../src-main/core/protocols/snmp/if-mib';
-import { createSnmpSession, type SnmpSession } from '../../../../../src-main/core/protocols/snmp/session';
-import { startTestAgent, type TestAgent } from '../../../../support/snmp-test-agent';
+} from '../../../../../../src-main/core/protocols/snmp/mib/if-mib';
+import { createSnmpSession, type SnmpSession } from '../../../../../../src-main/core/protocols/snmp/session/session';
+import { startTestAgent, type TestAgent } from '../../../../../support/snmp-test-agent';
 
 const HOST = '127.52.2.1';
 const PORT = 18202;

@@ -5,40 +5,13 @@
 // TrapEvent or one named SnmpError, and never throws. net-snmp itself can throw from inside
 // its socket listener (an inform echoing a BIT STRING it cannot re-encode, for one), which
 // would kill the process, so its listener is replaced by handle()'s guarded one.
-import * as dgram from 'node:dgram';
+import type * as dgram from 'node:dgram';
 import * as snmp from 'net-snmp';
-import { decodeVarbind, type TypedVarbind } from './codec';
-import {
-  SnmpAuthError,
-  SnmpError,
-  SnmpMalformedPacketError,
-  SnmpUnexpectedPduError,
-} from './errors';
-import { netSnmpUser, type SnmpUser } from './session';
-
-export const SNMP_TRAP_OID = '1.3.6.1.6.3.1.1.4.1.0';
-export const SYS_UPTIME_OID = '1.3.6.1.2.1.1.3.0';
-/** RFC 3584 3.1: v1 generic traps 0..5 map to snmpTraps.1..6 (coldStart ... egpNeighborLoss). */
-const SNMP_TRAPS = '1.3.6.1.6.3.1.1.5';
-const OID_TEXT = /^\d+(\.\d+)+$/;
-
-export interface TrapEvent {
-  /** Receive time (options.now clock, ms). */
-  at: number;
-  source: { address: string; port: number };
-  version: '1' | '2c' | '3';
-  kind: 'trap' | 'inform';
-  /** snmpTrapOID.0, or for v1 the OID RFC 3584 derives from enterprise/generic/specific. */
-  trapOid: string;
-  /** The sender's sysUpTime.0 in ticks (1/100 s), when it sent one. */
-  uptime: number | null;
-  /** The v3 user that sent it (communities are secrets and are not repeated). */
-  user?: string;
-  /** v1 only: the agent-addr field. */
-  agentAddress?: string;
-  /** The notification's own varbinds: sysUpTime.0 and snmpTrapOID.0 left out. */
-  varbinds: TypedVarbind[];
-}
+import type { AsyncDisposable } from '../../../../../src-shared/lifecycle';
+import { SnmpError, SnmpMalformedPacketError } from '../errors';
+import { netSnmpUser, type SnmpUser } from '../session/credentials';
+import { ephemeralPort, UDP, type DgramModule } from '../transport';
+import { errorText, receiveError, toEvent, type NetPdu, type TrapEvent } from './trap-event';
 
 export interface TrapReceiverOptions {
   /** Bind address (loopback in tests and the lab; a real interface in production). */
@@ -56,7 +29,7 @@ export interface TrapReceiverOptions {
   onError?: (error: SnmpError) => void;
   now?: () => number;
   /** Injected transport, like node:dgram. */
-  dgramModule?: { createSocket(type: 'udp4'): dgram.Socket };
+  dgramModule?: DgramModule;
 }
 
 export interface TrapReceiverStats {
@@ -71,11 +44,12 @@ export interface TrapReceiverStats {
   errors: Record<string, number>;
 }
 
-export interface TrapReceiver {
+export interface TrapReceiver extends AsyncDisposable {
   address(): { address: string; port: number };
   stats(): TrapReceiverStats;
   /** Feeds one datagram through the receive path, exactly as the socket does. Never throws. */
   handle(buffer: Buffer, rinfo: { address: string; port: number }): void;
+  /** Closes the socket; resolves once it is closed. Idempotent. */
   dispose(): Promise<void>;
 }
 
@@ -86,45 +60,16 @@ interface NetReceiver {
   listener: { sockets: Record<string, dgram.Socket> };
 }
 
-interface NetPdu {
-  type?: number;
-  id?: number;
-  varbinds?: snmp.Varbind[];
-  enterprise?: string;
-  agentAddr?: string;
-  generic?: number;
-  specific?: number;
-  upTime?: number;
-  user?: string;
-  community?: string;
-}
-
 /** net-snmp caches one localized key per (protocol, password, engineID) forever; a sender
  * that varies its engine ID would grow it without bound. Past this many it is cleared. */
 const KEY_CACHE_LIMIT = 4096;
 /** An inform with the same source and request-id within this window is a retransmission. */
 const INFORM_REPEAT_WINDOW_MS = 60_000;
 
-/** A dgram module whose sockets bind an ephemeral port whatever port they are asked for. */
-function anyPort(mod: { createSocket(type: 'udp4'): dgram.Socket }): { createSocket(type: 'udp4'): dgram.Socket } {
-  return {
-    createSocket(type) {
-      const socket = mod.createSocket(type);
-      const bind = socket.bind.bind(socket) as (...args: unknown[]) => dgram.Socket;
-      socket.bind = ((...args: unknown[]) => {
-        if (typeof args[0] === 'number') args[0] = 0;
-        else if (typeof args[0] === 'object' && args[0] !== null) args[0] = { ...(args[0] as object), port: 0 };
-        return bind(...args);
-      }) as typeof socket.bind;
-      return socket;
-    },
-  };
-}
-
 export function createTrapReceiver(opts: TrapReceiverOptions): Promise<TrapReceiver> {
   const now = opts.now ?? Date.now;
   // net-snmp reads port 0 as "not given" and binds 162: ask the socket itself for port 0.
-  const base = opts.port === 0 ? anyPort(opts.dgramModule ?? dgram) : (opts.dgramModule ?? dgram);
+  const transport = opts.port === 0 ? ephemeralPort(opts.dgramModule ?? UDP) : (opts.dgramModule ?? UDP);
   const stats: TrapReceiverStats = { datagrams: 0, traps: 0, informs: 0, repeats: 0, answered: 0, errors: {} };
   let current: { bytes: number; source: string; rinfo: { address: string; port: number } } | null = null;
   let disposed = false;
@@ -179,9 +124,7 @@ export function createTrapReceiver(opts: TrapReceiverOptions): Promise<TrapRecei
     transport: 'udp4',
     includeAuthentication: true,
     engineID: opts.engineId,
-    // net-snmp reads port 0 as "the default" (162): bind the socket to an ephemeral port
-    // ourselves when that is what the caller asked for.
-    dgramModule: opts.port === 0 ? ephemeral(base) : base,
+    dgramModule: transport,
   }, callback) as NetReceiver;
   const authorizer = receiver.getAuthorizer();
   for (const c of opts.communities ?? []) authorizer.addCommunity(c);
@@ -246,79 +189,6 @@ export function createTrapReceiver(opts: TrapReceiverOptions): Promise<TrapRecei
       });
     });
   });
-}
-
-/** A net-snmp receive error as one of ours. The texts never quote communities or digests. */
-function receiveError(error: unknown, source: string, bytes: number): SnmpError {
-  const e = error as { name?: string; message?: string; error?: unknown };
-  const message = e.message ?? String(error);
-  switch (e.name) {
-    case 'ProcessingError':
-      return new SnmpMalformedPacketError(source, bytes, errorText(e.error), e.error);
-    case 'RequestFailedError': {
-      let reason = 'not authorized';
-      if (/community not found/i.test(message)) reason = 'unknown community';
-      else if (/user not found/i.test(message)) reason = 'unknown user';
-      else if (/requires authentication/i.test(message)) reason = 'message not authenticated but the user requires it';
-      else if (/requires privacy/i.test(message)) reason = 'message not encrypted but the user requires it';
-      return new SnmpAuthError(source, reason);
-    }
-    case 'ResponseInvalidError': {
-      const reason = /decrypt/i.test(message) ? 'cannot decrypt (wrong privacy key?)' : /digest/i.test(message) ? 'authentication digest does not verify' : message;
-      if (/decrypt|digest|auth/i.test(message)) return new SnmpAuthError(source, reason);
-      return new SnmpMalformedPacketError(source, bytes, reason);
-    }
-    case 'RequestInvalidError':
-      return new SnmpUnexpectedPduError(source, message);
-    default:
-      return new SnmpMalformedPacketError(source, bytes, message, error);
-  }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** A decoded PDU as a TrapEvent, or the named error that says why it is not one. */
-export function toEvent(pdu: NetPdu, rinfo: { address: string; port: number }, at: number): TrapEvent | SnmpError {
-  const source = `${rinfo.address}:${rinfo.port}`;
-  const raw = Array.isArray(pdu.varbinds) ? pdu.varbinds : [];
-  const all = raw.map(decodeVarbind);
-  const base = { at, source: { address: rinfo.address, port: rinfo.port } };
-  if (pdu.type === snmp.PduType.Trap) {
-    const generic = typeof pdu.generic === 'number' ? pdu.generic : -1;
-    const specific = typeof pdu.specific === 'number' ? pdu.specific : -1;
-    const enterprise = typeof pdu.enterprise === 'string' && OID_TEXT.test(pdu.enterprise) ? pdu.enterprise : '';
-    let trapOid: string;
-    if (generic >= 0 && generic <= 5) trapOid = `${SNMP_TRAPS}.${generic + 1}`;
-    else if (generic === 6 && enterprise && specific >= 0) trapOid = `${enterprise}.0.${specific}`;
-    else return new SnmpMalformedPacketError(source, 0, `v1 trap with generic-trap ${generic}, specific-trap ${specific}, enterprise "${enterprise}"`);
-    return { ...base, version: '1', kind: 'trap', trapOid, uptime: typeof pdu.upTime === 'number' ? pdu.upTime : null,
-      agentAddress: typeof pdu.agentAddr === 'string' ? pdu.agentAddr : undefined, varbinds: all };
-  }
-  const kind = pdu.type === snmp.PduType.InformRequest ? 'inform' : pdu.type === snmp.PduType.TrapV2 ? 'trap' : null;
-  if (!kind) return new SnmpUnexpectedPduError(source, `PDU type ${String(pdu.type)}`);
-  const trap = all.find((vb) => vb.oid === SNMP_TRAP_OID);
-  if (!trap || trap.type !== 'oid' || !OID_TEXT.test(trap.value)) return new SnmpMalformedPacketError(source, 0, `${kind} without an snmpTrapOID.0 OID value`);
-  const up = all.find((vb) => vb.oid === SYS_UPTIME_OID);
-  const version = typeof pdu.user === 'string' ? '3' : '2c';
-  return {
-    ...base, version, kind, trapOid: trap.value, uptime: up && up.type === 'timeticks' ? up.value : null,
-    ...(version === '3' ? { user: pdu.user } : {}),
-    varbinds: all.filter((vb) => vb.oid !== SNMP_TRAP_OID && vb.oid !== SYS_UPTIME_OID),
-  };
-}
-
-/** A dgram module whose sockets bind port 0 whatever port they are asked to bind. */
-function ephemeral(base: { createSocket(type: 'udp4'): dgram.Socket }): { createSocket(type: 'udp4'): dgram.Socket } {
-  return {
-    createSocket(type) {
-      const socket = base.createSocket(type);
-      const bind = socket.bind.bind(socket) as (port: number, address?: string) => dgram.Socket;
-      (socket as { bind: unknown }).bind = (_port: number, address?: string) => bind(0, address);
-      return socket;
-    },
-  };
 }
 
 function boundKeyCache(): void {

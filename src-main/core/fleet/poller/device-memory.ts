@@ -2,10 +2,12 @@
 // interface table tracker, the last uptime, which links it has seen up) and the pure step
 // that turns one poll's reading (or failure) into rates, interface events and a health
 // verdict. No sockets, no clocks: the poller feeds it.
-import type { DeviceKind } from '../../../../src-shared/domain';
-import { judgeHealth, MAX_POLLED_INTERFACES, octetRates, unanswered, type DeviceReading, type InterfaceState, type OctetSample, type PollerDeviceStatus } from './device-poll';
-import { createInterfaceTracker, type IfStatus, type InterfaceRate, type InterfaceStatusChange, type InterfaceTracker } from './if-mib';
-import type { OutletPower } from './pdu-profiles';
+import type { DeviceKind, DeviceStatus } from '../../../../src-shared/domain';
+import {
+  createInterfaceTracker, MAX_POLLED_INTERFACES, octetRates,
+  type DeviceReading, type IfStatus, type InterfaceRate, type InterfaceState, type InterfaceStatusChange, type InterfaceTracker, type OctetSample, type OutletPower,
+} from '../../protocols/snmp';
+import { judgeHealth, unanswered } from './health';
 
 /** Interfaces polled before a device has told us its ifNumber. */
 export const DEFAULT_INTERFACES: Record<DeviceKind, number> = { server: 2, switch: 6, pdu: 1, gateway: 2 };
@@ -27,7 +29,7 @@ export function newDeviceMemory(kind: DeviceKind): DeviceMemory {
 
 export interface Assessment {
   answered: boolean;
-  health: PollerDeviceStatus;
+  health: DeviceStatus;
   reasons: string[];
   sysName: string | null;
   uptimeSeconds: number | null;
@@ -52,7 +54,7 @@ export interface AssessInput {
   at: number;
 }
 
-/** Applies one poll to the device's memory and judges it (see device-poll.ts judgeHealth). */
+/** Applies one poll to the device's memory and judges it (see ./health judgeHealth). */
 export function assessPoll(memory: DeviceMemory, input: AssessInput): Assessment {
   const { reading, error, at } = input;
   const answered = !error || !unanswered(error);

@@ -4,15 +4,17 @@ import * as dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import * as snmp from 'net-snmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SnmpAuthError, SnmpError, SnmpMalformedPacketError, SnmpUnexpectedPduError } from '../../../../../src-main/core/protocols/snmp/errors';
-import { createSnmpSession, netSnmpUser } from '../../../../../src-main/core/protocols/snmp/session';
-import { createTrapReceiver, toEvent, type TrapEvent, type TrapReceiver } from '../../../../../src-main/core/protocols/snmp/trap-receiver';
-import { until } from '../../../../support/handles';
-import { V3_USERS } from '../../../../support/snmp-peers';
+import { SnmpAuthError, SnmpError, SnmpMalformedPacketError, SnmpUnexpectedPduError } from '../../../../../../src-main/core/protocols/snmp/errors';
+import { netSnmpUser } from '../../../../../../src-main/core/protocols/snmp/session/credentials';
+import { createSnmpSession } from '../../../../../../src-main/core/protocols/snmp/session/session';
+import { toEvent, type TrapEvent } from '../../../../../../src-main/core/protocols/snmp/trap/trap-event';
+import { createTrapReceiver, type TrapReceiver } from '../../../../../../src-main/core/protocols/snmp/trap/trap-receiver';
+import { until } from '../../../../../support/handles';
+import { V3_USERS } from '../../../../../support/snmp-peers';
 
 const HOST = '127.52.4.1';
 const PORT = 18204;
-const corpus = JSON.parse(readFileSync(new URL('../../../../fuzz/fixtures/snmp-trap-packets.json', import.meta.url), 'utf8')) as {
+const corpus = JSON.parse(readFileSync(new URL('../../../../../fuzz/fixtures/snmp-trap-packets.json', import.meta.url), 'utf8')) as {
   community: string; engineId: string; packets: Array<{ label: string; hex: string }>;
 };
 const packet = (label: string, nth = 0): Buffer => Buffer.from(corpus.packets.filter((p) => p.label === label)[nth].hex, 'hex');

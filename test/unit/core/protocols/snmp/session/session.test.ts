@@ -2,9 +2,11 @@
 // get/getNext/getBulk/walk/set, named errors, and close() settling what is outstanding.
 import * as dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSnmpSession, netSnmpUser, type SnmpSession, type SnmpUser } from '../../../../../src-main/core/protocols/snmp/session';
-import { SnmpAuthError, SnmpResponseError, SnmpSessionClosedError, SnmpTimeoutError, SnmpValueError } from '../../../../../src-main/core/protocols/snmp/errors';
-import { startTestAgent, type TestAgent } from '../../../../support/snmp-test-agent';
+import { DisposableStore } from '../../../../../../src-shared/lifecycle';
+import type { SnmpUser } from '../../../../../../src-main/core/protocols/snmp/session/credentials';
+import { createSnmpSession, type SnmpSession } from '../../../../../../src-main/core/protocols/snmp/session/session';
+import { SnmpAuthError, SnmpResponseError, SnmpSessionClosedError, SnmpTimeoutError, SnmpValueError } from '../../../../../../src-main/core/protocols/snmp/errors';
+import { startTestAgent, type TestAgent } from '../../../../../support/snmp-test-agent';
 
 const HOST = '127.52.1.1';
 const PORT = 18201;
@@ -125,16 +127,20 @@ describe('SNMP session', () => {
     await expect(s.get(['1.3.6.1.2.1.1.5.0'])).rejects.toBeInstanceOf(SnmpSessionClosedError);
   });
 
+  it('is an AsyncDisposable: dispose() in a store settles requests like close()', async () => {
+    const store = new DisposableStore();
+    const s = store.add(open({ host: '127.52.1.2', timeoutMs: 60_000 }));
+    const pending = s.get(['1.3.6.1.2.1.1.5.0']);
+    await store.dispose();
+    await expect(pending).rejects.toBeInstanceOf(SnmpSessionClosedError);
+    expect(s.closed).toBe(true);
+    await s.close(); // idempotent across both names
+  });
+
   it('runs every request through the gate', async () => {
     let gated = 0;
     const s = open({ gate: (send) => ((gated++), send()) });
     await s.walk('1.3.6.1.2.1.2.2.1.2', { maxRepetitions: 10 });
     expect(gated).toBe(5); // 4 full batches, then the one that leaves the column
-  });
-
-  it('checks v3 users before sending anything', () => {
-    expect(() => netSnmpUser({ name: 'x', authKey: 'short' })).toThrow(/at least 8/);
-    expect(() => netSnmpUser({ name: 'x', authKey: 'long-enough', privProtocol: 'rot13' as never, privKey: 'long-enough' })).toThrow(/privacy protocol/);
-    expect(netSnmpUser({ name: 'x' })).toMatchObject({ name: 'x', level: 1 });
   });
 });
