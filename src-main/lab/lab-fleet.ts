@@ -47,99 +47,119 @@ function serialQueue(): <T>(op: () => Promise<T>) => Promise<T> {
   };
 }
 
-/** Starts the lab; `kinds` defaults to every registered peer kind. */
-export async function startLabFleet(options: LabStartOptions, kinds: readonly LabPeerKind[] = LAB_PEER_KINDS): Promise<LabFleet> {
-  const t0 = performance.now();
-  const inventory = generateLab(options.seed, options.size, { addressPrefix: options.addressPrefix, snmpPort: options.snmpPort });
-  const devices = labDevices(inventory, options.seed);
-  const byId = new Map(devices.map((d) => [d.device.id, d]));
-  const cabinets = new Set(inventory.cabinets.map((c) => c.id));
+/** The lab's devices, indexed, and what has been done to them: what faults act on. */
+interface LabWorld {
+  readonly devices: readonly LabDevice[];
+  readonly byId: ReadonlyMap<string, LabDevice>;
+  readonly cabinets: ReadonlySet<string>;
+  /** The devices of each cabinet, in inventory order. */
+  readonly byCabinet: ReadonlyMap<string, readonly LabDevice[]>;
+  readonly state: LabState;
+}
+
+function createWorld(inventory: InventoryDocument, seed: number): LabWorld {
+  const devices = labDevices(inventory, seed);
   const byCabinet = new Map<string, LabDevice[]>();
   for (const d of devices) {
     const list = byCabinet.get(d.device.cabinetId) ?? [];
     list.push(d);
     byCabinet.set(d.device.cabinetId, list);
   }
-  const state = new LabState();
+  return {
+    devices,
+    byId: new Map(devices.map((d) => [d.device.id, d])),
+    cabinets: new Set(inventory.cabinets.map((c) => c.id)),
+    byCabinet,
+    state: new LabState(),
+  };
+}
+
+/** Brings every kind's peers of these devices in line with the lab state. */
+function reconcile(peers: readonly LabPeers[], list: readonly LabDevice[]): Promise<unknown> {
+  return Promise.all(list.map((d) => Promise.all(peers.map((p) => p.reconcile(d)))));
+}
+
+/** Changes the lab state as the fault says, then tells the kinds: they act on real sockets. */
+async function applyFault(w: LabWorld, peers: readonly LabPeers[], f: LabFault): Promise<void> {
+  const device = (id: string): LabDevice => {
+    const d = w.byId.get(id);
+    if (!d) throw new Error(`lab: no device "${id}"`);
+    return d;
+  };
+  if (f.kind === 'kill-device' || f.kind === 'revive-device') {
+    const d = device(f.deviceId);
+    if (f.kind === 'kill-device') w.state.dead.add(f.deviceId);
+    else w.state.dead.delete(f.deviceId);
+    await reconcile(peers, [d]);
+  } else if (f.kind === 'link-down' || f.kind === 'link-up') {
+    const d = device(f.deviceId);
+    const first = d.interfaces[0];
+    if (!first) throw new Error(`lab: device "${f.deviceId}" has no interface`);
+    const up = f.kind === 'link-up';
+    const changed = first.up !== up;
+    first.up = up;
+    if (up) w.state.linksDown.delete(f.deviceId);
+    else w.state.linksDown.add(f.deviceId);
+    if (changed) for (const p of peers) p.linkChanged?.(d, up);
+  } else if (f.kind === 'trip-pdu' || f.kind === 'restore-pdu') {
+    if (!w.cabinets.has(f.cabinetId)) throw new Error(`lab: no cabinet "${f.cabinetId}"`);
+    if (f.kind === 'trip-pdu') w.state.tripped.add(f.cabinetId);
+    else w.state.tripped.delete(f.cabinetId);
+    await reconcile(peers, w.byCabinet.get(f.cabinetId) ?? []);
+  } else {
+    throw new Error(`lab: unknown fault ${JSON.stringify(f)}`);
+  }
+}
+
+/** Starts the lab; `kinds` defaults to every registered peer kind. */
+export async function startLabFleet(options: LabStartOptions, kinds: readonly LabPeerKind[] = LAB_PEER_KINDS): Promise<LabFleet> {
+  const t0 = performance.now();
+  const inventory = generateLab(options.seed, options.size, { addressPrefix: options.addressPrefix, snmpPort: options.snmpPort });
+  const world = createWorld(inventory, options.seed);
   const serial = serialQueue();
   let closed = false;
+  // Empty until every kind has started: a power change before then only updates the state.
   let peers: readonly LabPeers[] = [];
 
-  /** Brings every kind's peers of these devices in line with the lab state. */
-  const reconcile = (list: readonly LabDevice[]): Promise<unknown> =>
-    Promise.all(list.map((d) => Promise.all(peers.map((p) => p.reconcile(d)))));
-
   const setHostPower = (deviceId: string, on: boolean): Promise<void> => serial(async () => {
-    const d = byId.get(deviceId);
+    const d = world.byId.get(deviceId);
     if (!d || closed) return;
-    if (on) state.poweredOff.delete(deviceId);
-    else state.poweredOff.add(deviceId);
-    await reconcile([d]);
+    if (on) world.state.poweredOff.delete(deviceId);
+    else world.state.poweredOff.add(deviceId);
+    await reconcile(peers, [d]);
   });
 
   const ctx: LabContext = {
     options,
     credentials: labCredentials(options.seed),
-    devices,
-    byCabinet,
-    state,
+    devices: world.devices,
+    byCabinet: world.byCabinet,
+    state: world.state,
     setHostPower: (deviceId, on) => void setHostPower(deviceId, on),
   };
   const started = await startPeerKinds(kinds, ctx);
   peers = started.peers;
-
-  const status = (): LabStatus => state.status(!closed, devices.length);
-  const device = (id: string): LabDevice => {
-    const d = byId.get(id);
-    if (!d) throw new Error(`lab: no device "${id}"`);
-    return d;
-  };
-
-  const fault = (f: LabFault): Promise<LabStatus> => serial(async () => {
-    if (closed) throw new Error('lab: closed');
-    if (f.kind === 'kill-device' || f.kind === 'revive-device') {
-      const d = device(f.deviceId);
-      if (f.kind === 'kill-device') state.dead.add(f.deviceId);
-      else state.dead.delete(f.deviceId);
-      await reconcile([d]);
-    } else if (f.kind === 'link-down' || f.kind === 'link-up') {
-      const d = device(f.deviceId);
-      const first = d.interfaces[0];
-      if (!first) throw new Error(`lab: device "${f.deviceId}" has no interface`);
-      const up = f.kind === 'link-up';
-      const changed = first.up !== up;
-      first.up = up;
-      if (up) state.linksDown.delete(f.deviceId);
-      else state.linksDown.add(f.deviceId);
-      if (changed) for (const p of peers) p.linkChanged?.(d, up);
-    } else if (f.kind === 'trip-pdu' || f.kind === 'restore-pdu') {
-      if (!cabinets.has(f.cabinetId)) throw new Error(`lab: no cabinet "${f.cabinetId}"`);
-      if (f.kind === 'trip-pdu') state.tripped.add(f.cabinetId);
-      else state.tripped.delete(f.cabinetId);
-      await reconcile(byCabinet.get(f.cabinetId) ?? []);
-    } else {
-      throw new Error(`lab: unknown fault ${JSON.stringify(f)}`);
-    }
-    return status();
-  });
-
-  const close = (): Promise<void> => serial(async () => {
-    closed = true;
-    await started.dispose();
-  });
+  const status = (): LabStatus => world.state.status(!closed, world.devices.length);
 
   return {
     inventory,
     options,
     startMs: performance.now() - t0,
-    agents: devices.length,
+    agents: world.devices.length,
     credentials: ctx.credentials,
-    fault,
+    fault: (f) => serial(async () => {
+      if (closed) throw new Error('lab: closed');
+      await applyFault(world, peers, f);
+      return status();
+    }),
     setHostPower,
     setTrapTarget: (target) => {
       for (const p of peers) p.setTrapTarget?.(target);
     },
     status,
-    close,
+    close: () => serial(async () => {
+      closed = true;
+      await started.dispose();
+    }),
   };
 }
