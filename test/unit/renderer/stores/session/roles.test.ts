@@ -1,6 +1,6 @@
-// The UI disables what the role may not call, by the contract's table.
+// The UI disables what the role may not call, and names the role needed, by the contract's least roles.
 import { describe, expect, it } from 'vitest';
-import { mayCall } from '../../../../../src-renderer/stores/session/roles';
+import { leastRole, mayCall } from '../../../../../src-renderer/stores/session/roles';
 
 describe('mayCall', () => {
   it('lets a viewer read but not act', () => {
@@ -20,5 +20,13 @@ describe('mayCall', () => {
   });
   it('leaves an unknown role to the core', () => {
     expect(mayCall(null, 'credentials.put')).toBe(true);
+  });
+});
+
+describe('leastRole', () => {
+  it('names the role the contract asks for', () => {
+    expect(leastRole('fleet.overview')).toBe('viewer');
+    expect(leastRole('device.power')).toBe('operator');
+    expect(leastRole('device.forgetHostKey')).toBe('admin');
   });
 });
