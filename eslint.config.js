@@ -54,8 +54,10 @@ export const LAYERS = [
     allow: [SHARED, 'builtin', 'npm', 'npm:electron', 'src-main/electron/**', `${CORE}/**`, 'src-main/serve/**'],
     why: 'The desktop shell: core, serve pieces, src-shared and electron.' },
 
-  { name: 'preload', files: 'src-preload/**', allow: ['npm:electron', 'src-preload/**', `type:${SHARED}`],
-    why: 'The preload exposes the channel map only: electron, itself, and src-shared as `import type`.' },
+  // The channel map (method and event names, channel constants) is bundled into the preload
+  // so it can refuse unknown names before they reach IPC; everything else only as types.
+  { name: 'preload', files: 'src-preload/**', allow: ['npm:electron', 'src-preload/**', 'src-shared/api/**', `type:${SHARED}`],
+    why: 'The preload exposes the channel map only: electron, itself, the contract in src-shared/api, and other src-shared as `import type`.' },
 
   { name: 'renderer view', files: ['src-renderer/views/**', 'src-renderer/components/**'],
     allow: [...RENDERER, '!src-renderer/transport/**', '!src-renderer/stores/client'],

@@ -5,15 +5,12 @@
 // load ES modules, and may require only 'electron' (and a few polyfilled builtins), so the
 // few values it takes from src-shared are bundled in.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_CALL, IPC_EVENT, PRELOAD_GLOBAL, isEventName, isMethod, type ApiEvents, type EventName, type Method } from '../src-shared/api';
-import type { SerializedError } from '../src-shared/errors';
-
-/** What call() resolves to. It never rejects for a core error: Electron mangles thrown errors. */
-export type BridgeReply = { ok: true; result: unknown } | { ok: false; error: SerializedError };
+import { IPC_CALL, IPC_EVENT, PRELOAD_GLOBAL, isEventName, isMethod, type ApiEvents, type CallReply, type EventName, type Method } from '../src-shared/api';
 
 /** The shape of window.fleetdeck. */
 export interface FleetDeckBridge {
-  call(method: Method, args: unknown): Promise<BridgeReply>;
+  /** Never rejects for a core error (Electron mangles thrown errors): the CallReply says. */
+  call(method: Method, args: unknown): Promise<CallReply>;
   /** Subscribes to one event stream; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
 }
@@ -46,7 +43,7 @@ const bridge: FleetDeckBridge = {
     if (!isMethod(method)) {
       return Promise.resolve({ ok: false, error: { name: 'BridgeError', code: 'BAD_REQUEST', message: `Unknown method "${String(method)}"` } });
     }
-    return ipcRenderer.invoke(IPC_CALL, method, args) as Promise<BridgeReply>;
+    return ipcRenderer.invoke(IPC_CALL, method, args) as Promise<CallReply>;
   },
   on(event, listener) {
     if (!isEventName(event)) throw new TypeError(`Unknown event "${String(event)}"`);

@@ -1,6 +1,6 @@
 import type { CallContext } from '../../src-shared/api';
 import { createCoreApi, type CoreApi } from './api/core-api';
-import { EventHub } from './api/event-hub';
+import { EventHub } from './events/event-hub';
 import { createHandlers } from './api/handlers';
 import type { CoreConfig } from './config';
 import type { FleetEvent } from '../../src-shared/domain';

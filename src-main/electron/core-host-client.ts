@@ -3,7 +3,8 @@
 // tests drive it with an in-memory channel.
 import { isEventName, type CallContext, type EventName, type Method } from '../../src-shared/api';
 import { serializeError, type SerializedError } from '../../src-shared/errors';
-import { isHostToMain, type CoreHostConfig, type IpcCallReply, type MainToHost } from './core-host-protocol';
+import type { CallReply } from '../../src-shared/api';
+import { isHostToMain, type CoreHostConfig, type MainToHost } from './core-host-protocol';
 
 export interface HostChannel {
   postMessage(message: MainToHost): void;
@@ -30,7 +31,7 @@ export class CoreHostClient {
   readonly #disposeTimeoutMs: number;
   readonly #log: (line: string) => void;
   readonly #onUnexpectedExit: (code: number) => void;
-  readonly #pending = new Map<number, (reply: IpcCallReply) => void>();
+  readonly #pending = new Map<number, (reply: CallReply) => void>();
   readonly #eventListeners = new Set<HostEventListener>();
   #nextId = 1;
   #state: 'new' | 'starting' | 'ready' | 'failed' | 'disposing' | 'exited' = 'new';
@@ -69,7 +70,7 @@ export class CoreHostClient {
   }
 
   /** Forwards one call; always resolves, with the core's error when there is one. */
-  async call(ctx: CallContext, method: Method, args: unknown): Promise<IpcCallReply> {
+  async call(ctx: CallContext, method: Method, args: unknown): Promise<CallReply> {
     if (!this.#ready) return { ok: false, error: unavailable('The core has not been started') };
     try {
       await this.#ready;
@@ -78,7 +79,7 @@ export class CoreHostClient {
     }
     if (this.#state !== 'ready') return { ok: false, error: this.#failure ?? unavailable('The core is shutting down') };
     const id = this.#nextId++;
-    return new Promise<IpcCallReply>((resolve) => {
+    return new Promise<CallReply>((resolve) => {
       this.#pending.set(id, resolve);
       try {
         this.#channel.postMessage({ type: 'call', id, ctx, method, args });

@@ -2,7 +2,7 @@
 // over the host's parentPort. Every message is structured-cloned, so nothing here may
 // hold a function or a class instance: Buffers arrive as Uint8Array, errors travel as
 // SerializedError.
-import type { CallContext, EventName, Method } from '../../src-shared/api';
+import type { CallContext, CallReply, EventName, Method } from '../../src-shared/api';
 import type { SerializedError } from '../../src-shared/errors';
 import type { CoreConfig } from '../core/config';
 
@@ -10,6 +10,8 @@ import type { CoreConfig } from '../core/config';
 export interface CoreHostConfig extends Omit<CoreConfig, 'secretKey' | 'log'> {
   /** The 32-byte credential key. Never logged, never echoed back. */
   secretKey: Uint8Array;
+  /** Whose event streams the host forwards to the windows: the core decides by its role. */
+  eventsFor: CallContext;
 }
 
 export type MainToHost =
@@ -20,12 +22,8 @@ export type MainToHost =
 export type HostToMain =
   | { type: 'ready' }
   | { type: 'init-failed'; error: SerializedError }
-  | { type: 'result'; id: number; ok: true; result: unknown }
-  | { type: 'result'; id: number; ok: false; error: SerializedError }
+  | ({ type: 'result'; id: number } & CallReply)
   | { type: 'event'; event: EventName; payload: unknown };
-
-/** What IPC_CALL answers the renderer: never a thrown error (Electron mangles those). */
-export type IpcCallReply = { ok: true; result: unknown } | { ok: false; error: SerializedError };
 
 export function isHostToMain(v: unknown): v is HostToMain {
   if (typeof v !== 'object' || v === null) return false;

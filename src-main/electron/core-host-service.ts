@@ -1,16 +1,7 @@
 // The core host's logic, kept apart from core-host.ts (the utilityProcess entry) so it can
 // be driven in tests through a fake port and a fake core. Plain Node: no electron import.
-import {
-  EVENTS,
-  isMethod,
-  type ApiEvents,
-  type ArgsOf,
-  type CallContext,
-  type Disposable,
-  type EventName,
-  type Method,
-  type ResultOf,
-} from '../../src-shared/api';
+import { isMethod, type ApiEvents, type ArgsOf, type CallContext, type EventName, type Method, type ResultOf } from '../../src-shared/api';
+import type { Disposable } from '../../src-shared/lifecycle';
 import { FleetDeckError, serializeError } from '../../src-shared/errors';
 import type { CoreConfig } from '../core/config';
 import { isMainToHost, type CoreHostConfig, type HostToMain, type MainToHost } from './core-host-protocol';
@@ -19,7 +10,8 @@ import { isMainToHost, type CoreHostConfig, type HostToMain, type MainToHost } f
 export interface HostedCore {
   api: {
     call<M extends Method>(ctx: CallContext, method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
-    on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): Disposable;
+    /** Every stream the caller's role may receive. */
+    subscribe(ctx: CallContext, sink: <E extends EventName>(event: E, payload: ApiEvents[E]) => void): Disposable;
   };
   dispose(): Promise<void>;
 }
@@ -44,7 +36,8 @@ export function toCoreConfig(config: CoreHostConfig, log: (line: string) => void
   // A wiped or never-filled buffer would seal every credential with a known key.
   if (k.every((b) => b === 0)) throw new FleetDeckError('BAD_REQUEST', 'The credential key in the init message is all zeros; refusing to use it');
   // Buffer.from(view) copies: the core owns its key bytes.
-  return { ...config, secretKey: Buffer.from(k), log };
+  const { eventsFor: _eventsFor, ...rest } = config;
+  return { ...rest, secretKey: Buffer.from(k), log };
 }
 
 /** Serves one core over the port until told to dispose. */
@@ -74,9 +67,7 @@ export function serveCoreHost(opts: CoreHostOptions): void {
     }
     core = (async () => {
       const c = await opts.createCore(toCoreConfig(config, log));
-      subscriptions = EVENTS.map((event) =>
-        c.api.on(event, (payload) => post({ type: 'event', event, payload })),
-      );
+      subscriptions = [c.api.subscribe(config.eventsFor, (event, payload) => post({ type: 'event', event, payload }))];
       return c;
     })();
     core.then(

@@ -45,7 +45,7 @@ import { IPC_CALL, IPC_EVENT, isMethod, type CallContext } from '../../src-share
 import { serializeError, type SerializedError } from '../../src-shared/errors';
 import { APP_ENTRY_URL, APP_SCHEME, createAppProtocolHandler, isAppUrl } from './app-protocol';
 import { CoreHostClient } from './core-host-client';
-import type { IpcCallReply } from './core-host-protocol';
+import type { CallReply } from '../../src-shared/api';
 import { DesktopKeyError, loadOrCreateDesktopKey } from './desktop-key';
 import { desktopCallContext } from './desktop-session';
 import { isTrustedIpcSender } from './ipc-guard';
@@ -152,12 +152,12 @@ function trustedWindow(): { webContentsId: number; mainFrame: WebContents['mainF
   return { webContentsId: win.webContents.id, mainFrame: win.webContents.mainFrame };
 }
 
-const refused = (code: SerializedError['code'], message: string): IpcCallReply => ({
+const refused = (code: SerializedError['code'], message: string): CallReply => ({
   ok: false,
   error: { name: 'IpcRefusedError', code, message },
 });
 
-async function handleCall(event: IpcMainInvokeEvent, method: unknown, args: unknown): Promise<IpcCallReply> {
+async function handleCall(event: IpcMainInvokeEvent, method: unknown, args: unknown): Promise<CallReply> {
   try {
     if (!isTrustedIpcSender({ webContentsId: event.sender.id, frame: event.senderFrame }, trustedWindow())) {
       log(`refused an IPC call from an untrusted sender (${shortUrl(event.senderFrame?.url ?? 'no frame')})`);
@@ -204,6 +204,7 @@ function startCore(storeDir: string, secretKey: Buffer, nativeBinding: string): 
     sqliteNativeBinding: nativeBinding,
     secretKey,
     lab: { entry: LAB_ENTRY },
+    eventsFor: desktopContext,
   });
   secretKey.fill(0);
   ready.then(

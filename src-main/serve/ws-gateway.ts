@@ -1,8 +1,10 @@
+// Serve mode's WebSocket transport: the first message authenticates a token, then calls and
+// the event streams the core allows that role flow as the contract's wire messages.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EVENT_ROLES, EVENTS, isMethod, type CallContext, type Disposable, type WireResponse } from '../../src-shared/api';
-import { ROLE_RANK } from '../../src-shared/domain';
+import { isMethod, type CallContext, type WireResponse } from '../../src-shared/api';
+import type { Disposable } from '../../src-shared/lifecycle';
 import { FleetDeckError, serializeError } from '../../src-shared/errors';
 import type { Core } from '../core/create-core';
 
@@ -54,14 +56,12 @@ export function createWsGateway(core: Core): { wss: WebSocketServer; handleUpgra
         }
         clearTimeout(authTimer);
         ctx = { actor: `${who.actor}@${req.socket.remoteAddress ?? '?'}`, role: who.role };
-        for (const event of EVENTS) {
-          if (ROLE_RANK[who.role] < ROLE_RANK[EVENT_ROLES[event]]) continue; // e.g. command output: operators only
-          subs.push(
-            core.api.on(event, (payload) => {
-              if (ws.bufferedAmount < EVENT_BACKLOG_BYTES) send(ws, { type: 'event', event, payload });
-            }),
-          );
-        }
+        // The core decides which streams this role receives (command output: operators only).
+        subs.push(
+          core.api.subscribe(ctx, (event, payload) => {
+            if (ws.bufferedAmount < EVENT_BACKLOG_BYTES) send(ws, { type: 'event', event, payload });
+          }),
+        );
         send(ws, { type: 'auth', ok: true, actor: ctx.actor, role: ctx.role });
         return;
       }

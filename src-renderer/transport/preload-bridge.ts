@@ -1,12 +1,9 @@
 // The shape of what the preload exposes on window (PRELOAD_GLOBAL). Declared here, not
 // imported: the renderer never imports src-preload.
-import type { EventName, Method } from '../../src-shared/api';
-import type { SerializedError } from '../../src-shared/errors';
-
-export type BridgeReply = { ok: true; result: unknown } | { ok: false; error: SerializedError };
+import type { CallReply, EventName, Method } from '../../src-shared/api';
 
 export interface PreloadBridge {
-  call(method: Method, args: unknown): Promise<BridgeReply>;
+  call(method: Method, args: unknown): Promise<CallReply>;
   on(event: EventName, listener: (payload: unknown) => void): () => void;
 }
 

@@ -1,76 +1,77 @@
+// The one choke point between transports and capabilities: every call is parsed against the
+// contract's schema, checked against the caller's role, audited before it runs when it is a
+// control action, then dispatched; every event stream is delivered only to roles that may see it.
 import {
-  METHOD_ROLES,
+  API_METHODS,
+  EVENTS,
+  eventRole,
+  isEventName,
   isMethod,
   type ApiEvents,
   type ArgsOf,
   type CallContext,
-  type Disposable,
   type EventName,
   type Method,
+  type ParsedArgsOf,
   type ResultOf,
 } from '../../../src-shared/api';
-import { ROLE_RANK, type LabFault } from '../../../src-shared/domain';
+import type { MethodSpec } from '../../../src-shared/api/contract';
+import { ROLE_RANK } from '../../../src-shared/domain';
 import { FleetDeckError, ForbiddenError } from '../../../src-shared/errors';
+import { toDisposable, type Disposable } from '../../../src-shared/lifecycle';
 import type { AuditRepository } from '../store/audit-repository';
-import type { EventHub } from './event-hub';
+import type { EventHub } from '../events/event-hub';
+import { parseArgs } from './parse-args';
+
+/** Receives every event stream the subscriber's role may see. */
+export type EventSink = <E extends EventName>(event: E, payload: ApiEvents[E]) => void;
 
 export interface CoreApi {
-  /** Checks the caller's role, audits control actions before they run, then dispatches. */
+  /** Parses the arguments, checks the caller's role, audits control actions before they run, then dispatches. */
   call<M extends Method>(ctx: CallContext, method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
-  on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): Disposable;
+  /** One stream; FORBIDDEN when the caller's role may not receive it. */
+  on<E extends EventName>(ctx: CallContext, event: E, listener: (payload: ApiEvents[E]) => void): Disposable;
+  /** Every stream the caller's role may receive (what a transport forwards to its peer). */
+  subscribe(ctx: CallContext, sink: EventSink): Disposable;
 }
 
-export type Handlers = { [M in Method]: (args: unknown, ctx: CallContext) => ResultOf<M> | Promise<ResultOf<M>> };
+/** One handler per method, typed by the contract: parsed arguments in, the result out. */
+export type Handlers = { [M in Method]: (args: ParsedArgsOf<M>, ctx: CallContext) => ResultOf<M> | Promise<ResultOf<M>> };
 
-/** What the audit trail names as the target of a call. */
-function auditTarget(method: Method, args: unknown): string {
-  const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
-  switch (method) {
-    case 'lab.fault': {
-      const f = a as Partial<LabFault> & Record<string, unknown>;
-      return `${String(f.kind)} ${String((f as Record<string, unknown>).deviceId ?? (f as Record<string, unknown>).cabinetId ?? '?')}`;
-    }
-    case 'inventory.import':
-      return `${String(a.format)} file, ${typeof a.text === 'string' ? a.text.length : 0} characters`;
-    case 'credentials.put':
-      return `credential ${String(a.id)}`;
-    case 'device.power':
-      return `${String(a.action)} ${String(a.deviceId)} (confirmed as "${String(a.confirmHostname)}")`;
-    case 'device.forgetHostKey':
-      return `SSH host key of ${String(a.deviceId)} (confirmed as "${String(a.confirmHostname)}")`;
-    case 'device.identify':
-    case 'device.bootDevice':
-      return `${String(a.deviceId)}${a.device ? ` ${String(a.device)}` : ''}${a.seconds !== undefined ? ` ${String(a.seconds)} s` : ''}`;
-    case 'fleet.run':
-      return `${Array.isArray(a.deviceIds) ? a.deviceIds.length : 0} hosts: ${String(a.command).slice(0, 200)}`;
-    case 'fleet.cancelRun':
-      return `run ${String(a.runId)}`;
-    default:
-      return '';
+const mayReceive = (ctx: CallContext, event: EventName): boolean => ROLE_RANK[ctx.role] >= ROLE_RANK[eventRole(event)];
+
+function checkCaller(ctx: CallContext): void {
+  if (!ctx || !Object.prototype.hasOwnProperty.call(ROLE_RANK, ctx.role)) throw new FleetDeckError('UNAUTHENTICATED', 'No valid caller for this request');
+}
+
+/** The audit target of a call whose arguments may not have parsed: best effort, never throws. */
+function targetOf(spec: MethodSpec, args: unknown): string {
+  try {
+    return spec.audit ? spec.audit(args as never) : '';
+  } catch {
+    return '';
   }
-}
-
-function isControl(method: Method): boolean {
-  return ROLE_RANK[METHOD_ROLES[method]] > ROLE_RANK.viewer;
 }
 
 export function createCoreApi(handlers: Handlers, hub: EventHub, audit: AuditRepository): CoreApi {
   return {
     async call(ctx, method, args) {
-      if (!isMethod(method)) throw new FleetDeckError('BAD_REQUEST', `Unknown method "${String(method)}"`);
-      if (!ctx || !(ctx.role in ROLE_RANK)) throw new FleetDeckError('UNAUTHENTICATED', 'No valid caller for this request');
-      const needed = METHOD_ROLES[method];
-      if (ROLE_RANK[ctx.role] < ROLE_RANK[needed]) {
-        const err = new ForbiddenError(method, needed, ctx.role);
-        audit.record({ actor: ctx.actor, role: ctx.role, action: method, target: auditTarget(method, args), outcome: 'refused', detail: err.message });
+      if (!isMethod(method)) throw new FleetDeckError('BAD_REQUEST', `Unknown method "${String(method).slice(0, 80)}"`, { method: String(method).slice(0, 80) });
+      checkCaller(ctx);
+      const spec = API_METHODS[method] as MethodSpec;
+      const control = ROLE_RANK[spec.role] > ROLE_RANK.viewer;
+      if (ROLE_RANK[ctx.role] < ROLE_RANK[spec.role]) {
+        const err = new ForbiddenError(method, spec.role, ctx.role);
+        audit.record({ actor: ctx.actor, role: ctx.role, action: method, target: targetOf(spec, args), outcome: 'refused', detail: err.message });
         throw err;
       }
-      const handler = handlers[method] as (a: unknown, c: CallContext) => ResultOf<typeof method> | Promise<ResultOf<typeof method>>;
-      if (!isControl(method)) return (await handler(args, ctx)) as ResultOf<typeof method>;
+      const parsed = parseArgs(method, spec, args);
+      const handler = handlers[method] as (a: unknown, c: CallContext) => unknown;
+      if (!control) return (await handler(parsed, ctx)) as ResultOf<typeof method>;
       // Control actions: written to the audit table before they run, completed after.
-      const entry = audit.record({ actor: ctx.actor, role: ctx.role, action: method, target: auditTarget(method, args), outcome: 'allowed' });
+      const entry = audit.record({ actor: ctx.actor, role: ctx.role, action: method, target: targetOf(spec, parsed), outcome: 'allowed' });
       try {
-        const result = await handler(args, ctx);
+        const result = await handler(parsed, ctx);
         audit.finish(entry, 'succeeded');
         return result as ResultOf<typeof method>;
       } catch (err) {
@@ -78,8 +79,16 @@ export function createCoreApi(handlers: Handlers, hub: EventHub, audit: AuditRep
         throw err;
       }
     },
-    on(event, listener) {
+    on(ctx, event, listener) {
+      checkCaller(ctx);
+      if (!isEventName(event)) throw new FleetDeckError('BAD_REQUEST', `Unknown event "${String(event).slice(0, 80)}"`);
+      if (!mayReceive(ctx, event)) throw new ForbiddenError(event, eventRole(event), ctx.role);
       return hub.on(event, listener);
+    },
+    subscribe(ctx, sink) {
+      checkCaller(ctx);
+      const subs = EVENTS.filter((e) => mayReceive(ctx, e)).map((e) => hub.on(e, (payload) => sink(e, payload)));
+      return toDisposable(() => subs.forEach((s) => s.dispose()));
     },
   };
 }

@@ -11,7 +11,7 @@ import type {
 } from '../../../src-shared/domain';
 import type { Mutable } from '../../../src-shared/types';
 import { NotFoundError } from '../../../src-shared/errors';
-import type { EventHub } from '../api/event-hub';
+import type { EventHub } from '../events/event-hub';
 import type { PollerConfig } from '../config';
 import type { CredentialRepository } from '../store/credential-repository';
 import type { InventoryRepository } from '../store/inventory-repository';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Device, FleetEvent, RunFinished, RunHostResult, RunStarted } from '../../../src-shared/domain';
 import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
-import type { EventHub } from '../api/event-hub';
+import type { EventHub } from '../events/event-hub';
 import { createSshPool, fleetExec, type FleetRun, type HostKeyStore, type SshPool } from '../protocols/ssh';
 import type { CredentialRepository } from '../store/credential-repository';
 

@@ -30,7 +30,7 @@ describe('createCore with the lab fleet', () => {
       log: (l) => lines.push(l),
     });
     const changes: DeviceStatusChange[] = [];
-    core.api.on('onDidChangeDeviceStatus', (c) => changes.push(...c));
+    core.api.on(operator, 'onDidChangeDeviceStatus', (c) => changes.push(...c));
 
     const overview = await until('every lab device answering', async () => {
       const o = await core.api.call(operator, 'fleet.overview', undefined);
@@ -110,8 +110,8 @@ describe('createCore with the lab fleet', () => {
     // "run this on N hosts": every SSH-capable lab server answers, results stream as events
     const runResults: RunHostResult[] = [];
     const finished: RunFinished[] = [];
-    core.api.on('onDidReceiveRunResult', (r) => runResults.push(r));
-    core.api.on('onDidFinishRun', (f) => finished.push(f));
+    core.api.on(operator, 'onDidReceiveRunResult', (r) => runResults.push(r));
+    core.api.on(operator, 'onDidFinishRun', (f) => finished.push(f));
     const inventory = JSON.parse((await core.api.call(operator, 'inventory.export', { format: 'json' })).text) as InventoryDocument;
     const sshIds = inventory.devices.filter((d) => d.sshCredential).map((d) => d.id);
     expect(sshIds.length).toBeGreaterThan(0);

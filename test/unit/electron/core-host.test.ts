@@ -11,7 +11,7 @@ import { serveCoreHost, type HostedCore } from '../../../src-main/electron/core-
 
 const ctx: CallContext = { actor: 'alice@desktop', role: 'admin' };
 const KEY = new Uint8Array(32).fill(7);
-const config: CoreHostConfig = { storePath: ':memory:', secretKey: KEY, lab: false };
+const config: CoreHostConfig = { storePath: ':memory:', secretKey: KEY, lab: false, eventsFor: ctx };
 
 function fakeCore() {
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
@@ -29,10 +29,14 @@ function fakeCore() {
         if (method === 'inventory.export') return { fn: () => 1 };
         return { method, args, actor: c.actor };
       },
-      on(event: EventName, listener: (p: unknown) => void) {
-        if (!listeners.has(event)) listeners.set(event, new Set());
-        listeners.get(event)!.add(listener);
-        return { dispose: () => listeners.get(event)!.delete(listener) };
+      subscribe(_c: CallContext, sink: (event: EventName, p: unknown) => void) {
+        const mine = EVENTS.map((event) => {
+          const listener = (p: unknown) => sink(event, p);
+          if (!listeners.has(event)) listeners.set(event, new Set());
+          listeners.get(event)!.add(listener);
+          return () => listeners.get(event)!.delete(listener);
+        });
+        return { dispose: () => mine.forEach((off) => off()) };
       },
     },
     async dispose() {
@@ -99,14 +103,14 @@ describe('core host bridge', () => {
     expect(reply).toEqual({ ok: true, result: { method: 'inventory.cabinets', args: { roomId: 'r1' }, actor: 'alice@desktop' } });
   });
 
-  it('returns core errors serialized, with name, code and details', async () => {
+  it('returns core errors serialized, with name, code and params', async () => {
     const core = fakeCore();
     const { client } = connect(async () => core as unknown as HostedCore);
     await client.start(config);
     const reply = await client.call(ctx, 'credentials.put', {});
     expect(reply.ok).toBe(false);
     if (reply.ok) return;
-    expect(reply.error).toEqual({ name: 'ForbiddenError', code: 'FORBIDDEN', message: expect.stringContaining('admin'), details: { method: 'credentials.put', required: 'admin', actual: 'viewer' } });
+    expect(reply.error).toEqual({ name: 'ForbiddenError', code: 'FORBIDDEN', message: expect.stringContaining('admin'), params: { method: 'credentials.put', required: 'admin', actual: 'viewer' } });
   });
 
   it('answers with an error when a result cannot be cloned', async () => {

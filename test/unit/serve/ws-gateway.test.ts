@@ -5,26 +5,25 @@ import type { ApiEvents, EventName } from '../../../src-shared/api';
 import type { Role } from '../../../src-shared/domain';
 import type { Core } from '../../../src-main/core/create-core';
 import { createWsGateway } from '../../../src-main/serve/ws-gateway';
+import { createCoreApi, type Handlers } from '../../../src-main/core/api/core-api';
+import { EventHub } from '../../../src-main/core/events/event-hub';
+import { AuditRepository } from '../../../src-main/core/store/audit-repository';
+import { openStore } from '../../../src-main/core/store/database';
 import { connect } from '../../support/ws-client';
 
-/** A core whose only job is to record who subscribed to what, and to emit on demand. */
+/**
+ * A core with the real api (so the role filter under test is the core's own) over an event
+ * hub the test emits on; calls are not its concern.
+ */
 function fakeCore(): { core: Core; emit<E extends EventName>(e: E, p: ApiEvents[E]): void } {
-  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  const hub = new EventHub();
   const tokens: Record<string, Role> = { 'viewer-token-0000000000': 'viewer', 'operator-token-00000000': 'operator' };
   const core = {
-    api: {
-      call: async () => ({ actor: 'x', role: 'viewer' }),
-      on: (event: EventName, l: (p: unknown) => void) => {
-        const set = listeners.get(event) ?? new Set();
-        set.add(l);
-        listeners.set(event, set);
-        return { dispose: () => set.delete(l) };
-      },
-    },
+    api: createCoreApi({} as Handlers, hub, new AuditRepository(openStore(':memory:'))),
     auth: { authenticate: (t: string) => (tokens[t] ? { actor: tokens[t], role: tokens[t] } : null), hasTokens: () => true, rotateTokens: () => [] },
     dispose: async () => {},
   } as unknown as Core;
-  return { core, emit: (e, p) => listeners.get(e)?.forEach((l) => l(p)) };
+  return { core, emit: (e, p) => hub.emit(e, p) };
 }
 
 let server: Server | null = null;

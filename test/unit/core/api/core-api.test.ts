@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../../src-shared/api';
 import { ForbiddenError } from '../../../../src-shared/errors';
 import { createCoreApi, type Handlers } from '../../../../src-main/core/api/core-api';
-import { EventHub } from '../../../../src-main/core/api/event-hub';
+import { EventHub } from '../../../../src-main/core/events/event-hub';
 import { AuditRepository } from '../../../../src-main/core/store/audit-repository';
 import { openStore } from '../../../../src-main/core/store/database';
 
@@ -66,5 +66,26 @@ describe('core api: roles and audit', () => {
     expect(await api.call(viewer, 'session.whoami', undefined)).toEqual({ actor: 'wall-1', role: 'viewer' });
     expect(audit.list()).toEqual([]);
     await expect(api.call(viewer, 'nope' as never, undefined as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});
+
+describe('core api: event delivery by role', () => {
+  it('subscribes each caller to the streams its role may receive, and no others', () => {
+    const hub = new EventHub();
+    const api = createCoreApi({} as Handlers, hub, new AuditRepository(openStore(':memory:')));
+    const got: Record<string, string[]> = { viewer: [], operator: [] };
+    const subs = [api.subscribe(viewer, (e) => got.viewer.push(e)), api.subscribe(operator, (e) => got.operator.push(e))];
+    hub.emit('onDidFinishRun', { runId: 'r', succeeded: 1, failed: 0, cancelled: false, ms: 1 });
+    hub.emit('onDidReceiveFleetEvent', []);
+    expect(got.operator).toEqual(['onDidFinishRun', 'onDidReceiveFleetEvent']);
+    expect(got.viewer).toEqual(['onDidReceiveFleetEvent']);
+    subs.forEach((s) => s.dispose());
+    expect(hub.listenerCount()).toBe(0);
+  });
+
+  it('refuses one stream above the caller role', () => {
+    const api = createCoreApi({} as Handlers, new EventHub(), new AuditRepository(openStore(':memory:')));
+    expect(() => api.on(viewer, 'onDidReceiveRunResult', () => {})).toThrow(ForbiddenError);
+    expect(() => api.on(operator, 'onDidReceiveRunResult', () => {}).dispose()).not.toThrow();
   });
 });

@@ -1,4 +1,6 @@
-import type { ApiEvents, Disposable, EventName } from '../../../src-shared/api';
+// The core's typed fan-out of the contract's event streams; the api delivers them by role.
+import type { ApiEvents, EventName } from '../../../src-shared/api';
+import { toDisposable, type Disposable } from '../../../src-shared/lifecycle';
 
 type Listener<E extends EventName> = (payload: ApiEvents[E]) => void;
 
@@ -10,7 +12,7 @@ export class EventHub {
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, (set = new Set()));
     set.add(listener as Listener<EventName>);
-    return { dispose: () => void set.delete(listener as Listener<EventName>) };
+    return toDisposable(() => void set.delete(listener as Listener<EventName>));
   }
 
   emit<E extends EventName>(event: E, payload: ApiEvents[E]): void {
