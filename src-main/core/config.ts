@@ -1,3 +1,4 @@
+// What createCore is given: the store path and key, the lab or none, poller, trap receiver and retention settings.
 import type { LabSize } from '../../src-shared/lab-protocol';
 
 export interface LabConfig {

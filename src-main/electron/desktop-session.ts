@@ -1,3 +1,4 @@
+// The desktop shell's caller: the OS account at its own workstation.
 import type { CallContext } from '../../src-shared/api';
 
 /**

@@ -1,3 +1,4 @@
+// Serve mode's HTTP server: the built renderer as static files, and the WebSocket upgrade for the API.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '../core/create-core';

@@ -1,3 +1,4 @@
+// Static files for serve mode: content types, security headers, and paths kept inside the root.
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 

@@ -1,3 +1,4 @@
+// Credential secrets sealed at rest with AES-256-GCM under the console's key.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { FleetDeckError } from '../../../src-shared/errors';
 import { KEY_BYTES } from './secret-key';

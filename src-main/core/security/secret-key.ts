@@ -1,3 +1,4 @@
+// The console's credential key: a 0600 key file, or one derived from a passphrase with scrypt.
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes, scryptSync } from 'node:crypto';

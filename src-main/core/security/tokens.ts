@@ -1,3 +1,4 @@
+// Serve-mode access tokens: random, compared in constant time, stored only as SHA-256.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Tokens are 32 random bytes, base64url; only their SHA-256 is stored. */

@@ -1,3 +1,4 @@
+// The audit trail in SQLite: control actions recorded before they run, finished after.
 import type { AuditEntry, Role } from '../../../src-shared/domain';
 import type { Db } from './database';
 

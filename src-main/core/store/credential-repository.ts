@@ -1,3 +1,4 @@
+// Credentials in SQLite: name and kind in the clear, the secret sealed by the SecretBox.
 import type { CredentialInfo, CredentialKind } from '../../../src-shared/domain';
 import { NotFoundError, ValidationError } from '../../../src-shared/errors';
 import type { SecretBox } from '../security/secret-box';

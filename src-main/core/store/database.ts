@@ -1,3 +1,4 @@
+// Opens the SQLite store (WAL) and applies the numbered migrations; refuses a newer schema.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

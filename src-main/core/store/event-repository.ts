@@ -1,4 +1,6 @@
-import type { FleetEvent } from '../../../src-shared/domain';
+// Fleet events in SQLite: stored in batches, read newest first, expired by age. Code and
+// params are kept beside the English message so the renderer can word each event.
+import type { FleetEvent, FleetEventCode } from '../../../src-shared/domain';
 import type { Db } from './database';
 
 interface Row {
@@ -9,6 +11,8 @@ interface Row {
   severity: FleetEvent['severity'];
   message: string;
   details: string | null;
+  code: string | null;
+  params: string | null;
 }
 
 const toEvent = (r: Row): FleetEvent => ({
@@ -18,6 +22,8 @@ const toEvent = (r: Row): FleetEvent => ({
   kind: r.kind,
   severity: r.severity,
   message: r.message,
+  ...(r.code ? { code: r.code as FleetEventCode } : {}),
+  ...(r.params ? { params: JSON.parse(r.params) as Record<string, string | number | boolean> } : {}),
   ...(r.details ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}),
 });
 
@@ -31,7 +37,7 @@ export class EventRepository {
 
   constructor(db: Db) {
     this.#db = db;
-    this.#insert = db.prepare('INSERT INTO events (at, device_id, kind, severity, message, details) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#insert = db.prepare('INSERT INTO events (at, device_id, kind, severity, message, details, code, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     this.#recent = db.prepare<[number], Row>('SELECT * FROM events ORDER BY id DESC LIMIT ?');
     this.#recentForDevice = db.prepare<[string, number], Row>('SELECT * FROM events WHERE device_id = ? ORDER BY id DESC LIMIT ?');
     this.#expire = db.prepare('DELETE FROM events WHERE at < ?');
@@ -41,7 +47,7 @@ export class EventRepository {
   record(events: readonly Omit<FleetEvent, 'id'>[]): FleetEvent[] {
     return this.#db.transaction(() =>
       events.map((e) => {
-        const info = this.#insert.run(e.at, e.deviceId, e.kind, e.severity, e.message.slice(0, 2000), e.details ? JSON.stringify(e.details) : null);
+        const info = this.#insert.run(e.at, e.deviceId, e.kind, e.severity, e.message.slice(0, 2000), e.details ? JSON.stringify(e.details) : null, e.code ?? null, e.params ? JSON.stringify(e.params) : null);
         return { ...e, id: Number(info.lastInsertRowid) };
       }),
     )();

@@ -1,3 +1,4 @@
+// Pinned SSH host keys in SQLite (trust on first use survives a restart).
 import type { HostKeyStore } from '../protocols/ssh/known-hosts';
 import type { Db } from './database';
 

@@ -1,3 +1,4 @@
+// The inventory aggregate in SQLite: sites, rooms, rows, cabinets, devices, and the reads the fleet needs.
 import type {
   Cabinet,
   Device,

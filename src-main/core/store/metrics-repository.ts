@@ -1,3 +1,4 @@
+// Time series in SQLite: raw samples, minute and hour rollups, each tier expired by its retention.
 import type { Db } from './database';
 
 export interface Sample {

@@ -113,6 +113,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_device ON events(device_id, at);
     `,
   },
+  {
+    version: 5,
+    name: 'fleet events carry a code and params (the renderer words them)',
+    sql: `
+      ALTER TABLE events ADD COLUMN code TEXT;
+      ALTER TABLE events ADD COLUMN params TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,3 +1,4 @@
+// Serve-mode access tokens per role in SQLite (hashed), issued and rotated together.
 import type { Role } from '../../../src-shared/domain';
 import { hashToken, newToken } from '../security/tokens';
 import type { Db } from './database';
