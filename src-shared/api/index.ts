@@ -3,7 +3,7 @@
 // The core parses each call against it (src-main/core/api); Electron IPC and the serve-mode
 // WebSocket carry it (wire.ts); the renderer consumes it through one CoreClient.
 import type { z } from 'zod';
-import type { Disposable } from '../lifecycle';
+import type { AsyncDisposable, Disposable } from '../lifecycle';
 import type { Role } from '../domain/roles';
 import type { EventSpec, MethodSpec } from './contract';
 import { credentialMethods } from './credentials';
@@ -70,6 +70,15 @@ export function eventRole(e: EventName): Role {
 export interface CallContext {
   readonly actor: string;
   readonly role: Role;
+}
+
+/** One method's implementation: the parsed arguments and the caller in, the result out. */
+export type Handler<M extends Method> = (args: ParsedArgsOf<M>, ctx: CallContext) => ResultOf<M> | Promise<ResultOf<M>>;
+export type Handlers = { [M in Method]: Handler<M> };
+
+/** A capability module as the core starts it: the slice of the contract it serves, and its lifetime. */
+export interface Capability<M extends Method> extends AsyncDisposable {
+  readonly api: { readonly [K in M]: Handler<K> };
 }
 
 /** What a transport hands the renderer. */

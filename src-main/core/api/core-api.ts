@@ -11,8 +11,8 @@ import {
   type ArgsOf,
   type CallContext,
   type EventName,
+  type Handlers,
   type Method,
-  type ParsedArgsOf,
   type ResultOf,
 } from '../../../src-shared/api';
 import type { MethodSpec } from '../../../src-shared/api/contract';
@@ -35,8 +35,7 @@ export interface CoreApi {
   subscribe(ctx: CallContext, sink: EventSink): Disposable;
 }
 
-/** One handler per method, typed by the contract: parsed arguments in, the result out. */
-export type Handlers = { [M in Method]: (args: ParsedArgsOf<M>, ctx: CallContext) => ResultOf<M> | Promise<ResultOf<M>> };
+export type { Handlers } from '../../../src-shared/api';
 
 const mayReceive = (ctx: CallContext, event: EventName): boolean => ROLE_RANK[ctx.role] >= ROLE_RANK[eventRole(event)];
 

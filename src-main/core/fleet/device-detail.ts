@@ -3,8 +3,8 @@
 // power draw over the last hour from the time series.
 import type { DeviceDetail, DeviceStatus, InterfaceInfo } from '../../../src-shared/domain';
 import { NotFoundError } from '../../../src-shared/errors';
-import { createSnmpSession, interfaceRates, readInterfaces, type InterfaceSample, type SnmpCredentials, type SnmpUser } from '../protocols/snmp';
-import type { CredentialRepository } from '../store/credential-repository';
+import { createSnmpSession, interfaceRates, readInterfaces, type InterfaceSample, type SnmpCredentials } from '../protocols/snmp';
+import type { CredentialResolver } from '../credentials/credential-resolver';
 import type { InventoryRepository } from '../store/inventory-repository';
 import type { MetricsRepository } from '../store/metrics-repository';
 
@@ -19,7 +19,7 @@ export interface PollView {
 
 export interface DeviceDetailDeps {
   inventory: InventoryRepository;
-  credentials: CredentialRepository;
+  credentials: Pick<CredentialResolver, 'snmp'>;
   metrics: MetricsRepository;
   pollState: (deviceId: string) => PollView | undefined;
 }
@@ -27,15 +27,6 @@ export interface DeviceDetailDeps {
 /** A sample older than this is not used as the first of a rate pair. */
 const SAMPLE_MAX_AGE_MS = 5 * 60_000;
 const SECOND_SAMPLE_AFTER_MS = 1000;
-
-/** SNMP credentials of a device: a v2c community, or a v3 user stored as JSON. */
-export function snmpCredentialsFor(credentials: CredentialRepository, id: string | null): SnmpCredentials | null {
-  if (!id || !credentials.has(id)) return null;
-  const info = credentials.info(id);
-  if (info.kind === 'snmp-community') return { version: '2c', community: credentials.secret(id) };
-  if (info.kind === 'snmp-v3') return { version: '3', user: JSON.parse(credentials.secret(id)) as SnmpUser };
-  return null;
-}
 
 export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: string): Promise<DeviceDetail> } {
   const samples = new Map<string, InterfaceSample>();
@@ -75,7 +66,7 @@ export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: stri
     const site = d.inventory.sites().find((s) => s.id === room.siteId)!;
     const poll = d.pollState(deviceId);
     const status = poll?.status ?? 'unknown';
-    const creds = snmpCredentialsFor(d.credentials, device.snmpCredential);
+    const creds = d.credentials.snmp(device.snmpCredential);
     let ifs: InterfaceInfo[] = [];
     let interfacesError: string | null = null;
     if (!creds) interfacesError = 'no SNMP credential for this device';

@@ -1,8 +1,10 @@
 // Traps and informs into the event stream: each is attributed to the device whose
-// management address sent it, and stored as a 'trap' fleet event.
+// management address sent it, and stored as a 'trap' fleet event. Communities and v3 users
+// are those of the credential store. Without a configured port, no receiver is started.
 import type { FleetEvent } from '../../../src-shared/domain';
-import { createTrapReceiver, type SnmpUser, type TrapEvent, type TrapReceiver } from '../protocols/snmp';
-import type { CredentialRepository } from '../store/credential-repository';
+import type { AsyncDisposable } from '../../../src-shared/lifecycle';
+import { createTrapReceiver, type TrapEvent, type TrapReceiver } from '../protocols/snmp';
+import type { CredentialResolver } from '../credentials/credential-resolver';
 import type { InventoryRepository } from '../store/inventory-repository';
 
 /** Well-known notifications, named; the rest by OID. */
@@ -17,25 +19,25 @@ const NAMES: Record<string, { name: string; severity: FleetEvent['severity'] }> 
 const ADDRESS_CACHE_MS = 10_000;
 
 export interface TrapIntakeDeps {
+  /** Where to listen; absent: no receiver. */
+  config: { address?: string; port: number } | undefined;
   inventory: InventoryRepository;
-  credentials: CredentialRepository;
+  credentials: Pick<CredentialResolver, 'trapAuth'>;
   recordEvents: (events: Omit<FleetEvent, 'id'>[]) => void;
-  address?: string;
-  port: number;
+  /** Told where the receiver listens once it does (the lab's devices send theirs there). */
+  announce?: (target: { host: string; port: number }) => void;
   log?: (line: string) => void;
 }
 
-export async function startTrapIntake(d: TrapIntakeDeps): Promise<TrapReceiver> {
-  const communities: string[] = [];
-  const users: SnmpUser[] = [];
-  for (const c of d.credentials.list()) {
-    try {
-      if (c.kind === 'snmp-community') communities.push(d.credentials.secret(c.id));
-      else if (c.kind === 'snmp-v3') users.push(JSON.parse(d.credentials.secret(c.id)) as SnmpUser);
-    } catch (err) {
-      d.log?.(`traps: credential ${c.id} skipped: ${(err as Error).message}`);
-    }
-  }
+export interface TrapIntake extends AsyncDisposable {
+  /** The receiver, when one was configured. */
+  readonly receiver: TrapReceiver | null;
+}
+
+export async function startTrapIntake(d: TrapIntakeDeps): Promise<TrapIntake> {
+  if (!d.config) return { receiver: null, dispose: async () => {} };
+  const { communities, users, skipped } = d.credentials.trapAuth();
+  for (const s of skipped) d.log?.(`traps: credential ${s.id} skipped: ${s.reason}`);
   let byAddress = new Map<string, { id: string; hostname: string }>();
   let builtAt = -Infinity;
   const deviceAt = (address: string): { id: string; hostname: string } | undefined => {
@@ -54,6 +56,8 @@ export async function startTrapIntake(d: TrapIntakeDeps): Promise<TrapReceiver> 
         deviceId: dev?.id ?? null,
         kind: 'trap',
         severity: known?.severity ?? 'warning',
+        code: 'trap.received',
+        params: { source: dev?.hostname ?? t.source.address, kind: t.kind, name: known?.name ?? t.trapOid, version: t.version },
         message: `${dev?.hostname ?? t.source.address}: ${t.kind} ${known?.name ?? t.trapOid} (SNMPv${t.version})`,
         details: {
           trapOid: t.trapOid,
@@ -64,12 +68,16 @@ export async function startTrapIntake(d: TrapIntakeDeps): Promise<TrapReceiver> 
       },
     ]);
   };
-  return createTrapReceiver({
-    address: d.address ?? '127.0.0.1',
-    port: d.port,
+  const receiver = await createTrapReceiver({
+    address: d.config.address ?? '127.0.0.1',
+    port: d.config.port,
     communities,
     users,
     onTrap,
     onError: (err) => d.log?.(`traps: ${err.message}`),
   });
+  const at = receiver.address();
+  d.log?.(`SNMP trap receiver on ${at.address}:${at.port}`);
+  d.announce?.({ host: at.address === '0.0.0.0' ? '127.0.0.1' : at.address, port: at.port });
+  return { receiver, dispose: () => receiver.dispose() };
 }

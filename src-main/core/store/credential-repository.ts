@@ -53,24 +53,6 @@ export class CredentialRepository {
     return this.#get.get(id) !== undefined;
   }
 
-  /**
-   * A login (SSH, IPMI, SNMPv3): its secret is JSON {username, password?, privateKey?}.
-   * For protocol sessions inside the core only.
-   */
-  login(id: string): { username: string; password?: string; privateKey?: string } {
-    let v: unknown;
-    try {
-      v = JSON.parse(this.secret(id));
-    } catch {
-      throw new ValidationError(`Credential "${id}" is not a login: its secret must be JSON {"username", "password" or "privateKey"}`);
-    }
-    const o = v as Record<string, unknown>;
-    if (typeof o?.username !== 'string' || (typeof o.password !== 'string' && typeof o.privateKey !== 'string')) {
-      throw new ValidationError(`Credential "${id}" is not a login: its secret must be JSON {"username", "password" or "privateKey"}`);
-    }
-    return { username: o.username, password: o.password as string | undefined, privateKey: o.privateKey as string | undefined };
-  }
-
   /** The plaintext secret. For protocol sessions inside the core only. */
   secret(id: string): string {
     const row = this.#get.get(id);

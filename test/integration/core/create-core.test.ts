@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../src-shared/api';
 import type { DeviceStatusChange, InventoryDocument, RunFinished, RunHostResult } from '../../../src-shared/domain';
 import { createCore, type Core } from '../../../src-main/core/create-core';
-import { LAB_COMMUNITY } from '../../../src-main/core/fleet/lab-link';
+import { LAB_COMMUNITY } from '../../../src-main/core/lab-link/lab-link';
 import { alive, leftOver, resources, sleep, until } from '../../support/handles';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', import.meta.url));

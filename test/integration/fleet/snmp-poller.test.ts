@@ -5,7 +5,7 @@ import * as dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Device, DeviceStatusChange } from '../../../src-shared/domain';
-import { startLab, type LabLink } from '../../../src-main/core/fleet/lab-link';
+import { startLab, type LabLink } from '../../../src-main/core/lab-link/lab-link';
 import { alive, resources, sleep, until } from '../../support/handles';
 import {
   createSnmpPoller, type DeviceHealthChange, type InterfaceChange, type PollResult, type PollTarget, type SnmpPoller,

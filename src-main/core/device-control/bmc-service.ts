@@ -8,26 +8,25 @@
 // A read that fails that way on a reused session is tried once more on a fresh one; a
 // control action is not repeated (a power cycle must not run twice).
 import { createHash } from 'node:crypto';
-import type { BmcInfo, BootDevice, Device, FleetEvent, PowerAction, SensorReading } from '../../../src-shared/domain';
+import type { BmcInfo, BootDevice, Device, FleetEvent, FleetEventCode, FleetEventParams, PowerAction, SensorReading } from '../../../src-shared/domain';
+import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
 import { createIpmiClient, IpmiAuthError, IpmiProtocolError, IpmiSessionClosedError, IpmiTimeoutError, type IpmiClient } from '../protocols/ipmi';
 import type { SensorValue } from '../protocols/ipmi/client-records';
-import type { CredentialRepository } from '../store/credential-repository';
+import type { CredentialResolver } from '../credentials/credential-resolver';
 
-export interface BmcService {
+export interface BmcService extends AsyncDisposable {
   info(deviceId: string): Promise<BmcInfo>;
   power(deviceId: string, action: PowerAction, confirmHostname: string): Promise<{ power: 'on' | 'off' }>;
   identify(deviceId: string, seconds?: number, force?: boolean): Promise<{ ok: true }>;
   bootDevice(deviceId: string, device: BootDevice, persistent?: boolean): Promise<{ ok: true }>;
   /** BMC sessions held open right now. */
   readonly openSessions: number;
-  /** Closes every held session; later calls fail. */
-  dispose(): Promise<void>;
 }
 
 export interface BmcServiceDeps {
   device: (id: string) => Device | null;
-  credentials: CredentialRepository;
+  credentials: Pick<CredentialResolver, 'login'>;
   /** Control actions and what they did, for the event stream. */
   record: (events: Omit<FleetEvent, 'id'>[]) => void;
   timeoutMs?: number;
@@ -123,8 +122,8 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
     }
   }
 
-  const control = (dev: Device, message: string, details: Record<string, unknown>): void =>
-    d.record([{ at: Date.now(), deviceId: dev.id, kind: 'control', severity: 'info', message: `${dev.hostname}: ${message}`, details }]);
+  const control = <C extends FleetEventCode>(dev: Device, code: C, params: FleetEventParams[C], message: string, details: Record<string, unknown>): void =>
+    d.record([{ at: Date.now(), deviceId: dev.id, kind: 'control', severity: 'info', code, params, message: `${dev.hostname}: ${message}`, details }]);
 
   return {
     async info(deviceId) {
@@ -166,7 +165,8 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
       return withClient(dev, async (c) => {
         await c.power(action);
         const after = await c.chassisStatus();
-        control(dev, `power ${action} (now ${after.powerOn ? 'on' : 'off'})`, { action });
+        const power = after.powerOn ? 'on' : 'off';
+        control(dev, 'control.power', { hostname: dev.hostname, action, power }, `power ${action} (now ${power})`, { action });
         return { power: after.powerOn ? 'on' : 'off' };
       }, { retry: false });
     },
@@ -175,14 +175,14 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
       const dev = deviceWithBmc(deviceId);
       if (!Number.isInteger(seconds) || seconds < 0 || seconds > 255) throw new ValidationError('identify: seconds must be 0-255');
       await withClient(dev, (c) => c.identify({ seconds, force }), { retry: true });
-      control(dev, force ? 'identify LED on until turned off' : `identify LED on for ${seconds} s`, { seconds, force });
+      control(dev, 'control.identify', { hostname: dev.hostname, seconds, force }, force ? 'identify LED on until turned off' : `identify LED on for ${seconds} s`, { seconds, force });
       return { ok: true };
     },
 
     async bootDevice(deviceId, device, persistent = false) {
       const dev = deviceWithBmc(deviceId);
       await withClient(dev, (c) => c.setBootDevice(device, { persistent }), { retry: true });
-      control(dev, `boot device ${device}${persistent ? ' (persistent)' : ' (next boot)'}`, { device, persistent });
+      control(dev, 'control.bootDevice', { hostname: dev.hostname, device, persistent }, `boot device ${device}${persistent ? ' (persistent)' : ' (next boot)'}`, { device, persistent });
       return { ok: true };
     },
 

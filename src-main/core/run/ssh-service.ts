@@ -7,9 +7,10 @@ import type { Device, FleetEvent, RunFinished, RunHostResult, RunStarted } from 
 import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
 import type { EventHub } from '../events/event-hub';
 import { createSshPool, fleetExec, type FleetRun, type HostKeyStore, type SshPool } from '../protocols/ssh';
-import type { CredentialRepository } from '../store/credential-repository';
+import type { CredentialResolver } from '../credentials/credential-resolver';
+import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 
-export interface SshService {
+export interface SshService extends AsyncDisposable {
   run(deviceIds: readonly string[], command: string, timeoutMs?: number): RunStarted;
   cancel(runId: string): boolean;
   /** The pinned host-key fingerprint of a device's SSH endpoint, or null. */
@@ -21,12 +22,11 @@ export interface SshService {
    */
   forgetHostKey(deviceId: string, confirmHostname: string): Promise<{ forgotten: string | null }>;
   readonly pool: SshPool;
-  dispose(): Promise<void>;
 }
 
 export interface SshServiceDeps {
   device: (id: string) => Device | null;
-  credentials: CredentialRepository;
+  credentials: Pick<CredentialResolver, 'login'>;
   hostKeys: HostKeyStore;
   hub: EventHub;
   concurrency?: number;
@@ -126,7 +126,7 @@ export function createSshService(d: SshServiceDeps): SshService {
       const was = d.hostKeys.get(host, port);
       d.hostKeys.forget(host, port);
       await pool.closeHost(host, port);
-      d.record?.([{ at: Date.now(), deviceId: dev.id, kind: 'control', severity: 'warning', message: `${dev.hostname}: SSH host key ${was ?? '(none pinned)'} forgotten; the next key it presents will be pinned`, details: { host, port, fingerprint: was } }]);
+      d.record?.([{ at: Date.now(), deviceId: dev.id, kind: 'control', severity: 'warning', code: 'control.hostKeyForgotten', params: { hostname: dev.hostname, fingerprint: was ?? '' }, message: `${dev.hostname}: SSH host key ${was ?? '(none pinned)'} forgotten; the next key it presents will be pinned`, details: { host, port, fingerprint: was } }]);
       return { forgotten: was };
     },
     cancel(runId) {

@@ -6,12 +6,13 @@ import { createInterface } from 'node:readline';
 import type { InventoryDocument, LabFault, LabStatus } from '../../../src-shared/domain';
 import { DEFAULT_LAB_SIZE, type CoreToLab, type LabCredentials, type LabStartOptions, type LabToCore } from '../../../src-shared/lab-protocol';
 import type { LabConfig } from '../config';
+import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 
 export const LAB_COMMUNITY = 'fleetdeck-lab';
 export const LAB_READY_TIMEOUT_MS = 60_000;
 export const LAB_STOP_GRACE_MS = 3_000;
 
-export interface LabLink {
+export interface LabLink extends AsyncDisposable {
   readonly inventory: InventoryDocument;
   /** The SNMP v2c community every lab agent answers to. */
   readonly community: string;
@@ -27,8 +28,6 @@ export interface LabLink {
   status(): Promise<LabStatus>;
   /** Tells the lab's devices where to send traps (the core's receiver). */
   setTrapTarget(target: { host: string; port: number } | null): void;
-  /** Asks the lab to stop; SIGKILLs it by pid if it is still alive after 3 s. */
-  dispose(): Promise<void>;
 }
 
 /** The start options the lab gets for a config: every default filled in. */

@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Device, FleetEvent } from '../../../src-shared/domain';
-import { createBmcService, type BmcService } from '../../../src-main/core/fleet/bmc-service';
+import { createBmcService, type BmcService } from '../../../src-main/core/device-control/bmc-service';
 import { IpmiAuthError } from '../../../src-main/core/protocols/ipmi';
 import { openStore, type Db } from '../../../src-main/core/store/database';
 import { CredentialRepository } from '../../../src-main/core/store/credential-repository';
+import { createCredentialResolver } from '../../../src-main/core/credentials/credential-resolver';
 import { SecretBox } from '../../../src-main/core/security/secret-box';
 import { createBmcSimulator, type BmcSimulator } from '../../../src-main/lab/bmc';
 import { leftOver, resources, until } from '../../support/handles';
@@ -49,7 +50,7 @@ describe('BMC service sessions', () => {
     const events: Omit<FleetEvent, 'id'>[] = [];
     service = createBmcService({
       device: (id) => devices.find((d) => d.id === id) ?? null,
-      credentials,
+      credentials: createCredentialResolver(credentials),
       record: (list) => events.push(...list),
       idleMs: opts.idleMs,
     });

@@ -1,0 +1,139 @@
+// The fleet capability: polls every pollable device, stores what it reads as time series,
+// turns changes into status events, keeps the overview read model, and serves the fleet's
+// reads (overview, poller figures, cabinets, elevations, device detail).
+import type { Capability } from '../../../src-shared/api';
+import type { DeviceStatusChange, FleetEvent } from '../../../src-shared/domain';
+import { DisposableStore, toDisposable } from '../../../src-shared/lifecycle';
+import type { PollerConfig } from '../config';
+import type { CredentialResolver } from '../credentials/credential-resolver';
+import type { EventHub } from '../events/event-hub';
+import { POWER_METRICS } from '../protocols/snmp';
+import type { CoreStore } from '../store/core-store';
+import type { Sample } from '../store/metrics-repository';
+import { createDeviceDetail } from './device-detail';
+import { interfaceEvents, statusEvents } from './poll-events';
+import { loadPollTargets } from './poll-targets';
+import { createReadModel } from './read-model';
+import { createSnmpPoller, type DevicePollState, type PollResult, type PollTarget, type SnmpPoller } from './snmp-poller';
+
+export type FleetMethods = 'fleet.overview' | 'fleet.pollerStats' | 'inventory.cabinets' | 'inventory.elevation' | 'device.detail';
+
+export interface FleetModule extends Capability<FleetMethods> {
+  /** Re-reads the inventory and credentials (after an import); new devices are polled from the next sweep. */
+  reload(): void;
+  readonly poller: SnmpPoller;
+}
+
+export interface FleetDeps {
+  store: Pick<CoreStore, 'inventory' | 'metrics'>;
+  credentials: Pick<CredentialResolver, 'snmp'>;
+  hub: EventHub;
+  /** Stores fleet events and publishes them. */
+  record: (events: Omit<FleetEvent, 'id'>[]) => void;
+  fleetKind: 'lab' | 'configured';
+  poller?: PollerConfig;
+  log?: (line: string) => void;
+}
+
+const OVERVIEW_THROTTLE_MS = 1000;
+const ROLLUP_EVERY_MS = 60_000;
+
+/** A poll result's figures as time-series samples. */
+function samplesOf(results: readonly PollResult[]): Sample[] {
+  const samples: Sample[] = [];
+  for (const r of results) {
+    if (!r.ok) continue;
+    if (r.rttMs !== undefined) samples.push({ deviceId: r.deviceId, metric: 'snmp.rtt_ms', ts: r.at, value: r.rttMs });
+    if (r.inBps != null) samples.push({ deviceId: r.deviceId, metric: 'if.in_bps', ts: r.at, value: r.inBps });
+    if (r.outBps != null) samples.push({ deviceId: r.deviceId, metric: 'if.out_bps', ts: r.at, value: r.outBps });
+    if (r.powerWatts != null) samples.push({ deviceId: r.deviceId, metric: POWER_METRICS.total, ts: r.at, value: r.powerWatts });
+    for (const o of r.outlets ?? []) samples.push({ deviceId: r.deviceId, metric: `${POWER_METRICS.outletPrefix}.${o.index}`, ts: r.at, value: o.watts });
+  }
+  return samples;
+}
+
+export function startFleet(d: FleetDeps): FleetModule {
+  const { inventory, metrics } = d.store;
+  const owned = new DisposableStore();
+  let locations = new Map<string, { cabinetId: string; roomId: string; siteId: string }>();
+  let targets: PollTarget[] = [];
+  const load = (): void => {
+    locations = new Map(inventory.deviceLocations().map((l) => [l.deviceId, l]));
+    targets = loadPollTargets(inventory, d.credentials, d.log);
+  };
+  load();
+
+  const hostname = (deviceId: string): string => inventory.device(deviceId)?.hostname ?? deviceId;
+  let overviewTimer: NodeJS.Timeout | null = null;
+  owned.add(toDisposable(() => overviewTimer && clearTimeout(overviewTimer)));
+  const scheduleOverview = (): void => {
+    if (overviewTimer) return;
+    overviewTimer = setTimeout(() => {
+      overviewTimer = null;
+      d.hub.emit('onDidChangeOverview', model.overview());
+    }, OVERVIEW_THROTTLE_MS);
+  };
+
+  const poller = createSnmpPoller({
+    targets: () => targets,
+    intervalMs: d.poller?.intervalMs,
+    concurrency: d.poller?.concurrency,
+    timeoutMs: d.poller?.timeoutMs,
+    retries: d.poller?.retries,
+    onResults: (results) => {
+      const samples = samplesOf(results);
+      if (samples.length) metrics.append(samples);
+    },
+    // The console's status of a device is the poller's health: up, degraded (answered, but
+    // slowly, partly or with links down), unreachable.
+    onHealthChange: (health) => {
+      const changes: DeviceStatusChange[] = health.map((h) => ({ deviceId: h.deviceId, status: h.status, previous: h.previous, at: h.at }));
+      d.hub.emit('onDidChangeDeviceStatus', changes);
+      d.record(statusEvents(health, hostname));
+      scheduleOverview();
+    },
+    onInterfaceChange: (changes) => d.record(interfaceEvents(changes, hostname)),
+  });
+  owned.add(poller);
+
+  const rollupTimer = setInterval(() => {
+    try {
+      metrics.rollup();
+    } catch (err) {
+      d.log?.(`rollup failed: ${(err as Error).message}`);
+    }
+  }, ROLLUP_EVERY_MS);
+  rollupTimer.unref();
+  owned.add(toDisposable(() => clearInterval(rollupTimer)));
+
+  const state = (id: string): DevicePollState | undefined => poller.state(id);
+  const model = createReadModel({ inventory, locations: () => locations, state, fleetKind: d.fleetKind, pollable: () => targets.length });
+  const detail = createDeviceDetail({
+    inventory,
+    credentials: d.credentials,
+    metrics,
+    pollState: (id) => {
+      const st = poller.state(id);
+      return st && { ...st, status: st.health };
+    },
+  });
+
+  return {
+    api: {
+      'fleet.overview': () => model.overview(),
+      'fleet.pollerStats': () => {
+        const s = poller.stats();
+        return { startedAt: s.startedAt, pollsCompleted: s.pollsCompleted, pollsFailed: s.pollsFailed, targets: targets.length, intervalMs: d.poller?.intervalMs ?? 30_000 };
+      },
+      'inventory.cabinets': (a) => model.cabinets(a.roomId),
+      'inventory.elevation': (a) => model.elevation(a.cabinetId),
+      'device.detail': (a) => detail.detail(a.deviceId),
+    },
+    reload: () => {
+      load();
+      scheduleOverview();
+    },
+    poller,
+    dispose: () => owned.dispose(),
+  };
+}

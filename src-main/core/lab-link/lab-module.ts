@@ -1,0 +1,54 @@
+// The lab capability: with a lab configured, forks it, stores its logins and inventory as a
+// configured fleet's would be, and serves lab.status and lab.fault; without one, says so.
+import type { Capability } from '../../../src-shared/api';
+import { FleetDeckError } from '../../../src-shared/errors';
+import { LAB_IPMI_CREDENTIAL, LAB_SNMP_CREDENTIAL, LAB_SSH_CREDENTIAL } from '../../../src-shared/lab-protocol';
+import type { LabConfig } from '../config';
+import type { CoreStore } from '../store/core-store';
+import { startLab, type LabLink } from './lab-link';
+
+export interface LabModule extends Capability<'lab.status' | 'lab.fault'> {
+  /** What the overview calls this fleet. */
+  readonly fleetKind: 'lab' | 'configured';
+  /** Tells the lab's devices where to send traps (the core's receiver), as a real fleet is configured to. */
+  setTrapTarget(target: { host: string; port: number } | null): void;
+}
+
+export interface LabModuleDeps {
+  config: LabConfig | false | undefined;
+  store: Pick<CoreStore, 'credentials' | 'inventory'>;
+  log: (line: string) => void;
+}
+
+const NOT_RUNNING = { running: false, devices: 0, deadDevices: [], trippedCabinets: [], linksDown: [] };
+
+export async function startLabModule(d: LabModuleDeps): Promise<LabModule> {
+  const lab: LabLink | null = d.config ? await startLab(d.config, d.log) : null;
+  if (lab) {
+    try {
+      d.store.credentials.put(LAB_SNMP_CREDENTIAL, 'snmp-community', 'Lab fleet SNMP v2c community', lab.community);
+      d.store.credentials.put(LAB_SSH_CREDENTIAL, 'ssh-password', 'Lab fleet SSH login', JSON.stringify(lab.credentials.ssh));
+      d.store.credentials.put(LAB_IPMI_CREDENTIAL, 'ipmi', 'Lab fleet BMC login', JSON.stringify(lab.credentials.ipmi));
+      d.store.inventory.upsert(lab.inventory);
+    } catch (err) {
+      await lab.dispose();
+      throw err;
+    }
+    d.log(`lab fleet up: ${lab.inventory.devices.length} devices in ${lab.startMs} ms (pid ${lab.pid})`);
+  }
+  const requireLab = (): LabLink => {
+    if (!lab) throw new FleetDeckError('UNAVAILABLE', 'No lab fleet is running: this console is connected to a configured fleet', { reason: 'no-lab' });
+    return lab;
+  };
+  return {
+    fleetKind: lab ? 'lab' : 'configured',
+    setTrapTarget: (target) => lab?.setTrapTarget(target),
+    api: {
+      'lab.status': async () => (lab ? lab.status() : NOT_RUNNING),
+      'lab.fault': (f) => requireLab().fault(f),
+    },
+    dispose: async () => {
+      await lab?.dispose();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// The console's store opened once: the SQLite database and one repository per aggregate,
+// closed as one disposable (the last thing the core closes).
+import type { AsyncDisposable } from '../../../src-shared/lifecycle';
+import type { CoreConfig } from '../config';
+import { SecretBox } from '../security/secret-box';
+import { AuditRepository } from './audit-repository';
+import { CredentialRepository } from './credential-repository';
+import { openStore, type Db } from './database';
+import { EventRepository } from './event-repository';
+import { HostKeyRepository } from './host-key-repository';
+import { InventoryRepository } from './inventory-repository';
+import { MetricsRepository } from './metrics-repository';
+import { TokenRepository } from './token-repository';
+
+export interface CoreStore extends AsyncDisposable {
+  readonly db: Db;
+  readonly inventory: InventoryRepository;
+  readonly credentials: CredentialRepository;
+  readonly audit: AuditRepository;
+  readonly tokens: TokenRepository;
+  readonly metrics: MetricsRepository;
+  readonly events: EventRepository;
+  readonly hostKeys: HostKeyRepository;
+}
+
+export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNativeBinding' | 'secretKey' | 'retention'>): CoreStore {
+  const db = openStore(config.storePath, undefined, { nativeBinding: config.sqliteNativeBinding });
+  try {
+    return {
+      db,
+      inventory: new InventoryRepository(db),
+      credentials: new CredentialRepository(db, new SecretBox(config.secretKey)),
+      audit: new AuditRepository(db),
+      tokens: new TokenRepository(db),
+      metrics: new MetricsRepository(db, config.retention),
+      events: new EventRepository(db),
+      hostKeys: new HostKeyRepository(db),
+      async dispose() {
+        if (db.open) db.close();
+      },
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
