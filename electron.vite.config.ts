@@ -20,6 +20,9 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // A sandboxed preload may require only 'electron': the contract it checks names
+      // against (src-shared/api, with zod) is bundled in, not left as require('zod').
+      externalizeDeps: false,
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve(__dirname, 'src-preload/index.ts') },

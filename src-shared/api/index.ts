@@ -91,5 +91,3 @@ export type { Disposable } from '../lifecycle';
 export * from './wire';
 export { INVENTORY_FORMATS, type InventoryFormat } from './inventory';
 
-/** @deprecated The renderer's former table of least roles; use methodRole(). Removed once the renderer moves. */
-export const METHOD_ROLES = Object.fromEntries(METHODS.map((m) => [m, API_METHODS[m].role])) as { readonly [M in Method]: Role };

@@ -13,10 +13,11 @@ import { isSensorRecord, type SdrRecord } from './codec/sdr';
 import { IpmiCompletionCodeError, IpmiUnsupportedError, toIpmiError } from './errors';
 import { readRecords, readSensors, type SensorValue } from './client-records';
 import { createIpmiSession, type IpmiSession, type IpmiSessionOptions } from './session';
+import type { AsyncDisposable } from '../../../../src-shared/lifecycle';
 
 export type IpmiClientOptions = IpmiSessionOptions;
 
-export interface IpmiClient {
+export interface IpmiClient extends AsyncDisposable {
   readonly host: string;
   readonly port: number;
   readonly session: IpmiSession;
@@ -42,7 +43,6 @@ export interface IpmiClient {
   /** DCMI power reading; from a Watts sensor where the BMC has no DCMI. */
   powerReading(): Promise<PowerReading>;
   close(): Promise<void>;
-  dispose(): Promise<void>;
 }
 
 export function createIpmiClient(opts: IpmiClientOptions): IpmiClient {

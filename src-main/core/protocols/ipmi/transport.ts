@@ -4,10 +4,7 @@
 // socket factory; send errors never throw (the request simply times out and is retried).
 import { createSocket as dgramCreateSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-
-export interface Disposable {
-  dispose(): void;
-}
+import type { Disposable } from '../../../../src-shared/lifecycle';
 
 export interface IpmiTransport {
   readonly closed: boolean;

@@ -6,6 +6,7 @@
 // for that host: a host that is down fails fast, not once per queued caller.
 import { SshCancelledError, SshConnectError, SshPoolClosedError } from './errors';
 import { connectSsh, DEFAULT_SSH_PORT, type SshConnectOptions, type SshConnection, type SshTarget } from './connection';
+import type { AsyncDisposable } from '../../../../src-shared/lifecycle';
 
 export interface SshPoolOptions extends SshConnectOptions {
   /** Close a connection after it carried no session for this long. Default 30 s. */
@@ -43,7 +44,7 @@ export interface SshPoolStats {
   waiting: number;
 }
 
-export interface SshPool {
+export interface SshPool extends AsyncDisposable {
   /** Reserves `sessions` channels (default 1) on a connection to the target. */
   acquire(target: SshTarget, opts?: { signal?: AbortSignal; sessions?: number }): Promise<SshLease>;
   /**
@@ -56,7 +57,6 @@ export interface SshPool {
   /** Closes every connection to host:port (e.g. after its key was re-pinned). */
   closeHost(host: string, port?: number): Promise<void>;
   stats(): SshPoolStats;
-  dispose(): Promise<void>;
 }
 
 interface Entry {
