@@ -1,6 +1,6 @@
 // Credentials in SQLite: name and kind in the clear, the secret sealed by the SecretBox.
 import type { CredentialInfo, CredentialKind } from '../../../src-shared/domain';
-import { NotFoundError, ValidationError } from '../../../src-shared/errors';
+import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
 import type { SecretBox } from '../security/secret-box';
 import type { Db } from './database';
 
@@ -20,9 +20,17 @@ export class CredentialRepository {
   readonly #put;
   readonly #get;
   readonly #list;
+  readonly #db: Db;
+  readonly #users;
+  readonly #delete;
 
   constructor(db: Db, box: SecretBox) {
+    this.#db = db;
     this.#box = box;
+    this.#users = db.prepare<[string, string, string], { hostname: string }>(
+      'SELECT hostname FROM devices WHERE snmp_credential = ? OR ssh_credential = ? OR ipmi_credential = ? ORDER BY hostname',
+    );
+    this.#delete = db.prepare<[string]>('DELETE FROM credentials WHERE id = ?');
     this.#put = db.prepare(
       `INSERT INTO credentials (id, kind, name, secret, created_at) VALUES (@id, @kind, @name, @secret, @created_at)
        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, secret = excluded.secret`,
@@ -51,6 +59,24 @@ export class CredentialRepository {
 
   has(id: string): boolean {
     return this.#get.get(id) !== undefined;
+  }
+
+  /**
+   * Deletes a credential no device refers to. One still in use is refused (CONFLICT, naming
+   * how many devices and the first of them) and stays stored: the check and the delete are
+   * one transaction.
+   */
+  remove(id: string): { removed: string } {
+    return this.#db.transaction(() => {
+      if (!this.has(id)) throw new NotFoundError('credential', id);
+      const users = this.#users.all(id, id, id).map((r) => r.hostname);
+      if (users.length) {
+        const shown = users.slice(0, 5).join(', ') + (users.length > 5 ? ', ...' : '');
+        throw new FleetDeckError('CONFLICT', `Credential "${id}" is used by ${users.length} device(s) (${shown}); change them first`, { id, devices: users.length, hostnames: users.slice(0, 5) });
+      }
+      this.#delete.run(id);
+      return { removed: id };
+    })();
   }
 
   /** The plaintext secret. For protocol sessions inside the core only. */
