@@ -13,6 +13,14 @@ export const credentialMethods = {
     audit: (a) => `credential ${a.id}`,
     example: { id: 'snmp-ro', kind: 'snmp-community', name: 'Read-only community', secret: 'public' },
   }),
+  /** Admin: deletes a credential no device uses (CONFLICT names the devices that still do). */
+  'credentials.remove': method({
+    role: 'admin',
+    args: z.strictObject({ id: text(64) }),
+    result: result<{ removed: string }>(),
+    audit: (a) => `credential ${a.id}`,
+    example: { id: 'snmp-old' },
+  }),
   'audit.list': method({
     role: 'admin',
     args: optionalArgs({ limit: optInt(1, 10_000) }),

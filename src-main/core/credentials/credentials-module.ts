@@ -4,7 +4,7 @@ import type { Capability } from '../../../src-shared/api';
 import type { CredentialRepository } from '../store/credential-repository';
 import { createCredentialResolver, type CredentialResolver } from './credential-resolver';
 
-export interface CredentialsModule extends Capability<'credentials.list' | 'credentials.put'> {
+export interface CredentialsModule extends Capability<'credentials.list' | 'credentials.put' | 'credentials.remove'> {
   readonly resolver: CredentialResolver;
 }
 
@@ -15,6 +15,7 @@ export function startCredentials(d: { store: { credentials: CredentialRepository
     api: {
       'credentials.list': () => repo.list(),
       'credentials.put': (a) => repo.put(a.id, a.kind, a.name, a.secret),
+      'credentials.remove': (a) => repo.remove(a.id),
     },
     dispose: async () => {},
   };
