@@ -1,5 +1,5 @@
 // The fleet read model: device status, overview counts, cabinet summaries and elevations, poller figures.
-import type { Cabinet, DeviceKind, Room, Row, Site } from './inventory';
+import type { Cabinet, Device, Room, Row, Site } from './inventory';
 
 /**
  * up: answered its last poll. degraded: answered, but slowly, partly, or with interfaces
@@ -57,14 +57,8 @@ export interface CabinetSummary {
   readonly degraded: number;
 }
 
-export interface ElevationDevice {
-  readonly id: string;
-  readonly kind: DeviceKind;
-  readonly hostname: string;
-  readonly sn: string;
-  readonly uPosition: number;
-  readonly uHeight: number;
-  readonly mgmtIp: string;
+/** A device as its cabinet's elevation shows it: where it sits, and what the poller last saw. */
+export interface ElevationDevice extends Pick<Device, 'id' | 'kind' | 'hostname' | 'sn' | 'uPosition' | 'uHeight' | 'mgmtIp'> {
   readonly status: DeviceStatus;
   /** Last polled values, when the device answered. */
   readonly sysName: string | null;
