@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'UNAVAILABLE',
   'BAD_REQUEST',
+  /** The caller's budget (requests in flight, or per second) is spent: retry after params.retryAfterMs. */
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -13,6 +13,7 @@ import { fleetEvents, fleetMethods } from './fleet';
 import { inventoryMethods } from './inventory';
 import { labMethods } from './lab';
 import { runEvents, runMethods } from './run';
+import { searchMethods } from './search';
 import { sessionMethods } from './session';
 
 export const API_METHODS = {
@@ -24,6 +25,7 @@ export const API_METHODS = {
   ...deviceMethods,
   ...runMethods,
   ...eventMethods,
+  ...searchMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const API_EVENTS = {

@@ -1,4 +1,5 @@
 // One device up close: its detail page, its BMC (sensors, SEL, power) and the control actions on it.
+import type { SerializedError } from '../errors';
 import type { DeviceStatus } from './fleet';
 import type { Cabinet, Device, Room, Row, Site } from './inventory';
 
@@ -11,6 +12,11 @@ export interface InterfaceInfo {
   readonly inBps: number | null;
   readonly outBps: number | null;
 }
+
+export type InterfacesProblem =
+  | { readonly code: 'no-credential' }
+  | { readonly code: 'not-read'; readonly status: DeviceStatus }
+  | { readonly code: 'read-failed'; readonly error: SerializedError };
 
 export interface DeviceDetail {
   readonly device: Device;
@@ -26,8 +32,14 @@ export interface DeviceDetail {
   readonly interfaces: readonly InterfaceInfo[];
   /** Why interfaces is empty when the device did not answer the live read; null otherwise. */
   readonly interfacesError: string | null;
+  /** The same, as a code with params for the renderer to word. */
+  readonly interfacesProblem: InterfacesProblem | null;
   readonly powerWatts: number | null;
-  /** Power draw over the last hour, from the stored time series (PDUs). */
+  /** Where powerWatts comes from: the PDU's own meter, or the server's BMC (sensor poller). */
+  readonly powerSource: 'pdu' | 'bmc' | null;
+  /** When powerWatts was read (ms since epoch). */
+  readonly powerAt: number | null;
+  /** Power draw over the last hour, from the stored time series (PDU meter or BMC readings). */
   readonly powerHistory: readonly { ts: number; watts: number }[];
   /** What the console can do with it: a BMC to talk IPMI to, an OS to reach over SSH. */
   readonly capabilities: { bmc: boolean; ssh: boolean };
@@ -35,9 +47,13 @@ export interface DeviceDetail {
 
 export interface SensorReading {
   readonly name: string;
+  /** The BMC's wording of the sensor type, and its IPMI code (v2.0 table 42-3) for the renderer to word. */
   readonly type: string;
+  readonly typeCode: number;
   readonly value: number | null;
+  /** The unit as the BMC words it, and its IPMI code (table 43-15). */
   readonly unit: string;
+  readonly unitCode: number;
   readonly status: 'ok' | 'warning' | 'critical' | 'unavailable';
 }
 

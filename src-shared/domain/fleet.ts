@@ -25,6 +25,10 @@ export interface RoomOverview {
   readonly polled: number;
   /** Of the answering, those degraded (slow, partial, links down). */
   readonly degraded: number;
+  /** Polled, and did not answer its last poll (after retries). */
+  readonly unreachable: number;
+  /** Not polled at all (no usable SNMP credential): counted apart, never as failures. */
+  readonly notMonitored: number;
 }
 
 export interface SiteOverview {
@@ -34,6 +38,8 @@ export interface SiteOverview {
   readonly devices: number;
   readonly answering: number;
   readonly polled: number;
+  readonly unreachable: number;
+  readonly notMonitored: number;
   readonly rooms: readonly RoomOverview[];
 }
 
@@ -41,7 +47,18 @@ export interface FleetOverview {
   readonly generatedAt: number;
   readonly fleet: 'lab' | 'configured';
   /** pollable: devices the console can poll (those with an SNMP credential); polled: of those, polled at least once. */
-  readonly totals: { sites: number; rooms: number; cabinets: number; devices: number; answering: number; polled: number; pollable: number };
+  readonly totals: {
+    readonly sites: number;
+    readonly rooms: number;
+    readonly cabinets: number;
+    readonly devices: number;
+    readonly answering: number;
+    readonly polled: number;
+    readonly pollable: number;
+    readonly unreachable: number;
+    /** devices - pollable: never polled, shown as "not monitored". */
+    readonly notMonitored: number;
+  };
   readonly sites: readonly SiteOverview[];
 }
 
@@ -55,6 +72,8 @@ export interface CabinetSummary {
   readonly answering: number;
   readonly polled: number;
   readonly degraded: number;
+  readonly unreachable: number;
+  readonly notMonitored: number;
 }
 
 /** A device as its cabinet's elevation shows it: where it sits, and what the poller last saw. */

@@ -8,3 +8,4 @@ export * from './lab';
 export * from './device';
 export * from './run';
 export * from './fleet-event';
+export * from './search';

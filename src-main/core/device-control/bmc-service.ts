@@ -141,7 +141,7 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
           identify: chassis.identify === 'unknown' ? null : chassis.identify !== 'off',
           powerWatts: reading?.watts ?? null,
           powerSource: reading?.source ?? null,
-          sensors: sensors.map((s) => ({ name: s.name, type: s.sensorTypeName, value: s.value, unit: s.units, status: sensorStatus(s.status) })),
+          sensors: sensors.map((s) => ({ name: s.name, type: s.sensorTypeName, typeCode: s.sensorType, value: s.value, unit: s.units, unitCode: s.unitCode, status: sensorStatus(s.status) })),
           sel: sel
             .slice(-SEL_SHOWN)
             .reverse()

@@ -4,7 +4,8 @@
 // given; nothing is pasted into it.
 import { randomUUID } from 'node:crypto';
 import type { Device, FleetEvent, RunFinished, RunHostResult, RunStarted } from '../../../src-shared/domain';
-import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
+import { FleetDeckError, NotFoundError, ValidationError, serializeError } from '../../../src-shared/errors';
+import type { Mutable } from '../../../src-shared/types';
 import type { EventHub } from '../events/event-hub';
 import { createSshPool, fleetExec, type FleetRun, type HostKeyStore, type SshPool } from '../protocols/ssh';
 import type { CredentialResolver } from '../credentials/credential-resolver';
@@ -51,13 +52,13 @@ export function createSshService(d: SshServiceDeps): SshService {
     if (command.length > MAX_COMMAND || command.includes('\0')) throw new ValidationError(`fleet.run: the command must be under ${MAX_COMMAND} characters, with no NUL`);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1000 || timeoutMs > 3_600_000) throw new ValidationError('fleet.run: timeoutMs must be 1,000 to 3,600,000');
 
-    const skipped: { deviceId: string; reason: string }[] = [];
+    const skipped: Mutable<RunStarted['skipped'][number]>[] = [];
     const targets = [];
     const hostnames = new Map<string, string>();
     for (const id of new Set(deviceIds)) {
       const dev = typeof id === 'string' ? d.device(id) : null;
-      if (!dev) skipped.push({ deviceId: String(id), reason: 'no such device' });
-      else if (!dev.sshCredential) skipped.push({ deviceId: id, reason: 'no SSH credential' });
+      if (!dev) skipped.push({ deviceId: String(id), reason: 'no such device', code: 'no-device' });
+      else if (!dev.sshCredential) skipped.push({ deviceId: id, reason: 'no SSH credential', code: 'no-ssh-credential' });
       else {
         targets.push({ id, host: dev.mgmtIp, port: dev.sshPort, credentialId: dev.sshCredential });
         hostnames.set(id, dev.hostname);
@@ -89,6 +90,7 @@ export function createSshService(d: SshServiceDeps): SshService {
           stderr: r.stderr,
           truncated: r.stdoutTruncated || r.stderrTruncated,
           error: r.error ? `${r.error.name}: ${r.error.message}` : null,
+          failure: r.error ? serializeError(r.error) : null,
           ms: Math.round(r.ms),
         };
         d.hub.emit('onDidReceiveRunResult', result);

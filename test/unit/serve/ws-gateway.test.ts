@@ -40,7 +40,7 @@ describe('serve-mode event streams', () => {
     const viewer = await connect(url, 'viewer-token-0000000000');
     const operator = await connect(url, 'operator-token-00000000');
 
-    emit('onDidReceiveRunResult', { runId: 'r1', deviceId: 'd1', hostname: 'h1', ok: true, exitCode: 0, signal: null, stdout: 'secret output', stderr: '', truncated: false, error: null, ms: 3 });
+    emit('onDidReceiveRunResult', { runId: 'r1', deviceId: 'd1', hostname: 'h1', ok: true, exitCode: 0, signal: null, stdout: 'secret output', stderr: '', truncated: false, error: null, failure: null, ms: 3 });
     emit('onDidReceiveFleetEvent', [{ id: 1, at: 1, deviceId: 'd1', kind: 'status', severity: 'critical', message: 'h1: up -> unreachable' }]);
     await new Promise((r) => setTimeout(r, 100));
 

@@ -19,6 +19,8 @@ export interface SensorValue {
   sensorType: number;
   sensorTypeName: string;
   units: string;
+  /** IPMI unit code of the base unit. */
+  unitCode: number;
   /** Converted reading; null for discrete sensors and unreadable ones. */
   value: number | null;
   raw: number | null;
@@ -134,7 +136,7 @@ function thresholdStatus(states: number): SensorStatus {
 export async function readSensors(session: IpmiSession, records: SensorRecord[]): Promise<SensorValue[]> {
   const out: SensorValue[] = [];
   for (const record of records) {
-    const base = { record, name: record.name, number: record.number, sensorType: record.sensorType, sensorTypeName: sensorTypeName(record.sensorType), units: record.units };
+    const base = { record, name: record.name, number: record.number, sensorType: record.sensorType, sensorTypeName: sensorTypeName(record.sensorType), units: record.units, unitCode: record.baseUnit };
     const none: SensorValue = { ...base, value: null, raw: null, status: 'ns', states: 0 };
     // Event-only records have no reading; sensors behind another controller would need bridging.
     if (record.kind === 'event-only' || record.ownerId !== BMC_SLAVE_ADDRESS) {

@@ -50,6 +50,8 @@ export interface SensorRecord {
   name: string;
   /** "degrees C", "RPM", "Volts"... with modifier units as "A/B" or "A*B". */
   units: string;
+  /** The base unit's IPMI code (table 43-15), what the units text starts with. */
+  baseUnit: number;
   percentage: boolean;
   /** Full records only: how to turn a raw byte into units. */
   conversion: Conversion | null;
@@ -164,7 +166,7 @@ function decodeFull(r: Reader, h: SdrHeader): SensorRecord {
   const threshold = eventReadingType === 0x01;
   return {
     recordId: h.recordId, kind: 'full', ownerId, ownerLun, number, entityId, entityInstance, sensorType, eventReadingType, name,
-    units: unitsText(u1, base, mod), percentage: (u1 & 1) === 1, conversion,
+    units: unitsText(u1, base, mod), baseUnit: base, percentage: (u1 & 1) === 1, conversion,
     thresholds: threshold ? { unr: cv(t[0], 5), ucr: cv(t[1], 4), unc: cv(t[2], 3), lnr: cv(t[3], 2), lcr: cv(t[4], 1), lnc: cv(t[5], 0) } : null,
     readableThresholds: threshold ? readableThresholds : 0,
     nominal: flags & 1 ? convertReading(nominalRaw, conversion) : null,
@@ -188,7 +190,7 @@ function decodeCompact(r: Reader, h: SdrHeader): SensorRecord {
   const name = idString(r);
   return {
     recordId: h.recordId, kind: 'compact', ownerId, ownerLun, number, entityId, entityInstance, sensorType, eventReadingType, name,
-    units: unitsText(u1, base, mod), percentage: (u1 & 1) === 1, conversion: null, thresholds: null, readableThresholds: 0, nominal: null,
+    units: unitsText(u1, base, mod), baseUnit: base, percentage: (u1 & 1) === 1, conversion: null, thresholds: null, readableThresholds: 0, nominal: null,
   };
 }
 
@@ -203,7 +205,7 @@ function decodeEventOnly(r: Reader, h: SdrHeader): SensorRecord {
   r.skip(2 + 1 + 1);
   return {
     recordId: h.recordId, kind: 'event-only', ownerId, ownerLun, number, entityId, entityInstance, sensorType, eventReadingType,
-    name: idString(r), units: '', percentage: false, conversion: null, thresholds: null, readableThresholds: 0, nominal: null,
+    name: idString(r), units: '', baseUnit: 0, percentage: false, conversion: null, thresholds: null, readableThresholds: 0, nominal: null,
   };
 }
 
