@@ -2,6 +2,7 @@
 // Placeholders are written {name} and filled by translate().
 import { enOps } from './en-ops';
 import { enWords } from './en-words';
+import { enScale } from './en-scale';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -161,6 +162,7 @@ export const en = {
   'nav.run': 'Run command',
   ...enOps,
   ...enWords,
+  ...enScale,
 } as const;
 
 export type MessageKey = keyof typeof en;

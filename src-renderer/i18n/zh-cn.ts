@@ -2,6 +2,7 @@
 import type { Dictionary } from './en';
 import { zhCNOps } from './zh-cn-ops';
 import { zhCNWords } from './zh-cn-words';
+import { zhCNScale } from './zh-cn-scale';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -161,4 +162,5 @@ export const zhCN: Dictionary = {
   'nav.run': '批量执行',
   ...zhCNOps,
   ...zhCNWords,
+  ...zhCNScale,
 };
