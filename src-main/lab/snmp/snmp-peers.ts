@@ -1,6 +1,7 @@
 // The SNMP peer kind: one net-snmp agent per lab device (PDUs metered per outlet), each on
 // its own loopback address, and the traps a device sends when it boots or a link changes.
 import type { Device } from '../../../src-shared/domain';
+import { hostOsFor, linuxSysDescr } from '../host-os';
 import type { LabDevice } from '../lab-device';
 import { startAllOrNone, type LabContext, type LabPeerKind, type LabPeers } from '../peer-kind';
 import { createPduPower, type PduPower } from './pdu-power';
@@ -17,7 +18,8 @@ const SYS_OBJECT_ID: Record<Device['kind'], string> = {
 function sysDescrFor(device: Device): string {
   switch (device.kind) {
     case 'server':
-      return `Linux ${device.hostname} 5.15.0-105-generic #115-Ubuntu SMP x86_64`;
+      // The host's one OS identity: its SSH `uname -a` tells the same kernel (host-os.ts).
+      return linuxSysDescr(device.hostname, hostOsFor(device.id));
     case 'switch':
       return 'FleetDeck Lab ToR switch 48x25G 8x100G, FDOS 4.2.1';
     case 'pdu':

@@ -3,6 +3,7 @@
 // command with ;, && and || as sh would. Unknown programs answer like bash does (127).
 import { createHash } from 'node:crypto';
 import { parseCommandList, ShellSyntaxError } from '../../core/protocols/ssh/codec/quote';
+import { unameAll } from '../host-os';
 import type { LabFileSystem } from './ssh-files';
 import { cpuinfo, dpkgList, formatUptime, loadAverages, meminfo, osRelease, rpmList, type LabHostFacts } from './ssh-host-facts';
 
@@ -86,10 +87,10 @@ const COMMANDS: Record<string, Command> = {
   },
   uname: (args, ctx, io) => {
     const f = ctx.facts;
-    const fields: Record<string, string> = { s: 'Linux', n: ctx.hostname, r: f.kernel, v: f.kernelBuild, m: 'x86_64', o: 'GNU/Linux' };
+    const fields: Record<string, string> = { s: 'Linux', n: ctx.hostname, r: f.kernel, v: f.kernelBuild, m: f.machine, o: 'GNU/Linux' };
     const flags = args.length === 0 ? ['-s'] : args;
     if (flags.includes('-a') || flags.includes('--all')) {
-      io.stdout(`Linux ${ctx.hostname} ${f.kernel} ${f.kernelBuild} x86_64 x86_64 x86_64 GNU/Linux\n`);
+      io.stdout(`${unameAll(ctx.hostname, f)}\n`);
       return 0;
     }
     const out: string[] = [];

@@ -1,16 +1,14 @@
 // What a lab server says about itself over SSH: distribution, kernel, CPUs, memory, load,
 // installed packages. Derived from the host's id, so the same lab always tells the same
-// story; values that move (uptime, load, free memory) are computed from the clock.
+// story; values that move (uptime, load, free memory) are computed from the clock. The
+// distribution and kernel are the host's one OS identity (host-os.ts), which its SNMP
+// agent reports too.
 import { createRng, hashString } from '../../../src-shared/random';
+import { hostOsFor, type LabDistro, type LabHostOs } from '../host-os';
 
-export type LabDistro = 'ubuntu' | 'debian' | 'rocky';
+export type { LabDistro };
 
-export interface LabHostFacts {
-  distro: LabDistro;
-  prettyName: string;
-  versionId: string;
-  kernel: string;
-  kernelBuild: string;
+export interface LabHostFacts extends LabHostOs {
   cpus: number;
   cpuModel: string;
   memKb: number;
@@ -20,12 +18,6 @@ export interface LabHostFacts {
   loadShare: number;
   phase: number;
 }
-
-const DISTROS: Record<LabDistro, { pretty: string; versionId: string; kernel: string; build: string }> = {
-  ubuntu: { pretty: 'Ubuntu 22.04.4 LTS', versionId: '22.04', kernel: '5.15.0-105-generic', build: '#115-Ubuntu SMP Mon Apr 15 09:52:04 UTC 2024' },
-  debian: { pretty: 'Debian GNU/Linux 12 (bookworm)', versionId: '12', kernel: '6.1.0-21-amd64', build: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.90-1 (2024-05-03)' },
-  rocky: { pretty: 'Rocky Linux 9.3 (Blue Onyx)', versionId: '9.3', kernel: '5.14.0-362.24.1.el9_3.x86_64', build: '#1 SMP PREEMPT_DYNAMIC Wed Mar 20 14:23:43 UTC 2024' },
-};
 
 const CPU_MODELS = [
   { model: 'Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz', mhz: 2000, cpus: [64, 128] },
@@ -83,17 +75,12 @@ const RPM: ReadonlyArray<readonly [string, string, string, string]> = [
 
 export function factsFor(hostId: string): LabHostFacts {
   const rnd = createRng(hashString(`ssh-facts/${hostId}`));
-  const roll = rnd();
-  const distro: LabDistro = roll < 0.6 ? 'ubuntu' : roll < 0.8 ? 'debian' : 'rocky';
-  const d = DISTROS[distro];
+  const os = hostOsFor(hostId);
+  const { distro } = os;
   const cpu = CPU_MODELS[Math.floor(rnd() * CPU_MODELS.length)];
   const packages = distro === 'rocky' ? RPM : DEB.map(([n, arch, desc]) => [n, DEB_VERSIONS[distro][n], arch, desc] as const);
   return {
-    distro,
-    prettyName: d.pretty,
-    versionId: d.versionId,
-    kernel: d.kernel,
-    kernelBuild: d.build,
+    ...os,
     cpus: cpu.cpus[Math.floor(rnd() * cpu.cpus.length)],
     cpuModel: cpu.model,
     memKb: [128, 256, 384, 512][Math.floor(rnd() * 4)] * 1024 * 1024 - 2_000_000 - Math.floor(rnd() * 400_000),

@@ -152,7 +152,8 @@ class Host implements LabSshHost {
     socket.once('close', () => this.#sockets.delete(socket));
     socket.on('error', () => undefined);
     socket.setNoDelay(true); // channel requests are small: Nagle would add 40 ms to each exec
-    this.#ssh ??= new Server({ hostKeys: [this.hostKey.privateKey], ident: 'OpenSSH_8.9p1 Ubuntu-3ubuntu0.7' }, (client) => this.#client(client));
+    // The banner names the OpenSSH build of the host's own distribution.
+    this.#ssh ??= new Server({ hostKeys: [this.hostKey.privateKey], ident: this.#context().facts.sshIdent }, (client) => this.#client(client));
     this.#ssh.injectSocket(socket);
   }
 
