@@ -132,12 +132,12 @@ export function formatCsvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-/** Serialises records, each line ended by CRLF as RFC 4180 says. */
-export function serializeCsv(rows: readonly (readonly string[])[]): string {
+/** Serialises records, each line ended by CRLF as RFC 4180 says; `field` formats each cell. */
+export function serializeCsv(rows: readonly (readonly string[])[], field: (value: string) => string = formatCsvField): string {
   let out = '';
   for (const row of rows) {
     // A lone empty field would read back as a blank line, which the parser skips.
-    out += row.length === 1 && row[0] === '' ? '""' : row.map(formatCsvField).join(',');
+    out += row.length === 1 && row[0] === '' ? '""' : row.map(field).join(',');
     out += '\r\n';
   }
   return out;

@@ -4,7 +4,8 @@
 // Serialising is canonical: records sorted by id, fixed key/column order, so
 // export -> import -> export is byte-identical.
 import type { ImportIssue, InventoryDocument, ServiceTreePath } from '../../../src-shared/domain';
-import { parseCsv, serializeCsv } from './csv';
+import { parseCsv, serializeCsv, type CsvRecord } from './csv';
+import { formatSafeCsvField, restoreCell } from './csv-safety';
 import { parseJsonSource, type JsonNode, type JsonPosition } from './json-source';
 
 export type RecordKind = 'site' | 'room' | 'row' | 'cabinet' | 'device';
@@ -111,66 +112,84 @@ function push(parsed: ParsedInventory, kind: RecordKind, record: Record<string, 
 
 export function parseCsvInventory(text: string): ParsedInventory {
   const { records, issues } = parseCsv(text);
-  const parsed: ParsedInventory = { document: emptyDocument(), sources: emptySources(), issues };
-  const header = records[0];
-  if (!header) {
-    issues.push({ line: 1, column: 0, field: '', message: `the file is empty: the first line must be the header ${CSV_HEADER.join(',')}` });
-    return parsed;
-  }
-  const index = new Map<string, number>();
-  const headerIssues: ImportIssue[] = [];
-  for (const cell of header.fields) {
-    const name = cell.value.trim().toLowerCase();
-    if (!(CSV_HEADER as readonly string[]).includes(name)) {
-      headerIssues.push({ line: header.line, column: cell.column, field: cell.value, message: `unknown column "${cell.value}" in the header` });
-    } else if (index.has(name)) {
-      headerIssues.push({ line: header.line, column: cell.column, field: name, message: `column "${name}" appears twice in the header` });
-    } else {
-      index.set(name, cell.column - 1);
-    }
-  }
-  const missing = CSV_HEADER.filter((c) => !index.has(c) && !OPTIONAL_CSV_COLUMNS.includes(c));
-  if (missing.length) {
-    headerIssues.push({
-      line: header.line, column: 0, field: '',
-      message: `the header lacks ${missing.join(', ')}; the first line must be ${CSV_HEADER.join(',')}`,
-    });
-  }
-  if (headerIssues.length) {
-    issues.push(...headerIssues);
-    return parsed;
-  }
+  const reader = createCsvInventoryReader(issues);
+  for (const rec of records) reader.add(rec);
+  return reader.finish();
+}
 
-  for (const rec of records.slice(1)) {
-    if (rec.fields.length !== header.fields.length) {
+/** Builds the inventory from CSV records one at a time (a whole parse, or a stream of them). */
+export function createCsvInventoryReader(issues: ImportIssue[] = []): { add(rec: CsvRecord): void; finish(): ParsedInventory } {
+  const parsed: ParsedInventory = { document: emptyDocument(), sources: emptySources(), issues };
+  let header: CsvRecord | null = null;
+  /** Column name -> field index; null once the header was refused (the records are not read). */
+  let index: Map<string, number> | null = null;
+
+  const readHeader = (rec: CsvRecord): void => {
+    header = rec;
+    const cols = new Map<string, number>();
+    const headerIssues: ImportIssue[] = [];
+    for (const cell of rec.fields) {
+      const name = cell.value.trim().toLowerCase();
+      if (!(CSV_HEADER as readonly string[]).includes(name)) {
+        headerIssues.push({ line: rec.line, column: cell.column, field: cell.value, message: `unknown column "${cell.value}" in the header` });
+      } else if (cols.has(name)) {
+        headerIssues.push({ line: rec.line, column: cell.column, field: name, message: `column "${name}" appears twice in the header` });
+      } else {
+        cols.set(name, cell.column - 1);
+      }
+    }
+    const missing = CSV_HEADER.filter((c) => !cols.has(c) && !OPTIONAL_CSV_COLUMNS.includes(c));
+    if (missing.length) {
+      headerIssues.push({
+        line: rec.line, column: 0, field: '',
+        message: `the header lacks ${missing.join(', ')}; the first line must be ${CSV_HEADER.join(',')}`,
+      });
+    }
+    issues.push(...headerIssues);
+    index = headerIssues.length ? null : cols;
+  };
+
+  const readRecord = (rec: CsvRecord, head: CsvRecord, cols: Map<string, number>): void => {
+    if (rec.fields.length !== head.fields.length) {
       issues.push({
         line: rec.line, column: 0, field: '',
-        message: `this record has ${rec.fields.length} fields; the header has ${header.fields.length}`,
+        message: `this record has ${rec.fields.length} fields; the header has ${head.fields.length}`,
       });
-      continue;
+      return;
     }
-    const kindCell = rec.fields[index.get('record')!];
+    const kindCell = rec.fields[cols.get('record')!];
     const kind = kindCell.value as RecordKind;
     if (!RECORD_KINDS.includes(kind)) {
       issues.push({
         line: rec.line, column: kindCell.column, field: 'record',
         message: `record must be one of ${RECORD_KINDS.join(', ')} (got ${JSON.stringify(kindCell.value)})`,
       });
-      continue;
+      return;
     }
     const source: RecordSource = { line: rec.line, column: 1, fields: {} };
     const record: Record<string, unknown> = {};
-    const who = recordName(kind, rec.fields[index.get('id')!].value);
+    const who = recordName(kind, restoreCell(rec.fields[cols.get('id')!].value));
     for (const spec of RECORD_FIELDS[kind]) {
-      const at = index.get(spec.column);
+      const at = cols.get(spec.column);
       const c = at === undefined ? { column: 0, value: '' } : rec.fields[at]; // an optional column the file lacks
-      const fs: FieldSource = { line: rec.line, column: c.column, label: spec.column, raw: c.value };
+      // A cell guarded against spreadsheet formulas on export reads back as its value.
+      const fs: FieldSource = { line: rec.line, column: c.column, label: spec.column, raw: restoreCell(c.value) };
       source.fields[spec.key] = fs;
       record[spec.key] = csvValue(spec, fs, who, issues);
     }
     push(parsed, kind, record, source);
-  }
-  return parsed;
+  };
+
+  return {
+    add(rec) {
+      if (!header) readHeader(rec);
+      else if (index) readRecord(rec, header, index);
+    },
+    finish() {
+      if (!header) issues.push({ line: 1, column: 0, field: '', message: `the file is empty: the first line must be the header ${CSV_HEADER.join(',')}` });
+      return parsed;
+    },
+  };
 }
 
 /** How messages name a record: `device "srv-01"`, or `this device` when it has no id. */
@@ -209,19 +228,23 @@ function csvValue(spec: FieldSpec, fs: FieldSource, who: string, issues: ImportI
 }
 
 export function serializeCsvInventory(doc: InventoryDocument): string {
-  const rows: string[][] = [[...CSV_HEADER]];
+  return serializeCsv([...csvInventoryRows(doc)], formatSafeCsvField);
+}
+
+/** The CSV file's rows in canonical order, the header first (cells not yet neutralised or quoted). */
+export function* csvInventoryRows(doc: InventoryDocument): Generator<string[]> {
+  yield [...CSV_HEADER];
   for (const kind of RECORD_KINDS) {
     const specs = new Map(RECORD_FIELDS[kind].map((s) => [s.column, s]));
     for (const rec of sortedById<object>(doc[COLLECTION[kind]])) {
       const r = rec as Record<string, unknown>;
-      rows.push(CSV_HEADER.map((column) => {
+      yield CSV_HEADER.map((column) => {
         if (column === 'record') return kind;
         const spec = specs.get(column);
         return spec ? csvText(r[spec.key]) : '';
-      }));
+      });
     }
   }
-  return serializeCsv(rows);
 }
 
 function csvText(v: unknown): string {
@@ -330,12 +353,15 @@ function describeJson(node: JsonNode): string {
 export function serializeJsonInventory(doc: InventoryDocument): string {
   const out: Record<string, unknown> = { format: 'fleetdeck-inventory', version: 1 };
   for (const kind of RECORD_KINDS) {
-    out[COLLECTION[kind]] = sortedById<object>(doc[COLLECTION[kind]]).map((rec) => {
-      const r = rec as Record<string, unknown>;
-      return Object.fromEntries(RECORD_FIELDS[kind].map((s) => [s.key, canonical(r[s.key], s)]));
-    });
+    out[COLLECTION[kind]] = sortedById<object>(doc[COLLECTION[kind]]).map((rec) => canonicalRecord(kind, rec));
   }
   return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** A record as the JSON file holds it: the kind's fields in their fixed order. */
+export function canonicalRecord(kind: RecordKind, rec: object): Record<string, unknown> {
+  const r = rec as Record<string, unknown>;
+  return Object.fromEntries(RECORD_FIELDS[kind].map((s) => [s.key, canonical(r[s.key], s)]));
 }
 
 function canonical(v: unknown, spec: FieldSpec): unknown {

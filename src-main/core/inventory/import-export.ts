@@ -30,7 +30,11 @@ export function parseInventory(format: InventoryFormat, text: string): ParsedInv
  * and writes nothing when the file has any problem.
  */
 export function importInventory(db: Db, format: InventoryFormat, text: string): ImportResult {
-  const parsed = parseInventory(format, text);
+  return applyInventory(db, format, parseInventory(format, text));
+}
+
+/** Validates a decoded file against the store and upserts it in one transaction, or throws and writes nothing. */
+export function applyInventory(db: Db, format: InventoryFormat, parsed: ParsedInventory): ImportResult {
   const repo = new InventoryRepository(db);
   // IMMEDIATE: the write lock is taken before the stored inventory is read, so another
   // connection cannot change it between validation and the write.

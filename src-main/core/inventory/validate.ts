@@ -5,6 +5,7 @@
 // redefines are judged by their new values only.
 import { isIP } from 'node:net';
 import { DEVICE_KINDS, type Device, type ImportIssue, type InventoryDocument } from '../../../src-shared/domain';
+import { HOSTNAME_RULE, isRfc1123Hostname } from './hostname';
 import { COLLECTION, RECORD_FIELDS, RECORD_KINDS, recordName, type InventorySources, type RecordKind } from './formats';
 
 export interface ValidationInput {
@@ -135,6 +136,11 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
     const kind = d.kind as string;
     const kindOk = (DEVICE_KINDS as readonly string[]).includes(kind);
     if (kind !== '' && !kindOk) report('device', i, 'kind', `${label('device', i, 'kind')} "${kind}" is not one of ${DEVICE_KINDS.join(', ')}`);
+
+    const hostname = d.hostname as string;
+    if (hostname !== '' && !bad('device', i, 'hostname') && !isRfc1123Hostname(hostname)) {
+      report('device', i, 'hostname', `${label('device', i, 'hostname')} ${JSON.stringify(hostname)} is not a host name: ${HOSTNAME_RULE}`);
+    }
 
     const ip = d.mgmtIp as string;
     if (ip !== '' && !bad('device', i, 'mgmtIp') && isIP(ip) === 0) {
