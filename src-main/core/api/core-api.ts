@@ -13,6 +13,7 @@ import {
   type EventName,
   type Handlers,
   type Method,
+  type ParsedArgsOf,
   type ResultOf,
 } from '../../../src-shared/api';
 import type { MethodSpec } from '../../../src-shared/api/contract';
@@ -29,6 +30,12 @@ export type EventSink = <E extends EventName>(event: E, payload: ApiEvents[E]) =
 export interface CoreApi {
   /** Parses the arguments, checks the caller's role, audits control actions before they run, then dispatches. */
   call<M extends Method>(ctx: CallContext, method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
+  /**
+   * The same role check, audit and dispatch as call(), for arguments a transport has already
+   * decoded and that no schema can carry (a streamed HTTP body, a sink for a streamed export):
+   * the bulk routes of serve mode.
+   */
+  callDecoded<M extends Method>(ctx: CallContext, method: M, args: ParsedArgsOf<M>): Promise<ResultOf<M>>;
   /** One stream; FORBIDDEN when the caller's role may not receive it. */
   on<E extends EventName>(ctx: CallContext, event: E, listener: (payload: ApiEvents[E]) => void): Disposable;
   /** Every stream the caller's role may receive (what a transport forwards to its peer). */
@@ -53,31 +60,34 @@ function targetOf(spec: MethodSpec, args: unknown): string {
 }
 
 export function createCoreApi(handlers: Handlers, hub: EventHub, audit: AuditRepository): CoreApi {
+  /** Role check, audit before a control action runs, dispatch; `parse` turns the arguments into the handler's. */
+  async function run(ctx: CallContext, method: Method, args: unknown, parse: (spec: MethodSpec) => unknown): Promise<unknown> {
+    if (!isMethod(method)) throw new FleetDeckError('BAD_REQUEST', `Unknown method "${String(method).slice(0, 80)}"`, { method: String(method).slice(0, 80) });
+    checkCaller(ctx);
+    const spec = API_METHODS[method] as MethodSpec;
+    const control = ROLE_RANK[spec.role] > ROLE_RANK.viewer;
+    if (ROLE_RANK[ctx.role] < ROLE_RANK[spec.role]) {
+      const err = new ForbiddenError(method, spec.role, ctx.role);
+      audit.record({ actor: ctx.actor, role: ctx.role, action: method, target: targetOf(spec, args), outcome: 'refused', detail: err.message });
+      throw err;
+    }
+    const parsed = parse(spec);
+    const handler = handlers[method] as (a: unknown, c: CallContext) => unknown;
+    if (!control) return await handler(parsed, ctx);
+    // Control actions: written to the audit table before they run, completed after.
+    const entry = audit.record({ actor: ctx.actor, role: ctx.role, action: method, target: targetOf(spec, parsed), outcome: 'allowed' });
+    try {
+      const result = await handler(parsed, ctx);
+      audit.finish(entry, 'succeeded');
+      return result;
+    } catch (err) {
+      audit.finish(entry, 'failed', err instanceof Error ? err.message.slice(0, 2000) : String(err));
+      throw err;
+    }
+  }
   return {
-    async call(ctx, method, args) {
-      if (!isMethod(method)) throw new FleetDeckError('BAD_REQUEST', `Unknown method "${String(method).slice(0, 80)}"`, { method: String(method).slice(0, 80) });
-      checkCaller(ctx);
-      const spec = API_METHODS[method] as MethodSpec;
-      const control = ROLE_RANK[spec.role] > ROLE_RANK.viewer;
-      if (ROLE_RANK[ctx.role] < ROLE_RANK[spec.role]) {
-        const err = new ForbiddenError(method, spec.role, ctx.role);
-        audit.record({ actor: ctx.actor, role: ctx.role, action: method, target: targetOf(spec, args), outcome: 'refused', detail: err.message });
-        throw err;
-      }
-      const parsed = parseArgs(method, spec, args);
-      const handler = handlers[method] as (a: unknown, c: CallContext) => unknown;
-      if (!control) return (await handler(parsed, ctx)) as ResultOf<typeof method>;
-      // Control actions: written to the audit table before they run, completed after.
-      const entry = audit.record({ actor: ctx.actor, role: ctx.role, action: method, target: targetOf(spec, parsed), outcome: 'allowed' });
-      try {
-        const result = await handler(parsed, ctx);
-        audit.finish(entry, 'succeeded');
-        return result as ResultOf<typeof method>;
-      } catch (err) {
-        audit.finish(entry, 'failed', err instanceof Error ? err.message.slice(0, 2000) : String(err));
-        throw err;
-      }
-    },
+    call: (ctx, method, args) => run(ctx, method, args, (spec) => parseArgs(method, spec, args)) as Promise<ResultOf<typeof method>>,
+    callDecoded: (ctx, method, args) => run(ctx, method, args, () => args) as Promise<ResultOf<typeof method>>,
     on(ctx, event, listener) {
       checkCaller(ctx);
       if (!isEventName(event)) throw new FleetDeckError('BAD_REQUEST', `Unknown event "${String(event).slice(0, 80)}"`);
