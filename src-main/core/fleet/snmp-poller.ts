@@ -24,6 +24,22 @@
 //                read failed), or an interface this poller saw up is down while admin-up;
 //   up           it answered fully and promptly with every link it had up still up.
 // `status` is 'up' for both up and degraded: it says only whether the device answers.
+//
+// Stalls. A device is judged only on evidence about the device, never on the core's own
+// event-loop stalls (a flood of calls, a long synchronous write, a GC pause): while the loop
+// is blocked, answers sit unread in the socket and net-snmp's timeout timers fire first. A
+// stall detector (poller/stall-detector.ts: a 25 ms timer that measures its own lateness)
+// keeps the recent stall windows; a poll whose window overlaps one is not slowness or
+// timeout evidence: a failed or partial one is set aside (no state change, no failure
+// counted) and the device is polled again shortly, an answered one is judged on what it said
+// but not on its speed, and its round trip is not recorded. Chosen over timestamps taken on
+// the socket (net-snmp reads datagrams in its own callbacks, after the stall, so it cannot
+// timestamp arrival, and its timeout timers would still fire first) and over a worker thread
+// (the poller's state feeds the read model, device detail and SNMP requests synchronously;
+// a worker would need them mirrored across threads, and a worker's own GC pauses would
+// still need this same guard).
+// Early re-polls. repoll(deviceId) polls a device again soon, a few times with back-off,
+// until its health changes (poller/repoll.ts): after a control action, a trap, a lab fault.
 // The verdict is poller/health.ts, the per-device step poller/device-memory.ts, the result
 // and event bookkeeping poller/poll-record.ts; this file is the loop and the caps.
 import type { DeviceStatusChange } from '../../../src-shared/domain';
@@ -32,12 +48,16 @@ import { DisposableStore, toAsyncDisposable, toDisposable, type AsyncDisposable 
 import { createRequestLimiter, createSnmpSession, readDevice, SnmpSessionClosedError, type DeviceReading, type SnmpSession } from '../protocols/snmp';
 import { newDeviceMemory, type DeviceMemory } from './poller/device-memory';
 import { createPollOutbox, newPollState, recordPoll } from './poller/poll-record';
+import { createRepoller, type RepollRequest } from './poller/repoll';
 import { backoffDelay, jittered } from './poller/schedule';
+import { createStallDetector, type StallDetector } from './poller/stall-detector';
 import type { DeviceHealthChange, DevicePollState, InterfaceChange, PollResult, PollTarget } from './poller/types';
 
 export type { DeviceHealthChange, DevicePollState, InterfaceChange, PollResult, PollTarget } from './poller/types';
 
 const TICK_MS = 50;
+/** A poll set aside for a stall is redone within this window (spread so they do not bunch). */
+const STALL_REPOLL_MS = [200, 800] as const;
 
 export interface SnmpPollerOptions {
   /** Called every few seconds; devices that appear are scheduled, those that vanish dropped. */
@@ -58,6 +78,10 @@ export interface SnmpPollerOptions {
   /** Each scheduled poll moves by up to +-jitter * interval (default 0.1). */
   jitter?: number;
   maxRepetitions?: number;
+  /** Loop lateness that counts as a stall of the core (default: half of slowMs, 50..250 ms). */
+  stallMs?: number;
+  /** A stall detector to use instead of the poller's own (tests). */
+  stallDetector?: StallDetector;
   onResults?: (results: PollResult[]) => void;
   onStatusChange?: (changes: DeviceStatusChange[]) => void;
   onHealthChange?: (changes: DeviceHealthChange[]) => void;
@@ -70,11 +94,14 @@ export interface SnmpPoller extends AsyncDisposable {
   state(deviceId: string): DevicePollState | undefined;
   /** polled: not unknown; answering: status 'up' (health up or degraded). */
   counts(): { polled: number; answering: number };
-  stats(): { pollsCompleted: number; pollsFailed: number; startedAt: number };
+  /** pollsSetAside: polls overlapping a stall of the core, neither judged nor counted. */
+  stats(): { pollsCompleted: number; pollsFailed: number; pollsSetAside: number; startedAt: number };
   /** Requests in flight and waiting, and the highest in-flight counts seen. */
   load(): { inFlight: number; waiting: number; peakInFlight: number; peakPerDevice: number };
   /** Polls every current target once (respecting the caps); resolves when all are done. */
   pollNow(): Promise<void>;
+  /** Polls the device again soon, a few times with back-off, until its health changes; debounced. */
+  repoll(deviceId: string, r?: RepollRequest): void;
   /** Runs `op` (a set, a walk) against a device with its credentials, inside the same caps. */
   request<T>(deviceId: string, op: (session: SnmpSession) => Promise<T>): Promise<T>;
   /** Stops the schedule and closes every session; no timer or socket survives it. */
@@ -89,6 +116,10 @@ interface Entry {
   /** Added once, after the first poll: spreads the fleet's polls evenly over the interval. */
   phase: number;
   job: Promise<void> | null;
+  /** A one-off poll due at this time (after a stall), outside the schedule. */
+  soon: number | null;
+  /** Retransmissions for the next poll only (a re-poll's). */
+  retriesOnce: number | undefined;
   memory: DeviceMemory;
   state: DevicePollState;
 }
@@ -113,6 +144,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   let inFlight = 0;
   let pollsCompleted = 0;
   let pollsFailed = 0;
+  let pollsSetAside = 0;
   let disposed = false;
   let lastRefresh = -Infinity;
   let timer: NodeJS.Timeout | null = null;
@@ -127,6 +159,12 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   }));
   resources.add(toAsyncDisposable(async () => {
     await Promise.all([...sessions].map(closeSession));
+  }));
+  const stall = opts.stallDetector ?? resources.add(createStallDetector({ thresholdMs: opts.stallMs ?? Math.max(50, Math.min(250, slowMs / 2)) }));
+  const repoller = resources.add(createRepoller({
+    pollOnce: (id, r) => pollOnce(id, r),
+    health: (id) => entries.get(id)?.state.health,
+    log: opts.log,
   }));
   resources.add(toDisposable(() => limiter.close(new SnmpSessionClosedError('poller (disposed)'))));
   resources.add(toDisposable(() => {
@@ -152,7 +190,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
     fresh.forEach((t, i) => {
       const iv = intervalOf(t);
       entries.set(t.deviceId, {
-        target: t, anchor: t0, due: t0, phase: ((i + Math.random()) * iv) / fresh.length - iv / 2, job: null,
+        target: t, anchor: t0, due: t0, phase: ((i + Math.random()) * iv) / fresh.length - iv / 2, job: null, soon: null, retriesOnce: undefined,
         memory: newDeviceMemory(t.kind), state: newPollState(),
       });
     });
@@ -163,17 +201,30 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   }
 
   /** Queues a poll of the entry unless one is queued or running; resolves when it is done. */
-  function enqueue(entry: Entry): Promise<void> {
+  function enqueue(entry: Entry, front = false): Promise<void> {
     if (!entry.job) {
       entry.job = new Promise<void>((resolve) => {
-        waiting.push({ entry, done: () => {
+        const item = { entry, done: () => {
           entry.job = null;
           resolve();
-        } });
+        } };
+        if (front) waiting.unshift(item);
+        else waiting.push(item);
       });
       pump();
     }
     return entry.job;
+  }
+
+  /** One poll of a device that starts after this call (a poll in flight may predate the reason for it), ahead of the queue. */
+  async function pollOnce(deviceId: string, retriesOnce: number | undefined): Promise<void> {
+    const entry = entries.get(deviceId);
+    if (!entry || disposed) return;
+    if (entry.job) await entry.job;
+    if (disposed || entries.get(deviceId) !== entry) return;
+    if (!entry.job) entry.retriesOnce = retriesOnce;
+    await enqueue(entry, true);
+    flush();
   }
 
   function pump(): void {
@@ -205,12 +256,15 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   async function poll(entry: Entry): Promise<void> {
     const t = entry.target;
     const started = performance.now();
+    entry.soon = null;
     let session: SnmpSession | null = null;
     let reading: DeviceReading | null = null;
     let error: unknown = null;
     try {
       // A device that has stayed silent is not retried within a poll: it costs one timeout.
-      session = openSession(t, entry.state.failures >= 2 ? 0 : retries);
+      const attempts = entry.retriesOnce ?? (entry.state.failures >= 2 ? 0 : retries);
+      entry.retriesOnce = undefined;
+      session = openSession(t, attempts);
       reading = await readDevice(session, {
         kind: t.kind, interfaces: entry.memory.interfaces, walkInterfaces: Boolean(t.walkInterfaces), pduProfile: t.pduProfile ?? null, maxRepetitions: opts.maxRepetitions,
       }, now);
@@ -224,11 +278,20 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
 
   function record(entry: Entry, reading: DeviceReading | null, error: unknown, elapsed: number, started: number): void {
     if (entries.get(entry.target.deviceId) !== entry) return; // dropped from the targets meanwhile
+    // The core stalled while this poll was out: a silence, an error or a gap in the answer may
+    // be the core's own. Set the poll aside and ask again shortly (see the opening comment).
+    const stalled = stall.overlaps(started, performance.now());
+    if (stalled && (error || reading?.partial.length)) {
+      pollsSetAside++;
+      const soon = performance.now() + STALL_REPOLL_MS[0] + Math.random() * (STALL_REPOLL_MS[1] - STALL_REPOLL_MS[0]);
+      entry.soon = entry.soon === null ? soon : Math.min(entry.soon, soon);
+      return;
+    }
     const at = reading?.at ?? now();
     // The round trip is the main GET's: not the side reads, not the wait for a request slot.
     const rttMs = reading?.rttMs ?? elapsed;
     const answered = recordPoll(entry.memory, entry.state, {
-      deviceId: entry.target.deviceId, reading, error, rttMs, slowMs, walkInterfaces: Boolean(entry.target.walkInterfaces),
+      deviceId: entry.target.deviceId, reading, error, rttMs, slowMs, walkInterfaces: Boolean(entry.target.walkInterfaces), stalled,
     }, at, outbox);
     if (answered) {
       pollsCompleted++;
@@ -250,6 +313,10 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       if (performance.now() - lastRefresh >= refreshEveryMs) refresh();
       const t = performance.now();
       for (const e of entries.values()) {
+        if (e.soon !== null && e.soon <= t && !e.job && !stall.overlaps(t)) {
+          e.soon = null;
+          void enqueue(e, true);
+        }
         if (e.due > t) continue;
         const iv = intervalOf(e.target);
         e.anchor += iv + e.phase;
@@ -281,7 +348,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       }
       return { polled, answering };
     },
-    stats: () => ({ pollsCompleted, pollsFailed, startedAt }),
+    stats: () => ({ pollsCompleted, pollsFailed, pollsSetAside, startedAt }),
     load: () => {
       const p = limiter.peaks();
       return { inFlight: limiter.inFlight(), waiting: limiter.waiting(), peakInFlight: p.global, peakPerDevice: p.perDevice };
@@ -289,8 +356,11 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
     async pollNow() {
       if (disposed) return;
       refresh();
-      await Promise.all([...entries.values()].map(enqueue));
+      await Promise.all([...entries.values()].map((e) => enqueue(e)));
       flush();
+    },
+    repoll(deviceId, r) {
+      repoller.request(deviceId, r);
     },
     async request(deviceId, op) {
       const entry = entries.get(deviceId) ?? (refresh(), entries.get(deviceId));

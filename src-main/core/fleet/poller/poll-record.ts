@@ -22,6 +22,8 @@ export interface PollOutcome {
   rttMs: number;
   slowMs: number;
   walkInterfaces: boolean;
+  /** The poll overlapped a stall of the core: its speed is no evidence, and its round trip is not kept. */
+  stalled?: boolean;
 }
 
 export interface PollOutboxListeners {
@@ -73,8 +75,8 @@ export function createPollOutbox(listeners: PollOutboxListeners): PollOutbox {
  */
 export function recordPoll(memory: DeviceMemory, s: DevicePollState, poll: PollOutcome, at: number, out: PollOutbox): boolean {
   const { deviceId: id, reading, error } = poll;
-  const rtt = poll.rttMs;
-  const a = assessPoll(memory, { reading, error, rttMs: rtt, slowMs: poll.slowMs, walkInterfaces: poll.walkInterfaces, at });
+  const rtt = poll.stalled ? undefined : poll.rttMs;
+  const a = assessPoll(memory, { reading, error, rttMs: rtt ?? null, slowMs: poll.slowMs, walkInterfaces: poll.walkInterfaces, at });
   const status: DeviceStatus = a.answered ? 'up' : 'unreachable';
   const result: PollResult = {
     deviceId: id, at, ok: a.answered, status, health: a.health, reasons: a.reasons, rttMs: a.answered ? rtt : undefined,
@@ -92,7 +94,8 @@ export function recordPoll(memory: DeviceMemory, s: DevicePollState, poll: PollO
     s.failures++;
   }
   s.lastPollAt = at;
-  s.rttMs = a.answered ? rtt : null;
+  if (!a.answered) s.rttMs = null;
+  else if (rtt !== undefined) s.rttMs = rtt;
   s.reasons = a.reasons;
   if (s.status !== status) {
     out.changes.push({ deviceId: id, status, previous: s.status, at });
