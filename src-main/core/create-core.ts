@@ -37,8 +37,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const audit = owned.add(startAudit({ store }));
     const session = owned.add(startSession({ store }));
     const lab = owned.add(await startLabModule({ config: config.lab, store, log }));
-    owned.add(await startTrapIntake({ config: config.traps, inventory: store.inventory, credentials: credentials.resolver, recordEvents: events.record, announce: lab.setTrapTarget, log }));
     const fleet = owned.add(startFleet({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, fleetKind: lab.fleetKind, poller: config.poller, log }));
+    owned.add(lab.onDidAffect(fleet.repoll));
+    owned.add(await startTrapIntake({ config: config.traps, inventory: store.inventory, credentials: credentials.resolver, recordEvents: events.record, repoll: fleet.repoll, announce: lab.setTrapTarget, log }));
     const inventory = owned.add(startInventory({ store, onImported: fleet.reload }));
     const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record }));
     const run = owned.add(startRun({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, log }));

@@ -1,6 +1,7 @@
 // The fleet capability: polls every pollable device, stores what it reads as time series,
 // turns changes into status events, keeps the overview read model, and serves the fleet's
-// reads (overview, poller figures, cabinets, elevations, device detail).
+// reads (overview, poller figures, cabinets, elevations, device detail). repoll() polls a
+// device early when something says its status moved (a control action, a trap, a lab fault).
 import type { Capability } from '../../../src-shared/api';
 import type { DeviceStatusChange, FleetEvent } from '../../../src-shared/domain';
 import { DisposableStore, toDisposable } from '../../../src-shared/lifecycle';
@@ -14,13 +15,19 @@ import { createDeviceDetail } from './device-detail';
 import { interfaceEvents, statusEvents } from './poll-events';
 import { loadPollTargets } from './poll-targets';
 import { createReadModel } from './read-model';
-import { createSnmpPoller, type DevicePollState, type PollResult, type PollTarget, type SnmpPoller } from './snmp-poller';
+import { createSnmpPoller, type PollResult, type PollTarget, type SnmpPoller } from './snmp-poller';
 
 export type FleetMethods = 'fleet.overview' | 'fleet.pollerStats' | 'inventory.cabinets' | 'inventory.elevation' | 'device.detail';
 
 export interface FleetModule extends Capability<FleetMethods> {
   /** Re-reads the inventory and credentials (after an import); new devices are polled from the next sweep. */
   reload(): void;
+  /**
+   * Polls the device again at once and a few times with back-off until its status changes
+   * (debounced). `cause` says why ('power off', 'trap linkDown', 'lab kill-device'): when
+   * the device is expected to fall silent, the tries go without retransmissions.
+   */
+  repoll(deviceId: string, cause?: string): void;
   readonly poller: SnmpPoller;
 }
 
@@ -36,6 +43,8 @@ export interface FleetDeps {
 }
 
 const OVERVIEW_THROTTLE_MS = 1000;
+/** Causes after which a device is expected to stop answering: one unanswered try says enough. */
+const SILENCING = /\b(off|soft|cycle|reset)\b|kill-device|trip-pdu/;
 const ROLLUP_EVERY_MS = 60_000;
 
 /** A poll result's figures as time-series samples. */
@@ -57,11 +66,18 @@ export function startFleet(d: FleetDeps): FleetModule {
   const owned = new DisposableStore();
   let locations = new Map<string, { cabinetId: string; roomId: string; siteId: string }>();
   let targets: PollTarget[] = [];
-  const load = (): void => {
+  const loadTargets = (): void => {
     locations = new Map(inventory.deviceLocations().map((l) => [l.deviceId, l]));
     targets = loadPollTargets(inventory, d.credentials, d.log);
   };
-  load();
+  // The poller's first sweep starts as it is created: its targets are read before it.
+  loadTargets();
+  const model = createReadModel({ inventory, state: (id) => poller.state(id), fleetKind: d.fleetKind });
+  const reloadModel = (): void => model.reload({ locations, monitored: new Set(targets.map((t) => t.deviceId)) });
+  const load = (): void => {
+    loadTargets();
+    reloadModel();
+  };
 
   const hostname = (deviceId: string): string => inventory.device(deviceId)?.hostname ?? deviceId;
   let overviewTimer: NodeJS.Timeout | null = null;
@@ -87,6 +103,7 @@ export function startFleet(d: FleetDeps): FleetModule {
     // The console's status of a device is the poller's health: up, degraded (answered, but
     // slowly, partly or with links down), unreachable.
     onHealthChange: (health) => {
+      model.apply(health);
       const changes: DeviceStatusChange[] = health.map((h) => ({ deviceId: h.deviceId, status: h.status, previous: h.previous, at: h.at }));
       d.hub.emit('onDidChangeDeviceStatus', changes);
       d.record(statusEvents(health, hostname));
@@ -95,6 +112,7 @@ export function startFleet(d: FleetDeps): FleetModule {
     onInterfaceChange: (changes) => d.record(interfaceEvents(changes, hostname)),
   });
   owned.add(poller);
+  reloadModel();
 
   const rollupTimer = setInterval(() => {
     try {
@@ -106,8 +124,6 @@ export function startFleet(d: FleetDeps): FleetModule {
   rollupTimer.unref();
   owned.add(toDisposable(() => clearInterval(rollupTimer)));
 
-  const state = (id: string): DevicePollState | undefined => poller.state(id);
-  const model = createReadModel({ inventory, locations: () => locations, state, fleetKind: d.fleetKind, pollable: () => targets.length });
   const detail = createDeviceDetail({
     inventory,
     credentials: d.credentials,
@@ -133,6 +149,7 @@ export function startFleet(d: FleetDeps): FleetModule {
       load();
       scheduleOverview();
     },
+    repoll: (deviceId, cause) => poller.repoll(deviceId, cause && SILENCING.test(cause) ? { retries: 0 } : {}),
     poller,
     dispose: () => owned.dispose(),
   };

@@ -1,65 +1,135 @@
 // The fleet read model: overview counts per site and room, cabinet summaries and cabinet
-// elevations, from the inventory and the poller's latest state of each device.
-import type { CabinetElevation, CabinetSummary, DeviceStatus, FleetOverview, RoomOverview, SiteOverview } from '../../../src-shared/domain';
+// elevations. The counts are kept incrementally: rebuilt from the inventory and the poller's
+// state on reload (O(devices), once), then moved by each health change (O(1)), so an
+// overview costs O(rooms) and a room's cabinets O(cabinets in the room), whatever the fleet.
+import type { CabinetElevation, CabinetSummary, DeviceStatus, FleetOverview, Room, RoomOverview, Site, SiteOverview } from '../../../src-shared/domain';
 import { NotFoundError } from '../../../src-shared/errors';
-import type { Mutable } from '../../../src-shared/types';
-import type { DeviceLocation, InventoryRepository } from '../store/inventory-repository';
+import type { CabinetWithRow, DeviceLocation, InventoryRepository } from '../store/inventory-repository';
 import type { DevicePollState } from './snmp-poller';
 
 export interface ReadModelDeps {
   inventory: InventoryRepository;
-  /** Device locations, reloaded with the inventory. */
-  locations: () => ReadonlyMap<string, Pick<DeviceLocation, 'cabinetId' | 'roomId' | 'siteId'>>;
   state: (deviceId: string) => DevicePollState | undefined;
   fleetKind: 'lab' | 'configured';
-  /** Devices the console can poll (those with a usable SNMP credential). */
-  pollable: () => number;
+}
+
+export interface ReadModelSource {
+  locations: ReadonlyMap<string, Pick<DeviceLocation, 'cabinetId' | 'roomId' | 'siteId'>>;
+  /** Devices the console polls (a usable SNMP credential); the rest are not monitored. */
+  monitored: ReadonlySet<string>;
 }
 
 export interface ReadModel {
+  /** Rebuilds structure and counts from the inventory and the poller's current state. */
+  reload(source: ReadModelSource): void;
+  /** Moves the counts for health changes (devices not monitored are ignored). */
+  apply(changes: readonly { deviceId: string; status: DeviceStatus }[]): void;
   overview(): FleetOverview;
   cabinets(roomId: string): CabinetSummary[];
   elevation(cabinetId: string): CabinetElevation;
 }
 
+/** The counts every level keeps. */
+export interface Counts {
+  devices: number;
+  polled: number;
+  answering: number;
+  degraded: number;
+  unreachable: number;
+  notMonitored: number;
+}
+
+interface Slot {
+  readonly cabinet: Counts;
+  readonly room: Counts;
+  status: DeviceStatus;
+}
+
+interface RoomNode {
+  readonly room: Room;
+  readonly cabinets: readonly CabinetWithRow[];
+  readonly counts: Counts;
+  readonly byCabinet: Map<string, Counts>;
+}
+
+const zero = (): Counts => ({ devices: 0, polled: 0, answering: 0, degraded: 0, unreachable: 0, notMonitored: 0 });
 const answered = (s: DeviceStatus): boolean => s === 'up' || s === 'degraded';
+
+/** Adds (+1) or removes (-1) one monitored device in a status to/from counts. */
+function count(c: Counts, s: DeviceStatus, by: 1 | -1): void {
+  if (s !== 'unknown') c.polled += by;
+  if (answered(s)) c.answering += by;
+  if (s === 'degraded') c.degraded += by;
+  if (s === 'unreachable') c.unreachable += by;
+}
 
 export function createReadModel(d: ReadModelDeps): ReadModel {
   const { inventory } = d;
-  const statusOf = (deviceId: string): DeviceStatus => d.state(deviceId)?.health ?? 'unknown';
+  let sites: Site[] = [];
+  let rooms: RoomNode[] = [];
+  let roomsById = new Map<string, RoomNode>();
+  let slots = new Map<string, Slot>();
+  let devices = 0;
+  let pollable = 0;
+
+  function reload(src: ReadModelSource): void {
+    sites = inventory.sites();
+    rooms = inventory.rooms().map((room) => ({ room, cabinets: inventory.cabinetsInRoom(room.id), counts: zero(), byCabinet: new Map<string, Counts>() }));
+    roomsById = new Map(rooms.map((r) => [r.room.id, r]));
+    slots = new Map();
+    devices = src.locations.size;
+    pollable = src.monitored.size;
+    for (const [deviceId, loc] of src.locations) {
+      const node = roomsById.get(loc.roomId);
+      if (!node) continue;
+      let cab = node.byCabinet.get(loc.cabinetId);
+      if (!cab) node.byCabinet.set(loc.cabinetId, (cab = zero()));
+      cab.devices++;
+      node.counts.devices++;
+      if (!src.monitored.has(deviceId)) {
+        cab.notMonitored++;
+        node.counts.notMonitored++;
+        continue;
+      }
+      const status = d.state(deviceId)?.health ?? 'unknown';
+      count(cab, status, 1);
+      count(node.counts, status, 1);
+      slots.set(deviceId, { cabinet: cab, room: node.counts, status });
+    }
+  }
+
+  function apply(changes: readonly { deviceId: string; status: DeviceStatus }[]): void {
+    for (const c of changes) {
+      const slot = slots.get(c.deviceId);
+      if (!slot || slot.status === c.status) continue;
+      count(slot.cabinet, slot.status, -1);
+      count(slot.room, slot.status, -1);
+      count(slot.cabinet, c.status, 1);
+      count(slot.room, c.status, 1);
+      slot.status = c.status;
+    }
+  }
 
   function overview(): FleetOverview {
-    const rooms = new Map<string, Mutable<RoomOverview>>();
-    for (const r of inventory.rooms()) {
-      rooms.set(r.id, { id: r.id, siteId: r.siteId, name: r.name, cabinets: inventory.cabinetsInRoom(r.id).length, devices: 0, answering: 0, polled: 0, degraded: 0 });
+    const roomViews = new Map<string, RoomOverview[]>();
+    const totals = { ...zero(), cabinets: 0 };
+    for (const { room, cabinets, counts } of rooms) {
+      const view: RoomOverview = { id: room.id, siteId: room.siteId, name: room.name, cabinets: cabinets.length, ...counts };
+      const list = roomViews.get(room.siteId) ?? [];
+      list.push(view);
+      roomViews.set(room.siteId, list);
+      totals.cabinets += cabinets.length;
+      totals.answering += counts.answering;
+      totals.polled += counts.polled;
+      totals.unreachable += counts.unreachable;
+      totals.notMonitored += counts.notMonitored;
     }
-    let answering = 0;
-    let polled = 0;
-    const locations = d.locations();
-    for (const [deviceId, loc] of locations) {
-      const room = rooms.get(loc.roomId);
-      if (!room) continue;
-      room.devices++;
-      const s = statusOf(deviceId);
-      if (s !== 'unknown') {
-        polled++;
-        room.polled++;
-      }
-      if (s === 'degraded') room.degraded++;
-      if (answered(s)) {
-        room.answering++;
-        answering++;
-      }
-    }
-    const sites: SiteOverview[] = inventory.sites().map((s) => {
-      const rs = [...rooms.values()].filter((r) => r.siteId === s.id);
+    const siteViews: SiteOverview[] = sites.map((s) => {
+      const rs = roomViews.get(s.id) ?? [];
+      const sum = (k: keyof Counts): number => rs.reduce((n, r) => n + r[k], 0);
       return {
-        id: s.id,
-        name: s.name,
-        city: s.city,
-        devices: rs.reduce((n, r) => n + r.devices, 0),
-        answering: rs.reduce((n, r) => n + r.answering, 0),
-        polled: rs.reduce((n, r) => n + r.polled, 0),
+        id: s.id, name: s.name, city: s.city,
+        devices: sum('devices'), answering: sum('answering'), polled: sum('polled'), unreachable: sum('unreachable'), notMonitored: sum('notMonitored'),
         rooms: rs,
       };
     });
@@ -67,41 +137,19 @@ export function createReadModel(d: ReadModelDeps): ReadModel {
       generatedAt: Date.now(),
       fleet: d.fleetKind,
       totals: {
-        sites: sites.length,
-        rooms: rooms.size,
-        cabinets: [...rooms.values()].reduce((n, r) => n + r.cabinets, 0),
-        devices: locations.size,
-        answering,
-        polled,
-        pollable: d.pollable(),
+        sites: siteViews.length, rooms: rooms.length, cabinets: totals.cabinets, devices,
+        answering: totals.answering, polled: totals.polled, pollable, unreachable: totals.unreachable, notMonitored: totals.notMonitored,
       },
-      sites,
+      sites: siteViews,
     };
   }
 
   function cabinets(roomId: string): CabinetSummary[] {
-    if (!inventory.rooms().some((r) => r.id === roomId)) throw new NotFoundError('room', roomId);
-    const perCabinet = new Map<string, { devices: number; answering: number; polled: number; degraded: number }>();
-    for (const [deviceId, loc] of d.locations()) {
-      if (loc.roomId !== roomId) continue;
-      const c = perCabinet.get(loc.cabinetId) ?? { devices: 0, answering: 0, polled: 0, degraded: 0 };
-      c.devices++;
-      const s = statusOf(deviceId);
-      if (s !== 'unknown') c.polled++;
-      if (answered(s)) c.answering++;
-      if (s === 'degraded') c.degraded++;
-      perCabinet.set(loc.cabinetId, c);
-    }
-    return inventory.cabinetsInRoom(roomId).map((c) => ({
-      id: c.id,
-      rowId: c.rowId,
-      rowName: c.rowName,
-      name: c.name,
-      position: c.position,
-      devices: perCabinet.get(c.id)?.devices ?? 0,
-      answering: perCabinet.get(c.id)?.answering ?? 0,
-      polled: perCabinet.get(c.id)?.polled ?? 0,
-      degraded: perCabinet.get(c.id)?.degraded ?? 0,
+    const node = roomsById.get(roomId);
+    if (!node) throw new NotFoundError('room', roomId);
+    return node.cabinets.map((c) => ({
+      id: c.id, rowId: c.rowId, rowName: c.rowName, name: c.name, position: c.position,
+      ...(node.byCabinet.get(c.id) ?? zero()),
     }));
   }
 
@@ -111,7 +159,7 @@ export function createReadModel(d: ReadModelDeps): ReadModel {
     const row = inventory.rows().find((r) => r.id === cabinet.rowId)!;
     const room = inventory.rooms().find((r) => r.id === row.roomId)!;
     const site = inventory.sites().find((s) => s.id === room.siteId)!;
-    const devices = inventory.devicesInCabinet(cabinetId).map((dev) => {
+    const devs = inventory.devicesInCabinet(cabinetId).map((dev) => {
       const st = d.state(dev.id);
       const up = answered(st?.health ?? 'unknown');
       return {
@@ -129,8 +177,8 @@ export function createReadModel(d: ReadModelDeps): ReadModel {
         capabilities: { bmc: Boolean(dev.bmcAddress && dev.ipmiCredential), ssh: Boolean(dev.sshCredential) },
       };
     });
-    return { cabinet, site, room, row, devices };
+    return { cabinet, site, room, row, devices: devs };
   }
 
-  return { overview, cabinets, elevation };
+  return { reload, apply, overview, cabinets, elevation };
 }

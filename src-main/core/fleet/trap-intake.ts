@@ -1,6 +1,7 @@
 // Traps and informs into the event stream: each is attributed to the device whose
 // management address sent it, and stored as a 'trap' fleet event. Communities and v3 users
 // are those of the credential store. Without a configured port, no receiver is started.
+// A coldStart, linkDown or linkUp from a known device asks for an early re-poll of it.
 import type { FleetEvent } from '../../../src-shared/domain';
 import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 import { createTrapReceiver, type TrapEvent, type TrapReceiver } from '../protocols/snmp';
@@ -17,6 +18,8 @@ const NAMES: Record<string, { name: string; severity: FleetEvent['severity'] }> 
 };
 
 const ADDRESS_CACHE_MS = 10_000;
+/** Notifications that say the sender's status has probably moved. */
+const REPOLL_ON = new Set(['coldStart', 'linkDown', 'linkUp']);
 
 export interface TrapIntakeDeps {
   /** Where to listen; absent: no receiver. */
@@ -24,6 +27,8 @@ export interface TrapIntakeDeps {
   inventory: InventoryRepository;
   credentials: Pick<CredentialResolver, 'trapAuth'>;
   recordEvents: (events: Omit<FleetEvent, 'id'>[]) => void;
+  /** Called for a coldStart/linkDown/linkUp from a device, with 'trap <name>' as the cause. */
+  repoll?: (deviceId: string, cause: string) => void;
   /** Told where the receiver listens once it does (the lab's devices send theirs there). */
   announce?: (target: { host: string; port: number }) => void;
   log?: (line: string) => void;
@@ -50,6 +55,7 @@ export async function startTrapIntake(d: TrapIntakeDeps): Promise<TrapIntake> {
   const onTrap = (t: TrapEvent): void => {
     const dev = deviceAt(t.source.address);
     const known = NAMES[t.trapOid];
+    if (dev && known && REPOLL_ON.has(known.name)) d.repoll?.(dev.id, `trap ${known.name}`);
     d.recordEvents([
       {
         at: t.at,

@@ -1,7 +1,11 @@
 // The lab capability: with a lab configured, forks it, stores its logins and inventory as a
 // configured fleet's would be, and serves lab.status and lab.fault; without one, says so.
+// After a fault is applied, tells its listeners which devices it touched (a cabinet fault:
+// every device in the cabinet), so their status can be re-polled at once.
 import type { Capability } from '../../../src-shared/api';
+import type { LabFault, LabStatus } from '../../../src-shared/domain';
 import { FleetDeckError } from '../../../src-shared/errors';
+import { toDisposable, type Disposable } from '../../../src-shared/lifecycle';
 import { LAB_IPMI_CREDENTIAL, LAB_SNMP_CREDENTIAL, LAB_SSH_CREDENTIAL } from '../../../src-shared/lab-protocol';
 import type { LabConfig } from '../config';
 import type { CoreStore } from '../store/core-store';
@@ -12,6 +16,8 @@ export interface LabModule extends Capability<'lab.status' | 'lab.fault'> {
   readonly fleetKind: 'lab' | 'configured';
   /** Tells the lab's devices where to send traps (the core's receiver), as a real fleet is configured to. */
   setTrapTarget(target: { host: string; port: number } | null): void;
+  /** After each applied fault: every device it touched, with the fault kind ('lab kill-device') as the cause. */
+  onDidAffect(listener: (deviceId: string, cause: string) => void): Disposable;
 }
 
 export interface LabModuleDeps {
@@ -36,6 +42,21 @@ export async function startLabModule(d: LabModuleDeps): Promise<LabModule> {
     }
     d.log(`lab fleet up: ${lab.inventory.devices.length} devices in ${lab.startMs} ms (pid ${lab.pid})`);
   }
+  const listeners = new Set<(deviceId: string, cause: string) => void>();
+  const affected = (f: LabFault): string[] => ('deviceId' in f ? [f.deviceId] : d.store.inventory.devicesInCabinet(f.cabinetId).map((dev) => dev.id));
+  const fault = async (f: LabFault): Promise<LabStatus> => {
+    const status = await requireLab().fault(f);
+    for (const id of affected(f)) {
+      for (const l of listeners) {
+        try {
+          l(id, `lab ${f.kind}`);
+        } catch (err) {
+          d.log(`lab: a fault listener threw: ${(err as Error).message}`);
+        }
+      }
+    }
+    return status;
+  };
   const requireLab = (): LabLink => {
     if (!lab) throw new FleetDeckError('UNAVAILABLE', 'No lab fleet is running: this console is connected to a configured fleet', { reason: 'no-lab' });
     return lab;
@@ -43,9 +64,13 @@ export async function startLabModule(d: LabModuleDeps): Promise<LabModule> {
   return {
     fleetKind: lab ? 'lab' : 'configured',
     setTrapTarget: (target) => lab?.setTrapTarget(target),
+    onDidAffect: (listener) => {
+      listeners.add(listener);
+      return toDisposable(() => listeners.delete(listener));
+    },
     api: {
       'lab.status': async () => (lab ? lab.status() : NOT_RUNNING),
-      'lab.fault': (f) => requireLab().fault(f),
+      'lab.fault': (f) => fault(f),
     },
     dispose: async () => {
       await lab?.dispose();
