@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Socket } from 'node:dgram';
 import { encodeCounter64 } from '../../core/protocols/snmp/codec';
 import type { LabInterface } from '../lab-device';
+import { answerGetBulkLikeSnmpd } from './get-bulk';
 
 export const OID = {
   sysDescr: '1.3.6.1.2.1.1.1.0',
@@ -138,11 +139,69 @@ function ifCell(cells: Record<number, CellValue>): (r: MibRequest) => void {
   });
 }
 
+// One request, one instant: every cell of a response is read at the same time (the handlers
+// of a request run in one synchronous turn), so ifInOctets and ifHCInOctets agree.
+let instant: number | null = null;
+function requestNow(): number {
+  if (instant === null) {
+    instant = Date.now();
+    queueMicrotask(() => (instant = null));
+  }
+  return instant;
+}
+
 function octets(dev: Dev, itf: SimInterface, inbound: boolean): bigint {
   if (!itf.up) return 0n;
-  const n = octetsBetween(inbound ? itf.inBytesPerSec : itf.outBytesPerSec, dev.bootAt / 1000, Date.now() / 1000, dev.spec.phase ?? 0);
+  const n = octetsBetween(inbound ? itf.inBytesPerSec : itf.outBytesPerSec, dev.bootAt / 1000, requestNow() / 1000, dev.spec.phase ?? 0);
   return BigInt(Math.max(0, Math.floor(n)));
 }
+
+/** IF-MIB ifXEntry, every column (read-only here: the lab's community cannot write). */
+const IF_X_COLUMNS: ReadonlyArray<readonly [number, string, number]> = [
+  [1, 'ifName', T.OctetString], [2, 'ifInMulticastPkts', T.Counter], [3, 'ifInBroadcastPkts', T.Counter],
+  [4, 'ifOutMulticastPkts', T.Counter], [5, 'ifOutBroadcastPkts', T.Counter], [6, 'ifHCInOctets', T.Counter64],
+  [7, 'ifHCInUcastPkts', T.Counter64], [8, 'ifHCInMulticastPkts', T.Counter64], [9, 'ifHCInBroadcastPkts', T.Counter64],
+  [10, 'ifHCOutOctets', T.Counter64], [11, 'ifHCOutUcastPkts', T.Counter64], [12, 'ifHCOutMulticastPkts', T.Counter64],
+  [13, 'ifHCOutBroadcastPkts', T.Counter64], [14, 'ifLinkUpDownTrapEnable', T.Integer], [15, 'ifHighSpeed', T.Gauge],
+  [16, 'ifPromiscuousMode', T.Integer], [17, 'ifConnectorPresent', T.Integer], [18, 'ifAlias', T.OctetString],
+  [19, 'ifCounterDiscontinuityTime', T.TimeTicks],
+];
+
+/** Mean frame size in bytes, and the share of the bytes that are unicast, multicast, broadcast. */
+const FRAME_BYTES = 800;
+const CAST_SHARE = { ucast: 0.978, mcast: 0.017, bcast: 0.005 } as const;
+const TRUE = 1;
+const FALSE = 2;
+
+/** Frames of one cast since boot: each share of the octets counted in mean-size frames (never goes back). */
+function packets(dev: Dev, itf: SimInterface, inbound: boolean, cast: keyof typeof CAST_SHARE): bigint {
+  const share = BigInt(Math.round(CAST_SHARE[cast] * 1000));
+  return (octets(dev, itf, inbound) * share) / BigInt(FRAME_BYTES * 1000);
+}
+
+const low32 = (n: bigint): number => Number(n % BigInt(TICKS_MOD));
+
+const IF_X_CELLS: Record<number, CellValue> = {
+  1: (_, itf) => itf.name,
+  2: (dev, itf) => low32(packets(dev, itf, true, 'mcast')),
+  3: (dev, itf) => low32(packets(dev, itf, true, 'bcast')),
+  4: (dev, itf) => low32(packets(dev, itf, false, 'mcast')),
+  5: (dev, itf) => low32(packets(dev, itf, false, 'bcast')),
+  6: (dev, itf) => encodeCounter64(octets(dev, itf, true)),
+  7: (dev, itf) => encodeCounter64(packets(dev, itf, true, 'ucast')),
+  8: (dev, itf) => encodeCounter64(packets(dev, itf, true, 'mcast')),
+  9: (dev, itf) => encodeCounter64(packets(dev, itf, true, 'bcast')),
+  10: (dev, itf) => encodeCounter64(octets(dev, itf, false)),
+  11: (dev, itf) => encodeCounter64(packets(dev, itf, false, 'ucast')),
+  12: (dev, itf) => encodeCounter64(packets(dev, itf, false, 'mcast')),
+  13: (dev, itf) => encodeCounter64(packets(dev, itf, false, 'bcast')),
+  14: () => 1, // enabled: the lab sends linkDown/linkUp
+  15: (_, itf) => itf.speedMbps,
+  16: () => FALSE,
+  17: () => TRUE, // physical ports, connector present
+  18: (_, itf) => itf.alias,
+  19: () => 0, // counters start at boot, as sysUpTime does: no discontinuity since
+};
 
 function mibFor(spec: SimDeviceSpec): Mib {
   const outlets = spec.powerWatts ? spec.outlets?.length ?? 0 : null;
@@ -165,7 +224,7 @@ function buildMib(interfaces: number, outlets: number | null): Mib {
   };
   scalar('sysDescr', OID.sysDescr, T.OctetString, (d) => d.spec.sysDescr);
   scalar('sysObjectID', OID.sysObjectID, T.OID, (d) => d.spec.sysObjectID);
-  scalar('sysUpTime', OID.sysUpTime, T.TimeTicks, (d) => Math.floor((Date.now() - d.bootAt) / 10) % TICKS_MOD);
+  scalar('sysUpTime', OID.sysUpTime, T.TimeTicks, (d) => Math.floor((requestNow() - d.bootAt) / 10) % TICKS_MOD);
   scalar('sysContact', '1.3.6.1.2.1.1.4.0', T.OctetString, () => 'noc@northwind.example');
   scalar('sysName', OID.sysName, T.OctetString, (d) => d.spec.hostname);
   scalar('sysLocation', '1.3.6.1.2.1.1.6.0', T.OctetString, (d) => d.spec.sysLocation);
@@ -184,29 +243,20 @@ function buildMib(interfaces: number, outlets: number | null): Mib {
       2: (_, itf) => itf.name,
       5: (_, itf) => Math.min(itf.speedMbps * 1e6, TICKS_MOD - 1),
       8: (_, itf) => (itf.up ? 1 : 2),
-      10: (dev, itf) => Number(octets(dev, itf, true) % BigInt(TICKS_MOD)),
-      16: (dev, itf) => Number(octets(dev, itf, false) % BigInt(TICKS_MOD)),
+      10: (dev, itf) => low32(octets(dev, itf, true)),
+      16: (dev, itf) => low32(octets(dev, itf, false)),
     }),
   });
   mib.registerProvider({
     name: 'ifXTable', type: P.Table, oid: OID.ifXEntry, maxAccess: NA,
-    tableColumns: [
-      col(1, 'ifName', T.OctetString), col(6, 'ifHCInOctets', T.Counter64), col(10, 'ifHCOutOctets', T.Counter64),
-      col(15, 'ifHighSpeed', T.Gauge), col(18, 'ifAlias', T.OctetString),
-    ],
+    tableColumns: IF_X_COLUMNS.map(([number, name, type]) => col(number, name, type)),
     tableAugments: 'ifTable',
-    handler: ifCell({
-      1: (_, itf) => itf.name,
-      6: (dev, itf) => encodeCounter64(octets(dev, itf, true)),
-      10: (dev, itf) => encodeCounter64(octets(dev, itf, false)),
-      15: (_, itf) => itf.speedMbps,
-      18: (_, itf) => itf.alias,
-    }),
+    handler: ifCell(IF_X_CELLS),
   });
   for (let i = 1; i <= interfaces; i++) {
     // ifIndex, ifDescr, ifType ethernetCsmacd(6), ifSpeed, ifAdminStatus up(1), ifOperStatus, in, out
     mib.addTableRow('ifTable', [i, '', 6, 0, 1, 1, 0, 0]);
-    mib.addTableRow('ifXTable', [i, '', 0, 0, 0, '']);
+    mib.addTableRow('ifXTable', [i, ...IF_X_COLUMNS.map(([, , type]) => (type === T.OctetString ? '' : 0))]);
   }
 
   if (outlets !== null) {
@@ -268,6 +318,7 @@ class Dev implements SimDevice {
       mib,
     )) as Agent;
     agent.getAuthorizer().addCommunity(community); // read-only under the Simple model
+    answerGetBulkLikeSnmpd(agent);
     const socket = Object.values(agent.listener.sockets)[0];
     this.agent = agent;
     return new Promise((resolve, reject) => {
