@@ -1,15 +1,19 @@
-// Serve mode's HTTP server: the built renderer as static files, and the WebSocket upgrade for the API.
+// Serve mode's HTTP server: the built renderer as static files, the streamed bulk routes
+// (inventory files), and the WebSocket upgrade for the API.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '../core/create-core';
+import { createBulkRoutes } from './bulk-routes';
 import { readStatic, SECURITY_HEADERS } from './static-files';
-import { createWsGateway } from './ws-gateway';
+import { createWsGateway, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './ws-gateway';
 
 export interface ServeOptions {
   core: Core;
   staticDir: string;
   bind: string;
   port: number;
+  /** The WebSocket's limits, for tests; the defaults are DEFAULT_GATEWAY_LIMITS. */
+  limits?: Partial<GatewayLimits>;
 }
 
 export interface ServeServer {
@@ -20,8 +24,10 @@ export interface ServeServer {
 
 /** HTTP serves the built renderer; /api upgrades to the WebSocket that carries the contract. */
 export async function startServeServer(opts: ServeOptions): Promise<ServeServer> {
-  const gateway = createWsGateway(opts.core);
+  const gateway = createWsGateway(opts.core, opts.limits);
+  const bulk = createBulkRoutes(opts.core);
   const server: Server = createServer((req, res) => {
+    if (bulk.handle(req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end();
       return;
@@ -49,6 +55,10 @@ export async function startServeServer(opts: ServeOptions): Promise<ServeServer>
     }
     gateway.handleUpgrade(req, socket, head);
   });
+  // A request's headers must arrive promptly (no slow-loris); sockets beyond the WebSocket cap
+  // plus room for page loads and transfers are dropped by Node itself.
+  server.headersTimeout = 10_000;
+  server.maxConnections = (opts.limits?.maxConnections ?? DEFAULT_GATEWAY_LIMITS.maxConnections) + 256;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.bind, () => resolve());
@@ -60,6 +70,7 @@ export async function startServeServer(opts: ServeOptions): Promise<ServeServer>
     port,
     async close() {
       await gateway.close();
+      bulk.dispose();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,23 +1,40 @@
 // Serve mode's WebSocket transport: the first message authenticates a token, then calls and
-// the event streams the core allows that role flow as the contract's wire messages.
+// the event streams the core allows that role flow as the contract's wire messages. Bounded
+// whatever clients send: connection caps, a tiny frame limit and a deadline before login,
+// per-method frame limits and the core's per-connection call budget after it.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { isMethod, type CallContext, type WireResponse } from '../../src-shared/api';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { isMethod, methodRole, type CallContext, type Method, type WireResponse } from '../../src-shared/api';
+import { ROLE_RANK } from '../../src-shared/domain';
 import type { Disposable } from '../../src-shared/lifecycle';
 import { FleetDeckError, serializeError } from '../../src-shared/errors';
+import { RateLimitedError, type CallBudgetOptions } from '../core/api/call-budget';
+import type { CoreConnection } from '../core/api/core-api';
 import type { Core } from '../core/create-core';
+import { ConnectionCaps, WS_CLOSE, capsOf, type GatewayLimits } from './ws-limits';
 
-const AUTH_TIMEOUT_MS = 10_000;
+export { DEFAULT_GATEWAY_LIMITS, WS_CLOSE, type GatewayLimits } from './ws-limits';
+
 /** Past this much unsent data, a slow client misses event snapshots (the next one supersedes them). */
 const EVENT_BACKLOG_BYTES = 4 * 1024 * 1024;
-export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** Past this much unsent data, new calls are refused (RATE_LIMITED) until the client reads its replies. */
+const REPLY_BACKLOG_BYTES = 16 * 1024 * 1024;
+
+/** A call whose frame is larger than its method allows. */
+export class MessageTooLargeError extends FleetDeckError {
+  constructor(method: string, bytes: number, limitBytes: number) {
+    const hint = method.startsWith('inventory.') ? '; send inventory files over HTTP (/api/inventory/import, /api/inventory/export)' : '';
+    super('BAD_REQUEST', `A "${method}" call may be at most ${limitBytes} bytes (this one is ${bytes})${hint}`, { method, bytes, limitBytes });
+    this.name = 'MessageTooLargeError';
+  }
+}
 
 function send(ws: WebSocket, msg: unknown): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
 }
 
-function parse(data: unknown): Record<string, unknown> | null {
+function parse(data: RawData): Record<string, unknown> | null {
   try {
     const v = JSON.parse(String(data));
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : null;
@@ -26,36 +43,78 @@ function parse(data: unknown): Record<string, unknown> | null {
   }
 }
 
-/** Carries the contract over WebSocket: the first message authenticates, then calls and events flow. */
-export function createWsGateway(core: Core): { wss: WebSocketServer; handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; close(): Promise<void> } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+const sizeOf = (data: RawData): number => (Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length);
 
-  wss.on('connection', (ws, req) => {
+/**
+ * The largest message ws will assemble for this socket from now on. ws fixes maxPayload per
+ * socket at the handshake and offers no setter, so the receiver's own field is changed; if a ws
+ * release renames it, the small pre-auth limit simply stays (the unit test notices).
+ */
+export function setReceiveLimit(ws: WebSocket, bytes: number): boolean {
+  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown } })._receiver;
+  if (!receiver || typeof receiver._maxPayload !== 'number') return false;
+  receiver._maxPayload = bytes;
+  return true;
+}
+
+/** Closes now: the close frame is sent, and the socket is destroyed if the peer does not answer it soon. */
+function closeNow(ws: WebSocket, code: number, reason: string): void {
+  ws.close(code, reason);
+  setTimeout(() => ws.terminate(), 500).unref();
+}
+
+export interface WsGateway {
+  wss: WebSocketServer;
+  handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Sockets open now: all, and those not yet authenticated. */
+  counts(): { open: number; unauthenticated: number };
+  close(): Promise<void>;
+}
+
+/** Carries the contract over WebSocket: the first message authenticates, then calls and events flow. */
+export function createWsGateway(core: Core, options: Partial<GatewayLimits> & { budget?: Partial<CallBudgetOptions> } = {}): WsGateway {
+  const limits = capsOf(options);
+  const caps = new ConnectionCaps(limits);
+  let unauthenticated = 0;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.preAuthFrameBytes, perMessageDeflate: false, maxFragments: 1024 });
+  const frameLimit = (method: Method): number => limits.methodFrameBytes[method] ?? limits.frameBytes;
+  /** What ws may assemble for a role: the largest frame any method it may call allows. */
+  const receiveLimit = (ctx: CallContext): number =>
+    Math.max(limits.frameBytes, ...Object.entries(limits.methodFrameBytes).filter(([m]) => isMethod(m) && ROLE_RANK[ctx.role] >= ROLE_RANK[methodRole(m)]).map(([, n]) => n ?? 0));
+
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
     let ctx: CallContext | null = null;
+    let calls: CoreConnection | null = null;
     const subs: Disposable[] = [];
-    const authTimer = setTimeout(() => ws.close(4401, 'authentication timed out'), AUTH_TIMEOUT_MS);
+    unauthenticated++;
+    let counted = true;
+    const authenticated = (): void => {
+      if (counted) unauthenticated--;
+      counted = false;
+    };
+    const authTimer = setTimeout(() => closeNow(ws, WS_CLOSE.unauthenticated, 'authentication timed out'), limits.authDeadlineMs);
 
-    ws.on('message', (data) => {
-      const msg = parse(data);
-      if (!msg) {
-        send(ws, { type: 'error', error: serializeError(new FleetDeckError('BAD_REQUEST', 'Messages must be JSON objects')) });
-        return;
-      }
+    ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!ctx) {
-        if (msg.type !== 'auth' || typeof msg.token !== 'string') {
+        // Before login: exactly one small text message, {type:"auth", token}; anything else closes.
+        const msg = isBinary ? null : parse(data);
+        if (!msg || msg.type !== 'auth' || typeof msg.token !== 'string') {
           send(ws, { type: 'auth', ok: false, error: serializeError(new FleetDeckError('UNAUTHENTICATED', 'The first message must be {type:"auth", token}')) });
-          ws.close(4401, 'unauthenticated');
+          closeNow(ws, WS_CLOSE.unauthenticated, 'unauthenticated');
           return;
         }
         const who = core.auth.authenticate(msg.token, `ws ${peer}`);
         if (!who) {
           send(ws, { type: 'auth', ok: false, error: serializeError(new FleetDeckError('UNAUTHENTICATED', 'Unknown or revoked access token')) });
-          ws.close(4401, 'bad token');
+          closeNow(ws, WS_CLOSE.unauthenticated, 'bad token');
           return;
         }
         clearTimeout(authTimer);
+        authenticated();
         ctx = { actor: `${who.actor}@${req.socket.remoteAddress ?? '?'}`, role: who.role };
+        calls = core.api.connect(ctx, options.budget);
+        setReceiveLimit(ws, receiveLimit(ctx));
         // The core decides which streams this role receives (command output: operators only).
         subs.push(
           core.api.subscribe(ctx, (event, payload) => {
@@ -65,25 +124,37 @@ export function createWsGateway(core: Core): { wss: WebSocketServer; handleUpgra
         send(ws, { type: 'auth', ok: true, actor: ctx.actor, role: ctx.role });
         return;
       }
+      const msg = isBinary ? null : parse(data);
+      if (!msg) {
+        send(ws, { type: 'error', error: serializeError(new FleetDeckError('BAD_REQUEST', 'Messages must be JSON objects')) });
+        return;
+      }
       if (msg.type !== 'call' || typeof msg.id !== 'number') {
         send(ws, { type: 'error', error: serializeError(new FleetDeckError('BAD_REQUEST', 'Expected {type:"call", id, method, args}')) });
         return;
       }
       const id = msg.id;
-      const caller = ctx;
       const method = msg.method;
+      const reply = (p: Promise<unknown>): void => {
+        p.then(
+          (result) => send(ws, { type: 'result', id, ok: true, result } satisfies WireResponse),
+          (err) => send(ws, { type: 'result', id, ok: false, error: serializeError(err) } satisfies WireResponse),
+        );
+      };
       if (!isMethod(method)) {
-        send(ws, { type: 'result', id, ok: false, error: serializeError(new FleetDeckError('BAD_REQUEST', `Unknown method "${String(method)}"`)) } satisfies WireResponse);
+        send(ws, { type: 'result', id, ok: false, error: serializeError(new FleetDeckError('BAD_REQUEST', `Unknown method "${String(method).slice(0, 80)}"`)) } satisfies WireResponse);
         return;
       }
-      core.api
-        .call(caller, method, msg.args as never)
-        .then((result) => send(ws, { type: 'result', id, ok: true, result } satisfies WireResponse))
-        .catch((err) => send(ws, { type: 'result', id, ok: false, error: serializeError(err) } satisfies WireResponse));
+      const bytes = sizeOf(data);
+      if (bytes > frameLimit(method)) return reply(Promise.reject(new MessageTooLargeError(method, bytes, frameLimit(method))));
+      if (ws.bufferedAmount > REPLY_BACKLOG_BYTES) return reply(Promise.reject(new RateLimitedError('backlog', 1000, REPLY_BACKLOG_BYTES)));
+      reply(calls!.call(method, msg.args as never));
     });
 
     ws.on('close', () => {
       clearTimeout(authTimer);
+      authenticated();
+      calls?.dispose();
       for (const s of subs.splice(0)) s.dispose();
     });
     ws.on('error', () => ws.terminate());
@@ -92,8 +163,20 @@ export function createWsGateway(core: Core): { wss: WebSocketServer; handleUpgra
   return {
     wss,
     handleUpgrade(req, socket, head) {
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      const address = req.socket.remoteAddress ?? '?';
+      const refused = caps.admit(address);
+      if (!refused) socket.once('close', () => caps.release(address));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (refused) {
+          // Told in words over the socket: a browser sees nothing of a refused handshake.
+          ws.close(WS_CLOSE.tooMany, refused);
+          setTimeout(() => ws.terminate(), 500).unref();
+          return;
+        }
+        wss.emit('connection', ws, req);
+      });
     },
+    counts: () => ({ open: wss.clients.size, unauthenticated }),
     close() {
       for (const c of wss.clients) c.terminate();
       return new Promise((resolve) => wss.close(() => resolve()));

@@ -19,8 +19,8 @@ export const DEFAULT_CALL_BUDGET: CallBudgetOptions = { ratePerSec: 100, burst: 
 
 /** The caller's budget is spent: try again after params.retryAfterMs. */
 export class RateLimitedError extends FleetDeckError {
-  constructor(reason: 'rate' | 'queue', retryAfterMs: number, limit: number) {
-    const why = reason === 'rate' ? `more than ${limit} calls per second` : `more than ${limit} calls waiting`;
+  constructor(reason: 'rate' | 'queue' | 'backlog', retryAfterMs: number, limit: number) {
+    const why = reason === 'rate' ? `more than ${limit} calls per second` : reason === 'queue' ? `more than ${limit} calls waiting` : `more than ${limit} bytes of replies not yet read`;
     super('RATE_LIMITED', `Too many calls on this connection (${why}); retry after ${retryAfterMs} ms`, { reason, retryAfterMs, limit });
     this.name = 'RateLimitedError';
   }

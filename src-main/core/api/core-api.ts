@@ -22,6 +22,7 @@ import { FleetDeckError, ForbiddenError } from '../../../src-shared/errors';
 import { toDisposable, type Disposable } from '../../../src-shared/lifecycle';
 import type { AuditRepository } from '../store/audit-repository';
 import type { EventHub } from '../events/event-hub';
+import { createCallScheduler, type CallBudgetOptions, type CallScheduler } from './call-budget';
 import { parseArgs } from './parse-args';
 
 /** Receives every event stream the subscriber's role may see. */
@@ -36,6 +37,12 @@ export interface CoreApi {
    * the bulk routes of serve mode.
    */
   callDecoded<M extends Method>(ctx: CallContext, method: M, args: ParsedArgsOf<M>): Promise<ResultOf<M>>;
+  /**
+   * A connection's calls as a transport should make them: each one admitted against the
+   * connection's budget (RATE_LIMITED past it) and started in turn with every other
+   * connection's, so one client cannot starve the rest. dispose() drops its queued calls.
+   */
+  connect(ctx: CallContext, budget?: Partial<CallBudgetOptions>): CoreConnection;
   /** One stream; FORBIDDEN when the caller's role may not receive it. */
   on<E extends EventName>(ctx: CallContext, event: E, listener: (payload: ApiEvents[E]) => void): Disposable;
   /** Every stream the caller's role may receive (what a transport forwards to its peer). */
@@ -43,6 +50,12 @@ export interface CoreApi {
 }
 
 export type { Handlers } from '../../../src-shared/api';
+
+export interface CoreConnection extends Disposable {
+  call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
+  /** A decoded (bulk) call under the same budget. */
+  callDecoded<M extends Method>(method: M, args: ParsedArgsOf<M>): Promise<ResultOf<M>>;
+}
 
 const mayReceive = (ctx: CallContext, event: EventName): boolean => ROLE_RANK[ctx.role] >= ROLE_RANK[eventRole(event)];
 
@@ -59,7 +72,7 @@ function targetOf(spec: MethodSpec, args: unknown): string {
   }
 }
 
-export function createCoreApi(handlers: Handlers, hub: EventHub, audit: AuditRepository): CoreApi {
+export function createCoreApi(handlers: Handlers, hub: EventHub, audit: AuditRepository, scheduler: CallScheduler = createCallScheduler()): CoreApi {
   /** Role check, audit before a control action runs, dispatch; `parse` turns the arguments into the handler's. */
   async function run(ctx: CallContext, method: Method, args: unknown, parse: (spec: MethodSpec) => unknown): Promise<unknown> {
     if (!isMethod(method)) throw new FleetDeckError('BAD_REQUEST', `Unknown method "${String(method).slice(0, 80)}"`, { method: String(method).slice(0, 80) });
@@ -85,9 +98,20 @@ export function createCoreApi(handlers: Handlers, hub: EventHub, audit: AuditRep
       throw err;
     }
   }
+  const call: CoreApi['call'] = (ctx, method, args) => run(ctx, method, args, (spec) => parseArgs(method, spec, args)) as Promise<ResultOf<typeof method>>;
+  const callDecoded: CoreApi['callDecoded'] = (ctx, method, args) => run(ctx, method, args, () => args) as Promise<ResultOf<typeof method>>;
   return {
-    call: (ctx, method, args) => run(ctx, method, args, (spec) => parseArgs(method, spec, args)) as Promise<ResultOf<typeof method>>,
-    callDecoded: (ctx, method, args) => run(ctx, method, args, () => args) as Promise<ResultOf<typeof method>>,
+    call,
+    callDecoded,
+    connect(ctx, budget) {
+      checkCaller(ctx);
+      const lane = scheduler.connection(budget);
+      return {
+        call: (method, args) => lane.run(() => call(ctx, method, args)),
+        callDecoded: (method, args) => lane.run(() => callDecoded(ctx, method, args)),
+        dispose: () => lane.dispose(),
+      };
+    },
     on(ctx, event, listener) {
       checkCaller(ctx);
       if (!isEventName(event)) throw new FleetDeckError('BAD_REQUEST', `Unknown event "${String(event).slice(0, 80)}"`);
