@@ -1,6 +1,6 @@
 // CSV read as it arrives: text is cut after each line break that ends a record (a small
 // state machine that reads quotes exactly as parseCsv does), and each cut is parsed with
-// parseCsv, its lines shifted to their place in the whole file. Only a partial record is kept.
+// parseCsv, numbered from its place in the whole file. Only a partial record is kept.
 import type { ImportIssue } from '../../../src-shared/domain';
 import { parseCsv, type CsvRecord } from './csv';
 
@@ -33,20 +33,15 @@ export function createCsvStream(onRecord: (record: CsvRecord) => void, issues: I
   let breaks = 0;
   /** Lines of the file before buf. */
   let lineOffset = 0;
-  let first = true;
 
   const emit = (piece: string): void => {
-    const r = parseCsv(piece);
-    for (const rec of r.records) onRecord({ line: rec.line + lineOffset, fields: rec.fields });
-    for (const issue of r.issues) issues.push({ ...issue, line: issue.line + lineOffset });
+    const r = parseCsv(piece, lineOffset + 1);
+    for (const rec of r.records) onRecord(rec);
+    issues.push(...r.issues);
   };
 
   return {
     push(text) {
-      if (first && text.length) {
-        first = false;
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      }
       buf += text;
       let cut = -1;
       let cutBreaks = 0;

@@ -29,14 +29,16 @@ const CR = 13;
 /**
  * Parses CSV text. Blank lines are skipped. A record with a stray quote is kept (the quote
  * taken literally) and reported; an unterminated quoted field swallows the rest of the
- * file, so that record is reported and dropped.
+ * file, so that record is reported and dropped. firstLine numbers the text's first line (a
+ * piece of a streamed file).
  */
-export function parseCsv(text: string): CsvParseResult {
+export function parseCsv(text: string, firstLine = 1): CsvParseResult {
   const records: CsvRecord[] = [];
   const issues: ImportIssue[] = [];
   const n = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
+  // A byte-order mark is dropped at the start of a file, not of a later piece of one.
+  let i = firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = firstLine;
 
   while (i < n) {
     const recordLine = line;
