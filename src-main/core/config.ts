@@ -29,6 +29,8 @@ export interface CoreConfig {
   /** With no configured fleet, a lab is started. Set to false to start none. */
   lab?: LabConfig | false;
   poller?: PollerConfig;
+  /** BMC sensor poller: every server's BMC read on a slow schedule (default 60 s, 24 BMCs in flight); false: none. */
+  bmcSensors?: { intervalMs?: number; concurrency?: number } | false;
   /**
    * SNMP trap and inform receiver (v1, v2c, v3). Communities and v3 users are those of the
    * credential store. Absent: no receiver.

@@ -13,6 +13,7 @@ import { startTrapIntake } from './fleet/trap-intake';
 import { startInventory } from './inventory/inventory-module';
 import { startLabModule } from './lab-link/lab-module';
 import { startRun } from './run/run-module';
+import { startSearch } from './search/search-module';
 import { startSession, type CoreAuth } from './session/session-module';
 import { openCoreStore } from './store/core-store';
 
@@ -40,12 +41,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const fleet = owned.add(startFleet({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, fleetKind: lab.fleetKind, poller: config.poller, log }));
     owned.add(lab.onDidAffect(fleet.repoll));
     owned.add(await startTrapIntake({ config: config.traps, inventory: store.inventory, credentials: credentials.resolver, recordEvents: events.record, repoll: fleet.repoll, announce: lab.setTrapTarget, log }));
-    const inventory = owned.add(startInventory({ store, onImported: fleet.reload }));
-    const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record }));
+    const search = owned.add(startSearch({ store }));
+    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); } }));
+    const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record, bmcSensors: config.bmcSensors, onControlled: fleet.repoll, log }));
     const run = owned.add(startRun({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, log }));
 
     const api = createCoreApi(
-      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api },
+      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api },
       events.hub,
       store.audit,
     );

@@ -7,11 +7,17 @@
 // dispose(), or as soon as it fails in a way that may have broken it (timeout, closed, auth).
 // A read that fails that way on a reused session is tried once more on a fresh one; a
 // control action is not repeated (a power cycle must not run twice).
+// All held sessions share one UDP transport (one socket, not one per BMC). The sensor poller
+// reads through the same sessions (readings(): sensors and power, no SEL), holding each one
+// across its interval; a timeout there is not retried, so a dead BMC costs one timeout.
 import { createHash } from 'node:crypto';
 import type { BmcInfo, BootDevice, Device, FleetEvent, FleetEventCode, FleetEventParams, PowerAction, SensorReading } from '../../../src-shared/domain';
 import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
-import { createIpmiClient, IpmiAuthError, IpmiProtocolError, IpmiSessionClosedError, IpmiTimeoutError, type IpmiClient } from '../protocols/ipmi';
+import {
+  createIpmiClient, createUdpTransport, IpmiAuthError, IpmiProtocolError, IpmiSessionClosedError, IpmiTimeoutError, IpmiUnsupportedError,
+  type IpmiClient, type IpmiTransport,
+} from '../protocols/ipmi';
 import type { SensorValue } from '../protocols/ipmi/client-records';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 
@@ -20,6 +26,11 @@ export interface BmcService extends AsyncDisposable {
   power(deviceId: string, action: PowerAction, confirmHostname: string): Promise<{ power: 'on' | 'off' }>;
   identify(deviceId: string, seconds?: number, force?: boolean): Promise<{ ok: true }>;
   bootDevice(deviceId: string, device: BootDevice, persistent?: boolean): Promise<{ ok: true }>;
+  /**
+   * Sensor readings and power draw, for the sensor poller: on the held session, which is then
+   * kept for at least `holdMs` (so the next round finds it open). A timeout is not retried.
+   */
+  readings(deviceId: string, opts?: { holdMs?: number }): Promise<BmcReadings>;
   /** BMC sessions held open right now. */
   readonly openSessions: number;
 }
@@ -34,6 +45,14 @@ export interface BmcServiceDeps {
   idleMs?: number;
 }
 
+export interface BmcReadings {
+  /** ms since epoch, when the read finished. */
+  at: number;
+  sensors: SensorValue[];
+  /** DCMI power reading, or the PSU's Watts sensor where the BMC has no DCMI; null: neither. */
+  power: { watts: number; source: 'dcmi' | 'sensor' } | null;
+}
+
 const SEL_SHOWN = 200;
 
 function sensorStatus(s: SensorValue['status']): SensorReading['status'] {
@@ -41,6 +60,17 @@ function sensorStatus(s: SensorValue['status']): SensorReading['status'] {
   if (s === 'ns') return 'unavailable';
   return s === 'lnc' || s === 'unc' ? 'warning' : 'critical';
 }
+
+/** Input power from the PSU Watts sensors (summed), else any readable Watts sensor, as powerReading() picks it. */
+export function sensorPower(sensors: readonly SensorValue[]): BmcReadings['power'] {
+  const watts = sensors.filter((s) => s.record.kind === 'full' && s.units === 'Watts' && s.value !== null);
+  const psu = watts.filter((s) => s.sensorType === SENSOR_TYPE_POWER_SUPPLY);
+  if (psu.length) return { watts: psu.reduce((a, s) => a + (s.value ?? 0), 0), source: 'sensor' };
+  const best = watts.find((s) => /power|pwr|psu/i.test(s.name)) ?? watts[0];
+  return best?.value != null ? { watts: best.value, source: 'sensor' } : null;
+}
+
+const SENSOR_TYPE_POWER_SUPPLY = 0x08;
 
 export function createBmcService(d: BmcServiceDeps): BmcService {
   function deviceWithBmc(deviceId: string): Device {
@@ -57,11 +87,16 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
     client: IpmiClient;
     busy: number;
     idle?: ReturnType<typeof setTimeout>;
+    /** Not closed for idleness before this (ms since epoch). */
+    holdUntil: number;
+    /** false once the BMC refused DCMI power readings on this session. */
+    dcmi?: boolean;
   }
   const held = new Map<string, Held>();
   const closing = new Set<Promise<void>>();
   const idleMs = d.idleMs ?? 60_000;
   let disposed = false;
+  let transport: IpmiTransport | null = null;
 
   function drop(deviceId: string, h: Held): void {
     if (h.idle) clearTimeout(h.idle);
@@ -74,7 +109,14 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
   const sessionLost = (err: unknown): boolean =>
     err instanceof IpmiTimeoutError || err instanceof IpmiSessionClosedError || err instanceof IpmiAuthError || err instanceof IpmiProtocolError;
 
-  async function withClient<T>(dev: Device, fn: (c: IpmiClient) => Promise<T>, o: { retry: boolean }): Promise<T> {
+  interface UseOptions {
+    /** Try once more on a fresh session when a reused one fails (never after a timeout when `retryTimeout` is false). */
+    retry: boolean;
+    retryTimeout?: boolean;
+    holdMs?: number;
+  }
+
+  async function withClient<T>(dev: Device, fn: (c: IpmiClient, h: Held) => Promise<T>, o: UseOptions): Promise<T> {
     if (disposed) throw new FleetDeckError('UNAVAILABLE', 'the BMC service is shut down');
     const login = d.credentials.login(dev.ipmiCredential!);
     const port = dev.bmcPort ?? 623;
@@ -86,9 +128,11 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
     }
     const reused = h !== undefined;
     if (!h) {
+      transport ??= createUdpTransport();
       h = {
         key,
         busy: 0,
+        holdUntil: 0,
         client: createIpmiClient({
           host: dev.bmcAddress!,
           port,
@@ -98,6 +142,7 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
           timeoutMs: d.timeoutMs ?? 1000,
           retries: 2,
           keepAliveMs: Math.min(30_000, Math.max(1000, Math.floor(idleMs / 2))),
+          transport,
         }),
       };
       held.set(dev.id, h);
@@ -106,17 +151,19 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
     mine.busy++;
     if (mine.idle) clearTimeout(mine.idle);
     mine.idle = undefined;
+    if (o.holdMs) mine.holdUntil = Math.max(mine.holdUntil, Date.now() + o.holdMs);
     try {
-      return await fn(mine.client);
+      return await fn(mine.client, mine);
     } catch (err) {
       if (!sessionLost(err)) throw err;
       drop(dev.id, mine);
-      if (reused && o.retry && !(err instanceof IpmiAuthError)) return withClient(dev, fn, { retry: false });
+      const again = reused && o.retry && !(err instanceof IpmiAuthError) && (o.retryTimeout !== false || !(err instanceof IpmiTimeoutError));
+      if (again) return withClient(dev, fn, { ...o, retry: false });
       throw err;
     } finally {
       mine.busy--;
       if (mine.busy === 0 && held.get(dev.id) === mine) {
-        mine.idle = setTimeout(() => drop(dev.id, mine), idleMs);
+        mine.idle = setTimeout(() => drop(dev.id, mine), Math.max(idleMs, mine.holdUntil - Date.now()));
         mine.idle.unref?.();
       }
     }
@@ -186,6 +233,27 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
       return { ok: true };
     },
 
+    async readings(deviceId, opts = {}) {
+      const dev = deviceWithBmc(deviceId);
+      return withClient(dev, async (c, h) => {
+        const sensors = await c.sensors();
+        let power: BmcReadings['power'] = null;
+        if (h.dcmi !== false) {
+          try {
+            const r = await c.powerReading();
+            power = { watts: r.watts, source: r.source };
+            if (r.source === 'sensor') h.dcmi = false;
+          } catch (err) {
+            if (!(err instanceof IpmiUnsupportedError)) throw err;
+            h.dcmi = false;
+          }
+        } else {
+          power = sensorPower(sensors);
+        }
+        return { at: Date.now(), sensors, power };
+      }, { retry: true, retryTimeout: false, holdMs: opts.holdMs });
+    },
+
     get openSessions() {
       return held.size;
     },
@@ -194,6 +262,8 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
       disposed = true;
       for (const [id, h] of [...held]) drop(id, h);
       await Promise.all([...closing]);
+      await transport?.close();
+      transport = null;
     },
   };
 }

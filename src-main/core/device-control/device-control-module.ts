@@ -1,31 +1,66 @@
-// The device-control capability: a device's BMC read live, and the control actions on it
-// (power, identify, boot device) over IPMI, each recorded as a control event.
+// The device-control capability: a device's BMC read live, the control actions on it
+// (power, identify, boot device) over IPMI, each recorded as a control event and announced
+// (onControlled) so its status can be re-polled at once; and the BMC sensor poller, which
+// reads every server's BMC on a slow schedule into the time series.
 import type { Capability } from '../../../src-shared/api';
 import type { FleetEvent } from '../../../src-shared/domain';
 import type { CredentialResolver } from '../credentials/credential-resolver';
+import type { Db } from '../store/database';
 import type { InventoryRepository } from '../store/inventory-repository';
+import type { MetricsRepository } from '../store/metrics-repository';
 import { createBmcService, type BmcService } from './bmc-service';
+import { startSensorPoller, type SensorPoller, type SensorPollerOptions } from './sensor-poller';
 
 export interface DeviceControlModule extends Capability<'device.bmc' | 'device.power' | 'device.identify' | 'device.bootDevice'> {
   readonly bmc: BmcService;
+  /** null when the sensor poller is switched off. */
+  readonly sensors: SensorPoller | null;
 }
 
 export interface DeviceControlDeps {
-  store: { inventory: InventoryRepository };
+  store: { inventory: InventoryRepository; metrics: Pick<MetricsRepository, 'append'>; db: Db };
   credentials: Pick<CredentialResolver, 'login'>;
   record: (events: Omit<FleetEvent, 'id'>[]) => void;
+  /** BMC sensor poller settings; false: no poller. */
+  bmcSensors?: SensorPollerOptions | false;
+  /** After a power, identify or boot-device action succeeded (e.g. to re-poll the device at once); action: 'power.<on|off|cycle|reset|soft>', 'identify' or 'bootDevice'. */
+  onControlled?: (deviceId: string, action: string) => void;
+  log?: (line: string) => void;
 }
 
 export function startDeviceControl(d: DeviceControlDeps): DeviceControlModule {
+  const log = d.log ?? (() => {});
+  // Sessions the poller uses are held across its rounds (readings() holdMs); others close after a minute idle.
   const bmc = createBmcService({ device: (id) => d.store.inventory.device(id), credentials: d.credentials, record: d.record });
+  // Servers the console can read a BMC of (a narrow read: at 100 k devices the whole inventory is not re-read every round).
+  const bmcTargets = d.store.db.prepare<[], { id: string }>('SELECT id FROM devices WHERE bmc_address IS NOT NULL AND ipmi_credential IS NOT NULL ORDER BY id');
+  const sensors = d.bmcSensors === false ? null : startSensorPoller({
+    ...d.bmcSensors,
+    bmc,
+    targets: () => bmcTargets.all().map((r) => r.id),
+    metrics: d.store.metrics,
+    log,
+  });
+  const controlled = <T>(deviceId: string, action: string, result: T): T => {
+    try {
+      d.onControlled?.(deviceId, action);
+    } catch (err) {
+      log(`device-control: onControlled threw: ${(err as Error).message}`);
+    }
+    return result;
+  };
   return {
     bmc,
+    sensors,
     api: {
       'device.bmc': (a) => bmc.info(a.deviceId),
-      'device.power': (a) => bmc.power(a.deviceId, a.action, a.confirmHostname),
-      'device.identify': (a) => bmc.identify(a.deviceId, a.seconds, a.force === true),
-      'device.bootDevice': (a) => bmc.bootDevice(a.deviceId, a.device, a.persistent === true),
+      'device.power': async (a) => controlled(a.deviceId, `power.${a.action}`, await bmc.power(a.deviceId, a.action, a.confirmHostname)),
+      'device.identify': async (a) => controlled(a.deviceId, 'identify', await bmc.identify(a.deviceId, a.seconds, a.force === true)),
+      'device.bootDevice': async (a) => controlled(a.deviceId, 'bootDevice', await bmc.bootDevice(a.deviceId, a.device, a.persistent === true)),
     },
-    dispose: () => bmc.dispose(),
+    dispose: async () => {
+      await sensors?.dispose();
+      await bmc.dispose();
+    },
   };
 }

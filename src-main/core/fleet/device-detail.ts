@@ -1,8 +1,9 @@
 // One device, in full, for the detail panel: where it is, what the poller last saw, its
 // interfaces read live over SNMP (rates from two samples of the interface table), and its
-// power draw over the last hour from the time series.
-import type { DeviceDetail, DeviceStatus, InterfaceInfo } from '../../../src-shared/domain';
-import { NotFoundError } from '../../../src-shared/errors';
+// power draw over the last hour from the time series: a PDU's from its own meter, a server's
+// from its BMC (the sensor poller's bmc.power_w), each with where and when it was read.
+import type { DeviceDetail, DeviceStatus, InterfaceInfo, InterfacesProblem } from '../../../src-shared/domain';
+import { NotFoundError, serializeError } from '../../../src-shared/errors';
 import { createSnmpSession, interfaceRates, readInterfaces, type InterfaceSample, type SnmpCredentials } from '../protocols/snmp';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 import type { InventoryRepository } from '../store/inventory-repository';
@@ -27,6 +28,18 @@ export interface DeviceDetailDeps {
 /** A sample older than this is not used as the first of a rate pair. */
 const SAMPLE_MAX_AGE_MS = 5 * 60_000;
 const SECOND_SAMPLE_AFTER_MS = 1000;
+const HOUR = 3_600_000;
+/** The series a device's power comes from (names as the PDU profiles and the BMC sensor poller write them). */
+const PDU_POWER = 'pdu.power_w';
+const BMC_POWER = 'bmc.power_w';
+
+/** The English wording of an interfaces problem, kept for logs and older clients. */
+export function interfacesErrorText(p: InterfacesProblem | null): string | null {
+  if (!p) return null;
+  if (p.code === 'no-credential') return 'no SNMP credential for this device';
+  if (p.code === 'not-read') return `not read: the device is ${p.status}`;
+  return `${p.error.name}: ${p.error.message}`;
+}
 
 export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: string): Promise<DeviceDetail> } {
   const samples = new Map<string, InterfaceSample>();
@@ -68,19 +81,26 @@ export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: stri
     const status = poll?.status ?? 'unknown';
     const creds = d.credentials.snmp(device.snmpCredential);
     let ifs: InterfaceInfo[] = [];
-    let interfacesError: string | null = null;
-    if (!creds) interfacesError = 'no SNMP credential for this device';
-    else if (status !== 'up' && status !== 'degraded') interfacesError = `not read: the device is ${status}`;
+    let interfacesProblem: InterfacesProblem | null = null;
+    if (!creds) interfacesProblem = { code: 'no-credential' };
+    else if (status !== 'up' && status !== 'degraded') interfacesProblem = { code: 'not-read', status };
     else {
       try {
         ifs = await interfaces(deviceId, device.mgmtIp, device.snmpPort, creds);
       } catch (err) {
         samples.delete(deviceId); // it stopped answering between the poll and now
-        interfacesError = `${(err as Error).name}: ${(err as Error).message}`;
+        interfacesProblem = { code: 'read-failed', error: serializeError(err) };
       }
     }
     const now = Date.now();
-    const power = d.metrics.query(deviceId, 'pdu.power_w', now - 3_600_000, now + 1, now).points;
+    const series = (metric: string) => d.metrics.query(deviceId, metric, now - HOUR, now + 1, now).points;
+    // A server's power is what its BMC last said (the sensor poller's series); a PDU's is its own meter, as polled.
+    const bmc = device.kind === 'pdu' ? [] : series(BMC_POWER);
+    const history = bmc.length ? bmc : series(PDU_POWER);
+    const latest = history.at(-1);
+    const powerWatts = bmc.length ? latest!.avg : (poll?.powerWatts ?? null);
+    const powerSource = bmc.length ? 'bmc' : powerWatts === null ? null : 'pdu';
+    const powerAt = bmc.length ? latest!.ts : powerWatts === null ? null : (poll?.lastPollAt ?? latest?.ts ?? null);
     return {
       device,
       site,
@@ -93,9 +113,12 @@ export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: stri
       sysName: poll?.sysName ?? null,
       uptimeSeconds: poll?.uptimeSeconds ?? null,
       interfaces: ifs,
-      interfacesError,
-      powerWatts: poll?.powerWatts ?? null,
-      powerHistory: power.map((p) => ({ ts: p.ts, watts: p.avg })),
+      interfacesError: interfacesErrorText(interfacesProblem),
+      interfacesProblem,
+      powerWatts,
+      powerSource,
+      powerAt,
+      powerHistory: history.map((p) => ({ ts: p.ts, watts: p.avg })),
       capabilities: { bmc: Boolean(device.bmcAddress && device.ipmiCredential), ssh: Boolean(device.sshCredential) },
     };
   }
