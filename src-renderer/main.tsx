@@ -3,9 +3,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { installCjkFont } from './fonts/cjk-font';
 import { startSession } from './stores/session/actions';
 import './styles.css';
 
+installCjkFont();
 startSession();
 
 const root = document.getElementById('root');
