@@ -1,5 +1,6 @@
-// A core error shown where it happened: what was refused or failed, the error worded in
-// the user's language (with the core's own message when the wording is generic), its name and code.
+// A core error shown where it happened: a headline by its code (or the role a refusal
+// needed), what was being done, the error worded in the user's language; the core's own
+// message and the error's kind and code folded away under "Details" for whoever needs them.
 import { wordError } from '../i18n/error-text';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
@@ -27,15 +28,18 @@ export function ErrorBanner(props: {
         {props.action && <span className="banner-while">{t('error.while', { action: t(props.action) })}</span>}
       </div>
       <div className="banner-message">{worded.text}</div>
-      {worded.detail && (
-        <div className="banner-detail muted small" data-testid="banner-detail">
-          {t('err.detail')}: {worded.detail}
+      <details className="banner-details muted small" data-testid="banner-details">
+        <summary>{t('err.detailSummary')}</summary>
+        {worded.detail && (
+          <div className="banner-detail" data-testid="banner-detail">
+            {t('err.detail')}: {worded.detail}
+          </div>
+        )}
+        <div className="banner-kind">
+          {t('err.kind')}: <code>{error.name}</code> · <code>{error.code}</code>
         </div>
-      )}
+      </details>
       <div className="banner-foot">
-        <code>
-          {error.name} · {error.code}
-        </code>
         <span className="banner-actions">
           {props.onRetry && (
             <button type="button" onClick={props.onRetry}>

@@ -201,6 +201,20 @@ export const enOps = {
   'hostkey.forgotten': 'Key {fingerprint} forgotten: the next connection pins the new one.',
   'hostkey.forgottenNone': 'No key was pinned.',
   'action.forgetHostKey': 'forgetting the host key',
+  'dev.staleValue': 'stale, {age}',
+  'dev.staleUnknown': 'stale: from its last answer',
+  'dev.staleTitle': 'From the last answer; the device does not answer now.',
+  'dev.ifaces.noCredential': 'no SNMP credential for this device',
+  'dev.ifaces.notAnswering': 'the device is {status}',
+  'dev.ifaces.readFailed': '{reason}',
+  'dev.power.source.pdu': 'PDU meter, read {age}',
+  'dev.power.source.bmc': 'from the BMC, read {age}',
+  'dev.power.source.bmcLive': 'from the BMC read on this page ({source})',
+  'dev.power.stale': 'stale',
+  'run.skip.no-device': 'not in the inventory',
+  'run.skip.no-ssh-credential': 'no SSH credential',
+  'run.stdout': 'stdout',
+  'run.stderr': 'stderr',
 } as const;
 
 /** Every language's operations strings: exactly these keys. */

@@ -110,6 +110,7 @@ export const en = {
   'error.code.UNAVAILABLE': 'Unavailable',
   'error.code.BAD_REQUEST': 'Bad request',
   'error.code.INTERNAL': 'Server error',
+  'error.code.RATE_LIMITED': 'Too many requests',
   'error.while': 'While {action}',
   'error.retry': 'Retry',
   'error.dismiss': 'Dismiss',

@@ -1,7 +1,10 @@
 // A core error worded in the user's language: by its name from its params (ForbiddenError,
-// NotFoundError, ValidationError), else by its code (UNAVAILABLE, UNAUTHENTICATED), else the
-// core's English message. Pure: the unit tests call it without React.
+// NotFoundError, ValidationError), else by its code (UNAVAILABLE, UNAUTHENTICATED,
+// RATE_LIMITED with params.retryAfterMs), else in English the core's message, in any other
+// language a wording of the code with the core's message as the detail (folded away by the
+// banner). The error's class name is never the text. Pure: the unit tests call it without React.
 import { ROLES } from '../../src-shared/domain';
+import { ERROR_CODES, type ErrorCode } from '../../src-shared/errors';
 import { isMessageKey, translate, type Lang, type MessageKey, type Vars } from './i18n';
 
 /** What the UI keeps of an error: the core's { name, code, message, params }. */
@@ -35,7 +38,7 @@ function wordOf(lang: Lang, prefix: string, value: string): string {
   return isMessageKey(key) ? translate(lang, key) : value;
 }
 
-function byName(lang: Lang, e: WordableError, ctx: ErrorContext): string | null {
+function byName(lang: Lang, e: WordableError, ctx: ErrorContext): ErrorWording | string | null {
   const p = paramsOf(e);
   const t = (key: MessageKey, vars: Vars) => translate(lang, key, vars);
   if (e.name === 'ForbiddenError' && str(p.method) && str(p.required) && str(p.actual)) {
@@ -49,7 +52,9 @@ function byName(lang: Lang, e: WordableError, ctx: ErrorContext): string | null 
     if (str(p.method) && str(p.field) && str(p.problem)) {
       const more = Array.isArray(p.fields) ? p.fields.length - 1 : 0;
       const vars = { method: p.method, field: p.field, problem: p.problem, more };
-      return more > 0 ? t('err.validation.callMore', vars) : t('err.validation.call', vars);
+      const text = more > 0 ? t('err.validation.callMore', vars) : t('err.validation.call', vars);
+      // The problem is the core's English: other languages fold it into the detail.
+      return lang === 'en' ? text : { text, detail: p.problem };
     }
     if (Array.isArray(p.issues) && p.issues.length > 0) {
       const n = p.issues.length;
@@ -59,17 +64,26 @@ function byName(lang: Lang, e: WordableError, ctx: ErrorContext): string | null 
     }
     if (str(p.field)) return t('err.validation.field', { field: p.field });
   }
+  if (e.code === 'RATE_LIMITED' && typeof p.retryAfterMs === 'number' && Number.isFinite(p.retryAfterMs)) {
+    return t('err.rateLimited', { seconds: Math.max(1, Math.ceil(p.retryAfterMs / 1000)) });
+  }
   return null;
+}
+
+function isErrorCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
 }
 
 const BY_CODE: Readonly<Record<string, MessageKey>> = { UNAVAILABLE: 'err.unavailable', UNAUTHENTICATED: 'err.unauthenticated' };
 
 export function wordError(lang: Lang, e: WordableError, ctx: ErrorContext = {}): ErrorWording {
   const named = byName(lang, e, ctx);
-  if (named !== null) return { text: named, detail: null };
+  if (typeof named === 'string') return { text: named, detail: null };
+  if (named !== null) return named;
   const key = BY_CODE[e.code];
   if (key) return { text: translate(lang, key), detail: e.message };
-  return { text: e.message, detail: null };
+  if (lang === 'en' || !isErrorCode(e.code)) return { text: e.message, detail: null };
+  return { text: translate(lang, `err.generic.${e.code}`), detail: e.message };
 }
 
 /** The error's wording alone (see wordError). */

@@ -42,7 +42,8 @@ function words(lang: Lang, e: WordableEvent): { key: MessageKey; vars: Vars } | 
       const name = str(p, 'name');
       const version = str(p, 'version');
       if (source === null || kind === null || name === null || version === null) return null;
-      return { key: 'ev.trap.received', vars: { source, kind, name, version } };
+      // Well-known trap names (RFC 3418/2863) and the PDU kind are worded; an OID stays as sent.
+      return { key: 'ev.trap.received', vars: { source, kind: valueWord(lang, `ev.trapKind.${kind}`, kind), name: valueWord(lang, `ev.trapName.${name}`, name), version } };
     }
     case 'control.power': {
       const action = str(p, 'action');

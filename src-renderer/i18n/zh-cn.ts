@@ -110,6 +110,7 @@ export const zhCN: Dictionary = {
   'error.code.UNAVAILABLE': '不可用',
   'error.code.BAD_REQUEST': '错误的请求',
   'error.code.INTERNAL': '服务端错误',
+  'error.code.RATE_LIMITED': '请求过多',
   'error.while': '在{action}时',
   'error.retry': '重试',
   'error.dismiss': '关闭',

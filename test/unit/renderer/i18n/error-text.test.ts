@@ -31,7 +31,8 @@ describe('errorText: named errors from their params', () => {
       }),
     );
     expect(errorText('en', one)).toBe(one.message);
-    expect(errorText('zh-CN', one)).toBe('device.power：参数“action”无效（must be one of on, off）');
+    // The problem is the core's English: zh-CN folds it into the detail.
+    expect(wordError('zh-CN', one)).toEqual({ text: 'device.power：参数“action”无效', detail: 'must be one of on, off' });
     const three = serializeError(
       new ValidationError('fleet.run: "command" must be a non-empty string (and 2 more)', {
         method: 'fleet.run',
@@ -70,15 +71,26 @@ describe('errorText: by code, and the fallback', () => {
     expect(wordError('zh-CN', auth)).toEqual({ text: '服务端不接受此会话：令牌缺失、未知或已被吊销。', detail: auth.message });
   });
 
-  it('falls back to the English message for an unknown name, in either language', () => {
+  it('falls back to the English message in English, and in zh-CN to the code in words with the message as the detail', () => {
     const e = { name: 'StoreVersionError', code: 'STORE_VERSION', message: 'database schema 9 is newer than this console (7)' };
     expect(wordError('en', e)).toEqual({ text: e.message, detail: null });
-    expect(wordError('zh-CN', e)).toEqual({ text: e.message, detail: null });
+    expect(wordError('zh-CN', e)).toEqual({ text: '数据库由另一版本的 FleetDeck 写入。', detail: e.message });
+    const snmp = { name: 'SnmpTimeoutError', code: 'INTERNAL', message: 'SnmpTimeoutError: no answer from 10.0.0.1' };
+    expect(wordError('zh-CN', snmp).text).not.toContain('SnmpTimeoutError');
+    // A code this renderer does not know keeps the message (nothing better to say).
+    expect(wordError('zh-CN', { name: 'X', code: 'NEW_CODE', message: 'm' })).toEqual({ text: 'm', detail: null });
+  });
+
+  it('words RATE_LIMITED from params.retryAfterMs, rounded up to whole seconds', () => {
+    const e = { name: 'RateLimitedError', code: 'RATE_LIMITED', message: 'too many requests', params: { retryAfterMs: 1200 } };
+    expect(wordError('en', e)).toEqual({ text: 'Too many requests from this screen: the core asks to wait 2 s before the next one.', detail: null });
+    expect(errorText('zh-CN', e)).toBe('此屏幕的请求过多：核心要求等待 2 秒后再发下一个请求。');
+    expect(wordError('zh-CN', { ...e, params: {} })).toEqual({ text: '此屏幕的请求过多，请稍候。', detail: 'too many requests' });
   });
 
   it('falls back when a known name lacks the params it is worded with', () => {
     const e = { name: 'ForbiddenError', code: 'FORBIDDEN', message: 'refused', params: { method: 'lab.fault' } };
-    expect(errorText('zh-CN', e)).toBe('refused');
+    expect(wordError('zh-CN', e)).toEqual({ text: '当前会话无权执行此操作。', detail: 'refused' });
     expect(errorText('en', { name: 'NotFoundError', code: 'NOT_FOUND', message: 'gone', params: null })).toBe('gone');
   });
 });

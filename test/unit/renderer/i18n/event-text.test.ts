@@ -47,7 +47,7 @@ describe('eventText in zh-CN', () => {
     expect(eventText('zh-CN', ev('control.bootDevice', { hostname: 'srv-1', device: 'pxe', persistent: false }, ''))).toBe('srv-1：下次从网络（PXE）启动');
     expect(eventText('zh-CN', ev('control.identify', { hostname: 'srv-1', seconds: 60, force: false }, ''))).toBe('srv-1：定位灯点亮 60 秒');
     expect(eventText('zh-CN', ev('trap.received', { source: '10.0.0.9', kind: 'trap', name: 'linkDown', version: '2c' }, ''))).toBe(
-      '10.0.0.9：收到 trap linkDown（SNMPv2c）',
+      '10.0.0.9：收到Trap 告警“链路断开”（SNMPv2c）',
     );
   });
 
