@@ -8,6 +8,7 @@ import { mergeEvents } from '../events/merge-events';
 import { deviceStatusChannel } from '../live/device-status';
 import { toShownError } from '../shown-error';
 import { patch, useAppStore } from '../store';
+import { nextAnsweredAt } from './freshness';
 import { initialControl, initialDevice, type ControlRequest, type DeviceState, type HostKeyState } from './slice';
 
 /** Interfaces, RTT and power move: the open device is reread this often. */
@@ -36,7 +37,7 @@ export function watchDevice(deviceId: string): Disposable {
 export async function loadDeviceDetail(deviceId: string): Promise<void> {
   try {
     const detail = await getClient().call('device.detail', { deviceId });
-    if (isOpen(deviceId)) patchDevice({ detail, detailError: null });
+    if (isOpen(deviceId)) patchDevice((d) => ({ detail, detailError: null, answeredAt: nextAnsweredAt(d.answeredAt, detail.status, detail.lastPollAt) }));
   } catch (err) {
     if (isOpen(deviceId)) patchDevice({ detailError: toShownError(err) });
   }
@@ -145,7 +146,10 @@ export function applyDeviceStatusChanges(changes: readonly DeviceStatusChange[])
   const detail = dev().detail;
   if (!detail) return;
   const change = changes.filter((c) => c.deviceId === detail.device.id).pop();
-  if (change && change.status !== detail.status) patchDevice({ detail: { ...detail, status: change.status, lastPollAt: change.at } });
+  if (!change || change.status === detail.status) return;
+  // The values the detail holds (sysName, uptime, RTT) stay, from their last answer: the view marks them stale.
+  const answeredAt = nextAnsweredAt(nextAnsweredAt(dev().answeredAt, detail.status, detail.lastPollAt), change.status, change.at);
+  patchDevice({ detail: { ...detail, status: change.status, lastPollAt: change.at }, answeredAt });
 }
 
 /** The open device's share of the fleet event stream and of the status batches. */

@@ -10,3 +10,4 @@ export const selectDeviceEvents = (s: AppState) => s.device.events;
 export const selectDeviceEventsError = (s: AppState) => s.device.eventsError;
 export const selectControl = (s: AppState) => s.device.control;
 export const selectHostKey = (s: AppState) => s.device.hostKey;
+export const selectDeviceAnsweredAt = (s: AppState) => s.device.answeredAt;

@@ -38,6 +38,8 @@ export interface DeviceState {
   deviceId: string | null;
   detail: DeviceDetail | null;
   detailError: ShownError | null;
+  /** When the device last answered a poll while open: the age of its values once it stops (freshness.ts). */
+  answeredAt: number | null;
   bmc: BmcInfo | null;
   bmcLoading: boolean;
   bmcError: ShownError | null;
@@ -60,6 +62,7 @@ export const initialDevice: DeviceState = {
   deviceId: null,
   detail: null,
   detailError: null,
+  answeredAt: null,
   bmc: null,
   bmcLoading: false,
   bmcError: null,

@@ -1,9 +1,11 @@
 // The device's BMC, read live over IPMI only when asked (it may take a second, or not
 // answer at all): chassis power, identify, the power reading and where it came from,
-// sensors with their status, and the event log newest first.
+// sensors with their status (type and unit worded from their IPMI codes; names are the
+// BMC's own), and the event log newest first.
 import type { BmcInfo, DeviceDetail, SelEntry } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
+import { sensorTypeText, sensorValueText } from '../../i18n/sensor-text';
 import { useI18n } from '../../i18n/use-i18n';
 import { loadBmc } from '../../stores/device/actions';
 import { selectBmc, selectBmcError, selectBmcLoading } from '../../stores/device/selectors';
@@ -53,7 +55,7 @@ export function BmcSection({ detail }: { detail: DeviceDetail }) {
 }
 
 function Bmc({ bmc }: { bmc: BmcInfo }) {
-  const { t, num, time } = useI18n();
+  const { t, num, time, lang } = useI18n();
   const info = bmc.deviceIdInfo;
   return (
     <div className="bmc" data-testid="bmc">
@@ -106,8 +108,12 @@ function Bmc({ bmc }: { bmc: BmcInfo }) {
             {bmc.sensors.map((s, i) => (
               <tr key={`${s.name}-${i}`} className={`sensor-${s.status}`} data-testid="bmc-sensor" data-status={s.status} data-name={s.name}>
                 <td>{s.name}</td>
-                <td className="muted">{s.type}</td>
-                <td className="num">{s.value === null ? '—' : `${num(s.value)} ${s.unit}`}</td>
+                <td className="muted" data-testid="bmc-sensor-type" data-type-code={s.typeCode}>
+                  {sensorTypeText(lang, s.typeCode, s.type)}
+                </td>
+                <td className="num" data-testid="bmc-sensor-value" data-unit-code={s.unitCode}>
+                  {s.value === null ? '—' : sensorValueText(lang, num(s.value), s.unitCode, s.unit)}
+                </td>
                 <td>
                   <span className={`sensor-badge sensor-${s.status}`}>{t(`sensor.${s.status}` as MessageKey)}</span>
                 </td>
@@ -140,6 +146,7 @@ function SelList({ sel }: { sel: readonly SelEntry[] }) {
               <li key={e.id} data-testid="sel-entry" data-id={e.id} data-at={e.at ?? ''} className={`sel-${e.direction}`}>
                 <span className="sel-time">{e.at === null ? t('bmc.selPreInit') : `${day.format(new Date(e.at))} ${time(e.at)}`}</span>
                 <span className="sel-sensor">{e.sensor}</span>
+                {/* The core sends the SEL event as English text only (no event type / offset codes yet). */}
                 <span className="sel-event">{e.event}</span>
                 <span className="sel-dir muted">{t(e.direction === 'assertion' ? 'bmc.asserted' : 'bmc.deasserted')}</span>
               </li>

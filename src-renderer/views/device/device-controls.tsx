@@ -1,6 +1,7 @@
 // Control actions on one device: power (each confirmed by typing the hostname), the
-// identify LED, the next boot device. Shown disabled below the operator role with a
-// note; the core checks the role (and the confirmation) whatever the UI does.
+// identify LED, the next boot device. Below the operator role, or on a device without a
+// BMC, the buttons are not shown at all (a wall screen must not offer what it cannot do):
+// a note says why. The core checks the role (and the confirmation) whatever the UI does.
 import { useCallback, useState } from 'react';
 import { BOOT_DEVICES, POWER_ACTIONS, type BootDevice, type DeviceDetail, type PowerAction } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
@@ -46,57 +47,61 @@ export function DeviceControls({ detail }: { detail: DeviceDetail }) {
           {t('ctl.noBmc')}
         </p>
       )}
-      <div className="ctl-group">
-        <h3>{t('ctl.power')}</h3>
-        <div className="ctl-buttons">
-          {POWER_ACTIONS.map((a) => (
-            <button key={a} type="button" className={DANGEROUS.has(a) ? 'danger' : ''} data-testid={`power-${a}`} disabled={disabled} onClick={() => setConfirming(a)}>
-              {t(`power.${a}` as MessageKey)}
-            </button>
-          ))}
-        </div>
-      </div>
-      <div className="ctl-group">
-        <h3>{t('ctl.identify')}</h3>
-        <div className="ctl-row">
-          <label className="inline-field">
-            <span>{t('ctl.identifyFor')}</span>
-            <select data-testid="identify-seconds" value={seconds} disabled={disabled || force} onChange={(e) => setSeconds(Number(e.currentTarget.value))}>
-              {IDENTIFY_SECONDS.map((s) => (
-                <option key={s} value={s}>
-                  {t('ctl.seconds', { n: s })}
-                </option>
+      {may && hasBmc && (
+        <>
+          <div className="ctl-group">
+            <h3>{t('ctl.power')}</h3>
+            <div className="ctl-buttons">
+              {POWER_ACTIONS.map((a) => (
+                <button key={a} type="button" className={DANGEROUS.has(a) ? 'danger' : ''} data-testid={`power-${a}`} disabled={disabled} onClick={() => setConfirming(a)}>
+                  {t(`power.${a}` as MessageKey)}
+                </button>
               ))}
-            </select>
-          </label>
-          <label className="inline-field">
-            <input type="checkbox" data-testid="identify-force" checked={force} disabled={disabled} onChange={(e) => setForce(e.currentTarget.checked)} />
-            <span>{t('ctl.forceOn')}</span>
-          </label>
-          <button type="button" data-testid="identify-start" disabled={disabled} onClick={() => void identifyDevice(id, seconds, force)}>
-            {t('ctl.identifyStart')}
-          </button>
-        </div>
-      </div>
-      <div className="ctl-group">
-        <h3>{t('ctl.boot')}</h3>
-        <div className="ctl-row">
-          <select data-testid="boot-device" aria-label={t('ctl.boot')} value={boot} disabled={disabled} onChange={(e) => setBoot(e.currentTarget.value as BootDevice)}>
-            {BOOT_DEVICES.map((b) => (
-              <option key={b} value={b}>
-                {t(`boot.${b}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-          <label className="inline-field">
-            <input type="checkbox" data-testid="boot-persistent" checked={persistent} disabled={disabled} onChange={(e) => setPersistent(e.currentTarget.checked)} />
-            <span>{t('ctl.persistent')}</span>
-          </label>
-          <button type="button" data-testid="boot-set" disabled={disabled} onClick={() => void setBootDevice(id, boot, persistent)}>
-            {t('ctl.bootSet')}
-          </button>
-        </div>
-      </div>
+            </div>
+          </div>
+          <div className="ctl-group">
+            <h3>{t('ctl.identify')}</h3>
+            <div className="ctl-row">
+              <label className="inline-field">
+                <span>{t('ctl.identifyFor')}</span>
+                <select data-testid="identify-seconds" value={seconds} disabled={disabled || force} onChange={(e) => setSeconds(Number(e.currentTarget.value))}>
+                  {IDENTIFY_SECONDS.map((s) => (
+                    <option key={s} value={s}>
+                      {t('ctl.seconds', { n: s })}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="inline-field">
+                <input type="checkbox" data-testid="identify-force" checked={force} disabled={disabled} onChange={(e) => setForce(e.currentTarget.checked)} />
+                <span>{t('ctl.forceOn')}</span>
+              </label>
+              <button type="button" data-testid="identify-start" disabled={disabled} onClick={() => void identifyDevice(id, seconds, force)}>
+                {t('ctl.identifyStart')}
+              </button>
+            </div>
+          </div>
+          <div className="ctl-group">
+            <h3>{t('ctl.boot')}</h3>
+            <div className="ctl-row">
+              <select data-testid="boot-device" aria-label={t('ctl.boot')} value={boot} disabled={disabled} onChange={(e) => setBoot(e.currentTarget.value as BootDevice)}>
+                {BOOT_DEVICES.map((b) => (
+                  <option key={b} value={b}>
+                    {t(`boot.${b}` as MessageKey)}
+                  </option>
+                ))}
+              </select>
+              <label className="inline-field">
+                <input type="checkbox" data-testid="boot-persistent" checked={persistent} disabled={disabled} onChange={(e) => setPersistent(e.currentTarget.checked)} />
+                <span>{t('ctl.persistent')}</span>
+              </label>
+              <button type="button" data-testid="boot-set" disabled={disabled} onClick={() => void setBootDevice(id, boot, persistent)}>
+                {t('ctl.bootSet')}
+              </button>
+            </div>
+          </div>
+        </>
+      )}
       {control.pending && (
         <p className="muted" role="status" data-testid="control-progress" data-kind={control.pending.kind}>
           <span className="spinner" aria-hidden /> {t('ctl.sending', { what: describe(i18n, control.pending), host: hostname })}

@@ -1,11 +1,10 @@
 // One device, for a technician at the cabinet: where it sits, whether it answers, its
 // interfaces and power draw; the BMC read on demand; the control actions; its events.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { DeviceDetail, InterfaceInfo } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
 import { EventsList } from '../../components/events-list';
-import { agoText, bitRate, interfacesReason, uptimeText } from '../../components/format';
-import { Sparkline } from '../../components/sparkline';
+import { bitRate } from '../../components/format';
 import { StatusBadge } from '../../components/status-badge';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
@@ -15,6 +14,8 @@ import { selectDeviceDetail, selectDeviceDetailError, selectDeviceEvents, select
 import { useAppStore } from '../../stores/store';
 import { BmcSection } from './device-bmc';
 import { DeviceControls } from './device-controls';
+import { Facts, PowerCard, interfacesProblemText } from './device-facts';
+import { interfacesProblemOf } from '../../stores/device/freshness';
 import { DeviceHostKey } from './device-host-key';
 
 export function DeviceView({ deviceId }: { deviceId: string }) {
@@ -65,7 +66,7 @@ function Detail({ detail }: { detail: DeviceDetail }) {
         <div className="device-col">
           <Facts detail={detail} />
           <PowerCard detail={detail} />
-          <Interfaces list={detail.interfaces} error={detail.interfacesError} />
+          <Interfaces detail={detail} />
         </div>
         <div className="device-col">
           <DeviceControls detail={detail} />
@@ -78,80 +79,34 @@ function Detail({ detail }: { detail: DeviceDetail }) {
   );
 }
 
-function useNow(periodMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), periodMs);
-    return () => clearInterval(timer);
-  }, [periodMs]);
-  return now;
-}
-
-function Facts({ detail }: { detail: DeviceDetail }) {
-  const { t, num, time } = useI18n();
-  const now = useNow(5_000);
-  const d = detail.device;
-  const none = t('dev.none');
-  const yesNo = (v: boolean) => t(v ? 'dev.yes' : 'dev.no');
-  const rows: [string, MessageKey, string][] = [
-    ['sysname', 'dev.sysName', detail.sysName ?? none],
-    ['uptime', 'device.uptime', detail.uptimeSeconds === null ? none : uptimeText(t, detail.uptimeSeconds)],
-    ['rtt', 'dev.rtt', detail.rttMs === null ? none : t('fmt.ms', { n: num(Math.round(detail.rttMs * 10) / 10) })],
-    ['last-poll', 'dev.lastPoll', detail.lastPollAt === null ? t('dev.neverPolled') : `${time(detail.lastPollAt)} (${agoText(t, detail.lastPollAt, now)})`],
-    ['ip', 'device.ip', d.mgmtIp],
-    ['sn', 'device.sn', d.sn],
-    ['bmc', 'dev.bmc', detail.capabilities.bmc ? `${yesNo(true)} · ${d.bmcAddress ?? d.mgmtIp}:${d.bmcPort}` : yesNo(false)],
-    ['ssh', 'dev.ssh', detail.capabilities.ssh ? `${yesNo(true)} · ${d.mgmtIp}:${d.sshPort}` : yesNo(false)],
-  ];
-  return (
-    <section className="card" data-testid="device-facts">
-      <h2>{t('dev.facts')}</h2>
-      {detail.status === 'unreachable' && (
-        <p className="muted small" data-testid="facts-stale">
-          {t('dev.stale')}
-        </p>
-      )}
-      <dl className="facts">
-        {rows.map(([id, k, v]) => (
-          <div className="dl-row" key={id}>
-            <dt>{t(k)}</dt>
-            <dd data-testid={`fact-${id}`}>{v}</dd>
-          </div>
-        ))}
-      </dl>
-    </section>
-  );
-}
-
-function PowerCard({ detail }: { detail: DeviceDetail }) {
-  const { t, num } = useI18n();
-  return (
-    <section className="card" data-testid="device-power">
-      <h2>{t('dev.power.title')}</h2>
-      <div className="power-now" data-testid="power-now" data-value={detail.powerWatts ?? ''}>
-        {detail.powerWatts === null ? <span className="muted">{t('elev.noPower')}</span> : t('elev.power', { watts: num(Math.round(detail.powerWatts)) })}
-      </div>
-      <Sparkline points={detail.powerHistory} testId="power-sparkline" />
-    </section>
-  );
-}
-
 const OPER_TONE: Record<InterfaceInfo['operStatus'], string> = {
   up: 'good', down: 'bad', lowerLayerDown: 'bad', testing: 'warn', dormant: 'warn', notPresent: 'empty', unknown: 'empty',
 };
 
-function Interfaces({ list, error }: { list: readonly InterfaceInfo[]; error: string | null }) {
-  const { t } = useI18n();
+function Interfaces({ detail }: { detail: DeviceDetail }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const list = detail.interfaces;
+  const problem = interfacesProblemOf(detail);
+  const worded = problem && list.length === 0 ? interfacesProblemText(i18n, problem) : null;
   const rate = (bps: number | null) => (bps === null ? '—' : bitRate(bps));
   return (
     <section className="card" data-testid="device-interfaces">
       <h2>{t('dev.ifaces.title', { n: list.length })}</h2>
-      {list.length === 0 && error !== null && (
-        <p className="muted" data-testid="ifaces-error" data-reason={error}>
-          {t('dev.ifaces.notRead', { reason: interfacesReason(error) })}
-        </p>
+      {worded && (
+        <>
+          <p className="muted" data-testid="ifaces-error" data-reason={detail.interfacesError ?? ''} data-code={problem?.code}>
+            {worded.text}
+          </p>
+          {worded.detail && (
+            <details className="muted small" data-testid="ifaces-error-detail">
+              <summary>{t('err.detailSummary')}</summary>
+              {t('err.detail')}: {worded.detail}
+            </details>
+          )}
+        </>
       )}
-      {list.length === 0 && error === null && (
+      {list.length === 0 && problem === null && (
         <p className="muted" data-testid="ifaces-none">
           {t('dev.ifaces.none')}
         </p>

@@ -1,5 +1,6 @@
-// The selected device's details and the lab fault panel. The buttons are not hidden
-// from viewers: the core decides, and its refusal is shown as a red banner.
+// The selected device's details and the lab fault panel. A role below operator sees no
+// fault buttons (a wall screen must not offer red buttons it cannot use), only a note;
+// the core decides anyway, and a refusal it sends is shown as a red banner.
 import { ErrorBanner } from '../../components/error-banner';
 import { uptimeText } from '../../components/format';
 import { statusKey } from '../../components/status-badge';
@@ -10,6 +11,7 @@ import { navigate } from '../../stores/fleet/actions';
 import { dismissLabMessage, injectFault } from '../../stores/lab/actions';
 import { selectSelectedDevice } from '../../stores/fleet/selectors';
 import { selectLabError, selectLabPending, selectLabResult } from '../../stores/lab/selectors';
+import { mayCall } from '../../stores/session/roles';
 import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
 
@@ -21,54 +23,59 @@ export function LabFaultPanel({ cabinetId }: { cabinetId: string }) {
   const result = useAppStore(selectLabResult);
   const error = useAppStore(selectLabError);
   const fault = (f: LabFault) => () => void injectFault(f);
+  const may = mayCall(role, 'lab.fault');
   return (
     <aside className="fault-panel" data-testid="fault-panel">
       <h2>{t('fault.title')}</h2>
       {device ? <DeviceDetails device={device} /> : <p className="muted">{t('fault.pick')}</p>}
-      <div className="fault-buttons">
-        <button
-          type="button"
-          className="danger"
-          data-testid="fault-kill"
-          disabled={!device || pending !== null}
-          onClick={device ? fault({ kind: 'kill-device', deviceId: device.id }) : undefined}
-        >
-          {t('fault.kill')}
-        </button>
-        <button
-          type="button"
-          data-testid="fault-revive"
-          disabled={!device || pending !== null}
-          onClick={device ? fault({ kind: 'revive-device', deviceId: device.id }) : undefined}
-        >
-          {t('fault.revive')}
-        </button>
-        <button
-          type="button"
-          className="danger"
-          data-testid="fault-link-down"
-          disabled={!device || pending !== null}
-          onClick={device ? fault({ kind: 'link-down', deviceId: device.id }) : undefined}
-        >
-          {t('fault.linkDown')}
-        </button>
-        <button
-          type="button"
-          data-testid="fault-link-up"
-          disabled={!device || pending !== null}
-          onClick={device ? fault({ kind: 'link-up', deviceId: device.id }) : undefined}
-        >
-          {t('fault.linkUp')}
-        </button>
-        <button type="button" className="danger" data-testid="fault-trip-pdu" disabled={pending !== null} onClick={fault({ kind: 'trip-pdu', cabinetId })}>
-          {t('fault.tripPdu')}
-        </button>
-        <button type="button" data-testid="fault-restore-pdu" disabled={pending !== null} onClick={fault({ kind: 'restore-pdu', cabinetId })}>
-          {t('fault.restorePdu')}
-        </button>
-      </div>
-      {role && role !== 'operator' && role !== 'admin' && (
-        <p className="muted small">{t('fault.roleNote', { role: t(`role.${role}` as MessageKey) })}</p>
+      {may && (
+        <div className="fault-buttons">
+          <button
+            type="button"
+            className="danger"
+            data-testid="fault-kill"
+            disabled={!device || pending !== null}
+            onClick={device ? fault({ kind: 'kill-device', deviceId: device.id }) : undefined}
+          >
+            {t('fault.kill')}
+          </button>
+          <button
+            type="button"
+            data-testid="fault-revive"
+            disabled={!device || pending !== null}
+            onClick={device ? fault({ kind: 'revive-device', deviceId: device.id }) : undefined}
+          >
+            {t('fault.revive')}
+          </button>
+          <button
+            type="button"
+            className="danger"
+            data-testid="fault-link-down"
+            disabled={!device || pending !== null}
+            onClick={device ? fault({ kind: 'link-down', deviceId: device.id }) : undefined}
+          >
+            {t('fault.linkDown')}
+          </button>
+          <button
+            type="button"
+            data-testid="fault-link-up"
+            disabled={!device || pending !== null}
+            onClick={device ? fault({ kind: 'link-up', deviceId: device.id }) : undefined}
+          >
+            {t('fault.linkUp')}
+          </button>
+          <button type="button" className="danger" data-testid="fault-trip-pdu" disabled={pending !== null} onClick={fault({ kind: 'trip-pdu', cabinetId })}>
+            {t('fault.tripPdu')}
+          </button>
+          <button type="button" data-testid="fault-restore-pdu" disabled={pending !== null} onClick={fault({ kind: 'restore-pdu', cabinetId })}>
+            {t('fault.restorePdu')}
+          </button>
+        </div>
+      )}
+      {role && !may && (
+        <p className="muted small" data-testid="fault-role-note">
+          {t('fault.roleNote', { role: t(`role.${role}` as MessageKey) })}
+        </p>
       )}
       {pending && (
         <p className="muted" role="status">

@@ -2,10 +2,12 @@
 // table of per-host results as they stream in, totals, Cancel. Rows are memoised on the
 // result object, so a new batch renders only the new rows.
 import { memo, useState } from 'react';
-import type { RunHostResult } from '../../../src-shared/domain';
+import type { RunHostResult, RunStarted } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
 import { durationText } from '../../components/format';
-import { useI18n } from '../../i18n/use-i18n';
+import { wordError } from '../../i18n/error-text';
+import { isMessageKey } from '../../i18n/i18n';
+import { useI18n, type I18n } from '../../i18n/use-i18n';
 import { cancelRun, clearRun } from '../../stores/run/actions';
 import type { RunJob } from '../../stores/run/slice';
 import { selectRunJob, selectRunResults } from '../../stores/run/selectors';
@@ -101,12 +103,18 @@ function Skipped({ job }: { job: RunJob }) {
       <ul className="scroll-box">
         {skipped.map((s) => (
           <li key={s.deviceId} data-testid="run-skipped-host" data-device-id={s.deviceId}>
-            <code>{s.deviceId}</code> — {s.reason}
+            <code>{s.deviceId}</code> — {skipText(t, s)}
           </li>
         ))}
       </ul>
     </details>
   );
+}
+
+/** A skip's reason worded from its code; the core's English reason for a code this UI does not know. */
+function skipText(t: I18n['t'], s: RunStarted['skipped'][number]): string {
+  const key = `run.skip.${s.code}`;
+  return isMessageKey(key) ? t(key) : s.reason;
 }
 
 function ResultsTable() {
@@ -145,9 +153,11 @@ function ResultsTable() {
 }
 
 const ResultRow = memo(function ResultRow({ r }: { r: RunHostResult }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [open, setOpen] = useState(false);
-  const firstLine = (r.error ?? (r.stdout.split('\n').find((l) => l.trim() !== '') || r.stderr.split('\n')[0])).slice(0, 160);
+  // A host that failed to run is worded from the core's error (its class name and English message folded away).
+  const failure = r.failure ? wordError(lang, r.failure) : r.error ? { text: r.error, detail: null } : null;
+  const firstLine = (failure?.text ?? (r.stdout.split('\n').find((l) => l.trim() !== '') || r.stderr.split('\n')[0])).slice(0, 160);
   return (
     <tbody className="run-result-group">
       <tr className={r.ok ? 'run-ok' : 'run-failed'} data-testid="run-result" data-device-id={r.deviceId} data-host={r.hostname} data-ok={String(r.ok)} data-exit={r.exitCode ?? ''}>
@@ -164,7 +174,7 @@ const ResultRow = memo(function ResultRow({ r }: { r: RunHostResult }) {
           {r.exitCode ?? (r.signal ? t('run.signal', { signal: r.signal }) : '—')}
         </td>
         <td className="num">{durationText(t, r.ms)}</td>
-        <td className={`run-preview ${r.error ? 'tone-text-bad' : ''}`} data-testid="run-preview">
+        <td className={`run-preview ${failure ? 'tone-text-bad' : ''}`} data-testid="run-preview">
           {firstLine}
         </td>
         <td>
@@ -176,14 +186,24 @@ const ResultRow = memo(function ResultRow({ r }: { r: RunHostResult }) {
       {open && (
         <tr className="run-output-row">
           <td colSpan={6}>
-            {r.error && <p className="tone-text-bad" data-testid="run-host-error">{r.error}</p>}
+            {failure && (
+              <p className="tone-text-bad" data-testid="run-host-error">
+                {failure.text}
+              </p>
+            )}
+            {failure?.detail && (
+              <details className="muted small">
+                <summary>{t('err.detailSummary')}</summary>
+                {t('err.detail')}: {failure.detail}
+              </details>
+            )}
             <div className="run-output">
               <div>
-                <div className="muted small">stdout</div>
+                <div className="muted small">{t('run.stdout')}</div>
                 <pre className="output-box" data-testid="run-stdout">{r.stdout || t('run.empty')}</pre>
               </div>
               <div>
-                <div className="muted small">stderr</div>
+                <div className="muted small">{t('run.stderr')}</div>
                 <pre className="output-box stderr" data-testid="run-stderr">{r.stderr || t('run.empty')}</pre>
               </div>
             </div>
