@@ -1,15 +1,19 @@
-// Top bar: title, the main places (fleet, inventory, run command), who is signed in with which role,
+// Top bar: title, the main places (fleet, inventory, run command), the device search box,
+// power actions awaiting the poller's confirmation, who is signed in with which role,
 // connection state, language.
 import type { MouseEvent } from 'react';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
 import { navigate } from '../stores/fleet/actions';
+import { selectPendingPower } from '../stores/fleet/pending-power';
 import { selectRoute } from '../stores/fleet/selectors';
 import { selectActor, selectConnection, selectPhase, selectRole, selectTransport } from '../stores/session/selectors';
 import { mayCall } from '../stores/session/roles';
 import { signOut } from '../stores/session/actions';
 import { useAppStore } from '../stores/store';
+import { SearchBox } from '../views/search/search-box';
 import { LanguageSwitch } from './language-switch';
+import { PendingPowerText } from './pending-power-badge';
 
 export function AppHeader() {
   const { t } = useI18n();
@@ -41,7 +45,9 @@ export function AppHeader() {
           </nav>
         )}
       </div>
+      {signedIn && <SearchBox />}
       <div className="header-right">
+        {signedIn && <PendingPowerList />}
         {signedIn && role && (
           <span className={`role-badge role-${role}`} data-testid="role-badge" data-role={role} title={actor ? t('session.signedInAs', { actor }) : undefined}>
             {t('session.role')}: {t(`role.${role}` as MessageKey)}
@@ -56,6 +62,29 @@ export function AppHeader() {
         )}
       </div>
     </header>
+  );
+}
+
+/** Each device whose power action the poller has not confirmed yet, as a link to its page. */
+function PendingPowerList() {
+  const pending = useAppStore(selectPendingPower);
+  const list = Object.values(pending);
+  if (list.length === 0) return null;
+  return (
+    <span className="header-pending" data-testid="header-pending">
+      {list.slice(0, 3).map((p) => (
+        <a
+          key={p.deviceId}
+          href={`#/device/${encodeURIComponent(p.deviceId)}`}
+          className="header-pending-item"
+          data-testid="header-pending-item"
+          data-device-id={p.deviceId}
+        >
+          {p.hostname ?? p.deviceId} <PendingPowerText pending={p} />
+        </a>
+      ))}
+      {list.length > 3 && <span className="muted">+{list.length - 3}</span>}
+    </span>
   );
 }
 

@@ -7,9 +7,10 @@ import { createFleetSlice, type FleetSlice } from './fleet/slice';
 import { createInventorySlice, type InventorySlice } from './inventory/slice';
 import { createLabSlice, type LabSlice } from './lab/slice';
 import { createRunSlice, type RunSlice } from './run/slice';
+import { createSearchSlice, type SearchSlice } from './search/slice';
 import { createSessionSlice, type SessionSlice } from './session/slice';
 
-export type AppState = SessionSlice & FleetSlice & LabSlice & InventorySlice & DeviceSlice & EventsSlice & RunSlice;
+export type AppState = SessionSlice & FleetSlice & LabSlice & InventorySlice & DeviceSlice & EventsSlice & RunSlice & SearchSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -19,6 +20,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createDeviceSlice(...a),
   ...createEventsSlice(...a),
   ...createRunSlice(...a),
+  ...createSearchSlice(...a),
 }));
 
 /** Merges a partial update (or one computed from the slice's current state) into one slice. */
