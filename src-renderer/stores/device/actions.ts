@@ -5,6 +5,7 @@ import type { CoreClient, Disposable } from '../../../src-shared/api';
 import type { BootDevice, DeviceStatusChange, FleetEvent, PowerAction } from '../../../src-shared/domain';
 import { getClient } from '../client';
 import { mergeEvents } from '../events/merge-events';
+import { beginPendingPower, confirmPendingFromDetail } from '../fleet/pending-power';
 import { deviceStatusChannel } from '../live/device-status';
 import { toShownError } from '../shown-error';
 import { patch, useAppStore } from '../store';
@@ -37,6 +38,7 @@ export function watchDevice(deviceId: string): Disposable {
 export async function loadDeviceDetail(deviceId: string): Promise<void> {
   try {
     const detail = await getClient().call('device.detail', { deviceId });
+    confirmPendingFromDetail(deviceId, detail.status, detail.lastPollAt);
     if (isOpen(deviceId)) patchDevice((d) => ({ detail, detailError: null, answeredAt: nextAnsweredAt(d.answeredAt, detail.status, detail.lastPollAt) }));
   } catch (err) {
     if (isOpen(deviceId)) patchDevice({ detailError: toShownError(err) });
@@ -94,6 +96,11 @@ async function control(deviceId: string, request: ControlRequest, run: () => Pro
   patchDevice({ control: { pending: request, done: null, error: null } });
   try {
     const power = await run();
+    // "powering off…" until the poller confirms (stores/fleet/pending-power).
+    if (request.kind === 'power') {
+      const d = dev().detail?.device;
+      beginPendingPower(deviceId, request.action, d?.id === deviceId ? d.hostname : null);
+    }
     if (!isOpen(deviceId)) return;
     patchDevice({ control: { pending: null, done: { request, power, at: Date.now() }, error: null } });
     // Show what the action changed: the BMC's power and identify state, the poll, the audit event.

@@ -8,6 +8,7 @@ import { initialLab } from '../lab/slice';
 import { deviceStatusChannel } from '../live/device-status';
 import { toShownError } from '../shown-error';
 import { patch, useAppStore } from '../store';
+import { applyPendingStatus } from './pending-power';
 import { formatRoute, parseRoute, type Route } from './route';
 import type { FleetState } from './slice';
 
@@ -119,6 +120,7 @@ export function attachFleetLive(client: CoreClient): Disposable {
       scheduleViewRefresh();
     }),
     deviceStatusChannel.subscribe(applyStatusChanges),
+    deviceStatusChannel.subscribe(applyPendingStatus),
   ];
   const onHash = (): void => applyRoute(parseRoute(location.hash));
   window.addEventListener('hashchange', onHash);

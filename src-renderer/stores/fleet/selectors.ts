@@ -22,3 +22,6 @@ export const selectCurrentRoom = (s: AppState) => {
 
 export const selectSelectedDevice = (s: AppState) =>
   s.fleet.elevation?.devices.find((d) => d.id === s.fleet.selectedDeviceId) ?? null;
+
+/** The power action awaiting the poller's confirmation on one device, or undefined. */
+export const selectPendingPowerOf = (deviceId: string) => (s: AppState) => s.fleet.pendingPower[deviceId];

@@ -1,6 +1,7 @@
 // The fleet as the views show it: overview, the open room's cabinets, the open cabinet.
 import type { StateCreator } from 'zustand';
 import type { CabinetElevation, CabinetSummary, FleetOverview } from '../../../src-shared/domain';
+import type { PendingPower } from './pending-power';
 import type { Route } from './route';
 import type { ShownError } from '../shown-error';
 import type { AppState } from '../store';
@@ -15,6 +16,8 @@ export interface FleetState {
   elevation: CabinetElevation | null;
   elevationError: ShownError | null;
   selectedDeviceId: string | null;
+  /** Devices whose power action succeeded and whose new state the poller has not confirmed yet. */
+  pendingPower: Readonly<Record<string, PendingPower>>;
 }
 
 export interface FleetSlice {
@@ -30,6 +33,7 @@ export const initialFleet: FleetState = {
   elevation: null,
   elevationError: null,
   selectedDeviceId: null,
+  pendingPower: {},
 };
 
 export const createFleetSlice: StateCreator<AppState, [], [], FleetSlice> = () => ({ fleet: initialFleet });
