@@ -82,6 +82,11 @@ export class WsClient implements CoreClient {
     });
   }
 
+  /** The token this client signs in with: serve mode's bulk HTTP transfers send the same one. */
+  get token(): string {
+    return this.opts.token;
+  }
+
   get state(): ConnectionState {
     return this.current;
   }

@@ -1,7 +1,12 @@
 // Hands text to the browser as a download: a Blob behind an object URL and a click on
 // an <a download>. No navigation happens, so the page CSP needs nothing for it.
 export function saveTextFile(fileName: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  saveBlobFile(fileName, new Blob([text], { type }));
+}
+
+/** The same for a Blob already in hand (a streamed HTTP download). */
+export function saveBlobFile(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;

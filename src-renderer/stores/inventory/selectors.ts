@@ -10,3 +10,8 @@ export const selectImportResult = (s: AppState) => s.inventory.result;
 export const selectImportError = (s: AppState) => s.inventory.error;
 export const selectImportIssues = (s: AppState) => s.inventory.issues;
 export const selectImportLate = (s: AppState) => s.inventory.late;
+export const selectExportProgress = (s: AppState) => s.inventory.exportProgress;
+export const selectExportCancelled = (s: AppState) => s.inventory.exportCancelled;
+export const selectImportProgress = (s: AppState) => s.inventory.importProgress;
+export const selectUploaded = (s: AppState) => s.inventory.uploaded;
+export const selectUploadStopped = (s: AppState) => s.inventory.uploadStopped;

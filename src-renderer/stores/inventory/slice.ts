@@ -2,10 +2,12 @@
 // about (running, done, refused with its issues, failed, or no longer waited for).
 import type { StateCreator } from 'zustand';
 import type { ImportIssue, ImportResult } from '../../../src-shared/domain';
+import type { TransferProgress } from '../../transport/bulk-http';
 import type { ShownError } from '../shown-error';
 import type { AppState } from '../store';
 
 export type InventoryFormat = 'csv' | 'json';
+export type { TransferProgress };
 
 export interface ImportJob {
   id: number;
@@ -34,6 +36,15 @@ export interface InventoryState {
   issues: readonly ImportIssue[] | null;
   /** After a cancel: what the core answered once it did. */
   late: 'imported' | 'refused' | 'failed' | null;
+  /** Serve mode's HTTP transfers: bytes moved (null in the desktop, or before the first byte). */
+  exportProgress: TransferProgress | null;
+  /** The download was cancelled before the file was complete: nothing was saved. */
+  exportCancelled: boolean;
+  importProgress: TransferProgress | null;
+  /** The whole file has reached the server: from here the core may be importing it. */
+  uploaded: boolean;
+  /** Cancelled while the file was still uploading: the core never had all of it, nothing was imported. */
+  uploadStopped: boolean;
 }
 
 export interface InventorySlice {
@@ -50,6 +61,11 @@ export const initialInventory: InventoryState = {
   error: null,
   issues: null,
   late: null,
+  exportProgress: null,
+  exportCancelled: false,
+  importProgress: null,
+  uploaded: false,
+  uploadStopped: false,
 };
 
 export const createInventorySlice: StateCreator<AppState, [], [], InventorySlice> = () => ({ inventory: initialInventory });

@@ -1,5 +1,7 @@
 // Inventory import and export. Export saves the core's canonical file; import sends a
 // CSV or JSON file to the core, which validates all of it and imports all or nothing.
+// In serve mode both travel over HTTP: byte progress, and cancel (the export, and the
+// import while its file uploads).
 // Import controls are disabled below the role the contract names, but the core is the
 // one that checks: a refusal is shown as it comes back.
 import { useState } from 'react';
@@ -7,9 +9,21 @@ import { ErrorBanner } from '../../components/error-banner';
 import { sizeText } from '../../components/size-text';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
-import { dismissExportError, exportInventory, formatOfFileName, importInventory } from '../../stores/inventory/actions';
-import type { InventoryFormat } from '../../stores/inventory/slice';
-import { selectExported, selectExportError, selectExporting, selectImportPhase } from '../../stores/inventory/selectors';
+import { cancelExport, dismissExportError, exportInventory, formatOfFileName, importInventory } from '../../stores/inventory/actions';
+import type { InventoryFormat, TransferProgress } from '../../stores/inventory/slice';
+import {
+  selectExportCancelled,
+  selectExported,
+  selectExportError,
+  selectExporting,
+  selectExportProgress,
+  selectImportJob,
+  selectImportPhase,
+  selectImportProgress,
+  selectUploaded,
+  selectUploadStopped,
+} from '../../stores/inventory/selectors';
+import './inventory-view.css';
 import { selectRole } from '../../stores/session/selectors';
 import { leastRole, mayCall } from '../../stores/session/roles';
 import { useAppStore } from '../../stores/store';
@@ -39,6 +53,8 @@ function ExportPanel() {
   const exporting = useAppStore(selectExporting);
   const exported = useAppStore(selectExported);
   const error = useAppStore(selectExportError);
+  const progress = useAppStore(selectExportProgress);
+  const cancelled = useAppStore(selectExportCancelled);
   const button = (format: InventoryFormat, label: MessageKey) => (
     <button type="button" data-testid={`export-${format}`} disabled={exporting !== null} onClick={() => void exportInventory(format)}>
       {t(label)}
@@ -55,6 +71,24 @@ function ExportPanel() {
       {exporting && (
         <p className="muted" role="status" data-testid="export-progress">
           <span className="spinner" aria-hidden /> {t('inv.export.running', { format: exporting.toUpperCase() })}
+        </p>
+      )}
+      {exporting && progress && (
+        <div className="inv-transfer" data-testid="export-transfer" data-loaded={progress.loaded} data-total={progress.total ?? ''}>
+          <TransferBar progress={progress} />
+          <span className="muted small">
+            {progress.total
+              ? t('scale.transfer.download', { loaded: sizeText(i18n, progress.loaded), total: sizeText(i18n, progress.total), percent: percent(progress) })
+              : t('scale.transfer.downloadUnknown', { loaded: sizeText(i18n, progress.loaded) })}
+          </span>
+          <button type="button" data-testid="export-cancel" onClick={cancelExport}>
+            {t('scale.transfer.cancelExport')}
+          </button>
+        </div>
+      )}
+      {cancelled && !exporting && (
+        <p className="muted" role="status" data-testid="export-cancelled">
+          {t('scale.transfer.exportCancelled')}
         </p>
       )}
       {exported && !exporting && (
@@ -123,6 +157,7 @@ function ImportPanel() {
           {t('inv.import.submit')}
         </button>
       </div>
+      <UploadState />
       {role && !mayImport && (
         <p className="inv-role-note" data-testid="import-role-note">
           {t('inv.import.roleNote', { required: t(`role.${IMPORT_ROLE}` as MessageKey), role: t(`role.${role}` as MessageKey) })}
@@ -130,4 +165,48 @@ function ImportPanel() {
       )}
     </section>
   );
+}
+
+/** The upload's bytes while it runs, and the note when a cancel stopped it mid-file. */
+function UploadState() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const job = useAppStore(selectImportJob);
+  const phase = useAppStore(selectImportPhase);
+  const progress = useAppStore(selectImportProgress);
+  const uploaded = useAppStore(selectUploaded);
+  const stopped = useAppStore(selectUploadStopped);
+  if (!job) return null;
+  if (phase === 'cancelled' && stopped) {
+    return (
+      <p className="inv-warn" role="status" data-testid="import-upload-stopped">
+        {t('scale.transfer.uploadStopped', { file: job.fileName })}
+      </p>
+    );
+  }
+  if (phase !== 'running' || !progress) return null;
+  return (
+    <div className="inv-transfer" data-testid="import-upload" data-loaded={progress.loaded} data-total={progress.total ?? ''} data-uploaded={uploaded}>
+      <TransferBar progress={uploaded ? null : progress} />
+      <span className="muted small">
+        {uploaded
+          ? t('scale.transfer.uploaded', { file: job.fileName })
+          : t('scale.transfer.upload', {
+              file: job.fileName,
+              loaded: sizeText(i18n, progress.loaded),
+              total: sizeText(i18n, progress.total ?? job.bytes),
+              percent: percent({ loaded: progress.loaded, total: progress.total ?? job.bytes }),
+            })}
+      </span>
+    </div>
+  );
+}
+
+/** A determinate bar when the size is known; indeterminate (no value) otherwise. */
+function TransferBar({ progress }: { progress: TransferProgress | null }) {
+  return progress?.total ? <progress className="inv-transfer-bar" max={progress.total} value={progress.loaded} /> : <progress className="inv-transfer-bar" />;
+}
+
+function percent(p: TransferProgress): number {
+  return p.total ? Math.min(100, Math.floor((p.loaded / p.total) * 100)) : 0;
 }
