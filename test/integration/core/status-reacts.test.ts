@@ -13,7 +13,7 @@ import type { CallContext } from '../../../src-shared/api';
 import type { DeviceStatus, ElevationDevice } from '../../../src-shared/domain';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { LAB_COMMUNITY } from '../../../src-main/core/lab-link/lab-link';
-import { until } from '../../support/handles';
+import { leftOver, resources, sleep, until } from '../../support/handles';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', import.meta.url));
 const operator: CallContext = { actor: 'test-operator', role: 'operator' };
@@ -37,6 +37,7 @@ describe('status reacts at once', () => {
   afterAll(async () => core?.dispose());
 
   it('power off/on, link-down, a lab kill and a trap each re-poll the device', async () => {
+    const before = resources();
     const lines: string[] = [];
     core = await createCore({
       storePath: join(dir, 'core.db'),
@@ -71,14 +72,14 @@ describe('status reacts at once', () => {
     timings.push(`power off -> unreachable: ${Math.round(offMs)} ms`);
 
     // power on: the lab host boots, says coldStart, and the core shows it answering
-    const before = (await api.call(operator, 'events.recent', { deviceId: powered.id })).filter((e) => e.kind === 'trap').length;
+    const trapsBefore = (await api.call(operator, 'events.recent', { deviceId: powered.id })).filter((e) => e.kind === 'trap').length;
     t0 = performance.now();
     expect(await api.call(operator, 'device.power', { deviceId: powered.id, action: 'on', confirmHostname: powered.hostname })).toEqual({ power: 'on' });
     const bootAt = await until('the host to answer SNMP directly', async () => ((await answersSnmp(powered.mgmtIp, 16762)) ? performance.now() : undefined), 10_000, 20);
     await until('the powered-on server answering', async () => (await statusIn(powered.id)) === 'up' && (await roomCount('unreachable')) === 0, 10_000, 25);
     const onMs = performance.now() - bootAt;
     const traps = (await api.call(operator, 'events.recent', { deviceId: powered.id })).filter((e) => e.kind === 'trap');
-    expect(traps.length).toBe(before + 1);
+    expect(traps.length).toBe(trapsBefore + 1);
     expect(traps[0].message).toContain('coldStart');
     timings.push(`power on -> host answering SNMP ${Math.round(bootAt - t0)} ms -> core shows it up ${Math.round(onMs)} ms later`);
 
@@ -124,5 +125,12 @@ describe('status reacts at once', () => {
     expect(killMs).toBeLessThan(3000);
     expect(reviveMs).toBeLessThan(3000);
     expect(trapMs).toBeLessThan(1000);
+
+    // re-poll sequences still under way, the stall detector's timer: dispose() ends them all
+    const c = core;
+    core = undefined;
+    await c.dispose();
+    await sleep(50);
+    expect(leftOver(before, resources())).toEqual([]);
   });
 });
