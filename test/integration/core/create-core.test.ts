@@ -117,7 +117,7 @@ describe('createCore with the lab fleet', () => {
     expect(sshIds.length).toBeGreaterThan(0);
     const started = await core.api.call(operator, 'fleet.run', { deviceIds: [...sshIds, 'no-such-device'], command: 'uname -a' });
     expect(started.hosts).toBe(sshIds.length);
-    expect(started.skipped).toEqual([{ deviceId: 'no-such-device', reason: 'no such device' }]);
+    expect(started.skipped).toEqual([{ deviceId: 'no-such-device', reason: 'no such device', code: 'no-device' }]);
     await until('the run to finish', async () => finished.find((f) => f.runId === started.runId));
     const mine = runResults.filter((r) => r.runId === started.runId);
     expect(mine).toHaveLength(sshIds.length);
