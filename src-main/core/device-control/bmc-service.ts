@@ -241,7 +241,8 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
         if (h.dcmi !== false) {
           try {
             const r = await c.powerReading();
-            power = { watts: r.watts, source: r.source };
+            // DCMI says whether its measurement is active; when it is not, the PSU sensor is the better word.
+            power = r.active || r.source === 'sensor' ? { watts: r.watts, source: r.source } : (sensorPower(sensors) ?? { watts: r.watts, source: r.source });
             if (r.source === 'sensor') h.dcmi = false;
           } catch (err) {
             if (!(err instanceof IpmiUnsupportedError)) throw err;

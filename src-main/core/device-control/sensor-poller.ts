@@ -26,7 +26,7 @@ export interface SensorPollerOptions {
   concurrency?: number;
   /** Fraction of the interval each round's start may move either way (default 0.1). */
   jitter?: number;
-  /** Delay before the first round (default: a jittered fraction of the interval, at most 5 s). */
+  /** Delay before the first round (default: 50-100% of the interval, at most 15 s). */
   firstDelayMs?: number;
 }
 
@@ -161,7 +161,8 @@ export function startSensorPoller(d: SensorPollerDeps): SensorPoller {
     return current;
   }
 
-  schedule(d.firstDelayMs ?? Math.round(Math.random() * Math.min(5000, intervalMs * jitter)));
+  // Not at once by default: a console starting up polls SNMP first (the overview's answer), BMCs a little later.
+  schedule(d.firstDelayMs ?? Math.round(Math.min(intervalMs, 15_000) * (0.5 + Math.random() * 0.5)));
 
   return {
     pollNow,
