@@ -25,17 +25,17 @@ describe('search module', () => {
     const store = openCoreStore({ storePath: ':memory:', secretKey: randomBytes(32) });
     store.inventory.upsert(doc);
     const m = startSearch({ store, pageSize: 2 });
-    expect(await m.api['search.devices']({ q: 'srv-1' }, ctx)).toEqual([{
+    expect(await m.api['search.devices']({ q: 'srv-1', limit: undefined }, ctx)).toEqual([{
       deviceId: 'd1', hostname: 'srv-1', sn: 'FD1', kind: 'server', mgmtIp: '127.16.0.1', bmcAddress: '127.116.0.1',
       siteName: 'Beijing Yizhuang', roomName: 'BJ1 Hall 1', cabinetId: 'c1', cabinetName: 'R1-01', uPosition: 3, field: 'hostname', match: 'exact',
     }]);
     // several pages, and a change while a rebuild runs
     store.inventory.upsert({ ...doc, devices: [device('d2', 'srv-10', 'FD2', '127.16.0.2', null), device('d3', 'srv-11', 'FD3', '127.16.0.3', null)] });
-    expect(await m.api['search.devices']({ q: 'srv-1' }, ctx)).toHaveLength(1);
+    expect(await m.api['search.devices']({ q: 'srv-1', limit: undefined }, ctx)).toHaveLength(1);
     m.reload();
     store.inventory.upsert({ ...doc, devices: [device('d4', 'srv-12', 'FD4', '127.16.0.4', null)] });
     m.reload();
-    expect((await m.api['search.devices']({ q: 'srv-1' }, ctx)).map((h) => h.deviceId)).toEqual(['d1', 'd2', 'd3', 'd4']);
+    expect((await m.api['search.devices']({ q: 'srv-1', limit: undefined }, ctx)).map((h) => h.deviceId)).toEqual(['d1', 'd2', 'd3', 'd4']);
     expect(await m.stats()).toMatchObject({ devices: 4, keys: 13 });
     await m.dispose();
     await store.dispose();
