@@ -155,18 +155,15 @@ test('viewer: the controls are disabled with a note; the BMC can still be read',
   await expect(page).toHaveURL(new RegExp(`#/device/${id}$`));
   await expect(page.getByTestId('device-controls')).toHaveAttribute('data-enabled', 'false');
   await expect(page.getByTestId('control-role-note')).toHaveText('Power, identify and boot need the operator role; your role is viewer. The core checks it too.');
-  for (const a of ['on', 'off', 'cycle', 'reset', 'soft']) await expect(page.getByTestId(`power-${a}`)).toBeDisabled();
-  await expect(page.getByTestId('identify-start')).toBeDisabled();
-  await expect(page.getByTestId('identify-force')).toBeDisabled();
-  await expect(page.getByTestId('boot-set')).toBeDisabled();
-  await expect(page.getByTestId('boot-device')).toBeDisabled();
+  // A viewer is not offered controls it cannot use (the role note says why).
+  for (const a of ['on', 'off', 'cycle', 'reset', 'soft']) await expect(page.getByTestId(`power-${a}`)).toHaveCount(0);
+  for (const t of ['identify-start', 'identify-force', 'boot-set', 'boot-device']) await expect(page.getByTestId(t)).toHaveCount(0);
   await expect(page.getByTestId('bmc-load')).toBeEnabled();
   await page.getByTestId('bmc-load').click();
   await expect(page.getByTestId('bmc-section')).toHaveAttribute('data-state', 'loaded');
 
   await page.getByTestId('lang-zh-CN').click();
   await expect(page.getByTestId('control-role-note')).toContainText('操作员');
-  await expect(page.getByTestId('power-off')).toHaveText('关机（断电）');
   await shoot(page, 'device-viewer-zh');
 });
 
