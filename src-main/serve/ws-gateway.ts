@@ -21,6 +21,9 @@ const EVENT_BACKLOG_BYTES = 4 * 1024 * 1024;
 /** Past this much unsent data, new calls are refused (RATE_LIMITED) until the client reads its replies. */
 const REPLY_BACKLOG_BYTES = 16 * 1024 * 1024;
 
+/** A connection refused a call for its budget is not read for at least this long (ms). */
+const LIMITED_PAUSE_MS = 250;
+
 /** A call whose frame is larger than its method allows. */
 export class MessageTooLargeError extends FleetDeckError {
   constructor(method: string, bytes: number, limitBytes: number) {
@@ -93,6 +96,17 @@ export function createWsGateway(core: Core, options: Partial<GatewayLimits> & { 
       if (counted) unauthenticated--;
       counted = false;
     };
+    // Past its budget, a connection's socket is not read for a while: what it pipelined waits in
+    // the kernel (TCP backpressure) instead of costing the core a refusal per call.
+    let held: NodeJS.Timeout | null = null;
+    const holdBack = (): void => {
+      if (held || ws.readyState !== ws.OPEN) return;
+      ws.pause();
+      held = setTimeout(() => {
+        held = null;
+        if (ws.readyState === ws.OPEN) ws.resume();
+      }, LIMITED_PAUSE_MS);
+    };
     const authTimer = setTimeout(() => closeNow(ws, WS_CLOSE.unauthenticated, 'authentication timed out'), limits.authDeadlineMs);
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -138,7 +152,10 @@ export function createWsGateway(core: Core, options: Partial<GatewayLimits> & { 
       const reply = (p: Promise<unknown>): void => {
         p.then(
           (result) => send(ws, { type: 'result', id, ok: true, result } satisfies WireResponse),
-          (err) => send(ws, { type: 'result', id, ok: false, error: serializeError(err) } satisfies WireResponse),
+          (err) => {
+            if (err instanceof RateLimitedError) holdBack();
+            send(ws, { type: 'result', id, ok: false, error: serializeError(err) } satisfies WireResponse);
+          },
         );
       };
       if (!isMethod(method)) {
@@ -153,6 +170,7 @@ export function createWsGateway(core: Core, options: Partial<GatewayLimits> & { 
 
     ws.on('close', () => {
       clearTimeout(authTimer);
+      if (held) clearTimeout(held);
       authenticated();
       calls?.dispose();
       for (const s of subs.splice(0)) s.dispose();

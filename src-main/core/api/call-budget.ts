@@ -15,7 +15,7 @@ export interface CallBudgetOptions {
 }
 
 /** What an interactive client needs (a renderer's first screen fires a few dozen calls at once). */
-export const DEFAULT_CALL_BUDGET: CallBudgetOptions = { ratePerSec: 100, burst: 200, maxInFlight: 8, maxQueued: 256 };
+export const DEFAULT_CALL_BUDGET: CallBudgetOptions = { ratePerSec: 50, burst: 100, maxInFlight: 8, maxQueued: 128 };
 
 /** The caller's budget is spent: try again after params.retryAfterMs. */
 export class RateLimitedError extends FleetDeckError {

@@ -1,0 +1,100 @@
+// Acceptance: one client pipelines 10,000 fleet.overview calls while another calls every 100 ms;
+// the second stays fast (p99 < 50 ms, printed), the flooder gets RATE_LIMITED, and no lab
+// device changes status during the flood (the poller keeps judging devices, not the core).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DeviceStatusChange } from '../../../src-shared/domain';
+import { sleep, until } from '../../support/handles';
+import { SERVE_ENTRY, startServe, type ServeProcess } from '../../support/serve-process';
+import { connect } from '../../support/ws-client';
+
+const FLOOD = fileURLToPath(new URL('./fixtures/flood.ts', import.meta.url));
+const built = existsSync(SERVE_ENTRY);
+if (!built && process.env.CI) throw new Error(`${SERVE_ENTRY} is missing: npm test builds it before vitest`);
+
+export interface FloodTally {
+  ok: number;
+  rateLimited: number;
+  other: number;
+  retryAfterMs: number | null;
+  ms: number;
+  closed: number | null;
+}
+
+/** Runs the flooding client as its own process (its parsing must not delay the measuring client). */
+export function flood(url: string, token: string, calls: number): { started: Promise<void>; done: Promise<FloodTally> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', FLOOD, url, token, String(calls)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  let onStart: () => void = () => {};
+  const started = new Promise<void>((r) => (onStart = r));
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('flooding\n')) onStart();
+  });
+  const done = new Promise<FloodTally>((resolve, reject) =>
+    child.once('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (!line) reject(new Error(`flood client exited ${code} without a tally: ${out}`));
+      else resolve(JSON.parse(line) as FloodTally);
+    }),
+  );
+  return { started, done };
+}
+
+export const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
+
+let serve: ServeProcess | null = null;
+afterAll(async () => {
+  await serve?.stop();
+});
+
+describe.skipIf(!built)('a flooding client', () => {
+  it('cannot starve another client or make devices change status', async () => {
+    serve = await startServe(['--poll-interval-ms', '5000', '--lab-prefix', '127.57']);
+    const viewer = await connect(serve.url, serve.tokens.viewer);
+    // The lab's own first sweep settles every device's status; only changes after it count.
+    const stats = await until('the first poll sweep', async () => {
+      const s = await viewer.call('fleet.pollerStats', undefined);
+      return s.targets > 0 && s.pollsCompleted + s.pollsFailed >= s.targets * 2 && s;
+    }, 60_000, 250);
+    await sleep(1000);
+    const changes: DeviceStatusChange[] = [];
+    const sub = viewer.events.length;
+
+    const f = flood(serve.url, serve.tokens.viewer, 10_000);
+    await f.started;
+    const latencies: number[] = [];
+    let finished = false;
+    void f.done.then(() => (finished = true));
+    const t0 = Date.now();
+    while (!finished || Date.now() - t0 < 3000) {
+      const t = performance.now();
+      await viewer.call('fleet.overview', undefined);
+      latencies.push(performance.now() - t);
+      await sleep(100);
+    }
+    const tally = await f.done;
+    // Two more poll intervals: late judgements of devices polled during the flood show up too.
+    await sleep(10_000);
+    for (const e of viewer.events.slice(sub)) if (e.event === 'onDidChangeDeviceStatus') changes.push(...(e.payload as DeviceStatusChange[]));
+    await viewer.close();
+
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    console.log(
+      `fairness: ${stats.targets} polled devices; flooder ${tally.ok} ok, ${tally.rateLimited} RATE_LIMITED (retryAfterMs >= ${tally.retryAfterMs}), ${tally.other} other, answered in ${tally.ms} ms; ` +
+        `second client ${latencies.length} calls p50 ${p50.toFixed(1)} ms p99 ${p99.toFixed(1)} ms max ${Math.max(...latencies).toFixed(1)} ms (slowest at call #${latencies.indexOf(Math.max(...latencies)) + 1}); status changes during/after the flood: ${changes.length}` +
+        (changes.length ? ` e.g. ${JSON.stringify(changes.slice(0, 3))}` : ''),
+    );
+    expect(tally.ok + tally.rateLimited + tally.other).toBe(10_000);
+    expect(tally.rateLimited).toBeGreaterThan(0);
+    expect(tally.other).toBe(0);
+    expect(p99).toBeLessThan(50);
+    expect(changes).toEqual([]);
+  }, 180_000);
+});
