@@ -3,6 +3,7 @@
 // /api/inventory/import), each with progress and cancellable, so a 100 k-device file never
 // travels as one WebSocket message. Authenticated with the WebSocket client's token.
 import type { CoreClient } from '../../src-shared/api';
+import { INVENTORY_HTTP } from '../../src-shared/api/inventory';
 import type { ImportResult } from '../../src-shared/domain';
 import { RemoteError, isSerializedError, type ErrorCode } from '../../src-shared/errors';
 import { WsClient } from './ws-client';
@@ -63,7 +64,7 @@ export function bulkTokenOf(client: CoreClient): string | null {
 }
 
 export function inventoryUrl(kind: 'export' | 'import', format: BulkFormat, base = ''): string {
-  return `${base}/api/inventory/${kind}?format=${format}`;
+  return `${base}${INVENTORY_HTTP[kind]}?format=${format}`;
 }
 
 /** Downloads the export as a Blob, reporting progress chunk by chunk. */

@@ -1,11 +1,12 @@
 // The Inventory view in serve mode, against the real core and its lab fleet: export CSV
 // and JSON as downloads, a CSV with five planted errors refused with every issue listed
 // and nothing imported, a small valid CSV imported (the overview gains one device), a
-// cancelled import whose late answer is still reported, and a viewer's disabled import.
+// cancelled import (over HTTP: the upload aborted, nothing imported; over the WebSocket:
+// its late answer still reported), and a viewer's disabled import.
 // This spec changes the inventory: playwright.config.ts runs it after the specs that
 // assert the lab's exact size.
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
+import { expect, test, type Page, type Route, type WebSocketRoute } from '@playwright/test';
 import { shoot, signIn, valueOf } from './helpers';
 import { CSV_HEADER, csvLine, NEW_SITE_CSV, plantFiveErrors } from './inventory-csv';
 import { readServeInfo } from './serve-info';
@@ -103,7 +104,7 @@ test('operator: export, a refused file with every issue, a valid import', async 
   await expect(page.locator('[data-testid="site-card"][data-site-id="site-e2e"]')).toContainText('E2E Import Site');
 });
 
-test('operator: cancel stops waiting; the late answer is still reported', async ({ page }) => {
+test('operator: cancel an import (HTTP: the upload aborted; WebSocket: the late answer reported)', async ({ page }) => {
   // Hold the core's answer to inventory.import until the test lets it through.
   const held: string[] = [];
   const pageSides: WebSocketRoute[] = [];
@@ -122,6 +123,13 @@ test('operator: cancel stops waiting; the late answer is still reported', async 
       if (typeof m === 'string' && importCalls.has((JSON.parse(m) as { id?: number }).id ?? -1)) held.push(m);
       else ws.send(m);
     });
+  });
+  // In serve mode the file goes over HTTP (POST /api/inventory/import): hold that request
+  // before it reaches the server, so the cancel lands while the file is still uploading.
+  const heldHttp: Route[] = [];
+  await page.route(/\/api\/inventory\/import/, (route) => {
+    held.push('http');
+    heldHttp.push(route);
   });
   await signIn(page, serve.tokens.operator);
   await expect(page.getByTestId('overview')).toBeVisible();
@@ -144,9 +152,17 @@ test('operator: cancel stops waiting; the late answer is still reported', async 
   await expect(page.getByTestId('import-progress')).toHaveCount(0);
   await expect(page.getByTestId('import-submit')).toBeEnabled();
 
-  for (const m of held.splice(0)) pageSides[0].send(m);
-  await expect(page.getByTestId('import-late')).toHaveAttribute('data-late', 'refused');
-  await expect(page.getByTestId('import-late')).toContainText('cancel-me.csv was refused, nothing was imported');
+  if (heldHttp.length > 0) {
+    // Over HTTP the upload is aborted before the server has the whole file: nothing imported, nothing late.
+    await expect(page.getByTestId('import-upload-stopped')).toContainText('cancel-me.csv was stopped before the whole file was sent: nothing was imported');
+    for (const route of heldHttp.splice(0)) await route.abort().catch(() => {});
+    await expect(page.getByTestId('import-late')).toHaveCount(0);
+  } else {
+    // Over the WebSocket the core has the file: the late answer is still reported.
+    for (const m of held.splice(0)) pageSides[0].send(m);
+    await expect(page.getByTestId('import-late')).toHaveAttribute('data-late', 'refused');
+    await expect(page.getByTestId('import-late')).toContainText('cancel-me.csv was refused, nothing was imported');
+  }
   await expect(page.getByTestId('import-invalid')).toHaveCount(0);
 });
 
