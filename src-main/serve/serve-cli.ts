@@ -22,6 +22,7 @@ const USAGE = `Usage: npm run serve -- [options]
   --poll-interval-ms N  time between SNMP polls of one device (default 30000)
   --trap-port N       UDP port of the SNMP trap/inform receiver on --bind (default 16162; 0 picks one)
   --no-traps          start no trap receiver
+  --no-call-budget    benchmarks only: no per-connection rate or queue limit (calls still start in turn)
 Environment: FLEETDECK_PASSPHRASE derives the credential key from a passphrase instead of a key file.`;
 
 async function main(): Promise<void> {
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       'poll-interval-ms': { type: 'string' },
       'trap-port': { type: 'string', default: '16162' },
       'no-traps': { type: 'boolean', default: false },
+      'no-call-budget': { type: 'boolean', default: false },
       'static-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -68,7 +70,9 @@ async function main(): Promise<void> {
     traps: values['no-traps'] ? undefined : { address: values.bind, port: Number(values['trap-port']) },
     log: (line) => console.log(`[core] ${line}`),
   });
-  const server = await startServeServer({ core, staticDir, bind: values.bind!, port });
+  const unlimited = { ratePerSec: Infinity, burst: Infinity, maxInFlight: Infinity, maxQueued: Infinity };
+  const server = await startServeServer({ core, staticDir, bind: values.bind!, port, budget: values['no-call-budget'] ? unlimited : undefined });
+  if (values['no-call-budget']) console.log('warning: --no-call-budget: one client can starve the others');
   console.log(`FleetDeck serving ${server.url}`);
   if (values['rotate-tokens'] || !core.auth.hasTokens()) {
     for (const t of core.auth.rotateTokens()) console.log(`token ${t.role}: ${t.token}`);

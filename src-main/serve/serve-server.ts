@@ -2,6 +2,7 @@
 // (inventory files), and the WebSocket upgrade for the API.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CallBudgetOptions } from '../core/api/call-budget';
 import type { Core } from '../core/create-core';
 import { createBulkRoutes } from './bulk-routes';
 import { readStatic, SECURITY_HEADERS } from './static-files';
@@ -14,6 +15,8 @@ export interface ServeOptions {
   port: number;
   /** The WebSocket's limits, for tests; the defaults are DEFAULT_GATEWAY_LIMITS. */
   limits?: Partial<GatewayLimits>;
+  /** Each WebSocket connection's call budget; the defaults are DEFAULT_CALL_BUDGET. */
+  budget?: Partial<CallBudgetOptions>;
 }
 
 export interface ServeServer {
@@ -24,7 +27,7 @@ export interface ServeServer {
 
 /** HTTP serves the built renderer; /api upgrades to the WebSocket that carries the contract. */
 export async function startServeServer(opts: ServeOptions): Promise<ServeServer> {
-  const gateway = createWsGateway(opts.core, opts.limits);
+  const gateway = createWsGateway(opts.core, { ...opts.limits, budget: opts.budget });
   const bulk = createBulkRoutes(opts.core);
   const server: Server = createServer((req, res) => {
     if (bulk.handle(req, res)) return;

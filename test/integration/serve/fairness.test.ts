@@ -1,52 +1,16 @@
 // Acceptance: one client pipelines 10,000 fleet.overview calls while another calls every 100 ms;
 // the second stays fast (p99 < 50 ms, printed), the flooder gets RATE_LIMITED, and no lab
 // device changes status during the flood (the poller keeps judging devices, not the core).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DeviceStatusChange } from '../../../src-shared/domain';
 import { sleep, until } from '../../support/handles';
 import { SERVE_ENTRY, startServe, type ServeProcess } from '../../support/serve-process';
 import { connect } from '../../support/ws-client';
+import { flood, percentile } from './fixtures/flood-client';
 
-const FLOOD = fileURLToPath(new URL('./fixtures/flood.ts', import.meta.url));
 const built = existsSync(SERVE_ENTRY);
 if (!built && process.env.CI) throw new Error(`${SERVE_ENTRY} is missing: npm test builds it before vitest`);
-
-export interface FloodTally {
-  ok: number;
-  rateLimited: number;
-  other: number;
-  retryAfterMs: number | null;
-  ms: number;
-  closed: number | null;
-}
-
-/** Runs the flooding client as its own process (its parsing must not delay the measuring client). */
-export function flood(url: string, token: string, calls: number): { started: Promise<void>; done: Promise<FloodTally> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', FLOOD, url, token, String(calls)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  let onStart: () => void = () => {};
-  const started = new Promise<void>((r) => (onStart = r));
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (out.includes('flooding\n')) onStart();
-  });
-  const done = new Promise<FloodTally>((resolve, reject) =>
-    child.once('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (!line) reject(new Error(`flood client exited ${code} without a tally: ${out}`));
-      else resolve(JSON.parse(line) as FloodTally);
-    }),
-  );
-  return { started, done };
-}
-
-export const percentile = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-};
 
 let serve: ServeProcess | null = null;
 afterAll(async () => {
