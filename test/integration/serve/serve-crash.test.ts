@@ -1,4 +1,5 @@
-// SIGKILL the serve process in the middle of a large import, start it again on the same
+// SIGKILL the serve process in the middle of a large import (over the WebSocket, and over the
+// streamed HTTP route), start it again on the same
 // data directory: the store is intact and holds none or all of the import, never part.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { CSV_HEADER, OPTIONAL_CSV_COLUMNS } from '../../../src-main/core/invento
 import { sleep } from '../../support/handles';
 import { SERVE_ENTRY, startServe, type ServeProcess } from '../../support/serve-process';
 import { connect } from '../../support/ws-client';
+import { upload } from './fixtures/http-bulk';
 
 const DEVICES = 20_000;
 const PER_CABINET = 40;
@@ -102,4 +104,29 @@ describe.skipIf(!built)('serve process killed mid-import', () => {
     }
     console.log(`import of ${DEVICES} devices took ${importMs} ms; SIGKILL at ${outcomes.join('; ')}`);
   }, 180_000);
+
+  it('comes back with an HTTP-streamed import absent when killed inside its write', async () => {
+    const text = bigCsv(DEVICES);
+    const serve = await serveOn();
+    const f = join(serve.dataDir, 'fleetdeck.db-wal');
+    const walSize = (): number => (existsSync(f) ? statSync(f).size : 0);
+    const baseline = walSize();
+    void upload(serve.url, '/api/inventory/import?format=csv', serve.tokens.operator, text).catch(() => {});
+    const t = Date.now();
+    while (walSize() <= baseline + 512 * 1024 && Date.now() - t < 60_000) await new Promise((r) => setImmediate(r));
+    const wal = walSize();
+    serve.child.kill('SIGKILL');
+    await new Promise((r) => serve.child.once('exit', r));
+    expect(wal).toBeGreaterThan(baseline + 512 * 1024);
+    const again = await serveOn(serve.dataDir);
+    const viewer = await connect(again.url, again.tokens.viewer);
+    const overview = await viewer.call('fleet.overview', undefined);
+    await viewer.close();
+    await again.stop();
+    const facts = storeFacts(serve.dataDir);
+    expect(facts.integrity).toBe('ok');
+    expect(facts.devices).toBe(0);
+    expect(overview.totals.devices).toBe(0);
+    console.log(`HTTP import of ${DEVICES} devices: SIGKILL ${Date.now() - t} ms in, WAL ${baseline} -> ${wal} B: none imported, store intact`);
+  }, 120_000);
 });
