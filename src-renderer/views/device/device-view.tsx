@@ -5,6 +5,7 @@ import type { DeviceDetail, InterfaceInfo } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
 import { EventsList } from '../../components/events-list';
 import { bitRate } from '../../components/format';
+import { PendingPowerBadge } from '../../components/pending-power-badge';
 import { StatusBadge } from '../../components/status-badge';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
@@ -45,6 +46,7 @@ function Detail({ detail }: { detail: DeviceDetail }) {
       <div className="view-head device-head">
         <h1 data-testid="device-hostname">{d.hostname}</h1>
         <StatusBadge status={detail.status} testId="device-status" big />
+        <PendingPowerBadge deviceId={d.id} />
         <span className="kind-chip">{t(`kind.${d.kind}` as MessageKey)}</span>
       </div>
       <p className="device-location" data-testid="device-location">

@@ -11,6 +11,7 @@ import { loadElevation, navigate, selectDevice } from '../../stores/fleet/action
 import { selectElevation, selectElevationError, selectSelectedDeviceId } from '../../stores/fleet/selectors';
 import { useAppStore } from '../../stores/store';
 import { LabFaultPanel } from '../lab/lab-fault-panel';
+import { PendingPowerBadge } from '../../components/pending-power-badge';
 
 export function ElevationView({ cabinetId }: { cabinetId: string }) {
   const { t } = useI18n();
@@ -96,6 +97,7 @@ function Rack({ height, devices }: { height: number; devices: readonly Elevation
             <span className="dev-kind">{t(`kind.${d.kind}` as MessageKey)}</span>
             <span className="dev-ip">{d.mgmtIp}</span>
             <span className="dev-status">{t(`status.${d.status}` as MessageKey)}</span>
+            <PendingPowerBadge deviceId={d.id} testId="rack-pending-power" />
           </button>
         );
       })}
