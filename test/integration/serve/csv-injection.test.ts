@@ -1,6 +1,7 @@
 // Acceptance: spreadsheet formulas in inventory cells are neutralised in the CSV export (a
 // leading single quote, the cell quoted), read back to the original values on re-import, and
-// a host name that is not RFC 1123 (`=1+1`) is refused with a VALIDATION naming line and field.
+// a host name that is not RFC 1123 (`=1+1`) is refused with a VALIDATION naming line and field;
+// past a caller's bulk budget the routes answer 429.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,5 +100,14 @@ describe('CSV injection', () => {
     expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION', params: { issues: [{ line, field: 'hostname', message: expect.stringContaining('RFC 1123') }] } } });
     const json = await upload(a.server.url, '/api/inventory/import?format=json', a.tokens.operator, JSON.stringify({ ...DOC, devices: [{ ...DOC.devices[0], hostname: 'web_01' }] }));
     expect(JSON.parse(json.body)).toMatchObject({ error: { code: 'VALIDATION', params: { issues: [{ field: 'hostname' }] } } });
+  });
+
+  it('answers 429 RATE_LIMITED with Retry-After past a caller\'s bulk budget', async () => {
+    const replies = await Promise.all(Array.from({ length: 6 }, () => download(b.server.url, '/api/inventory/export?format=json', b.tokens.admin)));
+    const limited = replies.filter((r) => r.status === 429);
+    expect(replies.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(4);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(Number(limited[0].headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(limited[0].body)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', params: { retryAfterMs: expect.any(Number) } } });
   });
 });
