@@ -30,8 +30,8 @@ const ALLOWED_SHAPES = [/^U\d+$/, /^v\d+(\.\d+)*$/i, /^[0-9a-f]{8,}$/i];
  * not hidden): the SEL event descriptions (no event type/offset codes in SelEntry).
  */
 const KNOWN_GAPS = ['.sel-event'];
-/** Not UI text: what hosts printed and commands typed. */
-const NOT_UI = ['pre', 'code.run-cmd', 'input', 'textarea', 'option'];
+/** Not UI text: what hosts printed, commands typed, and key fingerprints. */
+const NOT_UI = ['pre', 'code.run-cmd', '[data-testid="host-key-fingerprint"] code', 'input', 'textarea', 'option'];
 
 interface Found {
   view: string;

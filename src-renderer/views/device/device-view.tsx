@@ -103,7 +103,9 @@ function Interfaces({ detail }: { detail: DeviceDetail }) {
           {worded.detail && (
             <details className="muted small" data-testid="ifaces-error-detail">
               <summary>{t('err.detailSummary')}</summary>
-              {t('err.detail')}: {worded.detail}
+              <div>
+                {t('err.detail')}: {worded.detail}
+              </div>
             </details>
           )}
         </>

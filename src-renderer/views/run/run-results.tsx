@@ -194,7 +194,9 @@ const ResultRow = memo(function ResultRow({ r }: { r: RunHostResult }) {
             {failure?.detail && (
               <details className="muted small">
                 <summary>{t('err.detailSummary')}</summary>
-                {t('err.detail')}: {failure.detail}
+                <div>
+                  {t('err.detail')}: {failure.detail}
+                </div>
               </details>
             )}
             <div className="run-output">
