@@ -31,6 +31,8 @@ export const enWords = {
   'ev.control.bootPersistent': '{hostname}: boot device {device} (persistent)',
   'ev.control.hostKeyForgotten': '{hostname}: SSH host key {fingerprint} forgotten; the next key it presents will be pinned',
   'ev.control.hostKeyForgottenNone': '{hostname}: SSH host key (none pinned) forgotten; the next key it presents will be pinned',
+  'err.messageTooLarge': 'This request is too large to send ({size}; at most {limit}): large files go by file transfer.',
+  'err.payloadTooLarge': 'The file is larger than {limit}; nothing was imported.',
   'err.rateLimited': 'Too many requests from this screen: the core asks to wait {seconds} s before the next one.',
   'err.generic.UNAUTHENTICATED': 'The server does not accept this session.',
   'err.generic.FORBIDDEN': 'This session may not do that.',

@@ -5,6 +5,7 @@
 // banner). The error's class name is never the text. Pure: the unit tests call it without React.
 import { ROLES } from '../../src-shared/domain';
 import { ERROR_CODES, type ErrorCode } from '../../src-shared/errors';
+import { sizeText as sizeIn } from '../components/size-text';
 import { isMessageKey, translate, type Lang, type MessageKey, type Vars } from './i18n';
 
 /** What the UI keeps of an error: the core's { name, code, message, params }. */
@@ -64,6 +65,12 @@ function byName(lang: Lang, e: WordableError, ctx: ErrorContext): ErrorWording |
     }
     if (str(p.field)) return t('err.validation.field', { field: p.field });
   }
+  const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const sizeText = (bytes: number) => sizeIn({ t: (key, vars) => translate(lang, key, vars), num: (n) => n.toLocaleString(lang) }, bytes);
+  if (e.name === 'MessageTooLargeError' && num(p.bytes) && num(p.limitBytes)) {
+    return t('err.messageTooLarge', { size: sizeText(p.bytes), limit: sizeText(p.limitBytes) });
+  }
+  if (e.name === 'PayloadTooLargeError' && num(p.limitBytes)) return t('err.payloadTooLarge', { limit: sizeText(p.limitBytes) });
   if (e.code === 'RATE_LIMITED' && typeof p.retryAfterMs === 'number' && Number.isFinite(p.retryAfterMs)) {
     return t('err.rateLimited', { seconds: Math.max(1, Math.ceil(p.retryAfterMs / 1000)) });
   }

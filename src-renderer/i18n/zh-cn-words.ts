@@ -31,6 +31,8 @@ export const zhCNWords: WordsDictionary = {
   'ev.control.bootPersistent': '{hostname}：每次从{device}启动',
   'ev.control.hostKeyForgotten': '{hostname}：已忘记 SSH 主机密钥 {fingerprint}，下次连接时将固定主机出示的新密钥',
   'ev.control.hostKeyForgottenNone': '{hostname}：已忘记 SSH 主机密钥（此前未固定），下次连接时将固定主机出示的新密钥',
+  'err.messageTooLarge': '此请求过大，无法发送（{size}，上限 {limit}）：大文件请用文件传输。',
+  'err.payloadTooLarge': '文件超过 {limit}，未导入任何内容。',
   'err.rateLimited': '此屏幕的请求过多：核心要求等待 {seconds} 秒后再发下一个请求。',
   'err.generic.UNAUTHENTICATED': '服务端不接受此会话。',
   'err.generic.FORBIDDEN': '当前会话无权执行此操作。',

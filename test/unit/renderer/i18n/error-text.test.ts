@@ -93,4 +93,13 @@ describe('errorText: by code, and the fallback', () => {
     expect(wordError('zh-CN', e)).toEqual({ text: '当前会话无权执行此操作。', detail: 'refused' });
     expect(errorText('en', { name: 'NotFoundError', code: 'NOT_FOUND', message: 'gone', params: null })).toBe('gone');
   });
+
+  it('words the transfer limits (a frame too large for the WebSocket, a file too large to import) with sizes', () => {
+    const frame = { name: 'MessageTooLargeError', code: 'BAD_REQUEST', message: 'too big', params: { method: 'inventory.import', bytes: 9 * 1024 * 1024, limitBytes: 8 * 1024 * 1024 } };
+    expect(errorText('en', frame)).toBe('This request is too large to send (9 MB; at most 8 MB): large files go by file transfer.');
+    expect(errorText('zh-CN', frame)).toContain('上限');
+    const file = { name: 'PayloadTooLargeError', code: 'BAD_REQUEST', message: 'file too big', params: { limitBytes: 256 * 1024 * 1024 } };
+    expect(errorText('en', file)).toBe('The file is larger than 256 MB; nothing was imported.');
+    expect(errorText('zh-CN', file)).toBe('文件超过 256 MB，未导入任何内容。');
+  });
 });
