@@ -5,7 +5,6 @@
 import type { Capability } from '../../../src-shared/api';
 import type { FleetEvent } from '../../../src-shared/domain';
 import type { CredentialResolver } from '../credentials/credential-resolver';
-import type { Db } from '../store/database';
 import type { InventoryRepository } from '../store/inventory-repository';
 import type { MetricsRepository } from '../store/metrics-repository';
 import { createBmcService, type BmcService } from './bmc-service';
@@ -18,7 +17,7 @@ export interface DeviceControlModule extends Capability<'device.bmc' | 'device.p
 }
 
 export interface DeviceControlDeps {
-  store: { inventory: InventoryRepository; metrics: Pick<MetricsRepository, 'append'>; db: Db };
+  store: { inventory: InventoryRepository; metrics: Pick<MetricsRepository, 'append'> };
   credentials: Pick<CredentialResolver, 'login'>;
   record: (events: Omit<FleetEvent, 'id'>[]) => void;
   /** BMC sensor poller settings; false: no poller. */
@@ -32,12 +31,11 @@ export function startDeviceControl(d: DeviceControlDeps): DeviceControlModule {
   const log = d.log ?? (() => {});
   // Sessions the poller uses are held across its rounds (readings() holdMs); others close after a minute idle.
   const bmc = createBmcService({ device: (id) => d.store.inventory.device(id), credentials: d.credentials, record: d.record });
-  // Servers the console can read a BMC of (a narrow read: at 100 k devices the whole inventory is not re-read every round).
-  const bmcTargets = d.store.db.prepare<[], { id: string }>('SELECT id FROM devices WHERE bmc_address IS NOT NULL AND ipmi_credential IS NOT NULL ORDER BY id');
   const sensors = d.bmcSensors === false ? null : startSensorPoller({
     ...d.bmcSensors,
     bmc,
-    targets: () => bmcTargets.all().map((r) => r.id),
+    // Servers the console can read a BMC of (a narrow read: at 100 k devices the whole inventory is not re-read every round).
+    targets: () => d.store.inventory.bmcDeviceIds(),
     metrics: d.store.metrics,
     log,
   });

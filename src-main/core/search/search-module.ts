@@ -3,7 +3,7 @@
 // the event loop between them, so 100 k devices do not stall the core for the whole read;
 // a query waits for a rebuild in progress, so it never answers from the inventory before it.
 import type { Capability } from '../../../src-shared/api';
-import type { Db } from '../store/database';
+import type { InventoryRepository } from '../store/inventory-repository';
 import { buildSearchIndex, type SearchIndex, type SearchRecord } from './search-index';
 
 export interface SearchModule extends Capability<'search.devices'> {
@@ -14,20 +14,12 @@ export interface SearchModule extends Capability<'search.devices'> {
 }
 
 export interface SearchDeps {
-  store: { db: Db };
+  store: { inventory: Pick<InventoryRepository, 'searchRowsAfter'> };
   /** Devices read per page (default 5,000). */
   pageSize?: number;
 }
 
-const SELECT = `SELECT d.id AS deviceId, d.hostname, d.sn, d.kind, d.mgmt_ip AS mgmtIp, d.bmc_address AS bmcAddress,
-    coalesce(s.name, '') AS siteName, coalesce(m.name, '') AS roomName, d.cabinet_id AS cabinetId,
-    coalesce(c.name, '') AS cabinetName, d.u_position AS uPosition
-  FROM devices d LEFT JOIN cabinets c ON c.id = d.cabinet_id LEFT JOIN rows r ON r.id = c.row_id
-  LEFT JOIN rooms m ON m.id = r.room_id LEFT JOIN sites s ON s.id = m.site_id
-  WHERE d.id > ? ORDER BY d.id LIMIT ?`;
-
 export function startSearch(d: SearchDeps): SearchModule {
-  const page = d.store.db.prepare<[string, number], SearchRecord>(SELECT);
   const pageSize = d.pageSize ?? 5000;
   let index: SearchIndex = buildSearchIndex([]);
   let buildMs = 0;
@@ -44,7 +36,7 @@ export function startSearch(d: SearchDeps): SearchModule {
       const records: SearchRecord[] = [];
       let after = '';
       for (;;) {
-        const rows = page.all(after, pageSize);
+        const rows = d.store.inventory.searchRowsAfter(after, pageSize);
         records.push(...rows);
         if (rows.length < pageSize) break;
         after = rows[rows.length - 1].deviceId;

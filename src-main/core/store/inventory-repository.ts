@@ -3,6 +3,7 @@ import type {
   Cabinet,
   Device,
   DeviceKind,
+  DeviceSearchHit,
   ImportResult,
   InventoryDocument,
   Room,
@@ -14,6 +15,9 @@ import type { Db } from './database';
 export interface CabinetWithRow extends Cabinet {
   rowName: string;
 }
+
+/** A device with where it sits, as the search index keeps it. */
+export type DeviceSearchRow = Omit<DeviceSearchHit, 'field' | 'match'>;
 
 export interface DeviceLocation {
   deviceId: string;
@@ -157,6 +161,15 @@ export class InventoryRepository {
                 (SELECT count(*) FROM devices) AS devices`,
       ),
       anySite: db.prepare<[], { one: number }>('SELECT 1 AS one FROM sites LIMIT 1'),
+      bmcDevices: db.prepare<[], { id: string }>('SELECT id FROM devices WHERE bmc_address IS NOT NULL AND ipmi_credential IS NOT NULL ORDER BY id'),
+      searchPage: db.prepare<[string, number], DeviceSearchRow>(
+        `SELECT d.id AS deviceId, d.hostname, d.sn, d.kind, d.mgmt_ip AS mgmtIp, d.bmc_address AS bmcAddress,
+    coalesce(s.name, '') AS siteName, coalesce(m.name, '') AS roomName, d.cabinet_id AS cabinetId,
+    coalesce(c.name, '') AS cabinetName, d.u_position AS uPosition
+  FROM devices d LEFT JOIN cabinets c ON c.id = d.cabinet_id LEFT JOIN rows r ON r.id = c.row_id
+  LEFT JOIN rooms m ON m.id = r.room_id LEFT JOIN sites s ON s.id = m.site_id
+  WHERE d.id > ? ORDER BY d.id LIMIT ?`,
+      ),
       deviceSn: db.prepare<[string], { sn: string }>('SELECT sn FROM devices WHERE id = ?'),
       parkSn: db.prepare<[string, string]>('UPDATE devices SET sn = ? WHERE id = ?'),
       upsertSite: db.prepare<[string, string, string]>(
@@ -289,6 +302,16 @@ export class InventoryRepository {
 
   pollTargets(): InventoryPollTarget[] {
     return this.#q.pollTargets.all();
+  }
+
+  /** Devices whose BMC the console can read (an address and an IPMI credential), by id: a narrow read for the sensor poller. */
+  bmcDeviceIds(): string[] {
+    return this.#q.bmcDevices.all().map((r) => r.id);
+  }
+
+  /** Up to `limit` devices after `afterId` (keyset paging by id) with where they sit: the search index reads the fleet this way. */
+  searchRowsAfter(afterId: string, limit: number): DeviceSearchRow[] {
+    return this.#q.searchPage.all(afterId, limit);
   }
 
   counts(): InventoryCounts {
