@@ -61,7 +61,18 @@ export interface SelEntry {
   readonly id: number;
   /** ms since epoch, or null when the BMC's clock stamp is pre-init. */
   readonly at: number | null;
+  /** The sensor in the core's English ("Power Unit #8"), the fallback for a renderer that cannot word the codes below. */
   readonly sensor: string;
+  /** IPMI sensor type (v2.0 table 42-3) and sensor number; both null for an OEM record (no sensor). */
+  readonly sensorType: number | null;
+  readonly sensorNumber: number | null;
+  /**
+   * Event/reading type (table 42-1: 0x01 threshold, 0x02-0x0c generic, 0x6f sensor-specific,
+   * 0x70-0x7f OEM) and the event offset (event data 1, low nibble); both null for an OEM record.
+   */
+  readonly eventType: number | null;
+  readonly offset: number | null;
+  /** The event in the core's English (ipmitool's words: "Power off/down"), the fallback. */
   readonly event: string;
   readonly direction: 'assertion' | 'deassertion';
 }

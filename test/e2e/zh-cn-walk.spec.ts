@@ -25,11 +25,8 @@ const ALLOWED_WORDS = new Set([
 /** Latin tokens with a shape the allow-list covers: rack units (U12), versions (v2). */
 const ALLOWED_SHAPES = [/^U\d+$/, /^v\d+(\.\d+)*$/i, /^[0-9a-f]{8,}$/i];
 
-/**
- * Text this renderer cannot word yet because the core sends it as English only (reported,
- * not hidden): the SEL event descriptions (no event type/offset codes in SelEntry).
- */
-const KNOWN_GAPS = ['.sel-event'];
+/** Text this renderer cannot word yet because the core sends it as English only (reported, not hidden): none now. */
+const KNOWN_GAPS: string[] = [];
 /** Not UI text: what hosts printed, commands typed, and key fingerprints. */
 const NOT_UI = ['pre', 'code.run-cmd', '[data-testid="host-key-fingerprint"] code', 'input', 'textarea', 'option'];
 

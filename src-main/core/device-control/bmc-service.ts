@@ -19,6 +19,7 @@ import {
   type IpmiClient, type IpmiTransport,
 } from '../protocols/ipmi';
 import type { SensorValue } from '../protocols/ipmi/client-records';
+import { eventOffset } from '../protocols/ipmi/codec/sel';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 
 export interface BmcService extends AsyncDisposable {
@@ -196,6 +197,10 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
               id: e.recordId,
               at: e.preInit || e.timestamp === null ? null : e.timestamp * 1000,
               sensor: `${e.sensorTypeName} #${e.sensorNumber}`,
+              sensorType: e.kind === 'system' ? e.sensorType : null,
+              sensorNumber: e.kind === 'system' ? e.sensorNumber : null,
+              eventType: e.kind === 'system' ? e.eventType : null,
+              offset: e.kind === 'system' ? eventOffset(e.eventData[0]) : null,
               event: e.description,
               direction: e.asserted ? 'assertion' : 'deassertion',
             })),

@@ -1,10 +1,11 @@
 // The device's BMC, read live over IPMI only when asked (it may take a second, or not
 // answer at all): chassis power, identify, the power reading and where it came from,
 // sensors with their status (type and unit worded from their IPMI codes; names are the
-// BMC's own), and the event log newest first.
+// BMC's own), and the event log newest first (sensor and event worded from their IPMI codes).
 import type { BmcInfo, DeviceDetail, SelEntry } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
+import { selEventText, selSensorText } from '../../i18n/sel-text';
 import { sensorTypeText, sensorValueText } from '../../i18n/sensor-text';
 import { useI18n } from '../../i18n/use-i18n';
 import { loadBmc } from '../../stores/device/actions';
@@ -145,9 +146,12 @@ function SelList({ sel }: { sel: readonly SelEntry[] }) {
             {newestFirst(sel).map((e) => (
               <li key={e.id} data-testid="sel-entry" data-id={e.id} data-at={e.at ?? ''} className={`sel-${e.direction}`}>
                 <span className="sel-time">{e.at === null ? t('bmc.selPreInit') : `${day.format(new Date(e.at))} ${time(e.at)}`}</span>
-                <span className="sel-sensor">{e.sensor}</span>
-                {/* The core sends the SEL event as English text only (no event type / offset codes yet). */}
-                <span className="sel-event">{e.event}</span>
+                <span className="sel-sensor" data-sensor-type={e.sensorType ?? ''}>
+                  {selSensorText(lang, e)}
+                </span>
+                <span className="sel-event" data-event-type={e.eventType ?? ''} data-offset={e.offset ?? ''}>
+                  {selEventText(lang, e)}
+                </span>
                 <span className="sel-dir muted">{t(e.direction === 'assertion' ? 'bmc.asserted' : 'bmc.deasserted')}</span>
               </li>
             ))}
