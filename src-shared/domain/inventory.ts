@@ -84,8 +84,39 @@ export interface ImportIssue {
   /** 1-based column (CSV field index, or JSON character column); 0 when not known. */
   readonly column: number;
   readonly field: string;
+  /** What is wrong, for the renderer to word from `params`; `message` is the core's English, the fallback. */
+  readonly code: ImportIssueCode;
+  readonly params: ImportIssueParams;
   readonly message: string;
 }
+
+/**
+ * Every problem an import can report. Issues about one record carry its kind and id in
+ * params (recordKind, recordId); 'json-syntax' carries the parser's own code in params.syntax.
+ */
+export const IMPORT_ISSUE_CODES = [
+  // CSV syntax and layout
+  'csv-unclosed-quote', 'csv-text-after-quote', 'csv-stray-quote', 'csv-unknown-column', 'csv-duplicate-column', 'csv-missing-columns',
+  'csv-empty', 'csv-field-count', 'csv-bad-record',
+  // JSON syntax and layout
+  'json-syntax', 'json-not-object', 'json-bad-format', 'json-format-missing', 'json-bad-version', 'json-version-missing',
+  'json-unknown-top-property', 'json-not-array', 'json-not-record', 'json-unknown-property',
+  // field types
+  'not-a-number', 'bad-service-tree', 'json-not-a-string', 'json-not-a-number', 'json-bad-service-tree',
+  // meaning
+  'required', 'id-spaces', 'duplicate-id', 'unknown-parent', 'out-of-range', 'cabinet-too-short', 'bad-kind', 'bad-hostname',
+  'bad-ip', 'bad-bmc-address', 'sn-taken', 'duplicate-sn', 'zero-u-not-pdu', 'zero-u-mixed', 'above-cabinet', 'u-overlap',
+] as const;
+export type ImportIssueCode = (typeof IMPORT_ISSUE_CODES)[number];
+
+/** The codes of the JSON parser's syntax problems (ImportIssue params.syntax of a 'json-syntax' issue). */
+export const JSON_SYNTAX_CODES = [
+  'empty', 'trailing', 'bad-unicode-escape', 'bad-escape', 'unclosed-string', 'string-line-break', 'control-char', 'unexpected-end',
+  'too-deep', 'value-expected', 'name-expected', 'colon-expected', 'object-comma', 'array-comma', 'duplicate-property',
+] as const;
+export type JsonSyntaxCode = (typeof JSON_SYNTAX_CODES)[number];
+
+export type ImportIssueParams = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
 
 export interface ImportResult {
   readonly imported: { sites: number; rooms: number; rows: number; cabinets: number; devices: number };

@@ -77,6 +77,8 @@ export function parseCsv(text: string, firstLine = 1): CsvParseResult {
             line: quoteLine,
             column,
             field: '',
+            code: 'csv-unclosed-quote',
+            params: { column, quoteLine },
             message: `field ${column} opens a quote on line ${quoteLine} that is never closed: the rest of the file was read as one field`,
           });
           dropped = true;
@@ -89,6 +91,8 @@ export function parseCsv(text: string, firstLine = 1): CsvParseResult {
             line: recordLine,
             column,
             field: '',
+            code: 'csv-text-after-quote',
+            params: { column, text: text.slice(start2, i) },
             message: `field ${column} has text after its closing quote (${JSON.stringify(text.slice(start2, i))}); a quote inside a quoted field must be doubled ("")`,
           });
           value += text.slice(start2, i);
@@ -103,6 +107,8 @@ export function parseCsv(text: string, firstLine = 1): CsvParseResult {
             line: recordLine,
             column,
             field: '',
+            code: 'csv-stray-quote',
+            params: { column, value },
             message: `field ${column} contains a quote but is not quoted; write it as "${value.replaceAll('"', '""')}"`,
           });
         }

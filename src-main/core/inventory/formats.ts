@@ -3,7 +3,7 @@
 // and types only (and keeps where every field came from); validate.ts checks meaning.
 // Serialising is canonical: records sorted by id, fixed key/column order, so
 // export -> import -> export is byte-identical.
-import type { ImportIssue, InventoryDocument, ServiceTreePath } from '../../../src-shared/domain';
+import type { ImportIssue, ImportIssueCode, ImportIssueParams, InventoryDocument, ServiceTreePath } from '../../../src-shared/domain';
 import { parseCsv, serializeCsv, type CsvRecord } from './csv';
 import { formatSafeCsvField, restoreCell } from './csv-safety';
 import { parseJsonSource, type JsonNode, type JsonPosition } from './json-source';
@@ -131,9 +131,9 @@ export function createCsvInventoryReader(issues: ImportIssue[] = []): { add(rec:
     for (const cell of rec.fields) {
       const name = cell.value.trim().toLowerCase();
       if (!(CSV_HEADER as readonly string[]).includes(name)) {
-        headerIssues.push({ line: rec.line, column: cell.column, field: cell.value, message: `unknown column "${cell.value}" in the header` });
+        headerIssues.push({ line: rec.line, column: cell.column, field: cell.value, code: 'csv-unknown-column', params: { name: cell.value }, message: `unknown column "${cell.value}" in the header` });
       } else if (cols.has(name)) {
-        headerIssues.push({ line: rec.line, column: cell.column, field: name, message: `column "${name}" appears twice in the header` });
+        headerIssues.push({ line: rec.line, column: cell.column, field: name, code: 'csv-duplicate-column', params: { name }, message: `column "${name}" appears twice in the header` });
       } else {
         cols.set(name, cell.column - 1);
       }
@@ -141,7 +141,7 @@ export function createCsvInventoryReader(issues: ImportIssue[] = []): { add(rec:
     const missing = CSV_HEADER.filter((c) => !cols.has(c) && !OPTIONAL_CSV_COLUMNS.includes(c));
     if (missing.length) {
       headerIssues.push({
-        line: rec.line, column: 0, field: '',
+        line: rec.line, column: 0, field: '', code: 'csv-missing-columns', params: { missing, header: CSV_HEADER.join(',') },
         message: `the header lacks ${missing.join(', ')}; the first line must be ${CSV_HEADER.join(',')}`,
       });
     }
@@ -152,7 +152,7 @@ export function createCsvInventoryReader(issues: ImportIssue[] = []): { add(rec:
   const readRecord = (rec: CsvRecord, head: CsvRecord, cols: Map<string, number>): void => {
     if (rec.fields.length !== head.fields.length) {
       issues.push({
-        line: rec.line, column: 0, field: '',
+        line: rec.line, column: 0, field: '', code: 'csv-field-count', params: { fields: rec.fields.length, expected: head.fields.length },
         message: `this record has ${rec.fields.length} fields; the header has ${head.fields.length}`,
       });
       return;
@@ -161,14 +161,14 @@ export function createCsvInventoryReader(issues: ImportIssue[] = []): { add(rec:
     const kind = kindCell.value as RecordKind;
     if (!RECORD_KINDS.includes(kind)) {
       issues.push({
-        line: rec.line, column: kindCell.column, field: 'record',
+        line: rec.line, column: kindCell.column, field: 'record', code: 'csv-bad-record', params: { value: kindCell.value, kinds: RECORD_KINDS },
         message: `record must be one of ${RECORD_KINDS.join(', ')} (got ${JSON.stringify(kindCell.value)})`,
       });
       return;
     }
     const source: RecordSource = { line: rec.line, column: 1, fields: {} };
     const record: Record<string, unknown> = {};
-    const who = recordName(kind, restoreCell(rec.fields[cols.get('id')!].value));
+    const who = recordOf(kind, restoreCell(rec.fields[cols.get('id')!].value));
     for (const spec of RECORD_FIELDS[kind]) {
       const at = cols.get(spec.column);
       const c = at === undefined ? { column: 0, value: '' } : rec.fields[at]; // an optional column the file lacks
@@ -186,7 +186,8 @@ export function createCsvInventoryReader(issues: ImportIssue[] = []): { add(rec:
       else if (index) readRecord(rec, header, index);
     },
     finish() {
-      if (!header) issues.push({ line: 1, column: 0, field: '', message: `the file is empty: the first line must be the header ${CSV_HEADER.join(',')}` });
+      const params = { header: CSV_HEADER.join(',') };
+      if (!header) issues.push({ line: 1, column: 0, field: '', code: 'csv-empty', params, message: `the file is empty: the first line must be the header ${params.header}` });
       return parsed;
     },
   };
@@ -197,14 +198,24 @@ export function recordName(kind: RecordKind, id: string): string {
   return id ? `${kind} "${id}"` : `this ${kind}`;
 }
 
+/** The record an issue is about: how messages name it, and the params that say it. */
+export interface RecordRef {
+  name: string;
+  params: { recordKind: RecordKind; recordId: string };
+}
+
+export function recordOf(kind: RecordKind, id: string): RecordRef {
+  return { name: recordName(kind, id), params: { recordKind: kind, recordId: id } };
+}
+
 /** Reports a field the decoder could not read, marks it so validation skips it, returns `value`. */
-function badField(fs: FieldSource, who: string, issues: ImportIssue[], message: string, value: unknown): unknown {
+function badField(fs: FieldSource, who: RecordRef, issues: ImportIssue[], code: ImportIssueCode, params: ImportIssueParams, message: string, value: unknown): unknown {
   fs.bad = true;
-  issues.push({ line: fs.line, column: fs.column, field: fs.label, message: `${who}: ${message}` });
+  issues.push({ line: fs.line, column: fs.column, field: fs.label, code, params: { ...who.params, field: fs.label, ...params }, message: `${who.name}: ${message}` });
   return value;
 }
 
-function csvValue(spec: FieldSpec, fs: FieldSource, who: string, issues: ImportIssue[]): unknown {
+function csvValue(spec: FieldSpec, fs: FieldSource, who: RecordRef, issues: ImportIssue[]): unknown {
   const raw = fs.raw;
   switch (spec.type) {
     case 'text':
@@ -214,13 +225,13 @@ function csvValue(spec: FieldSpec, fs: FieldSource, who: string, issues: ImportI
     case 'number': {
       const t = raw.trim();
       if (t === '') return spec.default ?? NaN;
-      return NUMERIC.test(t) ? Number(t) : badField(fs, who, issues, `${fs.label} must be a number (got ${JSON.stringify(raw)})`, NaN);
+      return NUMERIC.test(t) ? Number(t) : badField(fs, who, issues, 'not-a-number', { value: raw }, `${fs.label} must be a number (got ${JSON.stringify(raw)})`, NaN);
     }
     case 'serviceTree': {
       if (raw === '') return null;
       const parts = raw.split('/');
       if (parts.length !== 5 || parts.some((p) => p === '')) {
-        return badField(fs, who, issues, `${fs.label} must be company/department/product/cluster/service, five non-empty parts (got ${JSON.stringify(raw)})`, null);
+        return badField(fs, who, issues, 'bad-service-tree', { value: raw }, `${fs.label} must be company/department/product/cluster/service, five non-empty parts (got ${JSON.stringify(raw)})`, null);
       }
       return Object.fromEntries(SERVICE_TREE_KEYS.map((k, i) => [k, parts[i]]));
     }
@@ -259,48 +270,48 @@ const TOP_LEVEL = ['format', 'version', 'sites', 'rooms', 'rows', 'cabinets', 'd
 
 export function parseJsonInventory(text: string): ParsedInventory {
   const { root, issues: syntax } = parseJsonSource(text);
-  const issues: ImportIssue[] = syntax.map((s) => ({ line: s.line, column: s.column, field: '', message: `JSON syntax: ${s.message}` }));
+  const issues: ImportIssue[] = syntax.map((s) => ({ line: s.line, column: s.column, field: '', code: 'json-syntax', params: { syntax: s.code, ...s.params }, message: `JSON syntax: ${s.message}` }));
   const parsed: ParsedInventory = { document: emptyDocument(), sources: emptySources(), issues };
   if (!root) return parsed;
-  const at = (p: JsonPosition, field: string, message: string): void => {
-    issues.push({ line: p.line, column: p.column, field, message });
+  const at = (p: JsonPosition, field: string, code: ImportIssueCode, params: ImportIssueParams, message: string): void => {
+    issues.push({ line: p.line, column: p.column, field, code, params, message });
   };
   if (root.type !== 'object') {
-    at(root, '', 'the file must hold one JSON object: { "format": "fleetdeck-inventory", "version": 1, "sites": [...], ... }');
+    at(root, '', 'json-not-object', {}, 'the file must hold one JSON object: { "format": "fleetdeck-inventory", "version": 1, "sites": [...], ... }');
     return parsed;
   }
   const format = root.props.get('format')?.value;
   if (format?.type !== 'string' || format.value !== 'fleetdeck-inventory') {
-    at(format ?? root, 'format', `"format" must be "fleetdeck-inventory"${format ? '' : ' (it is missing)'}`);
+    at(format ?? root, 'format', format ? 'json-bad-format' : 'json-format-missing', {}, `"format" must be "fleetdeck-inventory"${format ? '' : ' (it is missing)'}`);
   }
   const version = root.props.get('version')?.value;
   if (version?.type !== 'number' || version.value !== 1) {
-    at(version ?? root, 'version', version ? `version ${jsonRaw(version)} is not supported; this FleetDeck reads version 1` : '"version": 1 is missing');
+    at(version ?? root, 'version', version ? 'json-bad-version' : 'json-version-missing', version ? { version: jsonRaw(version) } : {}, version ? `version ${jsonRaw(version)} is not supported; this FleetDeck reads version 1` : '"version": 1 is missing');
   }
   for (const [key, prop] of root.props) {
-    if (!TOP_LEVEL.includes(key)) at(prop.key, key, `unknown property "${key}" at the top level`);
+    if (!TOP_LEVEL.includes(key)) at(prop.key, key, 'json-unknown-top-property', { name: key }, `unknown property "${key}" at the top level`);
   }
   for (const kind of RECORD_KINDS) {
     const c = COLLECTION[kind];
     const arr = root.props.get(c)?.value;
     if (!arr) continue;
     if (arr.type !== 'array') {
-      at(arr, c, `"${c}" must be an array`);
+      at(arr, c, 'json-not-array', { collection: c }, `"${c}" must be an array`);
       continue;
     }
     const specs = RECORD_FIELDS[kind];
     for (const item of arr.items) {
       if (item.type !== 'object') {
-        at(item, c, `each entry of "${c}" must be a ${kind} object`);
+        at(item, c, 'json-not-record', { collection: c, kind }, `each entry of "${c}" must be a ${kind} object`);
         continue;
       }
       for (const [key, prop] of item.props) {
-        if (!specs.some((s) => s.key === key)) at(prop.key, key, `unknown property "${key}" in a ${kind}`);
+        if (!specs.some((s) => s.key === key)) at(prop.key, key, 'json-unknown-property', { name: key, kind }, `unknown property "${key}" in a ${kind}`);
       }
       const source: RecordSource = { line: item.line, column: item.column, fields: {} };
       const record: Record<string, unknown> = {};
       const id = item.props.get('id')?.value;
-      const who = recordName(kind, id?.type === 'string' ? id.value : '');
+      const who = recordOf(kind, id?.type === 'string' ? id.value : '');
       for (const spec of specs) {
         const node = item.props.get(spec.key)?.value;
         const pos = node ?? item;
@@ -321,26 +332,27 @@ function jsonRaw(node: JsonNode): string {
   return node.type;
 }
 
-function jsonFieldValue(spec: FieldSpec, node: JsonNode | undefined, fs: FieldSource, who: string, issues: ImportIssue[]): unknown {
+function jsonFieldValue(spec: FieldSpec, node: JsonNode | undefined, fs: FieldSource, who: RecordRef, issues: ImportIssue[]): unknown {
   const absent = !node || node.type === 'null';
   switch (spec.type) {
     case 'text':
     case 'nullable': {
       if (absent) return spec.type === 'text' ? '' : null;
-      if (node.type !== 'string') return badField(fs, who, issues, `${spec.key} must be a string${spec.type === 'nullable' ? ' or null' : ''}, not ${describeJson(node)}`, spec.type === 'text' ? '' : null);
+      const got = { type: node.type, value: jsonRaw(node) };
+      if (node.type !== 'string') return badField(fs, who, issues, 'json-not-a-string', { nullable: spec.type === 'nullable', ...got }, `${spec.key} must be a string${spec.type === 'nullable' ? ' or null' : ''}, not ${describeJson(node)}`, spec.type === 'text' ? '' : null);
       return spec.type === 'nullable' && node.value === '' ? null : node.value;
     }
     case 'number': {
       if (absent) return spec.default ?? NaN;
       if (node.type === 'number') return node.value;
       const hint = node.type === 'string' && NUMERIC.test(node.value.trim()) ? ' (drop the quotes)' : '';
-      return badField(fs, who, issues, `${spec.key} must be a number, not ${describeJson(node)}${hint}`, NaN);
+      return badField(fs, who, issues, 'json-not-a-number', { type: node.type, value: jsonRaw(node), unquote: hint !== '' }, `${spec.key} must be a number, not ${describeJson(node)}${hint}`, NaN);
     }
     case 'serviceTree': {
       if (absent) return null;
       const fields = node.type === 'object' ? SERVICE_TREE_KEYS.map((k) => node.props.get(k)?.value) : [];
       const ok = node.type === 'object' && node.props.size === 5 && fields.every((v) => v?.type === 'string' && v.value !== '');
-      if (!ok) return badField(fs, who, issues, `${spec.key} must be null or { "company", "department", "product", "cluster", "service" }, each a non-empty string`, null);
+      if (!ok) return badField(fs, who, issues, 'json-bad-service-tree', {}, `${spec.key} must be null or { "company", "department", "product", "cluster", "service" }, each a non-empty string`, null);
       return Object.fromEntries(SERVICE_TREE_KEYS.map((k, i) => [k, (fields[i] as { value: string }).value]));
     }
   }

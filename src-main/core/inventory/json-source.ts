@@ -1,7 +1,9 @@
 // A strict JSON parser (RFC 8259, as strict as JSON.parse) that keeps the 1-based line and
 // column where every value and every property name starts, so import errors can point at
 // the offending object or field. JSON.parse cannot: it keeps no positions, and on Node 20
-// its error messages do not even carry an offset.
+// its error messages do not even carry an offset. Each problem carries a code and params
+// (for the renderer to word) beside its English message.
+import type { ImportIssueParams, JsonSyntaxCode } from '../../../src-shared/domain';
 
 export interface JsonPosition {
   line: number;
@@ -24,6 +26,8 @@ export interface JsonProperty {
 }
 
 export interface JsonSyntaxIssue extends JsonPosition {
+  code: JsonSyntaxCode;
+  params: ImportIssueParams;
   message: string;
 }
 
@@ -38,7 +42,7 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 class SyntaxFailure extends Error {
-  constructor(readonly at: JsonPosition, message: string) {
+  constructor(readonly at: JsonPosition, readonly code: JsonSyntaxCode, readonly params: ImportIssueParams, message: string) {
     super(message);
   }
 }
@@ -64,14 +68,14 @@ class Parser {
   run(): JsonSourceResult {
     try {
       this.skipSpace();
-      if (this.i >= this.n) return { root: null, issues: [{ line: 1, column: 1, message: 'the file is empty' }] };
+      if (this.i >= this.n) return { root: null, issues: [{ line: 1, column: 1, code: 'empty', params: {}, message: 'the file is empty' }] };
       const root = this.value(0);
       this.skipSpace();
-      if (this.i < this.n) this.fail(`unexpected ${this.describe()} after the end of the document`);
+      if (this.i < this.n) this.fail('trailing', this.found(), `unexpected ${this.describe()} after the end of the document`);
       return { root, issues: this.issues };
     } catch (err) {
       if (!(err instanceof SyntaxFailure)) throw err;
-      return { root: null, issues: [...this.issues, { ...err.at, message: err.message }] };
+      return { root: null, issues: [...this.issues, { ...err.at, code: err.code, params: err.params, message: err.message }] };
     }
   }
 
@@ -79,8 +83,13 @@ class Parser {
     return { line: this.line, column: this.i - this.lineStart + 1 };
   }
 
-  private fail(message: string, at: JsonPosition = this.here()): never {
-    throw new SyntaxFailure(at, message);
+  private fail(code: JsonSyntaxCode, params: ImportIssueParams, message: string, at: JsonPosition = this.here()): never {
+    throw new SyntaxFailure(at, code, params, message);
+  }
+
+  /** The character found where another was expected ('' at the end of the file), as params. */
+  private found(more: ImportIssueParams = {}): ImportIssueParams {
+    return { found: this.i >= this.n ? '' : this.text[this.i], ...more };
   }
 
   private describe(): string {
@@ -109,7 +118,7 @@ class Parser {
     let out = '';
     let chunk = i;
     for (;;) {
-      if (i >= this.n) this.fail('this string is never closed (missing ")', start);
+      if (i >= this.n) this.fail('unclosed-string', {}, 'this string is never closed (missing ")', start);
       const c = text.charCodeAt(i);
       if (c === 34) {
         this.i = i + 1;
@@ -121,14 +130,14 @@ class Parser {
         this.i = i;
         if (e === 'u') {
           const hex = text.slice(i + 2, i + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('\\u must be followed by 4 hex digits');
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad-unicode-escape', {}, '\\u must be followed by 4 hex digits');
           out += String.fromCharCode(parseInt(hex, 16));
           i += 6;
         } else if (e !== undefined && ESCAPES[e] !== undefined) {
           out += ESCAPES[e];
           i += 2;
         } else {
-          this.fail(`invalid escape \\${e ?? ''} in a string`);
+          this.fail('bad-escape', { escape: e ?? '' }, `invalid escape \\${e ?? ''} in a string`);
         }
         chunk = i;
         continue;
@@ -136,9 +145,9 @@ class Parser {
       if (c < 0x20) {
         this.i = i;
         if (c === 10 || c === 13) {
-          this.fail('this string is not closed before the end of its line (missing ", or a line break to write as \\n)', start);
+          this.fail('string-line-break', {}, 'this string is not closed before the end of its line (missing ", or a line break to write as \\n)', start);
         }
-        this.fail('control character inside a string; escape it');
+        this.fail('control-char', {}, 'control character inside a string; escape it');
       }
       i++;
     }
@@ -148,11 +157,11 @@ class Parser {
     this.skipSpace();
     const line = this.line;
     const column = this.i - this.lineStart + 1;
-    if (this.i >= this.n) this.fail('unexpected end of the file: a value was expected');
+    if (this.i >= this.n) this.fail('unexpected-end', {}, 'unexpected end of the file: a value was expected');
     const text = this.text;
     const c = text.charCodeAt(this.i);
     if (c === 123 || c === 91) {
-      if (depth >= MAX_DEPTH) this.fail(`nested more than ${MAX_DEPTH} levels deep`);
+      if (depth >= MAX_DEPTH) this.fail('too-deep', { max: MAX_DEPTH }, `nested more than ${MAX_DEPTH} levels deep`);
       return c === 123 ? this.object(line, column, depth + 1) : this.array(line, column, depth + 1);
     }
     if (c === 34) return { line, column, type: 'string', value: this.string() };
@@ -174,7 +183,7 @@ class Parser {
       this.i += m[0].length;
       return { line, column, type: 'number', value: Number(m[0]), raw: m[0] };
     }
-    return this.fail(`unexpected ${this.describe()}: a value was expected`);
+    return this.fail('value-expected', this.found(), `unexpected ${this.describe()}: a value was expected`);
   }
 
   private object(line: number, column: number, depth: number): JsonNode {
@@ -188,21 +197,24 @@ class Parser {
     for (;;) {
       this.skipSpace();
       const key = this.here();
-      if (this.text.charCodeAt(this.i) !== 34) this.fail(`unexpected ${this.describe()}: a property name in double quotes was expected`);
+      if (this.text.charCodeAt(this.i) !== 34) this.fail('name-expected', this.found(), `unexpected ${this.describe()}: a property name in double quotes was expected`);
       const name = this.string();
       this.skipSpace();
-      if (this.text.charCodeAt(this.i) !== 58) this.fail(`unexpected ${this.describe()}: ":" was expected after the property name`);
+      if (this.text.charCodeAt(this.i) !== 58) this.fail('colon-expected', this.found(), `unexpected ${this.describe()}: ":" was expected after the property name`);
       this.i++;
       const value = this.value(depth);
       const previous = props.get(name);
-      if (previous) this.issues.push({ ...key, message: `duplicate property "${name}" (also on line ${previous.key.line})` });
+      if (previous) {
+        const params = { name, otherLine: previous.key.line };
+        this.issues.push({ ...key, code: 'duplicate-property', params, message: `duplicate property "${name}" (also on line ${previous.key.line})` });
+      }
       props.set(name, { key, value });
       this.skipSpace();
       const c = this.text.charCodeAt(this.i);
       if (c === 44 || c === 125) this.i++;
       if (c === 44) continue;
       if (c === 125) return { line, column, type: 'object', props };
-      this.fail(`unexpected ${this.describe()}: "," or "}" was expected (the object opened on line ${line})`);
+      this.fail('object-comma', this.found({ openLine: line }), `unexpected ${this.describe()}: "," or "}" was expected (the object opened on line ${line})`);
     }
   }
 
@@ -221,7 +233,7 @@ class Parser {
       if (c === 44 || c === 93) this.i++;
       if (c === 44) continue;
       if (c === 93) return { line, column, type: 'array', items };
-      this.fail(`unexpected ${this.describe()}: "," or "]" was expected (the array opened on line ${line})`);
+      this.fail('array-comma', this.found({ openLine: line }), `unexpected ${this.describe()}: "," or "]" was expected (the array opened on line ${line})`);
     }
   }
 }

@@ -4,9 +4,9 @@
 // whose id already exists replaces the stored one, so stored devices that the file
 // redefines are judged by their new values only.
 import { isIP } from 'node:net';
-import { DEVICE_KINDS, type Device, type ImportIssue, type InventoryDocument } from '../../../src-shared/domain';
+import { DEVICE_KINDS, type Device, type ImportIssue, type ImportIssueCode, type ImportIssueParams, type InventoryDocument } from '../../../src-shared/domain';
 import { HOSTNAME_RULE, isRfc1123Hostname } from './hostname';
-import { COLLECTION, RECORD_FIELDS, RECORD_KINDS, recordName, type InventorySources, type RecordKind } from './formats';
+import { COLLECTION, RECORD_FIELDS, RECORD_KINDS, recordOf, type InventorySources, type RecordKind } from './formats';
 
 export interface ValidationInput {
   document: InventoryDocument;
@@ -41,18 +41,23 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
   const source = (kind: RecordKind, i: number) => sources?.[COLLECTION[kind]][i];
   const lineOf = (kind: RecordKind, i: number): number => source(kind, i)?.line ?? 0;
   const where = (kind: RecordKind, i: number): string => (sources ? `line ${lineOf(kind, i)}` : `entry ${i + 1} of ${COLLECTION[kind]}`);
+  /** The same place as params: otherLine, or otherEntry of otherCollection. */
+  const whereParams = (kind: RecordKind, i: number): ImportIssueParams =>
+    sources ? { otherLine: lineOf(kind, i) } : { otherEntry: i + 1, otherCollection: COLLECTION[kind] };
   const label = (kind: RecordKind, i: number, key: string): string => source(kind, i)?.fields[key]?.label ?? key;
   const bad = (kind: RecordKind, i: number, key: string): boolean => source(kind, i)?.fields[key]?.bad === true;
   const raw = (kind: RecordKind, i: number, key: string): string => source(kind, i)?.fields[key]?.raw ?? String(records(kind)[i][key]);
-  const report = (kind: RecordKind, i: number, key: string, message: string): void => {
+  const report = (kind: RecordKind, i: number, key: string, code: ImportIssueCode, params: ImportIssueParams, message: string): void => {
     const rec = source(kind, i);
     const fs = rec?.fields[key];
-    const id = records(kind)[i].id;
+    const who = recordOf(kind, records(kind)[i].id);
     issues.push({
       line: fs?.line ?? rec?.line ?? 0,
       column: fs?.column ?? rec?.column ?? 0,
       field: label(kind, i, key),
-      message: `${recordName(kind, id)}: ${message}`,
+      code,
+      params: { ...who.params, field: label(kind, i, key), ...params },
+      message: `${who.name}: ${message}`,
     });
   };
   /** Checks a number field; NaN (absent, reported as required) and bad fields are skipped. */
@@ -61,7 +66,8 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
     if (bad(kind, i, key) || Number.isNaN(v)) return false;
     if ((integer && !Number.isInteger(v)) || !Number.isFinite(v) || v < min || v > max) {
       const range = max === Infinity ? `${min} or more` : `from ${min} to ${max}`;
-      report(kind, i, key, `${label(kind, i, key)} must be ${integer ? 'a whole number' : 'a number'} ${range} (got ${raw(kind, i, key)})`);
+      const params = { integer, min, max: max === Infinity ? null : max, value: raw(kind, i, key) };
+      report(kind, i, key, 'out-of-range', params, `${label(kind, i, key)} must be ${integer ? 'a whole number' : 'a number'} ${range} (got ${raw(kind, i, key)})`);
       return false;
     }
     return true;
@@ -78,14 +84,14 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
       for (const spec of RECORD_FIELDS[kind]) {
         const v = r[spec.key];
         if (spec.required && !bad(kind, i, spec.key) && (v === '' || v === null || v === undefined || Number.isNaN(v))) {
-          report(kind, i, spec.key, `${label(kind, i, spec.key)} is required`);
+          report(kind, i, spec.key, 'required', {}, `${label(kind, i, spec.key)} is required`);
         }
       }
       if (r.id === '') return;
-      if (r.id.trim() !== r.id) report(kind, i, 'id', `the id has leading or trailing spaces`);
+      if (r.id.trim() !== r.id) report(kind, i, 'id', 'id-spaces', {}, `the id has leading or trailing spaces`);
       const first = ids.get(r.id);
       if (first === undefined) ids.set(r.id, i);
-      else report(kind, i, 'id', `duplicate ${kind} id: the same id is on ${where(kind, first)}`);
+      else report(kind, i, 'id', 'duplicate-id', whereParams(kind, first), `duplicate ${kind} id: the same id is on ${where(kind, first)}`);
     });
   }
   const known = (kind: RecordKind, id: string): boolean => fileIds.get(kind)!.has(id) || storeIds.get(kind)!.has(id);
@@ -96,7 +102,7 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
     records(kind).forEach((r, i) => {
       const p = r[key] as string;
       if (p !== '' && !bad(kind, i, key) && !known(parentKind, p)) {
-        report(kind, i, key, `unknown ${parentKind} "${p}": it is neither in this file nor in the inventory`);
+        report(kind, i, key, 'unknown-parent', { parentKind, parent: p }, `unknown ${parentKind} "${p}": it is neither in this file nor in the inventory`);
       }
     });
   }
@@ -122,7 +128,8 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
     for (const d of storedDevicesByCabinet.get(c.id) ?? []) {
       const top = d.uPosition + d.uHeight - 1;
       if (d.uHeight > 0 && top > h) {
-        report('cabinet', i, 'uHeight', `${label('cabinet', i, 'uHeight')} ${h} leaves device "${d.id}" (U ${d.uPosition}-${top}, already in the inventory) outside the cabinet`);
+        const params = { height: h, device: d.id, from: d.uPosition, to: top };
+        report('cabinet', i, 'uHeight', 'cabinet-too-short', params, `${label('cabinet', i, 'uHeight')} ${h} leaves device "${d.id}" (U ${d.uPosition}-${top}, already in the inventory) outside the cabinet`);
       }
     }
   });
@@ -135,20 +142,20 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
   records('device').forEach((d, i) => {
     const kind = d.kind as string;
     const kindOk = (DEVICE_KINDS as readonly string[]).includes(kind);
-    if (kind !== '' && !kindOk) report('device', i, 'kind', `${label('device', i, 'kind')} "${kind}" is not one of ${DEVICE_KINDS.join(', ')}`);
+    if (kind !== '' && !kindOk) report('device', i, 'kind', 'bad-kind', { value: kind, kinds: DEVICE_KINDS }, `${label('device', i, 'kind')} "${kind}" is not one of ${DEVICE_KINDS.join(', ')}`);
 
     const hostname = d.hostname as string;
     if (hostname !== '' && !bad('device', i, 'hostname') && !isRfc1123Hostname(hostname)) {
-      report('device', i, 'hostname', `${label('device', i, 'hostname')} ${JSON.stringify(hostname)} is not a host name: ${HOSTNAME_RULE}`);
+      report('device', i, 'hostname', 'bad-hostname', { value: hostname }, `${label('device', i, 'hostname')} ${JSON.stringify(hostname)} is not a host name: ${HOSTNAME_RULE}`);
     }
 
     const ip = d.mgmtIp as string;
     if (ip !== '' && !bad('device', i, 'mgmtIp') && isIP(ip) === 0) {
-      report('device', i, 'mgmtIp', `${label('device', i, 'mgmtIp')} "${ip}" is not an IPv4 or IPv6 address`);
+      report('device', i, 'mgmtIp', 'bad-ip', { value: ip }, `${label('device', i, 'mgmtIp')} "${ip}" is not an IPv4 or IPv6 address`);
     }
     const bmc = d.bmcAddress as string | null;
     if (bmc !== null && !bad('device', i, 'bmcAddress') && isIP(bmc) === 0) {
-      report('device', i, 'bmcAddress', `${label('device', i, 'bmcAddress')} "${bmc}" must be empty or an IPv4 or IPv6 address`);
+      report('device', i, 'bmcAddress', 'bad-bmc-address', { value: bmc }, `${label('device', i, 'bmcAddress')} "${bmc}" must be empty or an IPv4 or IPv6 address`);
     }
     number('device', i, 'snmpPort', 1, 65535, true);
     number('device', i, 'bmcPort', 1, 65535, true);
@@ -158,8 +165,8 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
     if (sn !== '' && !bad('device', i, 'sn')) {
       const owner = storeSn.get(sn);
       const first = fileSn.get(sn);
-      if (owner !== undefined) report('device', i, 'sn', `${label('device', i, 'sn')} "${sn}" already belongs to device "${owner}" in the inventory`);
-      else if (first !== undefined) report('device', i, 'sn', `${label('device', i, 'sn')} "${sn}" is also the serial number of device "${records('device')[first].id}" on ${where('device', first)}`);
+      if (owner !== undefined) report('device', i, 'sn', 'sn-taken', { value: sn, device: owner }, `${label('device', i, 'sn')} "${sn}" already belongs to device "${owner}" in the inventory`);
+      else if (first !== undefined) report('device', i, 'sn', 'duplicate-sn', { value: sn, device: records('device')[first].id, ...whereParams('device', first) }, `${label('device', i, 'sn')} "${sn}" is also the serial number of device "${records('device')[first].id}" on ${where('device', first)}`);
       else fileSn.set(sn, i);
     }
 
@@ -171,11 +178,11 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
     const uLabel = label('device', i, 'uPosition');
     const hLabel = label('device', i, 'uHeight');
     if (u === 0 && h === 0) {
-      if (kindOk && kind !== 'pdu') report('device', i, 'uPosition', `zero-U (${uLabel} 0, ${hLabel} 0) is only allowed for PDUs, not for a ${kind}`);
+      if (kindOk && kind !== 'pdu') report('device', i, 'uPosition', 'zero-u-not-pdu', { uField: uLabel, hField: hLabel, kind }, `zero-U (${uLabel} 0, ${hLabel} 0) is only allowed for PDUs, not for a ${kind}`);
       return;
     }
     if (u === 0 || h === 0) {
-      report('device', i, u === 0 ? 'uPosition' : 'uHeight', `${uLabel} and ${hLabel} must both be 0 (a zero-U PDU) or both at least 1 (got ${u} and ${h})`);
+      report('device', i, u === 0 ? 'uPosition' : 'uHeight', 'zero-u-mixed', { uField: uLabel, hField: hLabel, u, h }, `${uLabel} and ${hLabel} must both be 0 (a zero-U PDU) or both at least 1 (got ${u} and ${h})`);
       return;
     }
     const cabinetId = d.cabinetId as string;
@@ -183,7 +190,7 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
     if (height === undefined || height === null || fileDeviceIds.get(d.id) !== i) return;
     const top = u + h - 1;
     if (top > height) {
-      report('device', i, 'uPosition', `occupies U ${u}-${top} but cabinet "${cabinetId}" is only ${height}U tall`);
+      report('device', i, 'uPosition', 'above-cabinet', { from: u, to: top, cabinet: cabinetId, height }, `occupies U ${u}-${top} but cabinet "${cabinetId}" is only ${height}U tall`);
       return;
     }
     const list = slots.get(cabinetId) ?? [];
@@ -204,7 +211,8 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
         const [mine, other] = reach.index === -1 || (cur.index !== -1 && cur.line >= reach.line) ? [cur, reach] : [reach, cur];
         if (mine.index !== -1) {
           const otherWhere = other.index === -1 ? 'already in the inventory' : where('device', other.index);
-          report('device', mine.index, 'uPosition', `U ${mine.lo}-${mine.hi} overlaps device "${other.id}" (U ${other.lo}-${other.hi}, ${otherWhere}) in cabinet "${cabinetId}"`);
+          const params = { from: mine.lo, to: mine.hi, device: other.id, deviceFrom: other.lo, deviceTo: other.hi, cabinet: cabinetId, ...(other.index === -1 ? { stored: true } : whereParams('device', other.index)) };
+          report('device', mine.index, 'uPosition', 'u-overlap', params, `U ${mine.lo}-${mine.hi} overlaps device "${other.id}" (U ${other.lo}-${other.hi}, ${otherWhere}) in cabinet "${cabinetId}"`);
         }
       }
       if (!reach || cur.hi > reach.hi) reach = cur;

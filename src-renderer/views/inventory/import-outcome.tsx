@@ -1,10 +1,12 @@
 // What became of the last import: progress with a cancel, the counts imported, the
-// core's refusal with every issue in the file, or the note that we stopped waiting.
+// core's refusal with every issue in the file (worded from its code), or the note that we
+// stopped waiting.
 import { useEffect, useState } from 'react';
 import type { ImportIssue, ImportResult } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
 import { sizeText } from '../../components/size-text';
 import { errorText } from '../../i18n/error-text';
+import { importIssueText } from '../../i18n/import-text';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { cancelImport, clearImport } from '../../stores/inventory/actions';
@@ -144,7 +146,9 @@ function Refused({ job, error, issues }: { job: ImportJob; error: ShownError; is
                 <td>
                   <code>{issue.field}</code>
                 </td>
-                <td>{issue.message}</td>
+                <td data-testid="import-issue-text" data-code={issue.code ?? ''}>
+                  {importIssueText(lang, issue)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImportIssue, InventoryDocument } from '../../../../src-shared/domain';
+import { IMPORT_ISSUE_CODES, type ImportIssue, type InventoryDocument } from '../../../../src-shared/domain';
 import { ValidationError } from '../../../../src-shared/errors';
 import { exportInventory, importInventory, parseInventory } from '../../../../src-main/core/inventory/import-export';
 import { jsonValue, parseJsonSource } from '../../../../src-main/core/inventory/json-source';
@@ -62,7 +62,10 @@ function refused(fn: () => unknown): { error: ValidationError; issues: ImportIss
     fn();
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return { error, issues: (error.details as { issues: ImportIssue[] }).issues };
+    const issues = (error.details as { issues: ImportIssue[] }).issues;
+    // Every issue carries a code the renderer words from (the message is the English fallback).
+    for (const issue of issues) expect(IMPORT_ISSUE_CODES, issue.message).toContain(issue.code);
+    return { error, issues };
   }
   throw new Error('the import was not refused');
 }
@@ -196,7 +199,7 @@ describe('inventory import/export', () => {
     expect(header).toHaveLength(1);
     expect(header[0].message).toMatch(/^the header lacks name, city, position/);
     const short = parseInventory('csv', `${HEADER}\nsite,s1,,S\n`).issues;
-    expect(short).toEqual([{ line: 2, column: 0, field: '', message: 'this record has 4 fields; the header has 23' }]);
+    expect(short).toEqual([{ line: 2, column: 0, field: '', code: 'csv-field-count', params: { fields: 4, expected: 23 }, message: 'this record has 4 fields; the header has 23' }]);
   });
 
   it('reports malformed CSV by line through the importer, together with the other problems', () => {

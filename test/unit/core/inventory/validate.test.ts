@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Device, ImportIssue, InventoryDocument } from '../../../../src-shared/domain';
+import { IMPORT_ISSUE_CODES, type Device, type ImportIssue, type InventoryDocument } from '../../../../src-shared/domain';
 import { formatCsvField } from '../../../../src-main/core/inventory/csv';
 import { CSV_HEADER, parseCsvInventory, parseJsonInventory, type CsvColumn } from '../../../../src-main/core/inventory/formats';
 import { sortIssues, validateInventory } from '../../../../src-main/core/inventory/validate';
@@ -42,7 +42,10 @@ const store = (...devices: Device[]): InventoryDocument => ({
 
 function check(lines: string[], existing: InventoryDocument = EMPTY): ImportIssue[] {
   const parsed = parseCsvInventory(lines.join('\n'));
-  return sortIssues([...parsed.issues, ...validateInventory(parsed, existing)]);
+  const issues = sortIssues([...parsed.issues, ...validateInventory(parsed, existing)]);
+  // Every issue carries a code the renderer words from (the message is the English fallback).
+  for (const issue of issues) expect(IMPORT_ISSUE_CODES, issue.message).toContain(issue.code);
+  return issues;
 }
 const brief = (issues: ImportIssue[]) => issues.map((i) => [i.line, i.field]);
 
