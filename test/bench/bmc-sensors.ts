@@ -15,6 +15,7 @@ import { startDeviceControl } from '../../src-main/core/device-control/device-co
 import { BMC_METRICS, startSensorPoller, type SensorRound } from '../../src-main/core/device-control/sensor-poller';
 import { startLab } from '../../src-main/core/lab-link/lab-link';
 import { openCoreStore } from '../../src-main/core/store/core-store';
+import { pool } from './pool';
 
 const { values } = parseArgs({
   options: {
@@ -29,15 +30,6 @@ const LAB_ENTRY = fileURLToPath(new URL('../../src-main/lab/lab-process.ts', imp
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
-}
-
-async function pool<T>(n: number, parallel: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(n);
-  let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    for (let i = next++; i < n; i = next++) out[i] = await fn(i);
-  }));
-  return out;
 }
 
 function ipmitool(host: string, port: number, login: { username: string; password: string }, command: 'sdr' | 'sensor'): Promise<number> {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sweep } from '../../src-main/core/protocols/ipmi';
 import { createBmcFleet } from '../../src-main/lab/bmc';
+import { pool } from './pool';
 
 const { values } = parseArgs({
   options: {
@@ -52,15 +53,6 @@ function ipmitoolStatus(address: string, suite: string): Promise<boolean> {
       else resolve(/is on/.test(stdout));
     });
   });
-}
-
-async function pool<T>(n: number, parallel: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(n);
-  let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    for (let i = next++; i < n; i = next++) out[i] = await fn(i);
-  }));
-  return out;
 }
 
 async function main(): Promise<void> {
