@@ -1,8 +1,34 @@
-// Inventory: rooms' cabinets, cabinet elevations, and whole-inventory import and export.
+// Inventory: rooms' cabinets, cabinet elevations, whole-inventory import and export, and one
+// device added, edited, moved or deleted from a form.
 import { z } from 'zod';
 import { method, result, text } from './contract';
 import type { CabinetElevation, CabinetSummary } from '../domain/fleet';
-import type { ImportResult } from '../domain/inventory';
+import { DEVICE_KINDS, type Device, type ImportResult } from '../domain/inventory';
+
+const port = z.number().int('must be an integer from 1 to 65535').min(1, 'must be an integer from 1 to 65535').max(65535, 'must be an integer from 1 to 65535');
+const credentialRef = text(64).nullable();
+
+/** One device record as forms send it (the import's field rules are applied by the core). */
+const deviceRecord = z.strictObject({
+  id: text(200),
+  cabinetId: text(200),
+  kind: z.enum(DEVICE_KINDS),
+  hostname: text(253),
+  sn: text(200),
+  uPosition: z.number().int().min(0).max(100),
+  uHeight: z.number().int().min(0).max(100),
+  mgmtIp: text(100),
+  snmpPort: port,
+  bmcAddress: text(100).nullable(),
+  bmcPort: port,
+  sshPort: port,
+  snmpCredential: credentialRef,
+  sshCredential: credentialRef,
+  ipmiCredential: credentialRef,
+  serviceTree: z
+    .strictObject({ company: text(200), department: text(200), product: text(200), cluster: text(200), service: text(200) })
+    .nullable(),
+});
 
 export const INVENTORY_FORMATS = ['csv', 'json'] as const;
 export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
@@ -60,5 +86,30 @@ export const inventoryMethods = {
     result: result<ImportResult>(),
     audit: (a) => ('text' in a ? `${a.format} file, ${a.text.length} characters` : `${a.format} file, ${a.bytes === null ? 'streamed' : `${a.bytes} bytes`}`),
     example: { format: 'json', text: '{}' },
+  }),
+  /**
+   * Operator: adds a device, or edits / moves one (same id), checked with the same rules as an
+   * import against the rest of the inventory (parents, U slots, unique hostname, SN, address
+   * and port, BMC endpoint, known credentials of the right kind).
+   */
+  'inventory.putDevice': method({
+    role: 'operator',
+    args: z.strictObject({ device: deviceRecord }),
+    result: result<Device>(),
+    audit: (a) => `device ${a.device.id} (${a.device.hostname}) in ${a.device.cabinetId} U${a.device.uPosition}`,
+    example: {
+      device: {
+        id: 'srv-9', cabinetId: 'cab-1', kind: 'server', hostname: 'srv-9', sn: 'SN-9', uPosition: 10, uHeight: 1, mgmtIp: '127.0.0.1',
+        snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
+      },
+    },
+  }),
+  /** Operator: deletes a device, confirmed with its hostname; its events and audit entries are kept. */
+  'inventory.deleteDevice': method({
+    role: 'operator',
+    args: z.strictObject({ deviceId: text(200), confirmHostname: text(255) }),
+    result: result<{ deleted: string }>(),
+    audit: (a) => `device ${a.deviceId} (confirmed as "${a.confirmHostname}")`,
+    example: { deviceId: 'srv-9', confirmHostname: 'srv-9' },
   }),
 };

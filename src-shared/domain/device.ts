@@ -1,6 +1,6 @@
 // One device up close: its detail page, its BMC (sensors, SEL, power) and the control actions on it.
 import type { SerializedError } from '../errors';
-import type { DeviceStatus } from './fleet';
+import type { DeviceStatus, Monitoring } from './fleet';
 import type { Cabinet, Device, Room, Row, Site } from './inventory';
 
 /** Rates in bits per second. */
@@ -43,6 +43,10 @@ export interface DeviceDetail {
   readonly powerHistory: readonly { ts: number; watts: number }[];
   /** What the console can do with it: a BMC to talk IPMI to, an OS to reach over SSH. */
   readonly capabilities: { bmc: boolean; ssh: boolean };
+  /** Whether it is polled, why not, and its last protocol error. Absent from older cores. */
+  readonly monitoring?: Monitoring;
+  /** Another device has the same management address (show the port). Absent from older cores. */
+  readonly sharedAddress?: boolean;
 }
 
 export interface SensorReading {
@@ -63,6 +67,8 @@ export interface SelEntry {
   readonly at: number | null;
   /** The sensor in the core's English ("Power Unit #8"), the fallback for a renderer that cannot word the codes below. */
   readonly sensor: string;
+  /** The sensor's own name from the BMC's SDR ("PSU1 Status"), as ipmitool prints it; null when the SDR has none. Absent from older cores. */
+  readonly sensorName?: string | null;
   /** IPMI sensor type (v2.0 table 42-3) and sensor number; both null for an OEM record (no sensor). */
   readonly sensorType: number | null;
   readonly sensorNumber: number | null;

@@ -1,4 +1,5 @@
 // The fleet read model: device status, overview counts, cabinet summaries and elevations, poller figures.
+import type { SerializedError } from '../errors';
 import type { Cabinet, Device, Room, Row, Site } from './inventory';
 
 /**
@@ -77,8 +78,24 @@ export interface CabinetSummary {
 }
 
 /** A device as its cabinet's elevation shows it: where it sits, and what the poller last saw. */
-export interface ElevationDevice extends Pick<Device, 'id' | 'kind' | 'hostname' | 'sn' | 'uPosition' | 'uHeight' | 'mgmtIp'> {
+/** Why the poller does not poll a device. */
+export const NOT_MONITORED_REASONS = ['no-credential', 'unknown-credential', 'wrong-kind', 'credential-unusable'] as const;
+export type NotMonitoredReason = (typeof NOT_MONITORED_REASONS)[number];
+
+/** Whether the console polls a device, why not, and what its last poll failed with. */
+export interface Monitoring {
+  readonly polled: boolean;
+  /** Set when polled is false. */
+  readonly reason: NotMonitoredReason | null;
+  /** The last poll's protocol error while the device is unreachable or degraded (SnmpTimeoutError, SnmpAuthError...). */
+  readonly lastError: SerializedError | null;
+}
+
+export interface ElevationDevice extends Pick<Device, 'id' | 'kind' | 'hostname' | 'sn' | 'uPosition' | 'uHeight' | 'mgmtIp' | 'snmpPort'> {
   readonly status: DeviceStatus;
+  /** Another device has the same management address: show the port to tell them apart. Absent from older cores. */
+  readonly sharedAddress?: boolean;
+  readonly monitoring?: Monitoring;
   /** Last polled values, when the device answered. */
   readonly sysName: string | null;
   readonly uptimeSeconds: number | null;

@@ -170,6 +170,7 @@ export function createReadModel(d: ReadModelDeps): ReadModel {
         uPosition: dev.uPosition,
         uHeight: dev.uHeight,
         mgmtIp: dev.mgmtIp,
+        snmpPort: dev.snmpPort,
         status: st?.health ?? 'unknown',
         sysName: up ? (st?.sysName ?? null) : null,
         uptimeSeconds: up ? (st?.uptimeSeconds ?? null) : null,

@@ -6,7 +6,7 @@ import { chosenIds, hostsOf } from '../../../../../src-renderer/stores/run/run-t
 
 function dev(id: string, uPosition: number, ssh: boolean, kind: DeviceKind = 'server'): ElevationDevice {
   return {
-    id, kind, hostname: `host-${id}`, sn: `SN${id}`, uPosition, uHeight: kind === 'pdu' ? 0 : 1, mgmtIp: '10.0.0.1', status: 'up',
+    id, kind, hostname: `host-${id}`, sn: `SN${id}`, uPosition, uHeight: kind === 'pdu' ? 0 : 1, mgmtIp: '10.0.0.1', snmpPort: 161, status: 'up',
     sysName: null, uptimeSeconds: null, powerWatts: null, capabilities: { bmc: kind === 'server', ssh },
   };
 }
