@@ -121,6 +121,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE events ADD COLUMN params TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'credentials: when last changed',
+    sql: `
+      ALTER TABLE credentials ADD COLUMN updated_at INTEGER;
+      UPDATE credentials SET updated_at = created_at;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
