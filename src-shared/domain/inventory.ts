@@ -106,6 +106,11 @@ export const IMPORT_ISSUE_CODES = [
   // meaning
   'required', 'id-spaces', 'duplicate-id', 'unknown-parent', 'out-of-range', 'cabinet-too-short', 'bad-kind', 'bad-hostname',
   'bad-ip', 'bad-bmc-address', 'sn-taken', 'duplicate-sn', 'zero-u-not-pdu', 'zero-u-mixed', 'above-cabinet', 'u-overlap',
+  // references: credentials in the credential store, endpoints and hostnames unique across the inventory
+  'unknown-credential', 'credential-wrong-kind', 'duplicate-snmp-endpoint', 'snmp-endpoint-taken', 'duplicate-bmc-endpoint',
+  'bmc-endpoint-taken', 'duplicate-hostname', 'hostname-taken',
+  // one device from a form (inventory.deleteDevice): the confirmation does not name the host
+  'confirm-hostname',
 ] as const;
 export type ImportIssueCode = (typeof IMPORT_ISSUE_CODES)[number];
 

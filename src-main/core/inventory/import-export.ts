@@ -1,6 +1,7 @@
 // Inventory import and export. An import is all or nothing: the whole file is parsed and
 // validated against the stored inventory first, and any problem refuses the whole file
-// with every problem listed; a clean file is upserted in one transaction.
+// with every problem listed (credential references, endpoints and hostnames included); a
+// clean file is upserted in one transaction.
 import type { ImportResult } from '../../../src-shared/domain';
 import { ValidationError } from '../../../src-shared/errors';
 import type { Db } from '../store/database';
@@ -40,7 +41,7 @@ export function applyInventory(db: Db, format: InventoryFormat, parsed: ParsedIn
   // connection cannot change it between validation and the write.
   return db
     .transaction(() => {
-      const issues = sortIssues([...parsed.issues, ...validateInventory(parsed, repo.document())]);
+      const issues = sortIssues([...parsed.issues, ...validateInventory(parsed, repo.document(), repo.credentialKinds())]);
       if (issues.length) {
         const n = issues.length;
         throw new ValidationError(`${n} ${n === 1 ? 'problem' : 'problems'} in the ${format.toUpperCase()} file; nothing was imported`, {

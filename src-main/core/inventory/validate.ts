@@ -2,11 +2,13 @@
 // inventory it will be merged into, and returns every problem found (never just the
 // first), each pointing at the line, column and field it came from. A record in the file
 // whose id already exists replaces the stored one, so stored devices that the file
-// redefines are judged by their new values only.
+// redefines are judged by their new values only. Credentials, endpoints and hostnames:
+// validate-references.ts.
 import { isIP } from 'node:net';
-import { DEVICE_KINDS, type Device, type ImportIssue, type ImportIssueCode, type ImportIssueParams, type InventoryDocument } from '../../../src-shared/domain';
+import { DEVICE_KINDS, type CredentialKind, type Device, type ImportIssue, type ImportIssueCode, type ImportIssueParams, type InventoryDocument } from '../../../src-shared/domain';
 import { HOSTNAME_RULE, isRfc1123Hostname } from './hostname';
 import { COLLECTION, RECORD_FIELDS, RECORD_KINDS, recordOf, type InventorySources, type RecordKind } from './formats';
+import { checkReferences } from './validate-references';
 
 export interface ValidationInput {
   document: InventoryDocument;
@@ -34,7 +36,8 @@ interface Slot {
 
 type Rec = Record<string, unknown> & { id: string };
 
-export function validateInventory(input: ValidationInput, existing: InventoryDocument): ImportIssue[] {
+/** `credentials`: the stored credentials' ids and kinds, which devices may reference. */
+export function validateInventory(input: ValidationInput, existing: InventoryDocument, credentials: ReadonlyMap<string, CredentialKind>): ImportIssue[] {
   const { document: doc, sources } = input;
   const issues: ImportIssue[] = [];
   const records = (kind: RecordKind): Rec[] => doc[COLLECTION[kind]] as unknown as Rec[];
@@ -218,6 +221,18 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
       if (!reach || cur.hi > reach.hi) reach = cur;
     }
   }
+
+  checkReferences({
+    devices: records('device'),
+    kept: existing.devices.filter((d) => !fileDeviceIds.has(d.id)),
+    credentials,
+    firstOfId: (i) => fileDeviceIds.get(records('device')[i].id) === i,
+    bad: (i, key) => bad('device', i, key),
+    label: (i, key) => label('device', i, key),
+    report: (i, key, code, params, message) => report('device', i, key, code, params, message),
+    where: (i) => where('device', i),
+    whereParams: (i) => whereParams('device', i),
+  });
 
   return sortIssues(issues);
 }

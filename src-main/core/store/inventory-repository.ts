@@ -1,6 +1,7 @@
 // The inventory aggregate in SQLite: sites, rooms, rows, cabinets, devices, and the reads the fleet needs.
 import type {
   Cabinet,
+  CredentialKind,
   Device,
   DeviceKind,
   DeviceSearchHit,
@@ -170,6 +171,8 @@ export class InventoryRepository {
   LEFT JOIN rooms m ON m.id = r.room_id LEFT JOIN sites s ON s.id = m.site_id
   WHERE d.id > ? ORDER BY d.id LIMIT ?`,
       ),
+      deleteDevice: db.prepare<[string]>('DELETE FROM devices WHERE id = ?'),
+      credentialKinds: db.prepare<[], { id: string; kind: CredentialKind }>('SELECT id, kind FROM credentials ORDER BY id'),
       deviceSn: db.prepare<[string], { sn: string }>('SELECT sn FROM devices WHERE id = ?'),
       parkSn: db.prepare<[string, string]>('UPDATE devices SET sn = ? WHERE id = ?'),
       upsertSite: db.prepare<[string, string, string]>(
@@ -258,6 +261,24 @@ export class InventoryRepository {
         devices: doc.devices.length,
       },
     };
+  }
+
+  /** Adds or replaces one device (the same SN handling as upsert). Does not validate: inventory.putDevice validates first. */
+  putDevice(device: Device): void {
+    this.upsert({ format: 'fleetdeck-inventory', version: 1, sites: [], rooms: [], rows: [], cabinets: [], devices: [device] });
+  }
+
+  /**
+   * Deletes one device record; true when there was one. Its events, audit entries and time
+   * series are kept (they refer to the id, not to the row).
+   */
+  deleteDevice(id: string): boolean {
+    return this.#q.deleteDevice.run(id).changes > 0;
+  }
+
+  /** The ids and kinds of the stored credentials (no secrets): what device references are checked against. */
+  credentialKinds(): Map<string, CredentialKind> {
+    return new Map(this.#q.credentialKinds.all().map((r) => [r.id, r.kind]));
   }
 
   isEmpty(): boolean {

@@ -9,6 +9,8 @@ import { exportInventory, importInventory, parseInventory } from '../../../../sr
 import { jsonValue, parseJsonSource } from '../../../../src-main/core/inventory/json-source';
 import { openStore, type Db } from '../../../../src-main/core/store/database';
 import { InventoryRepository } from '../../../../src-main/core/store/inventory-repository';
+import { CredentialRepository } from '../../../../src-main/core/store/credential-repository';
+import { SecretBox } from '../../../../src-main/core/security/secret-box';
 
 const HEADER =
   'record,id,parent,name,city,position,u_height,rated_power_kw,feed_a,feed_b,kind,hostname,sn,u_position,mgmt_ip,snmp_port,bmc_address,bmc_port,ssh_port,snmp_credential,ssh_credential,ipmi_credential,service_tree';
@@ -70,13 +72,22 @@ function refused(fn: () => unknown): { error: ValidationError; issues: ImportIss
   throw new Error('the import was not refused');
 }
 
+/** Stores the credentials the files reference (imports refuse unknown ones: import-references.test.ts). */
+function withCredentials(db: Db): Db {
+  const credentials = new CredentialRepository(db, new SecretBox(Buffer.alloc(32, 7)));
+  credentials.put('snmp-lab', 'snmp-community', 'lab SNMP', 'public');
+  credentials.put('ssh-lab', 'ssh-password', 'lab SSH', JSON.stringify({ username: 'u', password: 'p' }));
+  credentials.put('ipmi-lab', 'ipmi', 'lab BMC', JSON.stringify({ username: 'u', password: 'p' }));
+  return db;
+}
+
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('inventory import/export', () => {
   let dir: string;
   const open: Db[] = [];
   const store = (name = 'fleet.db'): Db => {
-    const db = openStore(join(dir, name));
+    const db = withCredentials(openStore(join(dir, name)));
     open.push(db);
     return db;
   };
@@ -217,11 +228,11 @@ describe('JSON import errors carry the line', () => {
   let db: Db;
   let json: string;
   beforeEach(() => {
-    db = openStore(':memory:');
+    db = withCredentials(openStore(':memory:'));
     importInventory(db, 'csv', VALID_CSV);
     json = exportInventory(db, 'json');
     db.close();
-    db = openStore(':memory:');
+    db = withCredentials(openStore(':memory:'));
   });
   afterEach(() => db.close());
 
@@ -290,10 +301,10 @@ describe('JSON import errors carry the line', () => {
 
 describe('damaged files', () => {
   it('never throw anything but a ValidationError', () => {
-    const db = openStore(':memory:');
+    const db = withCredentials(openStore(':memory:'));
     importInventory(db, 'csv', VALID_CSV);
     const json = exportInventory(db, 'json');
-    const target = openStore(':memory:');
+    const target = withCredentials(openStore(':memory:'));
     let seed = 7;
     const rand = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;

@@ -10,20 +10,26 @@ import { IMPORT_ISSUE_CODES, JSON_SYNTAX_CODES, type Device, type ImportIssue, t
 import { CSV_HEADER, parseCsvInventory, parseJsonInventory, type CsvColumn } from '../../../../src-main/core/inventory/formats';
 import { formatCsvField } from '../../../../src-main/core/inventory/csv';
 import { validateInventory } from '../../../../src-main/core/inventory/validate';
+import { deleteDevice } from '../../../../src-main/core/inventory/device-form';
+import { openStore } from '../../../../src-main/core/store/database';
+import { InventoryRepository } from '../../../../src-main/core/store/inventory-repository';
 
 const FIXTURE = new URL('../../renderer/i18n/fixtures/import-issues.json', import.meta.url);
 const H = CSV_HEADER.join(',');
 type Cells = Partial<Record<CsvColumn, string | number>>;
 const rec = (record: string, cells: Cells): string => CSV_HEADER.map((c) => (c === 'record' ? record : formatCsvField(String(cells[c] ?? '')))).join(',');
 const cab = (id: string, c: Cells = {}) => rec('cabinet', { id, parent: 'w1', name: id, position: 1, u_height: 42, rated_power_kw: 8, ...c });
+let ipN = 1;
 const dev = (id: string, u: number, c: Cells = {}) =>
-  rec('device', { id, parent: 'c1', kind: 'server', hostname: id, sn: `SN-${id}`, u_position: u, u_height: 1, mgmt_ip: '10.0.0.1', ...c });
+  rec('device', { id, parent: 'c1', kind: 'server', hostname: id, sn: `SN-${id}`, u_position: u, u_height: 1, mgmt_ip: `10.0.0.${ipN++}`, ...c });
+/** The credential store the corpus is checked against. */
+const CREDENTIALS = new Map([['snmp-ro', 'snmp-community'], ['ssh-ops', 'ssh-password']] as const);
 const BASE = [H, rec('site', { id: 's1', name: 'S' }), rec('room', { id: 'r1', parent: 's1', name: 'R' }), rec('row', { id: 'w1', parent: 'r1', name: 'W' }), cab('c1')];
 
 const EMPTY: InventoryDocument = { format: 'fleetdeck-inventory', version: 1, sites: [], rooms: [], rows: [], cabinets: [], devices: [] };
 const stored: Device = {
   id: 'old', cabinetId: 'c2', kind: 'server', hostname: 'old', sn: 'SN-OLD', uPosition: 40, uHeight: 2, mgmtIp: '10.9.0.1', snmpPort: 161,
-  bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
+  bmcAddress: '10.9.1.1', bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
 };
 const STORE: InventoryDocument = {
   ...EMPTY,
@@ -34,11 +40,24 @@ const STORE: InventoryDocument = {
 
 const csv = (lines: string[], existing = EMPTY): ImportIssue[] => {
   const parsed = parseCsvInventory(lines.join('\n'));
-  return [...parsed.issues, ...validateInventory(parsed, existing)];
+  return [...parsed.issues, ...validateInventory(parsed, existing, CREDENTIALS)];
 };
 const json = (text: string, existing = EMPTY): ImportIssue[] => {
   const parsed = parseJsonInventory(text);
-  return [...parsed.issues, ...validateInventory(parsed, existing)];
+  return [...parsed.issues, ...validateInventory(parsed, existing, CREDENTIALS)];
+};
+/** The issue a delete confirmed with the wrong hostname carries (inventory.deleteDevice). */
+const confirmIssues = (): ImportIssue[] => {
+  const db = openStore(':memory:');
+  try {
+    new InventoryRepository(db).upsert(STORE);
+    deleteDevice(db, 'old', 'not-old');
+  } catch (err) {
+    return (err as { details: { issues: ImportIssue[] } }).details.issues;
+  } finally {
+    db.close();
+  }
+  throw new Error('the delete was not refused');
 };
 const doc = (extra: Record<string, unknown>) => JSON.stringify({ format: 'fleetdeck-inventory', version: 1, ...extra }, null, 2);
 
@@ -63,6 +82,13 @@ function corpus(): ImportIssue[] {
       dev('n1', 9, { sn: 'SN-OLD' }), dev('n2', 10, { sn: 'SN-n3' }), dev('n3', 11), dev('z1', 0, { u_height: 0 }), dev('z2', 0, { kind: 'pdu' }),
       dev('a1', 41, { u_height: 4 }), dev('o1', 20, { u_height: 2 }), dev('o2', 21), dev('o3', 40, { parent: 'c2' }), dev('p1', 12, { snmp_port: 70000 }),
     ], STORE),
+    // references
+    ...csv([
+      ...BASE,
+      dev('f1', 1, { snmp_credential: 'nope', ssh_credential: 'snmp-ro', ipmi_credential: 'snmp-ro' }),
+      dev('f2', 2, { mgmt_ip: '10.5.0.1', snmp_port: 1161, bmc_address: '10.6.0.1' }), dev('f3', 3, { mgmt_ip: '10.5.0.1', snmp_port: 1161, bmc_address: '10.6.0.1' }),
+      dev('f4', 4, { hostname: 'f2' }), dev('f5', 5, { mgmt_ip: '10.9.0.1', snmp_port: 161, bmc_address: '10.9.1.1', hostname: 'OLD' }),
+    ], STORE),
     // JSON syntax
     ...['', '{} x', '"\\u12"', '"\\x"', '"abc', '"a\nb"', '"a\u0001"', '[', `${'['.repeat(300)}`, '[@]', '{1:2}', '{"a" 1}', '{"a":1 "b"}', '[1 2]', '{"a":1,"a":2}']
       .flatMap((t) => json(t)),
@@ -73,6 +99,7 @@ function corpus(): ImportIssue[] {
     ...json(doc({ sites: [{ id: 's1', name: 5, city: null, colour: 'red' }], cabinets: [{ id: 'c1', rowId: 'w1', name: 'C', position: '1', uHeight: true, ratedPowerKw: 8, feedA: 3 }] })),
     ...json(doc({ devices: [{ id: 'd1', serviceTree: 'x', uPosition: [], uHeight: {} }] })),
     ...json(doc({ devices: [{}, {}], sites: [{ id: 's1', name: 'S' }, { id: 's1', name: 'S' }] })),
+    ...confirmIssues(),
   ];
 }
 

@@ -42,7 +42,7 @@ const store = (...devices: Device[]): InventoryDocument => ({
 
 function check(lines: string[], existing: InventoryDocument = EMPTY): ImportIssue[] {
   const parsed = parseCsvInventory(lines.join('\n'));
-  const issues = sortIssues([...parsed.issues, ...validateInventory(parsed, existing)]);
+  const issues = sortIssues([...parsed.issues, ...validateInventory(parsed, existing, new Map())]);
   // Every issue carries a code the renderer words from (the message is the English fallback).
   for (const issue of issues) expect(IMPORT_ISSUE_CODES, issue.message).toContain(issue.code);
   return issues;
@@ -198,7 +198,7 @@ describe('validateInventory', () => {
     const lines = text.split('\n');
     const parsed = parseJsonInventory(text);
     expect(parsed.issues).toEqual([]);
-    const issues = validateInventory(parsed, EMPTY);
+    const issues = validateInventory(parsed, EMPTY, new Map());
     expect(issues.map((i) => [i.line, i.field])).toEqual([
       [lines.findIndex((l) => l.includes('"cabinetId"')) + 1, 'cabinetId'],
       [lines.findIndex((l) => l.includes('"mgmtIp"')) + 1, 'mgmtIp'],
