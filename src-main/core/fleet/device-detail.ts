@@ -1,13 +1,17 @@
-// One device, in full, for the detail panel: where it is, what the poller last saw, its
-// interfaces read live over SNMP (rates from two samples of the interface table), and its
+// One device, in full, for the detail panel: where it is, what the poller last saw (and why
+// it is not polled, or its last protocol error), its interfaces read live over SNMP (rates
+// from two samples of the interface table spaced past the agent's cache: detail-rates.ts), its
 // power draw over the last hour from the time series: a PDU's from its own meter, a server's
 // from its BMC (the sensor poller's bmc.power_w), each with where and when it was read.
 import type { DeviceDetail, DeviceStatus, InterfaceInfo, InterfacesProblem } from '../../../src-shared/domain';
-import { NotFoundError, serializeError } from '../../../src-shared/errors';
-import { createSnmpSession, interfaceRates, readInterfaces, type InterfaceSample, type SnmpCredentials } from '../protocols/snmp';
+import { NotFoundError, serializeError, type SerializedError } from '../../../src-shared/errors';
+import { createSnmpSession, type SnmpCredentials } from '../protocols/snmp';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 import type { InventoryRepository } from '../store/inventory-repository';
 import type { MetricsRepository } from '../store/metrics-repository';
+import { createSampleHistory, ratePair } from './detail-rates';
+import { monitoringOf, type MonitoringSource } from './monitoring';
+import type { PolledCounters } from './poller/types';
 
 export interface PollView {
   status: DeviceStatus;
@@ -16,6 +20,7 @@ export interface PollView {
   powerWatts: number | null;
   lastPollAt: number | null;
   rttMs: number | null;
+  lastError?: SerializedError | null;
 }
 
 export interface DeviceDetailDeps {
@@ -23,11 +28,12 @@ export interface DeviceDetailDeps {
   credentials: Pick<CredentialResolver, 'snmp'>;
   metrics: MetricsRepository;
   pollState: (deviceId: string) => PollView | undefined;
+  /** The poller's last interface counters of a device: the first of the page's first rate pair. */
+  polledCounters?: (deviceId: string) => PolledCounters | null;
+  /** Who is polled and why not, which addresses are shared (absent: from the SNMP credential alone). */
+  monitoring?: () => MonitoringSource;
 }
 
-/** A sample older than this is not used as the first of a rate pair. */
-const SAMPLE_MAX_AGE_MS = 5 * 60_000;
-const SECOND_SAMPLE_AFTER_MS = 1000;
 const HOUR = 3_600_000;
 /** The series a device's power comes from (names as the PDU profiles and the BMC sensor poller write them). */
 const PDU_POWER = 'pdu.power_w';
@@ -42,19 +48,19 @@ export function interfacesErrorText(p: InterfacesProblem | null): string | null 
 }
 
 export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: string): Promise<DeviceDetail> } {
-  const samples = new Map<string, InterfaceSample>();
+  const samples = new Map<string, ReturnType<typeof createSampleHistory>>();
 
   async function interfaces(deviceId: string, host: string, port: number, creds: SnmpCredentials): Promise<InterfaceInfo[]> {
     const session = createSnmpSession({ host, port, credentials: creds, timeoutMs: 1500, retries: 1 });
     try {
-      let prev = samples.get(deviceId);
-      if (!prev || Date.now() - prev.at > SAMPLE_MAX_AGE_MS) {
-        prev = await readInterfaces(session);
-        await new Promise((r) => setTimeout(r, SECOND_SAMPLE_AFTER_MS));
-      }
-      const cur = await readInterfaces(session);
-      samples.set(deviceId, cur);
-      const rates = new Map(interfaceRates(prev, cur).map((r) => [r.ifIndex, r]));
+      let history = samples.get(deviceId);
+      if (!history) samples.set(deviceId, (history = createSampleHistory()));
+      const polled = d.polledCounters?.(deviceId);
+      if (polled) history.add({ at: polled.at, poller: polled });
+      const pair = await ratePair(session, history.list(Date.now()));
+      const cur = pair.cur;
+      history.add({ at: cur.at, page: cur });
+      const rates = new Map(pair.rates.map((r) => [r.ifIndex, r]));
       return [...cur.interfaces.values()]
         .sort((a, b) => a.ifIndex - b.ifIndex)
         .map((row) => ({
@@ -79,7 +85,15 @@ export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: stri
     const site = d.inventory.sites().find((s) => s.id === room.siteId)!;
     const poll = d.pollState(deviceId);
     const status = poll?.status ?? 'unknown';
-    const creds = d.credentials.snmp(device.snmpCredential);
+    let creds: SnmpCredentials | null = null;
+    try {
+      creds = d.credentials.snmp(device.snmpCredential);
+    } catch {
+      creds = null; // a secret that cannot be used: monitoring says so
+    }
+    const src = d.monitoring?.();
+    const reason = src ? src.notMonitored.get(deviceId) : creds ? undefined : 'no-credential';
+    const monitoring = monitoringOf(reason, poll && { health: poll.status, lastError: poll.lastError });
     let ifs: InterfaceInfo[] = [];
     let interfacesProblem: InterfacesProblem | null = null;
     if (!creds) interfacesProblem = { code: 'no-credential' };
@@ -120,6 +134,8 @@ export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: stri
       powerAt,
       powerHistory: history.map((p) => ({ ts: p.ts, watts: p.avg })),
       capabilities: { bmc: Boolean(device.bmcAddress && device.ipmiCredential), ssh: Boolean(device.sshCredential) },
+      monitoring,
+      sharedAddress: src ? src.sharedAddresses.has(device.mgmtIp) : d.inventory.pollTargets().some((t) => t.deviceId !== deviceId && t.mgmtIp === device.mgmtIp),
     };
   }
 

@@ -13,7 +13,8 @@ import type { CoreStore } from '../store/core-store';
 import type { Sample } from '../store/metrics-repository';
 import { createDeviceDetail } from './device-detail';
 import { interfaceEvents, statusEvents } from './poll-events';
-import { loadPollTargets } from './poll-targets';
+import type { MonitoringSource } from './monitoring';
+import { loadPollTargetSet, type CredentialKindLookup } from './poll-targets';
 import { createReadModel } from './read-model';
 import { createSnmpPoller, type PollResult, type PollTarget, type SnmpPoller } from './snmp-poller';
 
@@ -32,7 +33,8 @@ export interface FleetModule extends Capability<FleetMethods> {
 }
 
 export interface FleetDeps {
-  store: Pick<CoreStore, 'inventory' | 'metrics'>;
+  /** credentials (optional): the store's kinds, to tell an unknown credential id from one of a non-SNMP kind. */
+  store: Pick<CoreStore, 'inventory' | 'metrics'> & Partial<Pick<CoreStore, 'credentials'>>;
   credentials: Pick<CredentialResolver, 'snmp'>;
   hub: EventHub;
   /** Stores fleet events and publishes them. */
@@ -66,14 +68,19 @@ export function startFleet(d: FleetDeps): FleetModule {
   const owned = new DisposableStore();
   let locations = new Map<string, { cabinetId: string; roomId: string; siteId: string }>();
   let targets: PollTarget[] = [];
+  let monitoring: MonitoringSource = { notMonitored: new Map(), sharedAddresses: new Set() };
+  const repo = d.store.credentials;
+  const kindOf: CredentialKindLookup | undefined = repo && ((id) => (repo.has(id) ? repo.info(id).kind : null));
   const loadTargets = (): void => {
     locations = new Map(inventory.deviceLocations().map((l) => [l.deviceId, l]));
-    targets = loadPollTargets(inventory, d.credentials, d.log);
+    const set = loadPollTargetSet(inventory, d.credentials, kindOf, d.log);
+    targets = set.targets;
+    monitoring = { notMonitored: set.notMonitored, sharedAddresses: set.sharedAddresses };
   };
   // The poller's first sweep starts as it is created: its targets are read before it.
   loadTargets();
   const model = createReadModel({ inventory, state: (id) => poller.state(id), fleetKind: d.fleetKind });
-  const reloadModel = (): void => model.reload({ locations, monitored: new Set(targets.map((t) => t.deviceId)) });
+  const reloadModel = (): void => model.reload({ locations, monitored: new Set(targets.map((t) => t.deviceId)), monitoring });
   const load = (): void => {
     loadTargets();
     reloadModel();
@@ -132,6 +139,8 @@ export function startFleet(d: FleetDeps): FleetModule {
       const st = poller.state(id);
       return st && { ...st, status: st.health };
     },
+    polledCounters: (id) => poller.counters(id),
+    monitoring: () => monitoring,
   });
 
   return {

@@ -1,27 +1,64 @@
 // What the poller polls: every inventory device with a usable SNMP credential, as a poll
 // target; PDUs also read per-outlet power (ENTITY-SENSOR-MIB, the lab's and many vendors').
+// Every other device is kept with the reason it is not polled: no credential id, an id the
+// store does not hold, a credential of a non-SNMP kind, or a secret that cannot be used.
+import type { CredentialKind, NotMonitoredReason } from '../../../src-shared/domain';
 import { ENTITY_SENSOR_PROFILE, type SnmpCredentials } from '../protocols/snmp';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 import type { InventoryRepository } from '../store/inventory-repository';
 import type { PollTarget } from './snmp-poller';
 
-export function loadPollTargets(inventory: InventoryRepository, credentials: Pick<CredentialResolver, 'snmp'>, log?: (line: string) => void): PollTarget[] {
-  const resolved = new Map<string, SnmpCredentials | null>();
-  const creds = (id: string): SnmpCredentials | null => {
-    if (!resolved.has(id)) {
+/** The stored kind of a credential id, null when the store has no such id (tells unknown ids from wrong kinds). */
+export type CredentialKindLookup = (id: string) => CredentialKind | null;
+
+export interface PollTargetSet {
+  targets: PollTarget[];
+  /** Devices not polled, and why. */
+  notMonitored: Map<string, NotMonitoredReason>;
+  /** Management addresses more than one device uses (their port tells them apart). */
+  sharedAddresses: Set<string>;
+}
+
+const SNMP_KINDS: readonly string[] = ['snmp-community', 'snmp-v3'];
+
+export function loadPollTargetSet(
+  inventory: InventoryRepository,
+  credentials: Pick<CredentialResolver, 'snmp'>,
+  kindOf?: CredentialKindLookup,
+  log?: (line: string) => void,
+): PollTargetSet {
+  const resolved = new Map<string, SnmpCredentials | NotMonitoredReason>();
+  const creds = (id: string): SnmpCredentials | NotMonitoredReason => {
+    let r = resolved.get(id);
+    if (r === undefined) {
       try {
-        resolved.set(id, credentials.snmp(id));
+        const c = credentials.snmp(id);
+        if (c) r = c;
+        else {
+          // The resolver says only "not SNMP or absent": the store's kind tells which.
+          const kind = kindOf ? kindOf(id) : null;
+          r = kind === null ? 'unknown-credential' : SNMP_KINDS.includes(kind) ? 'credential-unusable' : 'wrong-kind';
+        }
       } catch (err) {
         log?.(`credential ${id} unusable: ${(err as Error).message}`);
-        resolved.set(id, null);
+        r = 'credential-unusable';
       }
+      resolved.set(id, r);
     }
-    return resolved.get(id) ?? null;
+    return r;
   };
   const targets: PollTarget[] = [];
+  const notMonitored = new Map<string, NotMonitoredReason>();
+  const seen = new Set<string>();
+  const sharedAddresses = new Set<string>();
   for (const t of inventory.pollTargets()) {
-    const c = t.snmpCredential ? creds(t.snmpCredential) : null;
-    if (!c) continue;
+    if (seen.has(t.mgmtIp)) sharedAddresses.add(t.mgmtIp);
+    else seen.add(t.mgmtIp);
+    const c = t.snmpCredential ? creds(t.snmpCredential) : 'no-credential';
+    if (typeof c === 'string') {
+      notMonitored.set(t.deviceId, c);
+      continue;
+    }
     targets.push({
       deviceId: t.deviceId,
       kind: t.kind,
@@ -32,5 +69,9 @@ export function loadPollTargets(inventory: InventoryRepository, credentials: Pic
       ...(t.kind === 'pdu' ? { pduProfile: ENTITY_SENSOR_PROFILE } : {}),
     });
   }
-  return targets;
+  return { targets, notMonitored, sharedAddresses };
+}
+
+export function loadPollTargets(inventory: InventoryRepository, credentials: Pick<CredentialResolver, 'snmp'>, log?: (line: string) => void): PollTarget[] {
+  return loadPollTargetSet(inventory, credentials, undefined, log).targets;
 }

@@ -5,6 +5,7 @@
 import type { CabinetElevation, CabinetSummary, DeviceStatus, FleetOverview, Room, RoomOverview, Site, SiteOverview } from '../../../src-shared/domain';
 import { NotFoundError } from '../../../src-shared/errors';
 import type { CabinetWithRow, DeviceLocation, InventoryRepository } from '../store/inventory-repository';
+import { monitoringOf, type MonitoringSource } from './monitoring';
 import type { DevicePollState } from './snmp-poller';
 
 export interface ReadModelDeps {
@@ -17,6 +18,8 @@ export interface ReadModelSource {
   locations: ReadonlyMap<string, Pick<DeviceLocation, 'cabinetId' | 'roomId' | 'siteId'>>;
   /** Devices the console polls (a usable SNMP credential); the rest are not monitored. */
   monitored: ReadonlySet<string>;
+  /** Why the others are not, and which addresses several devices share (elevations show both). */
+  monitoring?: MonitoringSource;
 }
 
 export interface ReadModel {
@@ -71,6 +74,8 @@ export function createReadModel(d: ReadModelDeps): ReadModel {
   let slots = new Map<string, Slot>();
   let devices = 0;
   let pollable = 0;
+  let monitored: ReadonlySet<string> = new Set();
+  let monitoring: MonitoringSource = { notMonitored: new Map(), sharedAddresses: new Set() };
 
   function reload(src: ReadModelSource): void {
     sites = inventory.sites();
@@ -79,6 +84,8 @@ export function createReadModel(d: ReadModelDeps): ReadModel {
     slots = new Map();
     devices = src.locations.size;
     pollable = src.monitored.size;
+    monitored = src.monitored;
+    monitoring = src.monitoring ?? { notMonitored: new Map(), sharedAddresses: new Set() };
     for (const [deviceId, loc] of src.locations) {
       const node = roomsById.get(loc.roomId);
       if (!node) continue;
@@ -176,6 +183,8 @@ export function createReadModel(d: ReadModelDeps): ReadModel {
         uptimeSeconds: up ? (st?.uptimeSeconds ?? null) : null,
         powerWatts: st?.powerWatts ?? null,
         capabilities: { bmc: Boolean(dev.bmcAddress && dev.ipmiCredential), ssh: Boolean(dev.sshCredential) },
+        sharedAddress: monitoring.sharedAddresses.has(dev.mgmtIp),
+        monitoring: monitoringOf(monitored.has(dev.id) ? undefined : (monitoring.notMonitored.get(dev.id) ?? 'no-credential'), st),
       };
     });
     return { cabinet, site, room, row, devices: devs };

@@ -46,14 +46,14 @@ import type { DeviceStatusChange } from '../../../src-shared/domain';
 import { NotFoundError } from '../../../src-shared/errors';
 import { DisposableStore, toAsyncDisposable, toDisposable, type AsyncDisposable } from '../../../src-shared/lifecycle';
 import { createRequestLimiter, createSnmpSession, readDevice, SnmpSessionClosedError, type DeviceReading, type SnmpSession } from '../protocols/snmp';
-import { newDeviceMemory, type DeviceMemory } from './poller/device-memory';
+import { lastCounters, newDeviceMemory, type DeviceMemory } from './poller/device-memory';
 import { createPollOutbox, newPollState, recordPoll } from './poller/poll-record';
 import { createRepoller, type RepollRequest } from './poller/repoll';
 import { backoffDelay, jittered } from './poller/schedule';
 import { createStallDetector, type StallDetector } from './poller/stall-detector';
-import type { DeviceHealthChange, DevicePollState, InterfaceChange, PollResult, PollTarget } from './poller/types';
+import type { DeviceHealthChange, DevicePollState, InterfaceChange, PolledCounters, PollResult, PollTarget } from './poller/types';
 
-export type { DeviceHealthChange, DevicePollState, InterfaceChange, PollResult, PollTarget } from './poller/types';
+export type { DeviceHealthChange, DevicePollState, InterfaceChange, PolledCounters, PollResult, PollTarget } from './poller/types';
 
 const TICK_MS = 50;
 /** A poll set aside for a stall is redone within this window (spread so they do not bunch). */
@@ -92,6 +92,8 @@ export interface SnmpPollerOptions {
 
 export interface SnmpPoller extends AsyncDisposable {
   state(deviceId: string): DevicePollState | undefined;
+  /** The interface counters of the device's last answered poll; null before one. */
+  counters(deviceId: string): PolledCounters | null;
   /** polled: not unknown; answering: status 'up' (health up or degraded). */
   counts(): { polled: number; answering: number };
   /** pollsSetAside: polls overlapping a stall of the core, neither judged nor counted. */
@@ -338,6 +340,10 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
     state: (id) => {
       const s = entries.get(id)?.state;
       return s ? { ...s, reasons: [...s.reasons], interfaces: [...s.interfaces] } : undefined;
+    },
+    counters: (id) => {
+      const e = entries.get(id);
+      return e ? lastCounters(e.memory) : null;
     },
     counts: () => {
       let polled = 0;

@@ -8,6 +8,7 @@ import {
   type DeviceReading, type IfStatus, type InterfaceRate, type InterfaceState, type InterfaceStatusChange, type InterfaceTracker, type OctetSample, type OutletPower,
 } from '../../protocols/snmp';
 import { judgeHealth, unanswered } from './health';
+import type { PolledCounters } from './types';
 
 /** Interfaces polled before a device has told us its ifNumber. */
 export const DEFAULT_INTERFACES: Record<DeviceKind, number> = { server: 2, switch: 6, pdu: 1, gateway: 2 };
@@ -107,4 +108,19 @@ export function assessPoll(memory: DeviceMemory, input: AssessInput): Assessment
   out.health = health.status;
   out.reasons = health.reasons;
   return out;
+}
+
+/** The counters of the last answered poll: the interface table (walk path) or ifIndex 1..n of the GET. */
+export function lastCounters(memory: DeviceMemory): PolledCounters | null {
+  const table = memory.tracker.last;
+  const octets = memory.sample;
+  if (table && (!octets || table.at >= octets.at)) {
+    const counters: PolledCounters['counters'] = new Map();
+    for (const r of table.interfaces.values()) counters.set(r.ifIndex, { inOctets: r.inOctets, outOctets: r.outOctets, counterBits: r.counterBits, discontinuity: r.discontinuity });
+    return { at: table.at, uptimeTicks: table.uptimeTicks, counters };
+  }
+  if (!octets) return null;
+  const counters: PolledCounters['counters'] = new Map();
+  octets.inOctets.forEach((v, i) => counters.set(i + 1, { inOctets: v, outOctets: octets.outOctets[i] ?? null, counterBits: 64 }));
+  return { at: octets.at, uptimeTicks: octets.ticks, counters };
 }

@@ -1,6 +1,7 @@
 // What one finished poll changes: the device's kept state, its PollResult and the status,
 // health and interface events, batched in an outbox the poll loop flushes to its listeners.
 import type { DeviceStatus, DeviceStatusChange } from '../../../../src-shared/domain';
+import { serializeError } from '../../../../src-shared/errors';
 import type { DeviceReading } from '../../protocols/snmp';
 import { assessPoll, type DeviceMemory } from './device-memory';
 import type { DeviceHealthChange, DevicePollState, InterfaceChange, PollResult } from './types';
@@ -9,7 +10,7 @@ import type { DeviceHealthChange, DevicePollState, InterfaceChange, PollResult }
 export function newPollState(): DevicePollState {
   return {
     status: 'unknown', health: 'unknown', reasons: [], failures: 0, sysName: null, uptimeSeconds: null, inBps: null, outBps: null,
-    powerWatts: null, outlets: null, interfaces: [], lastPollAt: null, rttMs: null,
+    powerWatts: null, outlets: null, interfaces: [], lastPollAt: null, rttMs: null, lastError: null,
   };
 }
 
@@ -97,6 +98,9 @@ export function recordPoll(memory: DeviceMemory, s: DevicePollState, poll: PollO
   if (!a.answered) s.rttMs = null;
   else if (rtt !== undefined) s.rttMs = rtt;
   s.reasons = a.reasons;
+  // The error stays while the device is unreachable or degraded; a full answer clears it.
+  if (error) s.lastError = serializeError(error);
+  else if (a.health === 'up') s.lastError = null;
   if (s.status !== status) {
     out.changes.push({ deviceId: id, status, previous: s.status, at });
     s.status = status;

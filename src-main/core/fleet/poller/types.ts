@@ -1,6 +1,7 @@
 // The SNMP poller's public shapes: what it polls (PollTarget), what each poll yields
 // (PollResult), what it keeps per device (DevicePollState) and the change events it emits.
 import type { DeviceKind, DeviceStatus } from '../../../../src-shared/domain';
+import type { SerializedError } from '../../../../src-shared/errors';
 import type { InterfaceRate, InterfaceStatusChange, OutletPower, PduProfile, SnmpCredentials } from '../../protocols/snmp';
 import type { Assessment } from './device-memory';
 
@@ -57,6 +58,20 @@ export interface DevicePollState extends Pick<Assessment, 'health' | 'reasons' |
   lastPollAt: number | null;
   /** Round trip of the last poll; null when it went unanswered. */
   rttMs: number | null;
+  /**
+   * The last failed poll's protocol error (timeout, USM/auth failure, error-status), kept
+   * while the device is unreachable or degraded; null once it answers fully (health up).
+   */
+  lastError?: SerializedError | null;
+}
+
+/** The interface counters of the poller's last answered poll of a device (for a first rate pair). */
+export interface PolledCounters {
+  /** options.now clock, ms. */
+  at: number;
+  uptimeTicks: number | null;
+  /** By ifIndex. discontinuity: undefined when the poll did not read ifCounterDiscontinuityTime. */
+  counters: Map<number, { inOctets: bigint | null; outOctets: bigint | null; counterBits: 32 | 64; discontinuity?: number | null }>;
 }
 
 export interface DeviceHealthChange {

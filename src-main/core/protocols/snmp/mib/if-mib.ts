@@ -10,7 +10,13 @@
 //  - the interface's ifCounterDiscontinuityTime changed (a line card reset its counters);
 //  - the interface is new, or switched between 32- and 64-bit counters;
 //  - the delta is faster than the interface's speed allows (+10 %), or than 2 Tbit/s where
-//    the speed is unknown: a reset we could not otherwise see.
+//    the speed is unknown or not believable: a reset we could not otherwise see.
+// Believable speeds (speedBelievable): not softwareLoopback(24) interfaces (loopback reports
+// 10 Mb/s on Linux), and not exactly 10 Mb/s on a virtual interface (ifType other(1),
+// propVirtual(53), tunnel(131), l2vlan(135), l3ipvlan(136), bridge(209), or none; or a
+// name like veth*, docker*, br-*, virbr*, tun*, tap*, vnet*, dummy*): net-snmp reports its
+// nominal 10 Mb/s where the kernel gives no speed. Where the speed is not believable the
+// rates keep only the 2 Tbit/s bound and no utilisation is given.
 import { counter64, numberOf, octetText, type TypedVarbind } from '../codec';
 import type { SnmpSession } from '../session/session';
 import { readTable } from '../session/table';
@@ -109,6 +115,21 @@ function interfaceRow(ifIndex: number, c: Map<number, TypedVarbind>, x: Map<numb
   };
 }
 
+const SOFTWARE_LOOPBACK = 24;
+/** ifTypes of interfaces with no physical link. */
+const VIRTUAL_TYPES = new Set([1, 53, 131, 135, 136, 209]);
+const VIRTUAL_NAME = /^(lo\b|veth|docker|br-|virbr|vnet|tun|tap|dummy|cni|flannel|cali|vxlan|kube-|wg)/i;
+/** net-snmp's nominal speed for an interface whose driver reports none. */
+const NOMINAL_SPEED = 10_000_000;
+
+/** Whether the agent's speed for this interface can bound its rates (see the file header). */
+export function speedBelievable(row: Pick<InterfaceRow, 'type' | 'speedBps' | 'name' | 'descr'>): boolean {
+  if (!row.speedBps || row.speedBps <= 0) return false;
+  if (row.type === SOFTWARE_LOOPBACK) return false;
+  if (row.speedBps !== NOMINAL_SPEED) return true;
+  return !(row.type === null || VIRTUAL_TYPES.has(row.type) || VIRTUAL_NAME.test(row.name) || VIRTUAL_NAME.test(row.descr));
+}
+
 const TICKS_WRAP = 2 ** 32;
 /** Rates above this (bits/s) where the speed is unknown mean a reset we could not see. */
 const MAX_PLAUSIBLE_BITS = 2e12;
@@ -147,7 +168,8 @@ export function interfaceRates(prev: InterfaceSample, cur: InterfaceSample): Int
   for (const row of cur.interfaces.values()) {
     const before = prev.interfaces.get(row.ifIndex);
     const comparable = usable && before !== undefined && before.counterBits === row.counterBits && before.discontinuity === row.discontinuity;
-    const limit = row.speedBps && row.speedBps > 0 ? row.speedBps * 1.1 : MAX_PLAUSIBLE_BITS;
+    const speed = speedBelievable(row) ? row.speedBps : null;
+    const limit = speed ? speed * 1.1 : MAX_PLAUSIBLE_BITS;
     const rate = (a: bigint | null | undefined, b: bigint | null): number | null => {
       if (!comparable || a == null || b === null) return null;
       const bps = (Number(counterDelta(a, b, row.counterBits)) * 8) / seconds;
@@ -155,7 +177,7 @@ export function interfaceRates(prev: InterfaceSample, cur: InterfaceSample): Int
     };
     const inBps = rate(before?.inOctets, row.inOctets);
     const outBps = rate(before?.outOctets, row.outOctets);
-    const util = (bps: number | null): number | null => (bps !== null && row.speedBps ? Math.min(1, bps / row.speedBps) : null);
+    const util = (bps: number | null): number | null => (bps !== null && speed ? Math.min(1, bps / speed) : null);
     out.push({ ifIndex: row.ifIndex, name: row.name, inBps, outBps, inUtilisation: util(inBps), outUtilisation: util(outBps) });
   }
   return out;
