@@ -108,6 +108,19 @@ export function createWsGateway(core: Core, options: Partial<GatewayLimits> & { 
       }, LIMITED_PAUSE_MS);
     };
     const authTimer = setTimeout(() => closeNow(ws, WS_CLOSE.unauthenticated, 'authentication timed out'), limits.authDeadlineMs);
+    // A pipelined burst is answered in one write: the replies of the frames parsed in one turn
+    // are corked and leave together, instead of one syscall each (a flood's refusals).
+    const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    let corked = false;
+    const corkTurn = (): void => {
+      if (corked || !socket) return;
+      corked = true;
+      socket.cork();
+      setImmediate(() => {
+        corked = false;
+        socket.uncork();
+      });
+    };
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!ctx) {
@@ -138,6 +151,7 @@ export function createWsGateway(core: Core, options: Partial<GatewayLimits> & { 
         send(ws, { type: 'auth', ok: true, actor: ctx.actor, role: ctx.role });
         return;
       }
+      corkTurn();
       const msg = isBinary ? null : parse(data);
       if (!msg) {
         send(ws, { type: 'error', error: serializeError(new FleetDeckError('BAD_REQUEST', 'Messages must be JSON objects')) });
