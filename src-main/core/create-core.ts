@@ -11,6 +11,7 @@ import { startEvents } from './events/events-module';
 import { startFleet } from './fleet/fleet-module';
 import { startTrapIntake } from './fleet/trap-intake';
 import { startInventory } from './inventory/inventory-module';
+import { refreshPollTargets } from './inventory/poller-nudge';
 import { startLabModule } from './lab-link/lab-module';
 import { startRun } from './run/run-module';
 import { startSearch } from './search/search-module';
@@ -42,7 +43,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     owned.add(lab.onDidAffect(fleet.repoll));
     owned.add(await startTrapIntake({ config: config.traps, inventory: store.inventory, credentials: credentials.resolver, recordEvents: events.record, repoll: fleet.repoll, announce: lab.setTrapTarget, log }));
     const search = owned.add(startSearch({ store }));
-    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); } }));
+    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); refreshPollTargets(fleet.poller, log); } }));
     const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record, bmcSensors: config.bmcSensors, onControlled: fleet.repoll, log }));
     const run = owned.add(startRun({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, log }));
 
