@@ -19,7 +19,7 @@ import {
   type IpmiClient, type IpmiTransport,
 } from '../protocols/ipmi';
 import type { SensorValue } from '../protocols/ipmi/client-records';
-import { eventOffset } from '../protocols/ipmi/codec/sel';
+import { eventOffset, type SelEntry } from '../protocols/ipmi/codec/sel';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 
 export interface BmcService extends AsyncDisposable {
@@ -60,6 +60,20 @@ function sensorStatus(s: SensorValue['status']): SensorReading['status'] {
   if (s === 'ok') return 'ok';
   if (s === 'ns') return 'unavailable';
   return s === 'lnc' || s === 'unc' ? 'warning' : 'critical';
+}
+
+/**
+ * The SDR name of the sensor a SEL entry is about, as ipmitool's `sel elist` finds it: the
+ * record with the entry's sensor number and type, owned by the entry's generator (its low
+ * byte: slave address or software id), on its LUN (generator bits 9:8) where one matches;
+ * null when the SDR has no such record (or the record has no name).
+ */
+export function selSensorName(sensors: readonly Pick<SensorValue, 'record'>[], e: Pick<SelEntry, 'generatorId' | 'sensorNumber' | 'sensorType'>): string | null {
+  const owner = e.generatorId & 0xff;
+  const lun = (e.generatorId >> 8) & 0x03;
+  const same = sensors.filter((s) => s.record.number === e.sensorNumber && s.record.ownerId === owner && s.record.sensorType === e.sensorType);
+  const hit = same.find((s) => s.record.ownerLun === lun) ?? same[0];
+  return hit?.record.name ? hit.record.name : null;
 }
 
 /** Input power from the PSU Watts sensors (summed), else any readable Watts sensor, as powerReading() picks it. */
@@ -193,10 +207,12 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
           sel: sel
             .slice(-SEL_SHOWN)
             .reverse()
-            .map((e) => ({
+            .map((e) => ({ e, name: e.kind === 'system' ? selSensorName(sensors, e) : null }))
+            .map(({ e, name }) => ({
               id: e.recordId,
               at: e.preInit || e.timestamp === null ? null : e.timestamp * 1000,
-              sensor: `${e.sensorTypeName} #${e.sensorNumber}`,
+              sensor: name ?? `${e.sensorTypeName} #${e.sensorNumber}`,
+              sensorName: name,
               sensorType: e.kind === 'system' ? e.sensorType : null,
               sensorNumber: e.kind === 'system' ? e.sensorNumber : null,
               eventType: e.kind === 'system' ? e.eventType : null,

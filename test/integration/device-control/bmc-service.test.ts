@@ -116,6 +116,21 @@ describe('BMC service sessions', () => {
     expect(await service!.power('srv-1', 'off', 'srv-1.lab')).toEqual({ power: 'off' });
   }, 30_000);
 
+  it('names SEL rows by the sensor\'s SDR name, the English fallback too', async () => {
+    await setup();
+    await service!.power('srv-1', 'off', 'srv-1.lab');
+    await service!.power('srv-1', 'on', 'srv-1.lab');
+    const info = await service!.info('srv-1');
+    const names = new Set(info.sensors.map((s) => s.name));
+    const system = info.sel.filter((e) => e.sensorNumber !== null);
+    expect(system.length).toBeGreaterThan(0);
+    for (const e of system) {
+      expect(e.sensorName === null || names.has(e.sensorName), `${e.sensorName}`).toBe(true);
+      if (e.sensorName) expect(e.sensor).toBe(e.sensorName);
+    }
+    expect(system.some((e) => e.sensorName)).toBe(true);
+  });
+
   it('keeps one session per BMC and reads several BMCs at once', async () => {
     await setup({ bmcs: 4 });
     const ids = ['srv-1', 'srv-2', 'srv-3', 'srv-4'];

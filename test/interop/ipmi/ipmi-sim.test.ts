@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createIpmiClient, IpmiAuthError, IpmiUnsupportedError, PRIVILEGE, type IpmiClient, type IpmiClientOptions,
 } from '../../../src-main/core/protocols/ipmi';
+import { selSensorName } from '../../../src-main/core/device-control/bmc-service';
 import { leftOver, resources, until } from '../../support/handles';
 import { fields, ipmitool, IPMI_SIM, IPMITOOL, peerCheck, rows, SIM, startIpmiSim, type IpmiSimPeer } from './peers';
 
@@ -126,6 +127,20 @@ describe.skipIf(check.skip)(`FleetDeck IPMI against ipmi_sim and ipmitool${check
 
   it('reads power from the PSU sensor: ipmi_sim has no DCMI', async () => {
     expect(await client.powerReading()).toMatchObject({ source: 'sensor', watts: 250 });
+  });
+
+  it('names each SEL entry\'s sensor from the SDR as ipmitool sel elist does', async () => {
+    const listed = rows(await tool('sel', 'elist'));
+    const sensors = await client.sensors();
+    const entries = await client.selList();
+    expect(entries.length).toBe(listed.length);
+    const names = entries.map((e) => selSensorName(sensors, e));
+    entries.forEach((e, i) => {
+      const name = names[i];
+      expect(name ? `${e.sensorTypeName} ${name}` : `${e.sensorTypeName} #0x${e.sensorNumber.toString(16).padStart(2, '0')}`, `record ${e.recordId}`).toBe(listed[i][3]);
+    });
+    expect(names).toContain('CPU Temp');
+    expect(names).toContain('Power Unit');
   });
 
   it('lists the SEL entries ipmitool sel list prints, and clears the SEL', async () => {
