@@ -9,6 +9,7 @@ export interface Login {
   readonly username: string;
   readonly password?: string;
   readonly privateKey?: string;
+  readonly passphrase?: string;
 }
 
 export interface CredentialResolver {
@@ -42,7 +43,12 @@ export function createCredentialResolver(repo: CredentialRepository): Credential
       }
       const o = v as Record<string, unknown> | null;
       if (typeof o?.username !== 'string' || (typeof o.password !== 'string' && typeof o.privateKey !== 'string')) throw notALogin(id);
-      return { username: o.username, password: o.password as string | undefined, privateKey: o.privateKey as string | undefined };
+      return {
+        username: o.username,
+        password: o.password as string | undefined,
+        privateKey: o.privateKey as string | undefined,
+        ...(typeof o.passphrase === 'string' ? { passphrase: o.passphrase } : {}),
+      };
     },
     trapAuth() {
       const communities: string[] = [];

@@ -22,6 +22,13 @@ export interface TrapEvent {
   uptime: number | null;
   /** The v3 user that sent it (communities are secrets and are not repeated). */
   user?: string;
+  /** The v3 sender's (context) engine ID, hex. */
+  engineId?: string;
+  /**
+   * v1/v2c: the community it came with. For attributing the notification to a device only:
+   * it is a secret, never stored, logged or shown.
+   */
+  community?: string;
   /** v1 only: the agent-addr field. */
   agentAddress?: string;
   /** The notification's own varbinds: sysUpTime.0 and snmpTrapOID.0 left out. */
@@ -40,6 +47,7 @@ export interface NetPdu {
   upTime?: number;
   user?: string;
   community?: string;
+  contextEngineID?: string;
 }
 
 /** A net-snmp receive error as one of ours. The texts never quote communities or digests. */
@@ -75,6 +83,16 @@ export function errorText(err: unknown): string {
 
 /** A decoded PDU as a TrapEvent, or the named error that says why it is not one. */
 export function toEvent(pdu: NetPdu, rinfo: { address: string; port: number }, at: number): TrapEvent | SnmpError {
+  const event = decodeEvent(pdu, rinfo, at);
+  if ('trapOid' in event) {
+    // non-enumerable: a secret that no spread, JSON or log of the event carries along
+    if (typeof pdu.community === 'string') Object.defineProperty(event, 'community', { value: pdu.community, enumerable: false });
+    if (event.version === '3' && typeof pdu.contextEngineID === 'string' && pdu.contextEngineID) event.engineId = pdu.contextEngineID;
+  }
+  return event;
+}
+
+function decodeEvent(pdu: NetPdu, rinfo: { address: string; port: number }, at: number): TrapEvent | SnmpError {
   const source = `${rinfo.address}:${rinfo.port}`;
   const raw = Array.isArray(pdu.varbinds) ? pdu.varbinds : [];
   const all = raw.map(decodeVarbind);

@@ -47,14 +47,28 @@ export interface TrapReceiverStats {
 export interface TrapReceiver extends AsyncDisposable {
   address(): { address: string; port: number };
   stats(): TrapReceiverStats;
+  /**
+   * Replaces the accepted communities and v3 users, effective from the next datagram (no
+   * restart). A user whose keys do not fit its level is left out and named in `skipped`.
+   */
+  setAuth(auth: { communities: readonly string[]; users: readonly SnmpUser[] }): { skipped: { user: string; reason: string }[] };
   /** Feeds one datagram through the receive path, exactly as the socket does. Never throws. */
   handle(buffer: Buffer, rinfo: { address: string; port: number }): void;
   /** Closes the socket; resolves once it is closed. Idempotent. */
   dispose(): Promise<void>;
 }
 
+interface NetAuthorizer {
+  addCommunity(c: string): void;
+  deleteCommunity(c: string): void;
+  getCommunities(): string[];
+  addUser(u: snmp.User): void;
+  deleteUser(name: string): void;
+  getUsers(): snmp.User[];
+}
+
 interface NetReceiver {
-  getAuthorizer(): { addCommunity(c: string): void; addUser(u: snmp.User): void };
+  getAuthorizer(): NetAuthorizer;
   onMsg(socket: dgram.Socket, buffer: Buffer, rinfo: dgram.RemoteInfo): void;
   close(cb?: () => void): void;
   listener: { sockets: Record<string, dgram.Socket> };
@@ -130,6 +144,24 @@ export function createTrapReceiver(opts: TrapReceiverOptions): Promise<TrapRecei
   for (const c of opts.communities ?? []) authorizer.addCommunity(c);
   for (const u of opts.users ?? []) authorizer.addUser(netSnmpUser(u));
 
+  function setAuth(auth: { communities: readonly string[]; users: readonly SnmpUser[] }): { skipped: { user: string; reason: string }[] } {
+    const skipped: { user: string; reason: string }[] = [];
+    const users: snmp.User[] = [];
+    for (const u of auth.users) {
+      try {
+        users.push(netSnmpUser(u));
+      } catch (err) {
+        skipped.push({ user: u.name, reason: errorText(err) });
+      }
+    }
+    // Single-threaded: no datagram is handled between the removals and the additions.
+    for (const c of [...authorizer.getCommunities()]) authorizer.deleteCommunity(c);
+    for (const u of [...authorizer.getUsers()]) authorizer.deleteUser(u.name);
+    for (const c of new Set(auth.communities)) authorizer.addCommunity(c);
+    for (const u of users) authorizer.addUser(u);
+    return { skipped };
+  }
+
   const socket = Object.values(receiver.listener.sockets)[0];
   // Replace net-snmp's unguarded listeners with ours.
   socket.removeAllListeners('message');
@@ -174,6 +206,7 @@ export function createTrapReceiver(opts: TrapReceiverOptions): Promise<TrapRecei
           return { address: a.address, port: a.port };
         },
         stats: () => ({ ...stats, errors: { ...stats.errors } }),
+        setAuth,
         handle,
         async dispose() {
           if (!disposed) {
