@@ -35,13 +35,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   try {
     const store = owned.add(openCoreStore(config));
     const events = owned.add(startEvents({ store, log }));
-    const credentials = owned.add(startCredentials({ store }));
+    const credentials = owned.add(startCredentials({ store, log }));
     const audit = owned.add(startAudit({ store }));
     const session = owned.add(startSession({ store }));
     const lab = owned.add(await startLabModule({ config: config.lab, store, log }));
     const fleet = owned.add(startFleet({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, fleetKind: lab.fleetKind, poller: config.poller, log }));
     owned.add(lab.onDidAffect(fleet.repoll));
-    owned.add(await startTrapIntake({ config: config.traps, inventory: store.inventory, credentials: credentials.resolver, recordEvents: events.record, repoll: fleet.repoll, announce: lab.setTrapTarget, log }));
+    const traps = owned.add(await startTrapIntake({ config: config.traps, inventory: store.inventory, credentials: credentials.resolver, recordEvents: events.record, repoll: fleet.repoll, announce: lab.setTrapTarget, log }));
+    // A credential change reaches the poller (its targets now, and one poll of them) and the trap receiver at once.
+    owned.add(credentials.onChanged(() => { fleet.reload(); void fleet.poller.pollNow(); traps.reload(); }));
     const search = owned.add(startSearch({ store }));
     const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); refreshPollTargets(fleet.poller, log); } }));
     const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record, bmcSensors: config.bmcSensors, onControlled: fleet.repoll, log }));
