@@ -24,7 +24,7 @@ const DOC: InventoryDocument = {
   devices: [
     {
       id: 'd1', cabinetId: 'c1', kind: 'server', hostname: 'web-01', sn: '=SN1', uPosition: 1, uHeight: 1, mgmtIp: '10.0.0.1', snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22,
-      snmpCredential: '@cred', sshCredential: null, ipmiCredential: null, serviceTree: { company: '=Acme', department: '+d', product: '-p', cluster: '@c', service: 's' },
+      snmpCredential: 'snmp-ro', sshCredential: null, ipmiCredential: null, serviceTree: { company: '=Acme', department: '+d', product: '-p', cluster: '@c', service: 's' },
     },
   ],
 };
@@ -43,6 +43,8 @@ async function serveOne(): Promise<Serve> {
   mkdirSync(join(dir, 'www'));
   writeFileSync(join(dir, 'www', 'index.html'), '<!doctype html>');
   const core = await createCore({ storePath: join(dir, 'fd.db'), secretKey: randomBytes(32), lab: false });
+  // the credential DOC's device references (imports refuse unknown ones); '@' cells are covered by the names above
+  await core.api.call({ actor: 'test', role: 'admin' }, 'credentials.put', { id: 'snmp-ro', kind: 'snmp-community', name: 'SNMP', secret: 'public' });
   const tokens = Object.fromEntries(core.auth.rotateTokens().map((t) => [t.role, t.token]));
   const server = await startServeServer({ core, staticDir: join(dir, 'www'), bind: '127.0.0.1', port: 0 });
   const s = { core, server, tokens };
