@@ -1,0 +1,75 @@
+// Traps to the right device where several share an address (127.0.0.1, different SNMP ports):
+// through createCore, with net-snmp's snmptrap, a trap is given to the one device whose
+// community it came with; one whose community two devices there use is kept unattributed with
+// both named as candidates, never given to either.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallContext } from '../../../src-shared/api';
+import type { Device, FleetEvent } from '../../../src-shared/domain';
+import { createCore, type Core } from '../../../src-main/core/create-core';
+import { openStore } from '../../../src-main/core/store/database';
+import { InventoryRepository } from '../../../src-main/core/store/inventory-repository';
+import { until } from '../../support/handles';
+import { cliEnv, peerCheck, which } from '../../support/snmp-peers';
+
+const TRAP_PORT = 18321;
+const admin: CallContext = { actor: 'ada', role: 'admin' };
+const peers = peerCheck(['snmptrap']);
+const run = promisify(execFile);
+
+const device = (id: string, port: number, cred: string, u: number): Device => ({
+  id, cabinetId: 'c', kind: 'switch', hostname: `sw-${id}`, sn: `SN-${id}`, uPosition: u, uHeight: 1, mgmtIp: '127.0.0.1', snmpPort: port,
+  bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: cred, sshCredential: null, ipmiCredential: null, serviceTree: null,
+});
+
+describe.skipIf(peers.skip)(`traps from a shared address${peers.skip ? ` (skipped: ${peers.reason})` : ''}`, () => {
+  let core: Core;
+  let dir: string;
+
+  beforeAll(async () => {
+    if (peers.missing.length) throw new Error(`CI=true: the interop peers must be installed: ${peers.reason}`);
+    dir = mkdtempSync(join(tmpdir(), 'fd-shared-traps-'));
+    const storePath = join(dir, 'core.db');
+    const db = openStore(storePath);
+    new InventoryRepository(db).upsert({
+      format: 'fleetdeck-inventory', version: 1,
+      sites: [{ id: 's', name: 'S', city: 'C' }], rooms: [{ id: 'r', siteId: 's', name: 'R' }], rows: [{ id: 'w', roomId: 'r', name: 'W' }],
+      cabinets: [{ id: 'c', rowId: 'w', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
+      devices: [device('a', 18331, 'comm-a', 40), device('b', 18332, 'comm-b', 39), device('d', 18333, 'comm-b', 38)],
+    });
+    db.close();
+    core = await createCore({ storePath, secretKey: randomBytes(32), lab: false, poller: { intervalMs: 60_000, timeoutMs: 200, retries: 0 }, bmcSensors: false, traps: { address: '127.0.0.1', port: TRAP_PORT } });
+    await core.api.call(admin, 'credentials.put', { id: 'comm-a', kind: 'snmp-community', name: 'A', secret: 'community-a' });
+    await core.api.call(admin, 'credentials.put', { id: 'comm-b', kind: 'snmp-community', name: 'B', secret: 'community-b' });
+  });
+  afterAll(async () => {
+    await core?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const send = (community: string, ifIndex: number) =>
+    run(which('snmptrap') ?? 'snmptrap', ['-v2c', '-c', community, `127.0.0.1:${TRAP_PORT}`, '', '1.3.6.1.6.3.1.1.5.3', '1.3.6.1.2.1.2.2.1.1', 'i', String(ifIndex)], { env: cliEnv(dir) });
+  const trapWith = (ifIndex: number) =>
+    until(`the trap with ifIndex ${ifIndex}`, async () =>
+      (await core.api.call(admin, 'events.recent', { limit: 100 })).find((e): e is FleetEvent => e.kind === 'trap' && JSON.stringify(e.details).includes(`"value":${ifIndex}`)), 3000);
+
+  it('gives a trap to the device whose community it came with', async () => {
+    await send('community-a', 71);
+    const e = await trapWith(71);
+    expect(e).toMatchObject({ deviceId: 'a', params: { source: 'sw-a', name: 'linkDown' } });
+    expect(e.details).not.toHaveProperty('candidates');
+    expect(JSON.stringify(e)).not.toContain('community-a');
+  });
+
+  it('keeps a trap two devices there could have sent unattributed, with both as candidates', async () => {
+    await send('community-b', 72);
+    const e = await trapWith(72);
+    expect(e.deviceId).toBeNull();
+    expect(e.details).toMatchObject({ candidates: [{ deviceId: 'b', hostname: 'sw-b' }, { deviceId: 'd', hostname: 'sw-d' }] });
+  });
+});
