@@ -150,6 +150,16 @@ const EN: Words = {
   'above-cabinet': (p) => `occupies U ${p.n('from')}-${p.n('to')} but cabinet "${p.s('cabinet')}" is only ${p.n('height')}U tall`,
   'u-overlap': (p) =>
     `U ${p.n('from')}-${p.n('to')} overlaps device "${p.s('device')}" (U ${p.n('deviceFrom')}-${p.n('deviceTo')}, ${p.b('stored') ? 'already in the inventory' : EN.where(p)}) in cabinet "${p.s('cabinet')}"`,
+  'unknown-credential': (p) => `${p.s('field')} "${p.s('value')}" is not a stored credential (add it under Credentials first)`,
+  'credential-wrong-kind': (p) => `${p.s('field')} "${p.s('value')}" is a ${p.s('kind')} credential; this column takes ${p.list('kinds').join(' or ')}`,
+  'snmp-endpoint-taken': (p) => `management address ${p.s('address')} with SNMP port ${p.n('port')} is already device "${p.s('device')}"'s in the inventory`,
+  'duplicate-snmp-endpoint': (p) => `management address ${p.s('address')} with SNMP port ${p.n('port')} is also device "${p.s('device')}"'s on ${EN.where(p)}`,
+  'bmc-endpoint-taken': (p) => `BMC ${p.s('address')} port ${p.n('port')} is already device "${p.s('device')}"'s in the inventory`,
+  'duplicate-bmc-endpoint': (p) => `BMC ${p.s('address')} port ${p.n('port')} is also device "${p.s('device')}"'s on ${EN.where(p)}`,
+  'hostname-taken': (p) => `hostname "${p.s('value')}" already belongs to device "${p.s('device')}" in the inventory (confirmations name the host: it must be unique)`,
+  'duplicate-hostname': (p) =>
+    `hostname "${p.s('value')}" is also the hostname of device "${p.s('device')}" on ${EN.where(p)} (confirmations name the host: it must be unique)`,
+  'confirm-hostname': (p) => `the confirmation must name the host "${p.s('expected')}"`,
 };
 
 const ZH: Words = {
@@ -201,6 +211,15 @@ const ZH: Words = {
   'above-cabinet': (p) => `占用 U ${p.n('from')}-${p.n('to')}，但机柜 "${p.s('cabinet')}" 只有 ${p.n('height')}U 高`,
   'u-overlap': (p) =>
     `U ${p.n('from')}-${p.n('to')} 与机柜 "${p.s('cabinet')}" 中的设备 "${p.s('device')}"（U ${p.n('deviceFrom')}-${p.n('deviceTo')}，${p.b('stored') ? '资产清单中已有' : ZH.where(p)}）重叠`,
+  'unknown-credential': (p) => `${p.s('field')} "${p.s('value')}" 不是已保存的凭据（请先在“凭据”页添加）`,
+  'credential-wrong-kind': (p) => `${p.s('field')} "${p.s('value')}" 是 ${p.s('kind')} 类型的凭据；此列只接受 ${p.list('kinds').join(' 或 ')}`,
+  'snmp-endpoint-taken': (p) => `管理地址 ${p.s('address')} 加 SNMP 端口 ${p.n('port')} 已属于资产清单中的设备 "${p.s('device')}"`,
+  'duplicate-snmp-endpoint': (p) => `管理地址 ${p.s('address')} 加 SNMP 端口 ${p.n('port')} 也是${ZH.where(p)}设备 "${p.s('device')}" 的`,
+  'bmc-endpoint-taken': (p) => `BMC ${p.s('address')} 端口 ${p.n('port')} 已属于资产清单中的设备 "${p.s('device')}"`,
+  'duplicate-bmc-endpoint': (p) => `BMC ${p.s('address')} 端口 ${p.n('port')} 也是${ZH.where(p)}设备 "${p.s('device')}" 的`,
+  'hostname-taken': (p) => `主机名 "${p.s('value')}" 已属于资产清单中的设备 "${p.s('device')}"（确认操作以主机名为准，必须唯一）`,
+  'duplicate-hostname': (p) => `主机名 "${p.s('value')}" 也是${ZH.where(p)}设备 "${p.s('device')}" 的主机名（确认操作以主机名为准，必须唯一）`,
+  'confirm-hostname': (p) => `确认必须输入主机名 "${p.s('expected')}"`,
 };
 
 /** Codes whose issue is about one record: their wording starts with the record. */
