@@ -3,6 +3,7 @@
 import { enOps } from './en-ops';
 import { enWords } from './en-words';
 import { enScale } from './en-scale';
+import { enAdmin } from './en-admin';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -164,6 +165,7 @@ export const en = {
   ...enOps,
   ...enWords,
   ...enScale,
+  ...enAdmin,
 } as const;
 
 export type MessageKey = keyof typeof en;

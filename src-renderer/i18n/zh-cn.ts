@@ -3,6 +3,7 @@ import type { Dictionary } from './en';
 import { zhCNOps } from './zh-cn-ops';
 import { zhCNWords } from './zh-cn-words';
 import { zhCNScale } from './zh-cn-scale';
+import { zhCNAdmin } from './zh-cn-admin';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -164,4 +165,5 @@ export const zhCN: Dictionary = {
   ...zhCNOps,
   ...zhCNWords,
   ...zhCNScale,
+  ...zhCNAdmin,
 };
