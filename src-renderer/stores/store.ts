@@ -5,12 +5,26 @@ import { createDeviceSlice, type DeviceSlice } from './device/slice';
 import { createEventsSlice, type EventsSlice } from './events/slice';
 import { createFleetSlice, type FleetSlice } from './fleet/slice';
 import { createInventorySlice, type InventorySlice } from './inventory/slice';
-import { createLabSlice, type LabSlice } from './lab/slice';
+import { createAuditSlice, type AuditSlice } from './audit/slice';
+import { createCredentialsSlice, type CredentialsSlice } from './credentials/slice';
+import { createDeviceEditSlice, type DeviceEditSlice } from './device-edit/slice';
+import { createLabSlice, createLabStatusSlice, type LabSlice, type LabStatusSlice } from './lab/slice';
 import { createRunSlice, type RunSlice } from './run/slice';
 import { createSearchSlice, type SearchSlice } from './search/slice';
 import { createSessionSlice, type SessionSlice } from './session/slice';
 
-export type AppState = SessionSlice & FleetSlice & LabSlice & InventorySlice & DeviceSlice & EventsSlice & RunSlice & SearchSlice;
+export type AppState = SessionSlice &
+  FleetSlice &
+  LabSlice &
+  LabStatusSlice &
+  InventorySlice &
+  DeviceSlice &
+  EventsSlice &
+  RunSlice &
+  SearchSlice &
+  CredentialsSlice &
+  AuditSlice &
+  DeviceEditSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -21,6 +35,10 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createEventsSlice(...a),
   ...createRunSlice(...a),
   ...createSearchSlice(...a),
+  ...createLabStatusSlice(...a),
+  ...createCredentialsSlice(...a),
+  ...createAuditSlice(...a),
+  ...createDeviceEditSlice(...a),
 }));
 
 /** Merges a partial update (or one computed from the slice's current state) into one slice. */

@@ -4,6 +4,8 @@ export type Route =
   | { view: 'overview' }
   | { view: 'inventory' }
   | { view: 'run' }
+  | { view: 'credentials' }
+  | { view: 'audit' }
   | { view: 'room'; roomId: string }
   | { view: 'cabinet'; cabinetId: string }
   | { view: 'device'; deviceId: string };
@@ -15,6 +17,8 @@ export function parseRoute(hash: string): Route {
   if (view === 'device' && id) return { view: 'device', deviceId: decodeURIComponent(id) };
   if (view === 'inventory') return { view: 'inventory' };
   if (view === 'run') return { view: 'run' };
+  if (view === 'credentials') return { view: 'credentials' };
+  if (view === 'audit') return { view: 'audit' };
   return { view: 'overview' };
 }
 
@@ -24,5 +28,7 @@ export function formatRoute(r: Route): string {
   if (r.view === 'device') return `#/device/${encodeURIComponent(r.deviceId)}`;
   if (r.view === 'inventory') return '#/inventory';
   if (r.view === 'run') return '#/run';
+  if (r.view === 'credentials') return '#/credentials';
+  if (r.view === 'audit') return '#/audit';
   return '#/';
 }

@@ -24,3 +24,13 @@ export async function injectFault(fault: LabFault): Promise<void> {
 export function dismissLabMessage(): void {
   useAppStore.setState({ lab: initialLab });
 }
+
+/** Asks whether the lab runs (--no-lab or a configured fleet: it does not). */
+export async function loadLabStatus(): Promise<void> {
+  try {
+    const status = await getClient().call('lab.status', undefined);
+    patch('labStatus', { status, error: null });
+  } catch (err) {
+    patch('labStatus', { error: toShownError(err) });
+  }
+}
