@@ -6,6 +6,8 @@ import { ErrorBanner } from './components/error-banner';
 import { selectRoute } from './stores/fleet/selectors';
 import { selectAuthError, selectPhase, selectTransport } from './stores/session/selectors';
 import { useAppStore } from './stores/store';
+import { AuditView } from './views/admin/audit-view';
+import { CredentialsView } from './views/admin/credentials-view';
 import { DeviceView } from './views/device/device-view';
 import { ElevationView } from './views/inventory/elevation-view';
 import { InventoryView } from './views/inventory/inventory-view';
@@ -40,6 +42,8 @@ function Routed() {
       {route.view === 'cabinet' && <ElevationView cabinetId={route.cabinetId} />}
       {route.view === 'device' && <DeviceView deviceId={route.deviceId} />}
       {route.view === 'run' && <RunView />}
+      {route.view === 'credentials' && <CredentialsView />}
+      {route.view === 'audit' && <AuditView />}
     </>
   );
 }

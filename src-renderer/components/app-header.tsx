@@ -1,4 +1,4 @@
-// Top bar: title, the main places (fleet, inventory, run command), the device search box,
+// Top bar: title, the main places (fleet, inventory, run command; credentials and audit for admins), the device search box,
 // power actions awaiting the poller's confirmation, who is signed in with which role,
 // connection state, language.
 import type { MouseEvent } from 'react';
@@ -23,8 +23,8 @@ export function AppHeader() {
   const transport = useAppStore(selectTransport);
   const route = useAppStore(selectRoute);
   const signedIn = phase === 'ready' || phase === 'reconnecting';
-  const here = route.view === 'inventory' || route.view === 'run' ? route.view : 'overview';
-  const link = (view: 'overview' | 'inventory' | 'run', href: string, label: MessageKey, testId: string) => (
+  const here = route.view === 'inventory' || route.view === 'run' || route.view === 'credentials' || route.view === 'audit' ? route.view : 'overview';
+  const link = (view: NavView, href: string, label: MessageKey, testId: string) => (
     <a href={href} className={here === view ? 'active' : ''} aria-current={here === view ? 'page' : undefined} data-testid={testId} onClick={go(view)}>
       {t(label)}
     </a>
@@ -42,6 +42,9 @@ export function AppHeader() {
             {link('inventory', '#/inventory', 'nav.inventory', 'nav-inventory')}
             {/* Command output is for operators: viewers do not get the link (the core refuses them anyway). */}
             {mayCall(role, 'fleet.run') && link('run', '#/run', 'nav.run', 'nav-run')}
+            {/* Credentials and the audit trail are the admin's. */}
+            {mayCall(role, 'credentials.put') && link('credentials', '#/credentials', 'admin.nav.credentials', 'nav-credentials')}
+            {mayCall(role, 'audit.list') && link('audit', '#/audit', 'admin.nav.audit', 'nav-audit')}
           </nav>
         )}
       </div>
@@ -89,7 +92,9 @@ function PendingPowerList() {
 }
 
 /** A real link (middle-click, copy address work); a plain click goes through navigate(). */
-function go(view: 'overview' | 'inventory' | 'run') {
+type NavView = 'overview' | 'inventory' | 'run' | 'credentials' | 'audit';
+
+function go(view: NavView) {
   return (e: MouseEvent<HTMLAnchorElement>): void => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
