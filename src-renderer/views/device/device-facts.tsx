@@ -45,7 +45,7 @@ export function Facts({ detail }: { detail: DeviceDetail }) {
     ['uptime', 'device.uptime', detail.uptimeSeconds === null ? none : uptimeText(t, detail.uptimeSeconds), detail.uptimeSeconds !== null],
     ['rtt', 'dev.rtt', detail.rttMs === null ? none : t('fmt.ms', { n: num(Math.round(detail.rttMs * 10) / 10) }), detail.rttMs !== null],
     ['last-poll', 'dev.lastPoll', detail.lastPollAt === null ? t('dev.neverPolled') : `${time(detail.lastPollAt)} (${agoText(t, detail.lastPollAt, now)})`, false],
-    ['ip', 'device.ip', d.mgmtIp, false],
+    ['ip', 'device.ip', detail.sharedAddress ? `${d.mgmtIp}:${d.snmpPort} (${t('mon.shared')})` : d.mgmtIp, false],
     ['sn', 'device.sn', d.sn, false],
     ['bmc', 'dev.bmc', detail.capabilities.bmc ? `${yesNo(true)} · ${d.bmcAddress ?? d.mgmtIp}:${d.bmcPort}` : yesNo(false), false],
     ['ssh', 'dev.ssh', detail.capabilities.ssh ? `${yesNo(true)} · ${d.mgmtIp}:${d.sshPort}` : yesNo(false), false],

@@ -18,6 +18,8 @@ import { DeviceControls } from './device-controls';
 import { Facts, PowerCard, interfacesProblemText } from './device-facts';
 import { interfacesProblemOf } from '../../stores/device/freshness';
 import { DeviceHostKey } from './device-host-key';
+import { DeviceEditControls } from './device-edit-controls';
+import { MonitoringNote } from './monitoring-note';
 
 export function DeviceView({ deviceId }: { deviceId: string }) {
   const { t } = useI18n();
@@ -48,7 +50,9 @@ function Detail({ detail }: { detail: DeviceDetail }) {
         <StatusBadge status={detail.status} testId="device-status" big />
         <PendingPowerBadge deviceId={d.id} />
         <span className="kind-chip">{t(`kind.${d.kind}` as MessageKey)}</span>
+        <DeviceEditControls detail={detail} />
       </div>
+      <MonitoringNote monitoring={detail.monitoring} testId="device-monitoring" />
       <p className="device-location" data-testid="device-location">
         <span>{site.name}</span>
         <span className="sep">›</span>

@@ -2,7 +2,9 @@
 // its U span in its status colour; zero-U PDUs listed beside the rack with their power.
 // A click selects a device (its summary and the lab fault panel beside the rack); a
 // double click, or "Open device details" in the summary, opens the device's own page.
-import type { CSSProperties } from 'react';
+// Operators add a device here (at the lowest free U); the lab fault panel shows only while
+// the lab runs. Where devices share an address the tile shows the SNMP port too.
+import { useEffect, type CSSProperties } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
@@ -10,13 +12,25 @@ import type { CabinetElevation, ElevationDevice } from '../../../src-shared/doma
 import { loadElevation, navigate, selectDevice } from '../../stores/fleet/actions';
 import { selectElevation, selectElevationError, selectSelectedDeviceId } from '../../stores/fleet/selectors';
 import { useAppStore } from '../../stores/store';
+import { openAddDevice } from '../../stores/device-edit/actions';
+import { selectDeviceDeleted, selectDeviceSaved } from '../../stores/device-edit/selectors';
+import { loadLabStatus } from '../../stores/lab/actions';
+import { selectLabRunning } from '../../stores/lab/selectors';
+import { mayCall } from '../../stores/session/roles';
+import { selectRole } from '../../stores/session/selectors';
+import { addressText } from '../device/monitoring-note';
 import { LabFaultPanel } from '../lab/lab-fault-panel';
+import { DeviceFormDialog } from './device-form';
+import { SelectedDevicePanel } from './selected-device';
 import { PendingPowerBadge } from '../../components/pending-power-badge';
 
 export function ElevationView({ cabinetId }: { cabinetId: string }) {
   const { t } = useI18n();
   const elevation = useAppStore(selectElevation);
   const error = useAppStore(selectElevationError);
+  useEffect(() => {
+    void loadLabStatus();
+  }, []);
   return (
     <main className="elevation-view" data-testid="elevation" data-cabinet-id={cabinetId}>
       {error && <ErrorBanner error={error} action="action.elevation" onRetry={() => void loadElevation(cabinetId)} />}
@@ -28,6 +42,10 @@ export function ElevationView({ cabinetId }: { cabinetId: string }) {
 
 function Elevation({ elevation }: { elevation: CabinetElevation }) {
   const { t, num } = useI18n();
+  const role = useAppStore(selectRole);
+  const labRunning = useAppStore(selectLabRunning);
+  const saved = useAppStore(selectDeviceSaved);
+  const deleted = useAppStore(selectDeviceDeleted);
   const { cabinet, site, room, row } = elevation;
   const racked = elevation.devices.filter((d) => d.uHeight > 0);
   const zeroU = elevation.devices.filter((d) => d.uHeight === 0);
@@ -35,12 +53,28 @@ function Elevation({ elevation }: { elevation: CabinetElevation }) {
     <>
       <div className="view-head">
         <h1 data-testid="elevation-title">{t('elev.title', { name: cabinet.name })}</h1>
+        {mayCall(role, 'inventory.putDevice') && (
+          <button type="button" data-testid="device-add" onClick={() => openAddDevice(cabinet.id, lowestFreeU(cabinet.uHeight, racked))}>
+            {t('devedit.add')}
+          </button>
+        )}
         <span className="muted">
           {t('elev.where', { site: site.name, room: room.name, row: row.name, position: cabinet.position })} ·{' '}
           {t('elev.rated', { kw: num(cabinet.ratedPowerKw) })} ·{' '}
           {t('elev.feeds', { a: cabinet.feedA ?? t('elev.noFeed'), b: cabinet.feedB ?? t('elev.noFeed') })}
         </span>
       </div>
+      {saved && (
+        <div className="banner banner-ok" role="status" data-testid="device-saved" data-device-id={saved.id}>
+          {t('devedit.saved', { hostname: saved.hostname })}
+        </div>
+      )}
+      {deleted && (
+        <div className="banner banner-ok" role="status" data-testid="device-deleted">
+          {t('devedit.deleted', { hostname: deleted })}
+        </div>
+      )}
+      <DeviceFormDialog cabinetName={cabinet.name} />
       <div className="elevation-layout">
         <section className="rack-wrap">
           <h2>{t('elev.front')}</h2>
@@ -48,7 +82,8 @@ function Elevation({ elevation }: { elevation: CabinetElevation }) {
           {elevation.devices.length === 0 && <p className="muted">{t('elev.empty')}</p>}
         </section>
         <ZeroUList devices={zeroU} />
-        <LabFaultPanel cabinetId={cabinet.id} />
+        {labRunning === true && <LabFaultPanel cabinetId={cabinet.id} />}
+        {labRunning === false && <SelectedDevicePanel />}
       </div>
     </>
   );
@@ -56,6 +91,12 @@ function Elevation({ elevation }: { elevation: CabinetElevation }) {
 
 function Rack({ height, devices }: { height: number; devices: readonly ElevationDevice[] }) {
   const { t } = useI18n();
+  const tileTitle = (d: ElevationDevice, span: string) => {
+    const parts = [d.hostname, t(`kind.${d.kind}` as MessageKey), addressText(d.mgmtIp, d.snmpPort, d.sharedAddress), t(`status.${d.status}` as MessageKey), span];
+    if (d.sharedAddress) parts.push(t('mon.shared'));
+    if (d.monitoring && !d.monitoring.polled && d.monitoring.reason) parts.push(t('mon.notPolled', { reason: t(`mon.reason.${d.monitoring.reason}` as MessageKey) }));
+    return parts.join(' · ');
+  };
   const selected = useAppStore(selectSelectedDeviceId);
   const units = Array.from({ length: height }, (_, i) => height - i); // top row first
   return (
@@ -87,15 +128,18 @@ function Rack({ height, devices }: { height: number; devices: readonly Elevation
             data-device-id={d.id}
             data-status={d.status}
             data-kind={d.kind}
+            data-polled={d.monitoring ? String(d.monitoring.polled) : undefined}
             aria-pressed={selected === d.id}
-            title={`${d.hostname} · ${t(`kind.${d.kind}` as MessageKey)} · ${d.mgmtIp} · ${t(`status.${d.status}` as MessageKey)} · U${bottom}–U${top}`}
+            title={tileTitle(d, `U${bottom}–U${top}`)}
             onClick={() => selectDevice(selected === d.id ? null : d.id)}
             onDoubleClick={() => navigate({ view: 'device', deviceId: d.id })}
           >
             <span className="dev-status-dot" aria-hidden />
             <span className="dev-host">{d.hostname}</span>
             <span className="dev-kind">{t(`kind.${d.kind}` as MessageKey)}</span>
-            <span className="dev-ip">{d.mgmtIp}</span>
+            <span className="dev-ip" data-testid="rack-device-address">
+              {addressText(d.mgmtIp, d.snmpPort, d.sharedAddress)}
+            </span>
             <span className="dev-status">{t(`status.${d.status}` as MessageKey)}</span>
             <PendingPowerBadge deviceId={d.id} testId="rack-pending-power" />
           </button>
@@ -129,7 +173,7 @@ function ZeroUList({ devices }: { devices: readonly ElevationDevice[] }) {
             >
               <span className="dev-status-dot" aria-hidden />
               <span className="dev-host">{d.hostname}</span>
-              <span className="dev-ip">{d.mgmtIp}</span>
+              <span className="dev-ip">{addressText(d.mgmtIp, d.snmpPort, d.sharedAddress)}</span>
               <span className="pdu-power" data-testid="pdu-power">
                 {d.powerWatts === null ? t('elev.noPower') : t('elev.power', { watts: num(d.powerWatts) })}
               </span>
@@ -140,4 +184,12 @@ function ZeroUList({ devices }: { devices: readonly ElevationDevice[] }) {
       </ul>
     </section>
   );
+}
+
+/** The lowest U no racked device occupies (1 when the cabinet is full: the core will say). */
+export function lowestFreeU(height: number, racked: readonly ElevationDevice[]): number {
+  for (let u = 1; u <= height; u++) {
+    if (!racked.some((d) => u >= d.uPosition && u < d.uPosition + d.uHeight)) return u;
+  }
+  return 1;
 }

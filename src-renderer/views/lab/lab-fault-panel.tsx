@@ -1,19 +1,17 @@
-// The selected device's details and the lab fault panel. A role below operator sees no
+// The selected device's details and the lab fault panel (shown only while the lab runs). A role below operator sees no
 // fault buttons (a wall screen must not offer red buttons it cannot use), only a note;
 // the core decides anyway, and a refusal it sends is shown as a red banner.
 import { ErrorBanner } from '../../components/error-banner';
-import { uptimeText } from '../../components/format';
-import { statusKey } from '../../components/status-badge';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
-import type { ElevationDevice, LabFault } from '../../../src-shared/domain';
-import { navigate } from '../../stores/fleet/actions';
+import type { LabFault } from '../../../src-shared/domain';
 import { dismissLabMessage, injectFault } from '../../stores/lab/actions';
 import { selectSelectedDevice } from '../../stores/fleet/selectors';
 import { selectLabError, selectLabPending, selectLabResult } from '../../stores/lab/selectors';
 import { mayCall } from '../../stores/session/roles';
 import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
+import { DeviceDetails } from '../inventory/selected-device';
 
 export function LabFaultPanel({ cabinetId }: { cabinetId: string }) {
   const { t, num } = useI18n();
@@ -96,35 +94,5 @@ export function LabFaultPanel({ cabinetId }: { cabinetId: string }) {
         </div>
       )}
     </aside>
-  );
-}
-
-function DeviceDetails({ device: d }: { device: ElevationDevice }) {
-  const { t, num } = useI18n();
-  const rows: [MessageKey, string][] = [
-    ['device.hostname', d.hostname],
-    ['device.kind', t(`kind.${d.kind}` as MessageKey)],
-    ['device.ip', d.mgmtIp],
-    ['device.sn', d.sn],
-    ['device.status', t(statusKey(d.status))],
-    ['device.position', d.uHeight === 0 ? '0U' : t('device.positionValue', { from: d.uPosition, to: d.uPosition + d.uHeight - 1 })],
-  ];
-  if (d.uptimeSeconds !== null) rows.push(['device.uptime', uptimeText(t, d.uptimeSeconds)]);
-  if (d.powerWatts !== null) rows.push(['device.power', t('elev.power', { watts: num(d.powerWatts) })]);
-  return (
-    <>
-    <dl className={`device-details status-${d.status}`} data-testid="device-details" data-device-id={d.id}>
-      <div className="fault-selected">{t('fault.selected')}</div>
-      {rows.map(([k, v]) => (
-        <div className="dl-row" key={k}>
-          <dt>{t(k)}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-    <button type="button" className="primary open-device" data-testid="open-device" data-device-id={d.id} onClick={() => navigate({ view: 'device', deviceId: d.id })}>
-      {t('dev.open')}
-    </button>
-    </>
   );
 }
