@@ -125,7 +125,7 @@ describe('BMC service sessions', () => {
     const system = info.sel.filter((e) => e.sensorNumber !== null);
     expect(system.length).toBeGreaterThan(0);
     for (const e of system) {
-      expect(e.sensorName === null || names.has(e.sensorName), `${e.sensorName}`).toBe(true);
+      expect(e.sensorName == null || names.has(e.sensorName), `${e.sensorName}`).toBe(true);
       if (e.sensorName) expect(e.sensor).toBe(e.sensorName);
     }
     expect(system.some((e) => e.sensorName)).toBe(true);

@@ -2,8 +2,10 @@
 // lacks, a non-SNMP kind, a secret that cannot be used; and the addresses several devices share.
 import { describe, expect, it } from 'vitest';
 import type { CredentialKind } from '../../../../src-shared/domain';
+import { serializeError } from '../../../../src-shared/errors';
 import { monitoringOf } from '../../../../src-main/core/fleet/monitoring';
 import { loadPollTargetSet } from '../../../../src-main/core/fleet/poll-targets';
+import { SnmpTimeoutError } from '../../../../src-main/core/protocols/snmp/errors';
 import type { InventoryRepository } from '../../../../src-main/core/store/inventory-repository';
 
 const rows = [
@@ -42,7 +44,7 @@ describe('poll targets', () => {
   });
 
   it('gives the last error only while the device is unreachable or degraded', () => {
-    const err = { name: 'SnmpTimeoutError', message: 'timeout' };
+    const err = serializeError(new SnmpTimeoutError('127.0.0.1', null));
     expect(monitoringOf('wrong-kind', undefined)).toEqual({ polled: false, reason: 'wrong-kind', lastError: null });
     expect(monitoringOf(undefined, { health: 'unreachable', lastError: err })).toEqual({ polled: true, reason: null, lastError: err });
     expect(monitoringOf(undefined, { health: 'degraded', lastError: err }).lastError).toEqual(err);
