@@ -10,6 +10,9 @@ import { exportInventory, importInventory } from '../../../../src-main/core/inve
 import { SecretBox } from '../../../../src-main/core/security/secret-box';
 import { CredentialRepository } from '../../../../src-main/core/store/credential-repository';
 import { openStore, type Db } from '../../../../src-main/core/store/database';
+import { validateInventory } from '../../../../src-main/core/inventory/validate';
+import { generateLab } from '../../../../src-main/lab/generator';
+import { DEFAULT_LAB_SIZE, LAB_IPMI_CREDENTIAL, LAB_SNMP_CREDENTIAL, LAB_SSH_CREDENTIAL } from '../../../../src-shared/lab-protocol';
 
 const HEADER =
   'record,id,parent,name,city,position,u_height,rated_power_kw,feed_a,feed_b,kind,hostname,sn,u_position,mgmt_ip,snmp_port,bmc_address,bmc_port,ssh_port,snmp_credential,ssh_credential,ipmi_credential,service_tree';
@@ -110,5 +113,12 @@ describe('imports check references', () => {
       [lines.findIndex((l, i) => i > lines.findIndex((x) => x.includes('"j1"')) && l.includes('"mgmtIp"')) + 1, 'mgmtIp', 'duplicate-snmp-endpoint'],
       [lines.findIndex((l) => l.includes('"nope"')) + 1, 'snmpCredential', 'unknown-credential'],
     ]);
+  });
+
+  it('passes the generated lab inventory, with the credentials the lab stores first', () => {
+    const doc = generateLab(1, DEFAULT_LAB_SIZE);
+    const credentials = new Map([[LAB_SNMP_CREDENTIAL, 'snmp-community'], [LAB_SSH_CREDENTIAL, 'ssh-password'], [LAB_IPMI_CREDENTIAL, 'ipmi']] as const);
+    const empty = { ...doc, sites: [], rooms: [], rows: [], cabinets: [], devices: [] };
+    expect(validateInventory({ document: doc }, empty, credentials)).toEqual([]);
   });
 });
