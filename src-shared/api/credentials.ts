@@ -58,6 +58,7 @@ export const credentialMethods = {
     role: 'operator',
     args: z.strictObject({ id: text(64) }),
     result: result<CredentialUse[]>(),
+    audit: (a) => `credential ${a.id}`,
     example: { id: 'snmp-ro' },
   }),
   /** Admin: one real request with the credential against a device (SNMP GET, IPMI Get Device ID, SSH exec); the protocol error, named. */
