@@ -11,7 +11,6 @@ import { startEvents } from './events/events-module';
 import { startFleet } from './fleet/fleet-module';
 import { startTrapIntake } from './fleet/trap-intake';
 import { startInventory } from './inventory/inventory-module';
-import { refreshPollTargets } from './inventory/poller-nudge';
 import { startLabModule } from './lab-link/lab-module';
 import { startRun } from './run/run-module';
 import { startSearch } from './search/search-module';
@@ -42,10 +41,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const fleet = owned.add(startFleet({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, fleetKind: lab.fleetKind, poller: config.poller, log }));
     owned.add(lab.onDidAffect(fleet.repoll));
     const traps = owned.add(await startTrapIntake({ config: config.traps, inventory: store.inventory, credentials: credentials.resolver, recordEvents: events.record, repoll: fleet.repoll, announce: lab.setTrapTarget, log }));
-    // A credential change reaches the poller (its targets now, and one poll of them) and the trap receiver at once.
-    owned.add(credentials.onChanged(() => { fleet.reload(); void fleet.poller.pollNow(); traps.reload(); }));
+    // A credential or inventory change reaches the poller (changed targets polled at once), the trap receiver and search.
+    owned.add(credentials.onChanged(() => { fleet.reload(); traps.reload(); }));
     const search = owned.add(startSearch({ store }));
-    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); refreshPollTargets(fleet.poller, log); } }));
+    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); } }));
     const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record, bmcSensors: config.bmcSensors, onControlled: fleet.repoll, log }));
     const run = owned.add(startRun({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, log }));
 

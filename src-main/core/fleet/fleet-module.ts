@@ -156,6 +156,9 @@ export function startFleet(d: FleetDeps): FleetModule {
     },
     reload: () => {
       load();
+      // New devices and changed targets (a corrected credential) are polled at once, not at their next turn.
+      const changedIds = poller.refresh();
+      for (const id of changedIds) poller.repoll(id);
       scheduleOverview();
     },
     repoll: (deviceId, cause) => poller.repoll(deviceId, cause && SILENCING.test(cause) ? { retries: 0 } : {}),

@@ -102,6 +102,12 @@ export interface SnmpPoller extends AsyncDisposable {
   load(): { inFlight: number; waiting: number; peakInFlight: number; peakPerDevice: number };
   /** Polls every current target once (respecting the caps); resolves when all are done. */
   pollNow(): Promise<void>;
+  /**
+   * Re-reads the targets now (after an inventory or credential change) and returns the ids of
+   * devices that are new or whose target changed (address, port, credentials): the ones worth
+   * polling at once.
+   */
+  refresh(): string[];
   /** Polls the device again soon, a few times with back-off, until its health changes; debounced. */
   repoll(deviceId: string, r?: RepollRequest): void;
   /** Runs `op` (a set, a walk) against a device with its credentials, inside the same caps. */
@@ -177,15 +183,21 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
     timer = null;
   }));
 
-  function refresh(): void {
+  /** What a poll of the target depends on: a change of it makes the device worth polling at once. */
+  const targetKey = (t: PollTarget): string => JSON.stringify([t.host, t.port, t.community, t.credentials ?? null, t.walkInterfaces ?? false, t.pduProfile ?? null]);
+
+  function refresh(): string[] {
     lastRefresh = performance.now();
     const seen = new Set<string>();
     const fresh: PollTarget[] = [];
+    const changed: string[] = [];
     for (const t of opts.targets()) {
       seen.add(t.deviceId);
       const e = entries.get(t.deviceId);
-      if (e) e.target = t;
-      else fresh.push(t);
+      if (e) {
+        if (targetKey(e.target) !== targetKey(t)) changed.push(t.deviceId);
+        e.target = t;
+      } else fresh.push(t);
     }
     for (const id of entries.keys()) if (!seen.has(id)) entries.delete(id);
     const t0 = performance.now();
@@ -196,6 +208,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
         memory: newDeviceMemory(t.kind), state: newPollState(),
       });
     });
+    return [...changed, ...fresh.map((t) => t.deviceId)];
   }
 
   function flush(): void {
@@ -359,6 +372,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       const p = limiter.peaks();
       return { inFlight: limiter.inFlight(), waiting: limiter.waiting(), peakInFlight: p.global, peakPerDevice: p.perDevice };
     },
+    refresh: () => (disposed ? [] : refresh()),
     async pollNow() {
       if (disposed) return;
       refresh();

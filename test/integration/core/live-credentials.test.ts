@@ -101,7 +101,8 @@ describe.skipIf(peers.skip)(`live credentials${peers.skip ? ` (skipped: ${peers.
     await core.api.call(admin, 'credentials.put', { id: 'late-v3', kind: 'snmp-v3', name: 'snmpd v3', secret: V3_USERS.sha });
     // At once through a real request; the poller's own read of it (device.detail's sysName) is timed and printed.
     expect(await core.api.call(admin, 'credentials.test', { id: 'late-v3', deviceId: 'dev-v3' })).toMatchObject({ ok: true, error: null });
-    // The poller's own read with the corrected key (device.detail's sysName) is not asserted here yet: see the report of issue 9.
+    // The poller re-polls the changed target at once (fleet.reload -> poller.refresh), but that poll still gets
+    // Wrong Digest from snmpd while a fresh credentials.test session succeeds: open in issue 9, not asserted yet.
   });
 
   it('accepts traps with a community stored after start', async () => {
