@@ -23,7 +23,8 @@ function bigCsv(devices: number): string {
   const lines = [CSV_HEADER.filter((c) => !OPTIONAL_CSV_COLUMNS.includes(c)).join(','), `site,crash,,Crash Site,Hangzhou${blank(16)}`, `room,crash-r1,crash,Room 1${blank(17)}`, `row,crash-w1,crash-r1,Row 1${blank(17)}`];
   for (let c = 0; c < cabinets; c++) lines.push(`cabinet,crash-c${c},crash-w1,C${c},,${c + 1},42,8,A,B${blank(11)}`);
   for (let d = 0; d < devices; d++) {
-    const ip = `127.30.${(d >> 8) & 255}.${(d & 255) || 1}`;
+    // One address per device (imports refuse a duplicate address + SNMP port).
+    const ip = `127.30.${Math.floor(d / 254)}.${(d % 254) + 1}`;
     lines.push(`device,crash-d${d},crash-c${Math.floor(d / PER_CABINET)},,,,1,,,,server,crash-d${d},CRASH-SN-${d},${(d % PER_CABINET) + 1},${ip},161,,,,,`);
   }
   return lines.join('\r\n');
