@@ -1,6 +1,6 @@
 // An import issue worded in the user's language from its code and params, falling back to
 // the core's English message for a code this renderer does not know or params it cannot word.
-// English reproduces the core's message exactly (src-main/core/inventory: validate.ts,
+// English reproduces the core's message exactly (the core's inventory decoders and validator: validate.ts,
 // formats.ts, csv.ts, json-source.ts; a unit test compares them on the core's own issues).
 // Field names, ids and values from the file stay as written. Pure.
 import type { ImportIssue, ImportIssueCode } from '../../src-shared/domain';
