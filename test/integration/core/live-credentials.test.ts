@@ -101,8 +101,13 @@ describe.skipIf(peers.skip)(`live credentials${peers.skip ? ` (skipped: ${peers.
     await core.api.call(admin, 'credentials.put', { id: 'late-v3', kind: 'snmp-v3', name: 'snmpd v3', secret: V3_USERS.sha });
     // At once through a real request; the poller's own read of it (device.detail's sysName) is timed and printed.
     expect(await core.api.call(admin, 'credentials.test', { id: 'late-v3', deviceId: 'dev-v3' })).toMatchObject({ ok: true, error: null });
-    // The poller re-polls the changed target at once (fleet.reload -> poller.refresh), but that poll still gets
-    // Wrong Digest from snmpd while a fresh credentials.test session succeeds: open in issue 9, not asserted yet.
+    // The poller's own read with the corrected key: the changed target is re-polled at once
+    // (fleet.reload -> poller.refresh), so the device is up within a second.
+    const t1 = performance.now();
+    const elevation = () => core.api.call(admin, 'inventory.elevation', { cabinetId: 'c' });
+    await until('the poller answered with the corrected key', async () => ((await elevation()).devices.find((d) => d.id === 'dev-v3')?.status === 'up' ? true : undefined), 1000, 20);
+    console.log(`up ${Math.round(performance.now() - t1)} ms after the corrected key was stored`);
+    expect((await detail()).sysName).not.toBeNull();
   });
 
   it('accepts traps with a community stored after start', async () => {
