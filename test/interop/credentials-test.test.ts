@@ -9,8 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../src-shared/api';
 import { createCore, type Core } from '../../src-main/core/create-core';
-import { openStore } from '../../src-main/core/store/database';
-import { InventoryRepository } from '../../src-main/core/store/inventory-repository';
+import { seedOneCabinet } from '../support/one-cabinet';
 import { alive, descendants } from '../support/handles';
 import { FIXTURES, IPMI_SIM, peerCheck, SIM, waitForBmc } from './ipmi/peers';
 import { SSHD, sshdCheck } from './ssh/sshd-peer';
@@ -159,20 +158,10 @@ async function startPasswordSshd(): Promise<Peer> {
 
 /** The inventory written straight to the store: a server with a BMC at ipmi_sim, a host at sshd. */
 function seedInventory(path: string): void {
-  const db = openStore(path);
-  new InventoryRepository(db).upsert({
-    format: 'fleetdeck-inventory',
-    version: 1,
-    sites: [{ id: 's', name: 'S', city: 'C' }],
-    rooms: [{ id: 'r', siteId: 's', name: 'R' }],
-    rows: [{ id: 'w', roomId: 'r', name: 'W' }],
-    cabinets: [{ id: 'c', rowId: 'w', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
-    devices: [
-      { id: 'dev-bmc', cabinetId: 'c', kind: 'server', hostname: 'ipmi-sim', sn: 'SN-BMC', uPosition: 10, uHeight: 2, mgmtIp: '127.43.7.2', snmpPort: 161, bmcAddress: BMC.address, bmcPort: BMC.port, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: 'bmc-right', serviceTree: null },
-      { id: 'dev-ssh', cabinetId: 'c', kind: 'server', hostname: 'sshd', sn: 'SN-SSH', uPosition: 20, uHeight: 1, mgmtIp: SSH.address, snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: SSH.port, snmpCredential: null, sshCredential: 'ssh-right', ipmiCredential: null, serviceTree: null },
-    ],
-  });
-  db.close();
+  seedOneCabinet(path, [
+    { id: 'dev-bmc', cabinetId: 'c', kind: 'server', hostname: 'ipmi-sim', sn: 'SN-BMC', uPosition: 10, uHeight: 2, mgmtIp: '127.43.7.2', snmpPort: 161, bmcAddress: BMC.address, bmcPort: BMC.port, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: 'bmc-right', serviceTree: null },
+    { id: 'dev-ssh', cabinetId: 'c', kind: 'server', hostname: 'sshd', sn: 'SN-SSH', uPosition: 20, uHeight: 1, mgmtIp: SSH.address, snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: SSH.port, snmpCredential: null, sshCredential: 'ssh-right', ipmiCredential: null, serviceTree: null },
+  ]);
 }
 
 describe.skipIf(skip)(`credentials.test against ipmi_sim and sshd${skip ? ` (skipped: ${reason})` : ''}`, () => {

@@ -11,8 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../src-shared/api';
 import { createCore, type Core } from '../../../src-main/core/create-core';
-import { openStore } from '../../../src-main/core/store/database';
-import { InventoryRepository } from '../../../src-main/core/store/inventory-repository';
+import { seedOneCabinet } from '../../support/one-cabinet';
 import { alive, sleep, until } from '../../support/handles';
 import { cliEnv, peerCheck, startSnmpd, V3_USERS, which, type SnmpdPeer } from '../../support/snmp-peers';
 
@@ -26,19 +25,9 @@ const run = promisify(execFile);
 
 /** The inventory written straight to the store: an older import may refer to a credential not stored yet. */
 function seedInventory(path: string): void {
-  const db = openStore(path);
-  new InventoryRepository(db).upsert({
-    format: 'fleetdeck-inventory',
-    version: 1,
-    sites: [{ id: 's', name: 'S', city: 'C' }],
-    rooms: [{ id: 'r', siteId: 's', name: 'R' }],
-    rows: [{ id: 'w', roomId: 'r', name: 'W' }],
-    cabinets: [{ id: 'c', rowId: 'w', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
-    devices: [
-      { id: 'dev-v3', cabinetId: 'c', kind: 'switch', hostname: 'snmpd-v3', sn: 'SN-V3', uPosition: 40, uHeight: 1, mgmtIp: HOST, snmpPort: PORT, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: 'late-v3', sshCredential: null, ipmiCredential: null, serviceTree: null },
-    ],
-  });
-  db.close();
+  seedOneCabinet(path, [
+    { id: 'dev-v3', cabinetId: 'c', kind: 'switch', hostname: 'snmpd-v3', sn: 'SN-V3', uPosition: 40, uHeight: 1, mgmtIp: HOST, snmpPort: PORT, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: 'late-v3', sshCredential: null, ipmiCredential: null, serviceTree: null },
+  ]);
 }
 
 describe.skipIf(peers.skip)(`live credentials${peers.skip ? ` (skipped: ${peers.reason})` : ''}`, () => {

@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../src-shared/api';
 import type { Device, FleetEvent } from '../../../src-shared/domain';
 import { createCore, type Core } from '../../../src-main/core/create-core';
-import { openStore } from '../../../src-main/core/store/database';
-import { InventoryRepository } from '../../../src-main/core/store/inventory-repository';
+import { seedOneCabinet } from '../../support/one-cabinet';
 import { until } from '../../support/handles';
 import { cliEnv, peerCheck, which } from '../../support/snmp-peers';
 
@@ -35,14 +34,7 @@ describe.skipIf(peers.skip)(`traps from a shared address${peers.skip ? ` (skippe
     if (peers.missing.length) throw new Error(`CI=true: the interop peers must be installed: ${peers.reason}`);
     dir = mkdtempSync(join(tmpdir(), 'fd-shared-traps-'));
     const storePath = join(dir, 'core.db');
-    const db = openStore(storePath);
-    new InventoryRepository(db).upsert({
-      format: 'fleetdeck-inventory', version: 1,
-      sites: [{ id: 's', name: 'S', city: 'C' }], rooms: [{ id: 'r', siteId: 's', name: 'R' }], rows: [{ id: 'w', roomId: 'r', name: 'W' }],
-      cabinets: [{ id: 'c', rowId: 'w', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
-      devices: [device('a', 18331, 'comm-a', 40), device('b', 18332, 'comm-b', 39), device('d', 18333, 'comm-b', 38)],
-    });
-    db.close();
+    seedOneCabinet(storePath, [device('a', 18331, 'comm-a', 40), device('b', 18332, 'comm-b', 39), device('d', 18333, 'comm-b', 38)]);
     core = await createCore({ storePath, secretKey: randomBytes(32), lab: false, poller: { intervalMs: 60_000, timeoutMs: 200, retries: 0 }, bmcSensors: false, traps: { address: '127.0.0.1', port: TRAP_PORT } });
     await core.api.call(admin, 'credentials.put', { id: 'comm-a', kind: 'snmp-community', name: 'A', secret: 'community-a' });
     await core.api.call(admin, 'credentials.put', { id: 'comm-b', kind: 'snmp-community', name: 'B', secret: 'community-b' });

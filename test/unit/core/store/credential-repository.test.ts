@@ -6,6 +6,7 @@ import { SecretBox } from '../../../../src-main/core/security/secret-box';
 import { CredentialRepository } from '../../../../src-main/core/store/credential-repository';
 import { openStore } from '../../../../src-main/core/store/database';
 import { InventoryRepository } from '../../../../src-main/core/store/inventory-repository';
+import { oneCabinet } from '../../../support/one-cabinet';
 
 function setup() {
   const db = openStore(':memory:');
@@ -13,18 +14,10 @@ function setup() {
   repo.put('ro', 'snmp-community', 'read-only', 'public', 1000);
   repo.put('spare', 'snmp-community', 'unused', 'spare-community', 2000);
   repo.put('bmc', 'ipmi', 'bmc login', '{"username":"u","password":"p"}', 3000);
-  new InventoryRepository(db).upsert({
-    format: 'fleetdeck-inventory',
-    version: 1,
-    sites: [{ id: 's', name: 'S', city: 'C' }],
-    rooms: [{ id: 'r', siteId: 's', name: 'R' }],
-    rows: [{ id: 'w', roomId: 'r', name: 'W' }],
-    cabinets: [{ id: 'c', rowId: 'w', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
-    devices: [
+  new InventoryRepository(db).upsert(oneCabinet([
       { id: 'd1', cabinetId: 'c', kind: 'switch', hostname: 'tor-1', sn: 'SN1', uPosition: 42, uHeight: 1, mgmtIp: '10.0.0.1', snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: 'ro', sshCredential: null, ipmiCredential: null, serviceTree: null },
       { id: 'd2', cabinetId: 'c', kind: 'server', hostname: 'srv-2', sn: 'SN2', uPosition: 10, uHeight: 1, mgmtIp: '10.0.0.2', snmpPort: 161, bmcAddress: '10.1.0.2', bmcPort: 623, sshPort: 22, snmpCredential: 'ro', sshCredential: null, ipmiCredential: 'bmc', serviceTree: null },
-    ],
-  });
+  ]));
   return repo;
 }
 
