@@ -1,9 +1,9 @@
 // Inventory: rooms' cabinets, cabinet elevations, whole-inventory import and export, and one
 // device added, edited, moved or deleted from a form.
 import { z } from 'zod';
-import { method, result, text } from './contract';
+import { method, noArgs, result, text } from './contract';
 import type { CabinetElevation, CabinetSummary } from '../domain/fleet';
-import { DEVICE_KINDS, type Device, type ImportResult } from '../domain/inventory';
+import { DEVICE_KINDS, LOCATION_KINDS, type Device, type ImportResult, type LocationRecord, type LocationTree, type ReplaceScope } from '../domain/inventory';
 
 const port = z.number().int('must be an integer from 1 to 65535').min(1, 'must be an integer from 1 to 65535').max(65535, 'must be an integer from 1 to 65535');
 const credentialRef = text(64).nullable();
@@ -30,6 +30,38 @@ const deviceRecord = z.strictObject({
     .nullable(),
 });
 
+const name = text(200);
+const feed = text(100).nullable();
+/** One site, room, row or cabinet as forms send it (the import's field rules are applied by the core). */
+const locationRecord = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('site'), id: text(200), name, city: z.string().max(200) }),
+  z.strictObject({ kind: z.literal('room'), id: text(200), siteId: text(200), name }),
+  z.strictObject({ kind: z.literal('row'), id: text(200), roomId: text(200), name }),
+  z.strictObject({
+    kind: z.literal('cabinet'), id: text(200), rowId: text(200), name,
+    position: z.number().int().min(1).max(10_000),
+    uHeight: z.number().int().min(1).max(100),
+    ratedPowerKw: z.number().min(0).max(1000),
+    feedA: feed,
+    feedB: feed,
+  }),
+]);
+
+/** A replacing import's subtree (see ReplaceScope); null or absent: an import that only adds and updates. */
+const replaceScope = z.strictObject({ kind: z.enum(LOCATION_KINDS), id: text(200) }).nullish().transform((v): ReplaceScope | null => v ?? null);
+/** True: validate and report what the import would add, update and delete, and write nothing. */
+const dryRun = z.boolean().nullish().transform((v) => v ?? false);
+
+/** `replace=<kind>:<id>` in the HTTP import route's query (the same scope as the WebSocket argument). */
+export function parseReplaceQuery(value: string | null): ReplaceScope | null | 'bad' {
+  if (value === null || value === '') return null;
+  const at = value.indexOf(':');
+  const kind = value.slice(0, at);
+  const id = value.slice(at + 1);
+  if (at < 1 || !id || !(LOCATION_KINDS as readonly string[]).includes(kind)) return 'bad';
+  return { kind: kind as ReplaceScope['kind'], id };
+}
+
 export const INVENTORY_FORMATS = ['csv', 'json'] as const;
 export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
 const format = z.enum(INVENTORY_FORMATS);
@@ -48,9 +80,10 @@ export type InventoryExportArgs = { readonly format: InventoryFormat; readonly s
  * What the import handler gets: the file as one string (WebSocket, IPC), or as the raw bytes of
  * a streamed HTTP body (serve mode's bulk route; `bytes` is its Content-Length when it sent one).
  */
-export type InventoryImportArgs =
-  | { readonly format: InventoryFormat; readonly text: string }
-  | { readonly format: InventoryFormat; readonly body: AsyncIterable<Uint8Array>; readonly bytes: number | null };
+export type InventoryImportArgs = { readonly format: InventoryFormat; readonly replace: ReplaceScope | null; readonly dryRun: boolean } & (
+  | { readonly text: string }
+  | { readonly body: AsyncIterable<Uint8Array>; readonly bytes: number | null }
+);
 
 /** The HTTP routes that carry inventory files in serve mode (streamed both ways). */
 export const INVENTORY_HTTP = {
@@ -79,13 +112,45 @@ export const inventoryMethods = {
     result: result<{ format: InventoryFormat; text: string }>(),
     example: { format: 'csv' },
   }),
-  /** Validated whole, all or nothing. */
+  /**
+   * Validated whole, all or nothing. With `replace`, stored records under that subtree which
+   * the file does not name are deleted in the same transaction; with `dryRun`, nothing is
+   * written and the result is the preview (what would be added, updated and deleted).
+   */
   'inventory.import': method({
     role: 'operator',
-    args: z.strictObject({ format, text: text(100_000_000) }).transform((a): InventoryImportArgs => a),
+    args: z.strictObject({ format, text: text(100_000_000), replace: replaceScope, dryRun }).transform((a): InventoryImportArgs => a),
     result: result<ImportResult>(),
-    audit: (a) => ('text' in a ? `${a.format} file, ${a.text.length} characters` : `${a.format} file, ${a.bytes === null ? 'streamed' : `${a.bytes} bytes`}`),
-    example: { format: 'json', text: '{}' },
+    audit: (a) =>
+      `${a.format} file, ${'text' in a ? `${a.text.length} characters` : a.bytes === null ? 'streamed' : `${a.bytes} bytes`}` +
+      `${a.replace ? `, replacing ${a.replace.kind} ${a.replace.id}` : ''}${a.dryRun ? ', preview only' : ''}`,
+    example: { format: 'json', text: '{}', replace: { kind: 'room', id: 'room-1' }, dryRun: true },
+  }),
+  /** Every site, room, row and cabinet, and how many devices each cabinet holds: what forms pick parents from. */
+  'inventory.locations': method({ role: 'viewer', args: noArgs, result: result<LocationTree>(), example: undefined }),
+  /**
+   * Operator: adds a site, room, row or cabinet, or edits / moves one (same id), with the
+   * import's rules against the rest of the inventory (parent exists, a cabinet tall enough
+   * for its devices, positions and heights in range).
+   */
+  'inventory.putLocation': method({
+    role: 'operator',
+    args: z.strictObject({ location: locationRecord }),
+    result: result<LocationRecord>(),
+    audit: (a) => `${a.location.kind} ${a.location.id} (${a.location.name})`,
+    example: { location: { kind: 'room', id: 'room-9', siteId: 'site-1', name: 'Hall 9' } },
+  }),
+  /**
+   * Operator: deletes an empty site, room, row or cabinet, confirmed with its name. One that
+   * still holds anything is refused (LocationNotEmptyError, CONFLICT, with what it holds):
+   * a whole subtree goes by a replacing import, with its preview.
+   */
+  'inventory.deleteLocation': method({
+    role: 'operator',
+    args: z.strictObject({ kind: z.enum(LOCATION_KINDS), id: text(200), confirmName: text(255) }),
+    result: result<{ kind: LocationRecord['kind']; deleted: string }>(),
+    audit: (a) => `${a.kind} ${a.id} (confirmed as "${a.confirmName}")`,
+    example: { kind: 'cabinet', id: 'cab-9', confirmName: 'C09' },
   }),
   /**
    * Operator: adds a device, or edits / moves one (same id), checked with the same rules as an

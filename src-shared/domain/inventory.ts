@@ -111,6 +111,10 @@ export const IMPORT_ISSUE_CODES = [
   'bmc-endpoint-taken', 'duplicate-hostname', 'hostname-taken',
   // one device from a form (inventory.deleteDevice): the confirmation does not name the host
   'confirm-hostname',
+  // one site, room, row or cabinet from a form (inventory.deleteLocation): the confirmation does not name it
+  'confirm-name',
+  // a replacing import (inventory.import with replace): the subtree it names is neither stored nor in the file
+  'unknown-replace-scope',
 ] as const;
 export type ImportIssueCode = (typeof IMPORT_ISSUE_CODES)[number];
 
@@ -123,6 +127,70 @@ export type JsonSyntaxCode = (typeof JSON_SYNTAX_CODES)[number];
 
 export type ImportIssueParams = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
 
-export interface ImportResult {
-  readonly imported: { sites: number; rooms: number; rows: number; cabinets: number; devices: number };
+/** How many records of each kind. */
+export interface RecordCounts {
+  readonly sites: number;
+  readonly rooms: number;
+  readonly rows: number;
+  readonly cabinets: number;
+  readonly devices: number;
 }
+
+/** The kinds of record an inventory holds (the CSV's record column, a JSON collection's element). */
+export const INVENTORY_RECORD_KINDS = ['site', 'room', 'row', 'cabinet', 'device'] as const;
+export type InventoryRecordKind = (typeof INVENTORY_RECORD_KINDS)[number];
+
+/** The places devices live in: every record kind but the device. */
+export const LOCATION_KINDS = ['site', 'room', 'row', 'cabinet'] as const;
+export type LocationKind = (typeof LOCATION_KINDS)[number];
+
+/** One site, room, row or cabinet as a form sends it and inventory.putLocation returns it. */
+export type LocationRecord =
+  | ({ readonly kind: 'site' } & Site)
+  | ({ readonly kind: 'room' } & Room)
+  | ({ readonly kind: 'row' } & Row)
+  | ({ readonly kind: 'cabinet' } & Cabinet);
+
+/** Every place in the inventory (inventory.locations): what location and device forms choose parents from. */
+export interface LocationTree {
+  readonly sites: readonly Site[];
+  readonly rooms: readonly Room[];
+  readonly rows: readonly Row[];
+  readonly cabinets: readonly Cabinet[];
+  /** Devices per cabinet id (cabinets without devices are absent). */
+  readonly deviceCounts: Readonly<Record<string, number>>;
+}
+
+/**
+ * A replacing import's subtree: after the import, everything stored under this site, room,
+ * row or cabinet (the record itself excluded) that the file does not name is deleted.
+ */
+export interface ReplaceScope {
+  readonly kind: LocationKind;
+  readonly id: string;
+}
+
+/** One record a replacing import deletes (or, in a dry run, would delete). */
+export interface DeletedRecord {
+  readonly kind: InventoryRecordKind;
+  readonly id: string;
+  /** The hostname of a device, the name of a place. */
+  readonly name: string;
+}
+
+export interface ImportResult {
+  /** Records in the file, added or updated. */
+  readonly imported: RecordCounts;
+  /** Of those, records whose id was not stored before. */
+  readonly added: RecordCounts;
+  /** Stored records the import deleted (a replacing import only; zeros otherwise). */
+  readonly deleted: RecordCounts;
+  /** The deleted records, devices first then cabinets, rows, rooms, sites, each by id; at most DELETED_RECORDS_LISTED (counts in `deleted`). */
+  readonly deletedRecords: readonly DeletedRecord[];
+  /** True when nothing was written: the preview of what the import would do. */
+  readonly dryRun: boolean;
+  readonly replace: ReplaceScope | null;
+}
+
+/** How many deleted records an ImportResult lists by name (the counts are always whole). */
+export const DELETED_RECORDS_LISTED = 500;
