@@ -1,11 +1,14 @@
 // Inventory import and export. An import is all or nothing: the whole file is parsed and
 // validated against the stored inventory first, and any problem refuses the whole file
 // with every problem listed (credential references, endpoints and hostnames included); a
-// clean file is upserted in one transaction.
-import type { ImportResult } from '../../../src-shared/domain';
+// clean file is upserted in one transaction. A replacing import also deletes, in that
+// transaction, what its subtree holds that the file does not name (import-plan.ts); a dry
+// run does everything but write.
+import type { ImportResult, ReplaceScope } from '../../../src-shared/domain';
 import { ValidationError } from '../../../src-shared/errors';
 import type { Db } from '../store/database';
 import { InventoryRepository } from '../store/inventory-repository';
+import { LocationRepository } from '../store/location-repository';
 import {
   parseCsvInventory,
   parseJsonInventory,
@@ -13,6 +16,7 @@ import {
   serializeJsonInventory,
   type ParsedInventory,
 } from './formats';
+import { DELETE_ORDER, importResult, planImport } from './import-plan';
 import { sortIssues, validateInventory } from './validate';
 
 export type InventoryFormat = 'csv' | 'json';
@@ -25,32 +29,53 @@ export function parseInventory(format: InventoryFormat, text: string): ParsedInv
   return format === 'csv' ? parseCsvInventory(text) : parseJsonInventory(text);
 }
 
-/**
- * Imports a CSV or JSON inventory file: new ids are inserted, existing ids updated,
- * nothing deleted. Throws ValidationError (details.issues: ImportIssue[], sorted by line)
- * and writes nothing when the file has any problem.
- */
-export function importInventory(db: Db, format: InventoryFormat, text: string): ImportResult {
-  return applyInventory(db, format, parseInventory(format, text));
+export interface ImportOptions {
+  /** Delete what this subtree holds that the file does not name; null: add and update only. */
+  replace: ReplaceScope | null;
+  /** Validate and compute the result, write nothing. */
+  dryRun: boolean;
 }
 
-/** Validates a decoded file against the store and upserts it in one transaction, or throws and writes nothing. */
-export function applyInventory(db: Db, format: InventoryFormat, parsed: ParsedInventory): ImportResult {
+const MERGE: ImportOptions = { replace: null, dryRun: false };
+
+/**
+ * Imports a CSV or JSON inventory file: new ids are inserted, existing ids updated, and
+ * (with options.replace) the subtree's other records deleted. Throws ValidationError
+ * (details.issues: ImportIssue[], sorted by line) and writes nothing when the file has any problem.
+ */
+export function importInventory(db: Db, format: InventoryFormat, text: string, options: ImportOptions = MERGE): ImportResult {
+  return applyInventory(db, format, parseInventory(format, text), options);
+}
+
+/** Validates a decoded file against the store and applies it in one transaction, or throws and writes nothing. */
+export function applyInventory(db: Db, format: InventoryFormat, parsed: ParsedInventory, options: ImportOptions = MERGE): ImportResult {
   const repo = new InventoryRepository(db);
-  // IMMEDIATE: the write lock is taken before the stored inventory is read, so another
-  // connection cannot change it between validation and the write.
-  return db
-    .transaction(() => {
-      const issues = sortIssues([...parsed.issues, ...validateInventory(parsed, repo.document(), repo.credentialKinds())]);
-      if (issues.length) {
-        const n = issues.length;
-        throw new ValidationError(`${n} ${n === 1 ? 'problem' : 'problems'} in the ${format.toUpperCase()} file; nothing was imported`, {
-          issues,
-        });
+  const places = new LocationRepository(db);
+  const run = db.transaction(() => {
+    const stored = repo.document();
+    const plan = planImport(stored, parsed.document, options.replace);
+    // Validated against the inventory as it will be: a file may reuse what the deleted records held.
+    const issues = sortIssues([...parsed.issues, ...plan.issues, ...validateInventory(parsed, plan.remaining, repo.credentialKinds())]);
+    if (issues.length) {
+      const n = issues.length;
+      throw new ValidationError(`${n} ${n === 1 ? 'problem' : 'problems'} in the ${format.toUpperCase()} file; nothing was imported`, {
+        issues,
+      });
+    }
+    if (!options.dryRun) {
+      // Deleted devices first (their serial numbers free for the file), then the upsert (which
+      // may move records out of places about to go), then the places, children before parents.
+      for (const d of plan.doomed.device) repo.deleteDevice(d.id);
+      repo.upsert(parsed.document);
+      for (const kind of DELETE_ORDER) {
+        if (kind !== 'device') for (const r of plan.doomed[kind]) places.delete(kind, r.id);
       }
-      return repo.upsert(parsed.document);
-    })
-    .immediate();
+    }
+    return importResult(stored, parsed.document, plan, options.replace, options.dryRun);
+  });
+  // IMMEDIATE: the write lock is taken before the stored inventory is read, so another
+  // connection cannot change it between validation and the write. A dry run only reads.
+  return options.dryRun ? run.deferred() : run.immediate();
 }
 
 /** The whole stored inventory in canonical form: records sorted by id, stable layout. */

@@ -1,19 +1,24 @@
-// The inventory capability: whole-inventory export, import validated whole, all or nothing,
-// and one device added, edited, moved or deleted from a form (device-form.ts). After any
-// change the listener is told (the fleet re-reads what it polls, search re-indexes). Files
-// come as one string (WebSocket, IPC) or as a stream (serve mode's HTTP routes).
+// The inventory capability: whole-inventory export, import validated whole, all or nothing
+// (merging, or replacing a subtree; or only previewed, a dry run), and one device or one
+// site, room, row or cabinet added, edited, moved or deleted from a form (device-form.ts,
+// location-form.ts). After any change (not after a dry run) the listener is told (the fleet
+// re-reads what it polls, search re-indexes). Files come as one string (WebSocket, IPC) or
+// as a stream (serve mode's HTTP routes).
 import type { Capability } from '../../../src-shared/api';
 import { INVENTORY_HTTP } from '../../../src-shared/api/inventory';
 import type { Db } from '../store/database';
 import { deleteDevice, putDevice } from './device-form';
 import { exportInventory, importInventory } from './import-export';
 import { exportInventoryTo, importInventoryStream } from './inventory-stream';
+import { deleteLocation, locationTree, putLocation } from './location-form';
 
-type InventoryMethods = 'inventory.export' | 'inventory.import' | 'inventory.putDevice' | 'inventory.deleteDevice';
+type InventoryMethods =
+  | 'inventory.export' | 'inventory.import' | 'inventory.putDevice' | 'inventory.deleteDevice'
+  | 'inventory.locations' | 'inventory.putLocation' | 'inventory.deleteLocation';
 
 export interface InventoryDeps {
   store: { db: Db };
-  /** After the stored inventory changed (an import, a device put or deleted). */
+  /** After the stored inventory changed (an import that wrote, a device or place put or deleted). */
   onImported: () => void;
 }
 
@@ -29,10 +34,17 @@ export function startInventory(d: InventoryDeps): Capability<InventoryMethods> {
         await exportInventoryTo(d.store.db, a.format, a.sink);
         return { format: a.format, text: '' };
       },
-      'inventory.import': async (a) =>
-        changed('text' in a ? importInventory(d.store.db, a.format, a.text) : await importInventoryStream(d.store.db, a.format, a.body, INVENTORY_HTTP.maxImportBytes)),
+      'inventory.import': async (a) => {
+        const options = { replace: a.replace, dryRun: a.dryRun };
+        const result =
+          'text' in a ? importInventory(d.store.db, a.format, a.text, options) : await importInventoryStream(d.store.db, a.format, a.body, INVENTORY_HTTP.maxImportBytes, options);
+        return result.dryRun ? result : changed(result);
+      },
       'inventory.putDevice': (a) => changed(putDevice(d.store.db, a.device)),
       'inventory.deleteDevice': (a) => changed(deleteDevice(d.store.db, a.deviceId, a.confirmHostname)),
+      'inventory.locations': () => locationTree(d.store.db),
+      'inventory.putLocation': (a) => changed(putLocation(d.store.db, a.location)),
+      'inventory.deleteLocation': (a) => changed(deleteLocation(d.store.db, a.kind, a.id, a.confirmName)),
     },
     dispose: async () => {},
   };

@@ -9,7 +9,7 @@ import { InventoryRepository } from '../store/inventory-repository';
 import { createCsvStream } from './csv-stream';
 import { formatSafeCsvField } from './csv-safety';
 import { COLLECTION, RECORD_KINDS, canonicalRecord, createCsvInventoryReader, csvInventoryRows, parseJsonInventory, sortedById, type ParsedInventory } from './formats';
-import { applyInventory } from './import-export';
+import { applyInventory, type ImportOptions } from './import-export';
 
 /** The body is larger than the import accepts (HTTP 413). */
 export class PayloadTooLargeError extends FleetDeckError {
@@ -42,9 +42,11 @@ export async function parseInventoryStream(format: InventoryFormat, body: AsyncI
   return reader.finish();
 }
 
-/** Reads the whole body, then imports it all or nothing (the same transaction as importInventory). */
-export async function importInventoryStream(db: Db, format: InventoryFormat, body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<ImportResult> {
-  return applyInventory(db, format, await parseInventoryStream(format, body, maxBytes));
+/** Reads the whole body, then imports it all or nothing (the same transaction, replace and dry run as importInventory). */
+export async function importInventoryStream(
+  db: Db, format: InventoryFormat, body: AsyncIterable<Uint8Array>, maxBytes: number, options?: ImportOptions,
+): Promise<ImportResult> {
+  return applyInventory(db, format, await parseInventoryStream(format, body, maxBytes), options);
 }
 
 /** Records per chunk of a streamed export. */

@@ -5,8 +5,8 @@ import type {
   Device,
   DeviceKind,
   DeviceSearchHit,
-  ImportResult,
   InventoryDocument,
+  RecordCounts,
   Room,
   Row,
   Site,
@@ -43,7 +43,7 @@ export interface InventoryCounts {
   devices: number;
 }
 
-interface CabinetRow {
+export interface CabinetRow {
   id: string;
   row_id: string;
   name: string;
@@ -77,13 +77,13 @@ interface DeviceRow {
   st_service: string | null;
 }
 
-const SITE = 'SELECT id, name, city FROM sites';
-const ROOM = 'SELECT id, site_id AS siteId, name FROM rooms';
-const ROW = 'SELECT id, room_id AS roomId, name FROM rows';
-const CABINET = 'SELECT * FROM cabinets';
+export const SITE = 'SELECT id, name, city FROM sites';
+export const ROOM = 'SELECT id, site_id AS siteId, name FROM rooms';
+export const ROW = 'SELECT id, room_id AS roomId, name FROM rows';
+export const CABINET = 'SELECT * FROM cabinets';
 const DEVICE = 'SELECT * FROM devices';
 
-const toCabinet = (r: CabinetRow): Cabinet => ({
+export const toCabinet = (r: CabinetRow): Cabinet => ({
   id: r.id,
   rowId: r.row_id,
   name: r.name,
@@ -228,7 +228,7 @@ export class InventoryRepository {
    * Inserts new ids and updates existing ones, parents before children, in one
    * transaction (a savepoint when called inside one). Nothing is deleted.
    */
-  upsert(doc: InventoryDocument): ImportResult {
+  upsert(doc: InventoryDocument): { imported: RecordCounts } {
     const q = this.#q;
     this.#db.transaction(() => {
       for (const s of doc.sites) q.upsertSite.run(s.id, s.name, s.city);
