@@ -1,8 +1,10 @@
 // Serve mode's bulk routes: inventory export as a streamed download and import as a streamed
 // upload, token-checked like the WebSocket (Authorization: Bearer) and run through the core's
-// own role check, audit and call budget (core.api.connect -> callDecoded).
+// own role check, audit and call budget (core.api.connect -> callDecoded). The import takes
+// ?format=csv|json, and optionally replace=<kind>:<id> (a replacing import) and dryRun=1 (a preview).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INVENTORY_FORMATS, INVENTORY_HTTP, type InventoryFormat } from '../../src-shared/api/inventory';
+import { INVENTORY_FORMATS, INVENTORY_HTTP, parseReplaceQuery, type InventoryFormat } from '../../src-shared/api/inventory';
+import { LOCATION_KINDS, type ReplaceScope } from '../../src-shared/domain';
 import type { CallReply } from '../../src-shared/api';
 import { FleetDeckError, ValidationError, serializeError, type ErrorCode } from '../../src-shared/errors';
 import type { CoreConnection } from '../core/api/core-api';
@@ -98,6 +100,24 @@ export function createBulkRoutes(core: Core): BulkRoutes {
     });
   };
 
+  /** `replace=<kind>:<id>`: a replacing import of that subtree; absent or empty: a merging one. */
+  const replaceOf = (url: URL): ReplaceScope | null => {
+    const raw = url.searchParams.get('replace');
+    const scope = parseReplaceQuery(raw);
+    if (scope !== 'bad') return scope;
+    const problem = `must be <kind>:<id> with kind one of ${LOCATION_KINDS.join(', ')}`;
+    throw new ValidationError(`replace ${problem} (got ${JSON.stringify((raw ?? '').slice(0, 60))})`, { field: 'replace', problem, fields: [{ field: 'replace', problem }] });
+  };
+
+  /** `dryRun=1` (or true): preview only; absent, empty, 0 or false: write. */
+  const dryRunOf = (url: URL): boolean => {
+    const raw = url.searchParams.get('dryRun') ?? '';
+    if (['', '0', 'false'].includes(raw)) return false;
+    if (['1', 'true'].includes(raw)) return true;
+    const problem = 'must be 1, true, 0 or false';
+    throw new ValidationError(`dryRun ${problem} (got ${JSON.stringify(raw.slice(0, 40))})`, { field: 'dryRun', problem, fields: [{ field: 'dryRun', problem }] });
+  };
+
   async function exportRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const lane = caller(req);
     const format = formatOf(url);
@@ -125,13 +145,15 @@ export function createBulkRoutes(core: Core): BulkRoutes {
   async function importRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const lane = caller(req);
     const format = formatOf(url);
+    const replace = replaceOf(url);
+    const dryRun = dryRunOf(url);
     const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
     if (declared !== null && declared > INVENTORY_HTTP.maxImportBytes) {
       const err = new FleetDeckError('BAD_REQUEST', `The file is larger than ${INVENTORY_HTTP.maxImportBytes} bytes; nothing was imported`, { limitBytes: INVENTORY_HTTP.maxImportBytes });
       err.name = 'PayloadTooLargeError';
       throw err;
     }
-    const result = await lane.callDecoded('inventory.import', { format, body: req, bytes: Number.isFinite(declared) ? declared : null });
+    const result = await lane.callDecoded('inventory.import', { format, replace, dryRun, body: req, bytes: Number.isFinite(declared) ? declared : null });
     replyJson(res, 200, { ok: true, result });
   }
 
