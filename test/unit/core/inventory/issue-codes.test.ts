@@ -11,6 +11,8 @@ import { CSV_HEADER, parseCsvInventory, parseJsonInventory, type CsvColumn } fro
 import { formatCsvField } from '../../../../src-main/core/inventory/csv';
 import { validateInventory } from '../../../../src-main/core/inventory/validate';
 import { deleteDevice } from '../../../../src-main/core/inventory/device-form';
+import { importInventory } from '../../../../src-main/core/inventory/import-export';
+import { deleteLocation } from '../../../../src-main/core/inventory/location-form';
 import { openStore } from '../../../../src-main/core/store/database';
 import { InventoryRepository } from '../../../../src-main/core/store/inventory-repository';
 
@@ -46,19 +48,26 @@ const json = (text: string, existing = EMPTY): ImportIssue[] => {
   const parsed = parseJsonInventory(text);
   return [...parsed.issues, ...validateInventory(parsed, existing, CREDENTIALS)];
 };
-/** The issue a delete confirmed with the wrong hostname carries (inventory.deleteDevice). */
-const confirmIssues = (): ImportIssue[] => {
+/** The issues a call refused against STORE carries. */
+const refusedIssues = (call: (db: ReturnType<typeof openStore>) => unknown): ImportIssue[] => {
   const db = openStore(':memory:');
   try {
     new InventoryRepository(db).upsert(STORE);
-    deleteDevice(db, 'old', 'not-old');
+    call(db);
   } catch (err) {
     return (err as { details: { issues: ImportIssue[] } }).details.issues;
   } finally {
     db.close();
   }
-  throw new Error('the delete was not refused');
+  throw new Error('the call was not refused');
 };
+/** A delete confirmed with the wrong hostname (inventory.deleteDevice), a place's with the wrong name (deleteLocation). */
+const confirmIssues = (): ImportIssue[] => [
+  ...refusedIssues((db) => deleteDevice(db, 'old', 'not-old')),
+  ...refusedIssues((db) => deleteLocation(db, 'cabinet', 'c2', 'C 2')),
+];
+/** A replacing import of a subtree neither stored nor in the file. */
+const replaceIssues = (): ImportIssue[] => refusedIssues((db) => importInventory(db, 'csv', BASE.join('\n'), { replace: { kind: 'room', id: 'r7' }, dryRun: false }));
 const doc = (extra: Record<string, unknown>) => JSON.stringify({ format: 'fleetdeck-inventory', version: 1, ...extra }, null, 2);
 
 function corpus(): ImportIssue[] {
@@ -100,6 +109,7 @@ function corpus(): ImportIssue[] {
     ...json(doc({ devices: [{ id: 'd1', serviceTree: 'x', uPosition: [], uHeight: {} }] })),
     ...json(doc({ devices: [{}, {}], sites: [{ id: 's1', name: 'S' }, { id: 's1', name: 'S' }] })),
     ...confirmIssues(),
+    ...replaceIssues(),
   ];
 }
 
