@@ -25,7 +25,7 @@ function subtreeCountSql(top: number): string {
     if (n <= top) return `0 AS ${level.count}`;
     let from = `${level.table} t${n}`;
     for (let k = n - 1; k > top; k--) from += ` JOIN ${LEVELS[k].table} t${k} ON t${k}.id = t${k + 1}.${LEVELS[k + 1].parent}`;
-    return `(SELECT count(*) FROM ${from} WHERE t${top + 1}.${LEVELS[top + 1].parent} = ?1) AS ${level.count}`;
+    return `(SELECT count(*) FROM ${from} WHERE t${top + 1}.${LEVELS[top + 1].parent} = @id) AS ${level.count}`;
   });
   return `SELECT ${columns.join(', ')}`;
 }
@@ -44,7 +44,7 @@ export class LocationRepository {
       room: db.prepare<[string], Room>(`${ROOM} WHERE id = ?`),
       row: db.prepare<[string], Row>(`${ROW} WHERE id = ?`),
       cabinet: db.prepare<[string], CabinetRow>(`${CABINET} WHERE id = ?`),
-      holds: LEVELS.slice(0, 4).map((_, top) => db.prepare<[string], RecordCounts>(subtreeCountSql(top))),
+      holds: LEVELS.slice(0, 4).map((_, top) => db.prepare<[{ id: string }], RecordCounts>(subtreeCountSql(top))),
       delete: LEVELS.slice(0, 4).map((l) => db.prepare<[string]>(`DELETE FROM ${l.table} WHERE id = ?`)),
     };
   }
@@ -72,7 +72,7 @@ export class LocationRepository {
 
   /** What is stored under the place, at every depth (zeros for its own kind and above). */
   holds(kind: LocationKind, id: string): RecordCounts {
-    return this.#q.holds[levelOf(kind)].get(id)!;
+    return this.#q.holds[levelOf(kind)].get({ id })!;
   }
 
   /** Deletes one place record; true when there was one. The caller sees that nothing refers to it (the foreign keys refuse otherwise). */
