@@ -1,10 +1,19 @@
 // Acceptance: 100 k devices imported and exported over serve mode's streamed HTTP routes, the
 // serve process's peak RSS printed; all or nothing (one bad row imports nothing); the status
-// codes and audit of the routes (401, 403, 400, 413, 405), both formats round-trip.
+// codes and audit of the routes (401, 403, 400, 413, 405), both formats round-trip. And the
+// import route's replace=<kind>:<id> and dryRun=1, on the route handler in this process (a
+// core on an in-memory store behind a 127.0.0.1 server): a preview writes nothing, a
+// replacing import deletes, a malformed replace or dryRun is 400 naming the field.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CallReply } from '../../../src-shared/api';
-import type { ImportResult } from '../../../src-shared/domain';
+import type { ImportResult, InventoryDocument } from '../../../src-shared/domain';
+import { createCore } from '../../../src-main/core/create-core';
+import { createBulkRoutes } from '../../../src-main/serve/bulk-routes';
+import { oneCabinet } from '../../support/one-cabinet';
 import { SERVE_ENTRY, startServe, type ServeProcess } from '../../support/serve-process';
 import { connect } from '../../support/ws-client';
 import { bigInventoryCsv } from './fixtures/big-inventory';
@@ -101,4 +110,55 @@ describe.skipIf(!built)('bulk inventory over HTTP', () => {
     expect(audit.find((e) => e.outcome === 'failed')?.target).toBe(`csv file, ${Buffer.byteLength(bad)} bytes`);
     expect(audit.find((e) => e.outcome === 'succeeded' && e.target.startsWith('csv'))?.target).toBe('csv file, streamed');
   }, 300_000);
+});
+
+describe('the import route: replace and dryRun', () => {
+  it('previews, then replaces a cabinet; refuses a malformed replace or dryRun with 400', async () => {
+    const core = await createCore({ storePath: ':memory:', secretKey: randomBytes(32), lab: false, bmcSensors: false });
+    const routes = createBulkRoutes(core);
+    const server: Server = createServer((req, res) => {
+      if (!routes.handle(req, res)) res.writeHead(404).end();
+    });
+    try {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const token = (role: string): string => core.auth.rotateTokens().find((t) => t.role === role)!.token;
+      const operator = token('operator');
+      const dev = (id: string, u: number) => ({
+        id, cabinetId: 'c', kind: 'server' as const, hostname: id, sn: `SN-${id}`, uPosition: u, uHeight: 1, mgmtIp: '127.0.0.1', snmpPort: 30000 + u,
+        bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
+      });
+      const full = JSON.stringify(oneCabinet([dev('a', 1), dev('b', 2), dev('c', 3)]));
+      expect((await upload(url, `${IMPORT}?format=json`, operator, full)).status).toBe(200);
+      // read in process: the route's lane allows a few bulk calls a second
+      const exported = async (): Promise<string> => (await core.api.call({ actor: 'vic', role: 'viewer' }, 'inventory.export', { format: 'json' })).text;
+      const before = await exported();
+
+      const only = JSON.stringify(oneCabinet([dev('a', 1)]));
+      const preview = await upload(url, `${IMPORT}?format=json&replace=cabinet:c&dryRun=1`, operator, only);
+      expect(preview.status).toBe(200);
+      const previewed = (JSON.parse(preview.body) as { ok: true; result: ImportResult }).result;
+      expect(previewed).toMatchObject({ dryRun: true, replace: { kind: 'cabinet', id: 'c' }, deleted: { devices: 2 } });
+      expect(previewed.deletedRecords).toEqual([{ kind: 'device', id: 'b', name: 'b' }, { kind: 'device', id: 'c', name: 'c' }]);
+      expect(await exported()).toBe(before);
+
+      for (const bad of ['replace=shelf:c', 'replace=cabinet:', 'replace=c', 'dryRun=maybe']) {
+        const r = await upload(url, `${IMPORT}?format=json&${bad}`, operator, only);
+        expect(r.status, bad).toBe(400);
+        const field = bad.split('=')[0];
+        expect(JSON.parse(r.body), bad).toMatchObject({ ok: false, error: { code: 'VALIDATION', params: { field } } });
+        expect((JSON.parse(r.body) as { error: { message: string } }).error.message, bad).toContain(field);
+      }
+      expect(await exported()).toBe(before);
+
+      const done = await upload(url, `${IMPORT}?format=json&replace=cabinet:c`, operator, only, { chunked: true });
+      expect(done.status).toBe(200);
+      expect((JSON.parse(done.body) as { result: ImportResult }).result).toMatchObject({ dryRun: false, deleted: { devices: 2 } });
+      expect((JSON.parse(await exported()) as InventoryDocument).devices.map((d) => d.id)).toEqual(['a']);
+    } finally {
+      routes.dispose();
+      await new Promise((r) => server.close(r));
+      await core.dispose();
+    }
+  });
 });
