@@ -2,7 +2,8 @@
 // inventory.putDevice takes), numbers checked before sending, the credentials a slot may pick
 // (by kind), and the core's refusal mapped to form fields: params.issues (import issues, with
 // their field) or a contract VALIDATION's "device.snmpPort". Pure.
-import type { CredentialInfo, CredentialKind, Device, DeviceKind, ImportIssue } from '../../../src-shared/domain';
+import type { CredentialInfo, CredentialKind, Device, DeviceKind } from '../../../src-shared/domain';
+import { refusalByField, type FieldRefusal } from '../field-refusal';
 import type { ShownError } from '../shown-error';
 
 export const DEVICE_FORM_FIELDS = [
@@ -107,38 +108,9 @@ export function deviceFieldOf(path: string): DeviceFormField | null {
   return found ?? null;
 }
 
-export interface DeviceRefusal {
-  /** Import issues by form field, and those no field names. */
-  byField: Partial<Record<DeviceFormField, ImportIssue[]>>;
-  other: ImportIssue[];
-  /** A contract VALIDATION (no issues): its problems by field. */
-  problems: Partial<Record<DeviceFormField, string[]>>;
-}
+export type DeviceRefusal = FieldRefusal<DeviceFormField>;
 
-/** The core's refusal by field; null when it is not a VALIDATION error with fields. */
+/** The core's refusal by device form field; null when it is not a VALIDATION error with fields. */
 export function deviceRefusalOf(error: ShownError): DeviceRefusal | null {
-  if (error.code !== 'VALIDATION' || typeof error.params !== 'object' || error.params === null) return null;
-  const p = error.params as { issues?: unknown; fields?: unknown; field?: unknown; problem?: unknown };
-  const out: DeviceRefusal = { byField: {}, other: [], problems: {} };
-  if (Array.isArray(p.issues)) {
-    for (const raw of p.issues as unknown[]) {
-      if (typeof raw !== 'object' || raw === null) continue;
-      const issue = raw as ImportIssue;
-      if (typeof issue.message !== 'string') continue;
-      const field = typeof issue.field === 'string' ? deviceFieldOf(issue.field) : null;
-      if (field) (out.byField[field] ??= []).push(issue);
-      else out.other.push(issue);
-    }
-    return out;
-  }
-  const list = Array.isArray(p.fields) ? (p.fields as { field?: unknown; problem?: unknown }[]) : [{ field: p.field, problem: p.problem }];
-  let any = false;
-  for (const f of list) {
-    if (typeof f?.field !== 'string' || typeof f.problem !== 'string') continue;
-    const field = deviceFieldOf(f.field);
-    any = true;
-    if (field) (out.problems[field] ??= []).push(f.problem);
-    else out.other.push({ line: 0, column: 0, field: f.field, code: 'required', params: {}, message: `${f.field} ${f.problem}` } as unknown as ImportIssue);
-  }
-  return any ? out : null;
+  return refusalByField(error, deviceFieldOf);
 }

@@ -3,9 +3,9 @@
 // checks it as an import would; its issues are worded (import-text) under the field they name.
 import type { ReactNode } from 'react';
 import { DEVICE_KINDS } from '../../../src-shared/domain';
-import type { CredentialInfo, ImportIssue } from '../../../src-shared/domain';
+import type { CredentialInfo } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
-import { importIssueText } from '../../i18n/import-text';
+import { FormField, FormRefusal } from '../../components/form-field';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { closeDeviceForm, saveDevice, setDeviceFormField } from '../../stores/device-edit/actions';
@@ -104,51 +104,32 @@ function CredentialPick({ slot, value, list }: { slot: CredentialSlot; value: st
 
 /** One labelled input with the problems found with it: a number that is not one, or the core's issues. */
 function Field({ form, field, children }: { form: DeviceFormState; field: DeviceFormField; children: ReactNode }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const local = form.local[field];
-  const issues: readonly ImportIssue[] = form.refusal?.byField[field] ?? [];
-  const problems = form.refusal?.problems[field] ?? [];
-  const bad = Boolean(local) || issues.length > 0 || problems.length > 0;
   return (
-    <label className={`inv-field ${bad ? 'is-invalid' : ''}`} data-field={field}>
-      <span>{t(`devedit.f.${field}` as MessageKey)}</span>
+    <FormField
+      field={field}
+      label={t(`devedit.f.${field}` as MessageKey)}
+      local={local ? t(`devedit.local.${local}` as MessageKey) : null}
+      issues={form.refusal?.byField[field]}
+      problems={form.refusal?.problems[field]}
+      testPrefix="devform"
+    >
       {children}
-      {bad && (
-        <span className="field-error tone-text-bad small" role="alert" data-testid={`devform-error-${field}`}>
-          {local && <span>{t(`devedit.local.${local}` as MessageKey)} </span>}
-          {issues.map((i, n) => (
-            <span key={n} data-code={i.code}>
-              {importIssueText(lang, i)}{' '}
-            </span>
-          ))}
-          {problems.map((p) => (
-            <span key={p}>{p} </span>
-          ))}
-        </span>
-      )}
-    </label>
+    </FormField>
   );
 }
 
 function Refusal({ form }: { form: DeviceFormState }) {
-  const { t, lang } = useI18n();
-  if (!form.error) return null;
-  if (!form.refusal) return <ErrorBanner error={form.error} action="action.saveDevice" testId="devform-error" />;
+  const { t } = useI18n();
   return (
-    <div className="devform-refused" role="alert" data-testid="devform-refused">
-      <p className="tone-text-bad small">{t('devedit.refused')}</p>
-      {form.refusal.other.length > 0 && (
-        <>
-          <p className="small">{t('devedit.otherIssues')}</p>
-          <ul className="inv-issues small" data-testid="devform-other-issues">
-            {form.refusal.other.map((i, n) => (
-              <li key={n} data-code={i.code}>
-                {importIssueText(lang, i)}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </div>
+    <FormRefusal
+      error={form.error}
+      refusal={form.refusal}
+      action="action.saveDevice"
+      refusedText={t('devedit.refused')}
+      otherText={t('devedit.otherIssues')}
+      testPrefix="devform"
+    />
   );
 }
