@@ -1,6 +1,8 @@
 // The confirmation that names the host (power actions, forgetting a host key): what will
 // happen to it, and the confirm button enabled only once the hostname has been typed. The
 // typed value goes to the core as confirmHostname, which refuses anything but the hostname.
+// The same dialog confirms deleting a place by its name (typeLabel / mismatchLabel say so),
+// with the core's refusal shown inside it (children).
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/use-i18n';
 
@@ -12,6 +14,11 @@ export function HostnameConfirm(props: {
   className?: string;
   testId: string;
   data?: Record<`data-${string}`, string>;
+  /** What to type, when it is not a hostname ("Type the name … to confirm"). */
+  typeLabel?: string;
+  mismatchLabel?: string;
+  busy?: boolean;
+  children?: ReactNode;
   onConfirm: (typed: string) => void;
   onCancel: () => void;
 }) {
@@ -54,7 +61,7 @@ export function HostnameConfirm(props: {
           }}
         >
           <label className="inv-field">
-            <span>{t('confirm.type', { host: hostname })}</span>
+            <span>{props.typeLabel ?? t('confirm.type', { host: hostname })}</span>
             <input
               ref={input}
               data-testid="confirm-input"
@@ -67,14 +74,15 @@ export function HostnameConfirm(props: {
           </label>
           {typed !== '' && !matches && (
             <p className="muted small" data-testid="confirm-mismatch">
-              {t('confirm.mismatch')}
+              {props.mismatchLabel ?? t('confirm.mismatch')}
             </p>
           )}
+          {props.children}
           <div className="modal-buttons">
             <button type="button" data-testid="confirm-cancel" onClick={onCancel}>
               {t('confirm.cancel')}
             </button>
-            <button type="submit" className="danger" data-testid="confirm-submit" disabled={!matches}>
+            <button type="submit" className="danger" data-testid="confirm-submit" disabled={!matches || props.busy}>
               {props.submitLabel}
             </button>
           </div>

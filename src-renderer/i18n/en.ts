@@ -4,6 +4,7 @@ import { enOps } from './en-ops';
 import { enWords } from './en-words';
 import { enScale } from './en-scale';
 import { enAdmin } from './en-admin';
+import { enPlaces } from './en-places';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -132,7 +133,7 @@ export const en = {
   'inv.export.running': 'Preparing the {format} file…',
   'inv.export.done': 'Saved {file} ({size}).',
   'inv.import.title': 'Import',
-  'inv.import.hint': 'New ids are added and existing ids updated; nothing is deleted. The core checks the whole file first: with any problem, nothing is imported.',
+  'inv.import.hint': 'New ids are added and existing ids updated; nothing is deleted unless you pick a place to replace. Preview shows what would change and writes nothing. The core checks the whole file first: with any problem, nothing is imported.',
   'inv.import.file': 'File (CSV or JSON)',
   'inv.import.format': 'Format',
   'inv.import.formatAuto': 'From the file name',
@@ -166,6 +167,7 @@ export const en = {
   ...enWords,
   ...enScale,
   ...enAdmin,
+  ...enPlaces,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,5 @@
 // A core error worded in the user's language: by its name from its params (ForbiddenError,
-// NotFoundError, ValidationError), else by its code (UNAVAILABLE, UNAUTHENTICATED,
+// NotFoundError, ValidationError, LocationNotEmptyError with what the place holds), else by its code (UNAVAILABLE, UNAUTHENTICATED,
 // RATE_LIMITED with params.retryAfterMs), else in English the core's message, in any other
 // language a wording of the code with the core's message as the detail (folded away by the
 // banner). The error's class name is never the text. Pure: the unit tests call it without React.
@@ -26,6 +26,9 @@ export interface ErrorWording {
 export interface ErrorContext {
   format?: string;
 }
+
+/** What a place may still hold (LocationNotEmptyError's params.holds), in the order they are said. */
+const HELD_KINDS = ['sites', 'rooms', 'rows', 'cabinets', 'devices'] as const;
 
 const str = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
@@ -66,6 +69,14 @@ function byName(lang: Lang, e: WordableError, ctx: ErrorContext): ErrorWording |
     if (str(p.field)) return t('err.validation.field', { field: p.field });
   }
   const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  if (e.name === 'LocationNotEmptyError' && str(p.kind) && str(p.name) && typeof p.holds === 'object' && p.holds !== null) {
+    const holds = p.holds as Readonly<Record<string, unknown>>;
+    const parts = HELD_KINDS.flatMap((k) => {
+      const n = holds[k];
+      return num(n) && n > 0 ? [t(`err.holds.${k}.${n === 1 ? 'one' : 'other'}` as MessageKey, { n: n.toLocaleString(lang) })] : [];
+    });
+    if (parts.length > 0) return t('err.notEmpty', { kind: wordOf(lang, 'place.kind', p.kind), name: p.name, what: parts.join(translate(lang, 'err.holds.sep')) });
+  }
   const sizeText = (bytes: number) => sizeIn({ t: (key, vars) => translate(lang, key, vars), num: (n) => n.toLocaleString(lang) }, bytes);
   if (e.name === 'MessageTooLargeError' && num(p.bytes) && num(p.limitBytes)) {
     return t('err.messageTooLarge', { size: sizeText(p.bytes), limit: sizeText(p.limitBytes) });

@@ -160,6 +160,8 @@ const EN: Words = {
   'duplicate-hostname': (p) =>
     `hostname "${p.s('value')}" is also the hostname of device "${p.s('device')}" on ${EN.where(p)} (confirmations name the host: it must be unique)`,
   'confirm-hostname': (p) => `the confirmation must name the host "${p.s('expected')}"`,
+  'confirm-name': (p) => `the confirmation must be the ${EN_KIND[p.s('recordKind')]}'s name "${p.s('expected')}"`,
+  'unknown-replace-scope': (p) => `the ${EN_KIND[p.s('kind')]} "${p.s('id')}" to replace is neither in the inventory nor in this file`,
 };
 
 const ZH: Words = {
@@ -220,6 +222,8 @@ const ZH: Words = {
   'hostname-taken': (p) => `主机名 "${p.s('value')}" 已属于资产清单中的设备 "${p.s('device')}"（确认操作以主机名为准，必须唯一）`,
   'duplicate-hostname': (p) => `主机名 "${p.s('value')}" 也是${ZH.where(p)}设备 "${p.s('device')}" 的主机名（确认操作以主机名为准，必须唯一）`,
   'confirm-hostname': (p) => `确认必须输入主机名 "${p.s('expected')}"`,
+  'confirm-name': (p) => `确认必须输入此${ZH_KIND[p.s('recordKind')]}的名称 "${p.s('expected')}"`,
+  'unknown-replace-scope': (p) => `要替换的${ZH_KIND[p.s('kind')]} "${p.s('id')}" 未知：它既不在此文件中，也不在资产清单中`,
 };
 
 /** Codes whose issue is about one record: their wording starts with the record. */

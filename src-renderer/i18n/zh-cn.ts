@@ -4,6 +4,7 @@ import { zhCNOps } from './zh-cn-ops';
 import { zhCNWords } from './zh-cn-words';
 import { zhCNScale } from './zh-cn-scale';
 import { zhCNAdmin } from './zh-cn-admin';
+import { zhCNPlaces } from './zh-cn-places';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -132,7 +133,7 @@ export const zhCN: Dictionary = {
   'inv.export.running': '正在生成 {format} 文件…',
   'inv.export.done': '已保存 {file}（{size}）。',
   'inv.import.title': '导入',
-  'inv.import.hint': '新 ID 会被添加，已有 ID 会被更新，不会删除任何记录。核心会先检查整个文件：只要有一个问题，就什么都不导入。',
+  'inv.import.hint': '新 ID 会被添加，已有 ID 会被更新；除非选择了要替换的位置，否则不会删除任何记录。预览只显示将发生的变化，不写入任何内容。核心会先检查整个文件：只要有一个问题，就什么都不导入。',
   'inv.import.file': '文件（CSV 或 JSON）',
   'inv.import.format': '格式',
   'inv.import.formatAuto': '按文件扩展名',
@@ -166,4 +167,5 @@ export const zhCN: Dictionary = {
   ...zhCNWords,
   ...zhCNScale,
   ...zhCNAdmin,
+  ...zhCNPlaces,
 };

@@ -8,6 +8,7 @@ import { createInventorySlice, type InventorySlice } from './inventory/slice';
 import { createAuditSlice, type AuditSlice } from './audit/slice';
 import { createCredentialsSlice, type CredentialsSlice } from './credentials/slice';
 import { createDeviceEditSlice, type DeviceEditSlice } from './device-edit/slice';
+import { createPlacesSlice, type PlacesSlice } from './places/slice';
 import { createLabSlice, createLabStatusSlice, type LabSlice, type LabStatusSlice } from './lab/slice';
 import { createRunSlice, type RunSlice } from './run/slice';
 import { createSearchSlice, type SearchSlice } from './search/slice';
@@ -24,7 +25,8 @@ export type AppState = SessionSlice &
   SearchSlice &
   CredentialsSlice &
   AuditSlice &
-  DeviceEditSlice;
+  DeviceEditSlice &
+  PlacesSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -39,6 +41,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createCredentialsSlice(...a),
   ...createAuditSlice(...a),
   ...createDeviceEditSlice(...a),
+  ...createPlacesSlice(...a),
 }));
 
 /** Merges a partial update (or one computed from the slice's current state) into one slice. */

@@ -1,10 +1,11 @@
 // Bulk inventory data over HTTP in serve mode: the export streamed down (GET
 // /api/inventory/export) and the import uploaded as the raw request body (POST
 // /api/inventory/import), each with progress and cancellable, so a 100 k-device file never
-// travels as one WebSocket message. Authenticated with the WebSocket client's token.
+// travels as one WebSocket message. Authenticated with the WebSocket client's token. An
+// import may name a subtree to replace and ask for a preview only (?replace=<kind>:<id>&dryRun=1).
 import type { CoreClient } from '../../src-shared/api';
 import { INVENTORY_HTTP } from '../../src-shared/api/inventory';
-import type { ImportResult } from '../../src-shared/domain';
+import type { ImportResult, ReplaceScope } from '../../src-shared/domain';
 import { RemoteError, isSerializedError, type ErrorCode } from '../../src-shared/errors';
 import { WsClient } from './ws-client';
 
@@ -63,8 +64,17 @@ export function bulkTokenOf(client: CoreClient): string | null {
   return client instanceof WsClient ? client.token : null;
 }
 
-export function inventoryUrl(kind: 'export' | 'import', format: BulkFormat, base = ''): string {
-  return `${base}${INVENTORY_HTTP[kind]}?format=${format}`;
+/** What an import asks besides its format: a subtree to replace, and a preview only (the route's query). */
+export interface ImportQuery {
+  replace?: ReplaceScope | null;
+  dryRun?: boolean;
+}
+
+export function inventoryUrl(kind: 'export' | 'import', format: BulkFormat, base = '', query: ImportQuery = {}): string {
+  const params = new URLSearchParams({ format });
+  if (query.replace) params.set('replace', `${query.replace.kind}:${query.replace.id}`);
+  if (query.dryRun) params.set('dryRun', '1');
+  return `${base}${INVENTORY_HTTP[kind]}?${params.toString()}`;
 }
 
 /** Downloads the export as a Blob, reporting progress chunk by chunk. */
@@ -112,7 +122,7 @@ export async function downloadInventory(opts: Common & { fetchImpl?: typeof fetc
  * on the core may be importing, and an abort no longer means nothing was imported.
  */
 export function uploadInventory(
-  opts: Common & { body: Blob; onUploaded?: () => void; createXhr?: () => UploadXhr },
+  opts: Common & ImportQuery & { body: Blob; onUploaded?: () => void; createXhr?: () => UploadXhr },
 ): Promise<ImportResult> {
   return new Promise<ImportResult>((resolve, reject) => {
     if (opts.signal?.aborted) {
@@ -122,7 +132,7 @@ export function uploadInventory(
     const xhr: UploadXhr = opts.createXhr ? opts.createXhr() : (new XMLHttpRequest() as unknown as UploadXhr);
     const onAbortSignal = (): void => xhr.abort();
     const done = (): void => opts.signal?.removeEventListener('abort', onAbortSignal);
-    xhr.open('POST', inventoryUrl('import', opts.format, opts.base));
+    xhr.open('POST', inventoryUrl('import', opts.format, opts.base, { replace: opts.replace, dryRun: opts.dryRun }));
     xhr.setRequestHeader('Authorization', `Bearer ${opts.token}`);
     xhr.setRequestHeader('Content-Type', opts.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
     xhr.upload.onprogress = (e) => opts.onProgress?.({ loaded: e.loaded, total: e.lengthComputable ? e.total : opts.body.size });

@@ -1,10 +1,11 @@
-// Inventory actions: export to a file, import a file. The core decides whether this
+// Inventory actions: export to a file, import a file (optionally replacing a subtree, or
+// only previewing what the import would do). The core decides whether this
 // session may import and whether the file is valid; the UI shows its answer. In serve mode
 // both travel as HTTP (streamed, with progress, cancellable: transport/bulk-http), in the
 // desktop as the contract's inventory.export / inventory.import calls. An import is one
 // transaction in the core: cancelling while the file uploads stops it for real (the core
 // never has the whole file); once uploaded, cancelling only stops waiting for the answer.
-import type { ImportIssue, ImportResult } from '../../../src-shared/domain';
+import type { ImportIssue, ImportResult, ReplaceScope } from '../../../src-shared/domain';
 import {
   BulkHttpMissingError,
   TransferAbortedError,
@@ -14,7 +15,8 @@ import {
   type TransferProgress,
 } from '../../transport/bulk-http';
 import { getClient } from '../client';
-import { loadOverview } from '../fleet/actions';
+import { loadOverview, refreshOpenView } from '../fleet/actions';
+import { loadPlaces } from '../places/actions';
 import { toShownError, type ShownError } from '../shown-error';
 import { patch, useAppStore } from '../store';
 import { exportFileName, saveBlobFile, saveTextFile } from './save-file';
@@ -82,25 +84,34 @@ export function formatOfFileName(name: string): InventoryFormat | null {
   return ext === 'csv' ? 'csv' : ext === 'json' ? 'json' : null;
 }
 
-export async function importInventory(file: File, format: InventoryFormat): Promise<void> {
+/** What an import asks besides the file: a subtree to replace, a preview only. */
+export interface ImportOptions {
+  replace?: ReplaceScope | null;
+  dryRun?: boolean;
+}
+
+export async function importInventory(file: File, format: InventoryFormat, opts: ImportOptions = {}): Promise<void> {
   if (inventory().phase === 'running') return;
-  const job = { id: nextJobId++, fileName: file.name, format, bytes: file.size, startedAt: Date.now() };
+  const replace = opts.replace ?? null;
+  const dryRun = opts.dryRun ?? false;
+  const job = { id: nextJobId++, fileName: file.name, format, bytes: file.size, startedAt: Date.now(), replace, dryRun, file };
   patchInventory({ job, phase: 'running', result: null, error: null, issues: null, late: null, importProgress: null, uploaded: false, uploadStopped: false });
   const isCurrent = (): boolean => inventory().job?.id === job.id;
   try {
     const client = getClient();
     const token = bulkTokenOf(client);
     if (token) patchInventory({ importProgress: { loaded: 0, total: file.size } });
-    let result: ImportResult | null = token ? await uploadOverHttp(token, file, format, job.id, isCurrent) : null;
+    let result: ImportResult | null = token ? await uploadOverHttp(token, file, format, job.id, isCurrent, { replace, dryRun }) : null;
     if (!result) {
       const text = await file.text();
       if (!isCurrent() || inventory().phase !== 'running') return;
-      result = await client.call('inventory.import', { format, text });
+      // Only what the operator asked for travels: a plain import's arguments stay { format, text }.
+      result = await client.call('inventory.import', { format, text, ...(replace ? { replace } : {}), ...(dryRun ? { dryRun } : {}) });
     }
     if (!isCurrent()) return;
     if (inventory().phase === 'cancelled') patchInventory({ late: 'imported', result });
     else patchInventory({ phase: 'succeeded', result });
-    void loadOverview();
+    if (!dryRun) afterImport();
   } catch (err) {
     if (!isCurrent()) return;
     if (err instanceof TransferAbortedError) {
@@ -118,13 +129,21 @@ export async function importInventory(file: File, format: InventoryFormat): Prom
 }
 
 /** The import's answer over HTTP; null when this server has no bulk endpoint (use the WebSocket). */
-async function uploadOverHttp(token: string, file: File, format: InventoryFormat, jobId: number, isCurrent: () => boolean): Promise<ImportResult | null> {
+async function uploadOverHttp(
+  token: string,
+  file: File,
+  format: InventoryFormat,
+  jobId: number,
+  isCurrent: () => boolean,
+  query: ImportOptions,
+): Promise<ImportResult | null> {
   const controller = new AbortController();
   importAbort = { controller, jobId };
   try {
     return await uploadInventory({
       token,
       format,
+      ...query,
       body: file,
       signal: controller.signal,
       onProgress: throttled((p) => {
@@ -143,6 +162,20 @@ async function uploadOverHttp(token: string, file: File, format: InventoryFormat
   } finally {
     if (importAbort?.controller === controller) importAbort = null;
   }
+}
+
+/** After a preview: the same file with the same scope, imported for real. */
+export function importPreviewed(): Promise<void> {
+  const s = inventory();
+  if (!s.job || !s.job.dryRun || s.phase !== 'succeeded') return Promise.resolve();
+  return importInventory(s.job.file, s.job.format, { replace: s.job.replace, dryRun: false });
+}
+
+/** Everything an import changes: the overview, the places tree, the open room or cabinet. */
+function afterImport(): void {
+  void loadOverview();
+  void loadPlaces();
+  refreshOpenView();
 }
 
 /**

@@ -1,7 +1,8 @@
 // Inventory import and export: the export in flight, and the one import the panel is
-// about (running, done, refused with its issues, failed, or no longer waited for).
+// about (running, done, refused with its issues, failed, or no longer waited for), a
+// replacing import's scope and whether it was only a preview.
 import type { StateCreator } from 'zustand';
-import type { ImportIssue, ImportResult } from '../../../src-shared/domain';
+import type { ImportIssue, ImportResult, ReplaceScope } from '../../../src-shared/domain';
 import type { TransferProgress } from '../../transport/bulk-http';
 import type { ShownError } from '../shown-error';
 import type { AppState } from '../store';
@@ -15,10 +16,16 @@ export interface ImportJob {
   format: InventoryFormat;
   bytes: number;
   startedAt: number;
+  /** The subtree the import replaces (null: it only adds and updates). */
+  replace: ReplaceScope | null;
+  /** A preview: the core writes nothing and answers what the import would do. */
+  dryRun: boolean;
+  /** The file itself, kept so a preview's "Import this file" sends the same one. */
+  file: File;
 }
 
 /**
- * running: waiting for the core; succeeded: imported; invalid: refused with issues
+ * running: waiting for the core; succeeded: imported (or, for a dry run, previewed); invalid: refused with issues
  * (nothing imported); failed: any other error (refused role included); cancelled: the
  * operator stopped waiting (the core may still finish: see `late`).
  */

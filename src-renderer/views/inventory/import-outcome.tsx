@@ -1,4 +1,5 @@
-// What became of the last import: progress with a cancel, the counts imported, the
+// What became of the last import: progress with a cancel, the counts imported (and for a
+// replacing import what it added, updated and deleted), a preview's changes, the
 // core's refusal with every issue in the file (worded from its code), or the note that we
 // stopped waiting.
 import { useEffect, useState } from 'react';
@@ -14,6 +15,7 @@ import type { ImportJob } from '../../stores/inventory/slice';
 import type { ShownError } from '../../stores/shown-error';
 import { selectImportError, selectImportIssues, selectImportJob, selectImportLate, selectImportPhase, selectImportResult } from '../../stores/inventory/selectors';
 import { useAppStore } from '../../stores/store';
+import { ChangeTable, DeletedList, Previewed, ScopeLine } from './import-changes';
 
 export function ImportOutcome() {
   const { t } = useI18n();
@@ -32,7 +34,7 @@ export function ImportOutcome() {
     <section className="import-outcome" data-testid="import-outcome" data-phase={phase}>
       {phase === 'running' && <ImportProgress job={job} />}
       {phase === 'cancelled' && <Cancelled job={job} />}
-      {phase === 'succeeded' && result && <Imported job={job} result={result} />}
+      {phase === 'succeeded' && result && (result.dryRun ? <Previewed job={job} result={result} /> : <Imported job={job} result={result} />)}
       {phase === 'invalid' && error && issues && <Refused job={job} error={error} issues={issues} />}
       {phase === 'failed' && error && (
         <>
@@ -58,7 +60,7 @@ function ImportProgress({ job }: { job: ImportJob }) {
     <div className="banner banner-info" role="status" data-testid="import-progress">
       <div className="inv-progress">
         <span className="spinner" aria-hidden />
-        <strong>{t('inv.import.running', { file: job.fileName, size: sizeText(i18n, job.bytes), seconds })}</strong>
+        <strong>{t(job.dryRun ? 'inv.import.previewRunning' : 'inv.import.running', { file: job.fileName, size: sizeText(i18n, job.bytes), seconds })}</strong>
         <button type="button" data-testid="import-cancel" onClick={cancelImport}>
           {t('inv.import.cancel')}
         </button>
@@ -111,6 +113,13 @@ function Imported({ job, result }: { job: ImportJob; result: ImportResult }) {
           </div>
         ))}
       </dl>
+      {result.replace && (
+        <>
+          <ScopeLine result={result} />
+          <ChangeTable result={result} />
+          <DeletedList result={result} title="inv.import.deletedList" />
+        </>
+      )}
     </div>
   );
 }

@@ -2,6 +2,8 @@
 // CSV or JSON file to the core, which validates all of it and imports all or nothing.
 // In serve mode both travel over HTTP: byte progress, and cancel (the export, and the
 // import while its file uploads).
+// An import may replace everything under one place (a subtree), and be previewed first:
+// the core answers what it would add, update and delete and writes nothing.
 // Import controls are disabled below the role the contract names, but the core is the
 // one that checks: a refusal is shown as it comes back.
 import { useState } from 'react';
@@ -28,6 +30,8 @@ import { selectRole } from '../../stores/session/selectors';
 import { leastRole, mayCall } from '../../stores/session/roles';
 import { useAppStore } from '../../stores/store';
 import { ImportOutcome } from './import-outcome';
+import { PlacesPanel } from './places-panel';
+import { ReplacePick, replaceOf } from './replace-pick';
 
 const IMPORT_ROLE = leastRole('inventory.import');
 
@@ -43,6 +47,7 @@ export function InventoryView() {
         <ImportPanel />
       </div>
       <ImportOutcome />
+      <PlacesPanel />
     </main>
   );
 }
@@ -110,6 +115,7 @@ function ImportPanel() {
   const phase = useAppStore(selectImportPhase);
   const [file, setFile] = useState<File | null>(null);
   const [choice, setChoice] = useState<FormatChoice>('auto');
+  const [replace, setReplace] = useState('');
   // Unknown role (the desktop shell could not ask): leave it to the core.
   const mayImport = mayCall(role, 'inventory.import');
   const running = phase === 'running';
@@ -138,6 +144,7 @@ function ImportPanel() {
             <option value="json">JSON</option>
           </select>
         </label>
+        <ReplacePick value={replace} disabled={disabled} onChange={setReplace} />
       </div>
       {file && (
         <p className="muted small" data-testid="import-chosen">
@@ -152,9 +159,17 @@ function ImportPanel() {
           className="primary"
           data-testid="import-submit"
           disabled={disabled || !file || !format}
-          onClick={file && format ? () => void importInventory(file, format) : undefined}
+          onClick={file && format ? () => void importInventory(file, format, { replace: replaceOf(replace) }) : undefined}
         >
           {t('inv.import.submit')}
+        </button>
+        <button
+          type="button"
+          data-testid="import-preview-submit"
+          disabled={disabled || !file || !format}
+          onClick={file && format ? () => void importInventory(file, format, { replace: replaceOf(replace), dryRun: true }) : undefined}
+        >
+          {t('inv.import.preview')}
         </button>
       </div>
       <UploadState />

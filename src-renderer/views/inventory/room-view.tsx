@@ -1,6 +1,7 @@
 // One room: its cabinets row by row, each a tile with devices answering / devices, amber
-// when any of them is degraded (with how many).
-import { useMemo } from 'react';
+// when any of them is degraded (with how many). Operators add a cabinet here (in the
+// room's first row, or another picked in the form).
+import { useEffect, useMemo } from 'react';
 import { CountBar } from '../../components/count-bar';
 import { healthTone } from '../../components/tone';
 import { ErrorBanner } from '../../components/error-banner';
@@ -9,6 +10,12 @@ import type { CabinetSummary } from '../../../src-shared/domain';
 import { loadCabinets, navigate } from '../../stores/fleet/actions';
 import { selectCabinets, selectCabinetsError, selectCurrentRoom } from '../../stores/fleet/selectors';
 import { useAppStore } from '../../stores/store';
+import { loadPlaces, openAddPlace } from '../../stores/places/actions';
+import { selectPlaceTree } from '../../stores/places/selectors';
+import { mayCall } from '../../stores/session/roles';
+import { selectRole } from '../../stores/session/selectors';
+import { PlaceChangeNote } from './place-delete';
+import { PlaceFormDialog } from './place-form';
 
 interface RowGroup {
   rowId: string;
@@ -43,7 +50,10 @@ export function RoomView({ roomId }: { roomId: string }) {
             <CountBar answering={room.answering} devices={room.devices} degraded={room.degraded} />
           </div>
         )}
+        <AddCabinet roomId={roomId} />
       </div>
+      <PlaceChangeNote />
+      <PlaceFormDialog />
       <p className="muted">{t('room.hint')}</p>
       {error && <ErrorBanner error={error} action="action.cabinets" onRetry={() => void loadCabinets(roomId)} />}
       {!cabinets && !error && <p className="loading">{t('room.loading')}</p>}
@@ -59,6 +69,27 @@ export function RoomView({ roomId }: { roomId: string }) {
         </section>
       ))}
     </main>
+  );
+}
+
+/** "Add cabinet" for operators, into the room's first row (by name); absent while the room has no rows. */
+function AddCabinet({ roomId }: { roomId: string }) {
+  const { t } = useI18n();
+  const role = useAppStore(selectRole);
+  const tree = useAppStore(selectPlaceTree);
+  const mayEdit = mayCall(role, 'inventory.putLocation');
+  useEffect(() => {
+    if (mayEdit) void loadPlaces();
+  }, [mayEdit, roomId]);
+  const firstRow = useMemo(
+    () => tree?.rows.filter((r) => r.roomId === roomId).sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))[0],
+    [tree, roomId],
+  );
+  if (!mayEdit || !firstRow) return null;
+  return (
+    <button type="button" data-testid="room-add-cabinet" onClick={() => openAddPlace('cabinet', firstRow.id)}>
+      {t('place.add.cabinet')}
+    </button>
   );
 }
 
