@@ -41,11 +41,11 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const fleet = owned.add(startFleet({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, fleetKind: lab.fleetKind, poller: config.poller, log }));
     owned.add(lab.onDidAffect(fleet.repoll));
     const traps = owned.add(await startTrapIntake({ config: config.traps, inventory: store.inventory, credentials: credentials.resolver, recordEvents: events.record, repoll: fleet.repoll, announce: lab.setTrapTarget, log }));
-    // A credential or inventory change reaches the poller (changed targets polled at once), the trap receiver and search.
-    owned.add(credentials.onChanged(() => { fleet.reload(); traps.reload(); }));
-    const search = owned.add(startSearch({ store }));
-    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); } }));
+    // A credential or inventory change reaches the poller and the BMC sensor poller (changed targets read at once), the trap receiver and search.
     const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record, bmcSensors: config.bmcSensors, onControlled: fleet.repoll, log }));
+    owned.add(credentials.onChanged(() => { fleet.reload(); traps.reload(); control.refresh(); }));
+    const search = owned.add(startSearch({ store }));
+    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); control.refresh(); } }));
     const run = owned.add(startRun({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, log }));
 
     const api = createCoreApi(

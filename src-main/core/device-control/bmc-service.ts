@@ -10,6 +10,9 @@
 // All held sessions share one UDP transport (one socket, not one per BMC). The sensor poller
 // reads through the same sessions (readings(): sensors and power, no SEL), holding each one
 // across its interval; a timeout there is not retried, so a dead BMC costs one timeout.
+// targetKeys() names what each device's session depends on (address, port, credential id and
+// content), so the poller can tell a changed target; release() closes a device's session
+// (at once, or when its call in flight ends) after the device was removed or changed.
 import { createHash } from 'node:crypto';
 import type { BmcInfo, BootDevice, Device, FleetEvent, FleetEventCode, FleetEventParams, PowerAction, SensorReading } from '../../../src-shared/domain';
 import type { AsyncDisposable } from '../../../src-shared/lifecycle';
@@ -20,7 +23,7 @@ import {
 } from '../protocols/ipmi';
 import type { SensorValue } from '../protocols/ipmi/client-records';
 import { eventOffset, type SelEntry } from '../protocols/ipmi/codec/sel';
-import type { CredentialResolver } from '../credentials/credential-resolver';
+import type { CredentialResolver, Login } from '../credentials/credential-resolver';
 
 export interface BmcService extends AsyncDisposable {
   info(deviceId: string): Promise<BmcInfo>;
@@ -32,6 +35,15 @@ export interface BmcService extends AsyncDisposable {
    * kept for at least `holdMs` (so the next round finds it open). A timeout is not retried.
    */
   readings(deviceId: string, opts?: { holdMs?: number }): Promise<BmcReadings>;
+  /**
+   * What a session to each device's BMC depends on: address, port, IPMI credential id and a
+   * hash of the login (a credential the resolver refuses gives a key naming why); null: no
+   * BMC the console can reach. Equal keys mean a held session may be reused. Each credential
+   * is opened once per call (a 3,000-server fleet shares a few).
+   */
+  targetKeys(deviceIds: readonly string[]): Map<string, string | null>;
+  /** Closes the device's held session, if any: at once when idle, else when its call in flight ends. */
+  release(deviceId: string): void;
   /** BMC sessions held open right now. */
   readonly openSessions: number;
 }
@@ -87,6 +99,12 @@ export function sensorPower(sensors: readonly SensorValue[]): BmcReadings['power
 
 const SENSOR_TYPE_POWER_SUPPLY = 0x08;
 
+/** A session's identity: where it goes and with which login (the password only as a hash). */
+function sessionKey(dev: Device, login: Login): string {
+  const secret = createHash('sha256').update(login.password ?? '').digest('hex');
+  return `${dev.ipmiCredential}|${dev.bmcAddress}:${dev.bmcPort ?? 623}|${login.username}:${secret}`;
+}
+
 export function createBmcService(d: BmcServiceDeps): BmcService {
   function deviceWithBmc(deviceId: string): Device {
     const dev = d.device(deviceId);
@@ -106,6 +124,8 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
     holdUntil: number;
     /** false once the BMC refused DCMI power readings on this session. */
     dcmi?: boolean;
+    /** Released while busy: closed when its last call ends. */
+    retired?: boolean;
   }
   const held = new Map<string, Held>();
   const closing = new Set<Promise<void>>();
@@ -135,7 +155,7 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
     if (disposed) throw new FleetDeckError('UNAVAILABLE', 'the BMC service is shut down');
     const login = d.credentials.login(dev.ipmiCredential!);
     const port = dev.bmcPort ?? 623;
-    const key = `${dev.bmcAddress}:${port}:${login.username}:${createHash('sha256').update(login.password ?? '').digest('hex')}`;
+    const key = sessionKey(dev, login);
     let h = held.get(dev.id);
     if (h && h.key !== key) {
       drop(dev.id, h);
@@ -177,7 +197,8 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
       throw err;
     } finally {
       mine.busy--;
-      if (mine.busy === 0 && held.get(dev.id) === mine) {
+      if (mine.busy === 0 && mine.retired) drop(dev.id, mine);
+      else if (mine.busy === 0 && held.get(dev.id) === mine) {
         mine.idle = setTimeout(() => drop(dev.id, mine), Math.max(idleMs, mine.holdUntil - Date.now()));
         mine.idle.unref?.();
       }
@@ -274,6 +295,36 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
         }
         return { at: Date.now(), sensors, power };
       }, { retry: true, retryTimeout: false, holdMs: opts.holdMs });
+    },
+
+    targetKeys(deviceIds) {
+      const logins = new Map<string, Login | string>();
+      const loginOf = (id: string): Login | string => {
+        let l = logins.get(id);
+        if (l === undefined) {
+          try {
+            l = d.credentials.login(id);
+          } catch (err) {
+            l = `unusable: ${(err as Error).message}`;
+          }
+          logins.set(id, l);
+        }
+        return l;
+      };
+      return new Map(deviceIds.map((id) => {
+        const dev = d.device(id);
+        if (!dev?.bmcAddress || !dev.ipmiCredential) return [id, null];
+        const login = loginOf(dev.ipmiCredential);
+        return [id, typeof login === 'string' ? `${dev.ipmiCredential}|${dev.bmcAddress}:${dev.bmcPort ?? 623}|${login}` : sessionKey(dev, login)];
+      }));
+    },
+
+    release(deviceId) {
+      const h = held.get(deviceId);
+      if (!h) return;
+      held.delete(deviceId);
+      if (h.busy === 0) drop(deviceId, h);
+      else h.retired = true;
     },
 
     get openSessions() {

@@ -1,7 +1,8 @@
 // The device-control capability: a device's BMC read live, the control actions on it
 // (power, identify, boot device) over IPMI, each recorded as a control event and announced
 // (onControlled) so its status can be re-polled at once; and the BMC sensor poller, which
-// reads every server's BMC on a slow schedule into the time series.
+// reads every server's BMC on a slow schedule into the time series. refresh() tells the
+// sensor poller the inventory or credentials changed (new and changed BMCs read at once).
 import type { Capability } from '../../../src-shared/api';
 import type { FleetEvent } from '../../../src-shared/domain';
 import type { CredentialResolver } from '../credentials/credential-resolver';
@@ -14,6 +15,8 @@ export interface DeviceControlModule extends Capability<'device.bmc' | 'device.p
   readonly bmc: BmcService;
   /** null when the sensor poller is switched off. */
   readonly sensors: SensorPoller | null;
+  /** After an inventory or credential change: the sensor poller re-reads its targets (a no-op without one). */
+  refresh(): void;
 }
 
 export interface DeviceControlDeps {
@@ -50,6 +53,10 @@ export function startDeviceControl(d: DeviceControlDeps): DeviceControlModule {
   return {
     bmc,
     sensors,
+    refresh: () => {
+      const r = sensors?.refresh();
+      if (r && r.added.length + r.changed.length + r.removed.length) log(`bmc sensors: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed`);
+    },
     api: {
       'device.bmc': (a) => bmc.info(a.deviceId),
       'device.power': async (a) => controlled(a.deviceId, `power.${a.action}`, await bmc.power(a.deviceId, a.action, a.confirmHostname)),

@@ -3,6 +3,10 @@
 // BMC service's held sessions. Inlet and CPU temperature, fans and power go to the time
 // series. A dead BMC costs its slot one timeout; a round that overruns the interval delays
 // the next one, never overlaps it. dispose() stops the schedule and waits for the round.
+// refresh() (after an inventory or credential change) re-reads the targets and compares each
+// one's key (address, port, credential id and content): new and changed BMCs are read at
+// once, ahead of a round running but within the same in-flight cap; removed ones are no
+// longer read and their sessions are released; unchanged ones keep their schedule.
 import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 import type { SensorValue } from '../protocols/ipmi/client-records';
 import type { Sample } from '../store/metrics-repository';
@@ -31,7 +35,8 @@ export interface SensorPollerOptions {
 }
 
 export interface SensorPollerDeps extends SensorPollerOptions {
-  bmc: Pick<BmcService, 'readings'>;
+  /** targetKeys and release are optional: without targetKeys, refresh() sees only added and removed devices. */
+  bmc: Pick<BmcService, 'readings'> & Partial<Pick<BmcService, 'targetKeys' | 'release'>>;
   /** Device ids of the servers with a BMC and an IPMI credential, read at the start of each round. */
   targets: () => readonly string[];
   metrics: { append(samples: readonly Sample[]): number };
@@ -47,10 +52,25 @@ export interface SensorRound {
   samples: number;
 }
 
+/** What a refresh() found against the targets it knew. */
+export interface SensorRefresh {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
 export interface SensorPoller extends AsyncDisposable {
   /** Runs a round now (or joins the one running) and resolves when it ends. */
   pollNow(): Promise<SensorRound>;
-  stats(): { rounds: number; last: SensorRound | null; running: boolean };
+  /** Re-reads the targets: new and changed ones are read at once (not awaited), removed ones dropped. */
+  refresh(): SensorRefresh;
+  stats(): {
+    rounds: number;
+    last: SensorRound | null;
+    running: boolean;
+    /** Reads asked for by refresh() not yet finished, and those done (ok or failed). */
+    immediate: { pending: number; ok: number; failed: number };
+  };
 }
 
 const TEMPERATURE = 0x01;
@@ -80,6 +100,27 @@ export function sensorSamples(deviceId: string, r: BmcReadings): Sample[] {
   return out;
 }
 
+/** In-flight slots shared by the rounds and the reads refresh() asks for; the latter are served first. */
+function createSlots(size: number) {
+  let free = size;
+  const urgent: (() => void)[] = [];
+  const normal: (() => void)[] = [];
+  return {
+    acquire(first: boolean): Promise<void> {
+      if (free > 0) {
+        free--;
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => (first ? urgent : normal).push(resolve));
+    },
+    release(): void {
+      const next = urgent.shift() ?? normal.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
+
 export function startSensorPoller(d: SensorPollerDeps): SensorPoller {
   const intervalMs = d.intervalMs ?? 60_000;
   const concurrency = Math.max(1, d.concurrency ?? 24);
@@ -87,46 +128,82 @@ export function startSensorPoller(d: SensorPollerDeps): SensorPoller {
   const log = d.log ?? (() => {});
   // Held a little past the next round's latest start, so the round finds its sessions open.
   const holdMs = Math.ceil(intervalMs * (1 + jitter)) + 10_000;
+  const slots = createSlots(concurrency);
+  /** The targets now, each with its key. */
+  const keyed = (): Map<string, string> => {
+    const ids = d.targets();
+    const keys = d.bmc.targetKeys?.(ids);
+    return new Map(ids.map((id) => [id, keys?.get(id) ?? ''] as const));
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
   let current: Promise<SensorRound> | null = null;
   let disposed = false;
   let rounds = 0;
   let last: SensorRound | null = null;
   let lastError = '';
+  // The targets as refresh() last saw them, with their keys (read once at start: the baseline a change is told from).
+  let known = keyed();
+  // Removed by refresh(): a round that started before is not to read them.
+  const removed = new Set<string>();
+  // Asked for by refresh(), in order; and those read since the round's start (the round skips them).
+  const queue = new Set<string>();
+  const readEarly = new Set<string>();
+  const immediate = { ok: 0, failed: 0, workers: new Set<Promise<void>>() };
 
   const jittered = (ms: number): number => Math.max(0, Math.round(ms * (1 + (Math.random() * 2 - 1) * jitter)));
+
+  const store = (buffer: Sample[]): number => {
+    if (!buffer.length) return 0;
+    try {
+      return d.metrics.append(buffer);
+    } catch (err) {
+      log(`bmc sensors: could not store ${buffer.length} samples: ${(err as Error).message}`);
+      return 0;
+    }
+  };
+
+  /** One BMC, on a slot the caller holds: its samples, the error, or null when it was removed (or the poller disposed) before it was read. */
+  async function readOne(id: string): Promise<Sample[] | Error | null> {
+    try {
+      if (disposed || removed.has(id)) return null;
+      const r = await d.bmc.readings(id, { holdMs });
+      return removed.has(id) ? null : sensorSamples(id, r);
+    } catch (err) {
+      lastError = `${id}: ${(err as Error).message}`;
+      return err as Error;
+    }
+  }
 
   async function round(): Promise<SensorRound> {
     const startedAt = Date.now();
     const t0 = performance.now();
     const ids = [...d.targets()];
+    removed.clear();
+    readEarly.clear();
     let next = 0;
     let ok = 0;
     let failed = 0;
     let samples = 0;
     let buffer: Sample[] = [];
     const flush = (): void => {
-      if (!buffer.length) return;
-      try {
-        samples += d.metrics.append(buffer);
-      } catch (err) {
-        log(`bmc sensors: could not store ${buffer.length} samples: ${(err as Error).message}`);
-      }
+      samples += store(buffer);
       buffer = [];
     };
     const worker = async (): Promise<void> => {
       while (!disposed) {
         const i = next++;
         if (i >= ids.length) return;
-        try {
-          const r = await d.bmc.readings(ids[i], { holdMs });
-          buffer.push(...sensorSamples(ids[i], r));
-          ok++;
-          if (buffer.length >= FLUSH_EVERY) flush();
-        } catch (err) {
+        if (readEarly.has(ids[i]) || removed.has(ids[i])) continue;
+        await slots.acquire(false);
+        const r = await readOne(ids[i]).finally(slots.release);
+        if (r === null) continue;
+        if (r instanceof Error) {
           failed++;
-          lastError = `${ids[i]}: ${(err as Error).message}`;
+          continue;
         }
+        buffer.push(...r);
+        ok++;
+        if (buffer.length >= FLUSH_EVERY) flush();
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
@@ -136,6 +213,59 @@ export function startSensorPoller(d: SensorPollerDeps): SensorPoller {
     last = r;
     if (failed) log(`bmc sensors: ${ok} of ${ids.length} BMCs read in ${r.ms.toFixed(0)} ms, ${failed} failed (last: ${lastError})`);
     return r;
+  }
+
+  /** Reads what refresh() queued, storing each BMC's samples as soon as it is read; keeps its slot until the queue is empty. */
+  async function immediateWorker(): Promise<void> {
+    await slots.acquire(true);
+    try {
+      while (!disposed && queue.size) {
+        const id = queue.values().next().value as string;
+        queue.delete(id);
+        const r = await readOne(id);
+        if (r === null) continue;
+        if (r instanceof Error) {
+          immediate.failed++;
+          continue;
+        }
+        // Read since this round started: the round leaves it for the next one.
+        if (current) readEarly.add(id);
+        store(r);
+        immediate.ok++;
+      }
+    } finally {
+      slots.release();
+    }
+  }
+
+  function refresh(): SensorRefresh {
+    const now = keyed();
+    const out: SensorRefresh = { added: [], changed: [], removed: [] };
+    for (const [id, key] of now) {
+      const before = known.get(id);
+      if (before === undefined) out.added.push(id);
+      else if (before !== key) out.changed.push(id);
+    }
+    for (const id of known.keys()) if (!now.has(id)) out.removed.push(id);
+    known = now;
+    for (const id of out.removed) {
+      removed.add(id);
+      queue.delete(id);
+      d.bmc.release?.(id);
+    }
+    // A session held with the old address or login is not used again.
+    for (const id of out.changed) d.bmc.release?.(id);
+    for (const id of [...out.added, ...out.changed]) {
+      removed.delete(id);
+      queue.add(id);
+    }
+    if (!disposed) {
+      while (immediate.workers.size < Math.min(queue.size, concurrency)) {
+        const w: Promise<void> = immediateWorker().finally(() => immediate.workers.delete(w));
+        immediate.workers.add(w);
+      }
+    }
+    return out;
   }
 
   function schedule(delay: number): void {
@@ -166,12 +296,13 @@ export function startSensorPoller(d: SensorPollerDeps): SensorPoller {
 
   return {
     pollNow,
-    stats: () => ({ rounds, last, running: current !== null }),
+    refresh,
+    stats: () => ({ rounds, last, running: current !== null, immediate: { pending: queue.size + immediate.workers.size, ok: immediate.ok, failed: immediate.failed } }),
     async dispose() {
       disposed = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      await current?.catch(() => {});
+      await Promise.all([current?.catch(() => {}), ...immediate.workers]);
     },
   };
 }

@@ -108,4 +108,50 @@ describe('startSensorPoller', () => {
     await new Promise((r) => setTimeout(r, 150));
     expect(calls).toBe(after);
   });
+
+  it('refresh(): a 3,000-device import is read within the same in-flight cap, ahead of the round; unchanged and removed ones are not read', async () => {
+    let ids = Array.from({ length: 100 }, (_, i) => `old-${i}`);
+    const keys = new Map(ids.map((id) => [id, 'k1']));
+    let inFlight = 0;
+    let most = 0;
+    const reads: string[] = [];
+    const released: string[] = [];
+    const poller = startSensorPoller({
+      intervalMs: 60_000,
+      firstDelayMs: 60_000,
+      concurrency: 8,
+      targets: () => ids,
+      metrics: { append: (s) => s.length },
+      bmc: {
+        targetKeys: (list) => new Map(list.map((id) => [id, keys.get(id) ?? null])),
+        release: (id) => released.push(id),
+        readings: async (id) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          reads.push(id);
+          await new Promise((r) => setTimeout(r, 1));
+          inFlight--;
+          return readings(id);
+        },
+      },
+    });
+    const round = poller.pollNow();
+    const added = Array.from({ length: 3000 }, (_, i) => `new-${i}`);
+    ids = [...ids.slice(1), ...added];
+    for (const id of added) keys.set(id, 'k1');
+    keys.set('old-5', 'k2');
+    expect(poller.refresh()).toEqual({ added, changed: ['old-5'], removed: ['old-0'] });
+    expect(released).toEqual(['old-0', 'old-5']);
+    const until = Date.now() + 20_000;
+    while (poller.stats().immediate.pending && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await round;
+    expect(most).toBe(8);
+    expect(poller.stats().immediate).toEqual({ pending: 0, ok: 3001, failed: 0 });
+    // Every new one read once (and before the round reached most of the old ones); nothing read twice in one round but old-5.
+    expect(reads.filter((id) => id.startsWith('new-'))).toHaveLength(3000);
+    expect(reads.indexOf('new-2999')).toBeLessThan(3000 + 8 * 2);
+    expect(reads.filter((id) => id === 'old-1')).toHaveLength(1);
+    expect(poller.refresh()).toEqual({ added: [], changed: [], removed: [] });
+    await poller.dispose();
+  });
 });
