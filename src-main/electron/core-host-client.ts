@@ -1,6 +1,7 @@
 // The main process's side of the core host: correlation ids, the ready handshake, event
 // fan-out and a bounded shutdown. It sees the utilityProcess only through HostChannel, so
-// tests drive it with an in-memory channel.
+// tests drive it with an in-memory channel. connect() gives a window its own connection:
+// its calls run under that connection's call budget in the host, until dispose().
 import { isEventName, type CallContext, type EventName, type Method } from '../../src-shared/api';
 import { serializeError, type SerializedError } from '../../src-shared/errors';
 import type { CallReply } from '../../src-shared/api';
@@ -22,6 +23,14 @@ export interface CoreHostClientOptions {
   onUnexpectedExit?: (code: number) => void;
 }
 
+/** One window's calls, under its own budget in the core host. */
+export interface HostConnection {
+  /** Always resolves: RATE_LIMITED (params.retryAfterMs) past the budget, UNAVAILABLE once disposed. */
+  call(method: Method, args: unknown): Promise<CallReply>;
+  /** Drops its queued calls in the host; later calls are refused. */
+  dispose(): void;
+}
+
 export type HostEventListener = (event: EventName, payload: unknown) => void;
 
 const unavailable = (message: string): SerializedError => ({ name: 'CoreUnavailableError', code: 'UNAVAILABLE', message });
@@ -34,6 +43,7 @@ export class CoreHostClient {
   readonly #pending = new Map<number, (reply: CallReply) => void>();
   readonly #eventListeners = new Set<HostEventListener>();
   #nextId = 1;
+  #nextConn = 1;
   #state: 'new' | 'starting' | 'ready' | 'failed' | 'disposing' | 'exited' = 'new';
   #failure: SerializedError | undefined;
   #ready: Promise<void> | undefined;
@@ -70,7 +80,30 @@ export class CoreHostClient {
   }
 
   /** Forwards one call; always resolves, with the core's error when there is one. */
-  async call(ctx: CallContext, method: Method, args: unknown): Promise<CallReply> {
+  call(ctx: CallContext, method: Method, args: unknown): Promise<CallReply> {
+    return this.#call(ctx, method, args, undefined);
+  }
+
+  /** A connection of its own (one per window): its calls are budgeted apart from every other connection's. */
+  connect(ctx: CallContext): HostConnection {
+    const conn = this.#nextConn++;
+    let open = true;
+    return {
+      call: (method, args) => (open ? this.#call(ctx, method, args, conn) : Promise.resolve({ ok: false, error: unavailable('The connection is closed') })),
+      dispose: () => {
+        if (!open) return;
+        open = false;
+        if (this.#state !== 'starting' && this.#state !== 'ready') return;
+        try {
+          this.#channel.postMessage({ type: 'disconnect', conn });
+        } catch (err) {
+          this.#log(`core host: could not send disconnect: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      },
+    };
+  }
+
+  async #call(ctx: CallContext, method: Method, args: unknown, conn: number | undefined): Promise<CallReply> {
     if (!this.#ready) return { ok: false, error: unavailable('The core has not been started') };
     try {
       await this.#ready;
@@ -82,7 +115,7 @@ export class CoreHostClient {
     return new Promise<CallReply>((resolve) => {
       this.#pending.set(id, resolve);
       try {
-        this.#channel.postMessage({ type: 'call', id, ctx, method, args });
+        this.#channel.postMessage(conn === undefined ? { type: 'call', id, ctx, method, args } : { type: 'call', id, ctx, method, args, conn });
       } catch (err) {
         // args that cannot be structured-cloned, or a channel already gone.
         this.#pending.delete(id);

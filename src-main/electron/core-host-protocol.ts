@@ -1,7 +1,9 @@
 // The messages the Electron main process and the core host (a utilityProcess) exchange
 // over the host's parentPort. Every message is structured-cloned, so nothing here may
 // hold a function or a class instance: Buffers arrive as Uint8Array, errors travel as
-// SerializedError.
+// SerializedError. A call may name a connection (`conn`, chosen by the main process, one
+// per window): the host runs it through core.api.connect()'s budget for that connection,
+// opened on its first call and closed by 'disconnect'.
 import type { CallContext, CallReply, EventName, Method } from '../../src-shared/api';
 import type { SerializedError } from '../../src-shared/errors';
 import type { CoreConfig } from '../core/config';
@@ -16,7 +18,8 @@ export interface CoreHostConfig extends Omit<CoreConfig, 'secretKey' | 'log'> {
 
 export type MainToHost =
   | { type: 'init'; config: CoreHostConfig }
-  | { type: 'call'; id: number; ctx: CallContext; method: Method; args: unknown }
+  | { type: 'call'; id: number; ctx: CallContext; method: Method; args: unknown; conn?: number }
+  | { type: 'disconnect'; conn: number }
   | { type: 'dispose' };
 
 export type HostToMain =
@@ -34,5 +37,5 @@ export function isHostToMain(v: unknown): v is HostToMain {
 export function isMainToHost(v: unknown): v is MainToHost {
   if (typeof v !== 'object' || v === null) return false;
   const t = (v as { type?: unknown }).type;
-  return t === 'init' || t === 'call' || t === 'dispose';
+  return t === 'init' || t === 'call' || t === 'disconnect' || t === 'dispose';
 }

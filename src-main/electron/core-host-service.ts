@@ -1,5 +1,7 @@
 // The core host's logic, kept apart from core-host.ts (the utilityProcess entry) so it can
 // be driven in tests through a fake port and a fake core. Plain Node: no electron import.
+// A call naming a connection runs under that connection's call budget (core.api.connect,
+// opened on its first call, disposed on 'disconnect' or when the host shuts down).
 import { isMethod, type ApiEvents, type ArgsOf, type CallContext, type EventName, type Method, type ResultOf } from '../../src-shared/api';
 import type { Disposable } from '../../src-shared/lifecycle';
 import { FleetDeckError, serializeError } from '../../src-shared/errors';
@@ -10,10 +12,16 @@ import { isMainToHost, type CoreHostConfig, type HostToMain, type MainToHost } f
 export interface HostedCore {
   api: {
     call<M extends Method>(ctx: CallContext, method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
+    /** A connection's calls under its own budget (RATE_LIMITED past it); dispose() drops its queued calls. */
+    connect(ctx: CallContext): HostedConnection;
     /** Every stream the caller's role may receive. */
     subscribe(ctx: CallContext, sink: <E extends EventName>(event: E, payload: ApiEvents[E]) => void): Disposable;
   };
   dispose(): Promise<void>;
+}
+
+export interface HostedConnection extends Disposable {
+  call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
 }
 
 /** The host's side of the channel: process.parentPort in production. */
@@ -46,6 +54,9 @@ export function serveCoreHost(opts: CoreHostOptions): void {
   let core: Promise<HostedCore> | undefined;
   let subscriptions: Disposable[] = [];
   let disposing = false;
+  const connections = new Map<number, HostedConnection>();
+  /** Disconnected before their first call reached the core: not to be opened after all. */
+  const closedEarly = new Set<number>();
 
   const post = (msg: HostToMain): void => {
     try {
@@ -83,17 +94,40 @@ export function serveCoreHost(opts: CoreHostOptions): void {
       if (!core) throw new FleetDeckError('UNAVAILABLE', 'The core has not been initialised');
       if (!isMethod(msg.method)) throw new FleetDeckError('BAD_REQUEST', `Unknown method "${String(msg.method)}"`);
       const c = await core;
-      const result = await c.api.call(msg.ctx, msg.method, msg.args as ArgsOf<typeof msg.method>);
+      const args = msg.args as ArgsOf<typeof msg.method>;
+      const result = msg.conn === undefined ? await c.api.call(msg.ctx, msg.method, args) : await connection(c, msg.conn, msg.ctx).call(msg.method, args);
       post({ type: 'result', id, ok: true, result });
     } catch (err) {
       post({ type: 'result', id, ok: false, error: serializeError(err) });
     }
   };
 
+  const connection = (c: HostedCore, conn: number, ctx: CallContext): HostedConnection => {
+    if (disposing || closedEarly.has(conn)) throw new FleetDeckError('UNAVAILABLE', 'The connection is closed');
+    let cn = connections.get(conn);
+    if (!cn) {
+      cn = c.api.connect(ctx);
+      connections.set(conn, cn);
+    }
+    return cn;
+  };
+
+  const disconnect = (conn: number): void => {
+    const cn = connections.get(conn);
+    if (!cn) {
+      closedEarly.add(conn);
+      return;
+    }
+    connections.delete(conn);
+    cn.dispose();
+  };
+
   const dispose = async (): Promise<void> => {
     if (disposing) return;
     disposing = true;
     let code = 0;
+    for (const cn of connections.values()) cn.dispose();
+    connections.clear();
     for (const s of subscriptions) s.dispose();
     subscriptions = [];
     // A core whose init failed has nothing to dispose.
@@ -120,6 +154,9 @@ export function serveCoreHost(opts: CoreHostOptions): void {
         break;
       case 'call':
         void call(message);
+        break;
+      case 'disconnect':
+        disconnect(message.conn);
         break;
       case 'dispose':
         void dispose();

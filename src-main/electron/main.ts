@@ -16,7 +16,8 @@
 //   - IPC sender validation: a call is served only when it comes from the main window's
 //     current main frame showing an app://fleetdeck page (ipc-guard.ts), and only for a
 //     method in the channel map. Replies are {ok, result | error}; nothing is thrown
-//     across IPC.
+//     across IPC. Each renderer's calls run through its own core connection, under a call
+//     budget like a WebSocket client's (ipc-calls.ts), disposed when its webContents goes.
 //   - The credential key is kept under the OS keyring (safeStorage) and crosses to the
 //     core host only in the init message; it is never logged.
 //
@@ -41,13 +42,14 @@ import {
   type Session,
   type WebContents,
 } from 'electron';
-import { IPC_CALL, IPC_EVENT, isMethod, type CallContext } from '../../src-shared/api';
+import { IPC_CALL, IPC_EVENT, type CallContext } from '../../src-shared/api';
 import { serializeError, type SerializedError } from '../../src-shared/errors';
 import { APP_ENTRY_URL, APP_SCHEME, createAppProtocolHandler, isAppUrl } from './app-protocol';
 import { CoreHostClient } from './core-host-client';
 import type { CallReply } from '../../src-shared/api';
 import { DesktopKeyError, loadOrCreateDesktopKey } from './desktop-key';
 import { desktopCallContext } from './desktop-session';
+import { createIpcCalls, ipcRefusal } from './ipc-calls';
 import { isTrustedIpcSender } from './ipc-guard';
 
 // out/main/{index,core-host,lab}.js, out/preload/index.cjs, out/renderer/ (electron-vite).
@@ -82,12 +84,16 @@ function osUsername(): string | undefined {
 }
 
 const desktopContext: CallContext = desktopCallContext(osUsername());
+/** One core connection (and call budget) per renderer webContents. */
+const ipcCalls = createIpcCalls({ connect: () => core?.connect(desktopContext) ?? null, log });
 
 function shortUrl(url: string): string {
   return url.length > 120 ? `${url.slice(0, 117)}...` : url;
 }
 
 function hardenWebContents(contents: WebContents): void {
+  const id = contents.id;
+  contents.once('destroyed', () => ipcCalls.close(id));
   contents.setWindowOpenHandler(({ url }) => {
     log(`denied a new window for ${shortUrl(url)}`);
     return { action: 'deny' };
@@ -152,20 +158,13 @@ function trustedWindow(): { webContentsId: number; mainFrame: WebContents['mainF
   return { webContentsId: win.webContents.id, mainFrame: win.webContents.mainFrame };
 }
 
-const refused = (code: SerializedError['code'], message: string): CallReply => ({
-  ok: false,
-  error: { name: 'IpcRefusedError', code, message },
-});
-
 async function handleCall(event: IpcMainInvokeEvent, method: unknown, args: unknown): Promise<CallReply> {
   try {
     if (!isTrustedIpcSender({ webContentsId: event.sender.id, frame: event.senderFrame }, trustedWindow())) {
       log(`refused an IPC call from an untrusted sender (${shortUrl(event.senderFrame?.url ?? 'no frame')})`);
-      return refused('FORBIDDEN', 'This frame may not call the FleetDeck core');
+      return ipcRefusal('FORBIDDEN', 'This frame may not call the FleetDeck core');
     }
-    if (!isMethod(method)) return refused('BAD_REQUEST', `Unknown method "${typeof method === 'string' ? method.slice(0, 80) : typeof method}"`);
-    if (!core) return refused('UNAVAILABLE', 'The core is not running');
-    return await core.call(desktopContext, method, args);
+    return await ipcCalls.call(event.sender.id, method, args);
   } catch (err) {
     // Never let an exception cross IPC: Electron would reduce it to a bare message.
     return { ok: false, error: serializeError(err) };
@@ -260,6 +259,7 @@ function onBeforeQuit(event: Electron.Event): void {
   event.preventDefault();
   if (quitState === 'disposing') return;
   quitState = 'disposing';
+  ipcCalls.dispose();
   const c = core;
   void c
     .dispose()
