@@ -1,7 +1,8 @@
-// A device's health after one SNMP poll: unreachable when it did not answer, degraded when it
+// A device's health after one SNMP poll: unreachable when it did not answer (or refused the
+// credential: no reading, as when a v2c agent drops a wrong community), degraded when it
 // answered slowly, with an error, partially or with a link down, else up.
 import type { DeviceStatus } from '../../../../src-shared/domain';
-import { SnmpError, SnmpSessionClosedError, SnmpTimeoutError } from '../../protocols/snmp';
+import { SnmpAuthError, SnmpError, SnmpSessionClosedError, SnmpTimeoutError } from '../../protocols/snmp';
 
 const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -17,9 +18,9 @@ export interface HealthInput {
   linksDown: readonly string[];
 }
 
-/** True when a failed main GET means the device did not answer at all. */
+/** True when a failed main GET means the device did not answer at all, or refused the credential (a v3 USM report). */
 export function unanswered(error: unknown): boolean {
-  return error instanceof SnmpTimeoutError || error instanceof SnmpSessionClosedError || !(error instanceof SnmpError);
+  return error instanceof SnmpTimeoutError || error instanceof SnmpSessionClosedError || error instanceof SnmpAuthError || !(error instanceof SnmpError);
 }
 
 /** The device's status after a poll, with the reasons a degraded one is degraded. */
