@@ -35,7 +35,7 @@ export function OverviewView() {
       {!overview && !error && <p className="loading">{t('overview.loading')}</p>}
       {overview && <Totals totals={overview.totals} />}
       {overview && <EventsStrip />}
-      {overview && overview.sites.length === 0 && <p className="muted">{t('overview.empty')}</p>}
+      {overview && overview.sites.length === 0 && <p className="muted" data-testid="overview-empty">{t('overview.empty')}</p>}
       <div className="site-grid">
         {overview?.sites.map((site) => <SiteCard key={site.id} site={site} />)}
       </div>
