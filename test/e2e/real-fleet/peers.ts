@@ -79,7 +79,7 @@ export async function startRealFleet(): Promise<RealFleet> {
     started.push(bmc);
     const sshd = await startSshd({ address: HOST, port: sshPort });
     started.push(sshd);
-    const serve = await startServe(['--no-lab', '--poll-interval-ms', '5000']);
+    const serve = await startServe(['--no-lab']);
     started.push(serve);
     const trapLine = serve.output.map((l) => /SNMP trap receiver on [\d.]+:(\d+)/.exec(l)).find((m) => m);
     if (!trapLine) throw new Error(`serve printed no trap receiver:\n${serve.output.join('\n')}`);
