@@ -1,6 +1,7 @@
 // One labelled form input with what is wrong with it (a value checked before sending, the
-// core's import issues worded by code, a contract problem), and the note that the core
-// refused the form with the issues no field names. Used by the device and place forms.
+// core's import issues worded by code and naming the field by its label, a contract
+// problem), and the note that the core refused the form with the issues no field names.
+// Used by the device and place forms.
 import type { ReactNode } from 'react';
 import type { ImportIssue } from '../../src-shared/domain';
 import { importIssueText } from '../i18n/import-text';
@@ -34,7 +35,7 @@ export function FormField(props: {
           {props.local && <span>{props.local} </span>}
           {issues.map((i, n) => (
             <span key={n} data-code={i.code}>
-              {importIssueText(lang, i)}{' '}
+              {importIssueText(lang, underLabel(i, props.label))}{' '}
             </span>
           ))}
           {problems.map((p) => (
@@ -44,6 +45,13 @@ export function FormField(props: {
       )}
     </label>
   );
+}
+
+/** Under its field, an issue names the field by the form's label (not the file's column or the record's property). */
+function underLabel(issue: ImportIssue, label: string): ImportIssue {
+  const params = issue.params as Readonly<Record<string, unknown>> | null;
+  if (typeof params !== 'object' || params === null || typeof params.field !== 'string') return issue;
+  return { ...issue, params: { ...issue.params, field: label } };
 }
 
 /** The core's refusal of a form: a banner when no field is named, else a note and the issues no field names. */

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { readServeInfo, SCREENSHOT_DIR } from './serve-info';
 
-/** Opens serve mode's page in English and signs in with the token. */
-export async function signIn(page: Page, token: string): Promise<void> {
-  await page.goto(readServeInfo().url);
+/** Opens serve mode's page in English and signs in with the token (the shared instance's, unless a spec started its own). */
+export async function signIn(page: Page, token: string, url: string = readServeInfo().url): Promise<void> {
+  await page.goto(url);
   await page.getByTestId('lang-en').click();
   await page.getByTestId('login-token').fill(token);
   await page.getByTestId('login-submit').click();
