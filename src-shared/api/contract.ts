@@ -16,7 +16,17 @@ export interface MethodSpec<A extends z.ZodType = z.ZodType, R = unknown> {
   /** A valid call's arguments: documents the method and seeds the contract test. */
   readonly example: z.input<A>;
   readonly doc?: string;
+  /**
+   * Desktop only: the main process confirms the call in a native dialog that names its
+   * target (the audit text) before it reaches the core, and the page cannot skip it.
+   * 'always': every call; 'address-change': when a dry run of the call shows it would move
+   * a device to another management or BMC address (ImportResult.addressChanges).
+   */
+  readonly confirm?: MethodConfirm;
 }
+
+export const METHOD_CONFIRMS = ['always', 'address-change'] as const;
+export type MethodConfirm = (typeof METHOD_CONFIRMS)[number];
 
 export interface EventSpec<P = unknown> {
   readonly payload: z.ZodType<P>;

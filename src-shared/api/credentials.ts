@@ -40,6 +40,7 @@ export const credentialMethods = {
   'credentials.list': method({ role: 'operator', args: noArgs, result: result<CredentialInfo[]>(), example: undefined }),
   'credentials.put': method({
     role: 'admin',
+    confirm: 'always',
     args: credentialPut,
     result: result<CredentialInfo>(),
     audit: (a) => `credential ${a.id}`,
@@ -48,6 +49,7 @@ export const credentialMethods = {
   /** Admin: deletes a credential no device uses (CONFLICT names the devices that still do). */
   'credentials.remove': method({
     role: 'admin',
+    confirm: 'always',
     args: z.strictObject({ id: text(64) }),
     result: result<{ removed: string }>(),
     audit: (a) => `credential ${a.id}`,

@@ -14,6 +14,7 @@ export const deviceMethods = {
   /** confirmHostname must equal the device's hostname: the core refuses anything else. */
   'device.power': method({
     role: 'operator',
+    confirm: 'always',
     args: z.strictObject({ deviceId, action: z.enum(POWER_ACTIONS), confirmHostname }),
     result: result<{ power: 'on' | 'off' }>(),
     audit: (a) => `${a.action} ${a.deviceId} (confirmed as "${a.confirmHostname}")`,
@@ -43,6 +44,7 @@ export const deviceMethods = {
   /** Admin: forget the pinned key after a reinstall; confirmHostname must equal the device's hostname. */
   'device.forgetHostKey': method({
     role: 'admin',
+    confirm: 'always',
     args: z.strictObject({ deviceId, confirmHostname }),
     result: result<{ forgotten: string | null }>(),
     audit: (a) => `SSH host key of ${a.deviceId} (confirmed as "${a.confirmHostname}")`,

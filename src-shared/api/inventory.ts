@@ -119,6 +119,7 @@ export const inventoryMethods = {
    */
   'inventory.import': method({
     role: 'operator',
+    confirm: 'address-change',
     args: z.strictObject({ format, text: text(100_000_000), replace: replaceScope, dryRun }).transform((a): InventoryImportArgs => a),
     result: result<ImportResult>(),
     audit: (a) =>

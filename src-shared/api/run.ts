@@ -7,6 +7,7 @@ export const runMethods = {
   /** Runs one command line on many hosts; results stream as onDidReceiveRunResult. */
   'fleet.run': method({
     role: 'operator',
+    confirm: 'always',
     args: z.strictObject({ deviceIds: z.array(z.string().max(200)).max(100_000), command: text(4096), timeoutMs: optInt(1000, 3_600_000) }),
     result: result<RunStarted>(),
     audit: (a) => `${a.deviceIds.length} hosts: ${a.command.slice(0, 200)}`,

@@ -178,6 +178,17 @@ export interface DeletedRecord {
   readonly name: string;
 }
 
+/** A stored device's endpoint that an import or form changes. */
+export interface AddressChange {
+  readonly deviceId: string;
+  readonly hostname: string;
+  /** 'mgmt': mgmtIp with its SNMP and SSH ports; 'bmc': bmcAddress and bmcPort. */
+  readonly endpoint: 'mgmt' | 'bmc';
+  /** "address:port" (mgmt: "address snmp:port ssh:port"); '' for no BMC. */
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface ImportResult {
   /** Records in the file, added or updated. */
   readonly imported: RecordCounts;
@@ -187,6 +198,13 @@ export interface ImportResult {
   readonly deleted: RecordCounts;
   /** The deleted records, devices first then cabinets, rows, rooms, sites, each by id; at most DELETED_RECORDS_LISTED (counts in `deleted`). */
   readonly deletedRecords: readonly DeletedRecord[];
+  /**
+   * Stored devices the file moves to another management address + SNMP/SSH port or BMC
+   * endpoint, by device id; at most DELETED_RECORDS_LISTED (addressChangeCount is whole).
+   * Their credentials stop being used until an admin binds them again.
+   */
+  readonly addressChanges: readonly AddressChange[];
+  readonly addressChangeCount: number;
   /** True when nothing was written: the preview of what the import would do. */
   readonly dryRun: boolean;
   readonly replace: ReplaceScope | null;
