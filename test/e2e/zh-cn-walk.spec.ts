@@ -196,7 +196,8 @@ test('zh-CN: the admin pages (credentials with a form open, the audit) in words'
   await goHash(page, '#/audit');
   await expect(page.getByTestId('audit-view')).toBeVisible();
   await expect(page.getByTestId('audit-row').first()).toBeVisible();
-  const records = ['[data-testid="audit-row"] td:nth-child(4)', '[data-testid="audit-target"]', '[data-testid="audit-row"] td:nth-child(7)'];
+  // The trail's own records: who (the actor: a session's transport and address), the action, the target, the detail.
+  const records = ['[data-testid="audit-row"] td:nth-child(2)', '[data-testid="audit-row"] td:nth-child(4)', '[data-testid="audit-target"]', '[data-testid="audit-row"] td:nth-child(7)'];
   await check(page, 'audit', data, bad, records);
   await shoot(page, 'admin-audit-zh-cn');
   expectNoLatin(bad);
