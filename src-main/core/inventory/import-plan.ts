@@ -5,7 +5,9 @@
 // by the string and the streamed import (import-export.ts applyInventory).
 import {
   DELETED_RECORDS_LISTED,
+  type AddressChange,
   type DeletedRecord,
+  type Device,
   type ImportIssue,
   type ImportResult,
   type InventoryDocument,
@@ -97,12 +99,35 @@ export function importResult(stored: InventoryDocument, file: InventoryDocument,
       deletedRecords.push({ kind, id: r.id, name: String(kind === 'device' ? r.hostname : r.name) });
     }
   }
+  const moves = addressChanges(stored.devices, file.devices);
   return {
     imported: countsOf((k) => records(file, k).length),
     added: countsOf((k) => new Set(records(file, k).map((r) => r.id).filter((id) => !storedIds[k].has(id))).size),
     deleted: countsOf((k) => plan.doomed[k].length),
     deletedRecords,
+    addressChanges: moves.slice(0, DELETED_RECORDS_LISTED),
+    addressChangeCount: moves.length,
     dryRun,
     replace,
   };
+}
+
+/** The device's endpoints as AddressChange words them: mgmt "address snmp:port ssh:port", bmc "address:port" ('' without a BMC). */
+export function endpointsOf(d: Device): Readonly<Record<AddressChange['endpoint'], string>> {
+  return { mgmt: `${d.mgmtIp} snmp:${d.snmpPort} ssh:${d.sshPort}`, bmc: d.bmcAddress === null ? '' : `${d.bmcAddress}:${d.bmcPort}` };
+}
+
+/** Stored devices that `next` gives another management or BMC endpoint, by device id then endpoint (mgmt first). */
+export function addressChanges(stored: readonly Device[], next: readonly Device[]): AddressChange[] {
+  const before = new Map(stored.map((d) => [d.id, d]));
+  const out: AddressChange[] = [];
+  for (const d of [...next].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const old = before.get(d.id);
+    if (!old) continue;
+    const [from, to] = [endpointsOf(old), endpointsOf(d)];
+    for (const endpoint of ['mgmt', 'bmc'] as const) {
+      if (from[endpoint] !== to[endpoint]) out.push({ deviceId: d.id, hostname: d.hostname, endpoint, from: from[endpoint], to: to[endpoint] });
+    }
+  }
+  return out;
 }

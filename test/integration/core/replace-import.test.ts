@@ -77,6 +77,8 @@ describe('inventory.import with replace and dryRun', () => {
         { kind: 'device', id: 'd2', name: 'host-d2' }, { kind: 'device', id: 'd3', name: 'host-d3' }, { kind: 'device', id: 'e1', name: 'host-e1' },
         { kind: 'cabinet', id: 'c2', name: 'C2' },
       ],
+      addressChanges: [],
+      addressChangeCount: 0,
       dryRun: true,
       replace: W1,
     };
