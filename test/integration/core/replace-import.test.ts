@@ -99,7 +99,7 @@ describe('inventory.import with replace and dryRun', () => {
 
     // a merge import previewed: added and updated counted, nothing deleted or written
     const merged = await c.api.call(operator, 'inventory.import', { format: 'json', text: file({ devices: [D2] }), dryRun: true });
-    expect(merged).toEqual({ imported: { ...ZERO, devices: 1 }, added: { ...ZERO, devices: 1 }, deleted: ZERO, deletedRecords: [], dryRun: true, replace: null });
+    expect(merged).toEqual({ imported: { ...ZERO, devices: 1 }, added: { ...ZERO, devices: 1 }, deleted: ZERO, deletedRecords: [], addressChanges: [], addressChangeCount: 0, dryRun: true, replace: null });
     expect(JSON.parse(await exported(c))).toEqual(after);
 
     const audit = await c.api.call(admin, 'audit.list', { limit: 20 });
