@@ -1,12 +1,21 @@
-// The core's side of the embedded lab: fork the lab process, hand it its options, and
+// The core's side of the embedded lab: start the lab process, hand it its options, and
 // carry faults and status requests. The core imports nothing from src-main/lab; it reaches
-// the simulated devices over SNMP exactly as it reaches a real fleet.
-import { fork } from 'node:child_process';
-import { createInterface } from 'node:readline';
+// the simulated devices over SNMP exactly as it reaches a real fleet. How the process is
+// started is injected (lab-process.ts): child_process.fork by default (serve mode, tests);
+// on the desktop the core host asks the Electron main process for a utilityProcess.
 import type { InventoryDocument, LabFault, LabStatus } from '../../../src-shared/domain';
 import { DEFAULT_LAB_SIZE, type CoreToLab, type LabCredentials, type LabStartOptions, type LabToCore } from '../../../src-shared/lab-protocol';
 import type { LabConfig } from '../config';
 import type { AsyncDisposable } from '../../../src-shared/lifecycle';
+import { forkLabProcess, type LabProcess, type LabProcessStarter } from './lab-process';
+
+export type { LabProcess, LabProcessEvents, LabProcessStarter } from './lab-process';
+
+/** A lab config as the lab link takes it: with the process starter to use (default: child_process.fork). */
+export interface LabLinkConfig extends LabConfig {
+  /** Never crosses a process boundary: the desktop's core host sets it in its own process. */
+  start?: LabProcessStarter;
+}
 
 export const LAB_COMMUNITY = 'fleetdeck-lab';
 export const LAB_READY_TIMEOUT_MS = 60_000;
@@ -41,33 +50,35 @@ export function labStartOptions(config: LabConfig): LabStartOptions {
   };
 }
 
-export function startLab(config: LabConfig, log?: (line: string) => void): Promise<LabLink> {
+export function startLab(config: LabLinkConfig, log?: (line: string) => void): Promise<LabLink> {
   const options = labStartOptions(config);
-  const child = fork(config.entry, [], {
-    execArgv: config.entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
   // The lab's output goes to the log; the last lines explain a lab that dies while starting.
   const tail: string[] = [];
   let firstError: string | null = null;
   const emit = log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  for (const stream of [child.stdout, child.stderr]) {
-    if (!stream) continue;
-    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-      if (firstError === null && /error/i.test(line)) firstError = line.trim();
-      tail.push(line.trim());
-      if (tail.length > 3) tail.shift();
-      emit(`lab: ${line}`);
-    });
-  }
-  const why = (): string => ((firstError ?? tail.length) ? `: ${firstError ?? tail.join(' | ')}` : '');
-
+  const onLine = (line: string): void => {
+    if (firstError === null && /error/i.test(line)) firstError = line.trim();
+    tail.push(line.trim());
+    if (tail.length > 3) tail.shift();
+    emit(`lab: ${line}`);
+  };
+  // Every event goes through `on`, whose handlers are set below in this same tick: a
+  // starter reports events asynchronously (process events, messages), never from start().
+  const on = { message: (_m: unknown): void => {}, error: (_e: Error): void => {}, exit: (_c: number | null, _s: NodeJS.Signals | null): void => {} };
   let markExited: (how: { code: number | null; signal: NodeJS.Signals | null }) => void = () => {};
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     markExited = resolve;
   });
-  // 'close' comes after 'exit', once the stdio pipes and the IPC channel are shut too.
-  child.once('close', (code, signal) => markExited({ code, signal }));
+  const child: LabProcess = (config.start ?? forkLabProcess)(config.entry, {
+    line: onLine,
+    message: (m) => on.message(m),
+    error: (e) => on.error(e),
+    exit: (code, signal) => on.exit(code, signal),
+    // 'close' comes after 'exit', once the output and the message channel are shut too.
+    close: (code, signal) => markExited({ code, signal }),
+  });
+  const why = (): string => ((firstError ?? tail.length) ? `: ${firstError ?? tail.join(' | ')}` : '');
+
   const pending = new Map<number, { resolve: (s: LabStatus) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let gone = false;
@@ -93,12 +104,8 @@ export function startLab(config: LabConfig, log?: (line: string) => void): Promi
         if (child.connected) child.send({ type: 'stop' } satisfies CoreToLab, () => {});
         const graceful = await within(exited, LAB_STOP_GRACE_MS);
         if (!graceful && child.pid !== undefined) {
-          log?.(`lab: pid ${child.pid} did not stop within ${LAB_STOP_GRACE_MS} ms; sending SIGKILL`);
-          try {
-            process.kill(child.pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
+          log?.(`lab: pid ${child.pid} did not stop within ${LAB_STOP_GRACE_MS} ms; killing it`);
+          child.kill();
         }
       }
       await exited;
@@ -118,22 +125,22 @@ export function startLab(config: LabConfig, log?: (line: string) => void): Promi
     };
     const timer = setTimeout(() => fail(new Error(`lab (${config.entry}) was not ready within ${LAB_READY_TIMEOUT_MS / 1000} s`)), LAB_READY_TIMEOUT_MS);
 
-    child.on('error', (err) => {
+    on.error = (err) => {
       if (child.pid === undefined) {
         gone = true; // never spawned: there will be no 'close'
         markExited({ code: null, signal: null });
       }
       fail(new Error(`lab process failed: ${err.message}`, { cause: err }));
-    });
-    child.on('exit', (code, signal) => {
+    };
+    on.exit = (code, signal) => {
       gone = true;
       const err = new Error(`lab process exited (code ${code}, signal ${signal})`);
       for (const p of pending.values()) p.reject(err);
       pending.clear();
       if (!ready) fail(new Error(`lab process exited before it was ready (code ${code}, signal ${signal})${why()}`));
       else if (!disposing) log?.(`lab: ${err.message}`);
-    });
-    child.on('message', (raw) => {
+    };
+    on.message = (raw) => {
       const msg = raw as LabToCore;
       if (msg.type === 'ready') {
         if (ready) return;
@@ -165,7 +172,7 @@ export function startLab(config: LabConfig, log?: (line: string) => void): Promi
         if (!ready) fail(new Error(`lab failed to start: ${msg.message}`));
         else log?.(`lab: ${msg.message}`);
       }
-    });
+    };
     child.send({ type: 'start', options } satisfies CoreToLab, (err) => {
       if (err) fail(new Error(`lab: cannot send start: ${err.message}`, { cause: err }));
     });

@@ -1,4 +1,4 @@
-// The lab capability: with a lab configured, forks it, stores its logins and inventory as a
+// The lab capability: with a lab configured, starts it (lab-link), stores its logins and inventory as a
 // configured fleet's would be, and serves lab.status and lab.fault; without one, says so.
 // After a fault is applied, tells its listeners which devices it touched (a cabinet fault:
 // every device in the cabinet), so their status can be re-polled at once.
@@ -7,9 +7,8 @@ import type { LabFault, LabStatus } from '../../../src-shared/domain';
 import { FleetDeckError } from '../../../src-shared/errors';
 import { toDisposable, type Disposable } from '../../../src-shared/lifecycle';
 import { LAB_IPMI_CREDENTIAL, LAB_SNMP_CREDENTIAL, LAB_SSH_CREDENTIAL } from '../../../src-shared/lab-protocol';
-import type { LabConfig } from '../config';
 import type { CoreStore } from '../store/core-store';
-import { startLab, type LabLink } from './lab-link';
+import { startLab, type LabLink, type LabLinkConfig } from './lab-link';
 
 export interface LabModule extends Capability<'lab.status' | 'lab.fault'> {
   /** What the overview calls this fleet. */
@@ -21,7 +20,7 @@ export interface LabModule extends Capability<'lab.status' | 'lab.fault'> {
 }
 
 export interface LabModuleDeps {
-  config: LabConfig | false | undefined;
+  config: LabLinkConfig | false | undefined;
   store: Pick<CoreStore, 'credentials' | 'inventory'>;
   log: (line: string) => void;
 }
