@@ -23,6 +23,9 @@ export const LAB_IPMI_CREDENTIAL = 'lab-ipmi';
 
 export const DEFAULT_LAB_SIZE: LabSize = { sites: 2, roomsPerSite: 3, rowsPerRoom: 5, cabinetsPerRow: 10, devices: 3000 };
 
+/** Where lab devices listen: own loopback aliases, all on 127.0.0.1 with own ports, or aliases when they can be bound. */
+export type LabLoopback = 'aliases' | 'single' | 'auto';
+
 export interface LabStartOptions {
   seed: number;
   size: LabSize;
@@ -32,6 +35,10 @@ export interface LabStartOptions {
   snmpPort: number;
   /** First octets of the loopback range the lab places devices in, e.g. "127.16". */
   addressPrefix: string;
+  /** Absent: 'auto'. In single mode snmpPort and addressPrefix are not used: the lab's port plan is. */
+  loopback?: LabLoopback;
+  /** Single mode: first port of the lab's port plan (default 20000; tests move it). */
+  singlePortBase?: number;
 }
 
 export type CoreToLab =

@@ -1,5 +1,5 @@
 // What createCore is given: the store path and key, the lab or none, poller, trap receiver and retention settings.
-import type { LabSize } from '../../src-shared/lab-protocol';
+import type { LabLoopback, LabSize } from '../../src-shared/lab-protocol';
 
 export interface LabConfig {
   /** Path of the lab process entry (built .js, or .ts run through tsx in tests). */
@@ -8,6 +8,8 @@ export interface LabConfig {
   size?: Partial<LabSize>;
   snmpPort?: number;
   addressPrefix?: string;
+  /** aliases (127.16.x.y), single (127.0.0.1, a port per device), or auto (default): aliases when they can be bound. */
+  loopback?: LabLoopback;
 }
 
 export interface PollerConfig {

@@ -3,6 +3,7 @@
 import type { Cabinet, Device, InventoryDocument, Room, Row, ServiceTreePath, Site } from '../../src-shared/domain';
 import { LAB_SNMP_CREDENTIAL, type LabSize } from '../../src-shared/lab-protocol';
 import { createRng } from '../../src-shared/random';
+import { SINGLE_ADDRESS, SINGLE_PORT_BASE, SINGLE_PORT_SPAN, checkSinglePortBase, singlePorts } from './loopback';
 
 export interface LabGeneratorOptions {
   /** Credential id the devices reference for SNMP (the secret lives in the credential store). */
@@ -10,6 +11,10 @@ export interface LabGeneratorOptions {
   /** Leading octets of the loopback range, e.g. "127.16"; must lie in 127.0.0.0/8. */
   addressPrefix?: string;
   snmpPort?: number;
+  /** single: every device on 127.0.0.1 with its own SNMP, BMC and SSH ports (loopback.ts); default aliases. */
+  loopback?: 'aliases' | 'single';
+  /** single only: first port of the port plan (default 20000). */
+  singlePortBase?: number;
 }
 
 /** Unprivileged stand-ins for 623 and 22: the lab runs without root. */
@@ -133,6 +138,12 @@ export function generateLab(seed: number, size: LabSize, opts: LabGeneratorOptio
   const snmpPort = opts.snmpPort ?? 16161;
   const credential = opts.snmpCredential ?? LAB_SNMP_CREDENTIAL;
   validate(size, prefix);
+  const single = opts.loopback === 'single';
+  const portBase = opts.singlePortBase ?? SINGLE_PORT_BASE;
+  if (single) {
+    checkSinglePortBase(portBase);
+    if (size.devices > SINGLE_PORT_SPAN) throw new RangeError(`lab size: single-address mode holds at most ${SINGLE_PORT_SPAN} devices, got ${size.devices}`);
+  }
   const rnd = createRng(seed);
 
   const sites: Site[] = [];
@@ -183,24 +194,33 @@ export function generateLab(seed: number, size: LabSize, opts: LabGeneratorOptio
 
   let serial = 0;
   const sn = (): string => `FD${pad((serial++ * 7919 + (seed >>> 0) * 104729 + 1000003) % 9_000_000_000 + 1_000_000_000, 10)}`;
-  const newDevice = (cab: Cabinet, kind: Device['kind'], hostname: string, uPosition: number, uHeight: number, tree: ServiceTreePath | null): Device => ({
-    id: `dev-${hostname}`,
-    cabinetId: cab.id,
-    kind,
-    hostname,
-    sn: sn(),
-    uPosition,
-    uHeight,
-    mgmtIp: labAddress(prefix, devices.length),
-    snmpPort,
-    bmcAddress: null,
-    bmcPort: LAB_BMC_PORT,
-    sshPort: LAB_SSH_PORT,
-    snmpCredential: credential,
-    sshCredential: null,
-    ipmiCredential: null,
-    serviceTree: tree,
-  });
+  // Aliases: an address per device, the same ports everywhere. Single: one address, ports per device.
+  const endpoint = (n: number): Pick<Device, 'mgmtIp' | 'snmpPort' | 'bmcPort' | 'sshPort'> => {
+    if (!single) return { mgmtIp: labAddress(prefix, n), snmpPort, bmcPort: LAB_BMC_PORT, sshPort: LAB_SSH_PORT };
+    const p = singlePorts(n, portBase);
+    return { mgmtIp: SINGLE_ADDRESS, snmpPort: p.snmp, bmcPort: p.bmc, sshPort: p.ssh };
+  };
+  const newDevice = (cab: Cabinet, kind: Device['kind'], hostname: string, uPosition: number, uHeight: number, tree: ServiceTreePath | null): Device => {
+    const at = endpoint(devices.length);
+    return {
+      id: `dev-${hostname}`,
+      cabinetId: cab.id,
+      kind,
+      hostname,
+      sn: sn(),
+      uPosition,
+      uHeight,
+      mgmtIp: at.mgmtIp,
+      snmpPort: at.snmpPort,
+      bmcAddress: null,
+      bmcPort: at.bmcPort,
+      sshPort: at.sshPort,
+      snmpCredential: credential,
+      sshCredential: null,
+      ipmiCredential: null,
+      serviceTree: tree,
+    };
+  };
 
   cabinets.forEach((cab, i) => {
     const stem = cabinetHost[i];

@@ -1,19 +1,23 @@
 // The lab fleet: a generated inventory whose devices come alive as peers of every registered
-// kind (SNMP agents, BMCs, SSH hosts), each on its own loopback address, in this process.
+// kind (SNMP agents, BMCs, SSH hosts), each on its own loopback address (or, in single mode,
+// on 127.0.0.1 with ports of its own), in this process.
 // Faults close and reopen real sockets, so a dead device is truly silent on the wire.
 import type { InventoryDocument, LabFault, LabStatus } from '../../src-shared/domain';
 import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
 import { createRng } from '../../src-shared/random';
-import { generateLab } from './generator';
+import { generateLab, labAddress } from './generator';
 import { labDevices, type LabDevice } from './lab-device';
 import { LabState } from './lab-state';
+import { describeSinglePlan, probeBind, resolveLoopback, SINGLE_ADDRESS, type BindProbe } from './loopback';
+import { labBmcAddress } from './bmc/bmc-peers';
 import { startPeerKinds, type LabContext, type LabPeerKind, type LabPeers, type TrapTarget } from './peer-kind';
 import { LAB_PEER_KINDS } from './peer-kinds';
 import { LAB_SSH_USERNAME } from './ssh/ssh-host';
 
 export interface LabFleet {
   readonly inventory: InventoryDocument;
-  readonly options: LabStartOptions;
+  /** As given, with loopback resolved ('auto' became 'aliases' or 'single'). */
+  readonly options: LabStartOptions & { loopback: 'aliases' | 'single' };
   /** Time it took to generate the inventory and bring every agent up. */
   readonly startMs: number;
   readonly agents: number;
@@ -111,10 +115,24 @@ async function applyFault(w: LabWorld, peers: readonly LabPeers[], f: LabFault):
   }
 }
 
+export interface LabFleetHooks {
+  /** Says how auto resolved when it fell back, and where the devices listen (default: nowhere). */
+  log?: (line: string) => void;
+  /** The bind test behind 'auto' (tests inject one). */
+  probe?: BindProbe;
+}
+
 /** Starts the lab; `kinds` defaults to every registered peer kind. */
-export async function startLabFleet(options: LabStartOptions, kinds: readonly LabPeerKind[] = LAB_PEER_KINDS): Promise<LabFleet> {
+export async function startLabFleet(given: LabStartOptions, kinds: readonly LabPeerKind[] = LAB_PEER_KINDS, hooks: LabFleetHooks = {}): Promise<LabFleet> {
   const t0 = performance.now();
-  const inventory = generateLab(options.seed, options.size, { addressPrefix: options.addressPrefix, snmpPort: options.snmpPort });
+  const log = hooks.log ?? (() => {});
+  const first = labAddress(given.addressPrefix, 0);
+  const loopback = await resolveLoopback(given.loopback ?? 'auto', [first, labBmcAddress(first)], log, hooks.probe ?? probeBind);
+  const options = { ...given, loopback };
+  const inventory = generateLab(options.seed, options.size, {
+    addressPrefix: options.addressPrefix, snmpPort: options.snmpPort, loopback, singlePortBase: options.singlePortBase,
+  });
+  if (loopback === 'single') log(`single-address mode: ${inventory.devices.length} devices on ${SINGLE_ADDRESS}, ${describeSinglePlan(inventory.devices.length, options.singlePortBase)}`);
   const world = createWorld(inventory, options.seed);
   const serial = serialQueue();
   let closed = false;
@@ -131,6 +149,7 @@ export async function startLabFleet(options: LabStartOptions, kinds: readonly La
 
   const ctx: LabContext = {
     options,
+    loopback,
     credentials: labCredentials(options.seed),
     devices: world.devices,
     byCabinet: world.byCabinet,

@@ -29,7 +29,7 @@ async function onMessage(msg: CoreToLab): Promise<void> {
   switch (msg.type) {
     case 'start': {
       if (starting) return send({ type: 'error', message: 'lab: already started' });
-      starting = startLabFleet(msg.options);
+      starting = startLabFleet(msg.options, undefined, { log: (line) => process.stdout.write(`${line}\n`) });
       try {
         fleet = await starting;
       } catch (err) {

@@ -14,6 +14,8 @@ export interface TrapTarget {
 /** What a peer kind starts with. */
 export interface LabContext {
   readonly options: LabStartOptions;
+  /** Where the devices listen, auto already resolved: own aliases, or 127.0.0.1 with ports of their own. */
+  readonly loopback: 'aliases' | 'single';
   readonly credentials: LabCredentials;
   /** Every device of the inventory, in inventory order. */
   readonly devices: readonly LabDevice[];

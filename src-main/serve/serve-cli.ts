@@ -18,6 +18,9 @@ const USAGE = `Usage: npm run serve -- [options]
   --no-lab            do not start the embedded lab fleet
   --lab-devices N     size of the lab fleet (default 3000)
   --lab-prefix A.B    loopback range of the lab's hosts (default 127.16; BMCs at A.(B+100))
+  --lab-loopback M    aliases (a loopback address per lab device), single (all on 127.0.0.1, a port
+                      per device: SNMP 20000+n, BMC 24000+n, SSH 28000+n) or auto (default: aliases
+                      when they can be bound, else single)
   --rotate-tokens     issue new viewer/operator/admin tokens
   --poll-interval-ms N  time between SNMP polls of one device (default 30000)
   --trap-port N       UDP port of the SNMP trap/inform receiver on --bind (default 16162; 0 picks one)
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
       'no-lab': { type: 'boolean', default: false },
       'lab-devices': { type: 'string' },
       'lab-prefix': { type: 'string' },
+      'lab-loopback': { type: 'string', default: 'auto' },
       'rotate-tokens': { type: 'boolean', default: false },
       'poll-interval-ms': { type: 'string' },
       'trap-port': { type: 'string', default: '16162' },
@@ -58,6 +62,10 @@ async function main(): Promise<void> {
   const staticDir = values['static-dir'] ?? join(here, '../renderer');
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`No built renderer at ${staticDir}: run npm run build first`);
   const labDevices = values['lab-devices'] ? Number(values['lab-devices']) : undefined;
+  const labLoopback = values['lab-loopback'];
+  if (labLoopback !== 'aliases' && labLoopback !== 'single' && labLoopback !== 'auto') {
+    throw new Error(`--lab-loopback must be aliases, single or auto, got "${labLoopback}"`);
+  }
 
   const t0 = Date.now();
   const core = await createCore({
@@ -65,7 +73,7 @@ async function main(): Promise<void> {
     secretKey,
     lab: values['no-lab']
       ? false
-      : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'] },
+      : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'], loopback: labLoopback },
     poller: values['poll-interval-ms'] ? { intervalMs: Number(values['poll-interval-ms']) } : undefined,
     traps: values['no-traps'] ? undefined : { address: values.bind, port: Number(values['trap-port']) },
     log: (line) => console.log(`[core] ${line}`),

@@ -47,6 +47,7 @@ export function labStartOptions(config: LabConfig): LabStartOptions {
     community: LAB_COMMUNITY,
     snmpPort: config.snmpPort ?? 16161,
     addressPrefix: config.addressPrefix ?? '127.16',
+    loopback: config.loopback ?? 'auto',
   };
 }
 

@@ -1,5 +1,6 @@
 // The BMC peer kind: every lab server has a BMC on the BMC network, answering IPMI over
 // RMCP+ on standby power, and its chassis power commands turn the server's host off and on.
+// A BMC is found by its device (never by address), so BMCs sharing 127.0.0.1 drive the right host.
 import { LAB_IPMI_CREDENTIAL } from '../../../src-shared/lab-protocol';
 import { hashString } from '../../../src-shared/random';
 import type { LabContext, LabPeerKind, LabPeers } from '../peer-kind';
@@ -19,7 +20,8 @@ export const bmcPeerKind: LabPeerKind = {
     const specs: Omit<BmcSimulatorOptions, 'tickMs'>[] = [];
     const servers = ctx.devices.filter((d) => d.device.kind === 'server');
     for (const { device, watts } of servers) {
-      device.bmcAddress = labBmcAddress(device.mgmtIp);
+      // Single mode: the BMC shares 127.0.0.1 with its host, on the BMC port the inventory gives it.
+      device.bmcAddress = ctx.loopback === 'single' ? device.mgmtIp : labBmcAddress(device.mgmtIp);
       device.ipmiCredential = LAB_IPMI_CREDENTIAL;
       specs.push({
         address: device.bmcAddress,

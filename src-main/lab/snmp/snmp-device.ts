@@ -56,6 +56,10 @@ export interface SimDevice {
   readonly bootAt: number;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** sysUpTime.0 now, in hundredths of a second. */
+  uptimeTicks(): number;
+  /** Sends a datagram from the agent's own socket (source port = its SNMP port); false when it is not running. */
+  sendDatagram(data: Buffer, host: string, port: number): Promise<boolean>;
 }
 
 // The slice of net-snmp's untyped agent that this module uses.
@@ -294,6 +298,7 @@ function buildMib(interfaces: number, outlets: number | null): Mib {
 class Dev implements SimDevice {
   bootAt: number;
   private agent: Agent | null = null;
+  private socket: Socket | null = null;
   private booted = false;
 
   constructor(readonly spec: SimDeviceSpec) {
@@ -334,6 +339,7 @@ class Dev implements SimDevice {
       };
       const onListening = (): void => {
         socket.off('error', onError);
+        if (this.agent === agent) this.socket = socket;
         resolve();
       };
       socket.once('error', onError);
@@ -345,7 +351,24 @@ class Dev implements SimDevice {
     const agent = this.agent;
     if (!agent) return Promise.resolve();
     this.agent = null;
+    this.socket = null;
     return new Promise((resolve) => agent.close(() => resolve()));
+  }
+
+  uptimeTicks(): number {
+    return Math.floor((Date.now() - this.bootAt) / 10) % TICKS_MOD;
+  }
+
+  sendDatagram(data: Buffer, host: string, port: number): Promise<boolean> {
+    const socket = this.socket;
+    if (!socket) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      try {
+        socket.send(data, port, host, (err) => resolve(!err));
+      } catch {
+        resolve(false); // closed under us
+      }
+    });
   }
 }
 

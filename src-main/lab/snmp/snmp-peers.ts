@@ -1,5 +1,6 @@
 // The SNMP peer kind: one net-snmp agent per lab device (PDUs metered per outlet), each on
-// its own loopback address, and the traps a device sends when it boots or a link changes.
+// its own loopback address (or its own port on 127.0.0.1), and the traps a device sends when it
+// boots or a link changes, from its agent's socket.
 import type { Device } from '../../../src-shared/domain';
 import { hostOsFor, linuxSysDescr } from '../host-os';
 import type { LabDevice } from '../lab-device';
@@ -68,12 +69,13 @@ export const snmpPeerKind: LabPeerKind = {
         const wasUp = agent.running;
         await (up ? agent.start() : agent.stop());
         // A host that boots says so, as a real agent does on start.
-        if (up && !wasUp) void traps.send(d.device.mgmtIp, { kind: 'coldStart' });
+        if (up && !wasUp) void traps.send(agent, { kind: 'coldStart' });
       },
       linkChanged(d, up) {
         // The agent reads oper status at request time: the next poll sees the change, and the
         // device tells the console at once with a linkDown (linkUp) trap if it is up.
-        if (ctx.state.hostUp(d.device)) void traps.send(d.device.mgmtIp, { kind: up ? 'linkUp' : 'linkDown', ifIndex: 1 });
+        const agent = agents.get(d.device.id);
+        if (agent && ctx.state.hostUp(d.device)) void traps.send(agent, { kind: up ? 'linkUp' : 'linkDown', ifIndex: 1 });
       },
       setTrapTarget: (target) => traps.setTarget(target),
       async dispose() {
