@@ -1,7 +1,9 @@
 // Traps and informs into the event stream: each is attributed to the device whose
 // management address sent it and, where several devices share that address (different SNMP
-// ports), to the one whose SNMP credential the notification came with (its v1/v2c community or
-// v3 user). One still ambiguous is stored unattributed with the candidates in its details,
+// ports), to the one whose SNMP port the notification came from (an agent that sends from its
+// own socket, as the lab's devices on 127.0.0.1 do) if its credential fits, else to the one whose
+// SNMP credential the notification came with (its v1/v2c community or v3 user: a real agent's
+// traps usually come from an ephemeral port). One still ambiguous is stored unattributed with the candidates in its details,
 // never given to an arbitrary device. Stored as a 'trap' fleet event. Communities and v3 users
 // are those of the credential store, re-read by reload() (after a credential change) without a
 // restart. Without a configured port, no receiver is started. A coldStart, linkDown or linkUp
@@ -49,6 +51,8 @@ export interface TrapIntake extends AsyncDisposable {
 interface Sender {
   id: string;
   snmpCredential: string | null;
+  /** The device's SNMP port: a trap from exactly this source port is its own agent's. */
+  snmpPort?: number;
 }
 export interface TrapCandidate {
   deviceId: string;
@@ -63,13 +67,16 @@ function sentWith(t: TrapEvent, c: SnmpCredentials | null): boolean {
 }
 
 /**
- * The device a notification is from, among those at its source address: the only one there,
+ * The device a notification is from, among those at its source address: the only one there;
+ * the one whose SNMP port is the source port, if its credential is the one the trap came with;
  * or the only one whose credential it came with. Otherwise null, with the candidates.
  */
 export function attribute(t: TrapEvent, atAddress: readonly Sender[], creds: (id: string) => SnmpCredentials | null): { deviceId: string | null; candidates: string[] } {
   if (atAddress.length === 1) return { deviceId: atAddress[0].id, candidates: [] };
   if (atAddress.length === 0) return { deviceId: null, candidates: [] };
   const matching = atAddress.filter((s) => s.snmpCredential !== null && sentWith(t, creds(s.snmpCredential)));
+  const fromItsPort = matching.filter((s) => s.snmpPort === t.source.port);
+  if (fromItsPort.length === 1) return { deviceId: fromItsPort[0].id, candidates: [] };
   if (matching.length === 1) return { deviceId: matching[0].id, candidates: [] };
   return { deviceId: null, candidates: (matching.length ? matching : atAddress).map((s) => s.id) };
 }
@@ -90,7 +97,7 @@ export async function startTrapIntake(d: TrapIntakeDeps): Promise<TrapIntake> {
       byAddress = new Map();
       for (const t of d.inventory.pollTargets()) {
         const list = byAddress.get(t.mgmtIp) ?? [];
-        list.push({ id: t.deviceId, snmpCredential: t.snmpCredential });
+        list.push({ id: t.deviceId, snmpCredential: t.snmpCredential, snmpPort: t.snmpPort });
         byAddress.set(t.mgmtIp, list);
       }
       credCache = new Map();

@@ -1,13 +1,15 @@
 // Traps to the right device where several share an address (127.0.0.1, different SNMP ports):
 // through createCore, with net-snmp's snmptrap, a trap is given to the one device whose
 // community it came with; one whose community two devices there use is kept unattributed with
-// both named as candidates, never given to either.
+// both named as candidates, never given to either, unless it came from one of those devices'
+// SNMP port (an agent sending from its own socket, as the lab's devices on 127.0.0.1 do).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import * as snmp from 'net-snmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../src-shared/api';
 import type { Device, FleetEvent } from '../../../src-shared/domain';
@@ -63,5 +65,29 @@ describe.skipIf(peers.skip)(`traps from a shared address${peers.skip ? ` (skippe
     const e = await trapWith(72);
     expect(e.deviceId).toBeNull();
     expect(e.details).toMatchObject({ candidates: [{ deviceId: 'b', hostname: 'sw-b' }, { deviceId: 'd', hostname: 'sw-d' }] });
+  });
+
+  /** A linkDown sent as an agent sends from its own socket: source port = its SNMP port. */
+  const sendFromPort = (community: string, sourcePort: number, ifIndex: number) => new Promise<void>((resolve, reject) => {
+    const session = snmp.createSession('127.0.0.1', community, { version: snmp.Version2c, trapPort: TRAP_PORT, sourceAddress: '127.0.0.1', sourcePort } as snmp.SessionOptions);
+    session.on('error', reject);
+    const varbinds = [{ oid: '1.3.6.1.2.1.2.2.1.1', type: snmp.ObjectType.Integer, value: ifIndex }];
+    session.trap(snmp.TrapType.LinkDown, varbinds, (err: Error | null) => {
+      session.close();
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+
+  it('gives a trap from a device\'s own SNMP port to that device, among those sharing its community', async () => {
+    await sendFromPort('community-b', 18333, 73);
+    const e = await trapWith(73);
+    expect(e).toMatchObject({ deviceId: 'd', params: { source: 'sw-d' }, details: { source: '127.0.0.1:18333' } });
+    expect(e.details).not.toHaveProperty('candidates');
+  });
+
+  it('does not let the source port outweigh the community: from b\'s port with a\'s community is a\'s', async () => {
+    await sendFromPort('community-a', 18332, 74);
+    expect(await trapWith(74)).toMatchObject({ deviceId: 'a' });
   });
 });
