@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { method, noArgs, optionalArgs, optInt, result, text } from './contract';
 import { CREDENTIAL_SECRETS } from './credential-secrets';
 import type { AuditEntry } from '../domain/audit';
-import { CREDENTIAL_KINDS, type CredentialInfo, type CredentialTestResult, type CredentialUse } from '../domain/credentials';
+import {
+  CREDENTIAL_KINDS, type CredentialBinding, type CredentialBindingState, type CredentialInfo, type CredentialTestResult, type CredentialUse,
+} from '../domain/credentials';
 
 const AUDIT_OUTCOMES = ['allowed', 'refused', 'failed', 'succeeded'] as const;
 
@@ -70,6 +72,27 @@ export const credentialMethods = {
     result: result<CredentialTestResult>(),
     audit: (a) => `credential ${a.id} against ${a.deviceId}`,
     example: { id: 'snmp-ro', deviceId: 'dev-1' },
+  }),
+  /**
+   * Admin: binds each device's current credential references (snmp, ssh, ipmi) at its current
+   * endpoints, so the console uses them again after an operator moved the device, added it or
+   * pointed it at another credential. Lists what is bound; `missing` names unknown device ids.
+   */
+  'credentials.bind': method({
+    role: 'admin',
+    confirm: 'always',
+    args: z.strictObject({ deviceIds: z.array(text(200)).min(1, 'choose at least one device').max(5000, 'at most 5000 devices') }),
+    result: result<{ bound: CredentialBinding[]; missing: string[] }>(),
+    audit: (a) => `credentials of ${a.deviceIds.length === 1 ? `device ${a.deviceIds[0]}` : `${a.deviceIds.length} devices (${a.deviceIds.slice(0, 5).join(', ')}${a.deviceIds.length > 5 ? ', ...' : ''})`}`,
+    example: { deviceIds: ['dev-1'] },
+  }),
+  /** A device's credential roles: what each refers to now, at which endpoint, and whether that is bound. */
+  'credentials.bindings': method({
+    role: 'operator',
+    args: z.strictObject({ deviceId: text(200) }),
+    result: result<CredentialBindingState[]>(),
+    audit: (a) => `credential bindings of ${a.deviceId}`,
+    example: { deviceId: 'dev-1' },
   }),
   /** Admin: the audit trail, newest first, filtered (text filters match a substring). */
   'audit.list': method({

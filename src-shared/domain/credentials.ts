@@ -23,7 +23,41 @@ export interface CredentialInfo {
 export interface CredentialUse {
   readonly deviceId: string;
   readonly hostname: string;
-  readonly as: 'snmp' | 'ssh' | 'ipmi';
+  readonly as: CredentialRole;
+}
+
+/** What a device uses a credential as: SNMP (polling), SSH (runs), IPMI (its BMC). */
+export const CREDENTIAL_ROLES = ['snmp', 'ssh', 'ipmi'] as const;
+export type CredentialRole = (typeof CREDENTIAL_ROLES)[number];
+
+/**
+ * A device's credential for one role, bound to the endpoint it may be used at: snmp to
+ * mgmtIp:snmpPort, ssh to mgmtIp:sshPort, ipmi to bmcAddress:bmcPort. The console uses a
+ * device's credential only while its reference and that endpoint are the bound ones.
+ */
+export interface CredentialBinding {
+  readonly deviceId: string;
+  readonly role: CredentialRole;
+  readonly credentialId: string;
+  /** "host:port" ("[v6]:port" for an IPv6 address). */
+  readonly endpoint: string;
+  /** Who bound it: an admin's name, "system" (the lab's inventory), "migration" (references stored before bindings). */
+  readonly boundBy: string;
+  /** ms since epoch. */
+  readonly boundAt: number;
+}
+
+/** One role of a device as credentials.bindings reports it: what it refers to now, and whether that is bound. */
+export interface CredentialBindingState {
+  readonly role: CredentialRole;
+  /** The device's credential id for the role now; null: none. */
+  readonly credentialId: string | null;
+  /** The endpoint the role uses now ('' without one: no BMC address). */
+  readonly endpoint: string;
+  /** True when the reference and endpoint are the bound ones (false with no reference). */
+  readonly bound: boolean;
+  /** The stored binding, whether or not it still holds. */
+  readonly binding: CredentialBinding | null;
 }
 
 /** The outcome of trying a credential against one device with a real request. */

@@ -79,7 +79,8 @@ export interface CabinetSummary {
 
 /** A device as its cabinet's elevation shows it: where it sits, and what the poller last saw. */
 /** Why the poller does not poll a device. */
-export const NOT_MONITORED_REASONS = ['no-credential', 'unknown-credential', 'wrong-kind', 'credential-unusable'] as const;
+/** 'credential-unbound': its SNMP credential is not bound to its address and port (moved or set by an operator; an admin binds it). */
+export const NOT_MONITORED_REASONS = ['no-credential', 'unknown-credential', 'wrong-kind', 'credential-unusable', 'credential-unbound'] as const;
 export type NotMonitoredReason = (typeof NOT_MONITORED_REASONS)[number];
 
 /** Whether the console polls a device, why not, and what its last poll failed with. */

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     store.inventory.upsert(lab.inventory);
     const servers = lab.inventory.devices.filter((d) => d.bmcAddress && d.ipmiCredential);
     console.log(`BMC sensor poll: lab of ${lab.inventory.devices.length} devices, ${servers.length} BMCs (lab process pid ${lab.pid}, up in ${lab.startMs} ms, RSS ${rssMb(lab.pid).toFixed(0)} MB)`);
-    const control = startDeviceControl({ store, credentials: createCredentialResolver(store.credentials), record: () => {}, bmcSensors: false });
+    const control = startDeviceControl({ store, credentials: createCredentialResolver(store.credentials, store.bindings), record: () => {}, bmcSensors: false });
     const ids = servers.map((d) => d.id);
     const rounds = Number(values.rounds);
     for (const concurrency of values.concurrency!.split(',').map(Number)) {

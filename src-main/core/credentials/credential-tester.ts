@@ -3,7 +3,10 @@
 // kinds). The outcome carries what was asked, how long it took and the protocol's own error,
 // named (SnmpAuthError, IpmiAuthError, SshAuthError...). A test never pins an SSH host key: it
 // checks the pinned one when there is one, and leaves trust on first use to real sessions.
-import type { CredentialTestResult, Device } from '../../../src-shared/domain';
+// Nothing is sent unless the device's binding for the credential's role holds the endpoint
+// the request would go to (any credential may be tried there: the caller is an admin, the
+// endpoint one an admin bound); otherwise CredentialUnboundError, and no packet.
+import type { CredentialRole, CredentialTestResult, Device } from '../../../src-shared/domain';
 import { FleetDeckError, NotFoundError, serializeError, ValidationError } from '../../../src-shared/errors';
 import { createIpmiClient, PRIVILEGE, type PrivilegeLevel } from '../protocols/ipmi';
 import { createSnmpSession } from '../protocols/snmp';
@@ -16,7 +19,7 @@ const SYS_NAME = '1.3.6.1.2.1.1.5.0';
 
 export interface CredentialTesterDeps {
   repo: Pick<CredentialRepository, 'info' | 'secret'>;
-  resolver: Pick<CredentialResolver, 'snmp' | 'login'>;
+  resolver: Pick<CredentialResolver, 'snmp' | 'login' | 'requireBound'>;
   device: (id: string) => Device | null;
   hostKeys: HostKeyStore;
   timeoutMs?: number;
@@ -42,9 +45,14 @@ export function createCredentialTester(d: CredentialTesterDeps): (id: string, de
   /** Checks against a pin, never pins. */
   const checkOnly: HostKeyStore = { get: (h, p) => d.hostKeys.get(h, p), pin: () => {}, forget: () => {} };
 
+  /** Refuses (CredentialUnboundError) unless the device's binding for the role holds host:port. */
+  const bound = (dev: Device, role: CredentialRole, id: string, host: string, port: number): void =>
+    d.resolver.requireBound({ deviceId: dev.id, role, credentialId: id, host, port }, { anyCredential: true, hostname: dev.hostname });
+
   const plan = (id: string, dev: Device): { request: string; run: () => Promise<unknown> } => {
     const kind = d.repo.info(id).kind;
     if (kind === 'snmp-community' || kind === 'snmp-v3') {
+      bound(dev, 'snmp', id, dev.mgmtIp, dev.snmpPort);
       const credentials = d.resolver.snmp(id)!;
       return {
         request: `SNMP GET sysName.0 on ${dev.mgmtIp}:${dev.snmpPort} (v${credentials.version})`,
@@ -60,6 +68,7 @@ export function createCredentialTester(d: CredentialTesterDeps): (id: string, de
     }
     if (kind === 'ipmi') {
       if (!dev.bmcAddress) throw new ValidationError(`Device ${dev.hostname} has no BMC address to test an IPMI credential against`, { deviceId: dev.id, field: 'bmcAddress' });
+      bound(dev, 'ipmi', id, dev.bmcAddress, dev.bmcPort);
       const login = d.resolver.login(id);
       const extra = JSON.parse(d.repo.secret(id)) as { privilege?: string; cipherSuite?: string };
       const cipherSuite = extra.cipherSuite && extra.cipherSuite !== 'auto' ? Number(extra.cipherSuite) : 'auto';
@@ -79,6 +88,7 @@ export function createCredentialTester(d: CredentialTesterDeps): (id: string, de
         },
       };
     }
+    bound(dev, 'ssh', id, dev.mgmtIp, dev.sshPort);
     const login = d.resolver.login(id);
     return {
       request: `SSH exec true on ${dev.mgmtIp}:${dev.sshPort} as ${login.username}`,

@@ -23,6 +23,7 @@ import {
 } from '../protocols/ipmi';
 import type { SensorValue } from '../protocols/ipmi/client-records';
 import { eventOffset, type SelEntry } from '../protocols/ipmi/codec/sel';
+import { useOf } from '../credentials/credential-binding';
 import type { CredentialResolver, Login } from '../credentials/credential-resolver';
 
 export interface BmcService extends AsyncDisposable {
@@ -50,7 +51,8 @@ export interface BmcService extends AsyncDisposable {
 
 export interface BmcServiceDeps {
   device: (id: string) => Device | null;
-  credentials: Pick<CredentialResolver, 'login'>;
+  /** loginFor refuses a login not bound to the BMC's address and port (CredentialUnboundError: no session, no packet). */
+  credentials: Pick<CredentialResolver, 'login' | 'loginFor' | 'isBound'>;
   /** Control actions and what they did, for the event stream. */
   record: (events: Omit<FleetEvent, 'id'>[]) => void;
   timeoutMs?: number;
@@ -153,7 +155,7 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
 
   async function withClient<T>(dev: Device, fn: (c: IpmiClient, h: Held) => Promise<T>, o: UseOptions): Promise<T> {
     if (disposed) throw new FleetDeckError('UNAVAILABLE', 'the BMC service is shut down');
-    const login = d.credentials.login(dev.ipmiCredential!);
+    const login = d.credentials.loginFor(useOf(dev, 'ipmi')!, dev.hostname);
     const port = dev.bmcPort ?? 623;
     const key = sessionKey(dev, login);
     let h = held.get(dev.id);
@@ -314,6 +316,7 @@ export function createBmcService(d: BmcServiceDeps): BmcService {
       return new Map(deviceIds.map((id) => {
         const dev = d.device(id);
         if (!dev?.bmcAddress || !dev.ipmiCredential) return [id, null];
+        if (!d.credentials.isBound(useOf(dev, 'ipmi')!)) return [id, `${dev.ipmiCredential}|${dev.bmcAddress}:${dev.bmcPort ?? 623}|unbound`];
         const login = loginOf(dev.ipmiCredential);
         return [id, typeof login === 'string' ? `${dev.ipmiCredential}|${dev.bmcAddress}:${dev.bmcPort ?? 623}|${login}` : sessionKey(dev, login)];
       }));

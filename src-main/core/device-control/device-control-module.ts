@@ -21,7 +21,7 @@ export interface DeviceControlModule extends Capability<'device.bmc' | 'device.p
 
 export interface DeviceControlDeps {
   store: { inventory: InventoryRepository; metrics: Pick<MetricsRepository, 'append'> };
-  credentials: Pick<CredentialResolver, 'login'>;
+  credentials: Pick<CredentialResolver, 'login' | 'loginFor' | 'isBound'>;
   record: (events: Omit<FleetEvent, 'id'>[]) => void;
   /** BMC sensor poller settings; false: no poller. */
   bmcSensors?: SensorPollerOptions | false;

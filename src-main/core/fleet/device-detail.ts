@@ -6,6 +6,7 @@
 import type { DeviceDetail, DeviceStatus, InterfaceInfo, InterfacesProblem } from '../../../src-shared/domain';
 import { NotFoundError, serializeError, type SerializedError } from '../../../src-shared/errors';
 import { createSnmpSession, type SnmpCredentials } from '../protocols/snmp';
+import { CredentialUnboundError, useOf } from '../credentials/credential-binding';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 import type { InventoryRepository } from '../store/inventory-repository';
 import type { MetricsRepository } from '../store/metrics-repository';
@@ -25,7 +26,7 @@ export interface PollView {
 
 export interface DeviceDetailDeps {
   inventory: InventoryRepository;
-  credentials: Pick<CredentialResolver, 'snmp'>;
+  credentials: Pick<CredentialResolver, 'snmpFor'>;
   metrics: MetricsRepository;
   pollState: (deviceId: string) => PollView | undefined;
   /** The poller's last interface counters of a device: the first of the page's first rate pair. */
@@ -86,17 +87,22 @@ export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: stri
     const poll = d.pollState(deviceId);
     const status = poll?.status ?? 'unknown';
     let creds: SnmpCredentials | null = null;
+    let unbound: CredentialUnboundError | null = null;
+    const use = useOf(device, 'snmp');
     try {
-      creds = d.credentials.snmp(device.snmpCredential);
-    } catch {
-      creds = null; // a secret that cannot be used: monitoring says so
+      creds = use && d.credentials.snmpFor(use);
+    } catch (err) {
+      // Not bound to this address: the interfaces are not read (nothing is sent); a secret that cannot be used: monitoring says so.
+      if (err instanceof CredentialUnboundError) unbound = err;
+      creds = null;
     }
     const src = d.monitoring?.();
-    const reason = src ? src.notMonitored.get(deviceId) : creds ? undefined : 'no-credential';
+    const reason = src ? src.notMonitored.get(deviceId) : creds ? undefined : unbound ? 'credential-unbound' : 'no-credential';
     const monitoring = monitoringOf(reason, poll && { health: poll.status, lastError: poll.lastError });
     let ifs: InterfaceInfo[] = [];
     let interfacesProblem: InterfacesProblem | null = null;
-    if (!creds) interfacesProblem = { code: 'no-credential' };
+    if (unbound) interfacesProblem = { code: 'read-failed', error: serializeError(unbound) };
+    else if (!creds) interfacesProblem = { code: 'no-credential' };
     else if (status !== 'up' && status !== 'degraded') interfacesProblem = { code: 'not-read', status };
     else {
       try {

@@ -35,7 +35,7 @@ export interface FleetModule extends Capability<FleetMethods> {
 export interface FleetDeps {
   /** credentials (optional): the store's kinds, to tell an unknown credential id from one of a non-SNMP kind. */
   store: Pick<CoreStore, 'inventory' | 'metrics'> & Partial<Pick<CoreStore, 'credentials'>>;
-  credentials: Pick<CredentialResolver, 'snmp'>;
+  credentials: Pick<CredentialResolver, 'snmp' | 'isBound' | 'snmpFor'>;
   hub: EventHub;
   /** Stores fleet events and publishes them. */
   record: (events: Omit<FleetEvent, 'id'>[]) => void;

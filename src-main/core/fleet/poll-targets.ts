@@ -1,7 +1,8 @@
 // What the poller polls: every inventory device with a usable SNMP credential, as a poll
 // target; PDUs also read per-outlet power (ENTITY-SENSOR-MIB, the lab's and many vendors').
 // Every other device is kept with the reason it is not polled: no credential id, an id the
-// store does not hold, a credential of a non-SNMP kind, or a secret that cannot be used.
+// store does not hold, a credential of a non-SNMP kind, a secret that cannot be used, or a
+// credential not bound to the device's address and SNMP port (the resolver's check: no packet).
 import type { CredentialKind, NotMonitoredReason } from '../../../src-shared/domain';
 import { ENTITY_SENSOR_PROFILE, type SnmpCredentials } from '../protocols/snmp';
 import type { CredentialResolver } from '../credentials/credential-resolver';
@@ -23,7 +24,7 @@ const SNMP_KINDS: readonly string[] = ['snmp-community', 'snmp-v3'];
 
 export function loadPollTargetSet(
   inventory: InventoryRepository,
-  credentials: Pick<CredentialResolver, 'snmp'>,
+  credentials: Pick<CredentialResolver, 'snmp' | 'isBound'>,
   kindOf?: CredentialKindLookup,
   log?: (line: string) => void,
 ): PollTargetSet {
@@ -54,7 +55,8 @@ export function loadPollTargetSet(
   for (const t of inventory.pollTargets()) {
     if (seen.has(t.mgmtIp)) sharedAddresses.add(t.mgmtIp);
     else seen.add(t.mgmtIp);
-    const c = t.snmpCredential ? creds(t.snmpCredential) : 'no-credential';
+    let c = t.snmpCredential ? creds(t.snmpCredential) : 'no-credential';
+    if (typeof c !== 'string' && !credentials.isBound({ deviceId: t.deviceId, role: 'snmp', credentialId: t.snmpCredential!, host: t.mgmtIp, port: t.snmpPort })) c = 'credential-unbound';
     if (typeof c === 'string') {
       notMonitored.set(t.deviceId, c);
       continue;
@@ -72,6 +74,6 @@ export function loadPollTargetSet(
   return { targets, notMonitored, sharedAddresses };
 }
 
-export function loadPollTargets(inventory: InventoryRepository, credentials: Pick<CredentialResolver, 'snmp'>, log?: (line: string) => void): PollTarget[] {
+export function loadPollTargets(inventory: InventoryRepository, credentials: Pick<CredentialResolver, 'snmp' | 'isBound'>, log?: (line: string) => void): PollTarget[] {
   return loadPollTargetSet(inventory, credentials, undefined, log).targets;
 }

@@ -7,7 +7,7 @@
 import type { ImportResult, ReplaceScope } from '../../../src-shared/domain';
 import { ValidationError } from '../../../src-shared/errors';
 import type { Db } from '../store/database';
-import { InventoryRepository } from '../store/inventory-repository';
+import { InventoryRepository, type BindAs } from '../store/inventory-repository';
 import { LocationRepository } from '../store/location-repository';
 import {
   parseCsvInventory,
@@ -34,9 +34,15 @@ export interface ImportOptions {
   replace: ReplaceScope | null;
   /** Validate and compute the result, write nothing. */
   dryRun: boolean;
+  /**
+   * Who binds the written devices' credentials at their endpoints (an admin's name); null
+   * or absent binds nothing: a device the file moves, adds or points at another credential is unbound.
+   */
+  bindAs?: BindAs;
 }
 
-const MERGE: ImportOptions = { replace: null, dryRun: false };
+/** A merging import that binds nothing (an operator's). */
+const MERGE: ImportOptions = { replace: null, dryRun: false, bindAs: null };
 
 /**
  * Imports a CSV or JSON inventory file: new ids are inserted, existing ids updated, and
@@ -66,7 +72,7 @@ export function applyInventory(db: Db, format: InventoryFormat, parsed: ParsedIn
       // Deleted devices first (their serial numbers free for the file), then the upsert (which
       // may move records out of places about to go), then the places, children before parents.
       for (const d of plan.doomed.device) repo.deleteDevice(d.id);
-      repo.upsert(parsed.document);
+      repo.upsert(parsed.document, options.bindAs ?? null);
       for (const kind of DELETE_ORDER) {
         if (kind !== 'device') for (const r of plan.doomed[kind]) places.delete(kind, r.id);
       }

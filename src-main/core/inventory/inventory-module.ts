@@ -3,10 +3,13 @@
 // site, room, row or cabinet added, edited, moved or deleted from a form (device-form.ts,
 // location-form.ts). After any change (not after a dry run) the listener is told (the fleet
 // re-reads what it polls, search re-indexes). Files come as one string (WebSocket, IPC) or
-// as a stream (serve mode's HTTP routes).
-import type { Capability } from '../../../src-shared/api';
+// as a stream (serve mode's HTTP routes). An admin's write binds the written devices'
+// credentials at their endpoints; an operator's binds nothing (a device it moves, adds or
+// points at another credential stays unbound until an admin binds it: credentials.bind).
+import type { CallContext, Capability } from '../../../src-shared/api';
 import { INVENTORY_HTTP } from '../../../src-shared/api/inventory';
 import type { Db } from '../store/database';
+import type { BindAs } from '../store/inventory-repository';
 import { deleteDevice, putDevice } from './device-form';
 import { exportInventory, importInventory } from './import-export';
 import { exportInventoryTo, importInventoryStream } from './inventory-stream';
@@ -22,6 +25,9 @@ export interface InventoryDeps {
   onImported: () => void;
 }
 
+/** Who the caller's write binds credentials as: an admin by name; anyone else binds nothing. */
+export const bindAsOf = (ctx: CallContext): BindAs => (ctx.role === 'admin' ? ctx.actor : null);
+
 export function startInventory(d: InventoryDeps): Capability<InventoryMethods> {
   const changed = <T>(result: T): T => {
     d.onImported();
@@ -34,13 +40,13 @@ export function startInventory(d: InventoryDeps): Capability<InventoryMethods> {
         await exportInventoryTo(d.store.db, a.format, a.sink);
         return { format: a.format, text: '' };
       },
-      'inventory.import': async (a) => {
-        const options = { replace: a.replace, dryRun: a.dryRun };
+      'inventory.import': async (a, ctx) => {
+        const options = { replace: a.replace, dryRun: a.dryRun, bindAs: bindAsOf(ctx) };
         const result =
           'text' in a ? importInventory(d.store.db, a.format, a.text, options) : await importInventoryStream(d.store.db, a.format, a.body, INVENTORY_HTTP.maxImportBytes, options);
         return result.dryRun ? result : changed(result);
       },
-      'inventory.putDevice': (a) => changed(putDevice(d.store.db, a.device)),
+      'inventory.putDevice': (a, ctx) => changed(putDevice(d.store.db, a.device, bindAsOf(ctx))),
       'inventory.deleteDevice': (a) => changed(deleteDevice(d.store.db, a.deviceId, a.confirmHostname)),
       'inventory.locations': () => locationTree(d.store.db),
       'inventory.putLocation': (a) => changed(putLocation(d.store.db, a.location)),

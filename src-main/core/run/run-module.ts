@@ -14,7 +14,7 @@ export interface RunModule extends Capability<'fleet.run' | 'fleet.cancelRun' | 
 
 export interface RunDeps {
   store: { inventory: InventoryRepository; hostKeys: HostKeyRepository };
-  credentials: Pick<CredentialResolver, 'login'>;
+  credentials: Pick<CredentialResolver, 'login' | 'requireBound'>;
   hub: EventHub;
   record: (events: Omit<FleetEvent, 'id'>[]) => void;
   log?: (line: string) => void;

@@ -1,13 +1,15 @@
 // "Run this on 500 hosts" for the console: resolves devices to SSH targets, runs one
 // command line on all of them over the shared pool with bounded concurrency, and streams
 // each host's result as an event. The command line is the operator's own and is run as
-// given; nothing is pasted into it.
+// given; nothing is pasted into it. A host's SSH credential is checked against its binding
+// when the host's turn comes, before the pool dials: unbound, the host's result is a
+// CredentialUnboundError and no connection is made.
 import { randomUUID } from 'node:crypto';
 import type { Device, FleetEvent, RunFinished, RunHostResult, RunStarted } from '../../../src-shared/domain';
 import { FleetDeckError, NotFoundError, ValidationError, serializeError } from '../../../src-shared/errors';
 import type { Mutable } from '../../../src-shared/types';
 import type { EventHub } from '../events/event-hub';
-import { createSshPool, fleetExec, type FleetRun, type HostKeyStore, type SshPool } from '../protocols/ssh';
+import { createSshPool, runOnHosts, sshExec, toCommand, type FleetRun, type FleetTarget, type HostKeyStore, type SshPool } from '../protocols/ssh';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 
@@ -27,7 +29,7 @@ export interface SshService extends AsyncDisposable {
 
 export interface SshServiceDeps {
   device: (id: string) => Device | null;
-  credentials: Pick<CredentialResolver, 'login'>;
+  credentials: Pick<CredentialResolver, 'login' | 'requireBound'>;
   hostKeys: HostKeyStore;
   hub: EventHub;
   concurrency?: number;
@@ -70,11 +72,15 @@ export function createSshService(d: SshServiceDeps): SshService {
     const t0 = Date.now();
     let succeeded = 0;
     let failed = 0;
-    const handle = fleetExec(pool, targets, command, {
+    const cmd = toCommand(command);
+    const exec = { timeoutMs, maxStdoutBytes: OUTPUT_CAP, maxStderrBytes: OUTPUT_CAP };
+    const task = async (t: FleetTarget, signal: AbortSignal) => {
+      // The device's SSH credential only where it is bound: checked here, before the pool dials.
+      d.credentials.requireBound({ deviceId: t.id!, role: 'ssh', credentialId: t.credentialId, host: t.host, port: t.port! }, { hostname: hostnames.get(t.id!) });
+      return sshExec(pool, t, cmd, { ...exec, signal });
+    };
+    const handle = runOnHosts(targets, task, {
       concurrency: d.concurrency ?? 32,
-      timeoutMs,
-      maxStdoutBytes: OUTPUT_CAP,
-      maxStderrBytes: OUTPUT_CAP,
       onResult: (r) => {
         const ok = r.error === null && r.exitCode === 0;
         if (ok) succeeded++;

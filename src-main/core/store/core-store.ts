@@ -4,6 +4,7 @@ import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 import type { CoreConfig } from '../config';
 import { SecretBox } from '../security/secret-box';
 import { AuditRepository } from './audit-repository';
+import { BindingRepository } from './binding-repository';
 import { CredentialRepository } from './credential-repository';
 import { openStore, type Db } from './database';
 import { EventRepository } from './event-repository';
@@ -16,6 +17,8 @@ export interface CoreStore extends AsyncDisposable {
   readonly db: Db;
   readonly inventory: InventoryRepository;
   readonly credentials: CredentialRepository;
+  /** Which device credential is bound to which endpoint. */
+  readonly bindings: BindingRepository;
   readonly audit: AuditRepository;
   readonly tokens: TokenRepository;
   readonly metrics: MetricsRepository;
@@ -30,6 +33,7 @@ export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNati
       db,
       inventory: new InventoryRepository(db),
       credentials: new CredentialRepository(db, new SecretBox(config.secretKey)),
+      bindings: new BindingRepository(db),
       audit: new AuditRepository(db),
       tokens: new TokenRepository(db),
       metrics: new MetricsRepository(db, config.retention),

@@ -11,6 +11,7 @@ import type {
   Row,
   Site,
 } from '../../../src-shared/domain';
+import { BindingRepository } from './binding-repository';
 import type { Db } from './database';
 
 export interface CabinetWithRow extends Cabinet {
@@ -123,6 +124,16 @@ const toDevice = (r: DeviceRow): Device => ({
 });
 
 /**
+ * Who a write binds the devices' credentials for: a name (an admin, "system") binds each
+ * written device's references at its endpoints; null (an operator's write) binds nothing, so
+ * a device it moves, adds or points at another credential is left unbound.
+ */
+export type BindAs = string | null;
+
+/** Direct writes of the repository (the lab's own inventory at start) are the system's, trusted. */
+export const SYSTEM_BINDER = 'system';
+
+/**
  * Sites, rooms, rows, cabinets and devices. Reads return domain objects sorted by id;
  * upsert writes a whole document in one transaction (all or nothing). It does not
  * validate: import validates first (validate.ts); the lab's generated inventory is
@@ -131,9 +142,11 @@ const toDevice = (r: DeviceRow): Device => ({
 export class InventoryRepository {
   readonly #db: Db;
   readonly #q;
+  readonly #bindings: BindingRepository;
 
   constructor(db: Db) {
     this.#db = db;
+    this.#bindings = new BindingRepository(db);
     this.#q = {
       sites: db.prepare<[], Site>(`${SITE} ORDER BY id`),
       rooms: db.prepare<[], Room>(`${ROOM} ORDER BY id`),
@@ -162,7 +175,10 @@ export class InventoryRepository {
                 (SELECT count(*) FROM devices) AS devices`,
       ),
       anySite: db.prepare<[], { one: number }>('SELECT 1 AS one FROM sites LIMIT 1'),
-      bmcDevices: db.prepare<[], { id: string }>('SELECT id FROM devices WHERE bmc_address IS NOT NULL AND ipmi_credential IS NOT NULL ORDER BY id'),
+      bmcDevices: db.prepare<[], { id: string }>(
+        `SELECT d.id FROM devices d JOIN credential_bindings b ON b.device_id = d.id AND b.role = 'ipmi'
+         WHERE d.bmc_address IS NOT NULL AND b.credential_id = d.ipmi_credential AND b.host = d.bmc_address AND b.port = d.bmc_port ORDER BY d.id`,
+      ),
       searchPage: db.prepare<[string, number], DeviceSearchRow>(
         `SELECT d.id AS deviceId, d.hostname, d.sn, d.kind, d.mgmt_ip AS mgmtIp, d.bmc_address AS bmcAddress,
     coalesce(s.name, '') AS siteName, coalesce(m.name, '') AS roomName, d.cabinet_id AS cabinetId,
@@ -226,9 +242,10 @@ export class InventoryRepository {
 
   /**
    * Inserts new ids and updates existing ones, parents before children, in one
-   * transaction (a savepoint when called inside one). Nothing is deleted.
+   * transaction (a savepoint when called inside one). Nothing is deleted. `bindAs` names who
+   * binds the written devices' credentials (BindAs); a direct write is the system's.
    */
-  upsert(doc: InventoryDocument): { imported: RecordCounts } {
+  upsert(doc: InventoryDocument, bindAs: BindAs = SYSTEM_BINDER): { imported: RecordCounts } {
     const q = this.#q;
     this.#db.transaction(() => {
       for (const s of doc.sites) q.upsertSite.run(s.id, s.name, s.city);
@@ -251,6 +268,10 @@ export class InventoryRepository {
           t?.company ?? null, t?.department ?? null, t?.product ?? null, t?.cluster ?? null, t?.service ?? null,
         );
       }
+      if (bindAs !== null) {
+        const now = Date.now();
+        for (const d of doc.devices) this.#bindings.bindDevice(d, bindAs, now);
+      }
     })();
     return {
       imported: {
@@ -263,9 +284,9 @@ export class InventoryRepository {
     };
   }
 
-  /** Adds or replaces one device (the same SN handling as upsert). Does not validate: inventory.putDevice validates first. */
-  putDevice(device: Device): void {
-    this.upsert({ format: 'fleetdeck-inventory', version: 1, sites: [], rooms: [], rows: [], cabinets: [], devices: [device] });
+  /** Adds or replaces one device (the same SN handling and binding as upsert). Does not validate: inventory.putDevice validates first. */
+  putDevice(device: Device, bindAs: BindAs = SYSTEM_BINDER): void {
+    this.upsert({ format: 'fleetdeck-inventory', version: 1, sites: [], rooms: [], rows: [], cabinets: [], devices: [device] }, bindAs);
   }
 
   /**
@@ -325,7 +346,7 @@ export class InventoryRepository {
     return this.#q.pollTargets.all();
   }
 
-  /** Devices whose BMC the console can read (an address and an IPMI credential), by id: a narrow read for the sensor poller. */
+  /** Devices whose BMC the console can read (an address and an IPMI credential bound to it), by id: a narrow read for the sensor poller. */
   bmcDeviceIds(): string[] {
     return this.#q.bmcDevices.all().map((r) => r.id);
   }

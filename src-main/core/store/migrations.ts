@@ -129,6 +129,29 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE credentials SET updated_at = created_at;
     `,
   },
+  {
+    version: 7,
+    name: 'credential bindings: a device credential is used only at the endpoint it was bound to',
+    // The references stored so far are trusted: each is bound where the device has it now.
+    sql: `
+      CREATE TABLE credential_bindings (
+        device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('snmp','ssh','ipmi')),
+        credential_id TEXT NOT NULL, host TEXT NOT NULL, port INTEGER NOT NULL,
+        bound_by TEXT NOT NULL, bound_at INTEGER NOT NULL,
+        PRIMARY KEY (device_id, role)
+      ) STRICT;
+      INSERT INTO credential_bindings (device_id, role, credential_id, host, port, bound_by, bound_at)
+        SELECT id, 'snmp', snmp_credential, mgmt_ip, snmp_port, 'migration', CAST(strftime('%s', 'now') AS INTEGER) * 1000
+        FROM devices WHERE snmp_credential IS NOT NULL;
+      INSERT INTO credential_bindings (device_id, role, credential_id, host, port, bound_by, bound_at)
+        SELECT id, 'ssh', ssh_credential, mgmt_ip, ssh_port, 'migration', CAST(strftime('%s', 'now') AS INTEGER) * 1000
+        FROM devices WHERE ssh_credential IS NOT NULL;
+      INSERT INTO credential_bindings (device_id, role, credential_id, host, port, bound_by, bound_at)
+        SELECT id, 'ipmi', ipmi_credential, bmc_address, bmc_port, 'migration', CAST(strftime('%s', 'now') AS INTEGER) * 1000
+        FROM devices WHERE ipmi_credential IS NOT NULL AND bmc_address IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -50,7 +50,10 @@ describe('BMC service sessions', () => {
     const events: Omit<FleetEvent, 'id'>[] = [];
     service = createBmcService({
       device: (id) => devices.find((d) => d.id === id) ?? null,
-      credentials: createCredentialResolver(credentials),
+      // The devices are not stored: each is bound where it is (the binding check itself: credential-binding.test.ts).
+      credentials: createCredentialResolver(credentials, {
+        get: (id) => devices.filter((d) => d.id === id).map((d) => ({ credentialId: d.ipmiCredential!, host: d.bmcAddress!, port: d.bmcPort }))[0],
+      }),
       record: (list) => events.push(...list),
       idleMs: opts.idleMs,
     });

@@ -63,7 +63,7 @@ describe('BMC sensor poller', () => {
     const controlled: string[] = [];
     control = startDeviceControl({
       store,
-      credentials: createCredentialResolver(store.credentials),
+      credentials: createCredentialResolver(store.credentials, store.bindings),
       record: () => {},
       bmcSensors: { intervalMs: 300, concurrency: 2, firstDelayMs: 0 },
       onControlled: (id, action) => controlled.push(`${id} ${action}`),
@@ -93,7 +93,7 @@ describe('BMC sensor poller', () => {
     expect(store.metrics.query(dead.id, BMC_METRICS.power, now - 60_000, now + 1, now).points).toEqual([]);
 
     // The device page: a server's power from its BMC, with when it was read; the PDU says it has none.
-    const detail = createDeviceDetail({ inventory: store.inventory, credentials: { snmp: () => null }, metrics: store.metrics, pollState: () => undefined });
+    const detail = createDeviceDetail({ inventory: store.inventory, credentials: { snmpFor: () => null }, metrics: store.metrics, pollState: () => undefined });
     const page = await detail.detail('srv-2');
     const bmc = await control.api['device.bmc']({ deviceId: 'srv-2' }, { actor: 't', role: 'viewer' });
     expect(page).toMatchObject({ powerSource: 'bmc', interfacesProblem: { code: 'no-credential' }, interfacesError: 'no SNMP credential for this device' });
@@ -139,7 +139,7 @@ describe('BMC sensor poller refresh (60 s rounds: only refresh() can make a read
   /** A module whose first round runs at once and the next one a minute later. */
   const start = async (devices: Device[]): Promise<DeviceControlModule> => {
     store.inventory.upsert(oneCabinet(devices));
-    control = startDeviceControl({ store, credentials: createCredentialResolver(store.credentials), record: () => {}, bmcSensors: { intervalMs: 60_000, concurrency: 4, firstDelayMs: 0 } });
+    control = startDeviceControl({ store, credentials: createCredentialResolver(store.credentials, store.bindings), record: () => {}, bmcSensors: { intervalMs: 60_000, concurrency: 4, firstDelayMs: 0 } });
     await until('the first round', () => control!.sensors!.stats().rounds >= 1 || undefined, 10_000);
     return control;
   };

@@ -74,7 +74,7 @@ describe.skipIf(peers.skip)(`fleet detail vs snmpd${peers.skip ? ` (skipped: ${p
     };
     store.inventory.upsert(doc);
     fleet = startFleet({
-      store, credentials: createCredentialResolver(store.credentials), hub: { emit: () => {} } as never, record: () => {},
+      store, credentials: createCredentialResolver(store.credentials, store.bindings), hub: { emit: () => {} } as never, record: () => {},
       fleetKind: 'configured', poller: { intervalMs: 600_000, timeoutMs: 400, retries: 0, concurrency: 8 },
     });
     await until('first sweep', () => (fleet.poller.state('d-silent')?.status === 'unreachable' && fleet.poller.state('d-v2c')?.status === 'up') || undefined, 20_000);
@@ -105,7 +105,7 @@ describe.skipIf(peers.skip)(`fleet detail vs snmpd${peers.skip ? ` (skipped: ${p
 
   it('shows non-zero rates from two fresh samples when no earlier one exists', async () => {
     const detail = createDeviceDetail({
-      inventory: store.inventory, credentials: createCredentialResolver(store.credentials), metrics: store.metrics,
+      inventory: store.inventory, credentials: createCredentialResolver(store.credentials, store.bindings), metrics: store.metrics,
       pollState: () => ({ status: 'up', sysName: null, uptimeSeconds: null, powerWatts: null, lastPollAt: Date.now(), rttMs: 1 }),
     });
     const t0 = Date.now();

@@ -1,5 +1,6 @@
 // Who the poller polls and why the rest are not polled: no credential id, an id the store
-// lacks, a non-SNMP kind, a secret that cannot be used; and the addresses several devices share.
+// lacks, a non-SNMP kind, a secret that cannot be used, a credential not bound to the device's
+// address and port; and the addresses several devices share.
 import { describe, expect, it } from 'vitest';
 import type { CredentialKind } from '../../../../src-shared/domain';
 import { serializeError } from '../../../../src-shared/errors';
@@ -16,6 +17,7 @@ const rows = [
   { deviceId: 'e', kind: 'server', mgmtIp: '127.0.0.5', snmpPort: 161, snmpCredential: 'nowhere' },
   { deviceId: 'f', kind: 'server', mgmtIp: '127.0.0.6', snmpPort: 161, snmpCredential: 'broken' },
   { deviceId: 'g', kind: 'pdu', mgmtIp: '127.0.0.7', snmpPort: 161, snmpCredential: 'v2c' },
+  { deviceId: 'h', kind: 'server', mgmtIp: '127.0.0.8', snmpPort: 161, snmpCredential: 'v2c' },
 ] as const;
 const inventory = { pollTargets: () => rows.map((r) => ({ ...r })) } as unknown as InventoryRepository;
 const kinds: Record<string, CredentialKind> = { v2c: 'snmp-community', ssh: 'ssh-password', broken: 'snmp-v3' };
@@ -24,6 +26,7 @@ const resolver = {
     if (id === 'broken') throw new SyntaxError('Unexpected token n in JSON');
     return id === 'v2c' ? ({ version: '2c', community: 'public' } as const) : null;
   },
+  isBound: (use: { deviceId: string }) => use.deviceId !== 'h',
 };
 
 describe('poll targets', () => {
@@ -32,7 +35,7 @@ describe('poll targets', () => {
     const set = loadPollTargetSet(inventory, resolver, (id) => kinds[id] ?? null, (l) => logged.push(l));
     expect(set.targets.map((t) => t.deviceId)).toEqual(['a', 'b', 'g']);
     expect(set.targets.find((t) => t.deviceId === 'g')?.pduProfile).toBeDefined();
-    expect(Object.fromEntries(set.notMonitored)).toEqual({ c: 'no-credential', d: 'wrong-kind', e: 'unknown-credential', f: 'credential-unusable' });
+    expect(Object.fromEntries(set.notMonitored)).toEqual({ c: 'no-credential', d: 'wrong-kind', e: 'unknown-credential', f: 'credential-unusable', h: 'credential-unbound' });
     expect(logged.join()).toContain('broken');
     expect([...set.sharedAddresses]).toEqual(['127.0.0.1']);
   });

@@ -134,7 +134,7 @@ describe('inventory import/export', () => {
     // The fixed file goes in, next to what was stored.
     const counts = { sites: 1, rooms: 1, rows: 1, cabinets: 2, devices: 7 };
     const none = { sites: 0, rooms: 0, rows: 0, cabinets: 0, devices: 0 };
-    expect(importInventory(db, 'csv', VALID_CSV)).toEqual({ imported: counts, added: counts, deleted: none, deletedRecords: [], dryRun: false, replace: null });
+    expect(importInventory(db, 'csv', VALID_CSV)).toEqual({ imported: counts, added: counts, deleted: none, deletedRecords: [], addressChanges: [], addressChangeCount: 0, dryRun: false, replace: null });
     expect(new InventoryRepository(db).counts()).toEqual({ sites: 2, rooms: 2, rows: 2, cabinets: 3, devices: 8 });
   });
 
