@@ -3,10 +3,13 @@
 // opened on its first call and disposed when the webContents is destroyed, so its calls run
 // under that connection's call budget like a WebSocket client's: a runaway renderer gets
 // RATE_LIMITED (params.retryAfterMs) and cannot starve another window or the core.
-// main.ts checks the sender (ipc-guard.ts) before a call gets here. Nothing is thrown across
-// IPC: every outcome is a CallReply.
+// main.ts checks the sender (ipc-guard.ts) before a call gets here. With a `confirm` gate
+// (confirm-gate.ts: the desktop always passes one), dangerous calls wait for the main
+// process's native dialog and never reach the core declined. Nothing is thrown across IPC:
+// every outcome is a CallReply.
 import { isMethod, type CallReply, type Method } from '../../src-shared/api';
 import { serializeError, type SerializedError } from '../../src-shared/errors';
+import type { ConfirmGate } from './confirm-gate';
 
 /** One renderer's connection: CoreHostClient.connect() in the shell. */
 export interface IpcConnection {
@@ -18,6 +21,8 @@ export interface IpcCallsDeps {
   /** A new connection to the core; null while the core is not running. */
   connect: () => IpcConnection | null;
   log?: (line: string) => void;
+  /** The main process's confirmation of dangerous calls; without it calls go straight to the core. */
+  confirm?: ConfirmGate;
 }
 
 export interface IpcCalls {
@@ -55,6 +60,7 @@ export function createIpcCalls(d: IpcCallsDeps): IpcCalls {
     const c = connections.get(senderId);
     if (!c) return;
     connections.delete(senderId);
+    d.confirm?.close(senderId);
     try {
       c.dispose();
     } catch (err) {
@@ -68,7 +74,9 @@ export function createIpcCalls(d: IpcCallsDeps): IpcCalls {
         if (!isMethod(method)) return ipcRefusal('BAD_REQUEST', `Unknown method "${typeof method === 'string' ? method.slice(0, 80) : typeof method}"`);
         const c = connectionOf(senderId);
         if (!c) return ipcRefusal('UNAVAILABLE', 'The core is not running');
-        return await c.call(method, args);
+        if (!d.confirm) return await c.call(method, args);
+        // After a dialog the window may be gone: its disposed connection answers UNAVAILABLE.
+        return await d.confirm.call(senderId, method, args, (m, a) => c.call(m, a));
       } catch (err) {
         // Never let an exception cross IPC: Electron would reduce it to a bare message.
         return { ok: false, error: serializeError(err) };
