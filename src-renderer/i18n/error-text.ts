@@ -1,5 +1,6 @@
 // A core error worded in the user's language: by its name from its params (ForbiddenError,
-// NotFoundError, ValidationError, LocationNotEmptyError with what the place holds), else by its code (UNAVAILABLE, UNAUTHENTICATED,
+// NotFoundError, ValidationError, LocationNotEmptyError with what the place holds, the desktop
+// main process's ConfirmationDeclinedError), else by its code (UNAVAILABLE, UNAUTHENTICATED,
 // RATE_LIMITED with params.retryAfterMs), else in English the core's message, in any other
 // language a wording of the code with the core's message as the detail (folded away by the
 // banner). The error's class name is never the text. Pure: the unit tests call it without React.
@@ -42,6 +43,12 @@ function wordOf(lang: Lang, prefix: string, value: string): string {
   return isMessageKey(key) ? translate(lang, key) : value;
 }
 
+/** The desktop's ConfirmationDeclinedError (src-main/electron/confirm-gate.ts): the native dialog was declined. */
+const DECLINED: Readonly<Record<Lang, (method: string, target: string) => string>> = {
+  en: (method, target) => `"${method}" was not confirmed${target ? ` (${target})` : ''}: nothing was done`,
+  'zh-CN': (method, target) => `“${method}”未在确认对话框中获得确认${target ? `（${target}）` : ''}：未执行任何操作`,
+};
+
 function byName(lang: Lang, e: WordableError, ctx: ErrorContext): ErrorWording | string | null {
   const p = paramsOf(e);
   const t = (key: MessageKey, vars: Vars) => translate(lang, key, vars);
@@ -49,6 +56,7 @@ function byName(lang: Lang, e: WordableError, ctx: ErrorContext): ErrorWording |
     const role = (r: string) => ((ROLES as readonly string[]).includes(r) ? wordOf(lang, 'role', r) : r);
     return t('err.forbidden', { method: p.method, required: role(p.required), actual: role(p.actual) });
   }
+  if (e.name === 'ConfirmationDeclinedError' && str(p.method)) return DECLINED[lang](p.method, typeof p.target === 'string' ? p.target : '');
   if (e.name === 'NotFoundError' && str(p.what) && str(p.id)) {
     return t('err.notFound', { what: wordOf(lang, 'err.what', p.what), id: p.id });
   }
