@@ -118,7 +118,9 @@ describe.skipIf(!built)('unauthenticated sockets', () => {
         `logged-in client ${latencies.length} calls, ${failures} failed, max ${Math.max(...latencies).toFixed(0)} ms`,
     );
     expect(peak - before).toBeLessThan(100);
-    expect(slowestSender).toBeLessThan(1000);
+    // Closed on the first oversized frame, long before the 5 s pre-auth deadline (typically
+    // under 300 ms; the bound leaves room for a loaded 2-core machine: 1,005 ms was seen).
+    expect(slowestSender).toBeLessThan(2500);
     expect(Math.min(...idleTimes)).toBeGreaterThan(4500);
     expect(Math.max(...idleTimes)).toBeLessThan(8000);
     expect(failures).toBe(0);
