@@ -164,6 +164,15 @@ describe('the confirmation gate: confirm "always"', () => {
     expect(JSON.stringify(d.prompts)).not.toContain('hunter2');
   });
 
+  it('gates credentials.bind (secrets sent to the devices\' current addresses), listing the devices', async () => {
+    const d = scriptedAsk(() => false);
+    const { ipc, methods } = await desktop(d.ask);
+    declined(await ipc.call(WINDOW, 'credentials.bind', { deviceIds: ['dev-1', 'dev-2'] }));
+    expect(methods()).toEqual([]);
+    expect(d.prompts[0]).toMatchObject({ verb: 'Bind', message: 'Use the stored credentials of 2 devices at their current addresses?' });
+    expect(d.prompts[0].detail).toContain('dev-1\ndev-2');
+  });
+
   it('lets confirmed credential writes and runs through', async () => {
     const d = scriptedAsk(() => true);
     const { ipc, methods, core } = await desktop(d.ask);
