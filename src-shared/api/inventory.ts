@@ -160,9 +160,13 @@ export const inventoryMethods = {
    */
   'inventory.putDevice': method({
     role: 'operator',
+    // Desktop: a form that moves a device is the same risk as an import that does (its credentials follow it).
+    confirm: 'always',
     args: z.strictObject({ device: deviceRecord }),
     result: result<Device>(),
-    audit: (a) => `device ${a.device.id} (${a.device.hostname}) in ${a.device.cabinetId} U${a.device.uPosition}`,
+    audit: (a) =>
+      `device ${a.device.id} (${a.device.hostname}) in ${a.device.cabinetId} U${a.device.uPosition} at ${a.device.mgmtIp} snmp:${a.device.snmpPort} ssh:${a.device.sshPort}` +
+      `${a.device.bmcAddress === null ? '' : `, BMC ${a.device.bmcAddress}:${a.device.bmcPort}`}`,
     example: {
       device: {
         id: 'srv-9', cabinetId: 'cab-1', kind: 'server', hostname: 'srv-9', sn: 'SN-9', uPosition: 10, uHeight: 1, mgmtIp: '127.0.0.1',
