@@ -3,7 +3,7 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 // Main-side entries: the Electron shell, the core host (utilityProcess), serve mode
-// (plain Node) and the lab fleet process. All are built into out/main.
+// (plain Node), the lab fleet process and its utilityProcess wrapper. All are built into out/main.
 export default defineConfig({
   main: {
     build: {
@@ -14,6 +14,8 @@ export default defineConfig({
           'core-host': resolve(__dirname, 'src-main/electron/core-host.ts'),
           serve: resolve(__dirname, 'src-main/serve/serve-cli.ts'),
           lab: resolve(__dirname, 'src-main/lab/lab-process.ts'),
+          // The lab as a utilityProcess on the desktop: lab.js with fork-style IPC over parentPort.
+          'lab-utility': resolve(__dirname, 'src-main/electron/lab-utility.ts'),
         },
       },
     },

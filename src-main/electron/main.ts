@@ -21,11 +21,20 @@
 //   - The credential key is kept under the OS keyring (safeStorage) and crosses to the
 //     core host only in the init message; it is never logged.
 //
-// Electron fuses are flipped at packaging time with @electron/fuses (packaging is not
-// part of this shell): RunAsNode off, EnableNodeOptionsEnvironmentVariable off,
-// EnableNodeCliInspectArguments off, EnableEmbeddedAsarIntegrityValidation on,
-// OnlyLoadAppFromAsar on. (With RunAsNode off, child_process.fork of the Electron binary
-// no longer works: helper processes must be utilityProcesses.)
+//
+// Electron fuses are flipped when the app is packaged (electron-builder.yml, electronFuses;
+// test/unit/electron/fuses-config.test.ts reads them back): RunAsNode off, cookie
+// encryption on, NODE_OPTIONS and --inspect off, embedded ASAR integrity and
+// OnlyLoadAppFromAsar on, file:// extra privileges off. What that asks of this shell:
+//   - RunAsNode off: nothing may child_process.fork the Electron binary. The core host and
+//     the lab are utilityProcesses started here; the core host asks for its lab over its
+//     parentPort and this process relays between them (lab-bridge-main.ts).
+//   - OnlyLoadAppFromAsar on: the app is resources/app.asar, and a .node addon cannot be
+//     loaded from inside an archive, so better-sqlite3's Electron build is asarUnpack'ed and
+//     looked up under app.asar.unpacked (app-paths.ts).
+//
+// Fatal errors block on a dialog for a person; under test (FLEETDECK_TEST=1 or
+// --no-dialogs) they go to stderr, and either way the shell exits 1 (fatal-report.ts).
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,23 +54,29 @@ import {
 import { IPC_CALL, IPC_EVENT, type CallContext } from '../../src-shared/api';
 import { serializeError, type SerializedError } from '../../src-shared/errors';
 import { APP_ENTRY_URL, APP_SCHEME, createAppProtocolHandler, isAppUrl } from './app-protocol';
+import { resolveAppPaths, sqliteAddonFileName } from './app-paths';
 import { CoreHostClient } from './core-host-client';
 import type { CallReply } from '../../src-shared/api';
 import { DesktopKeyError, loadOrCreateDesktopKey } from './desktop-key';
 import { desktopCallContext } from './desktop-session';
+import { fatalReportMode, reportFatal } from './fatal-report';
 import { createIpcCalls, ipcRefusal } from './ipc-calls';
 import { isTrustedIpcSender } from './ipc-guard';
+import { createLabBridgeMain } from './lab-bridge-main';
 
-// out/main/{index,core-host,lab}.js, out/preload/index.cjs, out/renderer/ (electron-vite).
+// out/main/{index,core-host,lab,lab-utility}.js, out/preload/index.cjs, out/renderer/ (electron-vite).
 const RENDERER_DIR = join(__dirname, '../renderer');
 const PRELOAD_PATH = join(__dirname, '../preload/index.cjs');
 const CORE_HOST_PATH = join(__dirname, 'core-host.js');
+/** The lab entry the core host names; it runs as a utilityProcess through lab-utility.js. */
 const LAB_ENTRY = join(__dirname, 'lab.js');
+const LAB_UTILITY_PATH = join(__dirname, 'lab-utility.js');
 const DISPOSE_TIMEOUT_MS = 5_000;
 
 /** better-sqlite3 built for this Electron's ABI by prepare-desktop.mjs (npm start's prestart). */
 function sqliteNativeBinding(): string {
-  const file = join(app.getAppPath(), 'resources/native', `better-sqlite3-electron-v${process.versions.electron}-${process.platform}-${process.arch}.node`);
+  const { nativeDir } = resolveAppPaths({ appPath: app.getAppPath(), isPackaged: app.isPackaged, resourcesPath: process.resourcesPath });
+  const file = join(nativeDir, sqliteAddonFileName(process.versions.electron, process.platform, process.arch));
   if (!existsSync(file)) {
     throw new Error(`better-sqlite3 has not been built for Electron ${process.versions.electron} (${file} is missing). Start the app with npm start: its prestart step builds it.`);
   }
@@ -70,9 +85,23 @@ function sqliteNativeBinding(): string {
 
 const log = (line: string): void => console.log(`[shell] ${line}`);
 
+const FATAL_MODE = fatalReportMode(process.env, process.argv);
+/** An error the shell cannot go on from: a dialog (stderr only under test). The caller exits. */
+function fatal(title: string, message: string): void {
+  reportFatal(FATAL_MODE, { showErrorBox: (t, c) => dialog.showErrorBox(t, c), writeStderr: (text) => process.stderr.write(text) }, title, message);
+}
+
 let mainWindow: BrowserWindow | null = null;
 let core: CoreHostClient | null = null;
 let quitState: 'running' | 'disposing' | 'done' = 'running';
+/** Set by a fatal error once the core is up: the shell disposes the core, then exits with it. */
+let exitCode = 0;
+
+/** After a fatal error with the core started: dispose it (before-quit), then exit 1. */
+function quitWithError(): void {
+  exitCode = 1;
+  app.quit();
+}
 
 function osUsername(): string | undefined {
   try {
@@ -173,10 +202,20 @@ async function handleCall(event: IpcMainInvokeEvent, method: unknown, args: unkn
 
 function startCore(storeDir: string, secretKey: Buffer, nativeBinding: string): CoreHostClient {
   const host = utilityProcess.fork(CORE_HOST_PATH, [], { serviceName: 'fleetdeck-core' });
+  // The core host's lab, a utilityProcess of this process: its messages ride the host's port.
+  const labs = createLabBridgeMain({
+    entry: LAB_ENTRY,
+    fork: () => utilityProcess.fork(LAB_UTILITY_PATH, [], { serviceName: 'fleetdeck-lab', stdio: 'pipe' }),
+    post: (message) => host.postMessage(message),
+    log,
+  });
+  host.once('exit', () => labs.dispose());
   const client = new CoreHostClient(
     {
       postMessage: (message) => host.postMessage(message),
-      onMessage: (listener) => host.on('message', listener),
+      onMessage: (listener) => host.on('message', (message) => {
+        if (!labs.handle(message)) listener(message);
+      }),
       onExit: (listener) => host.once('exit', listener),
       kill: () => void host.kill(),
     },
@@ -185,8 +224,8 @@ function startCore(storeDir: string, secretKey: Buffer, nativeBinding: string): 
       log,
       onUnexpectedExit: (code) => {
         if (quitState !== 'running') return;
-        dialog.showErrorBox('FleetDeck: the core stopped', `The core process exited unexpectedly (code ${code}). FleetDeck will close; your data is kept in ${storeDir}.`);
-        app.quit();
+        fatal('FleetDeck: the core stopped', `The core process exited unexpectedly (code ${code}). FleetDeck will close; your data is kept in ${storeDir}.`);
+        quitWithError();
       },
     },
   );
@@ -210,8 +249,8 @@ function startCore(storeDir: string, secretKey: Buffer, nativeBinding: string): 
     () => log('core ready'),
     (error: SerializedError) => {
       if (quitState !== 'running') return;
-      dialog.showErrorBox('FleetDeck: the core did not start', `${error.message}\n\n(${error.name}, ${error.code})`);
-      app.quit();
+      fatal('FleetDeck: the core did not start', `${error.message}\n\n(${error.name}, ${error.code})`);
+      quitWithError();
     },
   );
   return client;
@@ -234,7 +273,7 @@ async function start(): Promise<void> {
     key = k.key;
   } catch (err) {
     const title = err instanceof DesktopKeyError ? err.title : 'FleetDeck: credential key';
-    dialog.showErrorBox(title, err instanceof Error ? err.message : String(err));
+    fatal(title, err instanceof Error ? err.message : String(err));
     app.exit(1);
     return;
   }
@@ -244,7 +283,7 @@ async function start(): Promise<void> {
     nativeBinding = sqliteNativeBinding();
   } catch (err) {
     key.fill(0);
-    dialog.showErrorBox('FleetDeck: SQLite for Electron is missing', err instanceof Error ? err.message : String(err));
+    fatal('FleetDeck: SQLite for Electron is missing', err instanceof Error ? err.message : String(err));
     app.exit(1);
     return;
   }
@@ -266,7 +305,8 @@ function onBeforeQuit(event: Electron.Event): void {
     .catch((err: unknown) => log(`core dispose: ${err instanceof Error ? err.message : String(err)}`))
     .finally(() => {
       quitState = 'done';
-      app.quit();
+      if (exitCode !== 0) app.exit(exitCode);
+      else app.quit();
     });
 }
 
@@ -298,7 +338,7 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('before-quit', onBeforeQuit);
   app.whenReady().then(start).catch((err: unknown) => {
-    dialog.showErrorBox('FleetDeck could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    fatal('FleetDeck could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
     app.exit(1);
   });
 }
