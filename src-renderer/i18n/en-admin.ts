@@ -173,7 +173,11 @@ export const enAdmin = {
   'mon.reason.unknown-credential': 'its SNMP credential is not in the credential store',
   'mon.reason.wrong-kind': 'its SNMP credential is not an SNMP community or SNMPv3 user',
   'mon.reason.credential-unusable': 'its SNMP credential cannot be used (its secret is malformed)',
+  'mon.reason.credential-unbound': 'its SNMP credential is not bound to its address and port (an operator moved the device or set the credential); its credentials are not used until an admin binds them',
   'mon.reason.unknown': 'reason not given ({reason})',
+  'mon.bind': 'Bind credentials',
+  'mon.binding': 'Binding…',
+  'action.bindCredentials': 'binding the credentials',
   'mon.lastError': 'Last poll failed: {error}',
   'mon.shared': 'shares its address with another device',
   // protocol errors by kind (the core's message is folded under Details)

@@ -90,6 +90,12 @@ export const enPlaces = {
   'inv.preview.nothingDeleted': 'Nothing would be deleted.',
   'inv.import.deletedList': 'Deleted',
   'inv.more': '…and {n} more not listed (the first {listed} are).',
+  'inv.moves.title': 'Devices moved to another address ({n})',
+  'inv.moves.operator': 'Their credentials are not used at the new addresses until an admin binds them.',
+  'inv.moves.admin': 'Importing as admin binds their credentials at the new addresses.',
+  'inv.moves.mgmt': 'management',
+  'inv.moves.bmc': 'BMC',
+  'inv.moves.none': '(none)',
 } as const;
 
 export type PlacesDictionary = Record<keyof typeof enPlaces, string>;

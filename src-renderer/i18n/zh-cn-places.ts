@@ -90,4 +90,10 @@ export const zhCNPlaces: PlacesDictionary = {
   'inv.preview.nothingDeleted': '不会删除任何内容。',
   'inv.import.deletedList': '已删除',
   'inv.more': '……另有 {n} 项未列出（只列出前 {listed} 项）。',
+  'inv.moves.title': '移到其他地址的设备（{n} 台）',
+  'inv.moves.operator': '在管理员绑定之前，不会在新地址上使用它们的凭据。',
+  'inv.moves.admin': '以管理员身份导入会把它们的凭据绑定到新地址。',
+  'inv.moves.mgmt': '管理地址',
+  'inv.moves.bmc': 'BMC',
+  'inv.moves.none': '（无）',
 };

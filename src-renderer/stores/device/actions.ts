@@ -7,7 +7,7 @@ import { getClient } from '../client';
 import { mergeEvents } from '../events/merge-events';
 import { beginPendingPower, confirmPendingFromDetail } from '../fleet/pending-power';
 import { deviceStatusChannel } from '../live/device-status';
-import { toShownError } from '../shown-error';
+import { toShownError, type ShownError } from '../shown-error';
 import { patch, useAppStore } from '../store';
 import { nextAnsweredAt } from './freshness';
 import { initialControl, initialDevice, type ControlRequest, type DeviceState, type HostKeyState } from './slice';
@@ -109,6 +109,17 @@ async function control(deviceId: string, request: ControlRequest, run: () => Pro
     void loadDeviceEvents(deviceId);
   } catch (err) {
     if (isOpen(deviceId)) patchDevice({ control: { pending: null, done: null, error: { request, error: toShownError(err) } } });
+  }
+}
+
+/** Admin: binds the device's credentials at its current addresses (after an operator moved it), then rereads it; the error, if any. */
+export async function bindDeviceCredentials(deviceId: string): Promise<ShownError | null> {
+  try {
+    await getClient().call('credentials.bind', { deviceIds: [deviceId] });
+    await loadDeviceDetail(deviceId);
+    return null;
+  } catch (err) {
+    return toShownError(err);
   }
 }
 

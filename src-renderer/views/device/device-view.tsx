@@ -52,7 +52,7 @@ function Detail({ detail }: { detail: DeviceDetail }) {
         <span className="kind-chip">{t(`kind.${d.kind}` as MessageKey)}</span>
         <DeviceEditControls detail={detail} />
       </div>
-      <MonitoringNote monitoring={detail.monitoring} testId="device-monitoring" />
+      <MonitoringNote monitoring={detail.monitoring} testId="device-monitoring" deviceId={d.id} />
       <p className="device-location" data-testid="device-location">
         <span>{site.name}</span>
         <span className="sep">›</span>

@@ -1,7 +1,9 @@
 // What an import changes, per record kind: added, updated (in the file and already stored)
 // and deleted (a replacing import), and the deleted records by name, with a note when more
-// were deleted than the core lists. As a preview (a dry run: nothing written yet, with
-// "Import this file" sending the same file and scope) and after the real import.
+// were deleted than the core lists; the devices the file moves to another management or BMC
+// address (whose credentials an operator's import leaves unbound until an admin binds them). As
+// a preview (a dry run: nothing written yet, with "Import this file" sending the same file and
+// scope) and after the real import.
 import { useMemo } from 'react';
 import { DELETED_RECORDS_LISTED, type ImportResult, type RecordCounts } from '../../../src-shared/domain';
 import type { MessageKey } from '../../i18n/i18n';
@@ -10,6 +12,7 @@ import { importPreviewed } from '../../stores/inventory/actions';
 import type { ImportJob } from '../../stores/inventory/slice';
 import { placeOptions, placeTreeOf } from '../../stores/places/place-tree';
 import { selectPlaceTree } from '../../stores/places/selectors';
+import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
 
 const KINDS: [keyof RecordCounts, MessageKey, string][] = [
@@ -77,6 +80,33 @@ export function DeletedList({ result, title }: { result: ImportResult; title: Me
   );
 }
 
+/** The devices the file moves, from and to, with what that does to their credentials for the caller's role. */
+export function AddressChanges({ result }: { result: ImportResult }) {
+  const { t, num } = useI18n();
+  const role = useAppStore(selectRole);
+  const total = result.addressChangeCount ?? 0;
+  if (!total || !result.addressChanges) return null;
+  const unlisted = total - result.addressChanges.length;
+  return (
+    <div className="inv-deleted" data-testid="import-moves" data-total={total}>
+      <h3 className="inv-issues-title">{t('inv.moves.title', { n: num(total) })}</h3>
+      <p className={role === 'admin' ? 'small' : 'small tone-text-warn'} data-testid="import-moves-note">
+        {t(role === 'admin' ? 'inv.moves.admin' : 'inv.moves.operator')}
+      </p>
+      <ul className="inv-issues small">
+        {result.addressChanges.map((m) => (
+          <li key={`${m.deviceId}:${m.endpoint}`} data-testid="import-move" data-device-id={m.deviceId} data-endpoint={m.endpoint}>
+            <strong>{m.hostname}</strong> {t(`inv.moves.${m.endpoint}`)}: <code>{m.from || t('inv.moves.none')}</code> → <code>{m.to || t('inv.moves.none')}</code>
+          </li>
+        ))}
+      </ul>
+      {unlisted > 0 && (
+        <p className="muted small">{t('inv.more', { n: num(unlisted), listed: num(Math.min(DELETED_RECORDS_LISTED, result.addressChanges.length)) })}</p>
+      )}
+    </div>
+  );
+}
+
 /** "Replacing everything under Room Hall 1" from the places tree (the id when the tree does not know it). */
 export function ScopeLine({ result }: { result: ImportResult }) {
   const { t } = useI18n();
@@ -100,6 +130,7 @@ export function Previewed({ job, result }: { job: ImportJob; result: ImportResul
       <ChangeTable result={result} />
       {deletedTotal(result) === 0 && result.replace && <p className="muted small">{t('inv.preview.nothingDeleted')}</p>}
       <DeletedList result={result} title="inv.preview.deletedList" />
+      <AddressChanges result={result} />
       <div className="inv-buttons">
         <button type="button" className="primary" data-testid="import-confirm" onClick={() => void importPreviewed()}>
           {t('inv.preview.import')}
