@@ -3,7 +3,9 @@
 //  2. core RSS with the 3,000-device lab after N minutes (default 5; --minutes M)
 //  3. SNMP polls/s achieved by the poll loop: at the default 30 s interval, and saturated (interval 1 s)
 //  4. the time-series store's projected size after a year for a 2,000-device fleet
-// Usage: npm run build && npm run bench -- [--minutes 5]
+// Usage: npm run build && npm run bench -- [--minutes 5] [--lab-loopback aliases|single|auto]
+// (--lab-loopback is handed to serve: single puts the whole lab on 127.0.0.1, a port per device;
+// test/bench/lab-loopback.ts runs both modes side by side without a build.)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { descendants } from '../support/handles';
@@ -11,7 +13,12 @@ import { connect } from '../support/ws-client';
 import { startServe, type ServeProcess } from '../support/serve-process';
 import { projectStoreSize } from './store-size';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '5' }, 'saturate-seconds': { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: {
+  minutes: { type: 'string', default: '5' },
+  'saturate-seconds': { type: 'string', default: '20' },
+  'lab-loopback': { type: 'string' },
+} });
+const labArgs = values['lab-loopback'] ? ['--lab-loopback', values['lab-loopback']] : [];
 const minutes = Number(values.minutes);
 const saturateSeconds = Number(values['saturate-seconds']);
 
@@ -28,7 +35,7 @@ function rssMb(pid: number): number {
 
 
 async function coldStart(): Promise<{ serve: ServeProcess; t: Record<string, number> }> {
-  const serve = await startServe();
+  const serve = await startServe(labArgs);
   const tReady = Date.now() - serve.startedAt;
   const client = await connect(serve.url, serve.tokens.viewer);
   let tFirst = 0;
@@ -65,7 +72,7 @@ async function pollRate(serve: ServeProcess, seconds: number): Promise<{ rate: n
 }
 
 async function main(): Promise<void> {
-  console.log('FleetDeck foundation benchmark (lab: 2 sites, 6 rooms, 300 cabinets, 3,000 devices)');
+  console.log(`FleetDeck foundation benchmark (lab: 2 sites, 6 rooms, 300 cabinets, 3,000 devices; loopback ${values['lab-loopback'] ?? 'auto'})`);
   const { serve, t } = await coldStart();
   console.log(`cold start: serve ready (URL printed) ${t.tReady} ms; first overview served ${t.tFirst} ms; ` +
     `${t.devices} devices with ${t.answering} answering SNMP (>= 99%) at ${t.t99 || 'NOT REACHED'} ms   [target: <= 15000 ms]`);
@@ -84,7 +91,7 @@ async function main(): Promise<void> {
     `(schedule demands ${(rate.targets / (rate.intervalMs / 1000)).toFixed(1)}/s), ${rate.failed} failed`);
   await serve.stop();
 
-  const fast = await startServe(['--poll-interval-ms', '1000']);
+  const fast = await startServe(['--poll-interval-ms', '1000', ...labArgs]);
   await sleep(5000);
   const sat = await pollRate(fast, saturateSeconds);
   console.log(`poll loop saturated (interval 1000 ms demands ${sat.targets}/s): ${sat.rate.toFixed(0)} polls/s achieved, ${sat.failed} failed, over ${saturateSeconds} s`);
