@@ -60,9 +60,11 @@ import type { CallReply } from '../../src-shared/api';
 import { DesktopKeyError, loadOrCreateDesktopKey } from './desktop-key';
 import { desktopCallContext } from './desktop-session';
 import { fatalReportMode, reportFatal } from './fatal-report';
+import { createConfirmGate } from './confirm-gate';
 import { createIpcCalls, ipcRefusal } from './ipc-calls';
 import { isTrustedIpcSender } from './ipc-guard';
 import { createLabBridgeMain } from './lab-bridge-main';
+import { nativeConfirmFor } from './native-confirm';
 
 // out/main/{index,core-host,lab,lab-utility}.js, out/preload/index.cjs, out/renderer/ (electron-vite).
 const RENDERER_DIR = join(__dirname, '../renderer');
@@ -114,7 +116,9 @@ function osUsername(): string | undefined {
 
 const desktopContext: CallContext = desktopCallContext(osUsername());
 /** One core connection (and call budget) per renderer webContents. */
-const ipcCalls = createIpcCalls({ connect: () => core?.connect(desktopContext) ?? null, log });
+// Power, fleet runs, credential writes, host-key forgets, device moves and address-moving
+// imports are confirmed in a native dialog naming the target before they reach the core.
+const ipcCalls = createIpcCalls({ connect: () => core?.connect(desktopContext) ?? null, log, confirm: createConfirmGate({ askFor: nativeConfirmFor, log }) });
 
 function shortUrl(url: string): string {
   return url.length > 120 ? `${url.slice(0, 117)}...` : url;
