@@ -1,5 +1,7 @@
 // Entry of the lab fleet child process. The core forks this file and talks to it only with
 // the CoreToLab / LabToCore messages; the core reaches the peers it starts over SNMP, IPMI and SSH.
+// FLEETDECK_LAB_SINGLE_PORT_BASE moves single mode's port plan when the start options do not
+// (tests, so that they never meet a lab running on the default plan on the same machine).
 import type { CoreToLab, LabToCore } from '../../src-shared/lab-protocol';
 import { startLabFleet, type LabFleet } from './lab-fleet';
 
@@ -29,7 +31,9 @@ async function onMessage(msg: CoreToLab): Promise<void> {
   switch (msg.type) {
     case 'start': {
       if (starting) return send({ type: 'error', message: 'lab: already started' });
-      starting = startLabFleet(msg.options, undefined, { log: (line) => process.stdout.write(`${line}\n`) });
+      const base = process.env.FLEETDECK_LAB_SINGLE_PORT_BASE;
+      const options = base && msg.options.singlePortBase === undefined ? { ...msg.options, singlePortBase: Number(base) } : msg.options;
+      starting = startLabFleet(options, undefined, { log: (line) => process.stdout.write(`${line}\n`) });
       try {
         fleet = await starting;
       } catch (err) {

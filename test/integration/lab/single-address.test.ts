@@ -11,15 +11,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../src-shared/api';
 import type { DeviceStatusChange, FleetEvent, InventoryDocument, RunFinished, RunHostResult } from '../../../src-shared/domain';
 import { createCore } from '../../../src-main/core/create-core';
-import { SINGLE_PORT_BASE, SINGLE_PORT_SPAN } from '../../../src-main/lab/loopback';
+import { SINGLE_PORT_SPAN } from '../../../src-main/lab/loopback';
 import { alive, until } from '../../support/handles';
 import { boundSockets, canReadSockets } from './support/bound-sockets';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', import.meta.url));
 const operator: CallContext = { actor: 'single-test', role: 'operator' };
 const dir = mkdtempSync(join(tmpdir(), 'fd-single-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  delete process.env.FLEETDECK_LAB_SINGLE_PORT_BASE;
+});
 const DEVICES = 150;
+// Off the default plan (20000-31999), so a lab a developer runs with --lab-loopback single is never in the way.
+const BASE = 3000;
+process.env.FLEETDECK_LAB_SINGLE_PORT_BASE = String(BASE);
 
 describe('the lab on 127.0.0.1 only (--lab-loopback single)', () => {
   it('is polled up, binds only 127.0.0.1, and its traps, power, PDUs and SSH reach the right device', async () => {
@@ -40,7 +46,7 @@ describe('the lab on 127.0.0.1 only (--lab-loopback single)', () => {
         const o = await core.api.call(operator, 'fleet.overview', undefined);
         return o.totals.devices === DEVICES && o.totals.answering === DEVICES ? o : undefined;
       });
-      expect(lines.join('\n')).toMatch(/single-address mode: 150 devices on 127\.0\.0\.1, SNMP UDP 20000-20149, RMCP\+ UDP 24000-24149, SSH TCP 28000-28149/);
+      expect(lines.join('\n')).toMatch(/single-address mode: 150 devices on 127\.0\.0\.1, SNMP UDP 3000-3149, RMCP\+ UDP 7000-7149, SSH TCP 11000-11149/);
 
       // the inventory carries the ports: one address, a port per device and service, from the plan
       const inventory = JSON.parse((await core.api.call(operator, 'inventory.export', { format: 'json' })).text) as InventoryDocument;
@@ -49,8 +55,8 @@ describe('the lab on 127.0.0.1 only (--lab-loopback single)', () => {
       expect(new Set(devices.map((d) => d.bmcAddress))).toEqual(new Set([null, '127.0.0.1']));
       const ports = devices.flatMap((d) => [d.snmpPort, d.bmcPort, d.sshPort]);
       expect(new Set(ports).size).toBe(3 * DEVICES);
-      expect(Math.min(...ports)).toBe(SINGLE_PORT_BASE);
-      expect(Math.max(...ports)).toBeLessThan(SINGLE_PORT_BASE + 3 * SINGLE_PORT_SPAN);
+      expect(Math.min(...ports)).toBe(BASE);
+      expect(Math.max(...ports)).toBeLessThan(BASE + 3 * SINGLE_PORT_SPAN);
 
       // the lab process has bound nothing but 127.0.0.1: an SNMP agent per device, a BMC per server, the SSH sample
       const labPid = Number(/pid (\d+)/.exec(lines.join('\n'))?.[1]);
