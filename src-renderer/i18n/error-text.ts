@@ -1,6 +1,6 @@
 // A core error worded in the user's language: by its name from its params (ForbiddenError,
 // NotFoundError, ValidationError, LocationNotEmptyError with what the place holds, the desktop
-// main process's ConfirmationDeclinedError), else by its code (UNAVAILABLE, UNAUTHENTICATED,
+// main process's ConfirmationDeclinedError, CredentialUnboundError), else by its code (UNAVAILABLE, UNAUTHENTICATED,
 // RATE_LIMITED with params.retryAfterMs), else in English the core's message, in any other
 // language a wording of the code with the core's message as the detail (folded away by the
 // banner). The error's class name is never the text. Pure: the unit tests call it without React.
@@ -49,12 +49,21 @@ const DECLINED: Readonly<Record<Lang, (method: string, target: string) => string
   'zh-CN': (method, target) => `“${method}”未在确认对话框中获得确认${target ? `（${target}）` : ''}：未执行任何操作`,
 };
 
+/** The core's CredentialUnboundError: a credential is not used at an endpoint it was not bound to. */
+const UNBOUND: Readonly<Record<Lang, (role: string, credential: string, endpoint: string) => string>> = {
+  en: (role, credential, endpoint) => `The ${role} credential ${credential} is not bound to ${endpoint}: nothing was sent. An admin must bind it on the device page.`,
+  'zh-CN': (role, credential, endpoint) => `${role} 凭据 ${credential} 未绑定到 ${endpoint}：未发送任何内容。需由管理员在设备页绑定。`,
+};
+
 function byName(lang: Lang, e: WordableError, ctx: ErrorContext): ErrorWording | string | null {
   const p = paramsOf(e);
   const t = (key: MessageKey, vars: Vars) => translate(lang, key, vars);
   if (e.name === 'ForbiddenError' && str(p.method) && str(p.required) && str(p.actual)) {
     const role = (r: string) => ((ROLES as readonly string[]).includes(r) ? wordOf(lang, 'role', r) : r);
     return t('err.forbidden', { method: p.method, required: role(p.required), actual: role(p.actual) });
+  }
+  if (e.name === 'CredentialUnboundError' && str(p.role) && str(p.credentialId) && str(p.endpoint)) {
+    return UNBOUND[lang](p.role.toUpperCase(), p.credentialId, p.endpoint);
   }
   if (e.name === 'ConfirmationDeclinedError' && str(p.method)) return DECLINED[lang](p.method, typeof p.target === 'string' ? p.target : '');
   if (e.name === 'NotFoundError' && str(p.what) && str(p.id)) {
