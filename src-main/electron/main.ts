@@ -59,6 +59,7 @@ import { CoreHostClient } from './core-host-client';
 import type { CallReply } from '../../src-shared/api';
 import { DesktopKeyError, loadOrCreateDesktopKey } from './desktop-key';
 import { desktopCallContext } from './desktop-session';
+import { desktopLabChoice, type DesktopLabChoice } from './desktop-settings';
 import { fatalReportMode, reportFatal } from './fatal-report';
 import { createConfirmGate } from './confirm-gate';
 import { createIpcCalls, ipcRefusal } from './ipc-calls';
@@ -204,7 +205,7 @@ async function handleCall(event: IpcMainInvokeEvent, method: unknown, args: unkn
   }
 }
 
-function startCore(storeDir: string, secretKey: Buffer, nativeBinding: string): CoreHostClient {
+function startCore(storeDir: string, secretKey: Buffer, nativeBinding: string, lab: DesktopLabChoice['lab']): CoreHostClient {
   const host = utilityProcess.fork(CORE_HOST_PATH, [], { serviceName: 'fleetdeck-core' });
   // The core host's lab, a utilityProcess of this process: its messages ride the host's port.
   const labs = createLabBridgeMain({
@@ -245,7 +246,7 @@ function startCore(storeDir: string, secretKey: Buffer, nativeBinding: string): 
     storePath: join(storeDir, 'fleetdeck.db'),
     sqliteNativeBinding: nativeBinding,
     secretKey,
-    lab: { entry: LAB_ENTRY },
+    lab,
     eventsFor: desktopContext,
   });
   secretKey.fill(0);
@@ -265,6 +266,10 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
 
   const userData = app.getPath('userData');
+  // The lab fleet on or off, and where it listens: <userData>/desktop-settings.json, overridden
+  // for one run by --no-lab / --lab / --lab-loopback.
+  const labChoice = desktopLabChoice(userData, process.argv, LAB_ENTRY, log);
+  log(labChoice.summary);
   let key: Buffer;
   try {
     const k = loadOrCreateDesktopKey({
@@ -293,7 +298,7 @@ async function start(): Promise<void> {
   }
 
   ipcMain.handle(IPC_CALL, handleCall);
-  core = startCore(userData, key, nativeBinding);
+  core = startCore(userData, key, nativeBinding, labChoice.lab);
   createMainWindow();
 }
 
