@@ -147,7 +147,8 @@ export function startLab(config: LabLinkConfig, log?: (line: string) => void): P
         if (ready) return;
         ready = true;
         clearTimeout(timer);
-        log?.(`lab: ${msg.agents} SNMP agents up on ${options.addressPrefix}.x.y:${options.snmpPort} in ${msg.startMs} ms (pid ${child.pid})`);
+        // Where they listen (aliases or one address) is the lab's own log line: auto decides in the lab.
+        log?.(`lab: ${msg.agents} SNMP agents up in ${msg.startMs} ms (pid ${child.pid})`);
         resolve({
           inventory: msg.inventory,
           community: options.community,
