@@ -67,7 +67,7 @@ export const LAYERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'resources/daemons/**'] },
+  { ignores: ['out/**', 'node_modules/**', '.tools/**', 'test-results/**', 'playwright-report/**', 'resources/daemons/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
