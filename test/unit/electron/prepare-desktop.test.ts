@@ -15,6 +15,7 @@ import {
   prepareDesktop,
   sqlitePrebuild,
 } from '../../../src-main/electron/prepare-desktop.mjs';
+import { resolveAppPaths, sqliteAddonFileName } from '../../../src-main/electron/app-paths';
 
 const repo = resolve(__dirname, '../../..');
 const script = join(repo, 'src-main/electron/prepare-desktop.mjs');
@@ -129,11 +130,11 @@ describe('prepare-desktop', () => {
     expect(lines.join('\n')).toContain('the electron package is not installed');
   });
 
-  it('names the addon as main.ts loads it', () => {
-    const main = readFileSync(join(repo, 'src-main/electron/main.ts'), 'utf8');
-    expect(main).toContain("'resources/native'");
-    expect(main).toContain('`better-sqlite3-electron-v${process.versions.electron}-${process.platform}-${process.arch}.node`');
-    expect(nativeBindingPath('45.5.0', 'linux', 'x64', '/r')).toBe(join('/r', 'resources/native', 'better-sqlite3-electron-v45.5.0-linux-x64.node'));
+  it('puts the addon where main.ts looks for it (app-paths.ts)', () => {
+    const root = join(base, 'r');
+    const v = '45.5.0';
+    const { nativeDir } = resolveAppPaths({ appPath: join(root, 'out/main'), isPackaged: false, resourcesPath: '' });
+    expect(nativeBindingPath(v, 'linux', 'x64', root)).toBe(join(nativeDir, sqliteAddonFileName(v, 'linux', 'x64')));
   });
 
   it('runs node-gyp as a JS entry with node, never through npx', () => {
