@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { method, noArgs, result, text } from './contract';
 import type { CabinetElevation, CabinetSummary } from '../domain/fleet';
-import { DEVICE_KINDS, LOCATION_KINDS, type Device, type ImportResult, type LocationRecord, type LocationTree, type ReplaceScope } from '../domain/inventory';
+import { DEVICE_KINDS, LOCATION_KINDS, type Device, type ImportResult, type LocationRecord, type LocationTree, type ReplaceScope, type RoomLayout } from '../domain/inventory';
 
 const port = z.number().int('must be an integer from 1 to 65535').min(1, 'must be an integer from 1 to 65535').max(65535, 'must be an integer from 1 to 65535');
 const credentialRef = text(64).nullable();
@@ -127,6 +127,8 @@ export const inventoryMethods = {
       `${a.replace ? `, replacing ${a.replace.kind} ${a.replace.id}` : ''}${a.dryRun ? ', preview only' : ''}`,
     example: { format: 'json', text: '{}', replace: { kind: 'room', id: 'room-1' }, dryRun: true },
   }),
+  /** One room's floor plan, rows, cabinets and devices: what the 3D room draws (geometry, built once per room). */
+  'inventory.roomLayout': method({ role: 'viewer', args: z.strictObject({ roomId: text(200) }), result: result<RoomLayout>(), example: { roomId: 'room-1' } }),
   /** Every site, room, row and cabinet, and how many devices each cabinet holds: what forms pick parents from. */
   'inventory.locations': method({ role: 'viewer', args: noArgs, result: result<LocationTree>(), example: undefined }),
   /**

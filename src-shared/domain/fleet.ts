@@ -121,3 +121,53 @@ export interface PollerStats {
   readonly targets: number;
   readonly intervalMs: number;
 }
+
+/**
+ * What one feed failing would do to a cabinet (seed 001's cabinet awareness), from its PDUs'
+ * feeds and its servers' PSUs: redundant (every device keeps power on either feed alone),
+ * dark-on-a / dark-on-b (losing that feed darkens some devices), dark-on-either (some devices
+ * hang on one feed and others on the other), unknown (no PDU or no PSU data).
+ */
+export const FEED_RISKS = ['redundant', 'dark-on-a', 'dark-on-b', 'dark-on-either', 'unknown'] as const;
+export type FeedRisk = (typeof FEED_RISKS)[number];
+
+/** A device's status as the room colours it: the poller's, or not monitored (never polled). */
+export type RoomDeviceStatus = DeviceStatus | 'not-monitored';
+
+export interface CabinetReading {
+  readonly cabinetId: string;
+  /** The cabinet's PDUs' summed power (last stored pdu reading), W; null: no reading. */
+  readonly powerW: number | null;
+  readonly ratedKw: number;
+  /** powerW / (ratedKw * 1000); null without a reading or a rating. */
+  readonly utilisation: number | null;
+  /** The hottest inlet among its servers' BMCs (bmc.inlet_c), deg C; null: none read. */
+  readonly inletC: number | null;
+  /** When the newest of those readings was taken (ms since the epoch); null: none. */
+  readonly readAt: number | null;
+  /** The worst status among its devices (unreachable > degraded > unknown > up; not-monitored only when all are). */
+  readonly worst: RoomDeviceStatus;
+  readonly feed: FeedRisk;
+  /** Devices that would lose power if feed A (B) failed. */
+  readonly darkOnA: number;
+  readonly darkOnB: number;
+  /** Devices whose identify LED the console turned on and has not seen expire (the room blinks them). */
+  readonly identifying: readonly string[];
+  /** Hook for later issues (alarms, provisioning): state words per cabinet, e.g. 'alarm:critical'. */
+  readonly flags: readonly string[];
+}
+
+export interface DeviceReading {
+  readonly deviceId: string;
+  readonly status: RoomDeviceStatus;
+  readonly inletC: number | null;
+  readonly powerW: number | null;
+}
+
+/** Live readings for one room's 3D colours (fleet.roomReadings); geometry is inventory.roomLayout. */
+export interface RoomReadings {
+  readonly roomId: string;
+  readonly generatedAt: number;
+  readonly cabinets: readonly CabinetReading[];
+  readonly devices: readonly DeviceReading[];
+}

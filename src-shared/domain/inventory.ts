@@ -13,12 +13,32 @@ export interface Room {
   readonly id: string;
   readonly siteId: string;
   readonly name: string;
+  /** Floor plan: the room's inside width (x, west to east) and depth (y, north to south), in metres. */
+  readonly widthM: number;
+  readonly depthM: number;
 }
+
+/** The way a row's cabinet fronts face on the floor plan (north: towards y = 0). */
+export const ROW_FACINGS = ['north', 'east', 'south', 'west'] as const;
+export type RowFacing = (typeof ROW_FACINGS)[number];
+
+/** Which side of a row is its cold aisle: the cabinets' front (the usual) or their rear. */
+export const COLD_AISLE_SIDES = ['front', 'rear'] as const;
+export type ColdAisleSide = (typeof COLD_AISLE_SIDES)[number];
 
 export interface Row {
   readonly id: string;
   readonly roomId: string;
   readonly name: string;
+  /**
+   * Where the row starts on the room's floor, in metres: the front-left corner of its
+   * position-1 cabinet seen from in front of it; cabinets follow
+   * side by side to the right of that corner (seen from the front), by position.
+   */
+  readonly xM: number;
+  readonly yM: number;
+  readonly facing: RowFacing;
+  readonly coldAisle: ColdAisleSide;
 }
 
 export interface Cabinet {
@@ -33,6 +53,9 @@ export interface Cabinet {
   /** Power feed names, e.g. "A-PDB-03"; null when the cabinet has no such feed. */
   readonly feedA: string | null;
   readonly feedB: string | null;
+  /** Footprint in millimetres: width along the row (600 by default) and depth front to rear (1200). */
+  readonly widthMm: number;
+  readonly depthMm: number;
 }
 
 export interface ServiceTreePath {
@@ -212,3 +235,30 @@ export interface ImportResult {
 
 /** How many deleted records an ImportResult lists by name (the counts are always whole). */
 export const DELETED_RECORDS_LISTED = 500;
+
+/** Defaults where a file or form gives no footprint (the common 600 x 1200 mm cabinet). */
+export const CABINET_DEFAULT_MM = { widthMm: 600, depthMm: 1200 } as const;
+
+/**
+ * One room as the 3D view draws it (inventory.roomLayout): the floor plan, its rows and
+ * cabinets with their footprints, and every device with its U slot. Geometry only: live
+ * colours come from fleet.roomReadings and the status stream.
+ */
+export interface RoomLayout {
+  readonly site: Site;
+  readonly room: Room;
+  readonly rows: readonly Row[];
+  readonly cabinets: readonly Cabinet[];
+  readonly devices: readonly RoomLayoutDevice[];
+}
+
+export interface RoomLayoutDevice {
+  readonly id: string;
+  readonly cabinetId: string;
+  readonly kind: DeviceKind;
+  readonly hostname: string;
+  readonly sn: string;
+  readonly uPosition: number;
+  readonly uHeight: number;
+}
+
