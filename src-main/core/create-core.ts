@@ -38,7 +38,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const audit = owned.add(startAudit({ store }));
     const session = owned.add(startSession({ store }));
     const lab = owned.add(await startLabModule({ config: config.lab, store, log }));
-    const fleet = owned.add(startFleet({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, fleetKind: lab.fleetKind, poller: config.poller, log }));
+    const fleet = owned.add(startFleet({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, fleetKind: lab.fleetKind, poller: config.poller, log, identifying: (): ReadonlySet<string> => control.identifying() }));
     owned.add(lab.onDidAffect(fleet.repoll));
     const traps = owned.add(await startTrapIntake({ config: config.traps, inventory: store.inventory, credentials: credentials.resolver, recordEvents: events.record, repoll: fleet.repoll, announce: lab.setTrapTarget, log }));
     // A credential or inventory change reaches the poller and the BMC sensor poller (changed targets read at once), the trap receiver and search.

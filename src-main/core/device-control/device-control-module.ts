@@ -3,6 +3,8 @@
 // (onControlled) so its status can be re-polled at once; and the BMC sensor poller, which
 // reads every server's BMC on a slow schedule into the time series. refresh() tells the
 // sensor poller the inventory or credentials changed (new and changed BMCs read at once).
+// identifying() lists the devices whose identify LED the console turned on and whose interval
+// has not run out (a forced one until an identify of 0 s turns it off), for the room view.
 import type { Capability } from '../../../src-shared/api';
 import type { FleetEvent } from '../../../src-shared/domain';
 import type { CredentialResolver } from '../credentials/credential-resolver';
@@ -17,6 +19,8 @@ export interface DeviceControlModule extends Capability<'device.bmc' | 'device.p
   readonly sensors: SensorPoller | null;
   /** After an inventory or credential change: the sensor poller re-reads its targets (a no-op without one). */
   refresh(): void;
+  /** Devices whose identify the console started and that has not expired (in this process's memory). */
+  identifying(): ReadonlySet<string>;
 }
 
 export interface DeviceControlDeps {
@@ -42,6 +46,13 @@ export function startDeviceControl(d: DeviceControlDeps): DeviceControlModule {
     metrics: d.store.metrics,
     log,
   });
+  // deviceId -> until (ms since the epoch; Infinity: forced on).
+  const identifyUntil = new Map<string, number>();
+  const identified = (deviceId: string, seconds = 15, force = false): void => {
+    if (force) identifyUntil.set(deviceId, Infinity);
+    else if (seconds > 0) identifyUntil.set(deviceId, Date.now() + seconds * 1000);
+    else identifyUntil.delete(deviceId);
+  };
   const controlled = <T>(deviceId: string, action: string, result: T): T => {
     try {
       d.onControlled?.(deviceId, action);
@@ -53,6 +64,11 @@ export function startDeviceControl(d: DeviceControlDeps): DeviceControlModule {
   return {
     bmc,
     sensors,
+    identifying: () => {
+      const now = Date.now();
+      for (const [id, until] of identifyUntil) if (until <= now) identifyUntil.delete(id);
+      return new Set(identifyUntil.keys());
+    },
     refresh: () => {
       const r = sensors?.refresh();
       if (r && r.added.length + r.changed.length + r.removed.length) log(`bmc sensors: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed`);
@@ -60,7 +76,11 @@ export function startDeviceControl(d: DeviceControlDeps): DeviceControlModule {
     api: {
       'device.bmc': (a) => bmc.info(a.deviceId),
       'device.power': async (a) => controlled(a.deviceId, `power.${a.action}`, await bmc.power(a.deviceId, a.action, a.confirmHostname)),
-      'device.identify': async (a) => controlled(a.deviceId, 'identify', await bmc.identify(a.deviceId, a.seconds, a.force === true)),
+      'device.identify': async (a) => {
+        const r = await bmc.identify(a.deviceId, a.seconds, a.force === true);
+        identified(a.deviceId, a.seconds, a.force === true);
+        return controlled(a.deviceId, 'identify', r);
+      },
       'device.bootDevice': async (a) => controlled(a.deviceId, 'bootDevice', await bmc.bootDevice(a.deviceId, a.device, a.persistent === true)),
     },
     dispose: async () => {

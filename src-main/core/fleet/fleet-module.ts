@@ -1,6 +1,6 @@
 // The fleet capability: polls every pollable device, stores what it reads as time series,
 // turns changes into status events, keeps the overview read model, and serves the fleet's
-// reads (overview, poller figures, cabinets, elevations, device detail). repoll() polls a
+// reads (overview, poller figures, cabinets, elevations, device detail, a room's readings). repoll() polls a
 // device early when something says its status moved (a control action, a trap, a lab fault).
 import type { Capability } from '../../../src-shared/api';
 import type { DeviceStatusChange, FleetEvent } from '../../../src-shared/domain';
@@ -16,9 +16,11 @@ import { interfaceEvents, statusEvents } from './poll-events';
 import type { MonitoringSource } from './monitoring';
 import { loadPollTargetSet, type CredentialKindLookup } from './poll-targets';
 import { createReadModel } from './read-model';
+import { createRoomReadings } from './room-readings';
+import { createLatestReader } from './room-readings-series';
 import { createSnmpPoller, type PollResult, type PollTarget, type SnmpPoller } from './snmp-poller';
 
-export type FleetMethods = 'fleet.overview' | 'fleet.pollerStats' | 'inventory.cabinets' | 'inventory.elevation' | 'device.detail';
+export type FleetMethods = 'fleet.overview' | 'fleet.pollerStats' | 'inventory.cabinets' | 'inventory.elevation' | 'device.detail' | 'fleet.roomReadings';
 
 export interface FleetModule extends Capability<FleetMethods> {
   /** Re-reads the inventory and credentials (after an import); new devices are polled from the next sweep. */
@@ -34,7 +36,7 @@ export interface FleetModule extends Capability<FleetMethods> {
 
 export interface FleetDeps {
   /** credentials (optional): the store's kinds, to tell an unknown credential id from one of a non-SNMP kind. */
-  store: Pick<CoreStore, 'inventory' | 'metrics'> & Partial<Pick<CoreStore, 'credentials'>>;
+  store: Pick<CoreStore, 'inventory' | 'metrics' | 'db'> & Partial<Pick<CoreStore, 'credentials'>>;
   credentials: Pick<CredentialResolver, 'snmp' | 'isBound' | 'snmpFor'>;
   hub: EventHub;
   /** Stores fleet events and publishes them. */
@@ -42,6 +44,8 @@ export interface FleetDeps {
   fleetKind: 'lab' | 'configured';
   poller?: PollerConfig;
   log?: (line: string) => void;
+  /** Devices blinking their identify LED (device control keeps them); the room's readings show them. */
+  identifying?: () => ReadonlySet<string>;
 }
 
 const OVERVIEW_THROTTLE_MS = 1000;
@@ -68,6 +72,7 @@ export function startFleet(d: FleetDeps): FleetModule {
   const owned = new DisposableStore();
   let locations = new Map<string, { cabinetId: string; roomId: string; siteId: string }>();
   let targets: PollTarget[] = [];
+  let monitored: ReadonlySet<string> = new Set();
   let monitoring: MonitoringSource = { notMonitored: new Map(), sharedAddresses: new Set() };
   const repo = d.store.credentials;
   const kindOf: CredentialKindLookup | undefined = repo && ((id) => (repo.has(id) ? repo.info(id).kind : null));
@@ -75,12 +80,13 @@ export function startFleet(d: FleetDeps): FleetModule {
     locations = new Map(inventory.deviceLocations().map((l) => [l.deviceId, l]));
     const set = loadPollTargetSet(inventory, d.credentials, kindOf, d.log);
     targets = set.targets;
+    monitored = new Set(targets.map((t) => t.deviceId));
     monitoring = { notMonitored: set.notMonitored, sharedAddresses: set.sharedAddresses };
   };
   // The poller's first sweep starts as it is created: its targets are read before it.
   loadTargets();
   const model = createReadModel({ inventory, state: (id) => poller.state(id), fleetKind: d.fleetKind });
-  const reloadModel = (): void => model.reload({ locations, monitored: new Set(targets.map((t) => t.deviceId)), monitoring });
+  const reloadModel = (): void => model.reload({ locations, monitored, monitoring });
   const load = (): void => {
     loadTargets();
     reloadModel();
@@ -143,6 +149,13 @@ export function startFleet(d: FleetDeps): FleetModule {
     monitoring: () => monitoring,
   });
 
+  const room = createRoomReadings({
+    inventory,
+    latest: createLatestReader(d.store.db),
+    status: (id) => (monitored.has(id) ? (poller.state(id)?.health ?? 'unknown') : 'not-monitored'),
+    identifying: d.identifying,
+  });
+
   return {
     api: {
       'fleet.overview': () => model.overview(),
@@ -153,6 +166,7 @@ export function startFleet(d: FleetDeps): FleetModule {
       'inventory.cabinets': (a) => model.cabinets(a.roomId),
       'inventory.elevation': (a) => model.elevation(a.cabinetId),
       'device.detail': (a) => detail.detail(a.deviceId),
+      'fleet.roomReadings': (a) => room.readings(a.roomId),
     },
     reload: () => {
       load();
