@@ -1,5 +1,6 @@
 // The shell: header always (the language control is on the first screen), then the
 // login (serve mode, signed out) or the view the route names.
+import { lazy, Suspense } from 'react';
 import { AppHeader, ConnectionBanner } from './components/app-header';
 import { Breadcrumbs } from './components/breadcrumbs';
 import { ErrorBanner } from './components/error-banner';
@@ -15,6 +16,9 @@ import { LoginView } from './views/session/login-view';
 import { OverviewView } from './views/overview/overview-view';
 import { RoomView } from './views/inventory/room-view';
 import { RunView } from './views/run/run-view';
+
+/** The 3D room and three.js: a lazy chunk, fetched only when #/room3d opens. */
+const Room3dView = lazy(() => import('./views/room3d/room3d-view'));
 
 export function App() {
   const phase = useAppStore(selectPhase);
@@ -39,6 +43,11 @@ function Routed() {
       {route.view === 'overview' && <OverviewView />}
       {route.view === 'inventory' && <InventoryView />}
       {route.view === 'room' && <RoomView roomId={route.roomId} />}
+      {route.view === 'room3d' && (
+        <Suspense fallback={<p className="loading">…</p>}>
+          <Room3dView roomId={route.roomId} />
+        </Suspense>
+      )}
       {route.view === 'cabinet' && <ElevationView cabinetId={route.cabinetId} />}
       {route.view === 'device' && <DeviceView deviceId={route.deviceId} />}
       {route.view === 'run' && <RunView />}

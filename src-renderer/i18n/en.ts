@@ -5,6 +5,7 @@ import { enWords } from './en-words';
 import { enScale } from './en-scale';
 import { enAdmin } from './en-admin';
 import { enPlaces } from './en-places';
+import { enRoom3d } from './en-room3d';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -168,6 +169,7 @@ export const en = {
   ...enScale,
   ...enAdmin,
   ...enPlaces,
+  ...enRoom3d,
 } as const;
 
 export type MessageKey = keyof typeof en;

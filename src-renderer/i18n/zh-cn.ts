@@ -5,6 +5,7 @@ import { zhCNWords } from './zh-cn-words';
 import { zhCNScale } from './zh-cn-scale';
 import { zhCNAdmin } from './zh-cn-admin';
 import { zhCNPlaces } from './zh-cn-places';
+import { zhCNRoom3d } from './zh-cn-room3d';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -168,4 +169,5 @@ export const zhCN: Dictionary = {
   ...zhCNScale,
   ...zhCNAdmin,
   ...zhCNPlaces,
+  ...zhCNRoom3d,
 };

@@ -7,11 +7,15 @@ export type Route =
   | { view: 'credentials' }
   | { view: 'audit' }
   | { view: 'room'; roomId: string }
+  /** The 3D room; cabinetId flies the camera there, deviceId names the device a search landed on. */
+  | { view: 'room3d'; roomId: string; cabinetId: string | null; deviceId: string | null }
   | { view: 'cabinet'; cabinetId: string }
   | { view: 'device'; deviceId: string };
 
 export function parseRoute(hash: string): Route {
-  const [, view, id] = hash.replace(/^#/, '').split('/');
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const [, view, id] = path.split('/');
+  if (view === 'room3d' && id) return parseRoom3d(id, query);
   if (view === 'room' && id) return { view: 'room', roomId: decodeURIComponent(id) };
   if (view === 'cabinet' && id) return { view: 'cabinet', cabinetId: decodeURIComponent(id) };
   if (view === 'device' && id) return { view: 'device', deviceId: decodeURIComponent(id) };
@@ -22,7 +26,19 @@ export function parseRoute(hash: string): Route {
   return { view: 'overview' };
 }
 
+function parseRoom3d(id: string, query: string): Route {
+  const q = new URLSearchParams(query);
+  return { view: 'room3d', roomId: decodeURIComponent(id), cabinetId: q.get('cabinet'), deviceId: q.get('device') };
+}
+
 export function formatRoute(r: Route): string {
+  if (r.view === 'room3d') {
+    const q = new URLSearchParams();
+    if (r.cabinetId) q.set('cabinet', r.cabinetId);
+    if (r.deviceId) q.set('device', r.deviceId);
+    const qs = q.toString();
+    return `#/room3d/${encodeURIComponent(r.roomId)}${qs ? `?${qs}` : ''}`;
+  }
   if (r.view === 'room') return `#/room/${encodeURIComponent(r.roomId)}`;
   if (r.view === 'cabinet') return `#/cabinet/${encodeURIComponent(r.cabinetId)}`;
   if (r.view === 'device') return `#/device/${encodeURIComponent(r.deviceId)}`;

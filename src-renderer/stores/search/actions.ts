@@ -2,6 +2,7 @@
 // for a query no longer in the box is dropped; arrows choose, Enter opens the device page.
 import { getClient } from '../client';
 import { navigate } from '../fleet/actions';
+import { claimSearchHit } from '../room3d/actions';
 import { toShownError } from '../shown-error';
 import { patch, useAppStore } from '../store';
 import { initialSearch, type SearchState } from './slice';
@@ -68,6 +69,8 @@ export function openSearchHit(index = search().active): void {
   const hit = search().hits?.[index];
   if (!hit) return;
   clearSearch();
+  // In a 3D room holding the device, the camera flies to its cabinet instead.
+  if (claimSearchHit(hit)) return;
   navigate({ view: 'device', deviceId: hit.deviceId });
 }
 

@@ -50,6 +50,9 @@ export function RoomView({ roomId }: { roomId: string }) {
             <CountBar answering={room.answering} devices={room.devices} degraded={room.degraded} />
           </div>
         )}
+        <a href={`#/room3d/${encodeURIComponent(roomId)}`} data-testid="room3d-link">
+          {t('room3d.link')}
+        </a>
         <AddCabinet roomId={roomId} />
       </div>
       <PlaceChangeNote />

@@ -90,7 +90,10 @@ function RoomRow({ room }: { room: RoomOverview }) {
       }}
     >
       <td className="room-name" title={room.name}>
-        {room.name}
+        {room.name}{' '}
+        <a href={`#/room3d/${encodeURIComponent(room.id)}`} data-testid="room3d-link" className="small" onClick={(e) => e.stopPropagation()}>
+          {t('room3d.link')}
+        </a>
       </td>
       <td className="num">
         <InlineCount value={room.cabinets} />

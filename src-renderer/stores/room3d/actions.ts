@@ -1,0 +1,113 @@
+// 3D room actions: open a room (its layout once, then readings polled every few seconds and
+// the status stream folded in), colour mode, selection, hover, and "focus cabinet", which
+// the scene answers by flying the camera. A search hit for a device in the open 3D room
+// lands here instead of on the device page (see claimSearchHit).
+import type { DeviceStatusChange } from '../../../src-shared/domain';
+import { getClient } from '../client';
+import { navigate } from '../fleet/actions';
+import { deviceStatusChannel } from '../live/device-status';
+import { toShownError } from '../shown-error';
+import { useAppStore } from '../store';
+import { initialRoom3d, useRoom3dStore, type Room3dHover, type Room3dMode, type Room3dState } from './slice';
+
+/** How often fleet.roomReadings is asked while the 3D room is open. */
+export const ROOM3D_POLL_MS = 3_000;
+
+const get = () => useRoom3dStore.getState();
+const set = (p: Partial<Room3dState> | ((s: Room3dState) => Partial<Room3dState>)) => useRoom3dStore.setState(p);
+
+let pollTimer: ReturnType<typeof setInterval> | null = null;
+let unsubscribe: (() => void) | null = null;
+
+/** Opens a room: loads the layout (unless it is already this room's) and starts polling. Returns a close function. */
+export function openRoom3d(roomId: string): () => void {
+  if (get().roomId !== roomId) useRoom3dStore.setState({ ...initialRoom3d, mode: get().mode, roomId });
+  void loadLayout(roomId);
+  void loadReadings(roomId);
+  if (pollTimer) clearInterval(pollTimer);
+  pollTimer = setInterval(() => void loadReadings(roomId), ROOM3D_POLL_MS);
+  unsubscribe?.();
+  const sub = deviceStatusChannel.subscribe(applyRoomStatus);
+  unsubscribe = () => sub.dispose();
+  return () => {
+    if (pollTimer) clearInterval(pollTimer);
+    pollTimer = null;
+    unsubscribe?.();
+    unsubscribe = null;
+  };
+}
+
+export async function loadLayout(roomId: string): Promise<void> {
+  try {
+    const layout = await getClient().call('inventory.roomLayout', { roomId });
+    if (get().roomId === roomId) set({ layout, layoutError: null });
+  } catch (err) {
+    if (get().roomId === roomId) set({ layoutError: toShownError(err) });
+  }
+}
+
+export async function loadReadings(roomId: string): Promise<void> {
+  try {
+    const readings = await getClient().call('fleet.roomReadings', { roomId });
+    if (get().roomId === roomId) set((s) => ({ readings, readingsError: null, liveStatus: {}, colourSeq: s.colourSeq + 1 }));
+  } catch (err) {
+    if (get().roomId === roomId) set({ readingsError: toShownError(err) });
+  }
+}
+
+/** Folds a status batch into the room's colours when any of its devices is in the room. */
+export function applyRoomStatus(batch: readonly DeviceStatusChange[]): void {
+  const layout = get().layout;
+  if (!layout || batch.length === 0) return;
+  const here = new Set(layout.devices.map((d) => d.id));
+  const mine = batch.filter((c) => here.has(c.deviceId));
+  if (mine.length === 0) return;
+  set((s) => {
+    const liveStatus = { ...s.liveStatus };
+    for (const c of mine) liveStatus[c.deviceId] = c.status;
+    return { liveStatus, colourSeq: s.colourSeq + 1 };
+  });
+}
+
+export function setRoom3dMode(mode: Room3dMode): void {
+  set((s) => ({ mode, colourSeq: s.colourSeq + 1 }));
+}
+
+export function selectRoom3dCabinet(cabinetId: string | null): void {
+  set({ selectedCabinetId: cabinetId });
+}
+
+export function setRoom3dHover(hover: Room3dHover | null): void {
+  const h = get().hover;
+  if (h === hover || (h && hover && h.cabinetId === hover.cabinetId && h.deviceId === hover.deviceId && h.x === hover.x && h.y === hover.y)) return;
+  set({ hover });
+}
+
+/** Flies the camera to a cabinet and selects it. */
+export function focusCabinet(cabinetId: string, landedDeviceId: string | null = null): void {
+  set((s) => ({ selectedCabinetId: cabinetId, landedDeviceId, focus: { cabinetId, seq: (s.focus?.seq ?? 0) + 1 } }));
+}
+
+/** The cabinet's elevation; with a device, #/cabinet/<id>?device=<deviceId> (the elevation lights it). */
+export function openCabinetElevation(cabinetId: string, deviceId?: string | null): void {
+  if (!deviceId) navigate({ view: 'cabinet', cabinetId });
+  else location.hash = `#/cabinet/${encodeURIComponent(cabinetId)}?device=${encodeURIComponent(deviceId)}`;
+}
+
+export function openDevicePage(deviceId: string): void {
+  navigate({ view: 'device', deviceId });
+}
+
+/**
+ * The header search's hook: while a 3D room is open and the hit's cabinet is in it, the hit
+ * flies the camera there (URL kept in step) instead of leaving the room. Returns true when handled.
+ */
+export function claimSearchHit(hit: { deviceId: string; cabinetId: string }): boolean {
+  const route = useAppStore.getState().fleet.route;
+  const layout = get().layout;
+  if (route.view !== 'room3d' || !layout || layout.room.id !== route.roomId) return false;
+  if (!layout.cabinets.some((c) => c.id === hit.cabinetId)) return false;
+  navigate({ view: 'room3d', roomId: route.roomId, cabinetId: hit.cabinetId, deviceId: hit.deviceId });
+  focusCabinet(hit.cabinetId, hit.deviceId);
+  return true;
+}
