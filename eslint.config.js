@@ -28,7 +28,7 @@ const BASE = [SHARED, 'builtin', 'npm', `${CORE}/config`, `${CORE}/protocols/**`
 const STORE = [...BASE, `${CORE}/store/**`];
 // Capabilities: every sibling folder of core that is not protocols, security, store or api.
 const CAPABILITIES = [...STORE, `${CORE}/*/**`, `!${CORE}/api/**`];
-const BROWSER_PACKAGES = ['npm:react', 'npm:react-dom', 'npm:zustand', 'npm:zod', 'npm:three', 'npm:@deck.gl/*', 'npm:@luma.gl/*', 'npm:@loaders.gl/*', 'npm:@math.gl/*'];
+const BROWSER_PACKAGES = ['npm:react', 'npm:react-dom', 'npm:zustand', 'npm:zod', 'npm:three', 'npm:qrcode', 'npm:@deck.gl/*', 'npm:@luma.gl/*', 'npm:@loaders.gl/*', 'npm:@math.gl/*'];
 const RENDERER = [SHARED, 'src-renderer/**', ...BROWSER_PACKAGES];
 const CORE_WHY = 'Inside core: protocols, security < store < capabilities < api < create-core, never upward; core never imports electron, lab, serve, preload or renderer.';
 

@@ -12,6 +12,8 @@ import { CredentialsView } from './views/admin/credentials-view';
 import { DeviceView } from './views/device/device-view';
 import { ElevationView } from './views/inventory/elevation-view';
 import { InventoryView } from './views/inventory/inventory-view';
+import { LabelSheet } from './views/inventory/label-sheet';
+import { ScanView } from './views/inventory/scan-view';
 import { LoginView } from './views/session/login-view';
 import { OverviewView } from './views/overview/overview-view';
 import { RoomView } from './views/inventory/room-view';
@@ -48,7 +50,9 @@ function Routed() {
           <Room3dView roomId={route.roomId} />
         </Suspense>
       )}
-      {route.view === 'cabinet' && <ElevationView cabinetId={route.cabinetId} />}
+      {route.view === 'cabinet' && <ElevationView cabinetId={route.cabinetId} deviceId={route.deviceId} />}
+      {route.view === 'labels' && <LabelSheet scope={route.scope} id={route.id} />}
+      {route.view === 'scan' && <ScanView sn={route.sn} />}
       {route.view === 'device' && <DeviceView deviceId={route.deviceId} />}
       {route.view === 'run' && <RunView />}
       {route.view === 'credentials' && <CredentialsView />}

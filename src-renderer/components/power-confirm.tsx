@@ -1,11 +1,12 @@
 // The power confirmation: a HostnameConfirm worded for the action (what it does to the
-// host), with the action on the dialog for styling and tests.
+// host), with the action on the dialog for styling and tests; children say where the host is.
+import type { ReactNode } from 'react';
 import type { PowerAction } from '../../src-shared/domain';
 import type { MessageKey } from '../i18n/i18n';
 import { useI18n } from '../i18n/use-i18n';
 import { HostnameConfirm } from './hostname-confirm';
 
-export function PowerConfirm(props: { hostname: string; action: PowerAction; onConfirm: (typed: string) => void; onCancel: () => void }) {
+export function PowerConfirm(props: { hostname: string; action: PowerAction; onConfirm: (typed: string) => void; onCancel: () => void; children?: ReactNode }) {
   const { t } = useI18n();
   const { hostname, action } = props;
   const label = t(`power.${action}` as MessageKey);
@@ -20,6 +21,8 @@ export function PowerConfirm(props: { hostname: string; action: PowerAction; onC
       data={{ 'data-action': action }}
       onConfirm={props.onConfirm}
       onCancel={props.onCancel}
-    />
+    >
+      {props.children}
+    </HostnameConfirm>
   );
 }

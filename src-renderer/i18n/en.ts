@@ -2,6 +2,7 @@
 // Placeholders are written {name} and filled by translate().
 import { enOps } from './en-ops';
 import { enWords } from './en-words';
+import { enTechnician } from './en-technician';
 import { enScale } from './en-scale';
 import { enAdmin } from './en-admin';
 import { enPlaces } from './en-places';
@@ -167,6 +168,7 @@ export const en = {
   ...enOps,
   ...enWords,
   ...enScale,
+  ...enTechnician,
   ...enAdmin,
   ...enPlaces,
   ...enRoom3d,

@@ -2,6 +2,7 @@
 import type { Dictionary } from './en';
 import { zhCNOps } from './zh-cn-ops';
 import { zhCNWords } from './zh-cn-words';
+import { zhCNTechnician } from './zh-cn-technician';
 import { zhCNScale } from './zh-cn-scale';
 import { zhCNAdmin } from './zh-cn-admin';
 import { zhCNPlaces } from './zh-cn-places';
@@ -167,6 +168,7 @@ export const zhCN: Dictionary = {
   ...zhCNOps,
   ...zhCNWords,
   ...zhCNScale,
+  ...zhCNTechnician,
   ...zhCNAdmin,
   ...zhCNPlaces,
   ...zhCNRoom3d,

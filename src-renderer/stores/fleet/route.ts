@@ -9,15 +9,22 @@ export type Route =
   | { view: 'room'; roomId: string }
   /** The 3D room; cabinetId flies the camera there, deviceId names the device a search landed on. */
   | { view: 'room3d'; roomId: string; cabinetId: string | null; deviceId: string | null }
-  | { view: 'cabinet'; cabinetId: string }
+  | { view: 'cabinet'; cabinetId: string; deviceId?: string }
+  | { view: 'labels'; scope: 'cabinet' | 'row'; id: string }
+  | { view: 'scan'; sn?: string }
   | { view: 'device'; deviceId: string };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
-  const [, view, id] = path.split('/');
+  const [, view, id, id2] = path.split('/');
   if (view === 'room3d' && id) return parseRoom3d(id, query);
   if (view === 'room' && id) return { view: 'room', roomId: decodeURIComponent(id) };
-  if (view === 'cabinet' && id) return { view: 'cabinet', cabinetId: decodeURIComponent(id) };
+  if (view === 'cabinet' && id) {
+    const device = new URLSearchParams(query).get('device');
+    return device ? { view: 'cabinet', cabinetId: decodeURIComponent(id), deviceId: device } : { view: 'cabinet', cabinetId: decodeURIComponent(id) };
+  }
+  if (view === 'labels' && (id === 'cabinet' || id === 'row') && id2) return { view: 'labels', scope: id, id: decodeURIComponent(id2) };
+  if (view === 'scan') return id ? { view: 'scan', sn: decodeURIComponent(id) } : { view: 'scan' };
   if (view === 'device' && id) return { view: 'device', deviceId: decodeURIComponent(id) };
   if (view === 'inventory') return { view: 'inventory' };
   if (view === 'run') return { view: 'run' };
@@ -40,7 +47,9 @@ export function formatRoute(r: Route): string {
     return `#/room3d/${encodeURIComponent(r.roomId)}${qs ? `?${qs}` : ''}`;
   }
   if (r.view === 'room') return `#/room/${encodeURIComponent(r.roomId)}`;
-  if (r.view === 'cabinet') return `#/cabinet/${encodeURIComponent(r.cabinetId)}`;
+  if (r.view === 'cabinet') return `#/cabinet/${encodeURIComponent(r.cabinetId)}${r.deviceId ? `?device=${encodeURIComponent(r.deviceId)}` : ''}`;
+  if (r.view === 'labels') return `#/labels/${r.scope}/${encodeURIComponent(r.id)}`;
+  if (r.view === 'scan') return r.sn ? `#/scan/${encodeURIComponent(r.sn)}` : '#/scan';
   if (r.view === 'device') return `#/device/${encodeURIComponent(r.deviceId)}`;
   if (r.view === 'inventory') return '#/inventory';
   if (r.view === 'run') return '#/run';

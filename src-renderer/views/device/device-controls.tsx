@@ -1,5 +1,6 @@
-// Control actions on one device: power (each confirmed by typing the hostname), the
-// identify LED, the next boot device. Below the operator role, or on a device without a
+// Control actions on one device: power (each confirmed by typing the hostname, the dialog
+// naming the host, its SN, U position and cabinet), Locate (identify LED for N minutes with
+// a countdown) and the raw identify LED, the next boot device. Below the operator role, or on a device without a
 // BMC, the buttons are not shown at all (a wall screen must not offer what it cannot do):
 // a note says why. The core checks the role (and the confirmation) whatever the UI does.
 import { useCallback, useState } from 'react';
@@ -14,6 +15,7 @@ import { selectControl } from '../../stores/device/selectors';
 import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
 import { PowerConfirm } from '../../components/power-confirm';
+import { LocateControl } from '../inventory/locate-control';
 
 const IDENTIFY_SECONDS = [15, 60, 240];
 const DANGEROUS: ReadonlySet<PowerAction> = new Set(['off', 'cycle', 'reset']);
@@ -58,6 +60,10 @@ export function DeviceControls({ detail }: { detail: DeviceDetail }) {
                 </button>
               ))}
             </div>
+          </div>
+          <div className="ctl-group">
+            <h3>{t('locate.title')}</h3>
+            <LocateControl deviceId={id} hasBmc={hasBmc} />
           </div>
           <div className="ctl-group">
             <h3>{t('ctl.identify')}</h3>
@@ -130,10 +136,21 @@ export function DeviceControls({ detail }: { detail: DeviceDetail }) {
             setConfirming(null);
             void powerDevice(id, confirming, typed);
           }}
-        />
+        >
+          <p className="confirm-where" data-testid="confirm-where" data-sn={detail.device.sn} data-u={detail.device.uPosition} data-cabinet={detail.cabinet.name}>
+            {whereText(i18n, detail)}
+          </p>
+        </PowerConfirm>
       )}
     </section>
   );
+}
+
+/** Where the host is: hostname, SN, U span and cabinet (with its row and room). */
+export function whereText({ t }: I18n, detail: DeviceDetail): string {
+  const d = detail.device;
+  const vars = { host: d.hostname, sn: d.sn, cabinet: detail.cabinet.name, row: detail.row.name, room: detail.room.name };
+  return d.uHeight === 0 ? t('confirm.where0U', vars) : t('confirm.where', { ...vars, from: d.uPosition, to: d.uPosition + d.uHeight - 1 });
 }
 
 function describe({ t }: I18n, r: ControlRequest): string {

@@ -4,12 +4,16 @@
 // double click, or "Open device details" in the summary, opens the device's own page.
 // Operators add a device here (at the lowest free U); the lab fault panel shows only while
 // the lab runs. Where devices share an address the tile shows the SNMP port too.
-import { useEffect, type CSSProperties } from 'react';
+// Touch (1280x800): the rack is one listbox sized from the viewport so all 42U show at once;
+// a tap on a tile selects it, arrow keys move the selection, Enter opens; every button is at
+// least 44 px (elevation-touch.css). #/cabinet/<id>?device=<deviceId> selects a device.
+import { useEffect, type CSSProperties, type KeyboardEvent } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import type { CabinetElevation, ElevationDevice } from '../../../src-shared/domain';
 import { loadElevation, navigate, selectDevice } from '../../stores/fleet/actions';
+import { formatRoute } from '../../stores/fleet/route';
 import { selectElevation, selectElevationError, selectSelectedDeviceId } from '../../stores/fleet/selectors';
 import { useAppStore } from '../../stores/store';
 import { openAddDevice } from '../../stores/device-edit/actions';
@@ -23,8 +27,9 @@ import { LabFaultPanel } from '../lab/lab-fault-panel';
 import { DeviceFormDialog } from './device-form';
 import { SelectedDevicePanel } from './selected-device';
 import { PendingPowerBadge } from '../../components/pending-power-badge';
+import './elevation-touch.css';
 
-export function ElevationView({ cabinetId }: { cabinetId: string }) {
+export function ElevationView({ cabinetId, deviceId }: { cabinetId: string; deviceId?: string }) {
   const { t } = useI18n();
   const elevation = useAppStore(selectElevation);
   const error = useAppStore(selectElevationError);
@@ -35,12 +40,12 @@ export function ElevationView({ cabinetId }: { cabinetId: string }) {
     <main className="elevation-view" data-testid="elevation" data-cabinet-id={cabinetId}>
       {error && <ErrorBanner error={error} action="action.elevation" onRetry={() => void loadElevation(cabinetId)} />}
       {!elevation && !error && <p className="loading">{t('elev.loading')}</p>}
-      {elevation && <Elevation elevation={elevation} />}
+      {elevation && <Elevation elevation={elevation} highlight={deviceId} />}
     </main>
   );
 }
 
-function Elevation({ elevation }: { elevation: CabinetElevation }) {
+function Elevation({ elevation, highlight }: { elevation: CabinetElevation; highlight?: string }) {
   const { t, num } = useI18n();
   const role = useAppStore(selectRole);
   const labRunning = useAppStore(selectLabRunning);
@@ -49,6 +54,10 @@ function Elevation({ elevation }: { elevation: CabinetElevation }) {
   const { cabinet, site, room, row } = elevation;
   const racked = elevation.devices.filter((d) => d.uHeight > 0);
   const zeroU = elevation.devices.filter((d) => d.uHeight === 0);
+  const highlightHere = highlight !== undefined && elevation.devices.some((d) => d.id === highlight);
+  useEffect(() => {
+    if (highlightHere) selectDevice(highlight);
+  }, [highlight, highlightHere]);
   return (
     <>
       <div className="view-head">
@@ -58,6 +67,15 @@ function Elevation({ elevation }: { elevation: CabinetElevation }) {
             {t('devedit.add')}
           </button>
         )}
+        <a className="button-link" href={formatRoute({ view: 'labels', scope: 'cabinet', id: cabinet.id })} data-testid="labels-cabinet">
+          {t('labels.open')}
+        </a>
+        <a className="button-link" href={formatRoute({ view: 'labels', scope: 'row', id: row.id })} data-testid="labels-row">
+          {t('labels.rowOpen')}
+        </a>
+        <a className="button-link" href={formatRoute({ view: 'scan' })} data-testid="scan-link">
+          {t('scan.open.link')}
+        </a>
         <span className="muted">
           {t('elev.where', { site: site.name, room: room.name, row: row.name, position: cabinet.position })} ·{' '}
           {t('elev.rated', { kw: num(cabinet.ratedPowerKw) })} ·{' '}
@@ -78,7 +96,7 @@ function Elevation({ elevation }: { elevation: CabinetElevation }) {
       <div className="elevation-layout">
         <section className="rack-wrap">
           <h2>{t('elev.front')}</h2>
-          <Rack height={cabinet.uHeight} devices={racked} />
+          <Rack height={cabinet.uHeight} devices={racked} label={t('elev.title', { name: cabinet.name })} highlight={highlightHere ? highlight : undefined} />
           {elevation.devices.length === 0 && <p className="muted">{t('elev.empty')}</p>}
         </section>
         <ZeroUList devices={zeroU} />
@@ -89,7 +107,7 @@ function Elevation({ elevation }: { elevation: CabinetElevation }) {
   );
 }
 
-function Rack({ height, devices }: { height: number; devices: readonly ElevationDevice[] }) {
+function Rack({ height, devices, label, highlight }: { height: number; devices: readonly ElevationDevice[]; label: string; highlight?: string }) {
   const { t } = useI18n();
   const tileTitle = (d: ElevationDevice, span: string) => {
     const parts = [d.hostname, t(`kind.${d.kind}` as MessageKey), addressText(d.mgmtIp, d.snmpPort, d.sharedAddress), t(`status.${d.status}` as MessageKey), span];
@@ -99,8 +117,28 @@ function Rack({ height, devices }: { height: number; devices: readonly Elevation
   };
   const selected = useAppStore(selectSelectedDeviceId);
   const units = Array.from({ length: height }, (_, i) => height - i); // top row first
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const order = [...devices].sort((a, b) => b.uPosition - a.uPosition); // top first, as drawn
+    const at = order.findIndex((d) => d.id === selected);
+    if (e.key === 'Enter' && selected && at >= 0) navigate({ view: 'device', deviceId: selected });
+    else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = e.key === 'ArrowDown' ? Math.min(order.length - 1, at + 1) : Math.max(0, at < 0 ? 0 : at - 1);
+      if (order[next]) selectDevice(order[next].id);
+    }
+  };
   return (
-    <div className="rack" data-testid="rack" data-u-height={height} style={{ '--rack-u': height } as CSSProperties}>
+    <div
+      className="rack"
+      data-testid="rack"
+      data-u-height={height}
+      style={{ '--rack-u': height } as CSSProperties}
+      role="listbox"
+      aria-label={label}
+      tabIndex={0}
+      aria-activedescendant={selected && devices.some((d) => d.id === selected) ? `rack-dev-${selected}` : undefined}
+      onKeyDown={onKey}
+    >
       {units.map((u, i) => (
         <div key={`l${u}`} className="u-label u-left" style={{ gridRow: i + 1 }} data-testid="u-label">
           {u}
@@ -119,17 +157,19 @@ function Rack({ height, devices }: { height: number; devices: readonly Elevation
         const bottom = Math.max(1, d.uPosition);
         const span = Math.max(1, top - bottom + 1);
         return (
-          <button
+          <div
             key={d.id}
-            type="button"
-            className={`rack-device status-${d.status} kind-${d.kind} ${selected === d.id ? 'selected' : ''} ${span > 1 ? 'multi-u' : ''}`}
+            id={`rack-dev-${d.id}`}
+            role="option"
+            className={`rack-device status-${d.status} kind-${d.kind} ${selected === d.id ? 'selected' : ''} ${span > 1 ? 'multi-u' : ''} ${highlight === d.id ? 'highlight' : ''}`}
             style={{ gridRow: `${height - top + 1} / span ${span}` }}
             data-testid="rack-device"
             data-device-id={d.id}
             data-status={d.status}
             data-kind={d.kind}
             data-polled={d.monitoring ? String(d.monitoring.polled) : undefined}
-            aria-pressed={selected === d.id}
+            data-highlight={highlight === d.id ? 'true' : undefined}
+            aria-selected={selected === d.id}
             title={tileTitle(d, `U${bottom}–U${top}`)}
             onClick={() => selectDevice(selected === d.id ? null : d.id)}
             onDoubleClick={() => navigate({ view: 'device', deviceId: d.id })}
@@ -142,7 +182,7 @@ function Rack({ height, devices }: { height: number; devices: readonly Elevation
             </span>
             <span className="dev-status">{t(`status.${d.status}` as MessageKey)}</span>
             <PendingPowerBadge deviceId={d.id} testId="rack-pending-power" />
-          </button>
+          </div>
         );
       })}
     </div>

@@ -10,6 +10,7 @@ import { navigate } from '../../stores/fleet/actions';
 import { selectSelectedDevice } from '../../stores/fleet/selectors';
 import { useAppStore } from '../../stores/store';
 import { MonitoringNote, addressText } from '../device/monitoring-note';
+import { LocateControl } from './locate-control';
 
 export function DeviceDetails({ device: d }: { device: ElevationDevice }) {
   const { t, num } = useI18n();
@@ -35,6 +36,7 @@ export function DeviceDetails({ device: d }: { device: ElevationDevice }) {
         ))}
       </dl>
       <MonitoringNote monitoring={d.monitoring} testId="selected-monitoring" />
+      <LocateControl deviceId={d.id} hasBmc={d.capabilities.bmc} />
       <button type="button" className="primary open-device" data-testid="open-device" data-device-id={d.id} onClick={() => navigate({ view: 'device', deviceId: d.id })}>
         {t('dev.open')}
       </button>
