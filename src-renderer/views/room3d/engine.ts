@@ -7,7 +7,7 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { RoomLayout } from '../../../src-shared/domain/inventory';
 import { useRoom3dStore, type Room3dState } from '../../stores/room3d/slice';
 import { applyColours, buildRoomScene, pickAt, type Pick, type RoomScene } from './scene';
-import { viewpointOf } from './placement';
+import { CABINET_TOP_M, viewpointOf } from './placement';
 
 export interface Room3dHook {
   calls: number;
@@ -15,6 +15,10 @@ export interface Room3dHook {
   frames: number;
   colourMs: number;
   instances: { cabinets: number; devices: number };
+  /** The layout drawn (tests pick a cabinet and a device's SN from it). */
+  layout: RoomLayout;
+  /** Whether the camera is flying. */
+  flying: boolean;
   project(cabinetId: string): { x: number; y: number } | null;
   pixelAt(x: number, y: number): [number, number, number, number];
 }
@@ -63,7 +67,7 @@ export class Room3dEngine {
 
   constructor(
     private readonly host: HTMLElement,
-    layout: RoomLayout,
+    private readonly layout: RoomLayout,
   ) {
     this.renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: true, powerPreference: 'high-performance' });
     this.renderer.setPixelRatio(1);
@@ -184,11 +188,11 @@ export class Room3dEngine {
     return pickAt(this.room, this.camera, ((clientX - r.left) / r.width) * 2 - 1, -((clientY - r.top) / r.height) * 2 + 1, this.raycaster);
   }
 
-  /** A cabinet's front centre in CSS pixels relative to the canvas, or null when unknown or behind the camera. */
+  /** A point on a cabinet's front in its top band (above the highest U: cabinet colour, no device), in CSS pixels relative to the canvas, or null when unknown or behind the camera. */
   project(cabinetId: string): { x: number; y: number } | null {
     const c = this.room.cabinetById.get(cabinetId);
     if (!c) return null;
-    const p = new THREE.Vector3(c.x + c.front[0] * (c.d / 2 + 0.05), c.h * 0.45, c.z + c.front[1] * (c.d / 2 + 0.05)).project(this.camera);
+    const p = new THREE.Vector3(c.x + c.front[0] * (c.d / 2 + 0.002), c.h - CABINET_TOP_M / 2, c.z + c.front[1] * (c.d / 2 + 0.002)).project(this.camera);
     if (p.z > 1) return null;
     const el = this.renderer.domElement;
     return { x: ((p.x + 1) / 2) * el.clientWidth, y: ((1 - p.y) / 2) * el.clientHeight };
@@ -211,6 +215,10 @@ export class Room3dEngine {
         return engine.colourMs;
       },
       instances: { cabinets: this.room.cabinetIds.length, devices: this.room.deviceCabinet.size },
+      layout: this.layout,
+      get flying() {
+        return engine.flight !== null;
+      },
       project: (id) => engine.project(id),
       pixelAt: (x, y) => {
         const gl = engine.renderer.getContext();
