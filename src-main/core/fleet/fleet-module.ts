@@ -90,6 +90,7 @@ export function startFleet(d: FleetDeps): FleetModule {
   const load = (): void => {
     loadTargets();
     reloadModel();
+    room.invalidate();
   };
 
   const hostname = (deviceId: string): string => inventory.device(deviceId)?.hostname ?? deviceId;

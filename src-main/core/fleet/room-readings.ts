@@ -7,11 +7,13 @@
 // from the PDU's meter); a server's own power is its BMC's last `bmc.power_w` and its inlet its
 // last `bmc.inlet_c` (the BMC sensor poller's series). Each metric is read for the whole room in
 // one query (room-readings-series.ts). Status is the poller's health as the read model keeps
-// it, or not-monitored.
+// it, or not-monitored. A room's structure (cabinets, devices, feed risk: inventory facts) is
+// kept per room until invalidate() (the fleet calls it on every inventory or credential change).
 import type { CabinetReading, DeviceReading, RoomDeviceStatus, RoomReadings } from '../../../src-shared/domain';
 import { NotFoundError } from '../../../src-shared/errors';
 import type { InventoryRepository } from '../store/inventory-repository';
-import { feedRisk } from './feed-risk';
+import type { CabinetWithRow } from '../store/inventory-repository';
+import { feedRisk, type FeedDevice, type FeedResult } from './feed-risk';
 import type { LastReading, LatestReader } from './room-readings-series';
 
 /** The series names, as the fleet poller (PDU meter) and the BMC sensor poller write them. */
@@ -36,24 +38,44 @@ export function worstStatus(statuses: readonly RoomDeviceStatus[]): RoomDeviceSt
   return worst;
 }
 
+interface RoomShape {
+  readonly cabinets: readonly { cabinet: CabinetWithRow; devices: readonly FeedDevice[]; risk: FeedResult }[];
+  readonly pduIds: readonly string[];
+  readonly otherIds: readonly string[];
+}
+
 const newest = (a: number | null, r: LastReading | undefined): number | null => (r && (a === null || r.ts > a) ? r.ts : a);
 
-export function createRoomReadings(d: RoomReadingsDeps): { readings(roomId: string): RoomReadings } {
+export function createRoomReadings(d: RoomReadingsDeps): { readings(roomId: string): RoomReadings; invalidate(): void } {
   const now = d.now ?? Date.now;
+  const shapes = new Map<string, RoomShape>();
+  const shapeOf = (roomId: string): RoomShape => {
+    const kept = shapes.get(roomId);
+    if (kept) return kept;
+    if (!d.inventory.rooms().some((r) => r.id === roomId)) throw new NotFoundError('room', roomId);
+    const cabinets = d.inventory.cabinetsInRoom(roomId).map((cabinet) => {
+      const devices = d.inventory.devicesInCabinet(cabinet.id).map((x) => ({ id: x.id, kind: x.kind, hostname: x.hostname }));
+      return { cabinet, devices, risk: feedRisk(cabinet, devices) };
+    });
+    const all = cabinets.flatMap((c) => c.devices);
+    const shape = { cabinets, pduIds: all.filter((x) => x.kind === 'pdu').map((x) => x.id), otherIds: all.filter((x) => x.kind !== 'pdu').map((x) => x.id) };
+    shapes.set(roomId, shape);
+    return shape;
+  };
   return {
+    invalidate: () => {
+      shapes.clear();
+      d.latest.reset();
+    },
     readings(roomId) {
-      if (!d.inventory.rooms().some((r) => r.id === roomId)) throw new NotFoundError('room', roomId);
-      const cabinets = d.inventory.cabinetsInRoom(roomId).map((c) => ({ cabinet: c, devices: d.inventory.devicesInCabinet(c.id) }));
-      const all = cabinets.flatMap((c) => c.devices);
-      const pduIds = all.filter((x) => x.kind === 'pdu').map((x) => x.id);
-      const otherIds = all.filter((x) => x.kind !== 'pdu').map((x) => x.id);
+      const { cabinets, pduIds, otherIds } = shapeOf(roomId);
       const pduPower = d.latest.latest(ROOM_METRICS.pduPower, pduIds);
       const bmcPower = d.latest.latest(ROOM_METRICS.bmcPower, otherIds);
       const inlet = d.latest.latest(ROOM_METRICS.inlet, otherIds);
       const blinking = d.identifying?.() ?? new Set<string>();
 
       const devices: DeviceReading[] = [];
-      const cabinetReadings: CabinetReading[] = cabinets.map(({ cabinet, devices: devs }) => {
+      const cabinetReadings: CabinetReading[] = cabinets.map(({ cabinet, devices: devs, risk }) => {
         let powerW: number | null = null;
         let inletC: number | null = null;
         let readAt: number | null = null;
@@ -75,7 +97,6 @@ export function createRoomReadings(d: RoomReadingsDeps): { readings(roomId: stri
             readAt = newest(readAt, temp);
           }
         }
-        const risk = feedRisk(cabinet, devs);
         const rated = cabinet.ratedPowerKw;
         return {
           cabinetId: cabinet.id,
