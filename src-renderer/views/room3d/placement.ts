@@ -180,10 +180,14 @@ export function placeRoom(layout: RoomLayout): RoomPlacement {
   return { widthM: layout.room.widthM, depthM: layout.room.depthM, cabinets, devices, aisles, labels };
 }
 
-/** Where to stand to look at a cabinet's front: a point out along its normal, at eye height. */
-export function viewpointOf(c: PlacedCabinet, distanceM = 3.2): { eye: [number, number, number]; target: [number, number, number] } {
+/**
+ * Where to look at a cabinet's front from: inside its aisle (1.1 m out, so the facing row never
+ * hides it) and above the cabinets (0.9 m over its top), looking down at its middle: the
+ * whole cabinet fits a 50 degree view.
+ */
+export function viewpointOf(c: PlacedCabinet, distanceM = 1.1): { eye: [number, number, number]; target: [number, number, number] } {
   return {
-    eye: [c.x + c.front[0] * (c.d / 2 + distanceM), 1.7, c.z + c.front[1] * (c.d / 2 + distanceM)],
-    target: [c.x, c.h * 0.5, c.z],
+    eye: [c.x + c.front[0] * (c.d / 2 + distanceM), c.h + 0.9, c.z + c.front[1] * (c.d / 2 + distanceM)],
+    target: [c.x + c.front[0] * (c.d / 2), c.h * 0.5, c.z + c.front[1] * (c.d / 2)],
   };
 }
