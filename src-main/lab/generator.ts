@@ -1,8 +1,10 @@
 // The lab's inventory: a believable data-center fleet, generated deterministically from a
-// seed. Pure: no I/O. The same (seed, size, options) always yields the same document.
-import type { Cabinet, Device, InventoryDocument, Room, Row, ServiceTreePath, Site } from '../../src-shared/domain';
+// seed. Pure: no I/O. The same (seed, size, options) always yields the same document. Rooms
+// get floor plans: rows in pairs across cold aisles, a CRAC gap, head cabinets 800 mm wide.
+import { CABINET_DEFAULT_MM, type Cabinet, type Device, type InventoryDocument, type ServiceTreePath, type Site } from '../../src-shared/domain';
 import { LAB_SNMP_CREDENTIAL, type LabSize } from '../../src-shared/lab-protocol';
 import { createRng } from '../../src-shared/random';
+import { completeLayout, type LooseRoom, type LooseRow } from '../../src-shared/room-plan';
 import { SINGLE_ADDRESS, SINGLE_PORT_BASE, SINGLE_PORT_SPAN, checkSinglePortBase, singlePorts } from './loopback';
 
 export interface LabGeneratorOptions {
@@ -147,8 +149,8 @@ export function generateLab(seed: number, size: LabSize, opts: LabGeneratorOptio
   const rnd = createRng(seed);
 
   const sites: Site[] = [];
-  const rooms: Room[] = [];
-  const rows: Row[] = [];
+  const rooms: LooseRoom[] = [];
+  const rows: LooseRow[] = [];
   const cabinets: Cabinet[] = [];
   const devices: Device[] = [];
   const cabinetHost: string[] = []; // hostname stem per cabinet, e.g. "bj1-r1-c0205"
@@ -160,10 +162,10 @@ export function generateLab(seed: number, size: LabSize, opts: LabGeneratorOptio
     const site: Site = { id: `site-${code}`, name: round === 0 ? base.name : `${base.name} ${round + 1}`, city: base.city };
     sites.push(site);
     for (let r = 1; r <= size.roomsPerSite; r++) {
-      const room: Room = { id: `room-${code}-${r}`, siteId: site.id, name: `${code.toUpperCase()} Hall ${r}` };
+      const room: LooseRoom = { id: `room-${code}-${r}`, siteId: site.id, name: `${code.toUpperCase()} Hall ${r}` };
       rooms.push(room);
       for (let w = 1; w <= size.rowsPerRoom; w++) {
-        const row: Row = { id: `row-${code}-${r}-r${w}`, roomId: room.id, name: `R${w}` };
+        const row: LooseRow = { id: `row-${code}-${r}-r${w}`, roomId: room.id, name: `R${w}` };
         rows.push(row);
         for (let p = 1; p <= size.cabinetsPerRow; p++) {
           const single = rnd() < 0.05;
@@ -176,6 +178,9 @@ export function generateLab(seed: number, size: LabSize, opts: LabGeneratorOptio
             ratedPowerKw: [6, 8, 8, 10, 10, 12][Math.floor(rnd() * 6)],
             feedA: `R${w}-A-PDB-${pad(Math.ceil(p / 4))}`,
             feedB: single ? null : `R${w}-B-PDB-${pad(Math.ceil(p / 4))}`,
+            // The head cabinet holds the row's network (its top-of-rack switch): a wider one for cabling.
+            widthMm: p === 1 ? 800 : CABINET_DEFAULT_MM.widthMm,
+            depthMm: CABINET_DEFAULT_MM.depthMm,
           });
           cabinetHost.push(`${code}-r${r}-c${pad(w)}${pad(p)}`);
         }
@@ -250,5 +255,8 @@ export function generateLab(seed: number, size: LabSize, opts: LabGeneratorOptio
     });
   });
 
-  return { format: 'fleetdeck-inventory', version: 1, sites, rooms, rows, cabinets, devices };
+  // The floor plan: rows in pairs facing each other across cold aisles, the CRAC gap at the
+  // west end, each room sized to hold its rows (the computed layout of room-plan.ts).
+  const loose = { format: 'fleetdeck-inventory', version: 1, sites, rooms, rows, cabinets, devices } as unknown as InventoryDocument;
+  return completeLayout(loose, { ...loose, sites: [], rooms: [], rows: [], cabinets: [], devices: [] }).document;
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { method, noArgs, result, text } from './contract';
 import type { CabinetElevation, CabinetSummary } from '../domain/fleet';
-import { DEVICE_KINDS, LOCATION_KINDS, type Device, type ImportResult, type LocationRecord, type LocationTree, type ReplaceScope, type RoomLayout } from '../domain/inventory';
+import { COLD_AISLE_SIDES, DEVICE_KINDS, LOCATION_KINDS, ROW_FACINGS, type Device, type ImportResult, type LocationRecord, type LocationTree, type ReplaceScope, type RoomLayout } from '../domain/inventory';
 
 const port = z.number().int('must be an integer from 1 to 65535').min(1, 'must be an integer from 1 to 65535').max(65535, 'must be an integer from 1 to 65535');
 const credentialRef = text(64).nullable();
@@ -32,11 +32,17 @@ const deviceRecord = z.strictObject({
 
 const name = text(200);
 const feed = text(100).nullable();
+/** A room-model field a form may leave out (null or absent): the core keeps the stored value, else computes one as an import does. */
+const metres = z.number().min(0).max(10_000).nullish();
+const millimetres = z.number().int().min(0).max(100_000).nullish();
 /** One site, room, row or cabinet as forms send it (the import's field rules are applied by the core). */
 const locationRecord = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('site'), id: text(200), name, city: z.string().max(200) }),
-  z.strictObject({ kind: z.literal('room'), id: text(200), siteId: text(200), name }),
-  z.strictObject({ kind: z.literal('row'), id: text(200), roomId: text(200), name }),
+  z.strictObject({ kind: z.literal('room'), id: text(200), siteId: text(200), name, widthM: metres, depthM: metres }),
+  z.strictObject({
+    kind: z.literal('row'), id: text(200), roomId: text(200), name,
+    xM: metres, yM: metres, facing: z.enum(ROW_FACINGS).nullish(), coldAisle: z.enum(COLD_AISLE_SIDES).nullish(),
+  }),
   z.strictObject({
     kind: z.literal('cabinet'), id: text(200), rowId: text(200), name,
     position: z.number().int().min(1).max(10_000),
@@ -44,8 +50,12 @@ const locationRecord = z.discriminatedUnion('kind', [
     ratedPowerKw: z.number().min(0).max(1000),
     feedA: feed,
     feedB: feed,
+    widthMm: millimetres,
+    depthMm: millimetres,
   }),
 ]);
+/** What inventory.putLocation receives: a LocationRecord whose room-model fields may be missing. */
+export type LocationInput = z.output<typeof locationRecord>;
 
 /** A replacing import's subtree (see ReplaceScope); null or absent: an import that only adds and updates. */
 const replaceScope = z.strictObject({ kind: z.enum(LOCATION_KINDS), id: text(200) }).nullish().transform((v): ReplaceScope | null => v ?? null);

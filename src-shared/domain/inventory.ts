@@ -129,6 +129,8 @@ export const IMPORT_ISSUE_CODES = [
   // meaning
   'required', 'id-spaces', 'duplicate-id', 'unknown-parent', 'out-of-range', 'cabinet-too-short', 'bad-kind', 'bad-hostname',
   'bad-ip', 'bad-bmc-address', 'sn-taken', 'duplicate-sn', 'zero-u-not-pdu', 'zero-u-mixed', 'above-cabinet', 'u-overlap',
+  // the room model: a row's facing or cold aisle not one of its words; a row's cabinets reach outside its room's floor
+  'bad-choice', 'row-outside-room',
   // references: credentials in the credential store, endpoints and hostnames unique across the inventory
   'unknown-credential', 'credential-wrong-kind', 'duplicate-snmp-endpoint', 'snmp-endpoint-taken', 'duplicate-bmc-endpoint',
   'bmc-endpoint-taken', 'duplicate-hostname', 'hostname-taken',

@@ -10,9 +10,9 @@ export function oneCabinet(devices: readonly Device[]): InventoryDocument {
     format: 'fleetdeck-inventory',
     version: 1,
     sites: [{ id: 's', name: 'S', city: 'C' }],
-    rooms: [{ id: 'r', siteId: 's', name: 'R' }],
-    rows: [{ id: 'w', roomId: 'r', name: 'W' }],
-    cabinets: [{ id: 'c', rowId: 'w', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
+    rooms: [{ id: 'r', siteId: 's', name: 'R', widthM: 20, depthM: 10 }],
+    rows: [{ id: 'w', roomId: 'r', name: 'W', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
+    cabinets: [{ id: 'c', rowId: 'w', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, widthMm: 600, depthMm: 1200 }],
     devices,
   };
 }

@@ -2,112 +2,18 @@
 // with one record per line, the record kind in the first column. Decoding checks syntax
 // and types only (and keeps where every field came from); validate.ts checks meaning.
 // Serialising is canonical: records sorted by id, fixed key/column order, so
-// export -> import -> export is byte-identical.
+// export -> import -> export is byte-identical. The fields of each kind: record-fields.ts.
 import type { ImportIssue, ImportIssueCode, ImportIssueParams, InventoryDocument, ServiceTreePath } from '../../../src-shared/domain';
 import { parseCsv, serializeCsv, type CsvRecord } from './csv';
 import { formatSafeCsvField, restoreCell } from './csv-safety';
 import { parseJsonSource, type JsonNode, type JsonPosition } from './json-source';
+import {
+  COLLECTION, CSV_HEADER, NUMERIC, OPTIONAL_CSV_COLUMNS, RECORD_FIELDS, RECORD_KINDS, SERVICE_TREE_KEYS, badField, emptyDocument,
+  emptySources, push, recordOf, sortedById, type FieldSource, type FieldSpec, type ParsedInventory, type RecordKind, type RecordRef,
+  type RecordSource,
+} from './record-fields';
 
-export type RecordKind = 'site' | 'room' | 'row' | 'cabinet' | 'device';
-export type Collection = 'sites' | 'rooms' | 'rows' | 'cabinets' | 'devices';
-export const RECORD_KINDS: readonly RecordKind[] = ['site', 'room', 'row', 'cabinet', 'device'];
-export const COLLECTION: Readonly<Record<RecordKind, Collection>> = {
-  site: 'sites',
-  room: 'rooms',
-  row: 'rows',
-  cabinet: 'cabinets',
-  device: 'devices',
-};
-
-export const CSV_HEADER = [
-  'record', 'id', 'parent', 'name', 'city', 'position', 'u_height', 'rated_power_kw', 'feed_a', 'feed_b',
-  'kind', 'hostname', 'sn', 'u_position', 'mgmt_ip', 'snmp_port', 'bmc_address', 'bmc_port', 'ssh_port',
-  'snmp_credential', 'ssh_credential', 'ipmi_credential', 'service_tree',
-] as const;
-export type CsvColumn = (typeof CSV_HEADER)[number];
-/** Columns added after the first format: a file without them still imports, with their defaults. */
-export const OPTIONAL_CSV_COLUMNS: readonly CsvColumn[] = ['bmc_port', 'ssh_port'];
-
-/** text: string ('' when absent); nullable: string or null ('' reads as null). */
-type FieldType = 'text' | 'nullable' | 'number' | 'serviceTree';
-
-export interface FieldSpec {
-  /** Property name in the domain type and the JSON file. */
-  key: string;
-  column: CsvColumn;
-  type: FieldType;
-  required: boolean;
-  /** Used when a number field is absent. */
-  default?: number;
-}
-
-const f = (key: string, column: CsvColumn, type: FieldType, required: boolean, dflt?: number): FieldSpec => ({
-  key, column, type, required, default: dflt,
-});
-
-/** Fields of each record kind, in the domain types' key order (the JSON export order). */
-export const RECORD_FIELDS: Readonly<Record<RecordKind, readonly FieldSpec[]>> = {
-  site: [f('id', 'id', 'text', true), f('name', 'name', 'text', true), f('city', 'city', 'text', false)],
-  room: [f('id', 'id', 'text', true), f('siteId', 'parent', 'text', true), f('name', 'name', 'text', true)],
-  row: [f('id', 'id', 'text', true), f('roomId', 'parent', 'text', true), f('name', 'name', 'text', true)],
-  cabinet: [
-    f('id', 'id', 'text', true), f('rowId', 'parent', 'text', true), f('name', 'name', 'text', true),
-    f('position', 'position', 'number', true), f('uHeight', 'u_height', 'number', true),
-    f('ratedPowerKw', 'rated_power_kw', 'number', true), f('feedA', 'feed_a', 'nullable', false),
-    f('feedB', 'feed_b', 'nullable', false),
-  ],
-  device: [
-    f('id', 'id', 'text', true), f('cabinetId', 'parent', 'text', true), f('kind', 'kind', 'text', true),
-    f('hostname', 'hostname', 'text', true), f('sn', 'sn', 'text', true),
-    f('uPosition', 'u_position', 'number', true), f('uHeight', 'u_height', 'number', true),
-    f('mgmtIp', 'mgmt_ip', 'text', true), f('snmpPort', 'snmp_port', 'number', false, 161),
-    f('bmcAddress', 'bmc_address', 'nullable', false), f('bmcPort', 'bmc_port', 'number', false, 623),
-    f('sshPort', 'ssh_port', 'number', false, 22), f('snmpCredential', 'snmp_credential', 'nullable', false),
-    f('sshCredential', 'ssh_credential', 'nullable', false), f('ipmiCredential', 'ipmi_credential', 'nullable', false),
-    f('serviceTree', 'service_tree', 'serviceTree', false),
-  ],
-};
-
-const SERVICE_TREE_KEYS: readonly (keyof ServiceTreePath)[] = ['company', 'department', 'product', 'cluster', 'service'];
-
-/** Where one field came from: its position, its name in that file, and the text written. */
-export interface FieldSource extends JsonPosition {
-  label: string;
-  raw: string;
-  /** The decoder already reported this field (wrong type, not a number...): skip it. */
-  bad?: boolean;
-}
-
-export interface RecordSource extends JsonPosition {
-  /** Keyed by FieldSpec.key; every field of the kind is present. */
-  fields: Record<string, FieldSource>;
-}
-
-export type InventorySources = Record<Collection, RecordSource[]>;
-
-export interface ParsedInventory {
-  document: InventoryDocument;
-  /** Parallel to the document's arrays. */
-  sources: InventorySources;
-  issues: ImportIssue[];
-}
-
-const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-function emptyDocument(): InventoryDocument {
-  return { format: 'fleetdeck-inventory', version: 1, sites: [], rooms: [], rows: [], cabinets: [], devices: [] };
-}
-
-function emptySources(): InventorySources {
-  return { sites: [], rooms: [], rows: [], cabinets: [], devices: [] };
-}
-
-function push(parsed: ParsedInventory, kind: RecordKind, record: Record<string, unknown>, source: RecordSource): void {
-  const c = COLLECTION[kind];
-  (parsed.document[c] as unknown[]).push(record);
-  parsed.sources[c].push(source);
-}
-
+export * from './record-fields';
 // ---------------------------------------------------------------- CSV
 
 export function parseCsvInventory(text: string): ParsedInventory {
@@ -193,38 +99,16 @@ export function createCsvInventoryReader(issues: ImportIssue[] = []): { add(rec:
   };
 }
 
-/** How messages name a record: `device "srv-01"`, or `this device` when it has no id. */
-export function recordName(kind: RecordKind, id: string): string {
-  return id ? `${kind} "${id}"` : `this ${kind}`;
-}
-
-/** The record an issue is about: how messages name it, and the params that say it. */
-export interface RecordRef {
-  name: string;
-  params: { recordKind: RecordKind; recordId: string };
-}
-
-export function recordOf(kind: RecordKind, id: string): RecordRef {
-  return { name: recordName(kind, id), params: { recordKind: kind, recordId: id } };
-}
-
-/** Reports a field the decoder could not read, marks it so validation skips it, returns `value`. */
-function badField(fs: FieldSource, who: RecordRef, issues: ImportIssue[], code: ImportIssueCode, params: ImportIssueParams, message: string, value: unknown): unknown {
-  fs.bad = true;
-  issues.push({ line: fs.line, column: fs.column, field: fs.label, code, params: { ...who.params, field: fs.label, ...params }, message: `${who.name}: ${message}` });
-  return value;
-}
-
 function csvValue(spec: FieldSpec, fs: FieldSource, who: RecordRef, issues: ImportIssue[]): unknown {
   const raw = fs.raw;
   switch (spec.type) {
     case 'text':
-      return raw;
+      return raw === '' && spec.computed ? undefined : raw;
     case 'nullable':
       return raw === '' ? null : raw;
     case 'number': {
       const t = raw.trim();
-      if (t === '') return spec.default ?? NaN;
+      if (t === '') return spec.computed ? undefined : spec.default ?? NaN;
       return NUMERIC.test(t) ? Number(t) : badField(fs, who, issues, 'not-a-number', { value: raw }, `${fs.label} must be a number (got ${JSON.stringify(raw)})`, NaN);
     }
     case 'serviceTree': {
@@ -337,13 +221,13 @@ function jsonFieldValue(spec: FieldSpec, node: JsonNode | undefined, fs: FieldSo
   switch (spec.type) {
     case 'text':
     case 'nullable': {
-      if (absent) return spec.type === 'text' ? '' : null;
+      if (absent) return spec.computed ? undefined : spec.type === 'text' ? '' : null;
       const got = { type: node.type, value: jsonRaw(node) };
       if (node.type !== 'string') return badField(fs, who, issues, 'json-not-a-string', { nullable: spec.type === 'nullable', ...got }, `${spec.key} must be a string${spec.type === 'nullable' ? ' or null' : ''}, not ${describeJson(node)}`, spec.type === 'text' ? '' : null);
       return spec.type === 'nullable' && node.value === '' ? null : node.value;
     }
     case 'number': {
-      if (absent) return spec.default ?? NaN;
+      if (absent) return spec.computed ? undefined : spec.default ?? NaN;
       if (node.type === 'number') return node.value;
       const hint = node.type === 'string' && NUMERIC.test(node.value.trim()) ? ' (drop the quotes)' : '';
       return badField(fs, who, issues, 'json-not-a-number', { type: node.type, value: jsonRaw(node), unquote: hint !== '' }, `${spec.key} must be a number, not ${describeJson(node)}${hint}`, NaN);
@@ -381,13 +265,4 @@ function canonical(v: unknown, spec: FieldSpec): unknown {
     return v ? Object.fromEntries(SERVICE_TREE_KEYS.map((k) => [k, (v as ServiceTreePath)[k]])) : null;
   }
   return v ?? (spec.type === 'nullable' ? null : v);
-}
-
-/** Records sorted by id, compared as UTF-16 code units (the same in every locale). */
-export function sortedById<T extends object>(records: readonly T[]): T[] {
-  return [...records].sort((a, b) => {
-    const x = (a as { id: string }).id;
-    const y = (b as { id: string }).id;
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
 }

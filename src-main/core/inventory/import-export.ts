@@ -17,6 +17,7 @@ import {
   type ParsedInventory,
 } from './formats';
 import { DELETE_ORDER, importResult, planImport } from './import-plan';
+import { completeLayout } from '../../../src-shared/room-plan';
 import { sortIssues, validateInventory } from './validate';
 
 export type InventoryFormat = 'csv' | 'json';
@@ -72,7 +73,9 @@ export function applyInventory(db: Db, format: InventoryFormat, parsed: ParsedIn
       // Deleted devices first (their serial numbers free for the file), then the upsert (which
       // may move records out of places about to go), then the places, children before parents.
       for (const d of plan.doomed.device) repo.deleteDevice(d.id);
-      repo.upsert(parsed.document, options.bindAs ?? null);
+      // Absent floor plans, places and footprints: stored values, else the computed layout.
+      const { document, grown } = completeLayout(parsed.document, plan.remaining);
+      repo.upsert({ ...document, rooms: [...document.rooms, ...grown] }, options.bindAs ?? null);
       for (const kind of DELETE_ORDER) {
         if (kind !== 'device') for (const r of plan.doomed[kind]) places.delete(kind, r.id);
       }

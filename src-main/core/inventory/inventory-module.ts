@@ -6,10 +6,13 @@
 // as a stream (serve mode's HTTP routes). An admin's write binds the written devices'
 // credentials at their endpoints; an operator's binds nothing (a device it moves, adds or
 // points at another credential stays unbound until an admin binds it: credentials.bind).
+// inventory.roomLayout reads one room's geometry, what the 3D room view draws.
 import type { CallContext, Capability } from '../../../src-shared/api';
 import { INVENTORY_HTTP } from '../../../src-shared/api/inventory';
+import { NotFoundError } from '../../../src-shared/errors';
 import type { Db } from '../store/database';
 import type { BindAs } from '../store/inventory-repository';
+import { RoomLayoutRepository } from '../store/room-layout-repository';
 import { deleteDevice, putDevice } from './device-form';
 import { exportInventory, importInventory } from './import-export';
 import { exportInventoryTo, importInventoryStream } from './inventory-stream';
@@ -17,7 +20,7 @@ import { deleteLocation, locationTree, putLocation } from './location-form';
 
 type InventoryMethods =
   | 'inventory.export' | 'inventory.import' | 'inventory.putDevice' | 'inventory.deleteDevice'
-  | 'inventory.locations' | 'inventory.putLocation' | 'inventory.deleteLocation';
+  | 'inventory.locations' | 'inventory.putLocation' | 'inventory.deleteLocation' | 'inventory.roomLayout';
 
 export interface InventoryDeps {
   store: { db: Db };
@@ -51,6 +54,11 @@ export function startInventory(d: InventoryDeps): Capability<InventoryMethods> {
       'inventory.locations': () => locationTree(d.store.db),
       'inventory.putLocation': (a) => changed(putLocation(d.store.db, a.location)),
       'inventory.deleteLocation': (a) => changed(deleteLocation(d.store.db, a.kind, a.id, a.confirmName)),
+      'inventory.roomLayout': (a) => {
+        const layout = d.store.db.transaction(() => new RoomLayoutRepository(d.store.db).layout(a.roomId)).deferred();
+        if (!layout) throw new NotFoundError('room', a.roomId);
+        return layout;
+      },
     },
     dispose: async () => {},
   };

@@ -3,11 +3,12 @@
 // first), each pointing at the line, column and field it came from. A record in the file
 // whose id already exists replaces the stored one, so stored devices that the file
 // redefines are judged by their new values only. Credentials, endpoints and hostnames:
-// validate-references.ts.
+// validate-references.ts; floor plans, row places and footprints: validate-layout.ts.
 import { isIP } from 'node:net';
 import { DEVICE_KINDS, type CredentialKind, type Device, type ImportIssue, type ImportIssueCode, type ImportIssueParams, type InventoryDocument } from '../../../src-shared/domain';
 import { HOSTNAME_RULE, isRfc1123Hostname } from './hostname';
 import { COLLECTION, RECORD_FIELDS, RECORD_KINDS, recordOf, type InventorySources, type RecordKind } from './formats';
+import { checkLayout } from './validate-layout';
 import { checkReferences } from './validate-references';
 
 export interface ValidationInput {
@@ -221,6 +222,8 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
       if (!reach || cur.hi > reach.hi) reach = cur;
     }
   }
+
+  checkLayout({ document: doc, existing, number, bad, label, report });
 
   checkReferences({
     devices: records('device'),

@@ -40,6 +40,7 @@ export function openStore(path: string, migrations: readonly Migration[] = MIGRA
       if (m.version <= current) continue;
       db.transaction(() => {
         db.exec(m.sql);
+        m.run?.(db);
         db.pragma(`user_version = ${m.version}`);
       })();
     }

@@ -53,6 +53,8 @@ export interface CabinetRow {
   rated_power_kw: number;
   feed_a: string | null;
   feed_b: string | null;
+  width_mm: number;
+  depth_mm: number;
 }
 
 interface DeviceRow {
@@ -79,8 +81,8 @@ interface DeviceRow {
 }
 
 export const SITE = 'SELECT id, name, city FROM sites';
-export const ROOM = 'SELECT id, site_id AS siteId, name FROM rooms';
-export const ROW = 'SELECT id, room_id AS roomId, name FROM rows';
+export const ROOM = 'SELECT id, site_id AS siteId, name, width_m AS widthM, depth_m AS depthM FROM rooms';
+export const ROW = 'SELECT id, room_id AS roomId, name, x_m AS xM, y_m AS yM, facing, cold_aisle AS coldAisle FROM rows';
 export const CABINET = 'SELECT * FROM cabinets';
 const DEVICE = 'SELECT * FROM devices';
 
@@ -93,6 +95,8 @@ export const toCabinet = (r: CabinetRow): Cabinet => ({
   ratedPowerKw: r.rated_power_kw,
   feedA: r.feed_a,
   feedB: r.feed_b,
+  widthMm: r.width_mm,
+  depthMm: r.depth_mm,
 });
 
 const toDevice = (r: DeviceRow): Device => ({
@@ -195,20 +199,23 @@ export class InventoryRepository {
         `INSERT INTO sites (id, name, city) VALUES (?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city`,
       ),
-      upsertRoom: db.prepare<[string, string, string]>(
-        `INSERT INTO rooms (id, site_id, name) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, name = excluded.name`,
+      upsertRoom: db.prepare<[string, string, string, number, number]>(
+        `INSERT INTO rooms (id, site_id, name, width_m, depth_m) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, name = excluded.name,
+           width_m = excluded.width_m, depth_m = excluded.depth_m`,
       ),
-      upsertRow: db.prepare<[string, string, string]>(
-        `INSERT INTO rows (id, room_id, name) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET room_id = excluded.room_id, name = excluded.name`,
+      upsertRow: db.prepare<[string, string, string, number, number, string, string]>(
+        `INSERT INTO rows (id, room_id, name, x_m, y_m, facing, cold_aisle) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET room_id = excluded.room_id, name = excluded.name,
+           x_m = excluded.x_m, y_m = excluded.y_m, facing = excluded.facing, cold_aisle = excluded.cold_aisle`,
       ),
-      upsertCabinet: db.prepare<[string, string, string, number, number, number, string | null, string | null]>(
-        `INSERT INTO cabinets (id, row_id, name, position, u_height, rated_power_kw, feed_a, feed_b)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      upsertCabinet: db.prepare<[string, string, string, number, number, number, string | null, string | null, number, number]>(
+        `INSERT INTO cabinets (id, row_id, name, position, u_height, rated_power_kw, feed_a, feed_b, width_mm, depth_mm)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET row_id = excluded.row_id, name = excluded.name,
            position = excluded.position, u_height = excluded.u_height,
-           rated_power_kw = excluded.rated_power_kw, feed_a = excluded.feed_a, feed_b = excluded.feed_b`,
+           rated_power_kw = excluded.rated_power_kw, feed_a = excluded.feed_a, feed_b = excluded.feed_b,
+           width_mm = excluded.width_mm, depth_mm = excluded.depth_mm`,
       ),
       upsertDevice: db.prepare<unknown[]>(
         `INSERT INTO devices (id, cabinet_id, kind, hostname, sn, u_position, u_height, mgmt_ip, snmp_port,
@@ -249,10 +256,10 @@ export class InventoryRepository {
     const q = this.#q;
     this.#db.transaction(() => {
       for (const s of doc.sites) q.upsertSite.run(s.id, s.name, s.city);
-      for (const r of doc.rooms) q.upsertRoom.run(r.id, r.siteId, r.name);
-      for (const r of doc.rows) q.upsertRow.run(r.id, r.roomId, r.name);
+      for (const r of doc.rooms) q.upsertRoom.run(r.id, r.siteId, r.name, r.widthM, r.depthM);
+      for (const r of doc.rows) q.upsertRow.run(r.id, r.roomId, r.name, r.xM, r.yM, r.facing, r.coldAisle);
       for (const c of doc.cabinets) {
-        q.upsertCabinet.run(c.id, c.rowId, c.name, c.position, c.uHeight, c.ratedPowerKw, c.feedA, c.feedB);
+        q.upsertCabinet.run(c.id, c.rowId, c.name, c.position, c.uHeight, c.ratedPowerKw, c.feedA, c.feedB, c.widthMm, c.depthMm);
       }
       // Serial numbers are UNIQUE: park the old SN of every device that changes its SN, so
       // a document may swap SNs between devices without tripping the constraint midway.

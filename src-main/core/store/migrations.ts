@@ -1,10 +1,14 @@
 // Numbered migrations. Append only: a released migration is never edited.
 // user_version holds the number of the last one applied.
+import type { Db } from './database';
+import { fillStoredLayout } from './layout-migration';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after sql, in the same transaction: data the SQL alone cannot compute. */
+  run?: (db: Db) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -151,6 +155,22 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT id, 'ipmi', ipmi_credential, bmc_address, bmc_port, 'migration', CAST(strftime('%s', 'now') AS INTEGER) * 1000
         FROM devices WHERE ipmi_credential IS NOT NULL AND bmc_address IS NOT NULL;
     `,
+  },
+  {
+    version: 8,
+    name: 'the room model: room floor plans, row places, cabinet footprints',
+    // Defaults only satisfy NOT NULL: run fills every stored room and row with the computed layout.
+    sql: `
+      ALTER TABLE rooms ADD COLUMN width_m REAL NOT NULL DEFAULT 0;
+      ALTER TABLE rooms ADD COLUMN depth_m REAL NOT NULL DEFAULT 0;
+      ALTER TABLE rows ADD COLUMN x_m REAL NOT NULL DEFAULT 0;
+      ALTER TABLE rows ADD COLUMN y_m REAL NOT NULL DEFAULT 0;
+      ALTER TABLE rows ADD COLUMN facing TEXT NOT NULL DEFAULT 'south' CHECK (facing IN ('north','east','south','west'));
+      ALTER TABLE rows ADD COLUMN cold_aisle TEXT NOT NULL DEFAULT 'front' CHECK (cold_aisle IN ('front','rear'));
+      ALTER TABLE cabinets ADD COLUMN width_mm INTEGER NOT NULL DEFAULT 600;
+      ALTER TABLE cabinets ADD COLUMN depth_mm INTEGER NOT NULL DEFAULT 1200;
+    `,
+    run: fillStoredLayout,
   },
 ];
 

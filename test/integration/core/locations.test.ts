@@ -20,7 +20,7 @@ const device = (id: string, cabinetId: string, uPosition: number, uHeight = 1): 
   bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
 });
 const cabinet = (id: string, rowId: string, over: Partial<LocationRecord & { kind: 'cabinet' }> = {}): LocationRecord => ({
-  kind: 'cabinet', id, rowId, name: id.toUpperCase(), position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, ...over,
+  kind: 'cabinet', id, rowId, name: id.toUpperCase(), position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, widthMm: 600, depthMm: 1200, ...over,
 });
 
 interface Refusal { code: string; name: string; message: string; params: Record<string, unknown>; issues: ImportIssue[] }
@@ -37,8 +37,8 @@ async function start(): Promise<Core> {
   const put = (location: LocationRecord) => core!.api.call(operator, 'inventory.putLocation', { location });
   await put({ kind: 'site', id: 's1', name: 'Site 1', city: 'Beijing' });
   await put({ kind: 'site', id: 's2', name: 'Site 2', city: 'Shanghai' });
-  await put({ kind: 'room', id: 'r1', siteId: 's1', name: 'Room 1' });
-  await put({ kind: 'row', id: 'w1', roomId: 'r1', name: 'Row A' });
+  await put({ kind: 'room', id: 'r1', siteId: 's1', name: 'Room 1', widthM: 20, depthM: 10 });
+  await put({ kind: 'row', id: 'w1', roomId: 'r1', name: 'Row A', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' });
   await put(cabinet('c1', 'w1'));
   return core;
 }
@@ -54,7 +54,7 @@ describe('inventory.locations / putLocation / deleteLocation', () => {
     await c.api.call(operator, 'inventory.putDevice', { device: device('d2', 'c1', 2) });
     // added
     expect(await c.api.call(operator, 'inventory.putLocation', { location: { kind: 'room', id: 'r2', siteId: 's1', name: 'Room 2' } }))
-      .toEqual({ kind: 'room', id: 'r2', siteId: 's1', name: 'Room 2' });
+      .toEqual({ kind: 'room', id: 'r2', siteId: 's1', name: 'Room 2', widthM: 4.2, depthM: 4 });
     await c.api.call(operator, 'inventory.putLocation', { location: { kind: 'row', id: 'w2', roomId: 'r2', name: 'Row B' } });
     await c.api.call(operator, 'inventory.putLocation', { location: cabinet('c2', 'w2', { position: 2 }) });
     // edited: a room renamed, a cabinet's feeds and power changed
@@ -67,7 +67,9 @@ describe('inventory.locations / putLocation / deleteLocation', () => {
 
     const tree = await c.api.call(viewer, 'inventory.locations', undefined);
     expect(tree.sites.map((s) => s.id)).toEqual(['s1', 's2']);
-    expect(tree.rooms).toEqual([{ id: 'r1', siteId: 's1', name: 'Room 1' }, { id: 'r2', siteId: 's2', name: 'Hall 2' }]);
+    // r2 had no plan: computed, and grown to hold the row and the cabinets put in it.
+    expect(tree.rooms).toEqual([{ id: 'r1', siteId: 's1', name: 'Room 1', widthM: 20, depthM: 10 }, { id: 'r2', siteId: 's2', name: 'Hall 2', widthM: 5.4, depthM: 4 }]);
+    expect(tree.rows[1]).toMatchObject({ id: 'w2', xM: 3, yM: 2.4, facing: 'south', coldAisle: 'front' });
     expect(tree.rows.map((r) => [r.id, r.roomId])).toEqual([['w1', 'r1'], ['w2', 'r2']]);
     expect(tree.cabinets.map((k) => [k.id, k.rowId, k.feedA])).toEqual([['c1', 'w2', 'A-PDB-03'], ['c2', 'w2', null]]);
     expect(tree.deviceCounts).toEqual({ c1: 2 });

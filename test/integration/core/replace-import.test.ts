@@ -23,7 +23,7 @@ const device = (id: string, cabinetId: string, uPosition: number, over: Partial<
   id, cabinetId, kind: 'server', hostname: `host-${id}`, sn: `SN-${id}`, uPosition, uHeight: 1, mgmtIp: '127.0.0.1', snmpPort: port++,
   bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: 'v2c', sshCredential: null, ipmiCredential: null, serviceTree: null, ...over,
 });
-const cab = (id: string, rowId: string) => ({ id, rowId, name: id.toUpperCase(), position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null });
+const cab = (id: string, rowId: string) => ({ id, rowId, name: id.toUpperCase(), position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, widthMm: 600, depthMm: 1200 });
 const EMPTY: InventoryDocument = { format: 'fleetdeck-inventory', version: 1, sites: [], rooms: [], rows: [], cabinets: [], devices: [] };
 
 const D1 = device('d1', 'c1', 1);
@@ -35,8 +35,8 @@ const X1 = device('x1', 'c9', 1);
 const STORED: InventoryDocument = {
   ...EMPTY,
   sites: [{ id: 's1', name: 'Site 1', city: '' }],
-  rooms: [{ id: 'r1', siteId: 's1', name: 'Room 1' }],
-  rows: [{ id: 'w1', roomId: 'r1', name: 'Row A' }, { id: 'w2', roomId: 'r1', name: 'Row B' }],
+  rooms: [{ id: 'r1', siteId: 's1', name: 'Room 1', widthM: 20, depthM: 10 }],
+  rows: [{ id: 'w1', roomId: 'r1', name: 'Row A', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }, { id: 'w2', roomId: 'r1', name: 'Row B', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
   cabinets: [cab('c1', 'w1'), cab('c2', 'w1'), cab('c9', 'w2')],
   devices: [D1, D2, D3, E1, X1],
 };
@@ -150,7 +150,7 @@ describe('inventory.import with replace and dryRun', () => {
     expect(tree.deviceCounts).toEqual({ c1: 3, c2: 1, c9: 1 });
 
     // a room replaced whole: row w2 named with nothing under it takes c2, c9 and their devices along
-    const room = await c.api.call(operator, 'inventory.import', { format: 'json', text: file({ rows: [{ id: 'w2', roomId: 'r1', name: 'Row B' }] }), replace: { kind: 'room', id: 'r1' } });
+    const room = await c.api.call(operator, 'inventory.import', { format: 'json', text: file({ rows: [{ id: 'w2', roomId: 'r1', name: 'Row B', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }] }), replace: { kind: 'room', id: 'r1' } });
     expect(room.deleted).toEqual({ ...ZERO, rows: 1, cabinets: 3, devices: 5 });
     expect(room.deletedRecords.map((d) => `${d.kind}:${d.id}`)).toEqual([
       'device:d1', 'device:d2', 'device:d3', 'device:e1', 'device:x1', 'cabinet:c1', 'cabinet:c2', 'cabinet:c9', 'row:w1',

@@ -49,8 +49,8 @@ describe('BMC sensor poller', () => {
     const pdu = device(20, { id: 'pdu-20', kind: 'pdu', bmcAddress: null, ipmiCredential: null, hostname: 'pdu-20' });
     const doc: InventoryDocument = {
       format: 'fleetdeck-inventory', version: 1,
-      sites: [{ id: 's1', name: 'Lab', city: 'Beijing' }], rooms: [{ id: 'm1', siteId: 's1', name: 'Hall 1' }], rows: [{ id: 'r1', roomId: 'm1', name: 'R1' }],
-      cabinets: [{ id: 'c1', rowId: 'r1', name: 'R1-01', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
+      sites: [{ id: 's1', name: 'Lab', city: 'Beijing' }], rooms: [{ id: 'm1', siteId: 's1', name: 'Hall 1', widthM: 20, depthM: 10 }], rows: [{ id: 'r1', roomId: 'm1', name: 'R1', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
+      cabinets: [{ id: 'c1', rowId: 'r1', name: 'R1-01', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, widthMm: 600, depthMm: 1200 }],
       devices: [...live, dead, pdu],
     };
     store.inventory.upsert(doc);

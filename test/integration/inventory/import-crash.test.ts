@@ -20,9 +20,9 @@ const SMALL: InventoryDocument = {
   format: 'fleetdeck-inventory',
   version: 1,
   sites: [{ id: 'sh1', name: 'Shanghai 1', city: 'Shanghai' }],
-  rooms: [{ id: 'sh1-r1', siteId: 'sh1', name: 'Room 1' }],
-  rows: [{ id: 'sh1-r1-a', roomId: 'sh1-r1', name: 'Row A' }],
-  cabinets: [{ id: 'sh1-c1', rowId: 'sh1-r1-a', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 6, feedA: null, feedB: null }],
+  rooms: [{ id: 'sh1-r1', siteId: 'sh1', name: 'Room 1', widthM: 20, depthM: 10 }],
+  rows: [{ id: 'sh1-r1-a', roomId: 'sh1-r1', name: 'Row A', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
+  cabinets: [{ id: 'sh1-c1', rowId: 'sh1-r1-a', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 6, feedA: null, feedB: null, widthMm: 600, depthMm: 1200 }],
   devices: [1, 2, 3].map((n) => ({
     id: `sh1-d${n}`, cabinetId: 'sh1-c1', kind: 'server' as const, hostname: `sh1-d${n}`, sn: `SH-SN-${n}`, uPosition: n, uHeight: 1,
     mgmtIp: `10.7.0.${n}`, snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,

@@ -18,9 +18,9 @@ const DOC: InventoryDocument = {
   format: 'fleetdeck-inventory',
   version: 1,
   sites: EVIL.map((v, i) => ({ id: `s${i}`, name: v, city: v })),
-  rooms: [{ id: 'r1', siteId: 's0', name: '=room' }],
-  rows: [{ id: 'w1', roomId: 'r1', name: '@row' }],
-  cabinets: [{ id: 'c1', rowId: 'w1', name: '+cab', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: '-A', feedB: '=B' }],
+  rooms: [{ id: 'r1', siteId: 's0', name: '=room', widthM: 20, depthM: 10 }],
+  rows: [{ id: 'w1', roomId: 'r1', name: '@row', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
+  cabinets: [{ id: 'c1', rowId: 'w1', name: '+cab', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: '-A', feedB: '=B', widthMm: 600, depthMm: 1200 }],
   devices: [
     {
       id: 'd1', cabinetId: 'c1', kind: 'server', hostname: 'web-01', sn: '=SN1', uPosition: 1, uHeight: 1, mgmtIp: '10.0.0.1', snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22,

@@ -61,8 +61,8 @@ describe.skipIf(peers.skip)(`fleet detail vs snmpd${peers.skip ? ` (skipped: ${p
     store.credentials.put('ssh', 'ssh-password', 'a login', JSON.stringify({ username: 'u', password: 'p' }));
     const doc: InventoryDocument = {
       format: 'fleetdeck-inventory', version: 1,
-      sites: [{ id: 's1', name: 'Lab', city: 'Beijing' }], rooms: [{ id: 'm1', siteId: 's1', name: 'Hall 1' }], rows: [{ id: 'r1', roomId: 'm1', name: 'R1' }],
-      cabinets: [{ id: 'c1', rowId: 'r1', name: 'R1-01', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
+      sites: [{ id: 's1', name: 'Lab', city: 'Beijing' }], rooms: [{ id: 'm1', siteId: 's1', name: 'Hall 1', widthM: 20, depthM: 10 }], rows: [{ id: 'r1', roomId: 'm1', name: 'R1', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
+      cabinets: [{ id: 'c1', rowId: 'r1', name: 'R1-01', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, widthMm: 600, depthMm: 1200 }],
       devices: [
         device('d-v2c', { snmpCredential: 'v2c', uPosition: 1 }),
         device('d-v3', { snmpCredential: 'v3', uPosition: 2 }),

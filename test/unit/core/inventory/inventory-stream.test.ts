@@ -54,9 +54,9 @@ describe('parseInventoryStream', () => {
 describe('exportChunks', () => {
   const big: InventoryDocument = {
     ...doc,
-    rooms: [{ id: 'r1', siteId: 's1', name: 'R' }],
-    rows: [{ id: 'w1', roomId: 'r1', name: 'W' }],
-    cabinets: Array.from({ length: 1201 }, (_, i) => ({ id: `c${i}`, rowId: 'w1', name: `+C${i}`, position: i + 1, uHeight: 42, ratedPowerKw: 8, feedA: i % 2 ? null : 'A', feedB: null })),
+    rooms: [{ id: 'r1', siteId: 's1', name: 'R', widthM: 20, depthM: 10 }],
+    rows: [{ id: 'w1', roomId: 'r1', name: 'W', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
+    cabinets: Array.from({ length: 1201 }, (_, i) => ({ id: `c${i}`, rowId: 'w1', name: `+C${i}`, position: i + 1, uHeight: 42, ratedPowerKw: 8, feedA: i % 2 ? null : 'A', feedB: null, widthMm: 600, depthMm: 1200 })),
   };
   it('joins to the one-string export, CSV and JSON', () => {
     for (const d of [doc, big]) {

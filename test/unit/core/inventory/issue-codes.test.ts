@@ -35,8 +35,8 @@ const stored: Device = {
 };
 const STORE: InventoryDocument = {
   ...EMPTY,
-  sites: [{ id: 's1', name: 'S', city: '' }], rooms: [{ id: 'r1', siteId: 's1', name: 'R' }], rows: [{ id: 'w1', roomId: 'r1', name: 'W' }],
-  cabinets: [{ id: 'c2', rowId: 'w1', name: 'C2', position: 2, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
+  sites: [{ id: 's1', name: 'S', city: '' }], rooms: [{ id: 'r1', siteId: 's1', name: 'R', widthM: 20, depthM: 10 }], rows: [{ id: 'w1', roomId: 'r1', name: 'W', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
+  cabinets: [{ id: 'c2', rowId: 'w1', name: 'C2', position: 2, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, widthMm: 600, depthMm: 1200 }],
   devices: [stored],
 };
 
@@ -110,6 +110,15 @@ function corpus(): ImportIssue[] {
     ...json(doc({ devices: [{}, {}], sites: [{ id: 's1', name: 'S' }, { id: 's1', name: 'S' }] })),
     ...confirmIssues(),
     ...replaceIssues(),
+    // the room model: plan, place and footprint out of range, facing and cold aisle not among their words; a row off its room's floor
+    ...csv([
+      H, BASE[1], rec('room', { id: 'r1', parent: 's1', name: 'R', width_m: 600, depth_m: 8 }),
+      rec('row', { id: 'w1', parent: 'r1', name: 'W', x_m: -1, facing: 'up', cold_aisle: 'side' }), cab('c1', { width_mm: 50 }),
+    ]),
+    ...csv([
+      H, BASE[1], rec('room', { id: 'r1', parent: 's1', name: 'R', width_m: 5, depth_m: 4 }),
+      rec('row', { id: 'w1', parent: 'r1', name: 'W', x_m: 3, y_m: 2.4, facing: 'south' }), cab('c1'), cab('c2', { position: 2 }), cab('c3', { position: 3 }), cab('c4', { position: 4 }),
+    ]),
   ];
 }
 

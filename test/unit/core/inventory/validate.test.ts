@@ -34,9 +34,9 @@ const storedDevice = (id: string, u: number, h: number, extra: Partial<Device> =
 const store = (...devices: Device[]): InventoryDocument => ({
   ...EMPTY,
   sites: [{ id: 's1', name: 'S', city: '' }],
-  rooms: [{ id: 'r1', siteId: 's1', name: 'R' }],
-  rows: [{ id: 'w1', roomId: 'r1', name: 'W' }],
-  cabinets: [{ id: 'c1', rowId: 'w1', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
+  rooms: [{ id: 'r1', siteId: 's1', name: 'R', widthM: 20, depthM: 10 }],
+  rows: [{ id: 'w1', roomId: 'r1', name: 'W', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
+  cabinets: [{ id: 'c1', rowId: 'w1', name: 'C1', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, widthMm: 600, depthMm: 1200 }],
   devices,
 });
 

@@ -14,9 +14,9 @@ describe('search module', () => {
   const doc: InventoryDocument = {
     format: 'fleetdeck-inventory', version: 1,
     sites: [{ id: 's1', name: 'Beijing Yizhuang', city: 'Beijing' }],
-    rooms: [{ id: 'm1', siteId: 's1', name: 'BJ1 Hall 1' }],
-    rows: [{ id: 'r1', roomId: 'm1', name: 'R1' }],
-    cabinets: [{ id: 'c1', rowId: 'r1', name: 'R1-01', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null }],
+    rooms: [{ id: 'm1', siteId: 's1', name: 'BJ1 Hall 1', widthM: 20, depthM: 10 }],
+    rows: [{ id: 'r1', roomId: 'm1', name: 'R1', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
+    cabinets: [{ id: 'c1', rowId: 'r1', name: 'R1-01', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, widthMm: 600, depthMm: 1200 }],
     devices: [device('d1', 'srv-1', 'FD1', '127.16.0.1', '127.116.0.1')],
   };
   const ctx = { actor: 't', role: 'viewer' } as const;

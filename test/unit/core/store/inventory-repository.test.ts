@@ -13,13 +13,13 @@ const DOC: InventoryDocument = {
   format: 'fleetdeck-inventory',
   version: 1,
   sites: [{ id: 's2', name: 'Site 2', city: 'Shanghai' }, { id: 's1', name: 'Site 1', city: 'Beijing' }],
-  rooms: [{ id: 'r2', siteId: 's2', name: 'Room 2' }, { id: 'r1', siteId: 's1', name: 'Room 1' }],
-  rows: [{ id: 'w1b', roomId: 'r1', name: 'B' }, { id: 'w1a', roomId: 'r1', name: 'A' }, { id: 'w2', roomId: 'r2', name: 'A' }],
+  rooms: [{ id: 'r2', siteId: 's2', name: 'Room 2', widthM: 20, depthM: 10 }, { id: 'r1', siteId: 's1', name: 'Room 1', widthM: 20, depthM: 10 }],
+  rows: [{ id: 'w1b', roomId: 'r1', name: 'B', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }, { id: 'w1a', roomId: 'r1', name: 'A', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }, { id: 'w2', roomId: 'r2', name: 'A', xM: 2, yM: 2.4, facing: 'south', coldAisle: 'front' }],
   cabinets: [
-    { id: 'c-b1', rowId: 'w1b', name: 'B01', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: 'A-1', feedB: null },
-    { id: 'c-a2', rowId: 'w1a', name: 'A02', position: 2, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null },
-    { id: 'c-a1', rowId: 'w1a', name: 'A01', position: 1, uHeight: 48, ratedPowerKw: 12.5, feedA: 'A-1', feedB: 'B-1' },
-    { id: 'c-2', rowId: 'w2', name: 'A01', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null },
+    { id: 'c-b1', rowId: 'w1b', name: 'B01', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: 'A-1', feedB: null, widthMm: 600, depthMm: 1200 },
+    { id: 'c-a2', rowId: 'w1a', name: 'A02', position: 2, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, widthMm: 600, depthMm: 1200 },
+    { id: 'c-a1', rowId: 'w1a', name: 'A01', position: 1, uHeight: 48, ratedPowerKw: 12.5, feedA: 'A-1', feedB: 'B-1', widthMm: 600, depthMm: 1200 },
+    { id: 'c-2', rowId: 'w2', name: 'A01', position: 1, uHeight: 42, ratedPowerKw: 8, feedA: null, feedB: null, widthMm: 600, depthMm: 1200 },
   ],
   devices: [
     dev('d3', 'c-a1', 10, { kind: 'switch', snmpPort: 1161 }),
@@ -55,7 +55,7 @@ describe('InventoryRepository', () => {
     });
     expect(repo.counts()).toEqual({ sites: 2, rooms: 2, rows: 3, cabinets: 4, devices: 4 });
     expect(repo.sites().map((s) => s.id)).toEqual(['s1', 's2']);
-    expect(repo.rooms()).toEqual([{ id: 'r1', siteId: 's1', name: 'Room 1' }, { id: 'r2', siteId: 's2', name: 'Room 2' }]);
+    expect(repo.rooms()).toEqual([{ id: 'r1', siteId: 's1', name: 'Room 1', widthM: 20, depthM: 10 }, { id: 'r2', siteId: 's2', name: 'Room 2', widthM: 20, depthM: 10 }]);
     expect(repo.rows().map((r) => r.id)).toEqual(['w1a', 'w1b', 'w2']);
   });
 
@@ -94,10 +94,10 @@ describe('InventoryRepository', () => {
     const empty = { ...DOC, sites: [], rooms: [], rows: [], cabinets: [], devices: [] };
     repo.upsert({
       ...empty,
-      rooms: [{ id: 'r2', siteId: 's1', name: 'Room 2 renamed' }],
+      rooms: [{ id: 'r2', siteId: 's1', name: 'Room 2 renamed', widthM: 20, depthM: 10 }],
       devices: [dev('d1', 'c-2', 20, { sn: 'SN-d9' }), dev('d9', 'c-2', 5, { sn: 'SN-d1' })],
     });
-    expect(repo.rooms()[1]).toEqual({ id: 'r2', siteId: 's1', name: 'Room 2 renamed' });
+    expect(repo.rooms()[1]).toEqual({ id: 'r2', siteId: 's1', name: 'Room 2 renamed', widthM: 20, depthM: 10 });
     expect(repo.device('d1')).toMatchObject({ cabinetId: 'c-2', uPosition: 20, sn: 'SN-d9', serviceTree: null, bmcAddress: null });
     expect(repo.device('d9')?.sn).toBe('SN-d1');
     expect(repo.counts().devices).toBe(4);
