@@ -162,6 +162,9 @@ const EN: Words = {
   'confirm-hostname': (p) => `the confirmation must name the host "${p.s('expected')}"`,
   'confirm-name': (p) => `the confirmation must be the ${EN_KIND[p.s('recordKind')]}'s name "${p.s('expected')}"`,
   'unknown-replace-scope': (p) => `the ${EN_KIND[p.s('kind')]} "${p.s('id')}" to replace is neither in the inventory nor in this file`,
+  'bad-choice': (p) => `${p.s('field')} "${p.s('value')}" is not one of ${p.list('choices').join(', ')}`,
+  'row-outside-room': (p) =>
+    `its cabinets cover x ${p.n('x0')}-${p.n('x1')} m, y ${p.n('y0')}-${p.n('y1')} m, outside room "${p.s('room')}" (${p.n('widthM')} x ${p.n('depthM')} m)`,
 };
 
 const ZH: Words = {
@@ -224,6 +227,9 @@ const ZH: Words = {
   'confirm-hostname': (p) => `确认必须输入主机名 "${p.s('expected')}"`,
   'confirm-name': (p) => `确认必须输入此${ZH_KIND[p.s('recordKind')]}的名称 "${p.s('expected')}"`,
   'unknown-replace-scope': (p) => `要替换的${ZH_KIND[p.s('kind')]} "${p.s('id')}" 未知：它既不在此文件中，也不在资产清单中`,
+  'bad-choice': (p) => `${p.s('field')} "${p.s('value')}" 不是 ${p.list('choices').join('、')} 之一`,
+  'row-outside-room': (p) =>
+    `其机柜占据 x ${p.n('x0')}-${p.n('x1')} 米、y ${p.n('y0')}-${p.n('y1')} 米，超出了机房 "${p.s('room')}"（${p.n('widthM')} x ${p.n('depthM')} 米）的范围`,
 };
 
 /** Codes whose issue is about one record: their wording starts with the record. */
