@@ -1,12 +1,18 @@
 // The site / room / row / cabinet form as plain data: the fields each kind has, a stored
 // place to form values and back (the record inventory.putLocation takes), numbers checked
 // before sending, a new place's id made from its parent and name when left empty, and the
-// core's refusal mapped to form fields (import issues name CSV columns: parent, u_height…). Pure.
-import type { LocationKind, LocationRecord } from '../../../src-shared/domain';
+// core's refusal mapped to form fields (import issues name CSV columns: parent, u_height…).
+// The room model's fields (a room's plan, a row's place, a cabinet's footprint) are optional:
+// left empty, the core keeps the stored value or computes one. Pure.
+import type { LocationInput } from '../../../src-shared/api/inventory';
+import { COLD_AISLE_SIDES, ROW_FACINGS, type ColdAisleSide, type LocationKind, type LocationRecord, type RowFacing } from '../../../src-shared/domain';
 import { refusalByField, type FieldRefusal } from '../field-refusal';
 import type { ShownError } from '../shown-error';
 
-export const PLACE_FORM_FIELDS = ['id', 'parent', 'name', 'city', 'position', 'uHeight', 'ratedPowerKw', 'feedA', 'feedB'] as const;
+export const PLACE_FORM_FIELDS = [
+  'id', 'parent', 'name', 'city', 'position', 'uHeight', 'ratedPowerKw', 'feedA', 'feedB',
+  'widthM', 'depthM', 'xM', 'yM', 'facing', 'coldAisle', 'widthMm', 'depthMm',
+] as const;
 export type PlaceFormField = (typeof PLACE_FORM_FIELDS)[number];
 export type PlaceFormValues = Record<PlaceFormField, string>;
 export type PlaceRefusal = FieldRefusal<PlaceFormField>;
@@ -14,17 +20,20 @@ export type PlaceRefusal = FieldRefusal<PlaceFormField>;
 /** The fields each kind's form shows, in order. */
 export const FIELDS_OF: Readonly<Record<LocationKind, readonly PlaceFormField[]>> = {
   site: ['id', 'name', 'city'],
-  room: ['id', 'parent', 'name'],
-  row: ['id', 'parent', 'name'],
-  cabinet: ['id', 'parent', 'name', 'position', 'uHeight', 'ratedPowerKw', 'feedA', 'feedB'],
+  room: ['id', 'parent', 'name', 'widthM', 'depthM'],
+  row: ['id', 'parent', 'name', 'xM', 'yM', 'facing', 'coldAisle'],
+  cabinet: ['id', 'parent', 'name', 'position', 'uHeight', 'ratedPowerKw', 'feedA', 'feedB', 'widthMm', 'depthMm'],
 };
+
+/** The fields picked from a list (the empty choice: let the core decide), with their choices. */
+export const CHOICES_OF: Partial<Record<PlaceFormField, readonly string[]>> = { facing: ROW_FACINGS, coldAisle: COLD_AISLE_SIDES };
 
 /** The kind of place each kind lives in. */
 export const PARENT_KIND = { room: 'site', row: 'room', cabinet: 'row' } as const satisfies Partial<Record<LocationKind, LocationKind>>;
 
 export type PlaceLocalProblem = 'whole-number' | 'number' | 'required';
 
-const EMPTY: PlaceFormValues = { id: '', parent: '', name: '', city: '', position: '', uHeight: '', ratedPowerKw: '', feedA: '', feedB: '' };
+const EMPTY = Object.fromEntries(PLACE_FORM_FIELDS.map((f) => [f, ''])) as PlaceFormValues;
 
 /** A new place's form under a parent (a cabinet at the row's next position, 42U). */
 export function newPlaceForm(kind: LocationKind, parentId: string, position = 1): PlaceFormValues {
@@ -33,11 +42,14 @@ export function newPlaceForm(kind: LocationKind, parentId: string, position = 1)
 
 export function placeFormOf(r: LocationRecord): PlaceFormValues {
   if (r.kind === 'site') return { ...EMPTY, id: r.id, name: r.name, city: r.city };
-  if (r.kind === 'room') return { ...EMPTY, id: r.id, parent: r.siteId, name: r.name };
-  if (r.kind === 'row') return { ...EMPTY, id: r.id, parent: r.roomId, name: r.name };
+  const text = (v: number | string | undefined | null): string => (v === undefined || v === null ? '' : String(v));
+  if (r.kind === 'room') return { ...EMPTY, id: r.id, parent: r.siteId, name: r.name, widthM: text(r.widthM), depthM: text(r.depthM) };
+  if (r.kind === 'row') {
+    return { ...EMPTY, id: r.id, parent: r.roomId, name: r.name, xM: text(r.xM), yM: text(r.yM), facing: text(r.facing), coldAisle: text(r.coldAisle) };
+  }
   return {
     ...EMPTY, id: r.id, parent: r.rowId, name: r.name, position: String(r.position), uHeight: String(r.uHeight), ratedPowerKw: String(r.ratedPowerKw),
-    feedA: r.feedA ?? '', feedB: r.feedB ?? '',
+    feedA: r.feedA ?? '', feedB: r.feedB ?? '', widthMm: text(r.widthMm), depthMm: text(r.depthMm),
   };
 }
 
@@ -52,7 +64,7 @@ export function placeIdOf(kind: LocationKind, parentId: string, name: string, no
 export function placeRecordOf(
   kind: LocationKind,
   v: PlaceFormValues,
-): { record: LocationRecord; problems: null } | { record: null; problems: Partial<Record<PlaceFormField, PlaceLocalProblem>> } {
+): { record: LocationInput; problems: null } | { record: null; problems: Partial<Record<PlaceFormField, PlaceLocalProblem>> } {
   const problems: Partial<Record<PlaceFormField, PlaceLocalProblem>> = {};
   const name = v.name.trim();
   const parent = v.parent.trim();
@@ -69,13 +81,20 @@ export function placeRecordOf(
   };
   const id = v.id.trim() || placeIdOf(kind, parent, name);
   const opt = (s: string) => (s.trim() === '' ? null : s.trim());
-  let record: LocationRecord;
+  /** An optional number: empty sends null (the core keeps or computes it). */
+  const optional = (f: PlaceFormField, read: (f: PlaceFormField) => number): number | null => (v[f].trim() === '' ? null : read(f));
+  let record: LocationInput;
   if (kind === 'site') record = { kind, id, name, city: v.city.trim() };
-  else if (kind === 'room') record = { kind, id, siteId: parent, name };
-  else if (kind === 'row') record = { kind, id, roomId: parent, name };
-  else {
+  else if (kind === 'room') record = { kind, id, siteId: parent, name, widthM: optional('widthM', decimal), depthM: optional('depthM', decimal) };
+  else if (kind === 'row') {
+    record = {
+      kind, id, roomId: parent, name, xM: optional('xM', decimal), yM: optional('yM', decimal),
+      facing: (opt(v.facing) as RowFacing | null), coldAisle: (opt(v.coldAisle) as ColdAisleSide | null),
+    };
+  } else {
     record = {
       kind, id, rowId: parent, name, position: int('position'), uHeight: int('uHeight'), ratedPowerKw: decimal('ratedPowerKw'), feedA: opt(v.feedA), feedB: opt(v.feedB),
+      widthMm: optional('widthMm', int), depthMm: optional('depthMm', int),
     };
   }
   if (Object.keys(problems).length > 0) return { record: null, problems };
@@ -86,6 +105,7 @@ const ALIASES: Readonly<Record<string, PlaceFormField>> = {
   parent: 'parent', siteid: 'parent', roomid: 'parent', rowid: 'parent', site: 'parent', room: 'parent', row: 'parent',
   uheight: 'uHeight', u_height: 'uHeight', height: 'uHeight', ratedpowerkw: 'ratedPowerKw', rated_power_kw: 'ratedPowerKw',
   feeda: 'feedA', feed_a: 'feedA', feedb: 'feedB', feed_b: 'feedB', confirmname: 'name',
+  width_m: 'widthM', depth_m: 'depthM', x_m: 'xM', y_m: 'yM', cold_aisle: 'coldAisle', width_mm: 'widthMm', depth_mm: 'depthMm',
 };
 
 /** The form field an issue or a contract path names ("location.uHeight", "u_height", "rooms[0].parent"); null when none. */

@@ -1,17 +1,21 @@
 // The add / edit form of a site, room, row or cabinet (operators): its fields by kind, the
 // parent picked from the places tree (a room's site, a row's room, a cabinet's row), a
-// cabinet's position, height, rated power and optional feeds. The core checks it as an
-// import would; its issues are worded (import-text) under the field they name.
+// cabinet's position, height, rated power and optional feeds; the optional room model (a
+// room's floor, a row's place and facing, a cabinet's footprint: empty is kept or computed).
+// The core checks it as an import would; its issues are worded (import-text) under the field they name.
 import { useEffect, useMemo } from 'react';
 import { FormField, FormRefusal } from '../../components/form-field';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { closePlaceForm, savePlace, setPlaceFormField } from '../../stores/places/actions';
-import { FIELDS_OF, PARENT_KIND, type PlaceFormField } from '../../stores/places/place-form';
+import { CHOICES_OF, FIELDS_OF, PARENT_KIND, type PlaceFormField } from '../../stores/places/place-form';
 import { placeOptions, placeTreeOf } from '../../stores/places/place-tree';
 import { selectPlaceForm, selectPlaceTree } from '../../stores/places/selectors';
 import type { PlaceFormState } from '../../stores/places/slice';
 import { useAppStore } from '../../stores/store';
+
+const NUMERIC: ReadonlySet<PlaceFormField> = new Set(['position', 'uHeight', 'widthMm', 'depthMm']);
+const DECIMAL: ReadonlySet<PlaceFormField> = new Set(['ratedPowerKw', 'widthM', 'depthM', 'xM', 'yM']);
 
 export function PlaceFormDialog() {
   const { t } = useI18n();
@@ -85,6 +89,15 @@ function Field({ form, field }: { form: PlaceFormState; field: PlaceFormField })
     >
       {field === 'parent' ? (
         <ParentPick form={form} />
+      ) : CHOICES_OF[field] ? (
+        <select data-testid={`placeform-${field}`} value={form.values[field]} onChange={(e) => setPlaceFormField(field, e.currentTarget.value)}>
+          <option value="">{t('place.choice.auto')}</option>
+          {CHOICES_OF[field].map((c) => (
+            <option key={c} value={c}>
+              {t(`place.choice.${c}` as MessageKey)}
+            </option>
+          ))}
+        </select>
       ) : (
         <input
           data-testid={`placeform-${field}`}
@@ -92,7 +105,7 @@ function Field({ form, field }: { form: PlaceFormState; field: PlaceFormField })
           readOnly={field === 'id' && form.mode === 'edit'}
           spellCheck={false}
           autoComplete="off"
-          inputMode={field === 'position' || field === 'uHeight' ? 'numeric' : field === 'ratedPowerKw' ? 'decimal' : undefined}
+          inputMode={NUMERIC.has(field) ? 'numeric' : DECIMAL.has(field) ? 'decimal' : undefined}
           onChange={(e) => setPlaceFormField(field, e.currentTarget.value)}
         />
       )}

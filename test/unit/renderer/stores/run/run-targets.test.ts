@@ -15,8 +15,8 @@ function elevation(name: string, devices: ElevationDevice[]): CabinetElevation {
   return {
     cabinet: { id: `cab-${name}`, rowId: 'r1', name, position: 1, uHeight: 42, ratedPowerKw: 8 } as CabinetElevation['cabinet'],
     site: { id: 's1', name: 'Site', city: 'City' },
-    room: { id: 'room1', siteId: 's1', name: 'Room' },
-    row: { id: 'r1', roomId: 'room1', name: 'A' },
+    room: { id: 'room1', siteId: 's1', name: 'Room', widthM: 20, depthM: 10 },
+    row: { id: 'r1', roomId: 'room1', name: 'A', xM: 3, yM: 2.4, facing: 'south', coldAisle: 'front' },
     devices,
   };
 }
