@@ -5,6 +5,7 @@ import * as THREE from 'three';
 import type { RoomReadings } from '../../src-shared/domain/fleet';
 import type { RoomLayout } from '../../src-shared/domain/inventory';
 import { applyColours, buildRoomScene } from '../../src-renderer/views/room3d/scene';
+import type { BenchRow } from './room3d-row';
 
 const PER_CABINET = 20;
 const PER_ROW = 25;
@@ -48,15 +49,6 @@ function timeFrames(renderer: THREE.WebGLRenderer, scene: THREE.Scene, camera: T
   return { msPerFrame: (performance.now() - t0) / frames, calls: renderer.info.render.calls };
 }
 
-export interface BenchRow {
-  devices: number;
-  instances: number;
-  roomCalls: number;
-  roomMs: number;
-  bareCalls: number;
-  bareMs: number;
-  colourMs: number;
-}
 
 function run(devices: number, frames: number): BenchRow {
   const canvas = document.createElement('canvas');

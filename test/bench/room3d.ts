@@ -8,7 +8,7 @@ import { chromium } from '@playwright/test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { BenchRow } from './room3d-page';
+import type { BenchRow } from './room3d-row';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,50000' }, frames: { type: 'string', default: '10' } } });
 const sizes = values.sizes.split(',').map(Number);

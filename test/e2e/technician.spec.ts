@@ -12,6 +12,26 @@ import { connect } from '../support/ws-client';
 import { shoot, signIn } from './helpers';
 import { readServeInfo } from './serve-info';
 
+// The page's globals, typed loosely: the node project has no DOM lib, and these callbacks run in the page.
+interface PageElement {
+  readonly offsetParent: unknown;
+  readonly tagName: string;
+  readonly dataset: Record<string, string | undefined>;
+  getBoundingClientRect(): { width: number; height: number };
+}
+interface PageImage {
+  decode(): Promise<void>;
+  readonly naturalWidth: number;
+  readonly naturalHeight: number;
+}
+interface PageCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { drawImage(img: PageImage, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { width: number; height: number; data: ArrayLike<number> } } | null;
+}
+declare const location: { hash: string };
+declare const document: { createElement(tag: 'canvas'): PageCanvas };
+
 const serve = readServeInfo();
 /** The lab's BMC login for seed 1 (README, "The lab's credentials"). */
 const BMC_USER = 'fleetdeck';
@@ -94,7 +114,7 @@ test('operator: the 42U elevation fits 1280x800 with 44 px controls; Locate on, 
 
   // Tap targets: every button, link, select and field in the elevation, measured.
   const sizes = await page.getByTestId('elevation').evaluate((root) =>
-    [...root.querySelectorAll<HTMLElement>('button, a[href], select, input, [role="button"]')]
+    [...(root as unknown as { querySelectorAll(sel: string): Iterable<PageElement> }).querySelectorAll('button, a[href], select, input, [role="button"]')]
       .filter((el) => el.offsetParent !== null)
       .map((el) => {
         const r = el.getBoundingClientRect();
@@ -159,7 +179,8 @@ test('label sheet: QR codes decode to the SN and a link that opens the device; t
   await expect(label).toContainText(`SN ${target.server.sn}`);
   await shoot(page, 'technician-labels');
   // The QR image's pixels, read in the page, decoded in Node.
-  const img = await label.getByTestId('label-qr').evaluate(async (el: HTMLImageElement) => {
+  const img = await label.getByTestId('label-qr').evaluate(async (node) => {
+    const el = node as unknown as PageImage;
     await el.decode();
     const c = document.createElement('canvas');
     c.width = el.naturalWidth;
@@ -184,7 +205,7 @@ test('label sheet: QR codes decode to the SN and a link that opens the device; t
   // Typing the SN on the scan page does the same; no camera button in headless Chromium without BarcodeDetector.
   await page.evaluate((h) => (location.hash = h), '#/scan');
   await expect(page.getByTestId('scan-view')).toBeVisible();
-  const hasDetector = await page.evaluate(() => 'BarcodeDetector' in globalThis && !!navigator.mediaDevices);
+  const hasDetector = await page.evaluate(() => 'BarcodeDetector' in globalThis && 'mediaDevices' in navigator);
   await expect(page.getByTestId('scan-camera')).toHaveCount(hasDetector ? 1 : 0);
   await page.getByTestId('scan-input').fill(target.server.sn);
   await page.getByTestId('scan-submit').click();

@@ -1,0 +1,11 @@
+// One size's figures from the 3D room bench's in-page half (room3d-page.ts, a browser file
+// type-checked with the web project) as the Node half (room3d.ts) prints them.
+export interface BenchRow {
+  devices: number;
+  instances: number;
+  roomCalls: number;
+  roomMs: number;
+  bareCalls: number;
+  bareMs: number;
+  colourMs: number;
+}
