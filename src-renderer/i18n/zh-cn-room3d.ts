@@ -2,10 +2,10 @@
 import type { enRoom3d } from './en-room3d';
 
 export const zhCNRoom3d: { readonly [K in keyof typeof enRoom3d]: string } = {
-  'room3d.title': '机房 {name}（3D）',
-  'room3d.link': '3D',
-  'room3d.open2d': '打开 2D 机房视图',
-  'room3d.noWebgl': '此浏览器无法绘制 3D（WebGL 不可用）。',
+  'room3d.title': '机房 {name}（三维）',
+  'room3d.link': '三维',
+  'room3d.open2d': '打开平面机房视图',
+  'room3d.noWebgl': '此浏览器无法绘制三维视图（WebGL 不可用）。',
   'room3d.loading': '正在加载机房…',
   'room3d.site': '站点',
   'room3d.room': '机房',
@@ -32,7 +32,7 @@ export const zhCNRoom3d: { readonly [K in keyof typeof enRoom3d]: string } = {
   'room3d.legend.alarms.none': '无',
   'room3d.walk': '沿通道巡视',
   'room3d.hint': '拖动旋转，滚轮缩放，右键拖动平移。方向键在机柜间移动，回车打开机柜图。点击机柜查看机柜图，点击设备打开设备页。',
-  'room3d.canvasLabel': '3D 机房：方向键选择机柜，回车打开',
+  'room3d.canvasLabel': '三维机房：方向键选择机柜，回车打开',
   'room3d.power': '{w} W',
   'room3d.noPower': '无功率读数',
   'room3d.worst': '最差：{status}',
