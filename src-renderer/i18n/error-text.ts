@@ -43,7 +43,7 @@ function wordOf(lang: Lang, prefix: string, value: string): string {
   return isMessageKey(key) ? translate(lang, key) : value;
 }
 
-/** The desktop's ConfirmationDeclinedError (src-main/electron/confirm-gate.ts): the native dialog was declined. */
+/** The desktop's ConfirmationDeclinedError (the desktop main process's confirmation gate): the native dialog was declined. */
 const DECLINED: Readonly<Record<Lang, (method: string, target: string) => string>> = {
   en: (method, target) => `"${method}" was not confirmed${target ? ` (${target})` : ''}: nothing was done`,
   'zh-CN': (method, target) => `“${method}”未在确认对话框中获得确认${target ? `（${target}）` : ''}：未执行任何操作`,

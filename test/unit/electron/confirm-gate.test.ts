@@ -11,9 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CallReply, Method } from '../../../src-shared/api';
 import type { AuditEntry, Device } from '../../../src-shared/domain';
 import { createCore, type Core } from '../../../src-main/core/create-core';
-import { CoreHostClient } from '../../../src-main/electron/core-host-client';
-import { serveCoreHost } from '../../../src-main/electron/core-host-service';
 import { createIpcCalls } from '../../../src-main/electron/ipc-calls';
+import { coreHostOverChannel } from '../../support/core-host-channel';
 import { desktopCallContext } from '../../../src-main/electron/desktop-session';
 import { ADDRESS_CHANGES_LISTED, createConfirmGate, MAX_WAITING_CONFIRMATIONS, promptFor, type Ask, type ConfirmPrompt } from '../../../src-main/electron/confirm-gate';
 import { oneCabinet } from '../../support/one-cabinet';
@@ -54,26 +53,7 @@ function scriptedAsk(answer: (p: ConfirmPrompt) => boolean | Promise<boolean>) {
 async function desktop(ask: Ask | null, devices: readonly Device[] = [dev(1), dev(2)]) {
   const reached: { method: string; args: unknown }[] = [];
   let core: Core | null = null;
-  const toHost: ((m: unknown) => void)[] = [];
-  const toMain: ((m: unknown) => void)[] = [];
-  const client = new CoreHostClient({
-    postMessage: (m) => {
-      const c = structuredClone(m);
-      queueMicrotask(() => toHost.forEach((l) => l(c)));
-    },
-    onMessage: (l) => toMain.push(l),
-    onExit: () => {},
-    kill: () => {},
-  });
-  serveCoreHost({
-    port: {
-      postMessage: (m) => {
-        const c = structuredClone(m);
-        queueMicrotask(() => toMain.forEach((l) => l(c)));
-      },
-      onMessage: (l) => toHost.push(l),
-    },
-    createCore: async (config) => {
+  const client = coreHostOverChannel(async (config) => {
       const made = await createCore(config);
       core = made;
       cores.push(made);
@@ -88,10 +68,7 @@ async function desktop(ask: Ask | null, devices: readonly Device[] = [dev(1), de
         },
         dispose: () => made.dispose(),
       };
-    },
-    exit: () => {},
-    log: () => {},
-  });
+    });
   await client.start({ storePath: ':memory:', secretKey: new Uint8Array(32).fill(7), lab: false, eventsFor: ctx });
   const c = core as Core | null;
   if (!c) throw new Error('the core did not start');

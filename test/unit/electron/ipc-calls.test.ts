@@ -9,9 +9,9 @@ import { createCoreApi, type Handlers } from '../../../src-main/core/api/core-ap
 import { DEFAULT_CALL_BUDGET } from '../../../src-main/core/api/call-budget';
 import { AuditRepository } from '../../../src-main/core/store/audit-repository';
 import { openStore } from '../../../src-main/core/store/database';
-import { CoreHostClient } from '../../../src-main/electron/core-host-client';
-import { serveCoreHost, type HostedCore } from '../../../src-main/electron/core-host-service';
+import type { HostedCore } from '../../../src-main/electron/core-host-service';
 import { createIpcCalls } from '../../../src-main/electron/ipc-calls';
+import { coreHostOverChannel } from '../../support/core-host-channel';
 import { desktopCallContext } from '../../../src-main/electron/desktop-session';
 import type { CallReply } from '../../../src-shared/api';
 
@@ -44,29 +44,7 @@ async function desktop() {
     },
     dispose: async () => {},
   };
-  const toHost: ((m: unknown) => void)[] = [];
-  const toMain: ((m: unknown) => void)[] = [];
-  const client = new CoreHostClient({
-    postMessage: (m) => {
-      const c = structuredClone(m);
-      queueMicrotask(() => toHost.forEach((l) => l(c)));
-    },
-    onMessage: (l) => toMain.push(l),
-    onExit: () => {},
-    kill: () => {},
-  });
-  serveCoreHost({
-    port: {
-      postMessage: (m) => {
-        const c = structuredClone(m);
-        queueMicrotask(() => toMain.forEach((l) => l(c)));
-      },
-      onMessage: (l) => toHost.push(l),
-    },
-    createCore: async () => hosted,
-    exit: () => {},
-    log: () => {},
-  });
+  const client = coreHostOverChannel(async () => hosted);
   await client.start({ storePath: ':memory:', secretKey: new Uint8Array(32).fill(7), lab: false, eventsFor: ctx });
   const ipc = createIpcCalls({ connect: () => client.connect(ctx) });
   return { ipc, live, running: () => running };
