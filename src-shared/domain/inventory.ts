@@ -254,13 +254,6 @@ export interface RoomLayout {
   readonly devices: readonly RoomLayoutDevice[];
 }
 
-export interface RoomLayoutDevice {
-  readonly id: string;
-  readonly cabinetId: string;
-  readonly kind: DeviceKind;
-  readonly hostname: string;
-  readonly sn: string;
-  readonly uPosition: number;
-  readonly uHeight: number;
-}
+/** A device as the 3D room draws it: where it sits and what it is called. */
+export type RoomLayoutDevice = Pick<Device, 'id' | 'cabinetId' | 'kind' | 'hostname' | 'sn' | 'uPosition' | 'uHeight'>;
 

@@ -3,15 +3,14 @@
 // process.send, messages on process.parentPort: fixtures/utility-process-preload.mjs),
 // started through the lab bridge, must speak the lab-link protocol. Needs `npm run build`
 // (npm test builds before vitest); skipped with the reason when out/ has not been built.
-import { fork, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLab, type LabLink } from '../../../src-main/core/lab-link/lab-link';
 import { createLabBridgeHost } from '../../../src-main/electron/lab-bridge-host';
-import { createLabBridgeMain, type UtilityLike } from '../../../src-main/electron/lab-bridge-main';
+import { createLabBridgeMain } from '../../../src-main/electron/lab-bridge-main';
+import { ForkedUtility } from '../../support/forked-utility';
 
 const ROOT = resolve(__dirname, '../../..');
 const LAB_ENTRY = join(ROOT, 'out/main/lab.js');
@@ -19,31 +18,6 @@ const LAB_UTILITY = join(ROOT, 'out/main/lab-utility.js');
 const PRELOAD = pathToFileURL(join(__dirname, 'fixtures/utility-process-preload.mjs')).href;
 const built = existsSync(LAB_UTILITY) && existsSync(LAB_ENTRY);
 
-class FakeUtility extends EventEmitter implements UtilityLike {
-  readonly child: ChildProcess;
-  constructor() {
-    super();
-    this.child = fork(LAB_UTILITY, [], { execArgv: ['--import', PRELOAD], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    this.child.once('spawn', () => this.emit('spawn'));
-    this.child.on('message', (m) => this.emit('message', m));
-    this.child.once('exit', (code) => this.emit('exit', code ?? 1));
-  }
-  get pid() {
-    return this.child.pid;
-  }
-  get stdout() {
-    return this.child.stdout;
-  }
-  get stderr() {
-    return this.child.stderr;
-  }
-  postMessage(message: unknown): void {
-    this.child.send(message as object);
-  }
-  kill(): boolean {
-    return this.child.kill();
-  }
-}
 
 let lab: LabLink | undefined;
 afterEach(async () => {
@@ -53,7 +27,7 @@ afterEach(async () => {
 
 describe.skipIf(!built)(`the built lab utility entry${built ? '' : ' (skipped: out/main/lab-utility.js not built; run npm run build)'}`, () => {
   it('runs lab.js with fork-style IPC over parentPort, through the bridge', async () => {
-    const forked: FakeUtility[] = [];
+    const forked: ForkedUtility[] = [];
     const lines: string[] = [];
     const toMain = (m: unknown) => setImmediate(() => main.handle(structuredClone(m)));
     const toHost = (m: unknown) => setImmediate(() => host.handle(structuredClone(m)));
@@ -61,7 +35,7 @@ describe.skipIf(!built)(`the built lab utility entry${built ? '' : ' (skipped: o
     const main = createLabBridgeMain({
       entry: LAB_ENTRY,
       fork: () => {
-        const u = new FakeUtility();
+        const u = new ForkedUtility(LAB_UTILITY, ['--import', PRELOAD]);
         forked.push(u);
         return u;
       },

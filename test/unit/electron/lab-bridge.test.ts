@@ -2,7 +2,6 @@
 // host (lab-bridge-host) asks the main process's bridge (lab-bridge-main) for the lab, over
 // an in-memory channel that structured-clones every message as parentPort would; the
 // utilityProcess is stood in for by child_process.fork of the real lab entry (tsx).
-import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,38 +11,12 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startLab, type LabLink } from '../../../src-main/core/lab-link/lab-link';
 import { createLabBridgeHost, withLabStarter } from '../../../src-main/electron/lab-bridge-host';
 import { createLabBridgeMain, type UtilityLike } from '../../../src-main/electron/lab-bridge-main';
+import { ForkedUtility } from '../../support/forked-utility';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', import.meta.url));
 const SMALL = { sites: 1, roomsPerSite: 1, rowsPerRoom: 1, cabinetsPerRow: 2, devices: 20 };
 const scratch = mkdtempSync(join(tmpdir(), 'fd-lab-bridge-'));
 
-/** A utilityProcess stand-in: child_process.fork, with Electron's events and methods. */
-class ForkedUtility extends EventEmitter implements UtilityLike {
-  readonly child: ChildProcess;
-  constructor(entry: string) {
-    super();
-    this.child = fork(entry, [], { execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    this.child.once('spawn', () => this.emit('spawn'));
-    this.child.on('message', (m) => this.emit('message', m));
-    // Electron reports the waitpid code only.
-    this.child.once('exit', (code) => this.emit('exit', code ?? 1));
-  }
-  get pid() {
-    return this.child.pid;
-  }
-  get stdout() {
-    return this.child.stdout;
-  }
-  get stderr() {
-    return this.child.stderr;
-  }
-  postMessage(message: unknown): void {
-    this.child.send(message as object);
-  }
-  kill(): boolean {
-    return this.child.kill();
-  }
-}
 
 interface Rig {
   host: ReturnType<typeof createLabBridgeHost>;
@@ -64,7 +37,7 @@ function rig(entry = LAB_ENTRY): Rig {
     main: createLabBridgeMain({
       entry: LAB_ENTRY,
       fork: () => {
-        const u = new ForkedUtility(entry);
+        const u = new ForkedUtility(entry, entry.endsWith('.ts') ? ['--import', 'tsx'] : []);
         forked.push(u);
         return u;
       },
