@@ -6,7 +6,6 @@
 // Usage: node --import tsx test/bench/bmc-sensors.ts [--rounds 3] [--sample 200] [--concurrency 16,32,64]
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LAB_IPMI_CREDENTIAL } from '../../src-shared/lab-protocol';
@@ -16,6 +15,7 @@ import { BMC_METRICS, startSensorPoller, type SensorRound } from '../../src-main
 import { startLab } from '../../src-main/core/lab-link/lab-link';
 import { openCoreStore } from '../../src-main/core/store/core-store';
 import { pool } from './pool';
+import { rssMb } from './rss';
 
 const { values } = parseArgs({
   options: {
@@ -27,10 +27,6 @@ const { values } = parseArgs({
 });
 const LAB_ENTRY = fileURLToPath(new URL('../../src-main/lab/lab-process.ts', import.meta.url));
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 function ipmitool(host: string, port: number, login: { username: string; password: string }, command: 'sdr' | 'sensor'): Promise<number> {
   return new Promise((resolve, reject) => {

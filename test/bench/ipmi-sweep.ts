@@ -5,12 +5,12 @@
 // wall times and the ratio (goal: FleetDeck >= 3x faster), and the BMC process's memory.
 // Usage: node --import tsx test/bench/ipmi-sweep.ts [--bmcs 500] [--concurrency 64] [--suite 17]
 import { execFile, fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sweep } from '../../src-main/core/protocols/ipmi';
 import { createBmcFleet } from '../../src-main/lab/bmc';
 import { pool } from './pool';
+import { rssMb } from './rss';
 
 const { values } = parseArgs({
   options: {
@@ -27,10 +27,6 @@ const CREDS = { username: 'fleetdeck', password: 'lab-bmc-pass' };
 /** 127.44.x.y, one address per BMC (the IPMI range's last /16, kept for benchmarks). */
 const addressOf = (i: number): string => `127.44.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 /** Child mode: serve the BMCs until told to stop. */
 async function serveBmcs(): Promise<void> {

@@ -7,7 +7,7 @@
 //  - RSS of the core (this process) and of the lab process; sockets the lab bound off 127.0.0.1
 // Usage: node --import tsx test/bench/lab-loopback.ts [--modes aliases,single] [--devices 3000] [--seconds 20] [--settle 30]
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import type { CallContext } from '../../src-shared/api';
 import { createCore, type Core } from '../../src-main/core/create-core';
 import { boundSockets, canReadSockets } from '../integration/lab/support/bound-sockets';
+import { rssMb } from './rss';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../src-main/lab/lab-process.ts', import.meta.url));
 const viewer: CallContext = { actor: 'bench', role: 'viewer' };
@@ -31,14 +32,6 @@ const seconds = Number(values.seconds);
 const settle = Number(values.settle);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 async function start(mode: 'aliases' | 'single', intervalMs: number | undefined, dir: string): Promise<{ core: Core; lines: string[]; readyMs: number }> {
   const lines: string[] = [];

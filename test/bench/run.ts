@@ -6,12 +6,12 @@
 // Usage: npm run build && npm run bench -- [--minutes 5] [--lab-loopback aliases|single|auto]
 // (--lab-loopback is handed to serve: single puts the whole lab on 127.0.0.1, a port per device;
 // test/bench/lab-loopback.ts runs both modes side by side without a build.)
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { descendants } from '../support/handles';
 import { connect } from '../support/ws-client';
 import { startServe, type ServeProcess } from '../support/serve-process';
 import { projectStoreSize } from './store-size';
+import { rssMb } from './rss';
 
 const { values } = parseArgs({ options: {
   minutes: { type: 'string', default: '5' },
@@ -24,14 +24,6 @@ const saturateSeconds = Number(values['saturate-seconds']);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 
 async function coldStart(): Promise<{ serve: ServeProcess; t: Record<string, number> }> {
