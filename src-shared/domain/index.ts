@@ -9,3 +9,4 @@ export * from './device';
 export * from './run';
 export * from './fleet-event';
 export * from './search';
+export * from './workflow';

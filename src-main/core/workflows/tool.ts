@@ -1,0 +1,68 @@
+// A workflow tool: one step's implementation, with declared input and output schemas (zod,
+// the contract's schema library), its kind, and whether re-running an interrupted attempt is
+// safe. The engine (engine.ts) resolves a step's bindings, parses them with `input`, runs the
+// tool, parses what it returns with `output`, and journals both. Tools are registered by name
+// in a ToolRegistry; templates name them.
+import type { z } from 'zod';
+import type { WfStepKind } from '../../../src-shared/domain/workflow';
+
+export interface ToolHost {
+  readonly id: string;
+  readonly hostname: string;
+  readonly sn: string;
+}
+
+export interface ToolContext {
+  readonly runId: string;
+  readonly stepId: string;
+  /** The host of a per-host step; null for a run-scope step. */
+  readonly host: ToolHost | null;
+  readonly attempt: number;
+  /** Aborted when the run is revoked, the task times out or the engine stops. */
+  readonly signal: AbortSignal;
+  /** A timestamped log line in the run's journal (shown in the run view). */
+  log(line: string, level?: 'info' | 'warn' | 'error'): void;
+  /** callback steps: the one-time URL the outside world calls to finish this step. */
+  readonly callbackUrl: string | null;
+  /** poll and callback steps: what the previous check of this attempt kept (null at first). */
+  readonly pollState: unknown;
+  /** The actor that launched the run (tools that act on devices audit under it). */
+  readonly actor: string;
+}
+
+/** What a tool's run returns. */
+export type ToolResult<O> =
+  | { readonly status: 'done'; readonly output: O }
+  /** poll / callback: not finished; check again after the step's interval (state is kept for the next check). */
+  | { readonly status: 'pending'; readonly state?: unknown };
+
+export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  readonly name: string;
+  readonly title: string;
+  readonly kind: WfStepKind;
+  readonly input: I;
+  readonly output: O;
+  /** True when running an attempt twice does no harm (a read, a set-to-value); an interrupted non-idempotent attempt fails as 'interrupted'. */
+  readonly idempotent: boolean;
+  /** Throws a FleetDeckError (or any Error) to fail the attempt; its message is the task's error. */
+  run(ctx: ToolContext, input: z.output<I>): Promise<ToolResult<z.output<O>>>;
+}
+
+export interface ToolRegistry {
+  get(name: string): Tool | undefined;
+  list(): readonly Tool[];
+}
+
+export function toolRegistry(tools: readonly Tool[]): ToolRegistry {
+  const byName = new Map<string, Tool>();
+  for (const t of tools) {
+    if (byName.has(t.name)) throw new Error(`Tool ${t.name} is registered twice`);
+    byName.set(t.name, t);
+  }
+  return { get: (n) => byName.get(n), list: () => [...byName.values()] };
+}
+
+/** Declares a tool; the schemas' types flow into run's input and output. */
+export function tool<I extends z.ZodObject, O extends z.ZodObject>(t: Tool<I, O>): Tool<I, O> {
+  return t;
+}
