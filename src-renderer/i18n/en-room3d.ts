@@ -4,6 +4,7 @@ export const enRoom3d = {
   'room3d.link': '3D',
   'room3d.open2d': 'Open the 2D room view',
   'room3d.noWebgl': 'This browser cannot draw 3D (WebGL is not available).',
+  'room3d.noWebglFlat': 'The room is shown in 2D below instead.',
   'room3d.loading': 'Loading the room…',
   'room3d.site': 'Site',
   'room3d.room': 'Room',

@@ -6,6 +6,7 @@ export const zhCNRoom3d: { readonly [K in keyof typeof enRoom3d]: string } = {
   'room3d.link': '三维',
   'room3d.open2d': '打开平面机房视图',
   'room3d.noWebgl': '此浏览器无法绘制三维视图（WebGL 不可用）。',
+  'room3d.noWebglFlat': '下面改为显示机房的平面视图。',
   'room3d.loading': '正在加载机房…',
   'room3d.site': '站点',
   'room3d.room': '机房',

@@ -10,6 +10,7 @@ import { createCredentialsSlice, type CredentialsSlice } from './credentials/sli
 import { createDeviceEditSlice, type DeviceEditSlice } from './device-edit/slice';
 import { createPlacesSlice, type PlacesSlice } from './places/slice';
 import { createLabSlice, createLabStatusSlice, type LabSlice, type LabStatusSlice } from './lab/slice';
+import { createRoom3dSlice, type Room3dSlice } from './room3d/slice';
 import { createRunSlice, type RunSlice } from './run/slice';
 import { createSearchSlice, type SearchSlice } from './search/slice';
 import { createSessionSlice, type SessionSlice } from './session/slice';
@@ -26,7 +27,8 @@ export type AppState = SessionSlice &
   CredentialsSlice &
   AuditSlice &
   DeviceEditSlice &
-  PlacesSlice;
+  PlacesSlice &
+  Room3dSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -42,6 +44,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createAuditSlice(...a),
   ...createDeviceEditSlice(...a),
   ...createPlacesSlice(...a),
+  ...createRoom3dSlice(...a),
 }));
 
 /** Merges a partial update (or one computed from the slice's current state) into one slice. */

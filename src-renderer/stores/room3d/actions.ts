@@ -1,34 +1,46 @@
-// 3D room actions: open a room (its layout once, then readings polled every few seconds and
-// the status stream folded in), colour mode, selection, hover, and "focus cabinet", which
-// the scene answers by flying the camera. A search hit for a device in the open 3D room
-// lands here instead of on the device page (see claimSearchHit).
+// 3D room actions, writing the app store's room3d slice (through patch): open a room (its
+// layout once, then readings polled every few seconds and the status stream folded in; where
+// the browser has no WebGL, the room's cabinets polled for the 2D room instead), colour
+// mode, selection, hover, and "focus cabinet", which the scene answers by flying the camera.
+// A search hit for a device in the open 3D room lands here instead of on the device page
+// (see claimSearchHit).
 import type { DeviceStatusChange } from '../../../src-shared/domain';
 import { getClient } from '../client';
 import { navigate } from '../fleet/actions';
 import { deviceStatusChannel } from '../live/device-status';
 import { toShownError } from '../shown-error';
-import { useAppStore } from '../store';
-import { initialRoom3d, useRoom3dStore, type Room3dHover, type Room3dMode, type Room3dState } from './slice';
+import { patch, useAppStore } from '../store';
+import { initialRoom3d, type Room3dHover, type Room3dMode, type Room3dState } from './slice';
 
 /** How often fleet.roomReadings is asked while the 3D room is open. */
 export const ROOM3D_POLL_MS = 3_000;
 
-const get = () => useRoom3dStore.getState();
-const set = (p: Partial<Room3dState> | ((s: Room3dState) => Partial<Room3dState>)) => useRoom3dStore.setState(p);
+const get = () => useAppStore.getState().room3d;
+const set = (p: Partial<Room3dState> | ((s: Room3dState) => Partial<Room3dState>)) => patch('room3d', p);
 
 let pollTimer: ReturnType<typeof setInterval> | null = null;
 let unsubscribe: (() => void) | null = null;
 
-/** Opens a room: loads the layout (unless it is already this room's) and starts polling. Returns a close function. */
-export function openRoom3d(roomId: string): () => void {
-  if (get().roomId !== roomId) useRoom3dStore.setState({ ...initialRoom3d, mode: get().mode, roomId });
-  void loadLayout(roomId);
-  void loadReadings(roomId);
+/**
+ * Opens a room: loads the layout (unless it is already this room's) and starts polling its
+ * readings. With `flat` (no WebGL) it polls the room's cabinets for the 2D room instead, and
+ * loads neither layout nor readings. Returns a close function.
+ */
+export function openRoom3d(roomId: string, opts: { flat?: boolean } = {}): () => void {
+  if (get().roomId !== roomId) set({ ...initialRoom3d, mode: get().mode, roomId });
   if (pollTimer) clearInterval(pollTimer);
-  pollTimer = setInterval(() => void loadReadings(roomId), ROOM3D_POLL_MS);
   unsubscribe?.();
-  const sub = deviceStatusChannel.subscribe(applyRoomStatus);
-  unsubscribe = () => sub.dispose();
+  unsubscribe = null;
+  if (opts.flat) {
+    void loadFlatCabinets(roomId);
+    pollTimer = setInterval(() => void loadFlatCabinets(roomId), ROOM3D_POLL_MS);
+  } else {
+    void loadLayout(roomId);
+    void loadReadings(roomId);
+    pollTimer = setInterval(() => void loadReadings(roomId), ROOM3D_POLL_MS);
+    const sub = deviceStatusChannel.subscribe(applyRoomStatus);
+    unsubscribe = () => sub.dispose();
+  }
   return () => {
     if (pollTimer) clearInterval(pollTimer);
     pollTimer = null;
@@ -52,6 +64,16 @@ export async function loadReadings(roomId: string): Promise<void> {
     if (get().roomId === roomId) set((s) => ({ readings, readingsError: null, liveStatus: {}, colourSeq: s.colourSeq + 1 }));
   } catch (err) {
     if (get().roomId === roomId) set({ readingsError: toShownError(err) });
+  }
+}
+
+/** The room's cabinets with their counts (the 2D room's tiles), for a browser without WebGL. */
+export async function loadFlatCabinets(roomId: string): Promise<void> {
+  try {
+    const list = await getClient().call('inventory.cabinets', { roomId });
+    if (get().roomId === roomId) set({ flatCabinets: list, flatCabinetsError: null });
+  } catch (err) {
+    if (get().roomId === roomId) set({ flatCabinetsError: toShownError(err) });
   }
 }
 

@@ -1,10 +1,13 @@
-// The 3D room's state, in a store of its own (the scene reads it with subscribe/getState,
-// outside React): the room's layout (geometry, once per room), its live readings (polled
-// and folded with the status stream), the colour mode, the selection, hover and focus.
-import { create } from 'zustand';
-import type { RoomReadings, RoomDeviceStatus } from '../../../src-shared/domain/fleet';
+// The 3D room's slice of the app store (key room3d; the scene reads it with
+// useAppStore.subscribe/getState, outside React): the room's layout (geometry, once per
+// room), its live readings (polled and folded with the status stream), the colour mode,
+// the selection, hover and focus; without WebGL, the room's cabinets for the 2D view shown
+// in the canvas's place.
+import type { StateCreator } from 'zustand';
+import type { CabinetSummary, RoomReadings, RoomDeviceStatus } from '../../../src-shared/domain/fleet';
 import type { RoomLayout } from '../../../src-shared/domain/inventory';
 import type { ShownError } from '../shown-error';
+import type { AppState } from '../store';
 
 export type Room3dMode = 'status' | 'power' | 'inlet' | 'feed' | 'alarms';
 
@@ -32,6 +35,13 @@ export interface Room3dState {
   hover: Room3dHover | null;
   /** A request to fly the camera: seq increases per request, so the same cabinet twice flies twice. */
   focus: { cabinetId: string; seq: number } | null;
+  /** Without WebGL: the room's cabinets, for the 2D room shown instead of the canvas (polled). */
+  flatCabinets: readonly CabinetSummary[] | null;
+  flatCabinetsError: ShownError | null;
+}
+
+export interface Room3dSlice {
+  room3d: Room3dState;
 }
 
 export const initialRoom3d: Room3dState = {
@@ -47,6 +57,8 @@ export const initialRoom3d: Room3dState = {
   landedDeviceId: null,
   hover: null,
   focus: null,
+  flatCabinets: null,
+  flatCabinetsError: null,
 };
 
-export const useRoom3dStore = create<Room3dState>()(() => initialRoom3d);
+export const createRoom3dSlice: StateCreator<AppState, [], [], Room3dSlice> = () => ({ room3d: initialRoom3d });

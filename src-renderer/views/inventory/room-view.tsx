@@ -1,12 +1,14 @@
 // One room: its cabinets row by row, each a tile with devices answering / devices, amber
 // when any of them is degraded (with how many). Operators add a cabinet here (in the
-// room's first row, or another picked in the form).
+// room's first row, or another picked in the form). RoomCabinets, the rows of tiles, is also
+// what the 3D room shows where the browser has no WebGL.
 import { useEffect, useMemo } from 'react';
 import { CountBar } from '../../components/count-bar';
 import { healthTone } from '../../components/tone';
 import { ErrorBanner } from '../../components/error-banner';
 import { useI18n } from '../../i18n/use-i18n';
 import type { CabinetSummary } from '../../../src-shared/domain';
+import type { ShownError } from '../../stores/shown-error';
 import { loadCabinets, navigate } from '../../stores/fleet/actions';
 import { selectCabinets, selectCabinetsError, selectCurrentRoom } from '../../stores/fleet/selectors';
 import { useAppStore } from '../../stores/store';
@@ -40,7 +42,6 @@ export function RoomView({ roomId }: { roomId: string }) {
   const cabinets = useAppStore(selectCabinets);
   const error = useAppStore(selectCabinetsError);
   const room = useAppStore(selectCurrentRoom);
-  const rows = useMemo(() => (cabinets ? groupByRow(cabinets.list) : []), [cabinets]);
   return (
     <main className="room-view" data-testid="room" data-room-id={roomId}>
       <div className="view-head">
@@ -58,9 +59,20 @@ export function RoomView({ roomId }: { roomId: string }) {
       <PlaceChangeNote />
       <PlaceFormDialog />
       <p className="muted">{t('room.hint')}</p>
-      {error && <ErrorBanner error={error} action="action.cabinets" onRetry={() => void loadCabinets(roomId)} />}
+      <RoomCabinets cabinets={cabinets?.list ?? null} error={error} onRetry={() => void loadCabinets(roomId)} />
+    </main>
+  );
+}
+
+/** A room's cabinets row by row (loading, error and empty states included). */
+export function RoomCabinets({ cabinets, error, onRetry }: { cabinets: readonly CabinetSummary[] | null; error: ShownError | null; onRetry: () => void }) {
+  const { t } = useI18n();
+  const rows = useMemo(() => (cabinets ? groupByRow(cabinets) : []), [cabinets]);
+  return (
+    <>
+      {error && <ErrorBanner error={error} action="action.cabinets" onRetry={onRetry} />}
       {!cabinets && !error && <p className="loading">{t('room.loading')}</p>}
-      {cabinets && cabinets.list.length === 0 && <p className="muted">{t('room.empty')}</p>}
+      {cabinets && cabinets.length === 0 && <p className="muted">{t('room.empty')}</p>}
       {rows.map((row) => (
         <section className="cabinet-row" key={row.rowId} data-testid="row-group">
           <h2 className="row-name">{t('room.row', { name: row.rowName })}</h2>
@@ -71,7 +83,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           </div>
         </section>
       ))}
-    </main>
+    </>
   );
 }
 

@@ -1,11 +1,12 @@
 // Runs one room's scene in a canvas: the WebGL renderer, orbit controls, a render loop that
 // draws only when something moved (camera, colours, a blink), camera flights (fly-to a
 // cabinet, a walk along an aisle), pointer picking and the test hook window.__room3d.
-// Colours come from the room3d store through subscribe/getState, never through React.
+// Colours come from the app store's room3d slice through subscribe/getState, never through React.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { RoomLayout } from '../../../src-shared/domain/inventory';
-import { useRoom3dStore, type Room3dState } from '../../stores/room3d/slice';
+import type { Room3dState } from '../../stores/room3d/slice';
+import { useAppStore } from '../../stores/store';
 import { applyColours, buildRoomScene, pickAt, type Pick, type RoomScene } from './scene';
 import { CABINET_TOP_M, viewpointOf } from './placement';
 
@@ -86,12 +87,15 @@ export class Room3dEngine {
     this.resize = new ResizeObserver(() => this.fit());
     this.resize.observe(host);
     this.fit();
-    this.recolour(useRoom3dStore.getState());
-    this.unsub = useRoom3dStore.subscribe((s, prev) => {
+    this.recolour(useAppStore.getState().room3d);
+    this.unsub = useAppStore.subscribe((state, prevState) => {
+      const s = state.room3d;
+      const prev = prevState.room3d;
+      if (s === prev) return;
       if (s.colourSeq !== prev.colourSeq || s.selectedCabinetId !== prev.selectedCabinetId) this.recolour(s);
       if (s.focus && s.focus !== prev.focus) this.flyTo(s.focus.cabinetId);
     });
-    const f = useRoom3dStore.getState().focus;
+    const f = useAppStore.getState().room3d.focus;
     if (f) this.flyTo(f.cabinetId, 0);
     this.installHook();
     this.raf = requestAnimationFrame(this.tick);
@@ -113,7 +117,7 @@ export class Room3dEngine {
 
   private readonly tick = (now: number): void => {
     this.raf = requestAnimationFrame(this.tick);
-    const s = useRoom3dStore.getState();
+    const s = useAppStore.getState().room3d;
     if (s.readings?.cabinets.some((c) => c.identifying.length > 0) && now - this.lastBlink >= BLINK_MS) {
       this.lastBlink = now;
       this.blinkOn = !this.blinkOn;

@@ -1,17 +1,29 @@
 // The 3D machine room (#/room3d/<roomId>), loaded as a lazy chunk with three.js: a header
 // with the site -> room picker, colour modes, legend, "walk the aisle" and a link to the 2D
-// room; the canvas (Room3dEngine) with hover tooltip, click and keyboard navigation; a
-// clear message and the 2D link where WebGL is missing.
+// room; the canvas (Room3dEngine) with hover tooltip, click and keyboard navigation. Where
+// WebGL is missing: a clear message and, in the canvas's place, the 2D room's cabinet rows.
 import { useEffect, useRef, useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { navigate } from '../../stores/fleet/actions';
 import { selectOverview, selectRoute } from '../../stores/fleet/selectors';
-import { focusCabinet, openCabinetElevation, openDevicePage, openRoom3d, selectRoom3dCabinet, setRoom3dHover, setRoom3dMode } from '../../stores/room3d/actions';
-import { cabinetReadingOf, selectR3Hover, selectR3Landed, selectR3Layout, selectR3LayoutError, selectR3Mode, selectR3Readings, selectR3Selected } from '../../stores/room3d/selectors';
-import { useRoom3dStore } from '../../stores/room3d/slice';
+import { focusCabinet, loadFlatCabinets, openCabinetElevation, openDevicePage, openRoom3d, selectRoom3dCabinet, setRoom3dHover, setRoom3dMode } from '../../stores/room3d/actions';
+import {
+  cabinetReadingOf,
+  selectR3FlatCabinets,
+  selectR3FlatCabinetsError,
+  selectR3Hover,
+  selectR3Landed,
+  selectR3Layout,
+  selectR3LayoutError,
+  selectR3Mode,
+  selectR3Readings,
+  selectR3RoomName,
+  selectR3Selected,
+} from '../../stores/room3d/selectors';
 import { useAppStore } from '../../stores/store';
+import { RoomCabinets } from '../inventory/room-view';
 import { COLOUR_MODES, cssOf, legendOf, type ColourMode } from './colour';
 import { hasWebGl, Room3dEngine } from './engine';
 import { nextCabinet } from './keyboard';
@@ -19,11 +31,12 @@ import './room3d.css';
 
 export default function Room3dView({ roomId }: { roomId: string }) {
   const { t } = useI18n();
-  const layout = useRoom3dStore(selectR3Layout);
-  const error = useRoom3dStore(selectR3LayoutError);
+  const layout = useAppStore(selectR3Layout);
+  const error = useAppStore(selectR3LayoutError);
+  const name = useAppStore(selectR3RoomName);
   const route = useAppStore(selectRoute);
   const [webgl] = useState(hasWebGl);
-  useEffect(() => openRoom3d(roomId), [roomId]);
+  useEffect(() => openRoom3d(roomId, { flat: !webgl }), [roomId, webgl]);
   const focusId = route.view === 'room3d' ? route.cabinetId : null;
   const landed = route.view === 'room3d' ? route.deviceId : null;
   useEffect(() => {
@@ -32,16 +45,14 @@ export default function Room3dView({ roomId }: { roomId: string }) {
   return (
     <main className="room3d-view" data-testid="room3d" data-room-id={roomId}>
       <div className="view-head room3d-head">
-        <h1 data-testid="room3d-title">{t('room3d.title', { name: layout?.room.name ?? roomId })}</h1>
+        <h1 data-testid="room3d-title">{t('room3d.title', { name: name ?? roomId })}</h1>
         <RoomPicker roomId={roomId} />
         <a href={`#/room/${encodeURIComponent(roomId)}`} data-testid="room3d-2d">
           {t('room3d.open2d')}
         </a>
       </div>
       {!webgl ? (
-        <p className="room3d-nogl tone-text-warn" data-testid="room3d-no-webgl">
-          {t('room3d.noWebgl')} <a href={`#/room/${encodeURIComponent(roomId)}`}>{t('room3d.open2d')}</a>
-        </p>
+        <FlatRoom roomId={roomId} />
       ) : (
         <>
           {error && <ErrorBanner error={error} action="action.cabinets" />}
@@ -51,6 +62,22 @@ export default function Room3dView({ roomId }: { roomId: string }) {
         </>
       )}
     </main>
+  );
+}
+
+/** No WebGL: says so plainly, then shows the room in 2D (its cabinet rows, as #/room shows them). */
+function FlatRoom({ roomId }: { roomId: string }) {
+  const { t } = useI18n();
+  const cabinets = useAppStore(selectR3FlatCabinets);
+  const error = useAppStore(selectR3FlatCabinetsError);
+  return (
+    <section className="room3d-flat" data-testid="room3d-flat">
+      <p className="room3d-nogl tone-text-warn" role="status" data-testid="room3d-no-webgl">
+        {t('room3d.noWebgl')} {t('room3d.noWebglFlat')}
+      </p>
+      <p className="muted">{t('room.hint')}</p>
+      <RoomCabinets cabinets={cabinets} error={error} onRetry={() => void loadFlatCabinets(roomId)} />
+    </section>
   );
 }
 
@@ -91,7 +118,7 @@ function RoomPicker({ roomId }: { roomId: string }) {
 
 function Toolbar() {
   const { t } = useI18n();
-  const mode = useRoom3dStore(selectR3Mode);
+  const mode = useAppStore(selectR3Mode);
   return (
     <div className="room3d-toolbar">
       <div role="radiogroup" aria-label={t('room3d.mode')} className="room3d-modes">
@@ -132,11 +159,11 @@ function Canvas() {
   const { t } = useI18n();
   const host = useRef<HTMLDivElement>(null);
   const engine = useRef<Room3dEngine | null>(null);
-  const layout = useRoom3dStore(selectR3Layout);
-  const selected = useRoom3dStore(selectR3Selected);
+  const layout = useAppStore(selectR3Layout);
+  const selected = useAppStore(selectR3Selected);
   useEffect(() => {
     const el = host.current;
-    const l = useRoom3dStore.getState().layout;
+    const l = useAppStore.getState().room3d.layout;
     if (!el || !l) return;
     const e = new Room3dEngine(el, l);
     engine.current = e;
@@ -198,9 +225,9 @@ function Canvas() {
 
 function Selected({ cabinetId }: { cabinetId: string }) {
   const { t, num } = useI18n();
-  const layout = useRoom3dStore(selectR3Layout);
-  const landed = useRoom3dStore(selectR3Landed);
-  const readings = useRoom3dStore(selectR3Readings);
+  const layout = useAppStore(selectR3Layout);
+  const landed = useAppStore(selectR3Landed);
+  const readings = useAppStore(selectR3Readings);
   const cab = layout?.cabinets.find((c) => c.id === cabinetId);
   const dev = landed ? layout?.devices.find((d) => d.id === landed) : undefined;
   const r = readings?.cabinets.find((c) => c.cabinetId === cabinetId);
@@ -227,9 +254,9 @@ function Selected({ cabinetId }: { cabinetId: string }) {
 
 function Tooltip() {
   const { t, num } = useI18n();
-  const hover = useRoom3dStore(selectR3Hover);
-  const layout = useRoom3dStore(selectR3Layout);
-  const reading = useRoom3dStore((s) => (hover ? cabinetReadingOf(s, hover.cabinetId) : undefined));
+  const hover = useAppStore(selectR3Hover);
+  const layout = useAppStore(selectR3Layout);
+  const reading = useAppStore((s) => (hover ? cabinetReadingOf(s, hover.cabinetId) : undefined));
   if (!hover) return null;
   const cab = layout?.cabinets.find((c) => c.id === hover.cabinetId);
   const dev = hover.deviceId ? layout?.devices.find((d) => d.id === hover.deviceId) : undefined;
