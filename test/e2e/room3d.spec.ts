@@ -2,8 +2,11 @@
 // colour mode (the legend follows), draw calls <= 20, trip a cabinet's PDU (lab fault) and
 // read the canvas pixel at the cabinet's projected position until it turns to the
 // unreachable colour in status mode, restore the PDU; click a cabinet -> elevation; a search
-// hit in the open room flies the camera to its cabinet.
+// hit in the open room flies the camera to its cabinet. Locate (the elevation's control, as
+// an operator) on a lab server makes its cabinet blink in the 3D room: the pixel at the
+// cabinet alternates between white and its status colour, and stops once Locate is stopped.
 import { expect, test, type Page } from '@playwright/test';
+import { connect } from '../support/ws-client';
 import { signIn } from './helpers';
 import { readServeInfo } from './serve-info';
 
@@ -20,7 +23,7 @@ type Hook = {
   pixelAt(x: number, y: number): [number, number, number, number];
 };
 // The spec has no DOM lib: the page's window, typed just enough.
-type W = { __room3d?: Hook };
+type W = { __room3d?: Hook; location: { hash: string } };
 
 const room3d = (page: Page) => ({
   calls: () => page.evaluate(() => (globalThis as unknown as W).__room3d?.calls ?? -1),
@@ -127,4 +130,102 @@ test('3D room: colour modes, draw calls, a tripped PDU changes colour, click ope
   await page.getByTestId('room3d-open-elevation').click();
   await expect(page).toHaveURL(new RegExp(`#/cabinet/${target.cabinetId}\\?device=${target.id}`));
   console.log(`room3d e2e: ${Date.now() - t0} ms`);
+});
+
+/** The cabinet's pixel sampled in the page every 100 ms for `ms` (each sample renders the scene as it now is). */
+function samplePixels(page: Page, cabinetId: string, ms: number): Promise<number[][]> {
+  return page.evaluate(
+    async ({ c, ms }) => {
+      const h = (globalThis as unknown as W).__room3d;
+      const out: number[][] = [];
+      const end = performance.now() + ms;
+      while (h && performance.now() < end) {
+        const p = h.project(c);
+        if (p) out.push(h.pixelAt(p.x, p.y));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return out;
+    },
+    { c: cabinetId, ms },
+  );
+}
+
+/** The blink's white: every channel high and about equal (the status colours all have a dominant channel or are dark). */
+const isWhite = (p: number[]): boolean => Math.min(p[0] ?? 0, p[1] ?? 0, p[2] ?? 0) >= 170 && Math.max(...p.slice(0, 3)) - Math.min(...p.slice(0, 3)) <= 45;
+const near = (a: number[], b: number[]): boolean => [0, 1, 2].every((i) => Math.abs((a[i] ?? 0) - (b[i] ?? 0)) <= 40);
+/** How many runs of white / not white a sequence of samples has (W C W: 3). */
+const runs = (samples: number[][]): number => samples.map(isWhite).filter((w, i, all) => i === 0 || w !== all[i - 1]).length;
+
+test('Locate on a lab server blinks its cabinet white in the 3D room, and stops when Locate is stopped', async ({ page }) => {
+  test.setTimeout(180_000);
+  const goHash = (h: string) => page.evaluate((x) => ((globalThis as unknown as W).location.hash = x), h);
+  // A room's cabinet, all up, holding a server with a BMC: the last such in the first room (away from the other tests' devices).
+  const client = await connect(serve.url, serve.tokens.operator);
+  let roomId = '';
+  let cabinetId = '';
+  let serverId = '';
+  try {
+    const overview = await client.call('fleet.overview', undefined);
+    roomId = overview.sites.flatMap((s) => s.rooms).find((r) => r.devices > 0)?.id ?? '';
+    const layout = await client.call('inventory.roomLayout', { roomId });
+    await expect.poll(async () => (await client.call('fleet.roomReadings', { roomId })).cabinets.filter((c) => c.worst === 'up').length, { timeout: 60_000 }).toBeGreaterThan(1);
+    const readings = await client.call('fleet.roomReadings', { roomId });
+    const up = new Set(readings.cabinets.filter((c) => c.worst === 'up' && c.identifying.length === 0).map((c) => c.cabinetId));
+    for (const d of [...layout.devices].reverse()) {
+      if (d.kind !== 'server' || !up.has(d.cabinetId)) continue;
+      if (!(await client.call('device.detail', { deviceId: d.id })).device.bmcAddress) continue;
+      [cabinetId, serverId] = [d.cabinetId, d.id];
+      break;
+    }
+    if (!serverId) throw new Error('no up cabinet with a BMC server in the room');
+    const room3dHash = `#/room3d/${encodeURIComponent(roomId)}?cabinet=${encodeURIComponent(cabinetId)}`;
+    const elevationHash = `#/cabinet/${encodeURIComponent(cabinetId)}?device=${encodeURIComponent(serverId)}`;
+
+    await signIn(page, serve.tokens.operator);
+    await expect(page.getByTestId('role-badge')).toHaveAttribute('data-role', 'operator');
+    // Before: the cabinet in its status colour, steady (not white).
+    await goHash(room3dHash);
+    await expect(page.getByTestId('room3d-stage')).toHaveAttribute('data-selected', cabinetId);
+    await waitSettled(page);
+    const steady = await cabinetPixel(page, cabinetId);
+    expect(steady[3]).toBeGreaterThan(0);
+    expect(isWhite(steady)).toBe(false);
+    expect(runs(await samplePixels(page, cabinetId, 1_500))).toBe(1);
+
+    // Locate from the elevation's control, for a minute.
+    await goHash(elevationHash);
+    await expect(page.getByTestId('device-details')).toHaveAttribute('data-device-id', serverId);
+    await page.getByTestId('locate-minutes').selectOption('1');
+    await page.getByTestId('locate-start').click();
+    await expect(page.getByTestId('locate-countdown')).toBeVisible();
+
+    // In 3D: within ~2.5 s the cabinet goes white, back to its colour and white again (or the other way round).
+    await goHash(room3dHash);
+    await expect(page.getByTestId('room3d-stage')).toHaveAttribute('data-selected', cabinetId);
+    await waitSettled(page);
+    let blinking: number[][] = [];
+    await expect
+      .poll(async () => runs((blinking = await samplePixels(page, cabinetId, 2_500))), { timeout: 60_000, intervals: [0] })
+      .toBeGreaterThanOrEqual(3);
+    const coloured = blinking.filter((p) => !isWhite(p));
+    expect(coloured.length).toBeGreaterThan(0);
+    expect(coloured.every((p) => near(p, steady))).toBe(true);
+    console.log(`room3d locate: ${blinking.length} samples, ${blinking.filter(isWhite).length} white, ${runs(blinking)} runs; steady ${steady.join(',')}`);
+
+    // Stop on the elevation: the cabinet stays in its colour again.
+    await goHash(elevationHash);
+    await expect(page.getByTestId('locate-countdown')).toBeVisible();
+    await page.getByTestId('locate-stop').click();
+    await expect(page.getByTestId('locate-countdown')).toHaveCount(0);
+    await goHash(room3dHash);
+    await expect(page.getByTestId('room3d-stage')).toHaveAttribute('data-selected', cabinetId);
+    await waitSettled(page);
+    let after: number[][] = [];
+    await expect.poll(async () => (after = await samplePixels(page, cabinetId, 2_500)).filter(isWhite).length, { timeout: 30_000, intervals: [0] }).toBe(0);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((p) => near(p, steady))).toBe(true);
+  } finally {
+    if (serverId) await client.call('device.identify', { deviceId: serverId, seconds: 0 });
+    await client.close();
+  }
 });
