@@ -1,6 +1,8 @@
 // The 3D room's colour modes and their scales, as pure functions (unit-tested): each maps a
 // cabinet's or device's reading to linear RGB in 0..1, and each has a legend (swatches or a
 // ramp) drawn beside the canvas. No three.js here: the scene copies these into instanceColor.
+// For the scene's hot loop the same scales come as codes (a status, feed or alarm level as a
+// small integer), a colour table per code and rampInto, which writes into a buffer in place.
 import type { CabinetReading, DeviceReading, FeedRisk, RoomDeviceStatus } from '../../../src-shared/domain/fleet';
 
 export const COLOUR_MODES = ['status', 'power', 'inlet', 'feed', 'alarms'] as const;
@@ -60,6 +62,75 @@ export function ramp(stops: readonly (readonly [number, Rgb])[], v: number): Rgb
     return [a[1][0] + (b[1][0] - a[1][0]) * t, a[1][1] + (b[1][1] - a[1][1]) * t, a[1][2] + (b[1][2] - a[1][2]) * t];
   }
   return last[1];
+}
+
+/** ramp, written into out[o..o+2] times scale: no array per call (the scene's loop over every instance). */
+export function rampInto(stops: readonly (readonly [number, Rgb])[], v: number, out: Float32Array, o: number, scale: number): void {
+  const n = stops.length;
+  const first = stops[0];
+  const last = stops[n - 1];
+  if (!first || !last) return writeRgb(out, o, NO_DATA, scale);
+  if (v <= first[0]) return writeRgb(out, o, first[1], scale);
+  if (v >= last[0]) return writeRgb(out, o, last[1], scale);
+  for (let i = 1; i < n; i++) {
+    const b = stops[i] as (typeof stops)[number];
+    if (v > b[0]) continue;
+    const a = stops[i - 1] as (typeof stops)[number];
+    const t = (v - a[0]) / (b[0] - a[0]);
+    out[o] = (a[1][0] + (b[1][0] - a[1][0]) * t) * scale;
+    out[o + 1] = (a[1][1] + (b[1][1] - a[1][1]) * t) * scale;
+    out[o + 2] = (a[1][2] + (b[1][2] - a[1][2]) * t) * scale;
+    return;
+  }
+  writeRgb(out, o, last[1], scale);
+}
+
+export function writeRgb(out: Float32Array, o: number, c: Rgb, scale: number): void {
+  out[o] = c[0] * scale;
+  out[o + 1] = c[1] * scale;
+  out[o + 2] = c[2] * scale;
+}
+
+/** Codes for the scene's typed arrays: a status, feed risk or alarm level as its index in these. */
+export const STATUS_ORDER = Object.keys(STATUS_COLOURS) as RoomDeviceStatus[];
+export const FEED_ORDER = Object.keys(FEED_COLOURS) as FeedRisk[];
+export const ALARM_ORDER = Object.keys(ALARM_COLOURS) as AlarmLevel[];
+/** A status's code; -1 for a word the table does not know (drawn as no data). */
+export function statusCode(s: RoomDeviceStatus): number {
+  switch (s) {
+    case 'up': return 0;
+    case 'degraded': return 1;
+    case 'unreachable': return 2;
+    case 'unknown': return 3;
+    case 'not-monitored': return 4;
+    default: return -1;
+  }
+}
+
+/** A status code for the tables below: no reading (-1 or undefined) is the table's NO_DATA slot. */
+export const statusOrNone = (c: number | undefined): number => (c === undefined || c < 0 ? STATUS_ORDER.length : c);
+export function feedCode(f: FeedRisk): number {
+  const i = FEED_ORDER.indexOf(f);
+  return i < 0 ? FEED_ORDER.length : i;
+}
+export const alarmCode = (flags: readonly string[]): number => ALARM_ORDER.indexOf(alarmLevel(flags));
+
+/** A flat colour table (r, g, b per code) for codes 0..n-1, NO_DATA at code n. */
+function colourTable(colours: readonly Rgb[]): Float32Array {
+  const t = new Float32Array((colours.length + 1) * 3);
+  [...colours, NO_DATA].forEach((c, i) => writeRgb(t, i * 3, c, 1));
+  return t;
+}
+export const STATUS_TABLE = colourTable(STATUS_ORDER.map((k) => STATUS_COLOURS[k]));
+export const FEED_TABLE = colourTable(FEED_ORDER.map((k) => FEED_COLOURS[k]));
+export const ALARM_TABLE = colourTable(ALARM_ORDER.map((k) => ALARM_COLOURS[k]));
+
+/** Entry `code` of a colour table into out[o..o+2], times scale. */
+export function copyRgb(out: Float32Array, o: number, table: Float32Array, code: number, scale: number): void {
+  const f = code * 3;
+  out[o] = (table[f] as number) * scale;
+  out[o + 1] = (table[f + 1] as number) * scale;
+  out[o + 2] = (table[f + 2] as number) * scale;
 }
 
 export function powerColour(utilisation: number | null): Rgb {
