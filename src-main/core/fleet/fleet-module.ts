@@ -152,7 +152,7 @@ export function startFleet(d: FleetDeps): FleetModule {
 
   const room = createRoomReadings({
     inventory,
-    latest: createLatestReader(d.store.db),
+    latest: createLatestReader(d.store.metrics),
     status: (id) => (monitored.has(id) ? (poller.state(id)?.health ?? 'unknown') : 'not-monitored'),
     identifying: d.identifying,
   });

@@ -138,7 +138,7 @@ describe('fleet.roomReadings cost', () => {
         }
       }
       store.metrics.append(samples);
-      const rr = createRoomReadings({ inventory: store.inventory, latest: createLatestReader(store.db), status: () => 'up' });
+      const rr = createRoomReadings({ inventory: store.inventory, latest: createLatestReader(store.metrics), status: () => 'up' });
       const time = (roomId: string): { ms: number; r: RoomReadings } => {
         rr.readings(roomId); // warm the statements
         const runs: number[] = [];
