@@ -25,6 +25,7 @@ export const enTechnician = {
   'labels.rowOpen': 'Row labels',
   'labels.u': 'U{from}–U{to}',
   'labels.zeroU': '0U',
+  'labels.sn': 'SN {sn}',
   'labels.notFound': 'There is no such cabinet or row.',
   'scan.title': 'Scan a label',
   'scan.prompt': 'Type or scan the SN',

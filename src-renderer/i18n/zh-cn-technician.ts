@@ -25,6 +25,7 @@ export const zhCNTechnician: TechnicianDictionary = {
   'labels.rowOpen': '整列标签',
   'labels.u': 'U{from}–U{to}',
   'labels.zeroU': '0U',
+  'labels.sn': '序列号 {sn}',
   'labels.notFound': '没有这个机柜或机柜列。',
   'scan.title': '扫描标签',
   'scan.prompt': '输入或扫描序列号',

@@ -2,10 +2,13 @@
 // switched off (checked in the page: no webgl2 and no webgl context), #/room3d/<a lab room>
 // shows the clear message and, in the canvas's place, the 2D room's cabinet tiles (every
 // cabinet of the room, as inventory.cabinets lists them), no canvas; a tile opens the
-// cabinet's elevation as in the 2D room.
+// cabinet's elevation as in the 2D room. The same page in zh-CN holds no Latin word beyond
+// the fleet's own names and the allow-list (zh-cn-check.ts).
 import { expect, test } from '@playwright/test';
+import type { InventoryDocument } from '../../src-shared/domain';
 import { connect } from '../support/ws-client';
 import { signIn } from './helpers';
+import { check, dataMatcher, expectNoLatin, goHash, openInChinese, type Found } from './zh-cn-check';
 import { readServeInfo } from './serve-info';
 
 const serve = readServeInfo();
@@ -62,4 +65,28 @@ test('no WebGL: the 3D room says so and shows the room in 2D, without a canvas',
   await first.click();
   await expect(page).toHaveURL(new RegExp(`#/cabinet/${cabinetId}`));
   await expect(page.getByTestId('elevation')).toBeVisible();
+});
+
+test('no WebGL, in zh-CN: the message and the 2D room speak Chinese', async ({ page }) => {
+  const client = await connect(serve.url, serve.tokens.viewer);
+  let inventory: InventoryDocument;
+  try {
+    inventory = JSON.parse((await client.call('inventory.export', { format: 'json' })).text) as InventoryDocument;
+  } finally {
+    await client.close();
+  }
+  // The fleet's own names (rooms, rows, cabinets...) are data, not UI text; 'English' is the language switch.
+  const values: string[] = ['English', 'viewer@'];
+  for (const list of [inventory.sites, inventory.rooms, inventory.rows, inventory.cabinets]) {
+    for (const record of list as readonly object[]) values.push(...Object.values(record).filter((v): v is string => typeof v === 'string'));
+  }
+  const room = inventory.rooms[0];
+  if (!room) throw new Error('no lab room');
+  await openInChinese(page, serve.tokens.viewer, serve.url);
+  await goHash(page, `#/room3d/${encodeURIComponent(room.id)}`);
+  await expect(page.getByTestId('room3d-no-webgl')).toContainText('WebGL 不可用');
+  await expect(page.getByTestId('room3d-flat').getByTestId('cabinet-tile').first()).toBeVisible();
+  const bad: Found[] = [];
+  await check(page, 'room3d (no WebGL)', dataMatcher(values), bad);
+  expectNoLatin(bad);
 });

@@ -6,7 +6,9 @@ import { expect, type Page } from '@playwright/test';
 /** Latin words a zh-CN screen may show: protocol and standard names, units, the brand. */
 export const ALLOWED_WORDS = new Set([
   'FleetDeck', 'NOC', 'SNMP', 'SNMPv1', 'SNMPv2c', 'SNMPv3', 'IPMI', 'BMC', 'SSH', 'SEL', 'PDU', 'CSV', 'JSON', 'DCMI', 'ACPI',
-  'PXE', 'BIOS', 'IP', 'ID', 'Trap', 'Inform', 'U', 'SHA256',
+  'PXE', 'BIOS', 'IP', 'ID', 'Trap', 'Inform', 'U', 'SHA256', 'WebGL',
+  // the label sheet's paper size (ISO 216)
+  'A4',
   // SNMP's version and USM user name (RFC 3414's securityName), SSH key file formats
   'v2c', 'securityName', 'OpenSSH', 'PEM',
   // units

@@ -8,7 +8,10 @@
 // The overview is saved as a screenshot, and the shipped CJK font must be the one in use.
 // The admin pages too: the credentials with the form open for each kind, and the audit (its
 // records' action, target and detail are the trail's data, as the core wrote them). Read
-// only: nothing is saved in the shared instance. (The place forms, a place's refused delete
+// only: nothing is saved in the shared instance. The 3D room (every colour mode's legend, the
+// tooltip, a selection with a device landed on), the elevation's Locate control (off and
+// counting down; stopped again), a cabinet's and a row's label sheet and the scan page (with
+// an SN that is not found), as an operator. (The place forms, a place's refused delete
 // and a replacing import's preview are walked in zh-CN by places.spec.ts on its own instance.)
 import { expect, test, type Page } from '@playwright/test';
 import { CREDENTIAL_KINDS, type InventoryDocument } from '../../src-shared/domain';
@@ -200,5 +203,89 @@ test('zh-CN: the admin pages (credentials with a form open, the audit) in words'
   const records = ['[data-testid="audit-row"] td:nth-child(2)', '[data-testid="audit-row"] td:nth-child(4)', '[data-testid="audit-target"]', '[data-testid="audit-row"] td:nth-child(7)'];
   await check(page, 'audit', data, bad, records);
   await shoot(page, 'admin-audit-zh-cn');
+  expectNoLatin(bad);
+});
+
+const ROOM3D_MODES = ['status', 'power', 'inlet', 'feed', 'alarms'] as const;
+type Room3dHook = { frames: number; flying: boolean; project(id: string): { x: number; y: number } | null };
+
+test('zh-CN: the 3D room, Locate on the elevation, the label sheets and the scan page, as an operator', async ({ page }) => {
+  test.setTimeout(240_000);
+  const bad: Found[] = [];
+  // A server with a BMC halfway down the inventory (away from the other specs' targets), its cabinet, row and room.
+  const servers = inventory.devices.filter((d) => d.kind === 'server' && d.bmcAddress);
+  const server = servers[Math.floor(servers.length / 2)]!;
+  const cabinet = inventory.cabinets.find((c) => c.id === server.cabinetId)!;
+  const row = inventory.rows.find((r) => r.id === cabinet.rowId)!;
+  const notFound = 'NOSUCH-SN-0001';
+  dataValues.push(notFound);
+  data = dataMatcher(dataValues);
+  const hook = () => page.evaluate(() => {
+    const h = (globalThis as unknown as { __room3d?: Room3dHook }).__room3d;
+    return h ? { frames: h.frames, flying: h.flying } : null;
+  });
+  const settled = async () => {
+    await expect.poll(async () => (await hook())?.frames ?? 0, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await hook())?.flying ?? true, { timeout: 10_000 }).toBe(false);
+  };
+  await openInChinese(page, serve.tokens.operator, serve.url);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  try {
+    // The 3D room: each colour mode with its legend.
+    await goHash(page, `#/room3d/${encodeURIComponent(row.roomId)}`);
+    await expect(page.getByTestId('room3d-stage')).toBeVisible();
+    await settled();
+    for (const m of ROOM3D_MODES) {
+      await page.getByTestId(`room3d-mode-${m}`).click();
+      await expect(page.getByTestId('room3d-legend')).toHaveAttribute('data-mode', m);
+      await check(page, `room3d (${m})`, data, bad);
+    }
+    await page.getByTestId('room3d-mode-status').click();
+    // A cabinet flown to with a device landed on (the side panel), then the tooltip over it.
+    await goHash(page, `#/room3d/${encodeURIComponent(row.roomId)}?cabinet=${encodeURIComponent(cabinet.id)}&device=${encodeURIComponent(server.id)}`);
+    await expect(page.getByTestId('room3d-landed')).toHaveAttribute('data-device-id', server.id);
+    await settled();
+    const at = await page.evaluate((id) => (globalThis as unknown as { __room3d?: Room3dHook }).__room3d?.project(id) ?? null, cabinet.id);
+    const box = await page.getByTestId('room3d-stage').boundingBox();
+    if (!at || !box) throw new Error('the cabinet is not on screen');
+    await page.mouse.move(box.x + at.x, box.y + at.y);
+    await expect(page.getByTestId('room3d-tooltip')).toBeVisible();
+    await check(page, 'room3d (selected, tooltip)', data, bad);
+    await page.mouse.move(0, 0);
+
+    // The elevation with the server selected: Locate, then its countdown, then stopped.
+    await goHash(page, `#/cabinet/${encodeURIComponent(cabinet.id)}?device=${encodeURIComponent(server.id)}`);
+    await expect(page.getByTestId('device-details')).toHaveAttribute('data-device-id', server.id);
+    await expect(page.getByTestId('locate-start')).toBeVisible();
+    await check(page, 'elevation (operator, Locate)', data, bad);
+    await page.getByTestId('locate-minutes').selectOption('1');
+    await page.getByTestId('locate-start').click();
+    await expect(page.getByTestId('locate-countdown')).toBeVisible();
+    await expect(page.getByTestId('locate-countdown')).toContainText('识别灯');
+    await check(page, 'elevation (Locate on)', data, bad);
+    await page.getByTestId('locate-stop').click();
+    await expect(page.getByTestId('locate-countdown')).toHaveCount(0);
+
+    // The label sheets of the cabinet and of its row.
+    await goHash(page, `#/labels/cabinet/${encodeURIComponent(cabinet.id)}`);
+    await expect(page.getByTestId('label-sheet')).toHaveAttribute('data-ready', 'true');
+    await expect(page.locator(`[data-testid="label"][data-device-id="${server.id}"]`)).toContainText(`序列号 ${server.sn}`);
+    await check(page, 'labels (cabinet)', data, bad);
+    await goHash(page, `#/labels/row/${encodeURIComponent(row.id)}`);
+    await expect(page.getByTestId('label-sheet')).toHaveAttribute('data-scope', 'row');
+    await expect(page.getByTestId('label-sheet')).toHaveAttribute('data-ready', 'true');
+    await check(page, 'labels (row)', data, bad);
+
+    // The scan page, and an SN no device has.
+    await goHash(page, '#/scan');
+    await expect(page.getByTestId('scan-view')).toBeVisible();
+    await check(page, 'scan', data, bad);
+    await page.getByTestId('scan-input').fill(notFound);
+    await page.getByTestId('scan-submit').click();
+    await expect(page.getByTestId('scan-not-found')).toContainText(notFound);
+    await check(page, 'scan (not found)', data, bad);
+  } finally {
+    await operator.call('device.identify', { deviceId: server.id, seconds: 0 });
+  }
   expectNoLatin(bad);
 });

@@ -63,7 +63,7 @@ function Label({ label: l }: { label: DeviceLabel }) {
       <img className="label-qr" src={l.qr} alt={l.payload} data-testid="label-qr" width={132} height={132} />
       <div className="label-text">
         <div className="label-host">{l.hostname}</div>
-        <div className="label-sn">SN {l.sn}</div>
+        <div className="label-sn">{t('labels.sn', { sn: l.sn })}</div>
         <div className="label-where">
           {where} · {l.cabinetName}
         </div>
