@@ -1,10 +1,11 @@
 // In-page half of the 3D room bench (bundled by test/bench/room3d.ts with esbuild): builds a
-// synthetic room of N devices with the real scene code, renders frames and times them,
-// then the same for one bare InstancedMesh of N boxes, and times a full colour update.
+// synthetic room of N devices with the real scene code and one bare InstancedMesh of the
+// same N boxes, renders both in turns and times their frames, then times a full colour
+// update when the mode changes and when a new readings object arrives.
 import * as THREE from 'three';
 import type { RoomReadings } from '../../src-shared/domain/fleet';
 import type { RoomLayout } from '../../src-shared/domain/inventory';
-import { applyColours, buildRoomScene } from '../../src-renderer/views/room3d/scene';
+import { applyColours, buildRoomScene, type RoomScene } from '../../src-renderer/views/room3d/scene';
 import type { BenchRow } from './room3d-row';
 
 const PER_CABINET = 20;
@@ -42,15 +43,43 @@ function timeFrames(renderer: THREE.WebGLRenderer, scene: THREE.Scene, camera: T
   gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
   const t0 = performance.now();
   for (let i = 0; i < frames; i++) {
-    camera.position.x += 0.001;
+    camera.position.x += i % 2 ? -0.001 : 0.001;
     renderer.render(scene, camera);
     gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px); // waits for the frame to finish
   }
   return { msPerFrame: (performance.now() - t0) / frames, calls: renderer.info.render.calls };
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
 
-function run(devices: number, frames: number): BenchRow {
+/** The floor to compare with: one InstancedMesh, the same instance count, same material, hemisphere light, nothing else. */
+function bareScene(rs: RoomScene): THREE.Scene {
+  const bare = new THREE.Scene();
+  bare.add(new THREE.HemisphereLight(0xffffff, 0x404858, 2.2));
+  const all = [...rs.placement.cabinets, ...rs.placement.devices];
+  const mesh = new THREE.InstancedMesh(new THREE.BoxGeometry(1, 1, 1), new THREE.MeshLambertMaterial(), all.length);
+  const m = new THREE.Matrix4();
+  all.forEach((p, i) => {
+    m.compose(new THREE.Vector3(p.x, p.y, p.z), new THREE.Quaternion().setFromAxisAngle(new THREE.Vector3(0, 1, 0), p.rotY), new THREE.Vector3(p.w, p.h, p.d));
+    mesh.setMatrixAt(i, m);
+    mesh.setColorAt(i, new THREE.Color(0x2fb56a));
+  });
+  bare.add(mesh);
+  return bare;
+}
+
+/** A copy of the readings as the wire brings them (a new object every poll), a few statuses changed. */
+function nextPoll(r: RoomReadings, k: number): RoomReadings {
+  const copy = JSON.parse(JSON.stringify(r)) as { devices: { status: string }[] };
+  for (let i = k; i < copy.devices.length; i += 97) (copy.devices[i] as { status: string }).status = 'unreachable';
+  return copy as unknown as RoomReadings;
+}
+
+function run(devices: number, frames: number, rounds: number): BenchRow {
   const canvas = document.createElement('canvas');
   document.body.appendChild(canvas);
   const renderer = new THREE.WebGLRenderer({ canvas, antialias: false });
@@ -63,32 +92,33 @@ function run(devices: number, frames: number): BenchRow {
   const d = rs.placement.depthM;
   camera.position.set(w / 2, Math.max(w, d) * 0.8 + 4, d + Math.max(w, d) * 0.35);
   camera.lookAt(w / 2, 0, d / 2);
-  applyColours(rs, { mode: 'status', readings, liveStatus: {}, blinkOn: false, selectedCabinetId: null });
-  const room = timeFrames(renderer, rs.scene, camera, frames);
-  // A full colour update (every cabinet and device), best of 5: main-thread ms.
-  let colourMs = Infinity;
-  for (let i = 0; i < 5; i++) colourMs = Math.min(colourMs, applyColours(rs, { mode: i % 2 ? 'power' : 'status', readings, liveStatus: {}, blinkOn: false, selectedCabinetId: null }));
+  const input = { liveStatus: {}, blinkOn: false, selectedCabinetId: null };
+  applyColours(rs, { ...input, mode: 'status', readings });
+  const bare = bareScene(rs);
+  // Room and bare in turns, so drift on a shared machine hits both alike; the median round of each.
+  const roomMs: number[] = [];
+  const bareMs: number[] = [];
+  let roomCalls = 0;
+  let bareCalls = 0;
+  for (let r = 0; r < rounds; r++) {
+    const a = timeFrames(renderer, rs.scene, camera, frames);
+    const b = timeFrames(renderer, bare, camera, frames);
+    roomMs.push(a.msPerFrame);
+    bareMs.push(b.msPerFrame);
+    roomCalls = a.calls;
+    bareCalls = b.calls;
+  }
+  // A full colour update (every cabinet and device), main-thread ms, median of 7 after 2 warm-ups:
+  // the mode changes (same readings), and a new readings object arrives (status mode).
+  const modes = ['power', 'status', 'inlet', 'feed', 'alarms', 'power', 'status', 'inlet', 'feed'] as const;
+  const modeMs = modes.map((mode) => applyColours(rs, { ...input, mode, readings })).slice(2);
+  const polls = Array.from({ length: 9 }, (_, k) => nextPoll(readings, k));
+  const pollMs = polls.map((r) => applyColours(rs, { ...input, mode: 'status', readings: r })).slice(2);
   const instances = rs.cabinetIds.length + rs.deviceCabinet.size;
   rs.dispose();
-
-  // The floor to compare with: one InstancedMesh, the same instance count, same material, nothing else.
-  const bare = new THREE.Scene();
-  bare.add(new THREE.HemisphereLight(0xffffff, 0x404858, 2.2));
-  const mesh = new THREE.InstancedMesh(new THREE.BoxGeometry(1, 1, 1), new THREE.MeshLambertMaterial(), instances);
-  const m = new THREE.Matrix4();
-  const cab = rs.placement.cabinets;
-  const dev = rs.placement.devices;
-  const all = [...cab, ...dev];
-  all.forEach((p, i) => {
-    m.compose(new THREE.Vector3(p.x, p.y, p.z), new THREE.Quaternion().setFromAxisAngle(new THREE.Vector3(0, 1, 0), p.rotY), new THREE.Vector3(p.w, p.h, p.d));
-    mesh.setMatrixAt(i, m);
-    mesh.setColorAt(i, new THREE.Color(0x2fb56a));
-  });
-  bare.add(mesh);
-  const floor = timeFrames(renderer, bare, camera, frames);
   renderer.dispose();
   canvas.remove();
-  return { devices, instances, roomCalls: room.calls, roomMs: room.msPerFrame, bareCalls: floor.calls, bareMs: floor.msPerFrame, colourMs };
+  return { devices, instances, roomCalls, roomMs: median(roomMs), bareCalls, bareMs: median(bareMs), colourModeMs: median(modeMs), colourReadingsMs: median(pollMs) };
 }
 
 (globalThis as unknown as { runRoom3dBench: typeof run }).runRoom3dBench = run;

@@ -7,5 +7,7 @@ export interface BenchRow {
   roomMs: number;
   bareCalls: number;
   bareMs: number;
-  colourMs: number;
+  /** applyColours, median of 7: the mode changes (same readings); a new readings object arrives. */
+  colourModeMs: number;
+  colourReadingsMs: number;
 }
