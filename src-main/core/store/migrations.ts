@@ -172,6 +172,78 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     run: fillStoredLayout,
   },
+  {
+    version: 9,
+    name: 'workflows: templates, runs, tasks, attempts, log lines, run events, batches, outbox',
+    // The workflow engine's journal (src-main/core/workflows/journal.ts). A task is one step on
+    // one host ('' for a run-scope step); every attempt is kept; events are append-only; an
+    // outbox row is written in the transaction that completes its step and sent afterwards.
+    sql: `
+      CREATE TABLE wf_templates (
+        id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL,
+        saved_by TEXT NOT NULL, saved_at INTEGER NOT NULL,
+        PRIMARY KEY (id, version)
+      ) STRICT;
+      CREATE TABLE wf_runs (
+        id TEXT PRIMARY KEY, template_id TEXT NOT NULL, template_version INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('running','paused','succeeded','failed','revoked')),
+        params TEXT NOT NULL, hosts TEXT NOT NULL,
+        created_by TEXT NOT NULL, created_at INTEGER NOT NULL, finished_at INTEGER,
+        FOREIGN KEY (template_id, template_version) REFERENCES wf_templates(id, version)
+      ) STRICT;
+      CREATE INDEX wf_runs_template ON wf_runs(template_id, created_at);
+      CREATE INDEX wf_runs_created ON wf_runs(created_at);
+      CREATE INDEX wf_runs_open ON wf_runs(state) WHERE state IN ('running','paused');
+      CREATE TABLE wf_tasks (
+        run_id TEXT NOT NULL REFERENCES wf_runs(id), step_id TEXT NOT NULL, host TEXT NOT NULL,
+        ord INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending','ready','running','waiting','awaiting-callback','awaiting-approval','succeeded','failed','skipped','revoked')),
+        attempt INTEGER NOT NULL DEFAULT 0, retries INTEGER NOT NULL DEFAULT 0,
+        inputs TEXT, outputs TEXT, edits TEXT,
+        failure TEXT CHECK (failure IN ('error','timeout','interrupted','rejected')), error TEXT,
+        passed INTEGER NOT NULL DEFAULT 0,
+        started_at INTEGER, finished_at INTEGER, next_at INTEGER,
+        poll_state TEXT, checks INTEGER NOT NULL DEFAULT 0, callback_token TEXT UNIQUE,
+        next_by TEXT, next_edited TEXT,
+        PRIMARY KEY (run_id, step_id, host)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE wf_attempts (
+        run_id TEXT NOT NULL, step_id TEXT NOT NULL, host TEXT NOT NULL, attempt INTEGER NOT NULL,
+        inputs TEXT NOT NULL, outputs TEXT,
+        state TEXT NOT NULL CHECK (state IN ('running','succeeded','failed')),
+        failure TEXT CHECK (failure IN ('error','timeout','interrupted','rejected')), error TEXT,
+        started_at INTEGER NOT NULL, finished_at INTEGER, by TEXT NOT NULL, edited TEXT,
+        PRIMARY KEY (run_id, step_id, host, attempt),
+        FOREIGN KEY (run_id, step_id, host) REFERENCES wf_tasks(run_id, step_id, host)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX wf_attempts_started ON wf_attempts(started_at);
+      CREATE TABLE wf_logs (
+        id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, step_id TEXT NOT NULL, host TEXT NOT NULL,
+        at INTEGER NOT NULL, level TEXT NOT NULL CHECK (level IN ('info','warn','error')), line TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX wf_logs_run ON wf_logs(run_id, id);
+      CREATE TABLE wf_events (
+        id INTEGER PRIMARY KEY, run_id TEXT NOT NULL REFERENCES wf_runs(id), at INTEGER NOT NULL,
+        actor TEXT NOT NULL, kind TEXT NOT NULL, step_id TEXT, host TEXT, detail TEXT
+      ) STRICT;
+      CREATE INDEX wf_events_run ON wf_events(run_id, id);
+      CREATE TABLE wf_batches (
+        run_id TEXT NOT NULL REFERENCES wf_runs(id), step_id TEXT NOT NULL, batch INTEGER NOT NULL,
+        size INTEGER NOT NULL, failed INTEGER NOT NULL, paused INTEGER NOT NULL, at INTEGER NOT NULL,
+        PRIMARY KEY (run_id, step_id, batch)
+      ) STRICT;
+      CREATE TABLE wf_outbox (
+        id INTEGER PRIMARY KEY, run_id TEXT NOT NULL REFERENCES wf_runs(id), step_id TEXT NOT NULL,
+        host TEXT NOT NULL, idempotency_key TEXT NOT NULL UNIQUE,
+        method TEXT NOT NULL, url TEXT NOT NULL, headers TEXT NOT NULL, body TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
+        sent_at INTEGER, last_error TEXT, created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX wf_outbox_due ON wf_outbox(next_at) WHERE sent_at IS NULL;
+      CREATE INDEX wf_outbox_run ON wf_outbox(run_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

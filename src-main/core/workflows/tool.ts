@@ -26,13 +26,28 @@ export interface ToolContext {
   readonly callbackUrl: string | null;
   /** poll and callback steps: what the previous check of this attempt kept (null at first). */
   readonly pollState: unknown;
+  /** 0 for an attempt's first call; 1, 2, ... for the poll checks after it (poll and callback steps). */
+  readonly check: number;
   /** The actor that launched the run (tools that act on devices audit under it). */
   readonly actor: string;
 }
 
+/**
+ * A side effect that must leave exactly once: the engine writes it to its outbox in the same
+ * transaction that completes the step, then sends it with an Idempotency-Key header
+ * (`<runId>/<stepId>/<host>`) until the receiver answers 2xx.
+ */
+export interface OutboxMessage {
+  readonly method: string;
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as JSON; absent: no body. */
+  readonly body?: unknown;
+}
+
 /** What a tool's run returns. */
 export type ToolResult<O> =
-  | { readonly status: 'done'; readonly output: O }
+  | { readonly status: 'done'; readonly output: O; readonly outbox?: OutboxMessage }
   /** poll / callback: not finished; check again after the step's interval (state is kept for the next check). */
   | { readonly status: 'pending'; readonly state?: unknown };
 
