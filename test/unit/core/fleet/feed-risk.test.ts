@@ -1,10 +1,12 @@
-// The feed rule (src-main/core/fleet/feed-risk.ts): a cabinet with a PDU on each feed and
-// dual-PSU servers is redundant; a one-feed or one-PDU cabinet has everything dark on that
-// feed; single-PSU devices in a two-PDU cabinet alternate sides (mixed: dark-on-either); PDUs named A/B are
-// placed by name; a cabinet without PDUs or feed names is unknown.
+// The feed rule (src-main/core/fleet/feed-risk.ts on src-shared/power-feeds.ts): a cabinet with
+// a PDU on each feed and dual-PSU servers is redundant; a one-feed or one-PDU cabinet has
+// everything dark on that feed; single-PSU devices in a two-PDU cabinet alternate sides (mixed:
+// dark-on-either); PDUs named A/B are placed by name; a cabinet without PDUs or feed names is
+// unknown; the cabling names the PDU of every PSU.
 import { describe, expect, it } from 'vitest';
 import type { DeviceKind } from '../../../../src-shared/domain';
 import { assignPduFeeds, feedMarker, feedRisk, type FeedDevice } from '../../../../src-main/core/fleet/feed-risk';
+import { cableCabinet } from '../../../../src-shared/power-feeds';
 
 const dev = (id: string, kind: DeviceKind, psus?: number): FeedDevice => ({ id, kind, hostname: id, ...(psus === undefined ? {} : { psus }) });
 const dual = { feedA: 'R1-A-PDB-01', feedB: 'R1-B-PDB-01' };
@@ -23,7 +25,7 @@ describe('feed risk', () => {
     expect(onlyB).toMatchObject({ feed: 'dark-on-b', darkOnA: 0, darkOnB: 1 });
   });
 
-  it('two feeds but one PDU (the lab): everything dark on its feed', () => {
+  it('two feeds but one PDU: everything dark on its feed', () => {
     const r = feedRisk(dual, [dev('c1-pdu', 'pdu'), dev('s1', 'server'), dev('s2', 'server')]);
     expect(r).toMatchObject({ feed: 'dark-on-a', darkOnA: 2, darkOnB: 0 });
   });
@@ -54,5 +56,16 @@ describe('feed risk', () => {
     // unmarked PDUs take the feeds left over, in hostname order
     expect(assignPduFeeds(dual, [{ id: 'z', hostname: 'z-pdu' }, { id: 'a', hostname: 'a-pdu' }])).toEqual([{ id: 'a', feed: 'A' }, { id: 'z', feed: 'B' }]);
     expect(assignPduFeeds(dual, [{ id: 'z', hostname: 'z-pdu' }, { id: 'b', hostname: 'b-pdu-b' }])).toEqual([{ id: 'z', feed: 'A' }, { id: 'b', feed: 'B' }]);
+  });
+
+  it('cables each PSU to a PDU: sides interleaved over the PDUs, carrying on from device to device', () => {
+    const c = cableCabinet(dual, [dev('c1-pdu-b', 'pdu'), dev('c1-pdu-a', 'pdu'), dev('t1', 'switch'), dev('s1', 'server'), dev('s2', 'server', 1), dev('s3', 'server', 3)]);
+    expect(c.pdus).toEqual([{ id: 'c1-pdu-a', feed: 'A' }, { id: 'c1-pdu-b', feed: 'B' }]);
+    const a = { id: 'c1-pdu-a', feed: 'A' };
+    const b = { id: 'c1-pdu-b', feed: 'B' };
+    expect(Object.fromEntries(c.loads)).toEqual({ t1: [a], s1: [b, a], s2: [b], s3: [a, b, a] });
+    expect(cableCabinet(dual, [dev('s1', 'server')]).loads.size).toBe(0);
+    // A bad count still cables the device: at least one PSU, whole.
+    expect(cableCabinet(dual, [dev('p', 'pdu'), dev('s1', 'server', 0), dev('s2', 'server', 2.7)]).loads.get('s2')).toHaveLength(2);
   });
 });
