@@ -1,6 +1,10 @@
 // The lab's inventory: a believable data-center fleet, generated deterministically from a
 // seed. Pure: no I/O. The same (seed, size, options) always yields the same document. Rooms
 // get floor plans: rows in pairs across cold aisles, a CRAC gap, head cabinets 800 mm wide.
+// A cabinet fed twice (feedA and feedB, most of them) has a zero-U PDU on each feed,
+// "<stem>-pdu-a" and "<stem>-pdu-b"; a single-feed one has one, "<stem>-pdu". The head cabinet
+// of each row holds its ToR switch; servers fill the rest, so the total is exactly size.devices.
+// (Which PSU plugs into which PDU is the shared cabling rule, src-shared/power-feeds.ts.)
 import { CABINET_DEFAULT_MM, type Cabinet, type Device, type InventoryDocument, type ServiceTreePath, type Site } from '../../src-shared/domain';
 import { LAB_SNMP_CREDENTIAL, type LabSize } from '../../src-shared/lab-protocol';
 import { createRng } from '../../src-shared/random';
@@ -61,17 +65,27 @@ function validate(size: LabSize, prefix: string): void {
   for (const k of ['sites', 'roomsPerSite', 'rowsPerRoom', 'cabinetsPerRow', 'devices'] as const) {
     if (!Number.isInteger(size[k]) || size[k] < 1) throw new RangeError(`lab size: ${k} must be a positive integer, got ${size[k]}`);
   }
+  // Early and cheap, before any cabinet is drawn (serverCount checks the exact PDU count after).
   const cabinets = size.sites * size.roomsPerSite * size.rowsPerRoom * size.cabinetsPerRow;
   const rows = size.sites * size.roomsPerSite * size.rowsPerRoom;
   if (size.devices < cabinets + rows) {
     throw new RangeError(`lab size: ${size.devices} devices cannot hold a PDU per cabinet (${cabinets}) and a switch per row (${rows})`);
   }
-  if (size.devices - cabinets - rows > cabinets * CABINET_U - rows) {
-    throw new RangeError(`lab size: ${size.devices} devices do not fit in ${cabinets} cabinets of ${CABINET_U}U`);
-  }
   if (!/^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){0,2}$/.test(prefix)) {
     throw new RangeError(`lab addressPrefix "${prefix}" must be 1 to 3 octets inside 127.0.0.0/8, e.g. "127.16"`);
   }
+}
+
+/** After the cabinets are drawn: room for their PDUs (one per feed) and a switch per row, and for the servers left (returned). */
+function serverCount(size: LabSize, cabinets: readonly Cabinet[], rows: number): number {
+  const pdus = cabinets.reduce((n, c) => n + (c.feedB === null ? 1 : 2), 0);
+  if (size.devices < pdus + rows) {
+    throw new RangeError(`lab size: ${size.devices} devices cannot hold a PDU per feed of every cabinet (${pdus} for ${cabinets.length} cabinets) and a switch per row (${rows})`);
+  }
+  if (size.devices - pdus - rows > cabinets.length * CABINET_U - rows) {
+    throw new RangeError(`lab size: ${size.devices} devices do not fit in ${cabinets.length} cabinets of ${CABINET_U}U`);
+  }
+  return size.devices - pdus - rows;
 }
 
 /** The n-th (0-based) host address under prefix; no octet after the prefix is 0 or 255. */
@@ -189,7 +203,7 @@ export function generateLab(seed: number, size: LabSize, opts: LabGeneratorOptio
   }
 
   // Servers per cabinet: a few cabinets stay empty, the rest get a weighted share.
-  const servers = size.devices - cabinets.length - rows.length;
+  const servers = serverCount(size, cabinets, rows.length);
   const firstOfRow = cabinets.map((c) => c.position === 1);
   const room = firstOfRow.map((f) => CABINET_U - (f ? 1 : 0));
   const empty = cabinets.map(() => rnd() < 0.03);
@@ -230,7 +244,9 @@ export function generateLab(seed: number, size: LabSize, opts: LabGeneratorOptio
   cabinets.forEach((cab, i) => {
     const stem = cabinetHost[i];
     const siteCode = stem.slice(0, stem.indexOf('-'));
-    devices.push(newDevice(cab, 'pdu', `${stem}-pdu`, 0, 0, null));
+    // A PDU on each feed the cabinet has: A and B when fed twice.
+    if (cab.feedB === null) devices.push(newDevice(cab, 'pdu', `${stem}-pdu`, 0, 0, null));
+    else for (const side of ['a', 'b']) devices.push(newDevice(cab, 'pdu', `${stem}-pdu-${side}`, 0, 0, null));
     if (firstOfRow[i]) devices.push(newDevice(cab, 'switch', `${stem}-tor`, CABINET_U, 1, null));
 
     const n = perCabinet[i];

@@ -1,5 +1,9 @@
 // A lab device as every peer kind sees it: the inventory's device, where it stands, and the
-// physical traits its simulators share (links, uptime, power draw), drawn from its seed.
+// physical traits its simulators share (links, uptime, power draw, PSU count), drawn from its
+// seed. PSUs: a server has two (one cord on each feed) except about one in 60, single-corded,
+// and a quarter of the 4U ones (GPU boxes), which have three (2+1); switches, PDUs and gateways
+// one. The BMC shows a power sensor per PSU and the PDUs meter each cord (cabled by
+// src-shared/power-feeds.ts), so what the console measures is what the lab does.
 import type { Cabinet, Device, InventoryDocument, Room } from '../../src-shared/domain';
 import { createRng, hashString } from '../../src-shared/random';
 import type { Mutable } from '../../src-shared/types';
@@ -28,6 +32,8 @@ export interface LabDevice {
   readonly phase: number;
   /** Nominal draw in watts, before the daily curve. */
   readonly watts: number;
+  /** Power supplies (cords): labPsus(). */
+  readonly psus: number;
 }
 
 function interfacesFor(device: Device, rnd: () => number): LabInterface[] {
@@ -64,6 +70,18 @@ function nominalWatts(device: Device, rnd: () => number): number {
   return lo + rnd() * (hi - lo);
 }
 
+/** The share of servers with one PSU, and of 4U servers with three. */
+const SINGLE_CORDED = 1 / 60;
+const THREE_PSU_4U = 1 / 4;
+
+/** A device's PSU count: deterministic in its id, height and the lab's seed (its own stream, apart from the other traits). */
+export function labPsus(device: Pick<Device, 'id' | 'kind' | 'uHeight'>, seed: number): number {
+  if (device.kind !== 'server') return 1;
+  const rnd = createRng(hashString(`${device.id}/psus`) ^ seed);
+  if (rnd() < SINGLE_CORDED) return 1;
+  return device.uHeight >= 4 && rnd() < THREE_PSU_4U ? 3 : 2;
+}
+
 /** Every device of the inventory, in inventory order; the same seed gives the same traits. */
 export function labDevices(inventory: InventoryDocument, seed: number): LabDevice[] {
   const cabinets = new Map(inventory.cabinets.map((c) => [c.id, c]));
@@ -78,6 +96,6 @@ export function labDevices(inventory: InventoryDocument, seed: number): LabDevic
     const interfaces = interfacesFor(device, rnd);
     const initialUptimeSec = Math.floor((2 + rnd() * 178) * 86_400);
     const phase = Math.floor(rnd() * 300);
-    return { device, cabinet, room, interfaces, initialUptimeSec, phase, watts: nominalWatts(device, rnd) };
+    return { device, cabinet, room, interfaces, initialUptimeSec, phase, watts: nominalWatts(device, rnd), psus: labPsus(device, seed) };
   });
 }

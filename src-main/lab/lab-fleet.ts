@@ -1,11 +1,14 @@
 // The lab fleet: a generated inventory whose devices come alive as peers of every registered
 // kind (SNMP agents, BMCs, SSH hosts), each on its own loopback address (or, in single mode,
 // on 127.0.0.1 with ports of its own), in this process.
-// Faults close and reopen real sockets, so a dead device is truly silent on the wire.
+// Faults close and reopen real sockets, so a dead device is truly silent on the wire. A PDU
+// trip takes the whole cabinet's power, or with a feed (A or B) that feed's PDU only: then
+// only loads with every PSU on it go dark (lab-state.ts, by the cabling of lab-cabling.ts).
 import type { InventoryDocument, LabFault, LabStatus } from '../../src-shared/domain';
 import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
 import { createRng } from '../../src-shared/random';
 import { generateLab, labAddress } from './generator';
+import { cableLab } from './lab-cabling';
 import { labDevices, type LabDevice } from './lab-device';
 import { LabState } from './lab-state';
 import { describeSinglePlan, probeBind, resolveLoopback, SINGLE_ADDRESS, type BindProbe } from './loopback';
@@ -74,7 +77,7 @@ function createWorld(inventory: InventoryDocument, seed: number): LabWorld {
     byId: new Map(devices.map((d) => [d.device.id, d])),
     cabinets: new Set(inventory.cabinets.map((c) => c.id)),
     byCabinet,
-    state: new LabState(),
+    state: new LabState(cableLab(byCabinet)),
   };
 }
 
@@ -107,8 +110,17 @@ async function applyFault(w: LabWorld, peers: readonly LabPeers[], f: LabFault):
     if (changed) for (const p of peers) p.linkChanged?.(d, up);
   } else if (f.kind === 'trip-pdu' || f.kind === 'restore-pdu') {
     if (!w.cabinets.has(f.cabinetId)) throw new Error(`lab: no cabinet "${f.cabinetId}"`);
-    if (f.kind === 'trip-pdu') w.state.tripped.add(f.cabinetId);
-    else w.state.tripped.delete(f.cabinetId);
+    const feed = f.feed;
+    if (feed === undefined) {
+      if (f.kind === 'trip-pdu') w.state.tripped.add(f.cabinetId);
+      else w.state.restoreCabinet(f.cabinetId);
+    } else {
+      if (feed !== 'A' && feed !== 'B') throw new Error(`lab: feed must be "A" or "B", got ${JSON.stringify(feed)}`);
+      const has = w.state.cabling.feeds(f.cabinetId);
+      if (!has.includes(feed)) throw new Error(`lab: cabinet "${f.cabinetId}" has no feed ${feed} (its feeds: ${has.join(', ') || 'none'})`);
+      if (f.kind === 'trip-pdu') w.state.tripFeed(f.cabinetId, feed);
+      else w.state.restoreFeed(f.cabinetId, feed);
+    }
     await reconcile(peers, w.byCabinet.get(f.cabinetId) ?? []);
   } else {
     throw new Error(`lab: unknown fault ${JSON.stringify(f)}`);

@@ -1,4 +1,4 @@
-// The SNMP peer kind: one net-snmp agent per lab device (PDUs metered per outlet), each on
+// The SNMP peer kind: one net-snmp agent per lab device (PDUs metered per cord, pdu-power.ts), each on
 // its own loopback address (or its own port on 127.0.0.1), and the traps a device sends when it
 // boots or a link changes, from its agent's socket.
 import type { Device } from '../../../src-shared/domain';
@@ -45,9 +45,9 @@ function agentSpec(d: LabDevice, community: string, pdu: PduPower): SimDeviceSpe
     sysObjectID: SYS_OBJECT_ID[device.kind],
     sysLocation: `${room.name}, cabinet ${cabinet.name}${device.uHeight > 0 ? `, U${device.uPosition}` : ''}`,
     interfaces: d.interfaces,
-    powerWatts: isPdu ? () => pdu.inletWatts(device.cabinetId) : undefined,
-    outlets: isPdu ? pdu.outletHosts(device.cabinetId) : undefined,
-    outletWatts: isPdu ? () => pdu.outletWatts(device.cabinetId) : undefined,
+    powerWatts: isPdu ? () => pdu.inletWatts(device.id) : undefined,
+    outlets: isPdu ? pdu.outletHosts(device.id) : undefined,
+    outletWatts: isPdu ? () => pdu.outletWatts(device.id) : undefined,
     initialUptimeSec: d.initialUptimeSec,
     phase: d.phase,
   };
@@ -56,7 +56,7 @@ function agentSpec(d: LabDevice, community: string, pdu: PduPower): SimDeviceSpe
 export const snmpPeerKind: LabPeerKind = {
   kind: 'snmp',
   async start(ctx: LabContext): Promise<LabPeers> {
-    const pdu = createPduPower(ctx.byCabinet, ctx.state);
+    const pdu = createPduPower(new Map(ctx.devices.map((d) => [d.device.id, d])), ctx.state);
     const agents = new Map<string, SimDevice>(ctx.devices.map((d) => [d.device.id, createSimDevice(agentSpec(d, ctx.options.community, pdu))]));
     const all = [...agents.values()];
     await startAllOrNone(all, 'agents');

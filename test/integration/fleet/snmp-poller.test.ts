@@ -61,7 +61,7 @@ describe('SNMP poller against a forked lab', () => {
     expect(lab.inventory.devices).toHaveLength(150);
     expect(lab.community).toBe('fleetdeck-lab');
     expect(lab.options).toMatchObject({ seed: 11, snmpPort: 16561, addressPrefix: '127.25' });
-    expect(await lab.status()).toEqual({ running: true, devices: 150, deadDevices: [], trippedCabinets: [], linksDown: [] });
+    expect(await lab.status()).toEqual({ running: true, devices: 150, deadDevices: [], trippedCabinets: [], trippedFeeds: [], linksDown: [] });
     expect(poller.state(targets[0].deviceId)).toBeDefined();
   });
 

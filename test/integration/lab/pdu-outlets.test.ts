@@ -1,12 +1,18 @@
 // A lab PDU is metered by outlet in ENTITY-SENSOR-MIB terms: read with the core's own PDU
 // reader over real SNMP on loopback UDP, and with the net-snmp `snmpwalk` CLI where installed.
+// An outlet per PSU cord plugged into it (the shared cabling rule with the lab's PSU counts):
+// in a dual-fed cabinet each PDU of the pair carries half of each dual-corded load, and all
+// of it when the other feed trips.
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../../src-shared/domain';
+import { cableCabinet, feedMarker } from '../../../src-shared/power-feeds';
 import { createSnmpSession, ENTITY_SENSOR_PROFILE, readPduPower, type PduPowerReading, type SnmpSession } from '../../../src-main/core/protocols/snmp';
+import { labPsus } from '../../../src-main/lab/lab-device';
 import { startLabFleet, type LabFleet } from '../../../src-main/lab/lab-fleet';
 
+const SEED = 11;
 const COMMUNITY = 'pdu-outlets-test';
 const PORT = 16761;
 const ENT_PHYSICAL_NAME = '1.3.6.1.2.1.47.1.1.1.1.7';
@@ -14,8 +20,10 @@ const hasSnmpwalk = !spawnSync('snmpwalk', ['-V']).error;
 
 let fleet: LabFleet;
 let pdu: Device;
-/** The devices on the PDU's outlets, outlet 1 first. */
+/** The devices on the PDU's outlets (one per cord), outlet 1 first. */
 let fed: Device[];
+/** The cabinet's PDUs. */
+let pdus: Device[];
 let session: SnmpSession;
 
 const read = (): Promise<PduPowerReading> => readPduPower(session, ENTITY_SENSOR_PROFILE);
@@ -23,17 +31,23 @@ const sum = (r: PduPowerReading): number => r.outlets.reduce((s, o) => s + o.wat
 
 beforeAll(async () => {
   fleet = await startLabFleet({
-    seed: 11,
+    seed: SEED,
     size: { sites: 1, roomsPerSite: 1, rowsPerRoom: 1, cabinetsPerRow: 3, devices: 20 },
     community: COMMUNITY,
     snmpPort: PORT,
     addressPrefix: '127.33',
   });
-  const { devices } = fleet.inventory;
-  // The PDU of the fullest cabinet: the first one holds the row's switch, so at least one outlet.
-  const feeds = (p: Device): Device[] => devices.filter((d) => d.cabinetId === p.cabinetId && (d.kind === 'server' || d.kind === 'switch'));
-  pdu = devices.filter((d) => d.kind === 'pdu').reduce((a, b) => (feeds(b).length > feeds(a).length ? b : a));
-  fed = feeds(pdu);
+  const { devices, cabinets } = fleet.inventory;
+  // The cords on a PDU, cabled as the lab does (devices by U, then id; the lab's PSU counts).
+  const cords = (p: Device): Device[] => {
+    const inCabinet = devices.filter((d) => d.cabinetId === p.cabinetId).sort((a, b) => a.uPosition - b.uPosition || (a.id < b.id ? -1 : 1));
+    const cabling = cableCabinet(cabinets.find((c) => c.id === p.cabinetId)!, inCabinet.map((d) => ({ ...d, psus: labPsus(d, SEED) })));
+    return inCabinet.filter((d) => d.kind === 'server' || d.kind === 'switch').flatMap((d) => (cabling.loads.get(d.id) ?? []).filter((c) => c.id === p.id).map(() => d));
+  };
+  // The A-side PDU of the fullest dual-fed cabinet.
+  pdu = devices.filter((d) => d.kind === 'pdu' && feedMarker(d.hostname) === 'A').reduce((a, b) => (cords(b).length > cords(a).length ? b : a));
+  pdus = devices.filter((d) => d.kind === 'pdu' && d.cabinetId === pdu.cabinetId);
+  fed = cords(pdu);
   session = createSnmpSession({ host: pdu.mgmtIp, port: PORT, credentials: { version: '2c', community: COMMUNITY }, timeoutMs: 1000, retries: 1 });
 });
 afterAll(async () => {
@@ -45,10 +59,12 @@ afterEach(async () => {
   const s = fleet.status();
   for (const id of s.deadDevices) await fleet.fault({ kind: 'revive-device', deviceId: id });
   for (const id of s.trippedCabinets) await fleet.fault({ kind: 'restore-pdu', cabinetId: id });
+  for (const t of s.trippedFeeds ?? []) await fleet.fault({ kind: 'restore-pdu', cabinetId: t.cabinetId, feed: t.feed });
 });
 
 describe('lab PDU outlets (ENTITY-SENSOR-MIB)', () => {
-  it('has an inlet and one outlet per device in its cabinet, the inlet being 12 W plus the outlets', async () => {
+  it('has an inlet and one outlet per cord plugged into it, the inlet being its share of 12 W plus the outlets', async () => {
+    expect(pdus.map((p) => p.hostname).sort()).toEqual([pdu.hostname, pdu.hostname.replace(/-a$/, '-b')]);
     expect(fed.length).toBeGreaterThanOrEqual(3);
     const r = await read();
     expect(r.profile).toBe('entity-sensor');
@@ -59,21 +75,21 @@ describe('lab PDU outlets (ENTITY-SENSOR-MIB)', () => {
       expect(o.watts).toBeGreaterThan(0);
     });
     // Meter noise is +-2%; the outlets are rounded to whole watts.
-    const expected = 12 + sum(r);
+    const expected = 12 / pdus.length + sum(r);
     expect(Math.abs(r.totalWatts! - expected)).toBeLessThanOrEqual(expected * 0.03);
   });
 
   it('reads 0 W on the outlet of a dead device, the others still drawing', async () => {
     const victim = fed.find((d) => d.kind === 'server')!;
-    const outlet = String(fed.indexOf(victim) + 2);
+    const outlets = fed.flatMap((d, i) => (d === victim ? [String(i + 2)] : []));
     await fleet.fault({ kind: 'kill-device', deviceId: victim.id });
     const r = await read();
     expect(r.outlets).toHaveLength(fed.length);
     for (const o of r.outlets) {
-      if (o.index === outlet) expect(o.watts).toBe(0);
+      if (outlets.includes(o.index)) expect(o.watts).toBe(0);
       else expect(o.watts).toBeGreaterThan(0);
     }
-    const expected = 12 + sum(r);
+    const expected = 12 / pdus.length + sum(r);
     expect(Math.abs(r.totalWatts! - expected)).toBeLessThanOrEqual(expected * 0.03);
   });
 
@@ -85,6 +101,25 @@ describe('lab PDU outlets (ENTITY-SENSOR-MIB)', () => {
     expect(r.totalWatts).toBe(0);
     await fleet.fault({ kind: 'restore-pdu', cabinetId: pdu.cabinetId });
     expect((await read()).outlets.every((o) => o.watts > 0)).toBe(true);
+  });
+
+  it('carries the dual-corded loads alone when feed B trips, and reads 0 W when its own feed A does', async () => {
+    const before = await read();
+    await fleet.fault({ kind: 'trip-pdu', cabinetId: pdu.cabinetId, feed: 'B' });
+    const alone = await read();
+    // A load with one cord here and one on B now draws it all here: about twice (the daily curve and rounding aside).
+    const twice = fed.filter((d) => fed.filter((x) => x === d).length === 1 && labPsus(d, SEED) === 2);
+    expect(twice.length).toBeGreaterThan(0);
+    for (const d of twice) {
+      const i = fed.indexOf(d);
+      expect(alone.outlets[i].watts / before.outlets[i].watts, d.hostname).toBeGreaterThan(1.8);
+      expect(alone.outlets[i].watts / before.outlets[i].watts, d.hostname).toBeLessThan(2.2);
+    }
+    await fleet.fault({ kind: 'restore-pdu', cabinetId: pdu.cabinetId, feed: 'B' });
+    await fleet.fault({ kind: 'trip-pdu', cabinetId: pdu.cabinetId, feed: 'A' });
+    const dark = await read();
+    expect(dark.totalWatts).toBe(0);
+    expect(dark.outlets.every((o) => o.watts === 0)).toBe(true);
   });
 
   // Skipped only on a developer machine without net-snmp's tools; CI must have them.

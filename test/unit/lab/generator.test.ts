@@ -1,5 +1,6 @@
-// The lab's inventory generator: the default size, parent links, one PDU per cabinet and one
-// switch per row, servers that fit their cabinets, unique identities, determinism per seed.
+// The lab's inventory generator: the default size, parent links, a PDU per feed of every
+// cabinet (-pdu-a and -pdu-b when fed twice, -pdu when once) and one switch per row, servers
+// that fit their cabinets, unique identities, determinism per seed.
 import { describe, expect, it } from 'vitest';
 import type { Device, InventoryDocument } from '../../../src-shared/domain';
 import { DEFAULT_LAB_SIZE } from '../../../src-shared/lab-protocol';
@@ -38,16 +39,26 @@ describe('generateLab', () => {
     expect(lab.cabinets[0].id).toBe('cab-bj1-1-r1-01');
   });
 
-  it('gives every cabinet exactly one zero-U PDU and every row one 1U switch at the top of its first cabinet', () => {
+  it('gives every cabinet a zero-U PDU per feed (-pdu-a and -pdu-b, or one -pdu) and every row one 1U switch at the top of its first cabinet', () => {
     const cabs = byCabinet(lab);
+    let dual = 0;
     for (const c of lab.cabinets) {
       const pdus = (cabs.get(c.id) ?? []).filter((d) => d.kind === 'pdu');
-      expect(pdus).toHaveLength(1);
-      expect(pdus[0]).toMatchObject({ uPosition: 0, uHeight: 0 });
+      const stem = pdus[0].hostname.replace(/-pdu(-[ab])?$/, '');
+      if (c.feedB === null) expect(pdus.map((p) => p.hostname)).toEqual([`${stem}-pdu`]);
+      else {
+        dual++;
+        expect(c.feedB).toMatch(/^R\d+-B-PDB-\d\d$/);
+        expect(pdus.map((p) => p.hostname)).toEqual([`${stem}-pdu-a`, `${stem}-pdu-b`]);
+      }
+      for (const p of pdus) expect(p).toMatchObject({ uPosition: 0, uHeight: 0 });
       expect(c.ratedPowerKw).toBeGreaterThanOrEqual(6);
       expect(c.ratedPowerKw).toBeLessThanOrEqual(12);
       expect(c.feedA).toMatch(/^R\d+-A-PDB-\d\d$/);
     }
+    // Most cabinets are fed twice; the total stays exactly the size asked for.
+    expect(dual).toBeGreaterThan(lab.cabinets.length * 0.8);
+    expect(lab.devices.filter((d) => d.kind === 'pdu')).toHaveLength(lab.cabinets.length + dual);
     for (const r of lab.rows) {
       const rowCabs = lab.cabinets.filter((c) => c.rowId === r.id);
       const switches = rowCabs.flatMap((c) => cabs.get(c.id) ?? []).filter((d) => d.kind === 'switch');
@@ -105,6 +116,8 @@ describe('generateLab', () => {
     expect(small.devices).toHaveLength(150);
     expect(small.devices.every((d) => d.mgmtIp.startsWith('127.40.') && d.snmpPort === 1161 && d.snmpCredential === 'c1')).toBe(true);
     expect(() => generateLab(1, { ...DEFAULT_LAB_SIZE, devices: 100 })).toThrow(RangeError);
+    // Room for a PDU per cabinet and a switch, but not for the second PDU of the dual-fed cabinets.
+    expect(() => generateLab(1, { ...DEFAULT_LAB_SIZE, devices: 300 + 30 + 10 })).toThrow(/a PDU per feed of every cabinet/);
     expect(() => generateLab(1, DEFAULT_LAB_SIZE, { addressPrefix: '10.0' })).toThrow(/127\.0\.0\.0\/8/);
     expect(labAddress('127.16', 0)).toBe('127.16.1.1');
     expect(labAddress('127.16', 254)).toBe('127.16.2.1');
