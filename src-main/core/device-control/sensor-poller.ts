@@ -1,6 +1,7 @@
 // BMC readings on a schedule: every server with a BMC is read once per round (default 60 s,
 // each round started with +-10% jitter), at most `concurrency` BMCs in flight, through the
-// BMC service's held sessions. Inlet and CPU temperature, fans and power go to the time
+// BMC service's held sessions. Inlet and CPU temperature, fans, power and the PSU count (the
+// power supplies the SDR has sensors for: feed redundancy's measured PSUs) go to the time
 // series. A dead BMC costs its slot one timeout; a round that overruns the interval delays
 // the next one, never overlaps it. dispose() stops the schedule and waits for the round.
 // refresh() (after an inventory or credential change) re-reads the targets and compares each
@@ -21,6 +22,8 @@ export const BMC_METRICS = {
   fanPrefix: 'bmc.fan_rpm.',
   /** DCMI power reading, else the PSUs' input Watts sensors summed. */
   power: 'bmc.power_w',
+  /** Power supplies: how many the power-supply sensors name (psuCount); none written when there are none. */
+  psus: 'bmc.psus',
 } as const;
 
 export interface SensorPollerOptions {
@@ -75,6 +78,7 @@ export interface SensorPoller extends AsyncDisposable {
 
 const TEMPERATURE = 0x01;
 const FAN = 0x04;
+const POWER_SUPPLY = 0x08;
 const ENTITY_PROCESSOR = 0x03;
 const ENTITY_AIR_INLET = [0x37, 0x40];
 const RPM = 18;
@@ -82,6 +86,22 @@ const RPM = 18;
 const FLUSH_EVERY = 512;
 
 const readable = (s: SensorValue): s is SensorValue & { value: number } => s.value !== null && s.status !== 'ns';
+
+/**
+ * Power supplies the SDR names: its power-supply-type sensors (readable or not: a PSU without
+ * input is still there), one per PSU entity (entity id and instance, so a PSU's status and
+ * power sensors count once; by name where the record gives no instance), redundancy sensors
+ * left out. 0: the BMC has no power-supply sensors.
+ */
+export function psuCount(sensors: readonly SensorValue[]): number {
+  const psus = new Set<string>();
+  for (const s of sensors) {
+    if (s.sensorType !== POWER_SUPPLY || /redundan/i.test(s.name)) continue;
+    const { entityId, entityInstance } = s.record;
+    psus.add(entityId != null && entityInstance != null ? `${entityId}.${entityInstance}` : `name:${s.name}`);
+  }
+  return psus.size;
+}
 
 /** The time-series samples one BMC's readings make. */
 export function sensorSamples(deviceId: string, r: BmcReadings): Sample[] {
@@ -97,6 +117,8 @@ export function sensorSamples(deviceId: string, r: BmcReadings): Sample[] {
   if (cpus.length > 1) cpus.forEach((s, i) => put(`${BMC_METRICS.cpu}.${i + 1}`, s.value!));
   r.sensors.filter((s) => s.sensorType === FAN && (s.unitCode === RPM || s.units === 'RPM') && readable(s)).forEach((s, i) => put(`${BMC_METRICS.fanPrefix}${i + 1}`, s.value!));
   if (r.power) put(BMC_METRICS.power, r.power.watts);
+  const psus = psuCount(r.sensors);
+  if (psus > 0) put(BMC_METRICS.psus, psus);
   return out;
 }
 

@@ -235,7 +235,8 @@ export function handleCommand(state: BmcState, config: BmcConfig, ctx: CommandCo
     case `${NETFN.GROUP_EXTENSION}:${CMD.DCMI_GET_POWER_READING}`: {
       if (!config.dcmi || data.length < 1 || data[0] !== DCMI_GROUP) return fail(CC.INVALID_COMMAND);
       if (cmd === CMD.DCMI_GET_CAPABILITIES) return ok(Buffer.from([DCMI_GROUP, 1, 5, 2, 0, 0x01, 0, 0, 0]));
-      const w = state.sensors().find((s) => s.units === 'Watts')?.value ?? 0;
+      // The platform's draw: every PSU's input power summed.
+      const w = state.sensors().filter((s) => s.units === 'Watts').reduce((a, s) => a + (s.value ?? 0), 0);
       return ok(encodeDcmiPowerReading({ watts: w, minWatts: w, maxWatts: w, averageWatts: w, timestamp: Math.floor(Date.now() / 1000), periodMs: 1000, active: state.power === 'on' }));
     }
     default:

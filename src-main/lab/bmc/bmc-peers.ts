@@ -1,5 +1,7 @@
 // The BMC peer kind: every lab server has a BMC on the BMC network, answering IPMI over
 // RMCP+ on standby power, and its chassis power commands turn the server's host off and on.
+// Its SDR has a power sensor per PSU of the server (lab-device.ts); a PSU whose feed the lab
+// has tripped reads 0 W, and the BMC goes dark only when none of its PSUs has power.
 // A BMC is found by its device (never by address), so BMCs sharing 127.0.0.1 drive the right host.
 import { LAB_IPMI_CREDENTIAL } from '../../../src-shared/lab-protocol';
 import { hashString } from '../../../src-shared/random';
@@ -19,7 +21,7 @@ export const bmcPeerKind: LabPeerKind = {
     const { username, password } = ctx.credentials.ipmi;
     const specs: Omit<BmcSimulatorOptions, 'tickMs'>[] = [];
     const servers = ctx.devices.filter((d) => d.device.kind === 'server');
-    for (const { device, watts } of servers) {
+    for (const { device, watts, psus } of servers) {
       // Single mode: the BMC shares 127.0.0.1 with its host, on the BMC port the inventory gives it.
       device.bmcAddress = ctx.loopback === 'single' ? device.mgmtIp : labBmcAddress(device.mgmtIp);
       device.ipmiCredential = LAB_IPMI_CREDENTIAL;
@@ -30,6 +32,7 @@ export const bmcPeerKind: LabPeerKind = {
         password,
         seed: hashString(device.id) ^ ctx.options.seed,
         nominalWatts: watts,
+        psus,
         psuRatedWatts: device.uHeight >= 4 ? 2000 : device.uHeight >= 2 ? 1100 : 750,
       });
     }
@@ -51,7 +54,10 @@ export const bmcPeerKind: LabPeerKind = {
     return {
       async reconcile(d) {
         const bmc = bmcs.get(d.device.id);
-        if (bmc) await (ctx.state.bmcUp(d.device) ? bmc.start() : bmc.stop());
+        if (!bmc) return;
+        const inputs = ctx.state.psuInputs(d.device);
+        if (inputs.length === d.psus) bmc.setPsuInputs(inputs);
+        await (ctx.state.bmcUp(d.device) ? bmc.start() : bmc.stop());
       },
       dispose: () => fleet.stop(),
     };

@@ -27,6 +27,8 @@ export interface BmcSimulatorOptions {
   seed: number;
   nominalWatts?: number;
   psuRatedWatts?: number;
+  /** Power supplies, a power sensor each (default 1). */
+  psus?: number;
   poweredOn?: boolean;
   /** Default [3, 17]. */
   cipherSuites?: readonly number[];
@@ -66,6 +68,8 @@ export interface BmcSimulator {
   stop(): Promise<void>;
   /** The lab's fault API: the server loses or regains power (logged in the SEL like a real event). */
   setPower(on: boolean | 'on' | 'off'): void;
+  /** The lab's feeds: which PSUs have input power, PSU 1 first (one without reads 0 W). */
+  setPsuInputs(inputs: readonly boolean[]): void;
   onPowerChange(cb: (on: boolean, cause: PowerCause) => void): { dispose(): void };
   /** One datagram in, the answer out (null: no answer). Throws only on a bug, never on bad input. */
   handle(packet: Buffer): Buffer | null;
@@ -77,7 +81,7 @@ const DEFAULT_DEVICE: DeviceInfo = { deviceId: 0x20, deviceRevision: 1, firmware
 
 export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
   const now = o.now ?? Date.now;
-  const state = new BmcState({ seed: o.seed, nominalWatts: o.nominalWatts, psuRatedWatts: o.psuRatedWatts, poweredOn: o.poweredOn, selCapacity: o.selCapacity, now });
+  const state = new BmcState({ seed: o.seed, nominalWatts: o.nominalWatts, psuRatedWatts: o.psuRatedWatts, psus: o.psus, poweredOn: o.poweredOn, selCapacity: o.selCapacity, now });
   const config: BmcConfig = {
     deviceInfo: { ...DEFAULT_DEVICE, ...o.deviceId },
     cipherSuites: o.cipherSuites ?? [3, 17],
@@ -186,6 +190,7 @@ export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
     handle,
     tick: () => state.tick(),
     setPower: (on) => state.setPower(on === true || on === 'on', 'lab'),
+    setPsuInputs: (inputs) => state.setPsuInputs(inputs),
     onPowerChange: (cb) => state.onPowerChange(cb),
     async start() {
       if (socket) return;

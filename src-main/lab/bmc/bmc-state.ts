@@ -1,7 +1,8 @@
-// One lab BMC's platform state: chassis power, identify LED, boot flags, sensors and the
-// SEL. Sensor readings are computed on demand (bmc-model); tick() compares them with the
-// thresholds and logs threshold crossings in the SEL, and power changes log Power Unit
-// events, the way a real BMC's event receiver would.
+// One lab BMC's platform state: chassis power, identify LED, boot flags, sensors (a power
+// sensor per PSU; which PSUs have input power, as the lab's feeds say) and the SEL. Sensor
+// readings are computed on demand (bmc-model); tick() compares them with the thresholds and
+// logs threshold crossings in the SEL, and power changes log Power Unit events, the way a
+// real BMC's event receiver would.
 import type { BootFlags } from '../../core/protocols/ipmi/codec/chassis-commands';
 import { convertReading, rawFromValue, type Thresholds } from '../../core/protocols/ipmi/codec/sdr';
 import { decodeSelEntry, encodeSelEntry, type SelEntry } from '../../core/protocols/ipmi/codec/sel';
@@ -26,8 +27,10 @@ export interface BmcStateOptions {
   seed: number;
   /** What the server draws when busy, in watts. */
   nominalWatts?: number;
-  /** PSU rating (sizes the power sensor and its thresholds). */
+  /** PSU rating (sizes the power sensors and their thresholds). */
   psuRatedWatts?: number;
+  /** Power supplies, each with its own power sensor (default 1). */
+  psus?: number;
   poweredOn?: boolean;
   /** SEL capacity; the oldest entries make room for new ones. */
   selCapacity?: number;
@@ -65,6 +68,8 @@ export class BmcState {
   private readonly now: () => number;
   private readonly selCapacity: number;
   private poweredOn: boolean;
+  private readonly psus: number;
+  private psuInputs: readonly boolean[];
   private identifyUntil = 0;
   private identifyForced = false;
   private bootFlags: BootFlags = { valid: false, persistent: false, efi: false, device: 'none' };
@@ -78,7 +83,9 @@ export class BmcState {
 
   constructor(o: BmcStateOptions) {
     const psu = o.psuRatedWatts ?? 800;
-    const repo = sdrRepository(psu);
+    this.psus = o.psus ?? 1;
+    this.psuInputs = new Array<boolean>(this.psus).fill(true);
+    const repo = sdrRepository(psu, this.psus);
     this.defs = repo.defs;
     this.sdr = repo.records;
     this.profile = sensorProfile(o.seed, o.nominalWatts ?? psu * 0.5);
@@ -88,12 +95,18 @@ export class BmcState {
     this.lastStates = this.sensors().map((s) => s.states);
   }
 
+  /** Which PSUs have input power, PSU 1 first (the lab's feeds); one without reads 0 W, the others share the draw. */
+  setPsuInputs(inputs: readonly boolean[]): void {
+    if (inputs.length !== this.psus) throw new RangeError(`lab BMC: ${inputs.length} PSU inputs for ${this.psus} PSUs`);
+    this.psuInputs = [...inputs];
+  }
+
   get power(): 'on' | 'off' {
     return this.poweredOn ? 'on' : 'off';
   }
 
   sensors(): SimSensor[] {
-    const values = sensorValues(this.profile, this.poweredOn, this.now());
+    const values = sensorValues(this.profile, this.poweredOn, this.now(), this.psus, this.psuInputs);
     return this.defs.map((d, i) => {
       const v = values[i];
       if (v === null) return { number: d.number, name: d.name, value: null, units: d.unitName, raw: null, states: 0, status: 'ns' as const };

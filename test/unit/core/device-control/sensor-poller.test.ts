@@ -1,4 +1,4 @@
-// The sensor poller's pieces without a network: which sensors make which bmc.* samples, and
+// The sensor poller's pieces without a network: which sensors make which bmc.* samples (the PSU count too), and
 // the schedule (bounded concurrency, rounds that never overlap, failures counted, dispose).
 import { describe, expect, it } from 'vitest';
 import { sensorPower, type BmcReadings } from '../../../../src-main/core/device-control/bmc-service';
@@ -46,6 +46,19 @@ describe('sensorSamples', () => {
     expect(sensorPower([psu(1, 180), psu(2, 176)])).toEqual({ watts: 356, source: 'sensor' });
     expect(sensorPower([sensor('Pwr Consumption', 0x0b, 0x15, 240, 'Watts', 6)])).toEqual({ watts: 240, source: 'sensor' });
     expect(sensorPower([psu(1, null)])).toBeNull();
+  });
+
+  it('counts the PSUs the power-supply sensors name (bmc.psus): once per PSU entity, unreadable ones too, redundancy left out', () => {
+    const ps = (name: string, instance: number | undefined, value: number | null = 100): SensorValue => {
+      const s = sensor(name, 0x08, 0x0a, value, 'Watts', 6);
+      return { ...s, record: { ...s.record, entityInstance: instance } as SensorValue['record'] };
+    };
+    const count = (sensors: SensorValue[]): number | undefined => sensorSamples('d', { at: 1, sensors, power: null }).find((x) => x.metric === 'bmc.psus')?.value;
+    expect(count([ps('PSU1 Power', 1), ps('PSU2 Power', 2, null)])).toBe(2);
+    expect(count([ps('PS1 Status', 1), ps('PS1 Input Power', 1), ps('PS Redundancy', 0)])).toBe(1);
+    // No instance in the record: by name.
+    expect(count([ps('PSU1', undefined), ps('PSU2', undefined), ps('PSU3', undefined)])).toBe(3);
+    expect(count([sensor('Inlet', 0x01, 0x37, 22)])).toBeUndefined();
   });
 });
 
