@@ -1,6 +1,8 @@
 // fleet.roomReadings against createCore with the lab (a real store, the SNMP poller and the BMC
 // sensor poller): a viewer reads a room's cabinets and devices, power is the PDUs' stored meter
-// over the rating, inlet the servers' hottest bmc.inlet_c; a tripped PDU turns its cabinet's
+// over the rating, inlet the servers' hottest bmc.inlet_c, feed risk the lab's cabling once
+// the BMCs' PSU counts (bmc.psus) are read; one tripped feed leaves a redundant cabinet up on
+// its other PDU; a tripped PDU turns its cabinet's
 // worst status to unreachable and its power to 0 within the re-poll; an identify shows in
 // `identifying` and drops out when its seconds run out; an unknown room is NOT_FOUND. Then the
 // cost: a lab-sized room (~500 devices) and a 10 k-device room read from a filled store, timed
@@ -14,11 +16,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../src-shared/api';
 import type { CabinetReading, InventoryDocument, RoomReadings } from '../../../src-shared/domain';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { feedRisk } from '../../../src-main/core/fleet/feed-risk';
 import { createRoomReadings, ROOM_METRICS } from '../../../src-main/core/fleet/room-readings';
 import { createLatestReader } from '../../../src-main/core/fleet/room-readings-series';
 import { openCoreStore } from '../../../src-main/core/store/core-store';
 import type { Sample } from '../../../src-main/core/store/metrics-repository';
 import { generateLab } from '../../../src-main/lab/generator';
+import { labPsus } from '../../../src-main/lab/lab-device';
 import { until } from '../../support/handles';
 
 const LAB_ENTRY = fileURLToPath(new URL('../../../src-main/lab/lab-process.ts', import.meta.url));
@@ -31,11 +35,14 @@ describe('fleet.roomReadings with the lab', () => {
   let core: Core | undefined;
   afterAll(async () => core?.dispose());
 
-  it('reads a room, follows a tripped PDU and an identify', async () => {
+  it('reads a room, its feed risk from measured PSUs, follows a tripped feed, a tripped PDU and an identify', async () => {
+    // Seed 5: a head cabinet with a single-corded server, so the measured PSU counts change its feed word.
+    const seed = 5;
+    const size = { sites: 1, roomsPerSite: 1, rowsPerRoom: 2, cabinetsPerRow: 2, devices: 60 };
     core = await createCore({
       storePath: join(dir, 'core.db'),
       secretKey: randomBytes(32),
-      lab: { entry: LAB_ENTRY, seed: 7, size: { sites: 1, roomsPerSite: 1, rowsPerRoom: 2, cabinetsPerRow: 2, devices: 60 }, addressPrefix: '127.43', snmpPort: 16843 },
+      lab: { entry: LAB_ENTRY, seed, size, addressPrefix: '127.43', snmpPort: 16843 },
       // A minute between polls: only the trip's re-poll can move the readings within the test.
       poller: { intervalMs: 60_000, timeoutMs: 800, retries: 1 },
       bmcSensors: { intervalMs: 60_000 },
@@ -47,10 +54,18 @@ describe('fleet.roomReadings with the lab', () => {
     }, 30_000);
     const roomId = overview.sites[0].rooms[0].id;
     const read = (): Promise<RoomReadings> => api.call(viewer, 'fleet.roomReadings', { roomId });
-    // Every cabinet's PDU metered and some server inlet read (the BMC sensor poller's first round).
-    const first = await until('power and inlet readings', async () => {
+    // The lab's truth: its inventory (the same seed and size) and PSU counts, cabled in the store's order (by U, then id).
+    const lab = generateLab(seed, size);
+    const inCabinet = (id: string) => lab.devices.filter((x) => x.cabinetId === id).sort((a, b) => a.uPosition - b.uPosition || (a.id < b.id ? -1 : 1));
+    const truth = new Map(lab.cabinets.map((c) => [c.id, feedRisk(c, inCabinet(c.id).map((x) => ({ ...x, psus: labPsus(x, seed) })))]));
+    const assumed = new Map(lab.cabinets.map((c) => [c.id, feedRisk(c, inCabinet(c.id))]));
+    expect(lab.cabinets.some((c) => truth.get(c.id)!.feed !== assumed.get(c.id)!.feed)).toBe(true);
+    // Every cabinet's PDUs metered, some server inlet read, and every feed word as the lab cables
+    // it (the BMC sensor poller's first round: each server's PSU count).
+    const first = await until('power, inlet and measured feed readings', async () => {
       const r = await read();
-      return r.cabinets.every((c) => c.powerW !== null) && r.cabinets.some((c) => c.inletC !== null) ? r : undefined;
+      const feeds = r.cabinets.every((c) => c.feed === truth.get(c.cabinetId)!.feed && c.darkOnA === truth.get(c.cabinetId)!.darkOnA && c.darkOnB === truth.get(c.cabinetId)!.darkOnB);
+      return r.cabinets.every((c) => c.powerW !== null) && r.cabinets.some((c) => c.inletC !== null) && feeds ? r : undefined;
     }, 30_000);
 
     expect(first.roomId).toBe(roomId);
@@ -63,13 +78,12 @@ describe('fleet.roomReadings with the lab', () => {
       expect(c.powerW!).toBeGreaterThan(0);
       expect(c.utilisation).toBeCloseTo(c.powerW! / (c.ratedKw * 1000), 9);
       expect(c.readAt!).toBeGreaterThan(first.generatedAt - 120_000);
-      // The lab has one PDU per cabinet: everything in it hangs on that PDU's feed (A).
+      expect(c).toMatchObject({ identifying: [], flags: [] });
+      // A PDU per feed: -pdu-a and -pdu-b in a dual-fed cabinet; the cabinet's power is theirs summed; its inlet the hottest of its servers'.
       const elevation = await api.call(viewer, 'inventory.elevation', { cabinetId: c.cabinetId });
-      const loads = elevation.devices.filter((d) => d.kind !== 'pdu').length;
-      expect(c).toMatchObject({ feed: loads ? 'dark-on-a' : 'redundant', darkOnA: loads, darkOnB: 0, identifying: [], flags: [] });
-      // The cabinet's power is its PDU's own reading; its inlet the hottest of its servers'.
-      const pdu = elevation.devices.find((d) => d.kind === 'pdu')!;
-      expect(first.devices.find((d) => d.deviceId === pdu.id)!.powerW).toBe(c.powerW);
+      const pdus = elevation.devices.filter((d) => d.kind === 'pdu');
+      expect(pdus).toHaveLength(lab.cabinets.find((x) => x.id === c.cabinetId)!.feedB === null ? 1 : 2);
+      expect(c.powerW).toBeCloseTo(pdus.reduce((a, p) => a + first.devices.find((d) => d.deviceId === p.id)!.powerW!, 0), 6);
       const inlets = elevation.devices.filter((d) => d.kind === 'server').map((d) => first.devices.find((x) => x.deviceId === d.id)!.inletC).filter((v): v is number => v !== null);
       expect(c.inletC).toBe(inlets.length ? Math.max(...inlets) : null);
     }
@@ -77,6 +91,22 @@ describe('fleet.roomReadings with the lab', () => {
 
     // An unknown room
     await expect(api.call(viewer, 'fleet.roomReadings', { roomId: 'room-nowhere' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // One feed tripped in a redundant cabinet: its PDU meters 0, the other carries the cabinet, every device stays up.
+    const redundant = first.cabinets.find((c) => c.feed === 'redundant' && c.darkOnA + c.darkOnB === 0 && lab.cabinets.find((x) => x.id === c.cabinetId)!.feedB !== null)!;
+    const pduB = lab.devices.find((x) => x.cabinetId === redundant.cabinetId && x.hostname.endsWith('-pdu-b'))!;
+    const pduA = lab.devices.find((x) => x.cabinetId === redundant.cabinetId && x.hostname.endsWith('-pdu-a'))!;
+    const aBefore = first.devices.find((d) => d.deviceId === pduA.id)!.powerW!;
+    expect((await api.call(operator, 'lab.fault', { kind: 'trip-pdu', cabinetId: redundant.cabinetId, feed: 'B' })).trippedFeeds).toEqual([{ cabinetId: redundant.cabinetId, feed: 'B' }]);
+    const oneFeed = await until('feed B\'s PDU unpowered, feed A\'s carrying the cabinet', async () => {
+      const r = await read();
+      const w = (id: string): number | null => r.devices.find((d) => d.deviceId === id)!.powerW;
+      return w(pduB.id) === 0 && w(pduA.id)! > aBefore * 1.5 ? r : undefined;
+    }, 10_000, 25);
+    const ridden = oneFeed.cabinets.find((c) => c.cabinetId === redundant.cabinetId)!;
+    expect(ridden.worst).toBe('up');
+    expect(ridden.powerW).toBeGreaterThan(redundant.powerW! * 0.8);
+    await api.call(operator, 'lab.fault', { kind: 'restore-pdu', cabinetId: redundant.cabinetId, feed: 'B' });
 
     // A tripped PDU: its cabinet goes unreachable (its servers lose power) and its meter falls to 0 within the re-poll.
     const target = [...first.cabinets].sort((a, b) => b.powerW! - a.powerW!)[0];
