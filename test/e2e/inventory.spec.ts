@@ -13,8 +13,8 @@ import { readServeInfo } from './serve-info';
 
 const serve = readServeInfo();
 
-/** Every lab cabinet has a zero-U PDU named <site>-r<room>-c<row><position>-pdu. */
-const KNOWN_LAB_HOSTNAME = 'bj1-r1-c0101-pdu';
+/** Every lab cabinet has a zero-U PDU: <site>-r<room>-c<row><position>-pdu, or -pdu-a and -pdu-b where it has both feeds (this one does). */
+const KNOWN_LAB_HOSTNAME = 'bj1-r1-c0101-pdu-a';
 const EXPORT_NAME = /^fleetdeck-inventory-\d{4}-\d{2}-\d{2}\.(csv|json)$/;
 
 async function openInventory(page: Page): Promise<void> {

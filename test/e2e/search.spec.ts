@@ -8,8 +8,8 @@ import { readServeInfo } from './serve-info';
 
 const serve = readServeInfo();
 
-/** Every lab cabinet has a zero-U PDU named <site>-r<room>-c<row><position>-pdu. */
-const KNOWN = 'bj1-r1-c0101-pdu';
+/** Every lab cabinet has a zero-U PDU: <site>-r<room>-c<row><position>-pdu, or -pdu-a and -pdu-b where it has both feeds (this one does). */
+const KNOWN = 'bj1-r1-c0101-pdu-a';
 
 test('viewer: find a device by hostname, mgmt IP and with a typo; open it from the keyboard', async ({ page }) => {
   await signIn(page, serve.tokens.viewer);
