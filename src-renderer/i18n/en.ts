@@ -99,6 +99,7 @@ export const en = {
   'fault.revive': 'Revive device',
   'fault.tripPdu': 'Trip cabinet PDU',
   'fault.restorePdu': 'Restore cabinet PDU',
+  'fault.tripFeed': 'Trip feed {feed} only',
   'fault.linkDown': 'Take first link down',
   'fault.linkUp': 'Bring link up',
   'fault.sending': 'Sending to the lab…',

@@ -99,6 +99,7 @@ export const zhCN: Dictionary = {
   'fault.revive': '恢复设备',
   'fault.tripPdu': '机柜 PDU 跳闸',
   'fault.restorePdu': '恢复机柜 PDU',
+  'fault.tripFeed': '仅 {feed} 路跳闸',
   'fault.linkDown': '断开第一条链路',
   'fault.linkUp': '恢复链路',
   'fault.sending': '正在发送到实验室…',

@@ -1,4 +1,6 @@
-// The selected device's details and the lab fault panel (shown only while the lab runs). A role below operator sees no
+// The selected device's details and the lab fault panel (shown only while the lab runs):
+// kill/revive a device, take its link down/up, trip or restore the cabinet's PDUs, or (a
+// cabinet on both feeds) trip one feed's PDU alone. A role below operator sees no
 // fault buttons (a wall screen must not offer red buttons it cannot use), only a note;
 // the core decides anyway, and a refusal it sends is shown as a red banner.
 import { ErrorBanner } from '../../components/error-banner';
@@ -6,7 +8,7 @@ import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import type { LabFault } from '../../../src-shared/domain';
 import { dismissLabMessage, injectFault } from '../../stores/lab/actions';
-import { selectSelectedDevice } from '../../stores/fleet/selectors';
+import { selectElevation, selectSelectedDevice } from '../../stores/fleet/selectors';
 import { selectLabError, selectLabPending, selectLabResult } from '../../stores/lab/selectors';
 import { mayCall } from '../../stores/session/roles';
 import { selectRole } from '../../stores/session/selectors';
@@ -21,6 +23,9 @@ export function LabFaultPanel({ cabinetId }: { cabinetId: string }) {
   const result = useAppStore(selectLabResult);
   const error = useAppStore(selectLabError);
   const fault = (f: LabFault) => () => void injectFault(f);
+  const elevation = useAppStore(selectElevation);
+  // A cabinet on both feeds has a PDU on each: either feed can trip alone (dual-corded loads stay up).
+  const twoFeeds = elevation?.cabinet.id === cabinetId && Boolean(elevation.cabinet.feedA && elevation.cabinet.feedB);
   const may = mayCall(role, 'lab.fault');
   return (
     <aside className="fault-panel" data-testid="fault-panel">
@@ -68,6 +73,12 @@ export function LabFaultPanel({ cabinetId }: { cabinetId: string }) {
           <button type="button" data-testid="fault-restore-pdu" disabled={pending !== null} onClick={fault({ kind: 'restore-pdu', cabinetId })}>
             {t('fault.restorePdu')}
           </button>
+          {twoFeeds &&
+            (['A', 'B'] as const).map((feed) => (
+              <button key={feed} type="button" className="danger" data-testid={`fault-trip-feed-${feed.toLowerCase()}`} disabled={pending !== null} onClick={fault({ kind: 'trip-pdu', cabinetId, feed })}>
+                {t('fault.tripFeed', { feed })}
+              </button>
+            ))}
         </div>
       )}
       {role && !may && (
