@@ -1,0 +1,59 @@
+// What a launch is checked with before a run is written: its params against the template's
+// declarations (unknown names, missing required ones, wrong types; defaults filled in) and
+// its hosts (a list of known, distinct device ids; at least one when a step runs per host).
+// Every problem is collected into one ValidationError naming the param or host.
+import type { WfTemplate } from '../../../src-shared/domain/workflow';
+import { ValidationError } from '../../../src-shared/errors';
+import { describeParamType, hasParamType, wordType, wordValue } from './schema-types';
+import type { TemplateIssue } from './template';
+import { issuesError } from './template';
+import type { ToolHost } from './tool';
+
+export function resolveParams(template: WfTemplate, given: unknown): Record<string, unknown> {
+  if (given === undefined || given === null) given = {};
+  if (typeof given !== 'object' || Array.isArray(given)) throw new ValidationError(`params must be an object of name: value, not ${wordValue(given)}`, { field: 'params' });
+  const values = given as Record<string, unknown>;
+  const issues: TemplateIssue[] = [];
+  const out: Record<string, unknown> = {};
+  const declared = new Set(template.params.map((p) => p.name));
+  for (const name of Object.keys(values)) {
+    if (!declared.has(name)) issues.push({ field: `params.${name}`, message: `param ${name} is not declared by template ${template.id} (it takes: ${[...declared].join(', ') || 'none'})` });
+  }
+  for (const p of template.params) {
+    const v = values[p.name] === undefined ? p.default : values[p.name];
+    if (v === undefined) {
+      if (p.required) issues.push({ field: `params.${p.name}`, message: `param ${p.name} is required` });
+      continue;
+    }
+    if (!hasParamType(p.type, v)) {
+      issues.push({ field: `params.${p.name}`, message: `param ${p.name} must be ${wordType(describeParamType(p.type))}, not ${wordValue(v)}` });
+      continue;
+    }
+    out[p.name] = v;
+  }
+  if (issues.length) throw issuesError(`The launch of ${template.id}`, issues, { template: template.id });
+  return out;
+}
+
+export function resolveHosts(template: WfTemplate, given: unknown, lookup: (id: string) => ToolHost | undefined): ToolHost[] {
+  if (!Array.isArray(given) || !given.every((h) => typeof h === 'string')) throw new ValidationError('hosts must be a list of device ids', { field: 'hosts' });
+  const ids = given as string[];
+  const perHost = template.steps.some((s) => s.scope === 'host');
+  if (perHost && ids.length === 0) throw new ValidationError(`Template ${template.id} has per-host steps: give at least one host`, { field: 'hosts' });
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  const unknown: string[] = [];
+  const hosts: ToolHost[] = [];
+  for (const id of ids) {
+    if (seen.has(id)) twice.add(id);
+    seen.add(id);
+    const h = lookup(id);
+    if (!h) unknown.push(id);
+    else if (!twice.has(id)) hosts.push({ id: h.id, hostname: h.hostname, sn: h.sn });
+  }
+  const issues: TemplateIssue[] = [];
+  if (unknown.length) issues.push({ field: 'hosts', message: `${unknown.length} host(s) are not known devices: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ', ...' : ''}` });
+  if (twice.size) issues.push({ field: 'hosts', message: `host(s) given more than once: ${[...twice].slice(0, 10).join(', ')}` });
+  if (issues.length) throw issuesError('The host list', issues, { template: template.id, unknown: unknown.slice(0, 100), duplicates: [...twice].slice(0, 100) });
+  return hosts;
+}

@@ -1,0 +1,33 @@
+// The workflows capability's factory for create-core: an engine on the core's store with the
+// built-in tools (http.callback, wf.approval) beside the ones given, started (open runs
+// resumed). Wiring into create-core and the API is left to the caller.
+import type { Db } from '../store/database';
+import type { Clock } from './clock';
+import { WorkflowEngine } from './engine';
+import type { OutboxOptions } from './outbox';
+import type { Tool, ToolHost } from './tool';
+import { approvalTool } from './tools/approval';
+import { httpCallbackTool } from './tools/http-callback';
+
+export interface WorkflowsDeps {
+  readonly db: Db;
+  readonly tools?: readonly Tool[];
+  readonly baseUrl: string;
+  readonly hosts: (id: string) => ToolHost | undefined;
+  readonly clock?: Clock;
+  readonly log?: (line: string) => void;
+  readonly maxConcurrent?: number;
+  readonly outbox?: OutboxOptions;
+}
+
+export const BUILTIN_TOOLS: readonly Tool[] = [httpCallbackTool as unknown as Tool, approvalTool as unknown as Tool];
+
+export function startWorkflows(deps: WorkflowsDeps): WorkflowEngine {
+  const given = deps.tools ?? [];
+  const names = new Set(given.map((t) => t.name));
+  const engine = new WorkflowEngine({ ...deps, tools: [...BUILTIN_TOOLS.filter((t) => !names.has(t.name)), ...given] });
+  engine.start();
+  return engine;
+}
+
+export { WorkflowEngine };
