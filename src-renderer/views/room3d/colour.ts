@@ -2,8 +2,9 @@
 // cabinet's or device's reading to linear RGB in 0..1, and each has a legend (swatches or a
 // ramp) drawn beside the canvas. No three.js here: the scene copies these into instanceColor.
 // For the scene's hot loop the same scales come as codes (a status, feed or alarm level as a
-// small integer), a colour table per code and rampInto, which writes into a buffer in place.
-import type { CabinetReading, DeviceReading, FeedRisk, RoomDeviceStatus } from '../../../src-shared/domain/fleet';
+// small integer), a colour table per code and rampInto, which writes into a buffer in place;
+// DecodedReadings turns a readings object into typed arrays by instance index, once per object.
+import type { CabinetReading, DeviceReading, FeedRisk, RoomDeviceStatus, RoomReadings } from '../../../src-shared/domain/fleet';
 
 export const COLOUR_MODES = ['status', 'power', 'inlet', 'feed', 'alarms'] as const;
 export type ColourMode = (typeof COLOUR_MODES)[number];
@@ -182,6 +183,142 @@ export function legendOf(mode: ColourMode): { kind: 'swatches'; entries: LegendE
 
 export function cssOf(c: Rgb): string {
   return `rgb(${Math.round(c[0] * 255)}, ${Math.round(c[1] * 255)}, ${Math.round(c[2] * 255)})`;
+}
+
+/**
+ * A room's readings as typed arrays indexed like the scene's instances (a room-device index,
+ * a cabinet index, plus one "no cabinet" slot at the end), decoded once per readings object
+ * (each poll brings a new one). Each list position's index is kept and reused while the id at
+ * that position is unchanged (the core answers in a stable order), else looked up by id.
+ */
+export class DecodedReadings {
+  private readings: RoomReadings | null | undefined = undefined;
+  private devIds: string[] = [];
+  private devPos: Int32Array = new Int32Array(0);
+  private cabIds: string[] = [];
+  private cabPos: Int32Array = new Int32Array(0);
+  /** Per room device: status code (-1: no reading), inlet (NaN: none). */
+  readonly status: Int8Array;
+  readonly inlet: Float32Array;
+  private readonly live: Int8Array;
+  /** Per cabinet: has a reading, worst status, utilisation, inlet, feed, alarm level, identifying. */
+  private readonly cabHas: Uint8Array;
+  private readonly cabWorst: Int8Array;
+  private readonly cabUtil: Float32Array;
+  private readonly cabInlet: Float32Array;
+  private readonly cabFeed: Int8Array;
+  private readonly cabAlarm: Int8Array;
+  readonly ident: Uint8Array;
+  anyIdentifying = false;
+  private readonly cabRgb: Float32Array;
+
+  constructor(
+    private readonly cabinetIndex: ReadonlyMap<string, number>,
+    private readonly deviceIndex: ReadonlyMap<string, number>,
+  ) {
+    const nDev = deviceIndex.size;
+    const nCab = cabinetIndex.size + 1;
+    this.status = new Int8Array(nDev);
+    this.inlet = new Float32Array(nDev);
+    this.live = new Int8Array(nDev);
+    this.cabHas = new Uint8Array(nCab);
+    this.cabWorst = new Int8Array(nCab);
+    this.cabUtil = new Float32Array(nCab);
+    this.cabInlet = new Float32Array(nCab);
+    this.cabFeed = new Int8Array(nCab);
+    this.cabAlarm = new Int8Array(nCab);
+    this.ident = new Uint8Array(nCab);
+    this.cabRgb = new Float32Array(nCab * 3);
+  }
+
+  /** Decodes the readings unless they are the object decoded last. */
+  update(readings: RoomReadings | null): void {
+    if (readings === this.readings) return;
+    this.readings = readings;
+    this.status.fill(-1);
+    this.inlet.fill(NaN);
+    this.cabHas.fill(0);
+    this.ident.fill(0);
+    this.anyIdentifying = false;
+    const devs = readings?.devices ?? [];
+    const devPos = (this.devPos = positions(devs, deviceIdOf, this.devIds, this.devPos, this.deviceIndex));
+    for (let i = 0; i < devs.length; i++) {
+      const ri = devPos[i] as number;
+      if (ri < 0) continue;
+      const d = devs[i] as DeviceReading;
+      this.status[ri] = statusCode(d.status);
+      this.inlet[ri] = d.inletC !== null && Number.isFinite(d.inletC) ? d.inletC : NaN;
+    }
+    const cabs = readings?.cabinets ?? [];
+    const cabPos = (this.cabPos = positions(cabs, cabinetIdOf, this.cabIds, this.cabPos, this.cabinetIndex));
+    for (let i = 0; i < cabs.length; i++) {
+      const ci = cabPos[i] as number;
+      if (ci < 0) continue;
+      const c = cabs[i] as CabinetReading;
+      this.cabHas[ci] = 1;
+      this.cabWorst[ci] = statusCode(c.worst);
+      this.cabUtil[ci] = c.utilisation ?? NaN;
+      this.cabInlet[ci] = c.inletC ?? NaN;
+      this.cabFeed[ci] = feedCode(c.feed);
+      this.cabAlarm[ci] = alarmCode(c.flags);
+      if (c.identifying.length > 0) {
+        this.ident[ci] = 1;
+        this.anyIdentifying = true;
+      }
+    }
+  }
+
+  /** The statuses with the stream's newer ones on top (a copy only when there are any). */
+  statusWith(liveStatus: Readonly<Record<string, RoomDeviceStatus>>): Int8Array {
+    const ids = Object.keys(liveStatus);
+    if (ids.length === 0) return this.status;
+    this.live.set(this.status);
+    for (const id of ids) {
+      const ri = this.deviceIndex.get(id);
+      if (ri !== undefined) this.live[ri] = statusCode(liveStatus[id] as RoomDeviceStatus);
+    }
+    return this.live;
+  }
+
+  /** Every cabinet's colour in a mode, r g b per cabinet index (NO_DATA without a reading, and in the last slot). */
+  cabinetColours(mode: ColourMode): Float32Array {
+    const out = this.cabRgb;
+    for (let ci = 0; ci < this.cabHas.length; ci++) {
+      const o = ci * 3;
+      if (!this.cabHas[ci]) writeRgb(out, o, NO_DATA, 1);
+      else if (mode === 'status') copyRgb(out, o, STATUS_TABLE, statusOrNone(this.cabWorst[ci]), 1);
+      else if (mode === 'feed') copyRgb(out, o, FEED_TABLE, this.cabFeed[ci] as number, 1);
+      else if (mode === 'alarms') copyRgb(out, o, ALARM_TABLE, this.cabAlarm[ci] as number, 1);
+      else {
+        const v = (mode === 'power' ? this.cabUtil[ci] : this.cabInlet[ci]) as number;
+        if (!Number.isFinite(v)) writeRgb(out, o, NO_DATA, 1);
+        else if (mode === 'power') rampInto(POWER_STOPS, Math.max(0, v), out, o, 1);
+        else rampInto(INLET_STOPS, v, out, o, 1);
+      }
+    }
+    return out;
+  }
+}
+
+const deviceIdOf = (d: DeviceReading): string => d.deviceId;
+const cabinetIdOf = (c: CabinetReading): string => c.cabinetId;
+
+/** Each position of a readings list -> an index here (-1: not here); last time's where the id at a position is unchanged. */
+function positions<T>(list: readonly T[], idOf: (t: T) => string, ids: string[], pos: Int32Array, index: ReadonlyMap<string, number>): Int32Array {
+  const n = list.length;
+  let out = pos;
+  if (pos.length < n) {
+    out = new Int32Array(n);
+    out.set(pos);
+  }
+  if (ids.length > n) ids.length = n;
+  for (let i = 0; i < n; i++) {
+    const id = idOf(list[i] as T);
+    if (ids[i] === id) continue;
+    ids[i] = id;
+    out[i] = index.get(id) ?? -1;
+  }
+  return out;
 }
 
 export type { CabinetReading, DeviceReading };

@@ -1,13 +1,14 @@
-// The 3D room's three.js scene, built once per room from its placement: a floor grid sized
-// to the room, aisle strips, row labels (canvas-texture sprites), ONE InstancedMesh for the
-// cabinets and one per device kind, colours per instance (instanceColor). Live data only
+// The 3D room's three.js scene, built once per room from its placement: the floor's marks
+// (aisle strips, the room's outline and tile grid, row labels from one canvas atlas) over a
+// background of the floor's colour, ONE InstancedMesh for the cabinets and one per device
+// kind, colours per instance (instanceColor). Live data only
 // rewrites the colour buffers (applyColours, timed: readings decoded into typed arrays once
 // per readings object, then flat loops over per-instance index arrays built here); picking
 // raycasts the instanced meshes, which return the instanceId, mapped back to a cabinet or device id.
 import * as THREE from 'three';
 import type { DeviceKind, RoomLayout } from '../../../src-shared/domain/inventory';
-import type { CabinetReading, DeviceReading, RoomReadings, RoomDeviceStatus } from '../../../src-shared/domain/fleet';
-import { ALARM_TABLE, alarmCode, copyRgb, FEED_TABLE, feedCode, INLET_STOPS, NO_DATA, POWER_STOPS, rampInto, STATUS_TABLE, statusCode, statusOrNone, writeRgb, type ColourMode, type Rgb } from './colour';
+import type { RoomReadings, RoomDeviceStatus } from '../../../src-shared/domain/fleet';
+import { copyRgb, DecodedReadings, INLET_STOPS, rampInto, STATUS_TABLE, statusOrNone, writeRgb, type ColourMode, type Rgb } from './colour';
 import { placeRoom, type Placed, type PlacedCabinet, type RoomPlacement } from './placement';
 
 export interface RoomScene {
@@ -25,6 +26,8 @@ export interface RoomScene {
   readonly deviceIndex: ReadonlyMap<string, number>;
   /** Per device mesh, per instance: its room-device index and its cabinet's index (the colour loop reads these, no Map). */
   readonly deviceSlots: ReadonlyMap<DeviceKind, { readonly roomIndex: Int32Array; readonly cabinetIndex: Int32Array }>;
+  /** The last readings as typed arrays, by those indexes (decoded again only for a new readings object). */
+  readonly decoded: DecodedReadings;
   dispose(): void;
 }
 
@@ -60,60 +63,116 @@ function instanced(count: number, material: THREE.Material): THREE.InstancedMesh
   return mesh;
 }
 
+/** The floor's colour, which is also the background: no floor quad to fill (the costliest thing in a frame on software GL). */
+const FLOOR = 0x1b212b;
+const srgb = new THREE.Color();
+/** a over b at alpha t, blended in sRGB as a canvas would. */
+function over(a: number, b: number, t: number): THREE.Color {
+  const x = new THREE.Color(a).getRGB({ r: 0, g: 0, b: 0 }, THREE.SRGBColorSpace);
+  const y = srgb.set(b).getRGB({ r: 0, g: 0, b: 0 }, THREE.SRGBColorSpace);
+  return new THREE.Color().setRGB(y.r + (x.r - y.r) * t, y.g + (x.g - y.g) * t, y.b + (x.b - y.b) * t, THREE.SRGBColorSpace);
+}
+
+/** Pushes a flat quad on the floor (centre, rotation about up, length along local x, width along local z), facing up. */
+function quad(pos: number[], cx: number, cz: number, rotY: number, l: number, wd: number, y: number): void {
+  const c = Math.cos(rotY);
+  const s = Math.sin(rotY);
+  const at = (lx: number, lz: number): number[] => [cx + c * lx + s * lz, y, cz - s * lx + c * lz];
+  const [a, b, cc, d] = [at(-l / 2, -wd / 2), at(l / 2, -wd / 2), at(l / 2, wd / 2), at(-l / 2, wd / 2)];
+  for (const v of [a, cc, b, a, d, cc]) pos.push(...(v as number[]));
+}
+
+function geometry(attrs: Record<string, [number[], number]>): THREE.BufferGeometry {
+  const g = new THREE.BufferGeometry();
+  for (const [name, [data, size]] of Object.entries(attrs)) g.setAttribute(name, new THREE.Float32BufferAttribute(data, size));
+  return g;
+}
+
 /**
- * The floor as one canvas texture: the room's outline, aisle strips (cold blue, hot red) and
- * the row labels painted on it, so marks and labels cost one draw call however many rows.
+ * The floor's marks: aisle strips (cold blue, hot red) in one mesh of vertex colours, the
+ * room's outline and its 0.6 m tile grid in one set of lines, the row labels on quads from
+ * one small canvas atlas. Three draw calls however many rows.
  */
-function floorTexture(p: RoomPlacement, w: number, d: number): THREE.CanvasTexture {
-  const ppm = Math.max(8, Math.min(64, Math.floor(2048 / Math.max(w, d))));
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.ceil(w * ppm);
-  canvas.height = Math.ceil(d * ppm);
-  const g = canvas.getContext('2d');
-  if (g) {
-    g.fillStyle = '#1b212b';
-    g.fillRect(0, 0, canvas.width, canvas.height);
-    g.strokeStyle = '#56637a';
-    g.lineWidth = 3;
-    g.strokeRect(1, 1, canvas.width - 2, canvas.height - 2);
-    for (const a of p.aisles) {
-      g.save();
-      g.translate(a.x * ppm, a.z * ppm);
-      g.rotate(-a.rotY);
-      g.fillStyle = a.kind === 'cold' ? 'rgba(47, 127, 224, 0.45)' : 'rgba(224, 74, 48, 0.40)';
-      g.fillRect((-a.length / 2) * ppm, (-a.width / 2) * ppm, a.length * ppm, a.width * ppm);
-      g.restore();
-    }
-    g.fillStyle = '#e8edf5';
-    g.font = `bold ${Math.round(ppm * 0.45)}px sans-serif`;
-    g.textAlign = 'center';
-    g.textBaseline = 'middle';
-    for (const l of p.labels) g.fillText(l.name, l.x * ppm, l.z * ppm);
+function floorMarks(p: RoomPlacement, w: number, d: number): THREE.Object3D[] {
+  const out: THREE.Object3D[] = [];
+  const pos: number[] = [];
+  const col: number[] = [];
+  for (const a of p.aisles) {
+    quad(pos, a.x, a.z, a.rotY, a.length, a.width, 0);
+    const c = a.kind === 'cold' ? over(0x2f7fe0, FLOOR, 0.45) : over(0xe04a30, FLOOR, 0.4);
+    for (let i = 0; i < 6; i++) col.push(c.r, c.g, c.b);
   }
+  // Pushed back in depth, so the grid lines over them never flicker at a distance.
+  if (pos.length) out.push(new THREE.Mesh(geometry({ position: [pos, 3], color: [col, 3] }), new THREE.MeshBasicMaterial({ vertexColors: true, polygonOffset: true, polygonOffsetFactor: 1, polygonOffsetUnits: 1 })));
+
+  const lp: number[] = [];
+  const lc: number[] = [];
+  const seg = (x1: number, z1: number, x2: number, z2: number, c: THREE.Color): void => {
+    lp.push(x1, 0.003, z1, x2, 0.003, z2);
+    lc.push(c.r, c.g, c.b, c.r, c.g, c.b);
+  };
+  const grid = new THREE.Color(0x283040);
+  const edge = new THREE.Color(0x56637a);
+  for (let x = 0.6; x < w - 0.01; x += 0.6) seg(x, 0, x, d, grid);
+  for (let z = 0.6; z < d - 0.01; z += 0.6) seg(0, z, w, z, grid);
+  for (const [x1, z1, x2, z2] of [[0, 0, w, 0], [w, 0, w, d], [w, d, 0, d], [0, d, 0, 0]] as const) seg(x1, z1, x2, z2, edge);
+  out.push(new THREE.LineSegments(geometry({ position: [lp, 3], color: [lc, 3] }), new THREE.LineBasicMaterial({ vertexColors: true })));
+
+  const labels = labelMesh(p);
+  if (labels) out.push(labels);
+  return out;
+}
+
+/** Row labels: the names painted once into an atlas (64 px a line, 0.45 m letters on the floor), one quad each. */
+function labelMesh(p: RoomPlacement): THREE.Mesh | null {
+  const canvas = document.createElement('canvas');
+  const g = canvas.getContext('2d');
+  if (!g || p.labels.length === 0) return null;
+  const CELL = 64;
+  const PX_PER_M = 100;
+  const font = 'bold 45px sans-serif';
+  g.font = font;
+  const widths = p.labels.map((l) => Math.ceil(g.measureText(l.name).width) + 8);
+  const cells: { x: number; y: number; w: number }[] = [];
+  let [x, y, wide] = [0, 0, 1];
+  for (const cw of widths) {
+    if (x + cw > 1024 && x > 0) [x, y] = [0, y + CELL];
+    cells.push({ x, y, w: cw });
+    x += cw;
+    wide = Math.max(wide, x);
+  }
+  canvas.width = wide;
+  canvas.height = y + CELL;
+  Object.assign(g, { font, fillStyle: '#e8edf5', textAlign: 'center', textBaseline: 'middle' });
+  const pos: number[] = [];
+  const uv: number[] = [];
+  p.labels.forEach((l, i) => {
+    const c = cells[i] as (typeof cells)[number];
+    g.fillText(l.name, c.x + c.w / 2, c.y + CELL / 2);
+    quad(pos, l.x, l.z, 0, c.w / PX_PER_M, CELL / PX_PER_M, 0.01);
+    const [u0, u1] = [c.x / canvas.width, (c.x + c.w) / canvas.width];
+    const [v0, v1] = [1 - (c.y + CELL) / canvas.height, 1 - c.y / canvas.height];
+    uv.push(u0, v1, u1, v0, u1, v1, u0, v1, u0, v0, u1, v0); // the corners in quad()'s order: text top towards -z
+  });
   const tex = new THREE.CanvasTexture(canvas);
   tex.colorSpace = THREE.SRGBColorSpace;
-  return tex;
+  tex.generateMipmaps = false;
+  tex.minFilter = THREE.LinearFilter;
+  return new THREE.Mesh(geometry({ position: [pos, 3], uv: [uv, 2] }), new THREE.MeshBasicMaterial({ map: tex, transparent: true, depthWrite: false }));
 }
 
 /** Builds the room's scene once; colours start grey until applyColours runs. */
 export function buildRoomScene(layout: RoomLayout, placement: RoomPlacement = placeRoom(layout)): RoomScene {
   const scene = new THREE.Scene();
-  scene.background = new THREE.Color(0x10141b);
-  scene.add(new THREE.HemisphereLight(0xffffff, 0x404858, 2.2));
-  const sun = new THREE.DirectionalLight(0xffffff, 1.2);
-  sun.position.set(placement.widthM * 0.3, 12, placement.depthM * 0.2);
-  scene.add(sun);
-
+  scene.background = new THREE.Color(FLOOR);
+  // One light: the hemisphere, tilted off vertical (towards +x and +z), so tops, fronts and
+  // sides each get their own shade without a directional light's cost per fragment.
+  const sky = new THREE.HemisphereLight(0xffffff, 0x404858, 3.2);
+  sky.position.set(0.3, 1, 0.35);
+  scene.add(sky);
   const w = Math.max(1, placement.widthM);
   const d = Math.max(1, placement.depthM);
-  const floor = new THREE.Mesh(new THREE.PlaneGeometry(w, d), new THREE.MeshBasicMaterial({ map: floorTexture(placement, w, d) }));
-  floor.rotation.x = -Math.PI / 2;
-  floor.position.set(w / 2, 0, d / 2);
-  scene.add(floor);
-  const size = Math.max(w, d);
-  const grid = new THREE.GridHelper(size, Math.max(1, Math.round(size / 0.6)), 0x3a4454, 0x283040);
-  grid.position.set(size / 2, 0.002, size / 2);
-  scene.add(grid);
+  for (const o of floorMarks(placement, w, d)) scene.add(o);
 
   const cabinetMesh = instanced(placement.cabinets.length, new THREE.MeshLambertMaterial({ color: 0xffffff }));
   placement.cabinets.forEach((c, i) => setMatrix(cabinetMesh, i, c));
@@ -167,6 +226,7 @@ export function buildRoomScene(layout: RoomLayout, placement: RoomPlacement = pl
     cabinetIndex,
     deviceIndex,
     deviceSlots,
+    decoded: new DecodedReadings(cabinetIndex, deviceIndex),
     dispose() {
       scene.traverse((o) => {
         const m = o as THREE.Mesh;
@@ -181,127 +241,6 @@ export function buildRoomScene(layout: RoomLayout, placement: RoomPlacement = pl
   };
 }
 
-/** The readings decoded into typed arrays, once per readings object (each poll brings a new one). */
-interface Decoded {
-  readings: RoomReadings | null;
-  /** readings.devices[i].deviceId as last seen, and its room-device index (-1: not in this room). */
-  devIds: string[];
-  devPos: Int32Array;
-  cabIds: string[];
-  cabPos: Int32Array;
-  /** Per room device: status code (-1: no reading), inlet (NaN: none). */
-  status: Int8Array;
-  inlet: Float32Array;
-  /** Per cabinet, plus one "no cabinet" slot at the end: has a reading, worst, utilisation, inlet, feed, alarm level, identifying. */
-  cabHas: Uint8Array;
-  cabWorst: Int8Array;
-  cabUtil: Float32Array;
-  cabInlet: Float32Array;
-  cabFeed: Int8Array;
-  cabAlarm: Int8Array;
-  ident: Uint8Array;
-  anyIdentifying: boolean;
-  /** Scratch: statuses with liveStatus folded on top; cabinet colours of the current mode. */
-  liveStatus: Int8Array;
-  cabRgb: Float32Array;
-}
-
-const decodedOf = new WeakMap<RoomScene, Decoded>();
-
-/** Maps each position of a readings list to an index here (-1: not here), reusing last time's mapping where the id at a position is unchanged (the core answers in a stable order). */
-function positions<T>(list: readonly T[], idOf: (t: T) => string, ids: string[], pos: Int32Array, index: ReadonlyMap<string, number>): Int32Array {
-  const n = list.length;
-  let out = pos;
-  if (pos.length < n) {
-    out = new Int32Array(n);
-    out.set(pos);
-  }
-  if (ids.length > n) ids.length = n;
-  for (let i = 0; i < n; i++) {
-    const id = idOf(list[i] as T);
-    if (ids[i] === id) continue;
-    ids[i] = id;
-    out[i] = index.get(id) ?? -1;
-  }
-  return out;
-}
-
-const deviceIdOf = (d: DeviceReading): string => d.deviceId;
-const cabinetIdOf = (c: CabinetReading): string => c.cabinetId;
-
-function decode(rs: RoomScene, dec: Decoded, readings: RoomReadings | null): void {
-  dec.readings = readings;
-  dec.status.fill(-1);
-  dec.inlet.fill(NaN);
-  dec.cabHas.fill(0);
-  dec.ident.fill(0);
-  dec.anyIdentifying = false;
-  const devs = readings?.devices ?? [];
-  dec.devPos = positions(devs, deviceIdOf, dec.devIds, dec.devPos, rs.deviceIndex);
-  for (let i = 0; i < devs.length; i++) {
-    const ri = dec.devPos[i] as number;
-    const d = devs[i] as (typeof devs)[number];
-    if (ri < 0) continue;
-    dec.status[ri] = statusCode(d.status);
-    dec.inlet[ri] = d.inletC !== null && Number.isFinite(d.inletC) ? d.inletC : NaN;
-  }
-  const cabs = readings?.cabinets ?? [];
-  dec.cabPos = positions(cabs, cabinetIdOf, dec.cabIds, dec.cabPos, rs.cabinetIndex);
-  for (let i = 0; i < cabs.length; i++) {
-    const ci = dec.cabPos[i] as number;
-    const c = cabs[i] as CabinetReading;
-    if (ci < 0) continue;
-    dec.cabHas[ci] = 1;
-    dec.cabWorst[ci] = statusCode(c.worst);
-    dec.cabUtil[ci] = c.utilisation ?? NaN;
-    dec.cabInlet[ci] = c.inletC ?? NaN;
-    dec.cabFeed[ci] = feedCode(c.feed);
-    dec.cabAlarm[ci] = alarmCode(c.flags);
-    if (c.identifying.length > 0) {
-      dec.ident[ci] = 1;
-      dec.anyIdentifying = true;
-    }
-  }
-}
-
-function decodedFor(rs: RoomScene): Decoded {
-  let dec = decodedOf.get(rs);
-  if (dec) return dec;
-  const nDev = rs.deviceIndex.size;
-  const nCab = rs.cabinetIds.length + 1; // the last slot: no cabinet
-  dec = {
-    readings: null, devIds: [], devPos: new Int32Array(0), cabIds: [], cabPos: new Int32Array(0),
-    status: new Int8Array(nDev), inlet: new Float32Array(nDev),
-    cabHas: new Uint8Array(nCab), cabWorst: new Int8Array(nCab), cabUtil: new Float32Array(nCab), cabInlet: new Float32Array(nCab),
-    cabFeed: new Int8Array(nCab), cabAlarm: new Int8Array(nCab), ident: new Uint8Array(nCab), anyIdentifying: false,
-    liveStatus: new Int8Array(nDev), cabRgb: new Float32Array(nCab * 3),
-  };
-  decode(rs, dec, null);
-  decodedOf.set(rs, dec);
-  return dec;
-}
-
-/** Each cabinet's colour in this mode into dec.cabRgb (NO_DATA without a reading, and in the last slot). */
-function cabinetColours(mode: ColourMode, dec: Decoded): void {
-  const out = dec.cabRgb;
-  const n = dec.cabHas.length;
-  for (let ci = 0; ci < n; ci++) {
-    const o = ci * 3;
-    if (!dec.cabHas[ci]) writeRgb(out, o, NO_DATA, 1);
-    else if (mode === 'status') copyRgb(out, o, STATUS_TABLE, statusOrNone(dec.cabWorst[ci]), 1);
-    else if (mode === 'power') {
-      const u = dec.cabUtil[ci] as number;
-      if (Number.isFinite(u)) rampInto(POWER_STOPS, Math.max(0, u), out, o, 1);
-      else writeRgb(out, o, NO_DATA, 1);
-    } else if (mode === 'inlet') {
-      const c = dec.cabInlet[ci] as number;
-      if (Number.isFinite(c)) rampInto(INLET_STOPS, c, out, o, 1);
-      else writeRgb(out, o, NO_DATA, 1);
-    } else if (mode === 'feed') copyRgb(out, o, FEED_TABLE, dec.cabFeed[ci] as number, 1);
-    else copyRgb(out, o, ALARM_TABLE, dec.cabAlarm[ci] as number, 1);
-  }
-}
-
 /**
  * Rewrites every instance's colour from the readings and mode; geometry is untouched. Returns
  * ms spent. The readings are decoded into typed arrays once per readings object; after that
@@ -309,21 +248,11 @@ function cabinetColours(mode: ColourMode, dec: Decoded): void {
  */
 export function applyColours(rs: RoomScene, input: ColourInput): number {
   const t0 = performance.now();
-  const dec = decodedFor(rs);
-  if (dec.readings !== input.readings) decode(rs, dec, input.readings);
-  let status = dec.status;
-  const live = Object.keys(input.liveStatus);
-  if (live.length > 0) {
-    status = dec.liveStatus;
-    status.set(dec.status);
-    for (const id of live) {
-      const ri = rs.deviceIndex.get(id);
-      if (ri !== undefined) status[ri] = statusCode(input.liveStatus[id] as RoomDeviceStatus);
-    }
-  }
+  const dec = rs.decoded;
+  dec.update(input.readings);
+  const status = dec.statusWith(input.liveStatus);
   const { mode } = input;
-  cabinetColours(mode, dec);
-  const cab = dec.cabRgb;
+  const cab = dec.cabinetColours(mode);
   const blink = input.blinkOn && dec.anyIdentifying;
   const ident = dec.ident;
 
