@@ -95,9 +95,11 @@ function run(devices: number, frames: number, rounds: number): BenchRow {
   const input = { liveStatus: {}, blinkOn: false, selectedCabinetId: null };
   applyColours(rs, { ...input, mode: 'status', readings });
   const bare = bareScene(rs);
-  // Room and bare in turns, so drift on a shared machine hits both alike; the median round of each.
+  // Room and bare in turns, so drift on a shared machine hits both alike: the median round of
+  // each, and the median of each round's room/bare ratio (a pair measured side by side).
   const roomMs: number[] = [];
   const bareMs: number[] = [];
+  const ratios: number[] = [];
   let roomCalls = 0;
   let bareCalls = 0;
   for (let r = 0; r < rounds; r++) {
@@ -105,6 +107,7 @@ function run(devices: number, frames: number, rounds: number): BenchRow {
     const b = timeFrames(renderer, bare, camera, frames);
     roomMs.push(a.msPerFrame);
     bareMs.push(b.msPerFrame);
+    ratios.push(a.msPerFrame / b.msPerFrame);
     roomCalls = a.calls;
     bareCalls = b.calls;
   }
@@ -118,7 +121,7 @@ function run(devices: number, frames: number, rounds: number): BenchRow {
   rs.dispose();
   renderer.dispose();
   canvas.remove();
-  return { devices, instances, roomCalls, roomMs: median(roomMs), bareCalls, bareMs: median(bareMs), colourModeMs: median(modeMs), colourReadingsMs: median(pollMs) };
+  return { devices, instances, roomCalls, roomMs: median(roomMs), bareCalls, bareMs: median(bareMs), ratio: median(ratios), colourModeMs: median(modeMs), colourReadingsMs: median(pollMs) };
 }
 
 (globalThis as unknown as { runRoom3dBench: typeof run }).runRoom3dBench = run;

@@ -7,6 +7,8 @@ export interface BenchRow {
   roomMs: number;
   bareCalls: number;
   bareMs: number;
+  /** Median of the rounds' room/bare ratios. */
+  ratio: number;
   /** applyColours, median of 7: the mode changes (same readings); a new readings object arrives. */
   colourModeMs: number;
   colourReadingsMs: number;
