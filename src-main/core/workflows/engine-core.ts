@@ -107,7 +107,7 @@ export class EngineCore {
     while (!this.stopping && this.inflight < this.maxConcurrent && this.#head < this.#queue.length) {
       const t = this.#queue[this.#head++];
       t.queued = false;
-      if (!t.due || t.executing || TERMINAL.has(t.state)) continue;
+      if (!t.due || t.executing || TERMINAL.has(t.state) || this.runs.get(t.run.id) !== t.run) continue;
       const fresh = t.state === 'ready';
       if (!fresh && !(t.state === 'waiting' || t.state === 'awaiting-callback')) continue;
       if (t.run.state === 'paused') {
@@ -245,6 +245,8 @@ export class EngineCore {
       if (t.attemptOpen) this.journal.finishAttempt(t, 'failed', null, failure, error, now);
       t.attemptOpen = false;
       t.error = error;
+      // The attempt's callback URL dies with it (a retry mints a new one).
+      if (t.token) this.tokens.delete(t.token);
       const r = t.step.def.retry;
       if (retryable && r && t.retries < r.max && (failure === 'error' || failure === 'timeout')) {
         t.retries++;

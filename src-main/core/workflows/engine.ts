@@ -162,7 +162,8 @@ export class WorkflowEngine implements AsyncDisposable {
   callback(token: string, body: unknown): WfTask {
     if (typeof token !== 'string' || !token) throw new ValidationError('A callback token is required', { field: 'token' });
     const core = this.#core;
-    const t = core.tokens.get(token);
+    const live = core.tokens.get(token);
+    const t = live && live.token === token && live.attemptOpen && ['running', 'waiting', 'awaiting-callback'].includes(live.state) ? live : undefined;
     if (!t) {
       const row = core.reader.taskByToken(token);
       if (!row) throw tokenNotFound(token);
@@ -272,6 +273,7 @@ export class WorkflowEngine implements AsyncDisposable {
 
   #needStarted(): void {
     if (!this.#started) throw new WorkflowStateError('The workflow engine has not been started (call start() first: it resumes open runs)', {});
+    if (this.#core.stopping) throw new WorkflowStateError('The workflow engine has stopped', {});
   }
 }
 

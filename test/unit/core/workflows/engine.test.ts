@@ -119,6 +119,20 @@ describe('engine: callback steps', () => {
     const token = r.calls[0].ctx.callbackUrl!.split('/').pop()!;
     expect(() => r.engine.callback(token, { release: 'late' })).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
   });
+
+  it("a failed attempt's URL is spent: the retry gets a new one, and the old one is refused", async () => {
+    const r = rig((calls) => [fakeTool('installer', { kind: 'callback', output: z.object({ release: z.string() }) }, calls, () => pending())]);
+    r.engine.saveTemplate(tpl([{ id: 'install', tool: 'installer', scope: 'host', inputs: {}, timeoutMs: 1000, retry: { max: 1, backoffMs: 500, factor: 1, maxBackoffMs: 500 } }]), 'alice');
+    const run = r.engine.launch('flow', {}, hostIds(1), 'alice');
+    await settle(r.clock, () => states(r.engine, run.id)['install@d1'] === 'waiting', 'the first attempt timed out');
+    const first = r.calls[0].ctx.callbackUrl!.split('/').pop()!;
+    expect(() => r.engine.callback(first, { release: 'late' })).toThrow(expect.objectContaining({ code: 'CONFLICT', message: expect.stringContaining('no longer awaited') }));
+    await settle(r.clock, () => r.calls.length === 2 && states(r.engine, run.id)['install@d1'] === 'awaiting-callback', 'the retry awaits its callback');
+    const second = r.calls[1].ctx.callbackUrl!.split('/').pop()!;
+    expect(second).not.toBe(first);
+    expect(() => r.engine.callback(first, { release: 'late' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(r.engine.callback(second, { release: 'r2' })).toMatchObject({ state: 'succeeded', attempt: 2 });
+  });
 });
 
 describe('engine: approval steps', () => {
