@@ -1,5 +1,6 @@
 // The 3D room's colour scales: status, power utilisation, inlet temperature, feed risk,
-// alarm flags (grey when none), device colours and each mode's legend.
+// alarm flags (grey when none), device colours and each mode's legend; the in-place ramp
+// and colour tables the scene's loop uses agree with them.
 import { describe, expect, it } from 'vitest';
 import type { CabinetReading } from '../../../../src-shared/domain/fleet';
 import {
@@ -15,7 +16,13 @@ import {
   POWER_STOPS,
   powerColour,
   ramp,
+  rampInto,
+  copyRgb,
+  INLET_STOPS,
   STATUS_COLOURS,
+  STATUS_ORDER,
+  STATUS_TABLE,
+  statusOrNone,
 } from '../../../../src-renderer/views/room3d/colour';
 
 const reading = (p: Partial<CabinetReading> = {}): CabinetReading => ({
@@ -28,6 +35,20 @@ describe('room colour scales', () => {
     expect(ramp(stops, -1)).toEqual([0, 0, 0]);
     expect(ramp(stops, 5)).toEqual([0.5, 0.25, 0]);
     expect(ramp(stops, 20)).toEqual([1, 0.5, 0]);
+  });
+
+  it('writes the same ramp into a buffer in place, scaled, and reads status colours from the flat table', () => {
+    const out = new Float32Array(6);
+    for (const v of [10, 18, 20.5, 24, 26, 27, 31, 40]) {
+      rampInto(INLET_STOPS, v, out, 3, 0.5);
+      ramp(INLET_STOPS, v).forEach((c, i) => expect(out[3 + i]).toBeCloseTo(c * 0.5, 6));
+    }
+    for (const s of STATUS_ORDER) {
+      copyRgb(out, 0, STATUS_TABLE, statusOrNone(STATUS_ORDER.indexOf(s)), 1);
+      STATUS_COLOURS[s].forEach((c, i) => expect(out[i]).toBeCloseTo(c, 6));
+    }
+    copyRgb(out, 0, STATUS_TABLE, statusOrNone(-1), 1);
+    NO_DATA.forEach((c, i) => expect(out[i]).toBeCloseTo(c, 6));
   });
 
   it('colours power use green at 0, red near 90 %, magenta over the rating, grey without a reading', () => {
