@@ -39,8 +39,13 @@ export default function Room3dView({ roomId }: { roomId: string }) {
   useEffect(() => openRoom3d(roomId, { flat: !webgl }), [roomId, webgl]);
   const focusId = route.view === 'room3d' ? route.cabinetId : null;
   const landed = route.view === 'room3d' ? route.deviceId : null;
+  // The URL's cabinet (a reload, a wall screen's link) flies the camera there once; a search hit
+  // that already asked for this flight (claimSearchHit) is not asked for again.
   useEffect(() => {
-    if (focusId && layout?.room.id === roomId) focusCabinet(focusId, landed);
+    if (!focusId || layout?.room.id !== roomId) return;
+    const r3 = useAppStore.getState().room3d;
+    if (r3.focus?.cabinetId === focusId && r3.landedDeviceId === landed) return;
+    focusCabinet(focusId, landed);
   }, [focusId, landed, layout, roomId]);
   return (
     <main className="room3d-view" data-testid="room3d" data-room-id={roomId}>
