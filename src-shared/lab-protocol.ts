@@ -1,7 +1,7 @@
 // Messages between the core and the lab fleet process (a forked child). The core never
 // imports lab code: it forks the lab, sends it these messages, and reaches the simulated
 // devices only through the real protocols (SNMP and IPMI on loopback UDP, SSH on TCP).
-import type { InventoryDocument, LabFault, LabStatus } from './domain';
+import type { InventoryDocument, LabFault, LabInstallProfile, LabStatus } from './domain';
 
 export interface LabSize {
   sites: number;
@@ -45,6 +45,8 @@ export type CoreToLab =
   | { type: 'start'; options: LabStartOptions }
   | { type: 'fault'; id: number; fault: LabFault }
   | { type: 'status'; id: number }
+  /** What the lab's PXE server holds for a server (null: nothing); answered with a status. */
+  | { type: 'install-profile'; id: number; deviceId: string; profile: LabInstallProfile | null }
   /** Where the lab's devices send traps (the core's receiver); null: nowhere. */
   | { type: 'traps'; target: { host: string; port: number } | null }
   | { type: 'stop' };

@@ -1,6 +1,8 @@
 // One operating system per lab server, shared by every peer that talks about it: the SNMP
 // agent's sysDescr, SSH's `uname`, /etc/os-release, /proc/version and the SSH banner all
 // come from this identity, drawn from the device id, so one host never tells two stories.
+// A PXE install (install/) replaces it with one of the lab's OS templates.
+import type { LabOsTemplate } from '../../src-shared/domain';
 import { createRng, hashString } from '../../src-shared/random';
 
 export type LabDistro = 'ubuntu' | 'debian' | 'rocky';
@@ -40,6 +42,24 @@ const DISTROS: Record<LabDistro, DistroOs> = {
     kernelBuild: '#1 SMP PREEMPT_DYNAMIC Wed Mar 20 14:23:43 UTC 2024', sshIdent: 'OpenSSH_8.7', unameHardware: true,
   },
 };
+
+/** What the lab's PXE server installs for each template. */
+const TEMPLATES: Record<LabOsTemplate, LabHostOs> = {
+  'ubuntu-22.04': { distro: 'ubuntu', machine: 'x86_64', ...DISTROS.ubuntu },
+  'ubuntu-24.04': {
+    distro: 'ubuntu', machine: 'x86_64', prettyName: 'Ubuntu 24.04.1 LTS', versionId: '24.04', kernel: '6.8.0-45-generic',
+    kernelBuild: '#45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024', sshIdent: 'OpenSSH_9.6p1 Ubuntu-3ubuntu13.5', unameHardware: true,
+  },
+  'debian-12': { distro: 'debian', machine: 'x86_64', ...DISTROS.debian },
+  'rocky-9': { distro: 'rocky', machine: 'x86_64', ...DISTROS.rocky },
+};
+
+/** The OS an install of this template leaves on a server. */
+export function templateOs(template: LabOsTemplate): LabHostOs {
+  const os = TEMPLATES[template];
+  if (!os) throw new Error(`lab: no OS template "${String(template)}" (templates: ${Object.keys(TEMPLATES).join(', ')})`);
+  return os;
+}
 
 /** The OS a lab server runs: 60 % Ubuntu, 20 % Debian, 20 % Rocky; the same id, the same OS. */
 export function hostOsFor(deviceId: string): LabHostOs {

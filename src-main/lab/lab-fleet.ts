@@ -4,7 +4,9 @@
 // Faults close and reopen real sockets, so a dead device is truly silent on the wire. A PDU
 // trip takes the whole cabinet's power, or with a feed (A or B) that feed's PDU only: then
 // only loads with every PSU on it go dark (lab-state.ts, by the cabling of lab-cabling.ts).
-import type { InventoryDocument, LabFault, LabStatus } from '../../src-shared/domain';
+// A server its BMC boots from PXE installs what the install profile the core handed over says
+// (install/lab-installer.ts); the install faults make it hang or fail.
+import { installProfileProblems, type InventoryDocument, type LabFault, type LabInstallProfile, type LabStatus } from '../../src-shared/domain';
 import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
 import { createRng } from '../../src-shared/random';
 import { generateLab, labAddress } from './generator';
@@ -13,6 +15,8 @@ import { labDevices, type LabDevice } from './lab-device';
 import { LabState } from './lab-state';
 import { describeSinglePlan, probeBind, resolveLoopback, SINGLE_ADDRESS, type BindProbe } from './loopback';
 import { labBmcAddress } from './bmc/bmc-peers';
+import type { BootTarget } from './bmc/bmc-state';
+import { createLabInstaller, type LabInstaller } from './install/lab-installer';
 import { startPeerKinds, type LabContext, type LabPeerKind, type LabPeers, type TrapTarget } from './peer-kind';
 import { LAB_PEER_KINDS } from './peer-kinds';
 import { LAB_SSH_USERNAME } from './ssh/ssh-host';
@@ -26,8 +30,10 @@ export interface LabFleet {
   readonly agents: number;
   readonly credentials: LabCredentials;
   fault(fault: LabFault): Promise<LabStatus>;
-  /** What the device's BMC does to its host: off silences its SNMP and SSH, on boots them. */
-  setHostPower(deviceId: string, on: boolean): Promise<void>;
+  /** What the device's BMC does to its host: off silences its SNMP and SSH, on boots them (from `boot`: PXE installs). */
+  setHostPower(deviceId: string, on: boolean, boot?: BootTarget): Promise<void>;
+  /** What the lab's PXE server holds for a server (null: nothing): its next PXE boot installs it. */
+  setInstallProfile(deviceId: string, profile: LabInstallProfile | null): Promise<LabStatus>;
   /** Where devices send their traps (linkDown/linkUp on link faults, coldStart when a host comes up); null: nowhere. */
   setTrapTarget(target: TrapTarget | null): void;
   status(): LabStatus;
@@ -86,18 +92,36 @@ function reconcile(peers: readonly LabPeers[], list: readonly LabDevice[]): Prom
   return Promise.all(list.map((d) => Promise.all(peers.map((p) => p.reconcile(d)))));
 }
 
+/** A device of the world, or an error naming the id. */
+function deviceOf(w: LabWorld, id: string): LabDevice {
+  const d = w.byId.get(id);
+  if (!d) throw new Error(`lab: no device "${id}"`);
+  return d;
+}
+
+/** A server (only servers boot, install and carry install faults), or an error saying what the device is. */
+function serverOf(w: LabWorld, id: string, what: string): LabDevice {
+  const d = deviceOf(w, id);
+  if (d.device.kind !== 'server') throw new Error(`lab: ${what} is for servers; "${id}" is a ${d.device.kind}`);
+  return d;
+}
+
+/** Ends the installs of the hosts that have lost their power, then reconciles them. */
+function settle(w: LabWorld, installer: LabInstaller, peers: readonly LabPeers[], list: readonly LabDevice[]): Promise<unknown> {
+  for (const d of list) if (!w.state.hostUp(d.device)) installer.halted(d);
+  return reconcile(peers, list);
+}
+
 /** Changes the lab state as the fault says, then tells the kinds: they act on real sockets. */
-async function applyFault(w: LabWorld, peers: readonly LabPeers[], f: LabFault): Promise<void> {
-  const device = (id: string): LabDevice => {
-    const d = w.byId.get(id);
-    if (!d) throw new Error(`lab: no device "${id}"`);
-    return d;
-  };
+async function applyFault(w: LabWorld, installer: LabInstaller, peers: readonly LabPeers[], f: LabFault): Promise<void> {
+  const device = (id: string): LabDevice => deviceOf(w, id);
   if (f.kind === 'kill-device' || f.kind === 'revive-device') {
     const d = device(f.deviceId);
     if (f.kind === 'kill-device') w.state.dead.add(f.deviceId);
     else w.state.dead.delete(f.deviceId);
-    await reconcile(peers, [d]);
+    await settle(w, installer, peers, [d]);
+  } else if (f.kind === 'install-hang' || f.kind === 'install-fail' || f.kind === 'install-normal') {
+    installer.setFault(serverOf(w, f.deviceId, f.kind), f.kind === 'install-normal' ? null : f.kind);
   } else if (f.kind === 'link-down' || f.kind === 'link-up') {
     const d = device(f.deviceId);
     const first = d.interfaces[0];
@@ -121,7 +145,7 @@ async function applyFault(w: LabWorld, peers: readonly LabPeers[], f: LabFault):
       if (f.kind === 'trip-pdu') w.state.tripFeed(f.cabinetId, feed);
       else w.state.restoreFeed(f.cabinetId, feed);
     }
-    await reconcile(peers, w.byCabinet.get(f.cabinetId) ?? []);
+    await settle(w, installer, peers, w.byCabinet.get(f.cabinetId) ?? []);
   } else {
     throw new Error(`lab: unknown fault ${JSON.stringify(f)}`);
   }
@@ -132,6 +156,10 @@ export interface LabFleetHooks {
   log?: (line: string) => void;
   /** The bind test behind 'auto' (tests inject one). */
   probe?: BindProbe;
+  /** How long a PXE boot without an install profile waits before booting from disk (default PXE_TIMEOUT_MS). */
+  pxeTimeoutMs?: number;
+  /** Waits between install callback attempts (default CALLBACK_BACKOFF_MS). */
+  callbackBackoffMs?: readonly number[];
 }
 
 /** Starts the lab; `kinds` defaults to every registered peer kind. */
@@ -151,11 +179,32 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
   // Empty until every kind has started: a power change before then only updates the state.
   let peers: readonly LabPeers[] = [];
 
-  const setHostPower = (deviceId: string, on: boolean): Promise<void> => serial(async () => {
+  const installer = createLabInstaller({
+    state: world.state,
+    queue: serial,
+    reconcile: (d) => reconcile(peers, [d]).then(() => undefined),
+    pxeTimeoutMs: hooks.pxeTimeoutMs,
+    callbackBackoffMs: hooks.callbackBackoffMs,
+    log,
+  });
+
+  const setHostPower = (deviceId: string, on: boolean, boot?: BootTarget): Promise<void> => serial(async () => {
     const d = world.byId.get(deviceId);
     if (!d || closed) return;
     if (on) world.state.poweredOff.delete(deviceId);
     else world.state.poweredOff.add(deviceId);
+    if (on && boot !== undefined && world.state.hostUp(d.device)) installer.booted(d, boot);
+    await settle(world, installer, peers, [d]);
+  });
+
+  // A reset reboots a running host: its SNMP and SSH go down and come up again (from PXE: the installer).
+  const resetHost = (deviceId: string, boot: BootTarget): Promise<void> => serial(async () => {
+    const d = world.byId.get(deviceId);
+    if (!d || closed || !world.state.hostUp(d.device)) return;
+    world.state.quiet.add(deviceId);
+    await reconcile(peers, [d]);
+    world.state.quiet.delete(deviceId);
+    installer.booted(d, boot); // quiet again while it installs or waits for a PXE entry
     await reconcile(peers, [d]);
   });
 
@@ -166,11 +215,16 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
     devices: world.devices,
     byCabinet: world.byCabinet,
     state: world.state,
-    setHostPower: (deviceId, on) => void setHostPower(deviceId, on),
+    setHostPower: (deviceId, on, boot) => void setHostPower(deviceId, on, boot),
+    resetHost: (deviceId, boot) => void resetHost(deviceId, boot),
   };
   const started = await startPeerKinds(kinds, ctx);
   peers = started.peers;
-  const status = (): LabStatus => world.state.status(!closed, world.devices.length);
+  const status = (): LabStatus => {
+    const base = world.state.status(!closed, world.devices.length);
+    const installs = installer.status();
+    return installs.length ? { ...base, installs } : base;
+  };
 
   return {
     inventory,
@@ -180,16 +234,25 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
     credentials: ctx.credentials,
     fault: (f) => serial(async () => {
       if (closed) throw new Error('lab: closed');
-      await applyFault(world, peers, f);
+      await applyFault(world, installer, peers, f);
       return status();
     }),
     setHostPower,
+    setInstallProfile: (deviceId, profile) => serial(async () => {
+      if (closed) throw new Error('lab: closed');
+      const d = serverOf(world, deviceId, 'an install profile');
+      const problems = profile ? installProfileProblems(profile) : [];
+      if (problems.length) throw new Error(`lab: install profile for "${deviceId}" refused: ${problems.join('; ')}`);
+      installer.setProfile(d, profile ? structuredClone(profile) : null);
+      return status();
+    }),
     setTrapTarget: (target) => {
       for (const p of peers) p.setTrapTarget?.(target);
     },
     status,
     close: () => serial(async () => {
       closed = true;
+      await installer.close();
       await started.dispose();
     }),
   };

@@ -50,6 +50,14 @@ async function onMessage(msg: CoreToLab): Promise<void> {
         return send({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
       }
     }
+    case 'install-profile': {
+      if (!fleet) return send({ type: 'error', id: msg.id, message: 'lab: not started' });
+      try {
+        return send({ type: 'status', id: msg.id, status: await fleet.setInstallProfile(msg.deviceId, msg.profile) });
+      } catch (err) {
+        return send({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
     case 'status':
       if (!fleet) return send({ type: 'error', id: msg.id, message: 'lab: not started' });
       return send({ type: 'status', id: msg.id, status: fleet.status() });

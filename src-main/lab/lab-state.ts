@@ -3,9 +3,22 @@
 // Power: a tripped cabinet has none at all; a tripped feed (one PDU of a dual-fed cabinet)
 // takes only the PSUs cabled to it (lab-cabling.ts), so a device goes dark when every one of
 // its PSUs is on a tripped feed, and a dual-corded server rides through on the other feed.
-import type { Device, LabStatus } from '../../src-shared/domain';
+// A host that has power can still be quiet: while it installs (or waits out a PXE timeout)
+// its OS is not up, so SNMP and SSH do not answer. What it runs (hostname, OS, install
+// generation) is its identity: the lab's own until a PXE install replaces it.
+import type { Device, LabOsTemplate, LabStatus } from '../../src-shared/domain';
 import type { Feed } from '../../src-shared/power-feeds';
+import { hostOsFor, type LabHostOs } from './host-os';
 import type { LabCabling } from './lab-cabling';
+
+/** What a host runs: generation 0 is the lab's own install, each PXE install adds one. */
+export interface LabHostIdentity {
+  readonly hostname: string;
+  readonly os: LabHostOs;
+  /** The template installed; null: the OS the lab generated for the host. */
+  readonly template: LabOsTemplate | null;
+  readonly generation: number;
+}
 
 const NO_CABLING: LabCabling = { psuFeeds: () => [], pduFeed: () => null, outlets: () => [], pdus: () => [], feeds: () => [] };
 
@@ -20,8 +33,12 @@ export class LabState {
   readonly poweredOff = new Set<string>();
   /** Devices whose first link the lab has taken down. */
   readonly linksDown = new Set<string>();
+  /** Hosts with power whose OS is not up (installing, hung, PXE timeout): SNMP and SSH quiet. */
+  readonly quiet = new Set<string>();
   /** Feeds tripped on their own, by feedKey. */
   private readonly feedsDown = new Set<string>();
+  /** Hosts a PXE install has given a new identity. */
+  private readonly installed = new Map<string, LabHostIdentity>();
 
   constructor(readonly cabling: LabCabling = NO_CABLING) {}
 
@@ -62,6 +79,20 @@ export class LabState {
     if (this.dead.has(d.id)) return false;
     if (d.kind === 'pdu') return true; // a PDU's own management stays up when it trips
     return this.powered(d) && !this.poweredOff.has(d.id);
+  }
+
+  /** A host's OS answers (SNMP, SSH) while the host is up and not installing. */
+  osUp(d: Device): boolean {
+    return this.hostUp(d) && !this.quiet.has(d.id);
+  }
+
+  /** What the host runs now. */
+  identity(d: Pick<Device, 'id' | 'hostname'>): LabHostIdentity {
+    return this.installed.get(d.id) ?? { hostname: d.hostname, os: hostOsFor(d.id), template: null, generation: 0 };
+  }
+
+  setIdentity(deviceId: string, identity: LabHostIdentity): void {
+    this.installed.set(deviceId, identity);
   }
 
   /** A BMC runs on standby power: it is dark only when the device is dead or has no power. */

@@ -2,6 +2,7 @@
 // later) has, the context they start in, and the start of a list of kinds: all or none.
 import { DisposableStore, type AsyncDisposable } from '../../src-shared/lifecycle';
 import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
+import type { BootTarget } from './bmc/bmc-state';
 import type { LabDevice } from './lab-device';
 import type { LabState } from './lab-state';
 
@@ -22,8 +23,13 @@ export interface LabContext {
   /** The devices of each cabinet, in inventory order. */
   readonly byCabinet: ReadonlyMap<string, readonly LabDevice[]>;
   readonly state: LabState;
-  /** A BMC turned its host off or on: the lab brings the host's peers in line (queued with the faults). */
-  setHostPower(deviceId: string, on: boolean): void;
+  /**
+   * A BMC turned its host off or on (booting from `boot`: the boot flags' override, or null
+   * for the disk): the lab brings the host's peers in line (queued with the faults).
+   */
+  setHostPower(deviceId: string, on: boolean, boot?: BootTarget): void;
+  /** A BMC reset its running host: it boots again from `boot`. */
+  resetHost(deviceId: string, boot: BootTarget): void;
 }
 
 /** The running peers of one kind. Disposing stops every one of them. */

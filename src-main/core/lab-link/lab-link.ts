@@ -1,9 +1,10 @@
 // The core's side of the embedded lab: start the lab process, hand it its options, and
-// carry faults and status requests. The core imports nothing from src-main/lab; it reaches
-// the simulated devices over SNMP exactly as it reaches a real fleet. How the process is
-// started is injected (lab-process.ts): child_process.fork by default (serve mode, tests);
-// on the desktop the core host asks the Electron main process for a utilityProcess.
-import type { InventoryDocument, LabFault, LabStatus } from '../../../src-shared/domain';
+// carry faults, install profiles (the lab's PXE server) and status requests. The core
+// imports nothing from src-main/lab; it reaches the simulated devices over SNMP exactly as
+// it reaches a real fleet. How the process is started is injected (lab-process.ts):
+// child_process.fork by default (serve mode, tests); on the desktop the core host asks the
+// Electron main process for a utilityProcess.
+import type { InventoryDocument, LabFault, LabInstallProfile, LabStatus } from '../../../src-shared/domain';
 import { DEFAULT_LAB_SIZE, type CoreToLab, type LabCredentials, type LabStartOptions, type LabToCore } from '../../../src-shared/lab-protocol';
 import type { LabConfig } from '../config';
 import type { AsyncDisposable } from '../../../src-shared/lifecycle';
@@ -34,6 +35,8 @@ export interface LabLink extends AsyncDisposable {
   /** Settles when the lab process has gone, whoever ended it. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   fault(fault: LabFault): Promise<LabStatus>;
+  /** What the lab's PXE server holds for a server (null: nothing): the server's next PXE boot installs it. */
+  setInstallProfile(deviceId: string, profile: LabInstallProfile | null): Promise<LabStatus>;
   status(): Promise<LabStatus>;
   /** Tells the lab's devices where to send traps (the core's receiver). */
   setTrapTarget(target: { host: string; port: number } | null): void;
@@ -158,6 +161,7 @@ export function startLab(config: LabLinkConfig, log?: (line: string) => void): P
           startMs: msg.startMs,
           exited,
           fault: (fault) => request((id) => ({ type: 'fault', id, fault })),
+          setInstallProfile: (deviceId, profile) => request((id) => ({ type: 'install-profile', id, deviceId, profile })),
           status: () => request((id) => ({ type: 'status', id })),
           setTrapTarget: (target) => {
             if (child.connected) child.send({ type: 'traps', target } satisfies CoreToLab, () => {});

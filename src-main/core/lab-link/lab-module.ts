@@ -1,20 +1,23 @@
 // The lab capability: with a lab configured, starts it (lab-link), stores its logins and inventory as a
-// configured fleet's would be, and serves lab.status and lab.fault; without one, says so.
+// configured fleet's would be, and serves lab.status, lab.fault and lab.setInstallProfile (the
+// lab's PXE server; the provisioning tool calls setInstallProfile in-process); without one, says so.
 // After a fault is applied, tells its listeners which devices it touched (a cabinet fault:
 // every device in the cabinet), so their status can be re-polled at once.
 import type { Capability } from '../../../src-shared/api';
-import type { LabFault, LabStatus } from '../../../src-shared/domain';
+import type { LabFault, LabInstallProfile, LabStatus } from '../../../src-shared/domain';
 import { FleetDeckError } from '../../../src-shared/errors';
 import { toDisposable, type Disposable } from '../../../src-shared/lifecycle';
 import { LAB_IPMI_CREDENTIAL, LAB_SNMP_CREDENTIAL, LAB_SSH_CREDENTIAL } from '../../../src-shared/lab-protocol';
 import type { CoreStore } from '../store/core-store';
 import { startLab, type LabLink, type LabLinkConfig } from './lab-link';
 
-export interface LabModule extends Capability<'lab.status' | 'lab.fault'> {
+export interface LabModule extends Capability<'lab.status' | 'lab.fault' | 'lab.setInstallProfile'> {
   /** What the overview calls this fleet. */
   readonly fleetKind: 'lab' | 'configured';
   /** Tells the lab's devices where to send traps (the core's receiver), as a real fleet is configured to. */
   setTrapTarget(target: { host: string; port: number } | null): void;
+  /** What the lab's PXE server installs on the server's next PXE boot (null: nothing); UNAVAILABLE without a lab. */
+  setInstallProfile(deviceId: string, profile: LabInstallProfile | null): Promise<LabStatus>;
   /** After each applied fault: every device it touched, with the fault kind ('lab kill-device') as the cause. */
   onDidAffect(listener: (deviceId: string, cause: string) => void): Disposable;
 }
@@ -63,6 +66,7 @@ export async function startLabModule(d: LabModuleDeps): Promise<LabModule> {
   return {
     fleetKind: lab ? 'lab' : 'configured',
     setTrapTarget: (target) => lab?.setTrapTarget(target),
+    setInstallProfile: (deviceId, profile) => requireLab().setInstallProfile(deviceId, profile),
     onDidAffect: (listener) => {
       listeners.add(listener);
       return toDisposable(() => listeners.delete(listener));
@@ -70,6 +74,7 @@ export async function startLabModule(d: LabModuleDeps): Promise<LabModule> {
     api: {
       'lab.status': async () => (lab ? lab.status() : NOT_RUNNING),
       'lab.fault': (f) => fault(f),
+      'lab.setInstallProfile': (a) => requireLab().setInstallProfile(a.deviceId, a.profile),
     },
     dispose: async () => {
       await lab?.dispose();

@@ -1,5 +1,6 @@
 // The BMC peer kind: every lab server has a BMC on the BMC network, answering IPMI over
-// RMCP+ on standby power, and its chassis power commands turn the server's host off and on.
+// RMCP+ on standby power, and its chassis power commands turn the server's host off and on
+// (and boot it from the device its boot flags name).
 // Its SDR has a power sensor per PSU of the server (lab-device.ts); a PSU whose feed the lab
 // has tripped reads 0 W, and the BMC goes dark only when none of its PSUs has power.
 // A BMC is found by its device (never by address), so BMCs sharing 127.0.0.1 drive the right host.
@@ -42,8 +43,10 @@ export const bmcPeerKind: LabPeerKind = {
       const bmc = fleet.get(device.bmcAddress!, device.bmcPort);
       if (!bmc) continue;
       bmcs.set(device.id, bmc);
-      // The BMC drives its host: chassis power off silences the host's SNMP and SSH.
-      bmc.onPowerChange((on) => ctx.setHostPower(device.id, on));
+      // The BMC drives its host: chassis power off silences the host's SNMP and SSH; a power on
+      // or reset boots it from what the boot flags say (PXE: the lab's installer, install/).
+      bmc.onPowerChange((on, _cause, boot) => ctx.setHostPower(device.id, on, boot));
+      bmc.onReset((boot) => ctx.resetHost(device.id, boot));
     }
     const started = await fleet.start();
     if (started.failed.length) {

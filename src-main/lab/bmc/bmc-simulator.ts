@@ -13,7 +13,7 @@ import { classifyPacket, decodeAsf, encodeAsfPong } from '../../core/protocols/i
 import { IpmiError } from '../../core/protocols/ipmi/codec/errors';
 import { channelAuthCapabilities, handleCommand, type BmcConfig, type DeviceInfo } from './bmc-commands';
 import { SessionTable, type BmcUser, type Dispatch } from './bmc-sessions';
-import { BmcState, type PowerCause, type SimSensor } from './bmc-state';
+import { BmcState, type BootTarget, type PowerCause, type SimSensor } from './bmc-state';
 
 export interface BmcSimulatorOptions {
   address: string;
@@ -70,7 +70,10 @@ export interface BmcSimulator {
   setPower(on: boolean | 'on' | 'off'): void;
   /** The lab's feeds: which PSUs have input power, PSU 1 first (one without reads 0 W). */
   setPsuInputs(inputs: readonly boolean[]): void;
-  onPowerChange(cb: (on: boolean, cause: PowerCause) => void): { dispose(): void };
+  /** Power on and off; a power on says what the host boots from (the boot flags' override, or null: disk). */
+  onPowerChange(cb: (on: boolean, cause: PowerCause, boot: BootTarget) => void): { dispose(): void };
+  /** Chassis Control hard reset of a running host: it boots again from `boot`. */
+  onReset(cb: (boot: BootTarget) => void): { dispose(): void };
   /** One datagram in, the answer out (null: no answer). Throws only on a bug, never on bad input. */
   handle(packet: Buffer): Buffer | null;
   /** Threshold check: logs crossings in the SEL. */
@@ -192,6 +195,7 @@ export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
     setPower: (on) => state.setPower(on === true || on === 'on', 'lab'),
     setPsuInputs: (inputs) => state.setPsuInputs(inputs),
     onPowerChange: (cb) => state.onPowerChange(cb),
+    onReset: (cb) => state.onReset(cb),
     async start() {
       if (socket) return;
       const s = createSocket(isIPv6(o.address) ? 'udp6' : 'udp4');

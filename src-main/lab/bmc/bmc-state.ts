@@ -2,14 +2,17 @@
 // sensor per PSU; which PSUs have input power, as the lab's feeds say) and the SEL. Sensor
 // readings are computed on demand (bmc-model); tick() compares them with the thresholds and
 // logs threshold crossings in the SEL, and power changes log Power Unit events, the way a
-// real BMC's event receiver would.
-import type { BootFlags } from '../../core/protocols/ipmi/codec/chassis-commands';
+// real BMC's event receiver would. Each boot (power on, reset) tells its listeners the boot
+// device the flags chose (a one-time override is used up by that boot).
+import type { BootDevice, BootFlags } from '../../core/protocols/ipmi/codec/chassis-commands';
 import { convertReading, rawFromValue, type Thresholds } from '../../core/protocols/ipmi/codec/sdr';
 import { decodeSelEntry, encodeSelEntry, type SelEntry } from '../../core/protocols/ipmi/codec/sel';
 import { SENSOR_TYPE } from '../../core/protocols/ipmi/codec/units';
 import { POWER_UNIT_SENSOR, sdrRepository, sensorProfile, sensorValues, type SensorDef, type SensorProfile } from './bmc-model';
 
 export type PowerCause = 'ipmi' | 'lab';
+/** What a boot boots from: the override in the boot flags, or null for the normal boot order (the disk). */
+export type BootTarget = Exclude<BootDevice, 'none'> | null;
 export type SimSensorStatus = 'ok' | 'lnc' | 'lcr' | 'lnr' | 'unc' | 'ucr' | 'unr' | 'ns';
 
 export interface SimSensor {
@@ -79,7 +82,8 @@ export class BmcState {
   selReservation = 0;
   selLastAdd = 0;
   selLastErase = 0;
-  private listeners: ((on: boolean, cause: PowerCause) => void)[] = [];
+  private listeners: ((on: boolean, cause: PowerCause, boot: BootTarget) => void)[] = [];
+  private resetListeners: ((boot: BootTarget) => void)[] = [];
 
   constructor(o: BmcStateOptions) {
     const psu = o.psuRatedWatts ?? 800;
@@ -169,11 +173,20 @@ export class BmcState {
     this.poweredOn = on;
     // Power Unit offset 0 "Power off/down": asserted when off, deasserted when back on.
     this.logEvent(SENSOR_TYPE.POWER_UNIT, POWER_UNIT_SENSOR, !on, 0x6f, [0x00, 0xff, 0xff]);
-    if (on && this.bootFlags.valid && !this.bootFlags.persistent) this.bootFlags = { ...this.bootFlags, valid: false };
-    for (const fn of [...this.listeners]) fn(on, cause);
+    const boot = on ? this.takeBootTarget() : null;
+    for (const fn of [...this.listeners]) fn(on, cause, boot);
   }
 
-  onPowerChange(fn: (on: boolean, cause: PowerCause) => void): { dispose(): void } {
+  /** The device this boot boots from; a one-time override is used up by it. */
+  private takeBootTarget(): BootTarget {
+    const f = this.bootFlags;
+    if (!f.valid) return null;
+    if (!f.persistent) this.bootFlags = { ...f, valid: false };
+    return f.device === 'none' || f.device === 'unknown' ? null : f.device;
+  }
+
+  /** Power on and off; a power on says what it boots from. */
+  onPowerChange(fn: (on: boolean, cause: PowerCause, boot: BootTarget) => void): { dispose(): void } {
     this.listeners.push(fn);
     return {
       dispose: () => {
@@ -182,11 +195,22 @@ export class BmcState {
     };
   }
 
+  /** A hard reset of a running host: it boots again, from what the flags say. */
+  onReset(fn: (boot: BootTarget) => void): { dispose(): void } {
+    this.resetListeners.push(fn);
+    return {
+      dispose: () => {
+        this.resetListeners = this.resetListeners.filter((l) => l !== fn);
+      },
+    };
+  }
+
   reset(): void {
     if (!this.poweredOn) return;
     // System Boot Initiated: "Initiated by hard reset".
     this.logEvent(0x1d, 0x06, true, 0x6f, [0x01, 0xff, 0xff]);
-    if (this.bootFlags.valid && !this.bootFlags.persistent) this.bootFlags = { ...this.bootFlags, valid: false };
+    const boot = this.takeBootTarget();
+    for (const fn of [...this.resetListeners]) fn(boot);
   }
 
   identify(seconds: number, force: boolean): void {

@@ -3,4 +3,4 @@ export { createBmcSimulator, type BmcSimulator, type BmcSimulatorOptions, type B
 export { createBmcFleet, type BmcFleet, type BmcFleetOptions } from './bmc-fleet';
 export type { BmcUser } from './bmc-sessions';
 export type { DeviceInfo } from './bmc-commands';
-export type { PowerCause, SimSensor, SimSensorStatus } from './bmc-state';
+export type { BootTarget, PowerCause, SimSensor, SimSensorStatus } from './bmc-state';

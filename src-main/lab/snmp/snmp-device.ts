@@ -60,6 +60,8 @@ export interface SimDevice {
   uptimeTicks(): number;
   /** Sends a datagram from the agent's own socket (source port = its SNMP port); false when it is not running. */
   sendDatagram(data: Buffer, host: string, port: number): Promise<boolean>;
+  /** A reinstalled host names itself anew: sysName and sysDescr from the next request on. */
+  setSystem(hostname: string, sysDescr: string): void;
 }
 
 // The slice of net-snmp's untyped agent that this module uses.
@@ -353,6 +355,11 @@ class Dev implements SimDevice {
     this.agent = null;
     this.socket = null;
     return new Promise((resolve) => agent.close(() => resolve()));
+  }
+
+  setSystem(hostname: string, sysDescr: string): void {
+    this.spec.hostname = hostname;
+    this.spec.sysDescr = sysDescr;
   }
 
   uptimeTicks(): number {

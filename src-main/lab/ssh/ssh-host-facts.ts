@@ -2,7 +2,7 @@
 // installed packages. Derived from the host's id, so the same lab always tells the same
 // story; values that move (uptime, load, free memory) are computed from the clock. The
 // distribution and kernel are the host's one OS identity (host-os.ts), which its SNMP
-// agent reports too.
+// agent reports too; a reinstalled host keeps its hardware and gets the new OS's packages.
 import { createRng, hashString } from '../../../src-shared/random';
 import { hostOsFor, type LabDistro, type LabHostOs } from '../host-os';
 
@@ -73,9 +73,9 @@ const RPM: ReadonlyArray<readonly [string, string, string, string]> = [
   ['tzdata', '2024a-1.el9', 'noarch', 'Timezone data'], ['vim-minimal', '8.2.2637-20.el9_1', 'x86_64', 'A minimal version of the VIM editor'],
 ];
 
-export function factsFor(hostId: string): LabHostFacts {
+/** The host's facts; `os` defaults to the one the lab gives the host (a PXE install passes its own). */
+export function factsFor(hostId: string, os: LabHostOs = hostOsFor(hostId)): LabHostFacts {
   const rnd = createRng(hashString(`ssh-facts/${hostId}`));
-  const os = hostOsFor(hostId);
   const { distro } = os;
   const cpu = CPU_MODELS[Math.floor(rnd() * CPU_MODELS.length)];
   const packages = distro === 'rocky' ? RPM : DEB.map(([n, arch, desc]) => [n, DEB_VERSIONS[distro][n], arch, desc] as const);

@@ -3,6 +3,8 @@
 // lab's credential, the small command set of ssh-commands.ts and enough SFTP for uploads.
 // Many hosts live in one process, one listening socket each. Powering a host off closes its
 // listener and every connection: the host goes quiet (refused), as a dead server would.
+// A PXE install reinstalls the host: new hostname, OS and host key (the seed carries the
+// install generation), and a fresh disk.
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { AuthContext, Connection, Server as SshServer, ServerChannel, Session } from 'ssh2';
@@ -47,8 +49,10 @@ export interface LabSshHost {
   stop(): Promise<void>;
   /** Off: listener and connections closed, /tmp lost. On: boots again (uptime from zero). */
   setPower(on: boolean): Promise<void>;
-  /** A reinstall: the host presents a new key from now on (connections already open keep theirs). */
+  /** A new host key from now on (connections already open keep theirs). */
   rekey(seed: string): void;
+  /** A reinstall: new hostname, OS facts and host key from the next connection on; the disk (uploads, /tmp) starts empty. */
+  reinstall(to: { hostname: string; facts: LabHostFacts; hostKeySeed: string }): void;
 }
 
 export const LAB_SSH_USERNAME = 'fleetdeck';
@@ -58,6 +62,11 @@ export function labSshHostKey(seed: string, hostname = 'lab'): SshKeyPair {
   return ed25519KeyPair(seedFrom(`lab-host/${seed}`), `root@${hostname}`);
 }
 
+/** The host key seed of a lab device: the lab's seed, the device, and how many times it has been installed since. */
+export function labHostKeySeed(labSeed: number, deviceId: string, generation = 0): string {
+  return generation === 0 ? `${labSeed}/${deviceId}` : `${labSeed}/${deviceId}/install-${generation}`;
+}
+
 /** A host spec for an inventory device, keyed by the lab's seed. */
 export function sshHostSpecFor(device: Device, labSeed: number, auth: LabSshAuth, initialUptimeSec?: number): LabSshHostSpec {
   return {
@@ -65,7 +74,7 @@ export function sshHostSpecFor(device: Device, labSeed: number, auth: LabSshAuth
     hostname: device.hostname,
     address: device.mgmtIp,
     port: device.sshPort,
-    hostKeySeed: `${labSeed}/${device.id}`,
+    hostKeySeed: labHostKeySeed(labSeed, device.id),
     auth,
     initialUptimeSec,
   };
@@ -89,7 +98,7 @@ class Host implements LabSshHost {
   #ctx: HostContext | null = null;
   readonly #allowedKeys: ReadonlyArray<{ type: string; data: Buffer; key: ReturnType<typeof utils.parseKey> }>;
 
-  constructor(readonly spec: LabSshHostSpec) {
+  constructor(public spec: LabSshHostSpec) {
     this.bootAt = Date.now() - (spec.initialUptimeSec ?? 0) * 1000;
     this.hostKey = labSshHostKey(spec.hostKeySeed, spec.hostname);
     this.#allowedKeys = (spec.auth.authorizedKeys ?? []).map((line) => {
@@ -110,6 +119,13 @@ class Host implements LabSshHost {
   rekey(seed: string): void {
     this.hostKey = labSshHostKey(seed, this.spec.hostname);
     this.#ssh = null; // the next connection gets a server with the new key
+  }
+
+  reinstall(to: { hostname: string; facts: LabHostFacts; hostKeySeed: string }): void {
+    this.spec = { ...this.spec, ...to };
+    this.rekey(to.hostKeySeed);
+    this.#ctx = null; // the next session sees the new hostname, OS and an empty disk
+    this.#fs = null;
   }
 
   setPower(on: boolean): Promise<void> {

@@ -1,8 +1,11 @@
 // The SSH peer kind: a sample of the lab's servers (every tenth) answer SSH on their
-// management address with the lab's login; a host without power refuses connections.
+// management address with the lab's login; a host without power, or installing, refuses
+// connections. A host that comes back from a PXE install is reinstalled first: the new
+// hostname and OS, and a host key drawn from the lab's seed, the device and the install count.
 import { LAB_SSH_CREDENTIAL } from '../../../src-shared/lab-protocol';
 import { startAllOrNone, type LabContext, type LabPeerKind, type LabPeers } from '../peer-kind';
-import { createLabSshHost, sshHostSpecFor, type LabSshHost } from './ssh-host';
+import { factsFor } from './ssh-host-facts';
+import { createLabSshHost, labHostKeySeed, sshHostSpecFor, type LabSshHost } from './ssh-host';
 
 /** Every n-th server of the lab also answers SSH: "a sample of lab hosts". */
 const SSH_EVERY = 10;
@@ -18,10 +21,21 @@ export const sshPeerKind: LabPeerKind = {
       hosts.set(device.id, createLabSshHost(sshHostSpecFor(device, ctx.options.seed, ctx.credentials.ssh, initialUptimeSec)));
     }
     const all = [...hosts.values()];
+    /** The install generation each host runs. */
+    const generations = new Map<string, number>();
     await startAllOrNone(all, 'SSH hosts');
     return {
       async reconcile(d) {
-        await hosts.get(d.device.id)?.setPower(ctx.state.hostUp(d.device));
+        const id = d.device.id;
+        const host = hosts.get(id);
+        if (!host) return;
+        const up = ctx.state.osUp(d.device);
+        const identity = ctx.state.identity(d.device);
+        if (up && !host.running && identity.generation !== (generations.get(id) ?? 0)) {
+          host.reinstall({ hostname: identity.hostname, facts: factsFor(id, identity.os), hostKeySeed: labHostKeySeed(ctx.options.seed, id, identity.generation) });
+          generations.set(id, identity.generation);
+        }
+        await host.setPower(up);
       },
       dispose: async () => void (await Promise.all(all.map((h) => h.stop()))),
     };
