@@ -1,4 +1,5 @@
-// What createCore is given: the store path and key, the lab or none, poller, trap receiver and retention settings.
+// What createCore is given: the store path and key, the lab or none, poller, trap receiver, retention and workflow settings.
+import type { WfTemplate } from '../../src-shared/domain/workflow';
 import type { LabLoopback, LabSize } from '../../src-shared/lab-protocol';
 
 export interface LabConfig {
@@ -21,6 +22,20 @@ export interface PollerConfig {
   retries?: number;
 }
 
+export interface WorkflowsConfig {
+  /**
+   * Where workflow callback URLs point (`<base>/wf/callback/<token>`): serve mode's own URL or
+   * its --public-url; a function is asked at each attempt. Absent or null: this core takes no
+   * inbound HTTP (the desktop): callback steps get no URL, and a launch whose callback step
+   * has no poll check is refused naming the step.
+   */
+  callbackBaseUrl?: string | null | (() => string | null);
+  /** Tool calls in flight across all runs (default 64). */
+  maxConcurrent?: number;
+  /** Templates shipped beside the built-in ones (saved as version 1 when absent). */
+  templates?: readonly WfTemplate[];
+}
+
 export interface CoreConfig {
   /** SQLite file; ':memory:' for throwaway cores in tests. */
   storePath: string;
@@ -40,5 +55,6 @@ export interface CoreConfig {
   traps?: { address?: string; port: number };
   /** Time-series retention in ms for raw samples and rollups. */
   retention?: { rawMs?: number; minuteMs?: number; hourMs?: number };
+  workflows?: WorkflowsConfig;
   log?: (line: string) => void;
 }

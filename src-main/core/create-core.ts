@@ -1,6 +1,7 @@
 // The one composition root: opens the store, then starts each capability into one
 // disposable store (disposed in reverse order, once, on success or failure) and hands their
 // slices of the contract to the api. It wires; it holds no logic.
+import type { WfTask } from '../../src-shared/domain/workflow';
 import { DisposableStore } from '../../src-shared/lifecycle';
 import { createCoreApi, type CoreApi } from './api/core-api';
 import { startAudit } from './audit/audit-module';
@@ -16,6 +17,9 @@ import { startRun } from './run/run-module';
 import { startSearch } from './search/search-module';
 import { startSession, type CoreAuth } from './session/session-module';
 import { openCoreStore } from './store/core-store';
+import { SHIPPED_TEMPLATES } from './workflows/shipped-templates';
+import type { Tool } from './workflows/tool';
+import { startWorkflowsCapability } from './workflows/workflows-capability';
 
 export type { CoreApi } from './api/core-api';
 export type { CoreConfig } from './config';
@@ -24,6 +28,12 @@ export type { CoreAuth } from './session/session-module';
 export interface Core {
   api: CoreApi;
   auth: CoreAuth;
+  /**
+   * A workflow step's one-time callback URL was called (serve mode's POST /wf/callback/<token>;
+   * the token is the credential): completes the step. NOT_FOUND an unknown token, CONFLICT a
+   * spent one, VALIDATION a body that does not fit the step's output (naming the field).
+   */
+  workflowCallback(token: string, body: unknown): WfTask;
   /** Closes everything it opened: poller, lab process, timers, the store. */
   dispose(): Promise<void>;
 }
@@ -47,13 +57,20 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const search = owned.add(startSearch({ store }));
     const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); control.refresh(); } }));
     const run = owned.add(startRun({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, log }));
+    // The tools the capabilities give workflow steps (the engine adds its built-ins: http.callback, wf.approval, wf.callback).
+    const workflowTools: Tool[] = [];
+    const wf = config.workflows ?? {};
+    const workflows = owned.add(startWorkflowsCapability({
+      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...(wf.templates ?? [])],
+      callbackBaseUrl: wf.callbackBaseUrl ?? null, maxConcurrent: wf.maxConcurrent, log,
+    }));
 
     const api = createCoreApi(
-      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api },
+      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api },
       events.hub,
       store.audit,
     );
-    return { api, auth: session.auth, dispose: () => owned.dispose() };
+    return { api, auth: session.auth, workflowCallback: workflows.callback, dispose: () => owned.dispose() };
   } catch (err) {
     await owned.dispose().catch(() => {});
     throw err;

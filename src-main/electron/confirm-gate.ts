@@ -1,7 +1,7 @@
 // The desktop's confirmation gate for dangerous calls, in the main process and outside the
 // page: a method whose contract spec says confirm: 'always' (power, fleet.run, credential
-// writes, host-key forgets) is asked about in a native dialog that names its target (the
-// spec's audit text, from the parsed arguments) before it reaches the core; confirm:
+// writes, host-key forgets, workflow launches) is asked about in a native dialog that names
+// its target (the spec's audit text, from the parsed arguments) before it reaches the core; confirm:
 // 'address-change' (inventory.import) first runs the same call as a dry run and asks only when
 // it would move stored devices to another management or BMC address, listing them. Declined,
 // the call is refused with ConfirmationDeclinedError (FORBIDDEN) and never reaches the core;
@@ -122,6 +122,16 @@ export function promptFor(method: Method, parsed: unknown, target: string): Conf
         verb: 'Run',
         message: `Run a command on ${ids.length} ${ids.length === 1 ? 'host' : 'hosts'}?`,
         detail: detail(`Command: ${shown(a.command, 500)}`, '', 'Hosts:', listed(ids.map((id) => shown(id)), ids.length, ADDRESS_CHANGES_LISTED)),
+      };
+    }
+    case 'workflows.launch': {
+      const ids = Array.isArray(a.deviceIds) ? (a.deviceIds as readonly string[]) : [];
+      const params = Object.entries((a.params as Record<string, unknown>) ?? {}).map(([k, v]) => `${shown(k, 60)} = ${shown(JSON.stringify(v), 200)}`);
+      return {
+        title: 'Launch a workflow',
+        verb: 'Launch',
+        message: `Launch ${shown(a.templateId)} on ${ids.length} ${ids.length === 1 ? 'host' : 'hosts'}?`,
+        detail: detail('Its steps act on these devices:', listed(ids.map((id) => shown(id)), ids.length, ADDRESS_CHANGES_LISTED), '', 'Parameters:', listed(params, params.length, ADDRESS_CHANGES_LISTED) || 'none'),
       };
     }
     case 'credentials.put':

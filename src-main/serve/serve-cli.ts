@@ -25,6 +25,8 @@ const USAGE = `Usage: npm run serve -- [options]
   --poll-interval-ms N  time between SNMP polls of one device (default 30000)
   --trap-port N       UDP port of the SNMP trap/inform receiver on --bind (default 16162; 0 picks one)
   --no-traps          start no trap receiver
+  --public-url URL    where workflow callback URLs point (default: the served URL; set it when
+                      --bind is 0.0.0.0 or a proxy fronts FleetDeck)
   --no-call-budget    benchmarks only: no per-connection rate or queue limit (calls still start in turn)
 Environment: FLEETDECK_PASSPHRASE derives the credential key from a passphrase instead of a key file.`;
 
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       'trap-port': { type: 'string', default: '16162' },
       'no-traps': { type: 'boolean', default: false },
       'no-call-budget': { type: 'boolean', default: false },
+      'public-url': { type: 'string' },
       'static-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -67,6 +70,11 @@ async function main(): Promise<void> {
     throw new Error(`--lab-loopback must be aliases, single or auto, got "${labLoopback}"`);
   }
 
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/i.test(publicUrl)) throw new Error(`--public-url must be an http(s) URL, got "${publicUrl}"`);
+  // Callback steps ask at each attempt; with --port 0 the URL is known once the server listens.
+  let served: string | null = port ? `http://${values.bind!.includes(':') ? `[${values.bind}]` : values.bind}:${port}/` : null;
+
   const t0 = Date.now();
   const core = await createCore({
     storePath: join(dataDir, 'fleetdeck.db'),
@@ -76,10 +84,13 @@ async function main(): Promise<void> {
       : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'], loopback: labLoopback },
     poller: values['poll-interval-ms'] ? { intervalMs: Number(values['poll-interval-ms']) } : undefined,
     traps: values['no-traps'] ? undefined : { address: values.bind, port: Number(values['trap-port']) },
+    workflows: { callbackBaseUrl: () => publicUrl ?? served },
     log: (line) => console.log(`[core] ${line}`),
   });
   const unlimited = { ratePerSec: Infinity, burst: Infinity, maxInFlight: Infinity, maxQueued: Infinity };
   const server = await startServeServer({ core, staticDir, bind: values.bind!, port, budget: values['no-call-budget'] ? unlimited : undefined });
+  served = server.url;
+  if (!publicUrl && /^(0\.0\.0\.0|::)$/.test(values.bind!)) console.log(`warning: workflow callback URLs point at ${server.url}: set --public-url to an address the callers can reach`);
   if (values['no-call-budget']) console.log('warning: --no-call-budget: one client can starve the others');
   console.log(`FleetDeck serving ${server.url}`);
   if (values['rotate-tokens'] || !core.auth.hasTokens()) {

@@ -1,11 +1,13 @@
 // Serve mode's HTTP server: the built renderer as static files, the streamed bulk routes
-// (inventory files), and the WebSocket upgrade for the API.
+// (inventory files), the workflow callback route (POST /wf/callback/<token>), and the
+// WebSocket upgrade for the API.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallBudgetOptions } from '../core/api/call-budget';
 import type { Core } from '../core/create-core';
 import { createBulkRoutes } from './bulk-routes';
 import { readStatic, SECURITY_HEADERS } from './static-files';
+import { createCallbackRoute, type CallbackLimits } from './workflow-callback-route';
 import { createWsGateway, DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './ws-gateway';
 
 export interface ServeOptions {
@@ -17,6 +19,8 @@ export interface ServeOptions {
   limits?: Partial<GatewayLimits>;
   /** Each WebSocket connection's call budget; the defaults are DEFAULT_CALL_BUDGET. */
   budget?: Partial<CallBudgetOptions>;
+  /** The workflow callback route's limits, for tests; the defaults are CALLBACK_LIMITS. */
+  callbackLimits?: Partial<CallbackLimits>;
 }
 
 export interface ServeServer {
@@ -29,7 +33,9 @@ export interface ServeServer {
 export async function startServeServer(opts: ServeOptions): Promise<ServeServer> {
   const gateway = createWsGateway(opts.core, { ...opts.limits, budget: opts.budget });
   const bulk = createBulkRoutes(opts.core);
+  const callbacks = createCallbackRoute((token, body) => opts.core.workflowCallback(token, body), opts.callbackLimits);
   const server: Server = createServer((req, res) => {
+    if (callbacks.handle(req, res)) return;
     if (bulk.handle(req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end();

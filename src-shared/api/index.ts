@@ -15,6 +15,7 @@ import { labMethods } from './lab';
 import { runEvents, runMethods } from './run';
 import { searchMethods } from './search';
 import { sessionMethods } from './session';
+import { workflowEvents, workflowMethods } from './workflows';
 
 export const API_METHODS = {
   ...sessionMethods,
@@ -26,12 +27,14 @@ export const API_METHODS = {
   ...runMethods,
   ...eventMethods,
   ...searchMethods,
+  ...workflowMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const API_EVENTS = {
   ...fleetEvents,
   ...eventEvents,
   ...runEvents,
+  ...workflowEvents,
 } satisfies Record<string, EventSpec>;
 
 type Methods = typeof API_METHODS;

@@ -104,6 +104,7 @@ async function invoke(core: EngineCore, t: TaskRec): Promise<void> {
   core.inflight++;
   const attempt = t.attempt;
   const check = t.checks;
+  const base = t.token ? core.callbackBase() : null;
   const ctx: ToolContext = {
     runId: t.run.id,
     stepId: t.step.id,
@@ -113,7 +114,7 @@ async function invoke(core: EngineCore, t: TaskRec): Promise<void> {
     log: (line, level = 'info') => {
       if (!core.stopping && t.attempt === attempt) core.logLine(t, level, line);
     },
-    callbackUrl: t.token ? `${core.baseUrl}/wf/callback/${t.token}` : null,
+    callbackUrl: t.token && base ? `${base}/wf/callback/${t.token}` : null,
     pollState: t.pollState,
     check,
     actor: t.run.createdBy,

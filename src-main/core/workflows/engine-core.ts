@@ -18,7 +18,8 @@ export interface CoreParts {
   readonly clock: Clock;
   readonly tools: ToolRegistry;
   readonly log: (line: string) => void;
-  readonly baseUrl: string;
+  /** Where callback URLs point now (no trailing slash); null: this core takes no inbound HTTP. */
+  readonly callbackBase: () => string | null;
   readonly progress: ProgressBatcher;
   readonly outbox: OutboxSender;
   readonly maxConcurrent: number;
@@ -30,7 +31,7 @@ export class EngineCore {
   readonly clock: Clock;
   readonly tools: ToolRegistry;
   readonly log: (line: string) => void;
-  readonly baseUrl: string;
+  readonly callbackBase: () => string | null;
   readonly progress: ProgressBatcher;
   readonly outbox: OutboxSender;
   readonly maxConcurrent: number;
@@ -53,7 +54,7 @@ export class EngineCore {
     this.clock = p.clock;
     this.tools = p.tools;
     this.log = p.log;
-    this.baseUrl = p.baseUrl;
+    this.callbackBase = p.callbackBase;
     this.progress = p.progress;
     this.outbox = p.outbox;
     this.maxConcurrent = p.maxConcurrent;

@@ -14,7 +14,7 @@ import { EngineCore } from './engine-core';
 import { runNotFound, tokenNotFound, WorkflowStateError } from './errors';
 import { Journal } from './journal';
 import { JournalReader, toTask, type OutboxRow, type RunEventRow, type RunFilter } from './journal-read';
-import { resolveHosts, resolveParams } from './launch';
+import { needCallbackUrl, resolveHosts, resolveParams } from './launch';
 import * as op from './operator';
 import { OutboxSender, type OutboxOptions } from './outbox';
 import { ProgressBatcher, type ProgressListener } from './progress';
@@ -27,8 +27,13 @@ import { toolRegistry, type Tool, type ToolHost, type ToolRegistry } from './too
 export interface EngineDeps {
   readonly db: Db;
   readonly tools: ToolRegistry | readonly Tool[];
-  /** Where callback URLs point: `${baseUrl}/wf/callback/<token>`. */
-  readonly baseUrl: string;
+  /**
+   * Where callback URLs point: `${baseUrl}/wf/callback/<token>`; a function is asked at each
+   * attempt (serve mode knows its URL once it listens). null: this core takes no inbound HTTP
+   * (the desktop): a callback step gets no URL, and a launch whose callback step has no poll
+   * check to finish it is refused.
+   */
+  readonly baseUrl: string | null | (() => string | null);
   /** A device id's host (id, hostname, SN), or undefined when there is no such device. */
   readonly hosts: (id: string) => ToolHost | undefined;
   readonly clock?: Clock;
@@ -38,6 +43,13 @@ export interface EngineDeps {
   /** Progress events per run at most this often (default 100 ms). */
   readonly progressMs?: number;
   readonly outbox?: OutboxOptions;
+}
+
+function callbackBaseOf(given: EngineDeps['baseUrl']): () => string | null {
+  const trim = (u: string | null): string | null => (u ? u.replace(/\/+$/, '') : null);
+  if (typeof given === 'function') return () => trim(given());
+  const fixed = trim(given);
+  return () => fixed;
 }
 
 function needActor(actor: unknown): string {
@@ -59,7 +71,7 @@ export class WorkflowEngine implements AsyncDisposable {
     const journal = new Journal(deps.db);
     const reader = new JournalReader(deps.db);
     this.#core = new EngineCore({
-      journal, reader, clock, tools, log, baseUrl: deps.baseUrl.replace(/\/+$/, ''),
+      journal, reader, clock, tools, log, callbackBase: callbackBaseOf(deps.baseUrl),
       progress: new ProgressBatcher(clock, deps.progressMs ?? 100, log),
       outbox: new OutboxSender(journal, reader, clock, log, deps.outbox),
       maxConcurrent: Math.max(1, deps.maxConcurrent ?? 64),
@@ -107,6 +119,7 @@ export class WorkflowEngine implements AsyncDisposable {
     // Checked again once per version and engine: a tool may be gone or changed since it was saved.
     if (!this.#checked.has(key)) validateTemplate(info.template, this.#core.tools);
     this.#checked.add(key);
+    needCallbackUrl(info.template, this.#core.tools, this.#core.callbackBase());
     const values = resolveParams(info.template, params);
     const list = resolveHosts(info.template, hosts, this.#hosts);
     const core = this.#core;

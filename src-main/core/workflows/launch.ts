@@ -1,13 +1,15 @@
 // What a launch is checked with before a run is written: its params against the template's
 // declarations (unknown names, missing required ones, wrong types; defaults filled in) and
 // its hosts (a list of known, distinct device ids; at least one when a step runs per host).
-// Every problem is collected into one ValidationError naming the param or host.
+// Every problem is collected into one ValidationError naming the param or host. And whether
+// the core can give a callback step its URL: without one (the desktop takes no inbound HTTP)
+// a callback step with no poll check could never finish, so its launch is refused up front.
 import type { WfTemplate } from '../../../src-shared/domain/workflow';
-import { ValidationError } from '../../../src-shared/errors';
+import { FleetDeckError, ValidationError } from '../../../src-shared/errors';
 import { describeParamType, hasParamType, wordType, wordValue } from './schema-types';
 import type { TemplateIssue } from './template';
 import { issuesError } from './template';
-import type { ToolHost } from './tool';
+import type { ToolHost, ToolRegistry } from './tool';
 
 export function resolveParams(template: WfTemplate, given: unknown): Record<string, unknown> {
   if (given === undefined || given === null) given = {};
@@ -56,4 +58,16 @@ export function resolveHosts(template: WfTemplate, given: unknown, lookup: (id: 
   if (twice.size) issues.push({ field: 'hosts', message: `host(s) given more than once: ${[...twice].slice(0, 10).join(', ')}` });
   if (issues.length) throw issuesError('The host list', issues, { template: template.id, unknown: unknown.slice(0, 100), duplicates: [...twice].slice(0, 100) });
   return hosts;
+}
+
+/** Refuses (UNAVAILABLE, naming the step) a template whose callback step only a callback URL can finish, on a core that has none. */
+export function needCallbackUrl(template: WfTemplate, tools: ToolRegistry, base: string | null): void {
+  if (base !== null) return;
+  const stuck = template.steps.find((s) => tools.get(s.tool)?.kind === 'callback' && !s.poll);
+  if (!stuck) return;
+  throw new FleetDeckError(
+    'UNAVAILABLE',
+    `Step ${stuck.id} of template ${template.id} waits for a call to its callback URL, and this FleetDeck takes no inbound HTTP (the desktop app): launch it from serve mode (npm run serve), or give the step a poll check that can finish it`,
+    { template: template.id, step: stuck.id, field: `steps.${stuck.id}.poll` },
+  );
 }

@@ -22,7 +22,10 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** A timestamped log line in the run's journal (shown in the run view). */
   log(line: string, level?: 'info' | 'warn' | 'error'): void;
-  /** callback steps: the one-time URL the outside world calls to finish this step. */
+  /**
+   * callback steps: the one-time URL the outside world calls to finish this step; null on a
+   * core that takes no inbound HTTP (the desktop), where only the step's poll check can finish it.
+   */
   readonly callbackUrl: string | null;
   /** poll and callback steps: what the previous check of this attempt kept (null at first). */
   readonly pollState: unknown;

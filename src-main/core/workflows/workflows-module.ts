@@ -1,18 +1,20 @@
-// The workflows capability's factory for create-core: an engine on the core's store with the
-// built-in tools (http.callback, wf.approval) beside the ones given, started (open runs
-// resumed). Wiring into create-core and the API is left to the caller.
+// The workflow engine's factory: an engine on the core's store with the built-in tools
+// (http.callback, wf.approval, wf.callback) beside the ones given, started (open runs
+// resumed). The capability around it (API, progress events, shipped templates) is
+// workflows-capability.ts.
 import type { Db } from '../store/database';
 import type { Clock } from './clock';
-import { WorkflowEngine } from './engine';
+import { WorkflowEngine, type EngineDeps } from './engine';
 import type { OutboxOptions } from './outbox';
 import type { Tool, ToolHost } from './tool';
 import { approvalTool } from './tools/approval';
 import { httpCallbackTool } from './tools/http-callback';
+import { waitCallbackTool } from './tools/wait-callback';
 
 export interface WorkflowsDeps {
   readonly db: Db;
   readonly tools?: readonly Tool[];
-  readonly baseUrl: string;
+  readonly baseUrl: EngineDeps['baseUrl'];
   readonly hosts: (id: string) => ToolHost | undefined;
   readonly clock?: Clock;
   readonly log?: (line: string) => void;
@@ -20,7 +22,7 @@ export interface WorkflowsDeps {
   readonly outbox?: OutboxOptions;
 }
 
-export const BUILTIN_TOOLS: readonly Tool[] = [httpCallbackTool as unknown as Tool, approvalTool as unknown as Tool];
+export const BUILTIN_TOOLS: readonly Tool[] = [httpCallbackTool, approvalTool, waitCallbackTool] as unknown as readonly Tool[];
 
 export function startWorkflows(deps: WorkflowsDeps): WorkflowEngine {
   const given = deps.tools ?? [];

@@ -150,6 +150,23 @@ describe('the confirmation gate: confirm "always"', () => {
     expect(d.prompts[0].detail).toContain('dev-1\ndev-2');
   });
 
+  it('gates workflows.launch (its steps drive the devices), naming the template, the hosts and the parameters', async () => {
+    const launch = { templateId: 'server-online', params: { os: 'centos7\nrm' }, deviceIds: ['dev-1', 'dev-2'] };
+    const no = scriptedAsk(() => false);
+    const declinedDesk = await desktop(no.ask);
+    declined(await declinedDesk.ipc.call(WINDOW, 'workflows.launch', launch));
+    expect(declinedDesk.methods()).toEqual([]);
+    expect(await declinedDesk.trail('workflows.launch')).toEqual([]);
+    expect(no.prompts[0]).toMatchObject({ title: 'Launch a workflow', verb: 'Launch', message: 'Launch server-online on 2 hosts?' });
+    expect(no.prompts[0].detail).toContain('dev-1\ndev-2');
+    expect(no.prompts[0].detail).toContain('os = "centos7\\nrm"');
+    // Confirmed, it reaches the core, which has its own answer (no such template).
+    const yes = scriptedAsk(() => true);
+    const { ipc, methods } = await desktop(yes.ask);
+    expect(await ipc.call(WINDOW, 'workflows.launch', launch)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(methods()).toEqual(['workflows.launch']);
+  });
+
   it('lets confirmed credential writes and runs through', async () => {
     const d = scriptedAsk(() => true);
     const { ipc, methods, core } = await desktop(d.ask);
