@@ -7,6 +7,7 @@ import { enScale } from './en-scale';
 import { enAdmin } from './en-admin';
 import { enPlaces } from './en-places';
 import { enRoom3d } from './en-room3d';
+import { enLifecycle } from './en-lifecycle';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -173,6 +174,7 @@ export const en = {
   ...enAdmin,
   ...enPlaces,
   ...enRoom3d,
+  ...enLifecycle,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 // A core error worded in the user's language: by its name from its params (ForbiddenError,
-// NotFoundError, ValidationError, LocationNotEmptyError with what the place holds, the desktop
+// NotFoundError, ValidationError, LocationNotEmptyError with what the place holds, LifecycleMoveError
+// with each refused device and its state (lifecycle-text.ts), the desktop
 // main process's ConfirmationDeclinedError, CredentialUnboundError), else by its code (UNAVAILABLE, UNAUTHENTICATED,
 // RATE_LIMITED with params.retryAfterMs), else in English the core's message, in any other
 // language a wording of the code with the core's message as the detail (folded away by the
@@ -8,6 +9,7 @@ import { ROLES } from '../../src-shared/domain';
 import { ERROR_CODES, type ErrorCode } from '../../src-shared/errors';
 import { sizeText as sizeIn } from '../components/size-text';
 import { isMessageKey, translate, type Lang, type MessageKey, type Vars } from './i18n';
+import { lifecycleRefusalText } from './lifecycle-text';
 
 /** What the UI keeps of an error: the core's { name, code, message, params }. */
 export interface WordableError {
@@ -93,6 +95,10 @@ function byName(lang: Lang, e: WordableError, ctx: ErrorContext): ErrorWording |
       return num(n) && n > 0 ? [t(`err.holds.${k}.${n === 1 ? 'one' : 'other'}` as MessageKey, { n: n.toLocaleString(lang) })] : [];
     });
     if (parts.length > 0) return t('err.notEmpty', { kind: wordOf(lang, 'place.kind', p.kind), name: p.name, what: parts.join(translate(lang, 'err.holds.sep')) });
+  }
+  if (e.name === 'LifecycleMoveError') {
+    const text = lifecycleRefusalText(lang, p);
+    if (text) return text;
   }
   const sizeText = (bytes: number) => sizeIn({ t: (key, vars) => translate(lang, key, vars), num: (n) => n.toLocaleString(lang) }, bytes);
   if (e.name === 'MessageTooLargeError' && num(p.bytes) && num(p.limitBytes)) {

@@ -7,6 +7,7 @@ import { zhCNScale } from './zh-cn-scale';
 import { zhCNAdmin } from './zh-cn-admin';
 import { zhCNPlaces } from './zh-cn-places';
 import { zhCNRoom3d } from './zh-cn-room3d';
+import { zhCNLifecycle } from './zh-cn-lifecycle';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -173,4 +174,5 @@ export const zhCN: Dictionary = {
   ...zhCNAdmin,
   ...zhCNPlaces,
   ...zhCNRoom3d,
+  ...zhCNLifecycle,
 };

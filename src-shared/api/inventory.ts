@@ -1,8 +1,9 @@
-// Inventory: rooms' cabinets, cabinet elevations, whole-inventory import and export, and one
-// device added, edited, moved or deleted from a form.
+// Inventory: rooms' cabinets, cabinet elevations, whole-inventory import and export, one
+// device added, edited, moved or deleted from a form, and devices moved along their lifecycle.
 import { z } from 'zod';
 import { method, noArgs, result, text } from './contract';
 import type { CabinetElevation, CabinetSummary } from '../domain/fleet';
+import { DEVICE_LIFECYCLES, type LifecycleCounts, type LifecycleSetResult } from '../domain/device-lifecycle';
 import { COLD_AISLE_SIDES, DEVICE_KINDS, LOCATION_KINDS, ROW_FACINGS, type Device, type ImportResult, type LocationRecord, type LocationTree, type ReplaceScope, type RoomLayout } from '../domain/inventory';
 
 const port = z.number().int('must be an integer from 1 to 65535').min(1, 'must be an integer from 1 to 65535').max(65535, 'must be an integer from 1 to 65535');
@@ -186,6 +187,28 @@ export const inventoryMethods = {
       },
     },
   }),
+  /**
+   * Operator: moves devices along their lifecycle (CMDB status), all or nothing, by the allowed
+   * moves (LIFECYCLE_MOVES); with expectedFrom, only if every device is in that state now.
+   * Refused: LifecycleMoveError (CONFLICT) naming each device and its state; an unknown id NotFoundError.
+   */
+  'inventory.setLifecycle': method({
+    role: 'operator',
+    args: z.strictObject({
+      deviceIds: z.array(text(200)).min(1, 'must name at least one device').max(10_000, 'must name at most 10000 devices'),
+      to: z.enum(DEVICE_LIFECYCLES),
+      expectedFrom: z.enum(DEVICE_LIFECYCLES).nullish().transform((v) => v ?? undefined),
+    }),
+    result: result<LifecycleSetResult>(),
+    audit: (a) => {
+      const shown = a.deviceIds.slice(0, 3).join(', ');
+      const more = a.deviceIds.length > 3 ? ` and ${a.deviceIds.length - 3} more` : '';
+      return `${a.deviceIds.length} ${a.deviceIds.length === 1 ? 'device' : 'devices'} to ${a.to}${a.expectedFrom ? ` from ${a.expectedFrom}` : ''}: ${shown}${more}`;
+    },
+    example: { deviceIds: ['srv-1', 'srv-2'], to: 'provisioning', expectedFrom: 'racked' },
+  }),
+  /** Devices per lifecycle state, fleet-wide and per site. */
+  'inventory.lifecycleCounts': method({ role: 'viewer', args: noArgs, result: result<LifecycleCounts>(), example: undefined }),
   /** Operator: deletes a device, confirmed with its hostname; its events and audit entries are kept. */
   'inventory.deleteDevice': method({
     role: 'operator',

@@ -1,6 +1,7 @@
 // One device up close: its detail page, its BMC (sensors, SEL, power) and the control actions on it.
 import type { SerializedError } from '../errors';
 import type { DeviceStatus, Monitoring } from './fleet';
+import type { LifecycleChange } from './device-lifecycle';
 import type { Cabinet, Device, Room, Row, Site } from './inventory';
 
 /** Rates in bits per second. */
@@ -47,6 +48,8 @@ export interface DeviceDetail {
   readonly monitoring?: Monitoring;
   /** Another device has the same management address (show the port). Absent from older cores. */
   readonly sharedAddress?: boolean;
+  /** Who last moved device.lifecycle, and when; null when not moved since the store gained the lifecycle. Absent from older cores. */
+  readonly lifecycleChange?: LifecycleChange | null;
 }
 
 export interface SensorReading {

@@ -1,6 +1,7 @@
 // Domain types by aggregate, shared by the core, the transports and the renderer. Pure TS, readonly.
 export * from './roles';
 export * from './inventory';
+export * from './device-lifecycle';
 export * from './fleet';
 export * from './credentials';
 export * from './audit';

@@ -1,4 +1,5 @@
 // The inventory aggregate: sites, rooms, rows, cabinets, devices, and the import/export document.
+import type { DeviceLifecycle } from './device-lifecycle';
 
 export const DEVICE_KINDS = ['server', 'switch', 'pdu', 'gateway'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
@@ -88,6 +89,12 @@ export interface Device {
   readonly sshCredential: string | null;
   readonly ipmiCredential: string | null;
   readonly serviceTree: ServiceTreePath | null;
+  /**
+   * Where the device is in its life (device-lifecycle.ts). Always present on what the core
+   * returns; optional on what is written: absent keeps the stored value ('online' for a new device).
+   * Forms never carry it: inventory.setLifecycle moves it, by the allowed moves; an import sets it as its file says.
+   */
+  readonly lifecycle?: DeviceLifecycle;
 }
 
 /** The whole inventory as one document: the JSON import/export format. */

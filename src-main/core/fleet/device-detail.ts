@@ -2,7 +2,8 @@
 // it is not polled, or its last protocol error), its interfaces read live over SNMP (rates
 // from two samples of the interface table spaced past the agent's cache: detail-rates.ts), its
 // power draw over the last hour from the time series: a PDU's from its own meter, a server's
-// from its BMC (the sensor poller's bmc.power_w), each with where and when it was read.
+// from its BMC (the sensor poller's bmc.power_w), each with where and when it was read; who
+// last moved its lifecycle (CMDB status), and when.
 import type { DeviceDetail, DeviceStatus, InterfaceInfo, InterfacesProblem } from '../../../src-shared/domain';
 import { NotFoundError, serializeError, type SerializedError } from '../../../src-shared/errors';
 import { createSnmpSession, type SnmpCredentials } from '../protocols/snmp';
@@ -142,6 +143,7 @@ export function createDeviceDetail(d: DeviceDetailDeps): { detail(deviceId: stri
       capabilities: { bmc: Boolean(device.bmcAddress && device.ipmiCredential), ssh: Boolean(device.sshCredential) },
       monitoring,
       sharedAddress: src ? src.sharedAddresses.has(device.mgmtIp) : d.inventory.pollTargets().some((t) => t.deviceId !== deviceId && t.mgmtIp === device.mgmtIp),
+      lifecycleChange: d.inventory.lifecycle.change(deviceId),
     };
   }
 

@@ -6,7 +6,7 @@
 import type { Device } from '../../../src-shared/domain';
 import { NotFoundError } from '../../../src-shared/errors';
 import type { Db } from '../store/database';
-import { InventoryRepository, type BindAs } from '../store/inventory-repository';
+import { InventoryRepository, SYSTEM_BINDER, type BindAs } from '../store/inventory-repository';
 import { checkConfirmation, oneRecord, refuse } from './form-checks';
 import { validateInventory } from './validate';
 
@@ -14,15 +14,16 @@ import { validateInventory } from './validate';
  * Validates the device against the stored inventory (its own stored record replaced) and
  * writes it, or throws VALIDATION with every issue. `bindAs`: who binds its credentials (an
  * admin's name); null leaves them as bound before (a move or a new reference: unbound).
+ * A device without a lifecycle keeps its stored one (a new one is 'online', stamped with `actor`).
  */
-export function putDevice(db: Db, device: Device, bindAs: BindAs): Device {
+export function putDevice(db: Db, device: Device, bindAs: BindAs, actor: string = SYSTEM_BINDER): Device {
   const repo = new InventoryRepository(db);
   return db
     .transaction(() => {
       const doc = oneRecord('device', device);
       const issues = validateInventory({ document: doc }, repo.document(), repo.credentialKinds());
       if (issues.length) refuse(`Device "${device.id}" not saved`, issues);
-      repo.putDevice(device, bindAs);
+      repo.putDevice(device, bindAs, actor);
       return repo.device(device.id)!;
     })
     .immediate();

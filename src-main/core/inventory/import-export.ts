@@ -7,7 +7,7 @@
 import type { ImportResult, ReplaceScope } from '../../../src-shared/domain';
 import { ValidationError } from '../../../src-shared/errors';
 import type { Db } from '../store/database';
-import { InventoryRepository, type BindAs } from '../store/inventory-repository';
+import { InventoryRepository, SYSTEM_BINDER, type BindAs } from '../store/inventory-repository';
 import { LocationRepository } from '../store/location-repository';
 import {
   parseCsvInventory,
@@ -40,6 +40,8 @@ export interface ImportOptions {
    * or absent binds nothing: a device the file moves, adds or points at another credential is unbound.
    */
   bindAs?: BindAs;
+  /** Who imports: the name a device's lifecycle is stamped with when the file sets or changes it (absent: the system). */
+  actor?: string;
 }
 
 /** A merging import that binds nothing (an operator's). */
@@ -75,7 +77,7 @@ export function applyInventory(db: Db, format: InventoryFormat, parsed: ParsedIn
       for (const d of plan.doomed.device) repo.deleteDevice(d.id);
       // Absent floor plans, places and footprints: stored values, else the computed layout.
       const { document, grown } = completeLayout(parsed.document, plan.remaining);
-      repo.upsert({ ...document, rooms: [...document.rooms, ...grown] }, options.bindAs ?? null);
+      repo.upsert({ ...document, rooms: [...document.rooms, ...grown] }, options.bindAs ?? null, options.actor ?? SYSTEM_BINDER);
       for (const kind of DELETE_ORDER) {
         if (kind !== 'device') for (const r of plan.doomed[kind]) places.delete(kind, r.id);
       }

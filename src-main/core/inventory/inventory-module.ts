@@ -7,10 +7,13 @@
 // credentials at their endpoints; an operator's binds nothing (a device it moves, adds or
 // points at another credential stays unbound until an admin binds it: credentials.bind).
 // inventory.roomLayout reads one room's geometry, what the 3D room view draws.
+// inventory.setLifecycle moves devices along their lifecycle (the store's LifecycleRepository:
+// all or nothing, by the allowed moves); inventory.lifecycleCounts counts them per state.
 import type { CallContext, Capability } from '../../../src-shared/api';
 import { INVENTORY_HTTP } from '../../../src-shared/api/inventory';
 import { NotFoundError } from '../../../src-shared/errors';
 import type { Db } from '../store/database';
+import { LifecycleRepository } from '../store/lifecycle-repository';
 import type { BindAs } from '../store/inventory-repository';
 import { RoomLayoutRepository } from '../store/room-layout-repository';
 import { deleteDevice, putDevice } from './device-form';
@@ -20,7 +23,8 @@ import { deleteLocation, locationTree, putLocation } from './location-form';
 
 type InventoryMethods =
   | 'inventory.export' | 'inventory.import' | 'inventory.putDevice' | 'inventory.deleteDevice'
-  | 'inventory.locations' | 'inventory.putLocation' | 'inventory.deleteLocation' | 'inventory.roomLayout';
+  | 'inventory.locations' | 'inventory.putLocation' | 'inventory.deleteLocation' | 'inventory.roomLayout'
+  | 'inventory.setLifecycle' | 'inventory.lifecycleCounts';
 
 export interface InventoryDeps {
   store: { db: Db };
@@ -32,6 +36,7 @@ export interface InventoryDeps {
 export const bindAsOf = (ctx: CallContext): BindAs => (ctx.role === 'admin' ? ctx.actor : null);
 
 export function startInventory(d: InventoryDeps): Capability<InventoryMethods> {
+  const lifecycle = new LifecycleRepository(d.store.db);
   const changed = <T>(result: T): T => {
     d.onImported();
     return result;
@@ -44,12 +49,12 @@ export function startInventory(d: InventoryDeps): Capability<InventoryMethods> {
         return { format: a.format, text: '' };
       },
       'inventory.import': async (a, ctx) => {
-        const options = { replace: a.replace, dryRun: a.dryRun, bindAs: bindAsOf(ctx) };
+        const options = { replace: a.replace, dryRun: a.dryRun, bindAs: bindAsOf(ctx), actor: ctx.actor };
         const result =
           'text' in a ? importInventory(d.store.db, a.format, a.text, options) : await importInventoryStream(d.store.db, a.format, a.body, INVENTORY_HTTP.maxImportBytes, options);
         return result.dryRun ? result : changed(result);
       },
-      'inventory.putDevice': (a, ctx) => changed(putDevice(d.store.db, a.device, bindAsOf(ctx))),
+      'inventory.putDevice': (a, ctx) => changed(putDevice(d.store.db, a.device, bindAsOf(ctx), ctx.actor)),
       'inventory.deleteDevice': (a) => changed(deleteDevice(d.store.db, a.deviceId, a.confirmHostname)),
       'inventory.locations': () => locationTree(d.store.db),
       'inventory.putLocation': (a) => changed(putLocation(d.store.db, a.location)),
@@ -59,6 +64,9 @@ export function startInventory(d: InventoryDeps): Capability<InventoryMethods> {
         if (!layout) throw new NotFoundError('room', a.roomId);
         return layout;
       },
+      // The lifecycle is no poll target, address or search field: nothing else re-reads after a move.
+      'inventory.setLifecycle': (a, ctx) => lifecycle.set({ deviceIds: a.deviceIds, to: a.to, expectedFrom: a.expectedFrom, actor: ctx.actor }),
+      'inventory.lifecycleCounts': () => lifecycle.counts(),
     },
     dispose: async () => {},
   };

@@ -19,11 +19,13 @@ export const CSV_HEADER = [
   'record', 'id', 'parent', 'name', 'city', 'position', 'u_height', 'rated_power_kw', 'feed_a', 'feed_b',
   'kind', 'hostname', 'sn', 'u_position', 'mgmt_ip', 'snmp_port', 'bmc_address', 'bmc_port', 'ssh_port',
   'snmp_credential', 'ssh_credential', 'ipmi_credential', 'service_tree',
-  'width_m', 'depth_m', 'x_m', 'y_m', 'facing', 'cold_aisle', 'width_mm', 'depth_mm',
+  'width_m', 'depth_m', 'x_m', 'y_m', 'facing', 'cold_aisle', 'width_mm', 'depth_mm', 'lifecycle',
 ] as const;
 export type CsvColumn = (typeof CSV_HEADER)[number];
 /** Columns added after the first format: a file without them still imports, with their defaults. */
-export const OPTIONAL_CSV_COLUMNS: readonly CsvColumn[] = ['bmc_port', 'ssh_port', 'width_m', 'depth_m', 'x_m', 'y_m', 'facing', 'cold_aisle', 'width_mm', 'depth_mm'];
+export const OPTIONAL_CSV_COLUMNS: readonly CsvColumn[] = [
+  'bmc_port', 'ssh_port', 'width_m', 'depth_m', 'x_m', 'y_m', 'facing', 'cold_aisle', 'width_mm', 'depth_mm', 'lifecycle',
+];
 /** The room model's columns (floor plan, row place, cabinet footprint): absent ones get the computed layout (room-plan.ts). */
 export const LAYOUT_CSV_COLUMNS: readonly CsvColumn[] = ['width_m', 'depth_m', 'x_m', 'y_m', 'facing', 'cold_aisle', 'width_mm', 'depth_mm'];
 
@@ -38,7 +40,7 @@ export interface FieldSpec {
   required: boolean;
   /** Used when a number field is absent. */
   default?: number;
-  /** Absent reads as undefined: the computed layout (room-plan.ts) or the stored value fills it. */
+  /** Absent reads as undefined: the computed layout (room-plan.ts), the stored value or (lifecycle) the default fills it. */
   computed?: boolean;
 }
 
@@ -74,6 +76,8 @@ export const RECORD_FIELDS: Readonly<Record<RecordKind, readonly FieldSpec[]>> =
     f('sshPort', 'ssh_port', 'number', false, 22), f('snmpCredential', 'snmp_credential', 'nullable', false),
     f('sshCredential', 'ssh_credential', 'nullable', false), f('ipmiCredential', 'ipmi_credential', 'nullable', false),
     f('serviceTree', 'service_tree', 'serviceTree', false),
+    // The device lifecycle (CMDB status): absent keeps the stored device's, a new device is 'online'.
+    { key: 'lifecycle', column: 'lifecycle', type: 'text', required: false, computed: true },
   ],
 };
 

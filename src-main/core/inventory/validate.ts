@@ -5,7 +5,7 @@
 // redefines are judged by their new values only. Credentials, endpoints and hostnames:
 // validate-references.ts; floor plans, row places and footprints: validate-layout.ts.
 import { isIP } from 'node:net';
-import { DEVICE_KINDS, type CredentialKind, type Device, type ImportIssue, type ImportIssueCode, type ImportIssueParams, type InventoryDocument } from '../../../src-shared/domain';
+import { DEVICE_KINDS, DEVICE_LIFECYCLES, isDeviceLifecycle, type CredentialKind, type Device, type ImportIssue, type ImportIssueCode, type ImportIssueParams, type InventoryDocument } from '../../../src-shared/domain';
 import { HOSTNAME_RULE, isRfc1123Hostname } from './hostname';
 import { COLLECTION, RECORD_FIELDS, RECORD_KINDS, recordOf, type InventorySources, type RecordKind } from './formats';
 import { checkLayout } from './validate-layout';
@@ -147,6 +147,11 @@ export function validateInventory(input: ValidationInput, existing: InventoryDoc
     const kind = d.kind as string;
     const kindOk = (DEVICE_KINDS as readonly string[]).includes(kind);
     if (kind !== '' && !kindOk) report('device', i, 'kind', 'bad-kind', { value: kind, kinds: DEVICE_KINDS }, `${label('device', i, 'kind')} "${kind}" is not one of ${DEVICE_KINDS.join(', ')}`);
+    const lifecycle = d.lifecycle;
+    if (lifecycle !== undefined && !bad('device', i, 'lifecycle') && !isDeviceLifecycle(lifecycle)) {
+      const choices = DEVICE_LIFECYCLES;
+      report('device', i, 'lifecycle', 'bad-choice', { value: String(lifecycle), choices }, `${label('device', i, 'lifecycle')} "${String(lifecycle)}" is not one of ${choices.join(', ')}`);
+    }
 
     const hostname = d.hostname as string;
     if (hostname !== '' && !bad('device', i, 'hostname') && !isRfc1123Hostname(hostname)) {

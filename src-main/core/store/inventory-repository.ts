@@ -1,18 +1,21 @@
 // The inventory aggregate in SQLite: sites, rooms, rows, cabinets, devices, and the reads the fleet needs.
-import type {
-  Cabinet,
-  CredentialKind,
-  Device,
-  DeviceKind,
-  DeviceSearchHit,
-  InventoryDocument,
-  RecordCounts,
-  Room,
-  Row,
-  Site,
+import {
+  DEFAULT_LIFECYCLE,
+  type Cabinet,
+  type CredentialKind,
+  type Device,
+  type DeviceKind,
+  type DeviceLifecycle,
+  type DeviceSearchHit,
+  type InventoryDocument,
+  type RecordCounts,
+  type Room,
+  type Row,
+  type Site,
 } from '../../../src-shared/domain';
 import { BindingRepository } from './binding-repository';
 import type { Db } from './database';
+import { LifecycleRepository } from './lifecycle-repository';
 
 export interface CabinetWithRow extends Cabinet {
   rowName: string;
@@ -78,6 +81,9 @@ interface DeviceRow {
   st_product: string | null;
   st_cluster: string | null;
   st_service: string | null;
+  lifecycle: DeviceLifecycle;
+  lifecycle_at: number | null;
+  lifecycle_by: string | null;
 }
 
 export const SITE = 'SELECT id, name, city FROM sites';
@@ -125,6 +131,7 @@ const toDevice = (r: DeviceRow): Device => ({
           cluster: r.st_cluster ?? '',
           service: r.st_service ?? '',
         },
+  lifecycle: r.lifecycle,
 });
 
 /**
@@ -147,10 +154,13 @@ export class InventoryRepository {
   readonly #db: Db;
   readonly #q;
   readonly #bindings: BindingRepository;
+  /** The devices' lifecycle (CMDB status): moves by the allowed moves, who moved them, counts per state. */
+  readonly lifecycle: LifecycleRepository;
 
   constructor(db: Db) {
     this.#db = db;
     this.#bindings = new BindingRepository(db);
+    this.lifecycle = new LifecycleRepository(db);
     this.#q = {
       sites: db.prepare<[], Site>(`${SITE} ORDER BY id`),
       rooms: db.prepare<[], Room>(`${ROOM} ORDER BY id`),
@@ -193,7 +203,9 @@ export class InventoryRepository {
       ),
       deleteDevice: db.prepare<[string]>('DELETE FROM devices WHERE id = ?'),
       credentialKinds: db.prepare<[], { id: string; kind: CredentialKind }>('SELECT id, kind FROM credentials ORDER BY id'),
-      deviceSn: db.prepare<[string], { sn: string }>('SELECT sn FROM devices WHERE id = ?'),
+      deviceSn: db.prepare<[string], Pick<DeviceRow, 'sn' | 'lifecycle' | 'lifecycle_at' | 'lifecycle_by'>>(
+        'SELECT sn, lifecycle, lifecycle_at, lifecycle_by FROM devices WHERE id = ?',
+      ),
       parkSn: db.prepare<[string, string]>('UPDATE devices SET sn = ? WHERE id = ?'),
       upsertSite: db.prepare<[string, string, string]>(
         `INSERT INTO sites (id, name, city) VALUES (?, ?, ?)
@@ -220,8 +232,8 @@ export class InventoryRepository {
       upsertDevice: db.prepare<unknown[]>(
         `INSERT INTO devices (id, cabinet_id, kind, hostname, sn, u_position, u_height, mgmt_ip, snmp_port,
            bmc_address, bmc_port, ssh_port, snmp_credential, ssh_credential, ipmi_credential,
-           st_company, st_department, st_product, st_cluster, st_service)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           st_company, st_department, st_product, st_cluster, st_service, lifecycle, lifecycle_at, lifecycle_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET cabinet_id = excluded.cabinet_id, kind = excluded.kind,
            hostname = excluded.hostname, sn = excluded.sn, u_position = excluded.u_position,
            u_height = excluded.u_height, mgmt_ip = excluded.mgmt_ip, snmp_port = excluded.snmp_port,
@@ -229,7 +241,8 @@ export class InventoryRepository {
            snmp_credential = excluded.snmp_credential,
            ssh_credential = excluded.ssh_credential, ipmi_credential = excluded.ipmi_credential,
            st_company = excluded.st_company, st_department = excluded.st_department,
-           st_product = excluded.st_product, st_cluster = excluded.st_cluster, st_service = excluded.st_service`,
+           st_product = excluded.st_product, st_cluster = excluded.st_cluster, st_service = excluded.st_service,
+           lifecycle = excluded.lifecycle, lifecycle_at = excluded.lifecycle_at, lifecycle_by = excluded.lifecycle_by`,
       ),
     };
   }
@@ -250,10 +263,13 @@ export class InventoryRepository {
   /**
    * Inserts new ids and updates existing ones, parents before children, in one
    * transaction (a savepoint when called inside one). Nothing is deleted. `bindAs` names who
-   * binds the written devices' credentials (BindAs); a direct write is the system's.
+   * binds the written devices' credentials (BindAs); a direct write is the system's. A device
+   * without a lifecycle keeps its stored one (a new one: DEFAULT_LIFECYCLE); one whose
+   * lifecycle is new or changes is stamped with `by` and now.
    */
-  upsert(doc: InventoryDocument, bindAs: BindAs = SYSTEM_BINDER): { imported: RecordCounts } {
+  upsert(doc: InventoryDocument, bindAs: BindAs = SYSTEM_BINDER, by: string = bindAs ?? SYSTEM_BINDER): { imported: RecordCounts } {
     const q = this.#q;
+    const now = Date.now();
     this.#db.transaction(() => {
       for (const s of doc.sites) q.upsertSite.run(s.id, s.name, s.city);
       for (const r of doc.rooms) q.upsertRoom.run(r.id, r.siteId, r.name, r.widthM, r.depthM);
@@ -263,20 +279,24 @@ export class InventoryRepository {
       }
       // Serial numbers are UNIQUE: park the old SN of every device that changes its SN, so
       // a document may swap SNs between devices without tripping the constraint midway.
+      const stored = new Map(doc.devices.map((d) => [d.id, q.deviceSn.get(d.id)]));
       for (const d of doc.devices) {
-        const before = q.deviceSn.get(d.id);
+        const before = stored.get(d.id);
         if (before && before.sn !== d.sn) q.parkSn.run(`\u0000moving:${d.id}`, d.id);
       }
       for (const d of doc.devices) {
         const t = d.serviceTree;
+        const before = stored.get(d.id);
+        const lifecycle = d.lifecycle ?? before?.lifecycle ?? DEFAULT_LIFECYCLE;
+        const [at, stampedBy] = before && before.lifecycle === lifecycle ? [before.lifecycle_at, before.lifecycle_by] : [now, by];
         q.upsertDevice.run(
           d.id, d.cabinetId, d.kind, d.hostname, d.sn, d.uPosition, d.uHeight, d.mgmtIp, d.snmpPort,
           d.bmcAddress, d.bmcPort, d.sshPort, d.snmpCredential, d.sshCredential, d.ipmiCredential,
           t?.company ?? null, t?.department ?? null, t?.product ?? null, t?.cluster ?? null, t?.service ?? null,
+          lifecycle, at, stampedBy,
         );
       }
       if (bindAs !== null) {
-        const now = Date.now();
         for (const d of doc.devices) this.#bindings.bindDevice(d, bindAs, now);
       }
     })();
@@ -291,9 +311,9 @@ export class InventoryRepository {
     };
   }
 
-  /** Adds or replaces one device (the same SN handling and binding as upsert). Does not validate: inventory.putDevice validates first. */
-  putDevice(device: Device, bindAs: BindAs = SYSTEM_BINDER): void {
-    this.upsert({ format: 'fleetdeck-inventory', version: 1, sites: [], rooms: [], rows: [], cabinets: [], devices: [device] }, bindAs);
+  /** Adds or replaces one device (the same SN, lifecycle and binding handling as upsert). Does not validate: inventory.putDevice validates first. */
+  putDevice(device: Device, bindAs: BindAs = SYSTEM_BINDER, by: string = bindAs ?? SYSTEM_BINDER): void {
+    this.upsert({ format: 'fleetdeck-inventory', version: 1, sites: [], rooms: [], rows: [], cabinets: [], devices: [device] }, bindAs, by);
   }
 
   /**

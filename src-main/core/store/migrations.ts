@@ -244,6 +244,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX wf_outbox_run ON wf_outbox(run_id);
     `,
   },
+  {
+    version: 10,
+    name: 'the device lifecycle (CMDB status), who moved it last and when',
+    // Every stored device is in service; lifecycle_at / lifecycle_by stay NULL until a move or an import changes it.
+    sql: `
+      ALTER TABLE devices ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'online'
+        CHECK (lifecycle IN ('racked','provisioning','online','offline','maintenance','retired'));
+      ALTER TABLE devices ADD COLUMN lifecycle_at INTEGER;
+      ALTER TABLE devices ADD COLUMN lifecycle_by TEXT;
+      CREATE INDEX devices_lifecycle ON devices(lifecycle);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

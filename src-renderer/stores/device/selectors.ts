@@ -1,4 +1,4 @@
-// Selectors of the open device at module scope: detail, BMC, events, controls, host key.
+// Selectors of the open device at module scope: detail, BMC, events, controls, host key, lifecycle move.
 import type { AppState } from '../store';
 
 export const selectDeviceDetail = (s: AppState) => s.device.detail;
@@ -11,3 +11,4 @@ export const selectDeviceEventsError = (s: AppState) => s.device.eventsError;
 export const selectControl = (s: AppState) => s.device.control;
 export const selectHostKey = (s: AppState) => s.device.hostKey;
 export const selectDeviceAnsweredAt = (s: AppState) => s.device.answeredAt;
+export const selectLifecycleMove = (s: AppState) => s.device.lifecycle;

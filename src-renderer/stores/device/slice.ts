@@ -1,7 +1,7 @@
 // The open device: its detail, its BMC (read on demand), its recent events, the control
-// action in flight or its outcome, and its pinned SSH host key.
+// action in flight or its outcome, its pinned SSH host key, and a lifecycle move in flight or its outcome.
 import type { StateCreator } from 'zustand';
-import type { BmcInfo, BootDevice, DeviceDetail, FleetEvent, PowerAction } from '../../../src-shared/domain';
+import type { BmcInfo, BootDevice, DeviceDetail, DeviceLifecycle, FleetEvent, PowerAction } from '../../../src-shared/domain';
 import type { ShownError } from '../shown-error';
 import type { AppState } from '../store';
 
@@ -34,6 +34,14 @@ export interface HostKeyState {
   error: ShownError | null;
 }
 
+export interface LifecycleMoveState {
+  /** The state a move in flight goes to. */
+  pending: DeviceLifecycle | null;
+  /** The state the last move reached. */
+  done: DeviceLifecycle | null;
+  error: ShownError | null;
+}
+
 export interface DeviceState {
   deviceId: string | null;
   detail: DeviceDetail | null;
@@ -48,6 +56,7 @@ export interface DeviceState {
   eventsError: ShownError | null;
   control: ControlState;
   hostKey: HostKeyState;
+  lifecycle: LifecycleMoveState;
 }
 
 export interface DeviceSlice {
@@ -57,6 +66,8 @@ export interface DeviceSlice {
 export const initialControl: ControlState = { pending: null, done: null, error: null };
 
 export const initialHostKey: HostKeyState = { key: null, busy: false, done: null, error: null };
+
+export const initialLifecycleMove: LifecycleMoveState = { pending: null, done: null, error: null };
 
 export const initialDevice: DeviceState = {
   deviceId: null,
@@ -70,6 +81,7 @@ export const initialDevice: DeviceState = {
   eventsError: null,
   control: initialControl,
   hostKey: initialHostKey,
+  lifecycle: initialLifecycleMove,
 };
 
 export const createDeviceSlice: StateCreator<AppState, [], [], DeviceSlice> = () => ({ device: initialDevice });

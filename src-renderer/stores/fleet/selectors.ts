@@ -5,6 +5,8 @@ import type { AppState } from '../store';
 export const selectRoute = (s: AppState) => s.fleet.route;
 export const selectOverview = (s: AppState) => s.fleet.overview;
 export const selectOverviewError = (s: AppState) => s.fleet.overviewError;
+export const selectLifecycleCounts = (s: AppState) => s.fleet.lifecycleCounts;
+export const selectLifecycleCountsError = (s: AppState) => s.fleet.lifecycleCountsError;
 export const selectCabinets = (s: AppState) => s.fleet.cabinets;
 export const selectCabinetsError = (s: AppState) => s.fleet.cabinetsError;
 export const selectElevation = (s: AppState) => s.fleet.elevation;

@@ -1,6 +1,6 @@
-// The fleet as the views show it: overview, the open room's cabinets, the open cabinet.
+// The fleet as the views show it: overview (with the devices per lifecycle state), the open room's cabinets, the open cabinet.
 import type { StateCreator } from 'zustand';
-import type { CabinetElevation, CabinetSummary, FleetOverview } from '../../../src-shared/domain';
+import type { CabinetElevation, CabinetSummary, FleetOverview, LifecycleCounts } from '../../../src-shared/domain';
 import type { PendingPower } from './pending-power';
 import type { Route } from './route';
 import type { ShownError } from '../shown-error';
@@ -10,6 +10,9 @@ export interface FleetState {
   route: Route;
   overview: FleetOverview | null;
   overviewError: ShownError | null;
+  /** Devices per lifecycle state (inventory.lifecycleCounts), once loaded. */
+  lifecycleCounts: LifecycleCounts | null;
+  lifecycleCountsError: ShownError | null;
   /** Cabinets of route.roomId, once loaded. */
   cabinets: { roomId: string; list: CabinetSummary[] } | null;
   cabinetsError: ShownError | null;
@@ -28,6 +31,8 @@ export const initialFleet: FleetState = {
   route: { view: 'overview' },
   overview: null,
   overviewError: null,
+  lifecycleCounts: null,
+  lifecycleCountsError: null,
   cabinets: null,
   cabinetsError: null,
   elevation: null,

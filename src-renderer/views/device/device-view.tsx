@@ -1,5 +1,5 @@
 // One device, for a technician at the cabinet: where it sits, whether it answers, its
-// interfaces and power draw; the BMC read on demand; the control actions; its events.
+// lifecycle (CMDB status), interfaces and power draw; the BMC read on demand; the control actions; its events.
 import { useEffect } from 'react';
 import type { DeviceDetail, InterfaceInfo } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
@@ -19,6 +19,7 @@ import { Facts, PowerCard, interfacesProblemText } from './device-facts';
 import { interfacesProblemOf } from '../../stores/device/freshness';
 import { DeviceHostKey } from './device-host-key';
 import { DeviceEditControls } from './device-edit-controls';
+import { DeviceLifecycleCard, LifecycleChip } from './device-lifecycle';
 import { MonitoringNote } from './monitoring-note';
 
 export function DeviceView({ deviceId }: { deviceId: string }) {
@@ -50,6 +51,7 @@ function Detail({ detail }: { detail: DeviceDetail }) {
         <StatusBadge status={detail.status} testId="device-status" big />
         <PendingPowerBadge deviceId={d.id} />
         <span className="kind-chip">{t(`kind.${d.kind}` as MessageKey)}</span>
+        {d.lifecycle && <LifecycleChip state={d.lifecycle} />}
         <DeviceEditControls detail={detail} />
       </div>
       <MonitoringNote monitoring={detail.monitoring} testId="device-monitoring" deviceId={d.id} />
@@ -71,6 +73,7 @@ function Detail({ detail }: { detail: DeviceDetail }) {
       <div className="device-layout">
         <div className="device-col">
           <Facts detail={detail} />
+          <DeviceLifecycleCard key={d.id} detail={detail} />
           <PowerCard detail={detail} />
           <Interfaces detail={detail} />
         </div>

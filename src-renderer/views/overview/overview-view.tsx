@@ -1,7 +1,8 @@
 // The fleet at a glance, for wall screens: totals on top, then each site with its rooms,
 // devices and how many answer SNMP right now. Live: the store follows onDidChangeOverview.
 // Holds at 100 k devices: counts compact ("83.0k") with the exact value in the title,
-// unreachable counted, devices without an SNMP credential counted apart as not monitored.
+// unreachable counted, devices without an SNMP credential counted apart as not monitored;
+// below the totals, the devices per lifecycle state (lifecycle-strip.tsx).
 import { CountBar } from '../../components/count-bar';
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
@@ -13,6 +14,7 @@ import { useAppStore } from '../../stores/store';
 import { EventsStrip } from '../events/events-strip';
 import { Count } from './count';
 import { monitoringOf } from './overview-health';
+import { LifecycleStrip } from './lifecycle-strip';
 import { SiteCard } from './site-card';
 import './overview-scale.css';
 
@@ -34,6 +36,7 @@ export function OverviewView() {
       {error && <ErrorBanner error={error} action="action.overview" onRetry={() => void loadOverview()} />}
       {!overview && !error && <p className="loading">{t('overview.loading')}</p>}
       {overview && <Totals totals={overview.totals} />}
+      {overview && <LifecycleStrip />}
       {overview && <EventsStrip />}
       {overview && overview.sites.length === 0 && <p className="muted" data-testid="overview-empty">{t('overview.empty')}</p>}
       <div className="site-grid">

@@ -26,6 +26,7 @@ const SMALL: InventoryDocument = {
   devices: [1, 2, 3].map((n) => ({
     id: `sh1-d${n}`, cabinetId: 'sh1-c1', kind: 'server' as const, hostname: `sh1-d${n}`, sn: `SH-SN-${n}`, uPosition: n, uHeight: 1,
     mgmtIp: `10.7.0.${n}`, snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
+    lifecycle: 'online' as const,
   })),
 };
 const BEFORE: InventoryCounts = { sites: 1, rooms: 1, rows: 1, cabinets: 1, devices: 3 };

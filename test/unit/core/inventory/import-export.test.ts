@@ -13,33 +13,33 @@ import { CredentialRepository } from '../../../../src-main/core/store/credential
 import { SecretBox } from '../../../../src-main/core/security/secret-box';
 
 const HEADER =
-  'record,id,parent,name,city,position,u_height,rated_power_kw,feed_a,feed_b,kind,hostname,sn,u_position,mgmt_ip,snmp_port,bmc_address,bmc_port,ssh_port,snmp_credential,ssh_credential,ipmi_credential,service_tree,width_m,depth_m,x_m,y_m,facing,cold_aisle,width_mm,depth_mm';
+  'record,id,parent,name,city,position,u_height,rated_power_kw,feed_a,feed_b,kind,hostname,sn,u_position,mgmt_ip,snmp_port,bmc_address,bmc_port,ssh_port,snmp_credential,ssh_credential,ipmi_credential,service_tree,width_m,depth_m,x_m,y_m,facing,cold_aisle,width_mm,depth_mm,lifecycle';
 
 /** A valid file in canonical form (sorted by id, CRLF), so exporting it gives it back. */
 const VALID_LINES = [
   HEADER, // 1
-  'site,bj1,,"Beijing ""North""",Beijing,,,,,,,,,,,,,,,,,,,,,,,,,,', // 2
-  'room,bj1-r1,bj1,Room 1,,,,,,,,,,,,,,,,,,,,5.4,4,,,,,,', // 3
-  'row,bj1-r1-a,bj1-r1,Row A,,,,,,,,,,,,,,,,,,,,,,3,2.4,south,front,,', // 4
-  'cabinet,bj1-r1-a01,bj1-r1-a,A01,,1,42,8.5,A-PDB-01,B-PDB-01,,,,,,,,,,,,,,,,,,,,600,1200', // 5
-  'cabinet,bj1-r1-a02,bj1-r1-a,"A02, spare",,2,48,12,A-PDB-02,,,,,,,,,,,,,,,,,,,,,600,1200', // 6
-  'device,gw-a02,bj1-r1-a02,,,,2,,,,gateway,gw-a02,SN-GW-1,10,2001:db8::10,161,,623,22,snmp-lab,,,Acme/Network/Edge/bj1/mgw,,,,,,,,', // 7
-  'device,pdu-a01,bj1-r1-a01,,,,0,,,,pdu,pdu-a01,SN-PDU-1,0,10.0.0.2,161,,623,22,snmp-lab,,,,,,,,,,,', // 8
-  'device,srv-a01-01,bj1-r1-a01,,,,2,,,,server,srv-a01-01,SN-1001,1,10.0.1.1,161,10.1.1.1,623,22,snmp-lab,ssh-lab,ipmi-lab,Acme/Infra/Compute/c1/web,,,,,,,,', // 9
-  'device,srv-a01-02,bj1-r1-a01,,,,1,,,,server,srv-a01-02,SN-1002,3,10.0.1.2,1161,10.1.1.2,623,22,snmp-lab,ssh-lab,ipmi-lab,,,,,,,,,', // 10
-  'device,srv-x,bj1-r1-a02,,,,1,,,,server,srv-x,SN-2001,1,10.0.2.1,161,,623,22,snmp-lab,,,,,,,,,,,', // 11
-  'device,srv-y,bj1-r1-a02,,,,1,,,,server,srv-y,SN-2002,2,10.0.2.2,161,,623,22,snmp-lab,,,,,,,,,,,', // 12
-  'device,sw-a01,bj1-r1-a01,,,,1,,,,switch,sw-a01,SN-SW-1,42,10.0.0.1,161,,623,22,snmp-lab,,,,,,,,,,,', // 13
+  'site,bj1,,"Beijing ""North""",Beijing,,,,,,,,,,,,,,,,,,,,,,,,,,,', // 2
+  'room,bj1-r1,bj1,Room 1,,,,,,,,,,,,,,,,,,,,5.4,4,,,,,,,', // 3
+  'row,bj1-r1-a,bj1-r1,Row A,,,,,,,,,,,,,,,,,,,,,,3,2.4,south,front,,,', // 4
+  'cabinet,bj1-r1-a01,bj1-r1-a,A01,,1,42,8.5,A-PDB-01,B-PDB-01,,,,,,,,,,,,,,,,,,,,600,1200,', // 5
+  'cabinet,bj1-r1-a02,bj1-r1-a,"A02, spare",,2,48,12,A-PDB-02,,,,,,,,,,,,,,,,,,,,,600,1200,', // 6
+  'device,gw-a02,bj1-r1-a02,,,,2,,,,gateway,gw-a02,SN-GW-1,10,2001:db8::10,161,,623,22,snmp-lab,,,Acme/Network/Edge/bj1/mgw,,,,,,,,,online', // 7
+  'device,pdu-a01,bj1-r1-a01,,,,0,,,,pdu,pdu-a01,SN-PDU-1,0,10.0.0.2,161,,623,22,snmp-lab,,,,,,,,,,,,online', // 8
+  'device,srv-a01-01,bj1-r1-a01,,,,2,,,,server,srv-a01-01,SN-1001,1,10.0.1.1,161,10.1.1.1,623,22,snmp-lab,ssh-lab,ipmi-lab,Acme/Infra/Compute/c1/web,,,,,,,,,online', // 9
+  'device,srv-a01-02,bj1-r1-a01,,,,1,,,,server,srv-a01-02,SN-1002,3,10.0.1.2,1161,10.1.1.2,623,22,snmp-lab,ssh-lab,ipmi-lab,,,,,,,,,,online', // 10
+  'device,srv-x,bj1-r1-a02,,,,1,,,,server,srv-x,SN-2001,1,10.0.2.1,161,,623,22,snmp-lab,,,,,,,,,,,,online', // 11
+  'device,srv-y,bj1-r1-a02,,,,1,,,,server,srv-y,SN-2002,2,10.0.2.2,161,,623,22,snmp-lab,,,,,,,,,,,,online', // 12
+  'device,sw-a01,bj1-r1-a01,,,,1,,,,switch,sw-a01,SN-SW-1,42,10.0.0.1,161,,623,22,snmp-lab,,,,,,,,,,,,online', // 13
 ];
 const VALID_CSV = VALID_LINES.map((l) => `${l}\r\n`).join('');
 
 /** The same file with five planted errors, one on each of lines 8, 10, 11, 12 and 13. */
 const BAD_LINES = [...VALID_LINES];
-BAD_LINES[8 - 1] = 'device,pdu-a01,bj1-r1-a01,,,,0,,,,pdu,pdu-a01,SN-PDU-1,0,10.0.0.300,161,,623,22,snmp-lab,,,,,,,,,,,'; // bad IP
-BAD_LINES[10 - 1] = 'device,srv-a01-02,bj1-r1-a01,,,,1,,,,server,srv-a01-02,SN-1002,2,10.0.1.2,1161,10.1.1.2,623,22,snmp-lab,ssh-lab,ipmi-lab,,,,,,,,,'; // U 2 overlaps srv-a01-01 (U 1-2)
-BAD_LINES[11 - 1] = 'device,srv-x,bj1-r1-a09,,,,1,,,,server,srv-x,SN-2001,1,10.0.2.1,161,,623,22,snmp-lab,,,,,,,,,,,'; // unknown cabinet
-BAD_LINES[12 - 1] = 'device,srv-y,bj1-r1-a02,,,,1,,,,server,srv-y,SN-OLD,2,10.0.2.2,161,,623,22,snmp-lab,,,,,,,,,,,'; // SN of a stored device
-BAD_LINES[13 - 1] = 'device,sw-a01,bj1-r1-a01,,,,1,,,,router,sw-a01,SN-SW-1,42,10.0.0.1,161,,623,22,snmp-lab,,,,,,,,,,,'; // unknown kind
+BAD_LINES[8 - 1] = 'device,pdu-a01,bj1-r1-a01,,,,0,,,,pdu,pdu-a01,SN-PDU-1,0,10.0.0.300,161,,623,22,snmp-lab,,,,,,,,,,,,online'; // bad IP
+BAD_LINES[10 - 1] = 'device,srv-a01-02,bj1-r1-a01,,,,1,,,,server,srv-a01-02,SN-1002,2,10.0.1.2,1161,10.1.1.2,623,22,snmp-lab,ssh-lab,ipmi-lab,,,,,,,,,,online'; // U 2 overlaps srv-a01-01 (U 1-2)
+BAD_LINES[11 - 1] = 'device,srv-x,bj1-r1-a09,,,,1,,,,server,srv-x,SN-2001,1,10.0.2.1,161,,623,22,snmp-lab,,,,,,,,,,,,online'; // unknown cabinet
+BAD_LINES[12 - 1] = 'device,srv-y,bj1-r1-a02,,,,1,,,,server,srv-y,SN-OLD,2,10.0.2.2,161,,623,22,snmp-lab,,,,,,,,,,,,online'; // SN of a stored device
+BAD_LINES[13 - 1] = 'device,sw-a01,bj1-r1-a01,,,,1,,,,router,sw-a01,SN-SW-1,42,10.0.0.1,161,,623,22,snmp-lab,,,,,,,,,,,,online'; // unknown kind
 const BAD_CSV = BAD_LINES.join('\n');
 
 /** What the store holds before the imports: another site, and a device whose SN the bad file reuses. */
@@ -171,9 +171,9 @@ describe('inventory import/export', () => {
     const db = store();
     importInventory(db, 'csv', VALID_CSV);
     const moved = VALID_LINES.slice(0, 1).concat(
-      'device,srv-x,bj1-r1-a01,,,,1,,,,server,srv-x-renamed,SN-2002,20,10.0.2.1,161,,623,22,,,,,,,,,,,,',
-      'device,srv-y,bj1-r1-a02,,,,1,,,,server,srv-y,SN-2001,2,10.0.2.2,161,,623,22,snmp-lab,,,,,,,,,,,', // swaps SNs with srv-x
-      'device,srv-z,bj1-r1-a02,,,,1,,,,server,srv-z,SN-2003,3,10.0.2.3,161,,623,22,,,,,,,,,,,,',
+      'device,srv-x,bj1-r1-a01,,,,1,,,,server,srv-x-renamed,SN-2002,20,10.0.2.1,161,,623,22,,,,,,,,,,,,,',
+      'device,srv-y,bj1-r1-a02,,,,1,,,,server,srv-y,SN-2001,2,10.0.2.2,161,,623,22,snmp-lab,,,,,,,,,,,,', // swaps SNs with srv-x
+      'device,srv-z,bj1-r1-a02,,,,1,,,,server,srv-z,SN-2003,3,10.0.2.3,161,,623,22,,,,,,,,,,,,,',
     );
     expect(importInventory(db, 'csv', moved.join('\n')).imported.devices).toBe(3);
     const repo = new InventoryRepository(db);
@@ -184,7 +184,7 @@ describe('inventory import/export', () => {
 
   it('imports a file written before the BMC and SSH port columns, with their defaults', () => {
     const old = VALID_LINES.map((line, i) => {
-      const l = line.split(',').slice(0, -8).join(','); // written before the room model too
+      const l = line.split(',').slice(0, -9).join(','); // written before the room model and the lifecycle too
       if (i === 0) return l.replace(',bmc_port,ssh_port', '');
       const cells = l.split(',');
       return l.startsWith('device,') ? [...cells.slice(0, 17), ...cells.slice(19)].join(',') : l.slice(0, -2);
@@ -216,14 +216,14 @@ describe('inventory import/export', () => {
     expect(header).toHaveLength(1);
     expect(header[0].message).toMatch(/^the header lacks name, city, position/);
     const short = parseInventory('csv', `${HEADER}\nsite,s1,,S\n`).issues;
-    expect(short).toEqual([{ line: 2, column: 0, field: '', code: 'csv-field-count', params: { fields: 4, expected: 31 }, message: 'this record has 4 fields; the header has 31' }]);
+    expect(short).toEqual([{ line: 2, column: 0, field: '', code: 'csv-field-count', params: { fields: 4, expected: 32 }, message: 'this record has 4 fields; the header has 32' }]);
   });
 
   it('reports malformed CSV by line through the importer, together with the other problems', () => {
     const db = store();
     const lines = [...VALID_LINES];
-    lines[6 - 1] = 'cabinet,bj1-r1-a02,bj1-r1-a,"A02" spare,,2,48,12,A-PDB-02,,,,,,,,,,,,,,,,,,,,,,';
-    lines[13 - 1] = 'device,sw-a01,bj1-r1-a01,,,,1,,,,switch,sw-a01,SN-SW-1,42,10.0.0.1,161,,623,22,"snmp-lab,,,,,,,,,,,';
+    lines[6 - 1] = 'cabinet,bj1-r1-a02,bj1-r1-a,"A02" spare,,2,48,12,A-PDB-02,,,,,,,,,,,,,,,,,,,,,,,';
+    lines[13 - 1] = 'device,sw-a01,bj1-r1-a01,,,,1,,,,switch,sw-a01,SN-SW-1,42,10.0.0.1,161,,623,22,"snmp-lab,,,,,,,,,,,,';
     const { issues } = refused(() => importInventory(db, 'csv', lines.join('\r\n')));
     expect(issues.map((i) => [i.line, i.column])).toEqual([[6, 4], [13, 20]]);
     expect(new InventoryRepository(db).isEmpty()).toBe(true);

@@ -5,7 +5,8 @@ import { InventoryRepository } from '../../../../src-main/core/store/inventory-r
 
 const dev = (id: string, cabinetId: string, uPosition: number, extra: Partial<Device> = {}): Device => ({
   id, cabinetId, kind: 'server', hostname: id, sn: `SN-${id}`, uPosition, uHeight: 1, mgmtIp: `10.0.0.${uPosition + 1}`,
-  snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: 'snmp-lab', sshCredential: null, ipmiCredential: null, serviceTree: null, ...extra,
+  snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: 'snmp-lab', sshCredential: null, ipmiCredential: null, serviceTree: null,
+  lifecycle: 'online', ...extra,
 });
 
 /** Deliberately unsorted, to check that reads sort by id. */

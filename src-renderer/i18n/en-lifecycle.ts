@@ -1,0 +1,28 @@
+// English strings of the device lifecycle (CMDB status): the states, the device page's
+// lifecycle card, the overview's counts, and LifecycleMoveError's wording. Spread into en.ts.
+export const enLifecycle = {
+  'lifecycle.racked': 'racked',
+  'lifecycle.provisioning': 'provisioning',
+  'lifecycle.online': 'online',
+  'lifecycle.offline': 'offline',
+  'lifecycle.maintenance': 'maintenance',
+  'lifecycle.retired': 'retired',
+  'lifecycle.title': 'Lifecycle (CMDB status)',
+  'lifecycle.changed': 'Since {time}, set by {actor}',
+  'lifecycle.neverChanged': 'Not changed since the console began keeping it.',
+  'lifecycle.moveTo': 'Move to',
+  'lifecycle.move': 'Move',
+  'lifecycle.moving': 'Moving to {state}…',
+  'lifecycle.moved': 'Moved to {state}.',
+  'lifecycle.roleNote': 'Moving it needs the {required} role; this session is {role}.',
+  'lifecycle.counts': 'Lifecycle',
+  'action.setLifecycle': 'moving the device along its lifecycle',
+  'action.lifecycleCounts': 'loading the lifecycle counts',
+  'err.lifecycle.refused': 'Not moved to {to}, nothing was changed: {what}',
+  'err.lifecycle.notAllowed': '{host} is {from}, which may move to {next} only',
+  'err.lifecycle.notExpected': '{host} is {from}, not {expected}: someone else moved it meanwhile',
+  'err.lifecycle.more': '; and {n} more',
+  'err.lifecycle.sep': '; ',
+  'err.lifecycle.listSep': ', ',
+  'err.lifecycle.or': ' or ',
+} as const;
