@@ -8,6 +8,7 @@ export const enLifecycle = {
   'lifecycle.maintenance': 'maintenance',
   'lifecycle.retired': 'retired',
   'lifecycle.title': 'Lifecycle (CMDB status)',
+  'lifecycle.systemActor': 'FleetDeck (an import or the lab)',
   'lifecycle.changed': 'Since {time}, set by {actor}',
   'lifecycle.neverChanged': 'Not changed since the console began keeping it.',
   'lifecycle.moveTo': 'Move to',

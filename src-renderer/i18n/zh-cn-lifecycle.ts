@@ -9,6 +9,7 @@ export const zhCNLifecycle: { readonly [K in keyof typeof enLifecycle]: string }
   'lifecycle.maintenance': '维护中',
   'lifecycle.retired': '已退役',
   'lifecycle.title': '生命周期（CMDB 状态）',
+  'lifecycle.systemActor': '系统（导入或实验室）',
   'lifecycle.changed': '自 {time} 起，由 {actor} 设置',
   'lifecycle.neverChanged': '自控制台开始记录以来未变更。',
   'lifecycle.moveTo': '变更为',

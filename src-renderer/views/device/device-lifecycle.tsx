@@ -14,6 +14,9 @@ import { leastRole, mayCall } from '../../stores/session/roles';
 import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
 
+/** The store's own actor (the lab's inventory, a migration): worded, not shown as an id. */
+const SYSTEM_ACTOR = 'system';
+
 /** The state as a chip (the device page's header). */
 export function LifecycleChip({ state }: { state: DeviceLifecycle }) {
   const { lang } = useI18n();
@@ -42,7 +45,7 @@ export function DeviceLifecycleCard({ detail }: { detail: DeviceDetail }) {
       <p>
         <strong data-testid="lifecycle-state">{lifecycleWord(lang, state)}</strong>{' '}
         <span className="muted small" data-testid="lifecycle-change" data-by={change?.by ?? ''}>
-          {change ? t('lifecycle.changed', { time: when.format(new Date(change.at)), actor: change.by }) : t('lifecycle.neverChanged')}
+          {change ? t('lifecycle.changed', { time: when.format(new Date(change.at)), actor: change.by === SYSTEM_ACTOR ? t('lifecycle.systemActor') : change.by }) : t('lifecycle.neverChanged')}
         </span>
       </p>
       {role && !may && (
