@@ -1,0 +1,184 @@
+// os.install (seed 000's "install OS"), a callback step that also polls. Its first call stages
+// the install on the PXE server (deps.pxe: the lab's, or a real fleet's through a hook), sets
+// the BMC's next boot to PXE (Chassis Set System Boot Options, parameter 5, one-time) and
+// power-cycles the server (powers it on when it is off). It finishes on the installer's call
+// to the step's one-time URL with {sn, hostname, os, status}, or on a poll check that finds
+// the new OS over SSH: /etc/os-release is the template's release and the host has the new
+// hostname, after SSH went quiet or the host key changed. The changed host key is never
+// taken silently: with acceptNewHostKey the check pins it (audited, both fingerprints
+// logged); without, the check waits for the callback and ssh.acceptNewHostKey accepts it.
+// A callback with status 'failed' is refused by the output schema (the installer gets 400)
+// and fails the step at its next check, naming the report: the engine hands callbacks
+// straight to the output schema, so the refusal is kept in memory here (by SN, newer than
+// the attempt) for that check to find. Not idempotent: running it again power-cycles again.
+import { z } from 'zod';
+import { FleetDeckError } from '../../../src-shared/errors';
+import { CredentialUnboundError } from '../credentials/credential-binding';
+import { isRfc1123Hostname } from '../inventory/hostname';
+import { SshConnectError, SshHostKeyMismatchError, SshTimeoutError } from '../protocols/ssh';
+import { tool, type ToolContext } from '../workflows/tool';
+import { abortable, deviceOf, named, why, type ProvisioningDeps } from './deps';
+import { acceptHostKey, runOnDevice } from './ssh-access';
+import { expectedRelease, parseOsRelease, releaseMatches } from './system-facts';
+
+const input = z.object({
+  deviceId: z.string().min(1),
+  /** The OS template the PXE server installs ("ubuntu-24.04", the seed's 北京Centos6). */
+  os: z.string().min(1).max(200),
+  /** The hostname the installed host gets (a run of one host: the seed's "hostname after install"). */
+  hostname: z.string().optional(),
+  /** Several hosts: each one's hostname by SN or device id (wins over hostname). */
+  hostnames: z.record(z.string(), z.string()).optional(),
+  /** The lab's simulated install time (a real PXE server ignores it). */
+  durationMs: z.number().min(0).max(6 * 3_600_000).default(60_000),
+  /** Poll SSH for the new OS (besides waiting for the callback). */
+  sshCheck: z.boolean().default(true),
+  /** Let the SSH check pin the host's new key itself (audited); otherwise the check waits for the callback. */
+  acceptNewHostKey: z.boolean().default(false),
+});
+
+type Input = z.output<typeof input>;
+
+/** What the installer reported as failed, by SN, for the next check of the attempt. */
+interface FailedReport {
+  readonly at: number;
+  readonly hostname: string;
+  readonly os: string;
+}
+
+interface InstallState {
+  readonly startedAt: number;
+  /** The hostname the install gives (resolved for this host). */
+  readonly hostname: string;
+  /** SSH was refused or timed out at least once since the power cycle: the host went down. */
+  sawDown: boolean;
+  /** The new host key the check saw and did not accept (waiting for the callback). */
+  newKey: string | null;
+  /** Log lines already written once ("quiet", "old system"...). */
+  said: string[];
+}
+
+/** This host's new hostname: hostnames[SN], hostnames[device id], else hostname; VALIDATION when none fits. */
+export function hostnameFor(a: { hostname?: string; hostnames?: Record<string, string> }, dev: { id: string; sn: string; hostname: string }): string {
+  const name = a.hostnames?.[dev.sn] ?? a.hostnames?.[dev.id] ?? a.hostname;
+  if (name === undefined || name === '') {
+    throw new FleetDeckError('VALIDATION', `no hostname for ${dev.hostname} (SN ${dev.sn}): give hostname (one host) or hostnames {SN or device id: hostname}`, { field: 'hostname', deviceId: dev.id, sn: dev.sn });
+  }
+  if (!isRfc1123Hostname(name)) throw new FleetDeckError('VALIDATION', `"${name}" (for SN ${dev.sn}) is not a valid host name (RFC 1123)`, { field: 'hostname', deviceId: dev.id });
+  return name;
+}
+
+export function osInstallTool(deps: ProvisioningDeps) {
+  const now = deps.now ?? Date.now;
+  const failed = new Map<string, FailedReport>();
+  const output = z.object({
+    sn: z.string(),
+    hostname: z.string(),
+    os: z.string(),
+    status: z.enum(['installed', 'failed']),
+    /** How the step learnt it: the installer's callback (absent) or the SSH check. */
+    via: z.enum(['callback', 'ssh']).optional(),
+  }).superRefine((body, c) => {
+    if (body.status !== 'failed') return;
+    // Bounded: reports no attempt picked up (an unknown SN, a run long gone) are dropped oldest first.
+    if (failed.size >= 1000) failed.delete(failed.keys().next().value!);
+    failed.set(body.sn, { at: now(), hostname: body.hostname, os: body.os });
+    c.addIssue({ code: 'custom', path: ['status'], message: `the installer reports the install of ${body.os} as ${body.hostname} failed; the step fails at its next check` });
+  });
+
+  return tool({
+    name: 'os.install',
+    title: 'Install OS',
+    kind: 'callback',
+    idempotent: false,
+    input,
+    output,
+    async run(ctx, a) {
+      const dev = deviceOf(deps, a.deviceId);
+      if (ctx.check === 0) return { status: 'pending' as const, state: await start(ctx, a) };
+      const st = ctx.pollState as InstallState;
+      const report = failed.get(dev.sn);
+      if (report && report.at >= st.startedAt) {
+        failed.delete(dev.sn);
+        throw new FleetDeckError('UNAVAILABLE', `the installer reports the install of ${report.os} on ${named(dev)} (SN ${dev.sn}) failed (hostname ${report.hostname})`, { deviceId: dev.id, sn: dev.sn, os: report.os });
+      }
+      if (!a.sshCheck || !dev.sshCredential) return { status: 'pending' as const, state: st };
+      const done = await sshCheck(ctx, a, st);
+      return done ? { status: 'done' as const, output: { sn: dev.sn, hostname: st.hostname, os: a.os, status: 'installed' as const, via: 'ssh' as const } } : { status: 'pending' as const, state: st };
+    },
+  });
+
+  async function start(ctx: ToolContext, a: Input): Promise<InstallState> {
+    const dev = deviceOf(deps, a.deviceId);
+    if (!deps.pxe) throw new FleetDeckError('UNAVAILABLE', `no PXE server is configured for this fleet: FleetDeck cannot stage the install of ${a.os} on ${named(dev)}`, { deviceId: dev.id, reason: 'no-pxe' });
+    if (!dev.bmcAddress || !dev.ipmiCredential) throw new FleetDeckError('UNAVAILABLE', `${named(dev)} has no BMC the console can reach: it cannot be booted from PXE`, { deviceId: dev.id });
+    const hostname = hostnameFor(a, dev);
+    const startedAt = now();
+    failed.delete(dev.sn);
+    await abortable(deps.pxe.stage({ deviceId: dev.id, sn: dev.sn, os: a.os, hostname, durationMs: Math.round(a.durationMs), callbackUrl: ctx.callbackUrl }), ctx.signal);
+    // The URL is a bearer secret: it never goes into the log.
+    ctx.log(`install of ${a.os} as ${hostname} staged on the PXE server for ${named(dev)} (SN ${dev.sn}); ${ctx.callbackUrl ? "the installer reports to this step's one-time URL" : 'no callback URL on this console: the SSH check finishes the step'}`);
+    try {
+      await abortable(deps.bmc.bootDevice(dev.id, 'pxe', false), ctx.signal);
+      ctx.log(`${named(dev)}: next boot from PXE (one-time boot override)`);
+      const info = await abortable(deps.bmc.info(dev.id), ctx.signal);
+      const action = info.power === 'on' ? 'cycle' : 'on';
+      const r = await abortable(deps.bmc.power(dev.id, action, dev.hostname), ctx.signal);
+      ctx.log(`${named(dev)}: power ${action} (was ${info.power}, now ${r.power}): booting the installer`);
+    } catch (err) {
+      await deps.pxe.unstage?.(dev.id).catch(() => {});
+      throw new FleetDeckError('UNAVAILABLE', `${named(dev)}: could not boot it from PXE: ${why(err)}; the staged install was taken back`, { deviceId: dev.id }, { cause: err });
+    }
+    return { startedAt, hostname, sawDown: false, newKey: null, said: [] };
+  }
+
+  /** One SSH look at the host; true when it runs the new OS under the new hostname. */
+  async function sshCheck(ctx: ToolContext, a: Input, st: InstallState): Promise<boolean> {
+    const dev = deviceOf(deps, a.deviceId);
+    const once = (key: string, line: string, level: 'info' | 'warn' = 'info'): void => {
+      if (st.said.includes(key)) return;
+      st.said.push(key);
+      ctx.log(line, level);
+    };
+    const want = expectedRelease(a.os);
+    if (!want) {
+      once('no-release', `the template name "${a.os}" does not say which release /etc/os-release will report: the installer's callback finishes this step`);
+      return false;
+    }
+    let out: string;
+    try {
+      const r = await runOnDevice(deps, dev, 'cat /etc/os-release; echo @@fleetdeck:hostname; hostname', { timeoutMs: 10_000, signal: ctx.signal });
+      out = r.stdout;
+    } catch (err) {
+      if (err instanceof SshConnectError || (err instanceof SshTimeoutError && err.command === null)) {
+        st.sawDown = true;
+        once('quiet', `${named(dev)}: SSH is quiet (${err instanceof SshConnectError ? err.reason : 'handshake timeout'}): installing`);
+        return false;
+      }
+      if (err instanceof SshHostKeyMismatchError) {
+        if (!a.acceptNewHostKey) {
+          st.newKey = err.actual;
+          once('new-key', `${named(dev)} is back with a new SSH host key (pinned ${err.expected}, offered ${err.actual}): the install looks done; waiting for the installer's callback (ssh.acceptNewHostKey accepts the key)`);
+          return false;
+        }
+        const k = await acceptHostKey(deps, dev, ctx);
+        st.newKey = null;
+        st.sawDown ||= k.changed;
+        // Once: a host that offers yet another key on the next connection is refused, not re-pinned.
+        return sshCheck(ctx, { ...a, acceptNewHostKey: false }, st);
+      }
+      if (err instanceof CredentialUnboundError) throw err;
+      once(`err:${why(err)}`, `${named(dev)}: the SSH check failed: ${why(err)}; waiting`, 'warn');
+      return false;
+    }
+    const [release, host] = out.split('@@fleetdeck:hostname');
+    const os = parseOsRelease(release ?? '');
+    const hostname = (host ?? '').trim().split('\n')[0]?.trim() ?? '';
+    if (releaseMatches(os, want) && hostname === st.hostname && st.sawDown) {
+      ctx.log(`${named(dev)} runs ${os?.prettyName ?? a.os} as ${hostname} (seen over SSH)`);
+      return true;
+    }
+    once(`old:${os?.prettyName}:${hostname}`, `${named(dev)} answers SSH as ${hostname || '?'} running ${os?.prettyName ?? 'an unknown OS'}: not the new system yet`);
+    return false;
+  }
+}
