@@ -18,6 +18,9 @@ import { LoginView } from './views/session/login-view';
 import { OverviewView } from './views/overview/overview-view';
 import { RoomView } from './views/inventory/room-view';
 import { RunView } from './views/run/run-view';
+import { LaunchView } from './views/workflows/launch-view';
+import { WfRunView } from './views/workflows/run-view';
+import { WorkflowsView } from './views/workflows/workflows-view';
 
 /** The 3D room and three.js: a lazy chunk, fetched only when #/room3d opens. */
 const Room3dView = lazy(() => import('./views/room3d/room3d-view'));
@@ -57,6 +60,9 @@ function Routed() {
       {route.view === 'run' && <RunView />}
       {route.view === 'credentials' && <CredentialsView />}
       {route.view === 'audit' && <AuditView />}
+      {route.view === 'workflows' && <WorkflowsView tab={route.tab} />}
+      {route.view === 'wf-launch' && <LaunchView templateId={route.templateId} />}
+      {route.view === 'wf-run' && <WfRunView runId={route.runId} stepId={route.stepId} host={route.host} />}
     </>
   );
 }

@@ -1,4 +1,4 @@
-// Top bar: title, the main places (fleet, inventory, run command; credentials and audit for admins), the device search box,
+// Top bar: title, the main places (fleet, inventory, run command, workflows; credentials and audit for admins), the device search box,
 // power actions awaiting the poller's confirmation, who is signed in with which role,
 // connection state, language.
 import type { MouseEvent } from 'react';
@@ -23,7 +23,12 @@ export function AppHeader() {
   const transport = useAppStore(selectTransport);
   const route = useAppStore(selectRoute);
   const signedIn = phase === 'ready' || phase === 'reconnecting';
-  const here = route.view === 'inventory' || route.view === 'run' || route.view === 'credentials' || route.view === 'audit' ? route.view : 'overview';
+  const here: NavView =
+    route.view === 'inventory' || route.view === 'run' || route.view === 'credentials' || route.view === 'audit'
+      ? route.view
+      : route.view === 'workflows' || route.view === 'wf-launch' || route.view === 'wf-run'
+        ? 'workflows'
+        : 'overview';
   const link = (view: NavView, href: string, label: MessageKey, testId: string) => (
     <a href={href} className={here === view ? 'active' : ''} aria-current={here === view ? 'page' : undefined} data-testid={testId} onClick={go(view)}>
       {t(label)}
@@ -42,6 +47,7 @@ export function AppHeader() {
             {link('inventory', '#/inventory', 'nav.inventory', 'nav-inventory')}
             {/* Command output is for operators: viewers do not get the link (the core refuses them anyway). */}
             {mayCall(role, 'fleet.run') && link('run', '#/run', 'nav.run', 'nav-run')}
+            {link('workflows', '#/workflows', 'nav.workflows', 'nav-workflows')}
             {/* Credentials and the audit trail are the admin's. */}
             {mayCall(role, 'credentials.put') && link('credentials', '#/credentials', 'admin.nav.credentials', 'nav-credentials')}
             {mayCall(role, 'audit.list') && link('audit', '#/audit', 'admin.nav.audit', 'nav-audit')}
@@ -92,7 +98,7 @@ function PendingPowerList() {
 }
 
 /** A real link (middle-click, copy address work); a plain click goes through navigate(). */
-type NavView = 'overview' | 'inventory' | 'run' | 'credentials' | 'audit';
+type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'credentials' | 'audit';
 
 function go(view: NavView) {
   return (e: MouseEvent<HTMLAnchorElement>): void => {

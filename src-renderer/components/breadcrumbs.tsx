@@ -1,4 +1,4 @@
-// Fleet › site · room › cabinet › device (or Fleet › Inventory, Fleet › Run command),
+// Fleet › site · room › cabinet › device (or Fleet › Inventory, Fleet › Run command, Fleet › Workflows › ...),
 // each step a way back.
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/use-i18n';
@@ -25,6 +25,22 @@ export function Breadcrumbs() {
       <Trail>
         {fleet}
         <span className="crumb-here">{t(route.view === 'run' ? 'nav.run' : 'nav.inventory')}</span>
+      </Trail>
+    );
+  }
+  if (route.view === 'workflows' || route.view === 'wf-launch' || route.view === 'wf-run') {
+    const inside = route.view !== 'workflows';
+    return (
+      <Trail>
+        {fleet}
+        {inside ? (
+          <button type="button" className="link" data-testid="crumb-workflows" onClick={() => navigate({ view: 'workflows' })}>
+            {t('nav.workflows')}
+          </button>
+        ) : (
+          <span className="crumb-here">{t('nav.workflows')}</span>
+        )}
+        {inside && <span className="crumb-here">{t(route.view === 'wf-launch' ? 'wf.launch.titleBare' : 'wf.tab.runs')}</span>}
       </Trail>
     );
   }

@@ -7,6 +7,7 @@ import { enScale } from './en-scale';
 import { enAdmin } from './en-admin';
 import { enPlaces } from './en-places';
 import { enRoom3d } from './en-room3d';
+import { enWorkflows } from './en-workflows';
 import { enLifecycle } from './en-lifecycle';
 
 export const en = {
@@ -174,6 +175,7 @@ export const en = {
   ...enAdmin,
   ...enPlaces,
   ...enRoom3d,
+  ...enWorkflows,
   ...enLifecycle,
 } as const;
 

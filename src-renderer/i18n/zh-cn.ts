@@ -7,6 +7,7 @@ import { zhCNScale } from './zh-cn-scale';
 import { zhCNAdmin } from './zh-cn-admin';
 import { zhCNPlaces } from './zh-cn-places';
 import { zhCNRoom3d } from './zh-cn-room3d';
+import { zhCNWorkflows } from './zh-cn-workflows';
 import { zhCNLifecycle } from './zh-cn-lifecycle';
 
 export const zhCN: Dictionary = {
@@ -174,5 +175,6 @@ export const zhCN: Dictionary = {
   ...zhCNAdmin,
   ...zhCNPlaces,
   ...zhCNRoom3d,
+  ...zhCNWorkflows,
   ...zhCNLifecycle,
 };

@@ -14,6 +14,7 @@ import { createRoom3dSlice, type Room3dSlice } from './room3d/slice';
 import { createRunSlice, type RunSlice } from './run/slice';
 import { createSearchSlice, type SearchSlice } from './search/slice';
 import { createSessionSlice, type SessionSlice } from './session/slice';
+import { createWorkflowsSlice, type WorkflowsSlice } from './workflows/slice';
 
 export type AppState = SessionSlice &
   FleetSlice &
@@ -28,7 +29,8 @@ export type AppState = SessionSlice &
   AuditSlice &
   DeviceEditSlice &
   PlacesSlice &
-  Room3dSlice;
+  Room3dSlice &
+  WorkflowsSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -45,6 +47,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createDeviceEditSlice(...a),
   ...createPlacesSlice(...a),
   ...createRoom3dSlice(...a),
+  ...createWorkflowsSlice(...a),
 }));
 
 /** Merges a partial update (or one computed from the slice's current state) into one slice. */

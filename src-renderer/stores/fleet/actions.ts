@@ -4,6 +4,7 @@ import type { CoreClient, Disposable } from '../../../src-shared/api';
 import type { DeviceStatusChange } from '../../../src-shared/domain';
 import { getClient } from '../client';
 import { loadDeviceDetail } from '../device/actions';
+import { loadRunDetail } from '../workflows/run-actions';
 import { initialLab } from '../lab/slice';
 import { deviceStatusChannel } from '../live/device-status';
 import { toShownError } from '../shown-error';
@@ -82,6 +83,7 @@ export function refreshOpenView(): void {
   if (r.view === 'room') void loadCabinets(r.roomId);
   if (r.view === 'cabinet') void loadElevation(r.cabinetId);
   if (r.view === 'device') void loadDeviceDetail(r.deviceId);
+  if (r.view === 'wf-run') void loadRunDetail(r.runId);
 }
 
 function isRoute(view: 'room' | 'cabinet', id: string): boolean {

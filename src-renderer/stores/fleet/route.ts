@@ -12,12 +12,18 @@ export type Route =
   | { view: 'cabinet'; cabinetId: string; deviceId?: string }
   | { view: 'labels'; scope: 'cabinet' | 'row'; id: string }
   | { view: 'scan'; sn?: string }
-  | { view: 'device'; deviceId: string };
+  | { view: 'device'; deviceId: string }
+  /** Workflows: the runs list (no tab), the templates or the statistics. */
+  | { view: 'workflows'; tab?: 'templates' | 'stats' }
+  | { view: 'wf-launch'; templateId: string }
+  /** A workflow run; stepId (and host, for a per-host step) selects a task. */
+  | { view: 'wf-run'; runId: string; stepId?: string; host?: string };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const [, view, id, id2] = path.split('/');
   if (view === 'room3d' && id) return parseRoom3d(id, query);
+  if (view === 'workflows') return parseWorkflows(id, id2, query);
   if (view === 'room' && id) return { view: 'room', roomId: decodeURIComponent(id) };
   if (view === 'cabinet' && id) {
     const device = new URLSearchParams(query).get('device');
@@ -38,7 +44,30 @@ function parseRoom3d(id: string, query: string): Route {
   return { view: 'room3d', roomId: decodeURIComponent(id), cabinetId: q.get('cabinet'), deviceId: q.get('device') };
 }
 
+function parseWorkflows(id: string | undefined, id2: string | undefined, query: string): Route {
+  if (id === 'templates' || id === 'stats') return { view: 'workflows', tab: id };
+  if (id === 'launch' && id2) return { view: 'wf-launch', templateId: decodeURIComponent(id2) };
+  if (id === 'run' && id2) {
+    const q = new URLSearchParams(query);
+    const step = q.get('step');
+    const host = q.get('host');
+    return { view: 'wf-run', runId: decodeURIComponent(id2), ...(step ? { stepId: step, ...(host ? { host } : {}) } : {}) };
+  }
+  return { view: 'workflows' };
+}
+
+function formatWorkflows(r: Extract<Route, { view: 'workflows' | 'wf-launch' | 'wf-run' }>): string {
+  if (r.view === 'workflows') return r.tab ? `#/workflows/${r.tab}` : '#/workflows';
+  if (r.view === 'wf-launch') return `#/workflows/launch/${encodeURIComponent(r.templateId)}`;
+  const q = new URLSearchParams();
+  if (r.stepId) q.set('step', r.stepId);
+  if (r.stepId && r.host) q.set('host', r.host);
+  const qs = q.toString();
+  return `#/workflows/run/${encodeURIComponent(r.runId)}${qs ? `?${qs}` : ''}`;
+}
+
 export function formatRoute(r: Route): string {
+  if (r.view === 'workflows' || r.view === 'wf-launch' || r.view === 'wf-run') return formatWorkflows(r);
   if (r.view === 'room3d') {
     const q = new URLSearchParams();
     if (r.cabinetId) q.set('cabinet', r.cabinetId);

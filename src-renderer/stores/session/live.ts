@@ -13,10 +13,12 @@ import { initialLab } from '../lab/slice';
 import { clearDeviceStatus, feedDeviceStatus } from '../live/device-status';
 import { attachRunLive } from '../run/actions';
 import { initialRun } from '../run/slice';
+import { attachWorkflowsLive } from '../workflows/run-actions';
+import { initialWorkflows } from '../workflows/slice';
 import { useAppStore } from '../store';
 
 export function attachLive(client: CoreClient): Disposable {
-  const subs = [feedDeviceStatus(client), attachFleetLive(client), attachDeviceLive(client), attachRunLive(client), attachEventsLive(client)];
+  const subs = [feedDeviceStatus(client), attachFleetLive(client), attachDeviceLive(client), attachRunLive(client), attachEventsLive(client), attachWorkflowsLive(client)];
   return { dispose: () => subs.forEach((s) => s.dispose()) };
 }
 
@@ -30,5 +32,5 @@ export function reloadAll(): void {
 /** Forgets the signed-in session's fleet (sign-out, or a token refused on reconnect). */
 export function resetFleetState(): void {
   clearDeviceStatus();
-  useAppStore.setState({ fleet: initialFleet, lab: initialLab, inventory: initialInventory, device: initialDevice, events: initialEvents, run: initialRun });
+  useAppStore.setState({ fleet: initialFleet, lab: initialLab, inventory: initialInventory, device: initialDevice, events: initialEvents, run: initialRun, workflows: initialWorkflows });
 }
