@@ -17,6 +17,7 @@ import { startRun } from './run/run-module';
 import { startSearch } from './search/search-module';
 import { startSession, type CoreAuth } from './session/session-module';
 import { openCoreStore } from './store/core-store';
+import { labPxe, PROVISIONING_TEMPLATES, provisioningTools, storeCmdb } from './provisioning';
 import { SHIPPED_TEMPLATES } from './workflows/shipped-templates';
 import type { Tool } from './workflows/tool';
 import { startWorkflowsCapability } from './workflows/workflows-capability';
@@ -58,10 +59,23 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); control.refresh(); } }));
     const run = owned.add(startRun({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, log }));
     // The tools the capabilities give workflow steps (the engine adds its built-ins: http.callback, wf.approval, wf.callback).
-    const workflowTools: Tool[] = [];
+    // Provisioning (seed 000's flows): IPMI through the BMC service, SSH through the run pool,
+    // the CMDB status in the inventory; installs staged on the lab's PXE stand-in (a configured
+    // fleet has no PXE server hook yet: os.install refuses there, naming why).
+    const workflowTools: Tool[] = provisioningTools({
+      device: (id) => store.inventory.device(id),
+      bmc: control.bmc,
+      ssh: run.ssh,
+      hostKeys: store.hostKeys,
+      credentials: credentials.resolver,
+      cmdb: storeCmdb({ db: store.db, inventory: store.inventory, onRenamed: () => { fleet.reload(); search.reload(); } }),
+      // A tool acts for the run's launcher, whom workflows.launch let in as an operator.
+      audit: (e) => store.audit.record({ ...e, role: 'operator' }),
+      pxe: lab.fleetKind === 'lab' ? labPxe(lab) : null,
+    });
     const wf = config.workflows ?? {};
     const workflows = owned.add(startWorkflowsCapability({
-      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...(wf.templates ?? [])],
+      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...PROVISIONING_TEMPLATES, ...(wf.templates ?? [])],
       callbackBaseUrl: wf.callbackBaseUrl ?? null, maxConcurrent: wf.maxConcurrent, log,
     }));
 

@@ -5,6 +5,7 @@
 // http.callback delivered to a real local HTTP server with its Idempotency-Key; wf.callback
 // completed through core.workflowCallback; a core with no callback URL (the desktop) refusing
 // a callback-only step at launch; shipped templates saved once as version 1.
+import { PROVISIONING_TEMPLATES } from '../../../src-main/core/provisioning';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,10 @@ import type { WfProgress, WfTemplate } from '../../../src-shared/domain/workflow
 import { createCore, type Core, type CoreConfig } from '../../../src-main/core/create-core';
 import { until } from '../../support/handles';
 import { oneCabinet } from '../../support/one-cabinet';
+
+/** The templates this test saved or shipped: the provisioning flows (server-online ...) ship with every core. */
+const SHIPPED_IDS = new Set(PROVISIONING_TEMPLATES.map((t) => t.id));
+const ownTemplates = <T extends { id: string }>(list: readonly T[]): T[] => list.filter((t) => !SHIPPED_IDS.has(t.id));
 
 const viewer: CallContext = { actor: 'vera', role: 'viewer' };
 const operator: CallContext = { actor: 'oscar', role: 'operator' };
@@ -89,7 +94,7 @@ describe('workflows API: roles and audit', () => {
     }
     const saved = await c.api.call(admin, 'workflows.saveTemplate', { template: { ...approveThenNotify } });
     expect(saved).toMatchObject({ id: 'approve-notify', version: 1, savedBy: 'ada' });
-    expect(await c.api.call(viewer, 'workflows.templates', undefined)).toEqual([saved]);
+    expect(ownTemplates(await c.api.call(viewer, 'workflows.templates', undefined))).toEqual([saved]);
     expect(await c.api.call(viewer, 'workflows.template', { id: 'approve-notify' })).toEqual(saved);
     expect((await trail(c, 'workflows.saveTemplate')).map((e) => [e.actor, e.outcome, e.target])).toEqual([
       ['ada', 'succeeded', 'template approve-notify'],
@@ -126,7 +131,7 @@ describe('workflows API: roles and audit', () => {
     const [row] = await trail(c, 'workflows.saveTemplate');
     expect(row).toMatchObject({ outcome: 'failed', target: 'template approve-notify' });
     expect(row.detail).toContain('notify');
-    expect(await c.api.call(viewer, 'workflows.templates', undefined)).toEqual([]);
+    expect(ownTemplates(await c.api.call(viewer, 'workflows.templates', undefined))).toEqual([]);
   });
 
   it('audits retry with the edited inputs, skip, reject and revoke, naming run, step and host', async () => {
@@ -236,12 +241,12 @@ describe('workflows: shipped templates', () => {
     const storePath = join(dir, 'shipped.db');
     const shipped: WfTemplate = { ...approveThenNotify, id: 'shipped-flow' };
     const first = await core({ storePath, workflows: { templates: [shipped] } });
-    expect(await first.core.api.call(viewer, 'workflows.templates', undefined)).toEqual([expect.objectContaining({ id: 'shipped-flow', version: 1, savedBy: 'fleetdeck', template: shipped })]);
+    expect(ownTemplates(await first.core.api.call(viewer, 'workflows.templates', undefined))).toEqual([expect.objectContaining({ id: 'shipped-flow', version: 1, savedBy: 'fleetdeck', template: shipped })]);
     await first.core.api.call(admin, 'workflows.saveTemplate', { template: { ...shipped, name: 'Edited by an admin' } });
     await first.core.dispose();
     cores = [];
     const second = await core({ storePath, workflows: { templates: [{ ...shipped, name: 'Shipped again' }] } });
-    expect(await second.core.api.call(viewer, 'workflows.templates', undefined)).toEqual([expect.objectContaining({ id: 'shipped-flow', version: 2, name: 'Edited by an admin', savedBy: 'ada' })]);
+    expect(ownTemplates(await second.core.api.call(viewer, 'workflows.templates', undefined))).toEqual([expect.objectContaining({ id: 'shipped-flow', version: 2, name: 'Edited by an admin', savedBy: 'ada' })]);
   });
 
   it('refuses to start with a shipped template the engine refuses, naming it', async () => {
