@@ -3,22 +3,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RemoteError } from '../../../../../src-shared/errors';
 import { setClient } from '../../../../../src-renderer/stores/client';
+import { fakeClient } from '../fake-client';
 import { dismissHostKeyError, forgetHostKey, loadHostKey } from '../../../../../src-renderer/stores/device/actions';
 import { initialDevice } from '../../../../../src-renderer/stores/device/slice';
 import { useAppStore } from '../../../../../src-renderer/stores/store';
 
 const open = (deviceId: string) => useAppStore.setState({ device: { ...initialDevice, deviceId } });
 const hostKey = () => useAppStore.getState().device.hostKey;
-
-function fakeClient(answers: Record<string, (args: unknown) => unknown>) {
-  const call = vi.fn(async (method: string, args: unknown) => {
-    const answer = answers[method];
-    if (!answer) throw new Error(`unexpected ${method}`);
-    return answer(args);
-  });
-  setClient({ call, on: () => ({ dispose() {} }) } as never);
-  return call;
-}
 
 afterEach(() => {
   setClient(null);
@@ -28,7 +19,7 @@ afterEach(() => {
 describe('host key actions', () => {
   it('reads the pinned key of the open device', async () => {
     open('dev-1');
-    const call = fakeClient({ 'device.hostKey': () => ({ host: '10.0.0.1', port: 22, fingerprint: 'SHA256:old' }) });
+    const { call } = fakeClient({ 'device.hostKey': () => ({ host: '10.0.0.1', port: 22, fingerprint: 'SHA256:old' }) });
     await loadHostKey('dev-1');
     expect(call).toHaveBeenCalledWith('device.hostKey', { deviceId: 'dev-1' });
     expect(hostKey().key).toEqual({ host: '10.0.0.1', port: 22, fingerprint: 'SHA256:old' });
@@ -44,7 +35,7 @@ describe('host key actions', () => {
   it('forgets with the typed hostname, keeps the answer and rereads the key', async () => {
     open('dev-1');
     let pinned: string | null = 'SHA256:old';
-    const call = fakeClient({
+    const { call } = fakeClient({
       'device.forgetHostKey': () => {
         const forgotten = pinned;
         pinned = null;

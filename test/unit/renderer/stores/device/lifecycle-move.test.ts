@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RemoteError } from '../../../../../src-shared/errors';
 import { setClient } from '../../../../../src-renderer/stores/client';
+import { fakeClient } from '../fake-client';
 import { dismissLifecycleMove, moveLifecycle } from '../../../../../src-renderer/stores/device/lifecycle-actions';
 import { initialDevice } from '../../../../../src-renderer/stores/device/slice';
 import { useAppStore } from '../../../../../src-renderer/stores/store';
@@ -11,16 +12,6 @@ import { useAppStore } from '../../../../../src-renderer/stores/store';
 const open = (deviceId: string) => useAppStore.setState({ device: { ...initialDevice, deviceId } });
 const move = () => useAppStore.getState().device.lifecycle;
 const detail = (lifecycle: string) => ({ device: { id: 'dev-1', lifecycle }, status: 'up', lastPollAt: 1 });
-
-function fakeClient(answers: Record<string, (args: unknown) => unknown>) {
-  const call = vi.fn(async (method: string, args: unknown) => {
-    const answer = answers[method];
-    if (!answer) throw new Error(`unexpected ${method}`);
-    return answer(args);
-  });
-  setClient({ call, on: () => ({ dispose() {} }) } as never);
-  return call;
-}
 
 afterEach(() => {
   setClient(null);
@@ -30,7 +21,7 @@ afterEach(() => {
 describe('moveLifecycle', () => {
   it('sends the move with the shown state as expectedFrom, keeps the outcome and rereads the device', async () => {
     open('dev-1');
-    const call = fakeClient({ 'inventory.setLifecycle': () => ({ changed: 1, unchanged: 0 }), 'device.detail': () => detail('provisioning') });
+    const { call } = fakeClient({ 'inventory.setLifecycle': () => ({ changed: 1, unchanged: 0 }), 'device.detail': () => detail('provisioning') });
     await moveLifecycle('dev-1', 'racked', 'provisioning');
     expect(call).toHaveBeenCalledWith('inventory.setLifecycle', { deviceIds: ['dev-1'], to: 'provisioning', expectedFrom: 'racked' });
     expect(move()).toEqual({ pending: null, done: 'provisioning', error: null });
@@ -55,7 +46,7 @@ describe('moveLifecycle', () => {
   it('sends one move at a time', async () => {
     open('dev-1');
     let release = () => {};
-    const call = fakeClient({
+    const { call } = fakeClient({
       'inventory.setLifecycle': () => new Promise((resolve) => (release = () => resolve({ changed: 1, unchanged: 0 }))),
       'device.detail': () => detail('offline'),
     });
