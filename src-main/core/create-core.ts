@@ -31,7 +31,8 @@ export interface Core {
   auth: CoreAuth;
   /**
    * A workflow step's one-time callback URL was called (serve mode's POST /wf/callback/<token>;
-   * the token is the credential): completes the step. NOT_FOUND an unknown token, CONFLICT a
+   * the token is the credential): completes the step, or what its tool's onCallback makes of the
+   * body (a reported failure fails it, a progress report keeps it waiting). NOT_FOUND an unknown token, CONFLICT a
    * spent one, VALIDATION a body that does not fit the step's output (naming the field).
    */
   workflowCallback(token: string, body: unknown): WfTask;

@@ -1,6 +1,7 @@
-// Serve mode's workflow callback route: POST /wf/callback/<token> completes the workflow step
-// that handed out that one-time URL (core.workflowCallback), with the JSON body as the step's
-// output. No access token: the 192-bit one-time token is the credential, and the route can
+// Serve mode's workflow callback route: POST /wf/callback/<token> hands the JSON body to the
+// workflow step that handed out that one-time URL (core.workflowCallback): the step's output,
+// or judged by its tool (a reported failure fails the step; the caller is still answered 200,
+// its report was heard). No access token: the 192-bit one-time token is the credential, and the route can
 // do nothing else: it never touches the API (no method, no other path under it), a reused
 // token is 409 and an unknown one 404. The body is bounded (64 KiB, read within 10 s, a JSON
 // object when there is one: Content-Type application/json), and so are the bodies in flight

@@ -155,6 +155,20 @@ export interface WfLogLine {
   readonly line: string;
 }
 
+/**
+ * How the run view names one of a run's hosts. A run keeps its hosts' names as they were at
+ * launch; a reinstall (server-online) renames a device since, so the name shown is the
+ * inventory's now while the device is in it, and the launch snapshot's once it has left.
+ */
+export interface WfHostLabel {
+  readonly hostname: string;
+  readonly sn: string;
+  /** false: the device is no longer in the inventory; hostname and sn are the ones it had at launch. */
+  readonly inInventory: boolean;
+  /** The hostname at launch, when the inventory's differs from it now (a reinstall renamed it). */
+  readonly launchHostname?: string;
+}
+
 export interface WfRunSummary {
   readonly id: string;
   readonly templateId: string;
@@ -163,6 +177,8 @@ export interface WfRunSummary {
   readonly state: WfRunState;
   readonly params: Readonly<Record<string, unknown>>;
   readonly hosts: readonly string[];
+  /** Each host's name by device id (WfHostLabel: the inventory's now, else the one at launch). */
+  readonly hostLabels: Readonly<Record<string, WfHostLabel>>;
   readonly createdBy: string;
   readonly createdAt: number;
   readonly finishedAt: number | null;

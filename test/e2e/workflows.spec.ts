@@ -8,10 +8,12 @@
 // field; the hosts are pasted (an unknown name is listed as not found); the run is launched,
 // approved in its run view, and its matrix and progress follow live: the refused host fails,
 // the others wait for their callback, then succeed when released. A viewer, meanwhile, opens
-// the failed task and sees its attempts but no retry, skip, pause or revoke. The operator
+// the failed task and sees its attempts and the hosts by name (from the run, not learned by
+// that browser) but no retry, skip, pause or revoke. The operator
 // retries the failed task with its notifyUrl edited to a URL the receiver accepts; it
 // succeeds, the run finishes succeeded, the attempts list keeps both attempts (the second
-// by the operator, edited), the receiver got one report per host, and the statistics table
+// by the operator, edited), the receiver got one report per host, the runs list names the
+// hosts, and the statistics table
 // counts the run with the notify step's failure. Then the runs list, the run view and the
 // statistics in zh-CN hold no Latin word besides the fleet's and the template's data.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -139,6 +141,9 @@ async function viewerSeesNoControls(browser: Browser, failedHost: string): Promi
     const panel = page.getByTestId('wf-task-panel');
     await expect(panel).toHaveAttribute('data-state', 'failed');
     await expect(page.getByTestId('wf-attempt')).toHaveCount(1);
+    // This browser never looked a host up: the names come with the run (its hostLabels).
+    for (const h of hosts) await expect(page.locator(`[data-testid="wf-matrix-row"][data-host="${h.id}"] [data-testid="wf-host-name"]`)).toHaveText(h.hostname);
+    await expect(panel.getByTestId('wf-host-name')).toHaveText(bad.hostname);
     for (const id of ['wf-retry', 'wf-retry-edit', 'wf-skip', 'wf-approve', 'wf-pause', 'wf-revoke', 'wf-run-controls', 'wf-task-actions']) await expect(page.getByTestId(id)).toHaveCount(0);
     await goHash(page, '#/workflows/templates');
     await expect(page.locator(`[data-testid="wf-template-row"][data-template-id="${TEMPLATE_ID}"]`)).toBeVisible();
@@ -269,6 +274,8 @@ test('operator: launch from the form, approve, follow it live, retry the failed 
   await page.getByTestId('crumb-workflows').click();
   const runRow = page.locator(`[data-testid="wf-run-row"][data-run-id="${runId}"]`);
   await expect(runRow).toHaveAttribute('data-state', 'succeeded');
+  await expect(runRow.getByTestId('wf-run-hosts')).toHaveAttribute('data-value', '3');
+  await expect(runRow.getByTestId('wf-host-name')).toHaveText(hosts.map((h) => h.hostname));
   await page.getByTestId('wf-tab-stats').click();
   await page.getByTestId('wf-period-24h').click();
   const stats = page.locator(`[data-testid="wf-stats-row"][data-template-id="${TEMPLATE_ID}"]`);

@@ -7,10 +7,11 @@
 // hostname, after SSH went quiet or the host key changed. The changed host key is never
 // taken silently: with acceptNewHostKey the check pins it (audited, both fingerprints
 // logged); without, the check waits for the callback and ssh.acceptNewHostKey accepts it.
-// A callback with status 'failed' is refused by the output schema (the installer gets 400)
-// and fails the step at its next check, naming the report: the engine hands callbacks
-// straight to the output schema, so the refusal is kept in memory here (by SN, newer than
-// the attempt) for that check to find. Not idempotent: running it again power-cycles again.
+// The installer's report is judged by onCallback: status 'failed' fails the step at once,
+// naming the report (the URL answers 200: the report was heard; the failure is journaled
+// with the call, so it survives a restart); any other body is the output, parsed by the
+// output schema (a misfit is refused, 400, and the step waits on). Not idempotent: running
+// it again power-cycles again.
 import { z } from 'zod';
 import { FleetDeckError } from '../../../src-shared/errors';
 import { CredentialUnboundError } from '../credentials/credential-binding';
@@ -39,13 +40,6 @@ const input = z.object({
 
 type Input = z.output<typeof input>;
 
-/** What the installer reported as failed, by SN, for the next check of the attempt. */
-interface FailedReport {
-  readonly at: number;
-  readonly hostname: string;
-  readonly os: string;
-}
-
 interface InstallState {
   readonly startedAt: number;
   /** The hostname the install gives (resolved for this host). */
@@ -68,23 +62,25 @@ export function hostnameFor(a: { hostname?: string; hostnames?: Record<string, s
   return name;
 }
 
+const output = z.object({
+  sn: z.string(),
+  hostname: z.string(),
+  os: z.string(),
+  /** A report of a failed install never gets here: onCallback fails the step with it. */
+  status: z.literal('installed'),
+  /** How the step learnt it: the installer's callback (absent) or the SSH check. */
+  via: z.enum(['callback', 'ssh']).optional(),
+});
+
+/** An installer's report of a failed install: a JSON object whose status is 'failed' (the rest is read leniently). */
+function isFailedReport(body: unknown): body is Record<string, unknown> {
+  return typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'failed';
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
 export function osInstallTool(deps: ProvisioningDeps) {
   const now = deps.now ?? Date.now;
-  const failed = new Map<string, FailedReport>();
-  const output = z.object({
-    sn: z.string(),
-    hostname: z.string(),
-    os: z.string(),
-    status: z.enum(['installed', 'failed']),
-    /** How the step learnt it: the installer's callback (absent) or the SSH check. */
-    via: z.enum(['callback', 'ssh']).optional(),
-  }).superRefine((body, c) => {
-    if (body.status !== 'failed') return;
-    // Bounded: reports no attempt picked up (an unknown SN, a run long gone) are dropped oldest first.
-    if (failed.size >= 1000) failed.delete(failed.keys().next().value!);
-    failed.set(body.sn, { at: now(), hostname: body.hostname, os: body.os });
-    c.addIssue({ code: 'custom', path: ['status'], message: `the installer reports the install of ${body.os} as ${body.hostname} failed; the step fails at its next check` });
-  });
 
   return tool({
     name: 'os.install',
@@ -97,14 +93,17 @@ export function osInstallTool(deps: ProvisioningDeps) {
       const dev = deviceOf(deps, a.deviceId);
       if (ctx.check === 0) return { status: 'pending' as const, state: await start(ctx, a) };
       const st = ctx.pollState as InstallState;
-      const report = failed.get(dev.sn);
-      if (report && report.at >= st.startedAt) {
-        failed.delete(dev.sn);
-        throw new FleetDeckError('UNAVAILABLE', `the installer reports the install of ${report.os} on ${named(dev)} (SN ${dev.sn}) failed (hostname ${report.hostname})`, { deviceId: dev.id, sn: dev.sn, os: report.os });
-      }
       if (!a.sshCheck || !dev.sshCredential) return { status: 'pending' as const, state: st };
       const done = await sshCheck(ctx, a, st);
       return done ? { status: 'done' as const, output: { sn: dev.sn, hostname: st.hostname, os: a.os, status: 'installed' as const, via: 'ssh' as const } } : { status: 'pending' as const, state: st };
+    },
+    onCallback(ctx, body, a) {
+      if (!isFailedReport(body)) return { status: 'done' as const, output: body as z.output<typeof output> };
+      const dev = deps.device(a.deviceId) ?? { id: a.deviceId, hostname: ctx.host?.hostname ?? a.deviceId, sn: ctx.host?.sn ?? '' };
+      const os = text(body.os) ?? a.os;
+      const hostname = text(body.hostname) ?? (ctx.pollState as InstallState | null)?.hostname ?? '?';
+      const said = text(body.reason) ?? text(body.message) ?? text(body.error);
+      throw new FleetDeckError('UNAVAILABLE', `the installer reports the install of ${os} on ${named(dev)} (SN ${dev.sn}) failed (hostname ${hostname})${said ? `: ${said.slice(0, 500)}` : ''}`, { deviceId: dev.id, sn: dev.sn, os });
     },
   });
 
@@ -114,7 +113,6 @@ export function osInstallTool(deps: ProvisioningDeps) {
     if (!dev.bmcAddress || !dev.ipmiCredential) throw new FleetDeckError('UNAVAILABLE', `${named(dev)} has no BMC the console can reach: it cannot be booted from PXE`, { deviceId: dev.id });
     const hostname = hostnameFor(a, dev);
     const startedAt = now();
-    failed.delete(dev.sn);
     await abortable(deps.pxe.stage({ deviceId: dev.id, sn: dev.sn, os: a.os, hostname, durationMs: Math.round(a.durationMs), callbackUrl: ctx.callbackUrl }), ctx.signal);
     // The URL is a bearer secret: it never goes into the log.
     ctx.log(`install of ${a.os} as ${hostname} staged on the PXE server for ${named(dev)} (SN ${dev.sn}); ${ctx.callbackUrl ? "the installer reports to this step's one-time URL" : 'no callback URL on this console: the SSH check finishes the step'}`);

@@ -9,9 +9,10 @@ import { NotFoundError, ValidationError } from '../../../src-shared/errors';
 import type { AsyncDisposable, Disposable } from '../../../src-shared/lifecycle';
 import type { Db } from '../store/database';
 import { begin } from './attempts';
+import { acceptCallback } from './callback';
 import { systemClock, type Clock } from './clock';
 import { EngineCore } from './engine-core';
-import { runNotFound, tokenNotFound, WorkflowStateError } from './errors';
+import { runNotFound, WorkflowStateError } from './errors';
 import { Journal } from './journal';
 import { JournalReader, toTask, type OutboxRow, type RunEventRow, type RunFilter } from './journal-read';
 import { needCallbackUrl, resolveHosts, resolveParams } from './launch';
@@ -21,7 +22,7 @@ import { ProgressBatcher, type ProgressListener } from './progress';
 import { assembleRun, planFor, resumeAll } from './resume';
 import { depsSatisfied, gateOpen, snapshot } from './run-model';
 import { WorkflowStats } from './stats';
-import { validateTemplate, zodText } from './template';
+import { validateTemplate } from './template';
 import { toolRegistry, type Tool, type ToolHost, type ToolRegistry } from './tool';
 
 export interface EngineDeps {
@@ -69,7 +70,7 @@ export class WorkflowEngine implements AsyncDisposable {
     const log = deps.log ?? (() => {});
     const tools = Array.isArray(deps.tools) ? toolRegistry(deps.tools as readonly Tool[]) : (deps.tools as ToolRegistry);
     const journal = new Journal(deps.db);
-    const reader = new JournalReader(deps.db);
+    const reader = new JournalReader(deps.db, deps.hosts);
     this.#core = new EngineCore({
       journal, reader, clock, tools, log, callbackBase: callbackBaseOf(deps.baseUrl),
       progress: new ProgressBatcher(clock, deps.progressMs ?? 100, log),
@@ -171,31 +172,14 @@ export class WorkflowEngine implements AsyncDisposable {
     return this.#act(runId, () => this.summary(op.revoke(this.#core, runId, needActor(actor)).id));
   }
 
-  /** The one-time callback URL was called: completes its step with the body parsed by the tool's output schema. */
+  /**
+   * The one-time callback URL was called: the body is the step's output (parsed by the tool's
+   * output schema), or the tool's onCallback judges it (done, pending, or a throw that fails
+   * the task); callback.ts.
+   */
   callback(token: string, body: unknown): WfTask {
-    if (typeof token !== 'string' || !token) throw new ValidationError('A callback token is required', { field: 'token' });
-    const core = this.#core;
-    const live = core.tokens.get(token);
-    const t = live && live.token === token && live.attemptOpen && ['running', 'waiting', 'awaiting-callback'].includes(live.state) ? live : undefined;
-    if (!t) {
-      const row = core.reader.taskByToken(token);
-      if (!row) throw tokenNotFound(token);
-      throw new WorkflowStateError(`This callback URL was already used or is no longer awaited: step ${row.step_id}${row.host ? ` on host ${row.host}` : ''} of run ${row.run_id} is ${row.state}`, { runId: row.run_id, stepId: row.step_id, host: row.host, state: row.state });
-    }
-    const out = t.step.tool!.output.safeParse(body ?? {});
-    if (!out.success) {
-      throw new ValidationError(`The callback for step ${t.step.id}${t.host ? ` on host ${t.host}` : ''} does not fit the tool's output: ${zodText(out.error)}`, {
-        runId: t.run.id, stepId: t.step.id, host: t.host, field: out.error.issues[0]?.path.join('.'), issues: out.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-      });
-    }
-    return this.#act(t.run.id, () => {
-      core.journal.atomic(() => {
-        core.event(t.run, 'callback', 'callback', t);
-        core.logLine(t, 'info', 'the callback URL was called');
-        core.complete(t, JSON.parse(JSON.stringify(out.data)) as Record<string, unknown>, null);
-      });
-      return snapshot(t);
-    });
+    const t = this.#core.tokens.get(token);
+    return this.#act(t?.run.id ?? '', () => snapshot(acceptCallback(this.#core, token, body)));
   }
 
   summary(runId: string): WfRunSummary {

@@ -1,8 +1,9 @@
 // The workflow journal's reads: templates by version, run summaries (done/total/failed counted
 // in SQL), a run's detail, attempts, log lines and events, the open runs and their tasks for a
 // restart, a callback token's task, and the outbox's due rows. Plain rows become the domain
-// shapes of src-shared/domain/workflow.ts here.
-import type { WfAttempt, WfFailure, WfLogLine, WfRunDetail, WfRunState, WfRunSummary, WfTask, WfTaskState, WfTemplate, WfTemplateInfo } from '../../../src-shared/domain/workflow';
+// shapes of src-shared/domain/workflow.ts here; a run's hosts are named from the inventory
+// now (the `hostsNow` lookup) and, for a device that has left it, from the run's snapshot.
+import type { WfAttempt, WfFailure, WfHostLabel, WfLogLine, WfRunDetail, WfRunState, WfRunSummary, WfTask, WfTaskState, WfTemplate, WfTemplateInfo } from '../../../src-shared/domain/workflow';
 import type { Db } from '../store/database';
 import type { ToolHost } from './tool';
 
@@ -45,11 +46,34 @@ const SUMMARY = `SELECT r.*, COUNT(t.step_id) AS total,
 
 type SummaryRow = Omit<RunRow, 'body'> & { total: number; done: number; failed: number };
 
-const toSummary = (r: SummaryRow): WfRunSummary => ({
-  id: r.id, templateId: r.template_id, templateVersion: r.template_version, name: r.name, state: r.state,
-  params: JSON.parse(r.params) as Record<string, unknown>, hosts: (JSON.parse(r.hosts) as ToolHost[]).map((h) => h.id),
-  createdBy: r.created_by, createdAt: r.created_at, finishedAt: r.finished_at, done: r.done, total: r.total, failed: r.failed,
-});
+/** A device id's host in the inventory now, or undefined when it has left it. */
+export type HostsNow = (id: string) => ToolHost | undefined;
+
+/** The inventory's name while the device is in it (with the launch name when it differs), else the snapshot's. */
+function labelOf(h: ToolHost, now: ToolHost | undefined): WfHostLabel {
+  if (!now) return { hostname: h.hostname, sn: h.sn, inInventory: false };
+  return now.hostname === h.hostname ? { hostname: now.hostname, sn: now.sn, inInventory: true } : { hostname: now.hostname, sn: now.sn, inInventory: true, launchHostname: h.hostname };
+}
+
+function toSummary(r: SummaryRow, hostsNow: HostsNow): WfRunSummary {
+  const snapshot = JSON.parse(r.hosts) as ToolHost[];
+  return {
+    id: r.id, templateId: r.template_id, templateVersion: r.template_version, name: r.name, state: r.state,
+    params: JSON.parse(r.params) as Record<string, unknown>, hosts: snapshot.map((h) => h.id),
+    // fromEntries: own properties even for an id such as "__proto__".
+    hostLabels: Object.fromEntries(snapshot.map((h) => [h.id, labelOf(h, hostsNow(h.id))])),
+    createdBy: r.created_by, createdAt: r.created_at, finishedAt: r.finished_at, done: r.done, total: r.total, failed: r.failed,
+  };
+}
+
+/** One lookup per device for a list of runs that share hosts. */
+function memo(hostsNow: HostsNow): HostsNow {
+  const seen = new Map<string, ToolHost | undefined>();
+  return (id) => {
+    if (!seen.has(id)) seen.set(id, hostsNow(id));
+    return seen.get(id);
+  };
+}
 
 export const toTask = (r: TaskRow): WfTask => ({
   runId: r.run_id, stepId: r.step_id, host: r.host, state: r.state, attempt: r.attempt,
@@ -58,8 +82,10 @@ export const toTask = (r: TaskRow): WfTask => ({
 
 export class JournalReader {
   readonly #s;
+  readonly #hostsNow: HostsNow;
 
-  constructor(db: Db) {
+  constructor(db: Db, hostsNow: HostsNow) {
+    this.#hostsNow = hostsNow;
     this.#s = {
       template: db.prepare<[string, number], { id: string; version: number; name: string; body: string; saved_by: string; saved_at: number }>('SELECT * FROM wf_templates WHERE id = ? AND version = ?'),
       latest: db.prepare<[string], { id: string; version: number; name: string; body: string; saved_by: string; saved_at: number }>('SELECT * FROM wf_templates WHERE id = ? ORDER BY version DESC LIMIT 1'),
@@ -114,12 +140,13 @@ export class JournalReader {
 
   summary(id: string): WfRunSummary | undefined {
     const r = this.#s.summary.get(id);
-    return r && toSummary(r);
+    return r && toSummary(r, this.#hostsNow);
   }
 
   runs(filter: RunFilter = {}): WfRunSummary[] {
     const limit = Math.max(1, Math.min(filter.limit ?? 100, 5000));
-    return this.#s.runs.all({ template: filter.templateId ?? null, state: filter.state ?? null, limit }).map(toSummary);
+    const hosts = memo(this.#hostsNow);
+    return this.#s.runs.all({ template: filter.templateId ?? null, state: filter.state ?? null, limit }).map((r) => toSummary(r, hosts));
   }
 
   detail(id: string): WfRunDetail | undefined {

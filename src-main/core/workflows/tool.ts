@@ -1,8 +1,9 @@
 // A workflow tool: one step's implementation, with declared input and output schemas (zod,
 // the contract's schema library), its kind, and whether re-running an interrupted attempt is
 // safe. The engine (engine.ts) resolves a step's bindings, parses them with `input`, runs the
-// tool, parses what it returns with `output`, and journals both. Tools are registered by name
-// in a ToolRegistry; templates name them.
+// tool, parses what it returns with `output`, and journals both. A callback tool may judge the
+// body posted to its one-time URL (onCallback) instead of having it taken as its output. Tools
+// are registered by name in a ToolRegistry; templates name them.
 import type { z } from 'zod';
 import type { WfStepKind } from '../../../src-shared/domain/workflow';
 
@@ -54,6 +55,16 @@ export type ToolResult<O> =
   /** poll / callback: not finished; check again after the step's interval (state is kept for the next check). */
   | { readonly status: 'pending'; readonly state?: unknown };
 
+/**
+ * What a callback tool's onCallback makes of a body posted to its one-time URL: done (the
+ * output is parsed by the tool's output schema; a misfit refuses the body, the step waits on)
+ * or pending (the report is taken and the URL answered, the attempt waits on as it was: its
+ * poll state unchanged, the URL still valid). To fail the task, onCallback throws.
+ */
+export type CallbackVerdict<O> =
+  | { readonly status: 'done'; readonly output: O; readonly outbox?: OutboxMessage }
+  | { readonly status: 'pending' };
+
 export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
   readonly name: string;
   readonly title: string;
@@ -64,6 +75,15 @@ export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject
   readonly idempotent: boolean;
   /** Throws a FleetDeckError (or any Error) to fail the attempt; its message is the task's error. */
   run(ctx: ToolContext, input: z.output<I>): Promise<ToolResult<z.output<O>>>;
+  /**
+   * callback tools: judges the body posted to the attempt's URL (without it, the body is the
+   * output, parsed by the output schema). Synchronous: its verdict is journaled in the same
+   * transaction as the callback's acceptance. A throw fails the attempt with its message (as
+   * a throw from run does: an automatic retry when the step has one left), and the caller of
+   * the URL is answered as heard (its report was received). ctx.pollState is what the
+   * attempt's last check kept; ctx.log lines land in that transaction too.
+   */
+  onCallback?(ctx: ToolContext, body: unknown, input: z.output<I>): CallbackVerdict<z.output<O>>;
 }
 
 export interface ToolRegistry {

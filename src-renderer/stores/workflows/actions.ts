@@ -80,15 +80,6 @@ export async function openLaunch(templateId: string): Promise<void> {
   }
 }
 
-function remember(hits: readonly { deviceId?: string; id?: string; hostname: string }[]): void {
-  patchWf((s) => {
-    const names = { ...s.names };
-    for (const h of hits) names[h.deviceId ?? h.id ?? ''] = h.hostname;
-    delete names[''];
-    return { names };
-  });
-}
-
 /** The picker's search text changed: asks the core (the view debounces), drops older answers. */
 export async function searchHosts(query: string): Promise<void> {
   const mine = ++searchSeq;
@@ -98,7 +89,6 @@ export async function searchHosts(query: string): Promise<void> {
   try {
     const hits = await getClient().call('search.devices', { q, limit: HOST_SEARCH_LIMIT });
     if (mine !== searchSeq) return;
-    remember(hits);
     patchLaunch({ hits });
   } catch (err) {
     if (mine === searchSeq) patchLaunch({ hits: null, searchError: toShownError(err) });
@@ -109,7 +99,6 @@ const pickOf = (h: DeviceSearchHit): HostPick => ({ id: h.deviceId, hostname: h.
 
 /** Adds hosts to the launch (each once, in the order added). */
 export function addHosts(picks: readonly HostPick[]): void {
-  remember(picks);
   patchLaunch((l) => {
     const have = new Set(l.hosts.map((h) => h.id));
     const fresh: HostPick[] = [];

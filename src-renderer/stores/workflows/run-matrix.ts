@@ -2,8 +2,9 @@
 // tasks replaced in place, counters and state taken), and the steps x hosts matrix (one row
 // per host, a run-scope row on top for steps that run once), filtered by host text and by
 // what needs attention, with each step's done / failed counts and a tone per task state
-// (always shown with its text too, never colour alone). Pure.
-import type { WfProgress, WfRunDetail, WfRunState, WfTask, WfTaskState, WfTemplateStep } from '../../../src-shared/domain/workflow';
+// (always shown with its text too, never colour alone); hosts are named by the run's
+// hostLabels (the inventory's name now, else the one at launch), searched by name, SN or id. Pure.
+import type { WfHostLabel, WfProgress, WfRunDetail, WfRunSummary, WfRunState, WfTask, WfTaskState, WfTemplateStep } from '../../../src-shared/domain/workflow';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'busy' | 'empty';
 
@@ -56,6 +57,15 @@ export function withTask(detail: WfRunDetail, task: WfTask): WfRunDetail {
   return { ...detail, tasks };
 }
 
+/** A host of the run by its label: the hostname, else the device id (a run from before labels, or an unknown id). */
+export function hostName(run: Pick<WfRunSummary, 'hostLabels'>, id: string): string {
+  return labelOf(run, id)?.hostname ?? id;
+}
+
+export function labelOf(run: Pick<WfRunSummary, 'hostLabels'>, id: string): WfHostLabel | undefined {
+  return run.hostLabels && Object.hasOwn(run.hostLabels, id) ? run.hostLabels[id] : undefined;
+}
+
 export type HostFilter = 'all' | 'attention' | 'failed';
 
 export interface MatrixColumn {
@@ -78,7 +88,7 @@ export interface Matrix {
 
 const ATTENTION: ReadonlySet<WfTaskState> = new Set(['failed', 'awaiting-approval', 'awaiting-callback', 'waiting', 'running']);
 
-export function buildMatrix(detail: WfRunDetail, opts: { text: string; filter: HostFilter; limit: number; names: Readonly<Record<string, string>> }): Matrix {
+export function buildMatrix(detail: WfRunDetail, opts: { text: string; filter: HostFilter; limit: number }): Matrix {
   const byKey = new Map(detail.tasks.map((t) => [taskKey(t.stepId, t.host), t]));
   const columns = detail.template.steps.map((step) => {
     const tasks = detail.tasks.filter((t) => t.stepId === step.id);
@@ -92,7 +102,10 @@ export function buildMatrix(detail: WfRunDetail, opts: { text: string; filter: H
   const hostSteps = detail.template.steps.filter((s) => s.scope === 'host');
   const needle = opts.text.trim().toLowerCase();
   const keep = (host: string): boolean => {
-    if (needle && !host.toLowerCase().includes(needle) && !(opts.names[host] ?? '').toLowerCase().includes(needle)) return false;
+    if (needle) {
+      const l = labelOf(detail, host);
+      if (![host, l?.hostname, l?.sn, l?.launchHostname].some((v) => v !== undefined && v.toLowerCase().includes(needle))) return false;
+    }
     if (opts.filter === 'all') return true;
     const states = hostSteps.map((s) => byKey.get(taskKey(s.id, host))?.state);
     return opts.filter === 'failed' ? states.includes('failed') : states.some((s) => s !== undefined && ATTENTION.has(s));

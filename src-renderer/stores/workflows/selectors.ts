@@ -13,4 +13,3 @@ export const selectWfStatsLoading = (s: AppState) => s.workflows.statsLoading;
 export const selectWfLaunch = (s: AppState) => s.workflows.launch;
 export const selectWfRun = (s: AppState) => s.workflows.run;
 export const selectWfTask = (s: AppState) => s.workflows.task;
-export const selectWfNames = (s: AppState) => s.workflows.names;

@@ -73,8 +73,6 @@ export interface WorkflowsState {
   launch: WfLaunchState;
   run: WfOpenRun | null;
   task: WfTaskState | null;
-  /** Hostnames learned (search hits, launches) by device id: the run view shows them beside the ids. */
-  names: Record<string, string>;
 }
 
 export interface WorkflowsSlice {
@@ -98,7 +96,6 @@ export const initialWorkflows: WorkflowsState = {
   launch: initialLaunch,
   run: null,
   task: null,
-  names: {},
 };
 
 export const createWorkflowsSlice: StateCreator<AppState, [], [], WorkflowsSlice> = () => ({ workflows: initialWorkflows });

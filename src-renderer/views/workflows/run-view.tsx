@@ -13,10 +13,10 @@ import { mayCall } from '../../stores/session/roles';
 import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
 import { openRun, runAction, selectTask } from '../../stores/workflows/run-actions';
-import { buildMatrix, OPEN_RUN_STATES, progressPct, taskKey, TASK_TONE, type HostFilter } from '../../stores/workflows/run-matrix';
-import { selectWfNames, selectWfRun } from '../../stores/workflows/selectors';
+import { buildMatrix, hostName, OPEN_RUN_STATES, progressPct, taskKey, TASK_TONE, type HostFilter } from '../../stores/workflows/run-matrix';
+import { selectWfRun } from '../../stores/workflows/selectors';
 import { TaskPanel } from './task-panel';
-import { RunStateBadge, useWfFormat } from './wf-bits';
+import { HostName, RunStateBadge, useWfFormat } from './wf-bits';
 import './workflows.css';
 
 /** Host rows drawn at most (the filters narrow a big run down). */
@@ -139,16 +139,15 @@ function RunHead({ detail }: { detail: WfRunDetail }) {
 
 function RunMatrix({ detail, stepId, host }: { detail: WfRunDetail; stepId?: string; host: string }) {
   const { t, num } = useI18n();
-  const names = useAppStore(selectWfNames);
   const [text, setText] = useState('');
   const [filter, setFilter] = useState<HostFilter>('all');
-  const m = buildMatrix(detail, { text, filter, limit: MATRIX_ROWS, names });
+  const m = buildMatrix(detail, { text, filter, limit: MATRIX_ROWS });
   const open = (s: string, h: string) => navigate({ view: 'wf-run', runId: detail.id, stepId: s, ...(h ? { host: h } : {}) });
   const cell = (s: string, h: string) => {
     const task = m.byKey.get(taskKey(s, h));
     if (!task) return <td key={s} className="wf-cell-none" />;
     const selected = stepId === s && host === h;
-    const label = t('wf.cell.label', { step: s, host: h ? (names[h] ?? h) : t('wf.scope.run'), state: t(`wf.task.${task.state}` as MessageKey) });
+    const label = t('wf.cell.label', { step: s, host: h ? hostName(detail, h) : t('wf.scope.run'), state: t(`wf.task.${task.state}` as MessageKey) });
     return (
       <td key={s} className="wf-cell-td">
         <button
@@ -217,9 +216,7 @@ function RunMatrix({ detail, stepId, host }: { detail: WfRunDetail; stepId?: str
             {m.hosts.map((h) => (
               <tr key={h} data-testid="wf-matrix-row" data-host={h}>
                 <th scope="row" className="wf-host">
-                  <a href={`#/device/${encodeURIComponent(h)}`} className="wf-data">
-                    {names[h] ?? h}
-                  </a>
+                  <HostName run={detail} id={h} link />
                 </th>
                 {m.columns.map((c) => (c.step.scope === 'host' ? cell(c.step.id, h) : <td key={c.step.id} className="wf-cell-none" />))}
               </tr>

@@ -14,9 +14,9 @@ import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
 import { moreLogs, refreshTask, taskAction } from '../../stores/workflows/run-actions';
 import { taskKey } from '../../stores/workflows/run-matrix';
-import { selectWfNames, selectWfTask } from '../../stores/workflows/selectors';
+import { selectWfTask } from '../../stores/workflows/selectors';
 import { RetryEditor } from './retry-editor';
-import { TaskStateText, useWfFormat } from './wf-bits';
+import { HostName, TaskStateText, useWfFormat } from './wf-bits';
 
 const SKIPPABLE_FROM = new Set(['pending', 'ready', 'running', 'waiting', 'awaiting-callback', 'awaiting-approval', 'failed']);
 
@@ -26,7 +26,6 @@ export function TaskPanel({ detail, stepId, host }: { detail: WfRunDetail; stepI
   const { t, num } = useI18n();
   const { stamp } = useWfFormat();
   const role = useAppStore(selectRole);
-  const names = useAppStore(selectWfNames);
   const sel = useAppStore(selectWfTask);
   const [editing, setEditing] = useState(false);
   const [confirmSkip, setConfirmSkip] = useState(false);
@@ -68,7 +67,7 @@ export function TaskPanel({ detail, stepId, host }: { detail: WfRunDetail; stepI
     >
       <div className="card-head">
         <h2>
-          <span className="wf-data">{step.title ?? step.id}</span> · <span className="wf-data">{host ? (names[host] ?? host) : t('wf.scope.run')}</span>
+          <span className="wf-data">{step.title ?? step.id}</span> · {host ? <HostName run={detail} id={host} /> : <span>{t('wf.scope.run')}</span>}
         </h2>
         <span className="inv-buttons">
           <TaskStateText state={task.state} />

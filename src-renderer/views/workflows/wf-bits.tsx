@@ -1,11 +1,12 @@
 // Small pieces the workflows views share: a run's or a task's state as a badge (colour and
-// its word, never colour alone), durations in h m s, date-and-time stamps, and the tabs of
-// the workflows page.
-import type { WfRunState, WfTaskState } from '../../../src-shared/domain/workflow';
+// its word, never colour alone), a run's host by its label (the inventory's hostname now, or
+// the launch snapshot's for a device that has left it, said so; device id and SN on hover),
+// durations in h m s, date-and-time stamps, and the tabs of the workflows page.
+import type { WfRunState, WfRunSummary, WfTaskState } from '../../../src-shared/domain/workflow';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { hmsText } from '../../stores/workflows/duration';
-import { RUN_TONE, TASK_TONE } from '../../stores/workflows/run-matrix';
+import { labelOf, RUN_TONE, TASK_TONE } from '../../stores/workflows/run-matrix';
 
 export function RunStateBadge({ state, testId }: { state: WfRunState; testId?: string }) {
   const { t } = useI18n();
@@ -19,6 +20,30 @@ export function RunStateBadge({ state, testId }: { state: WfRunState; testId?: s
 export function TaskStateText({ state }: { state: WfTaskState }) {
   const { t } = useI18n();
   return <span className={`wf-badge wf-tone-${TASK_TONE[state]}`}>{t(`wf.task.${state}` as MessageKey)}</span>;
+}
+
+/** A host of the run by name; `link` opens the device's page (while it is in the inventory). */
+export function HostName({ run, id, link = false }: { run: Pick<WfRunSummary, 'hostLabels'>; id: string; link?: boolean }) {
+  const { t } = useI18n();
+  const l = labelOf(run, id);
+  const title = [t('wf.host.title', { id, sn: l?.sn || '—' }), l?.launchHostname ? t('wf.host.launchName', { name: l.launchHostname }) : ''].filter(Boolean).join(' · ');
+  const name = (
+    <span className="wf-data" data-testid="wf-host-name" data-host={id} data-in-inventory={l ? String(l.inInventory) : undefined}>
+      {l?.hostname ?? id}
+    </span>
+  );
+  return (
+    <>
+      {link && l?.inInventory !== false ? (
+        <a href={`#/device/${encodeURIComponent(id)}`} title={title}>
+          {name}
+        </a>
+      ) : (
+        <span title={title}>{name}</span>
+      )}
+      {l && !l.inInventory && <span className="muted small"> {t('wf.host.gone')}</span>}
+    </>
+  );
 }
 
 /** Durations and stamps in the current language. */

@@ -1,8 +1,8 @@
 // The workflows page: tabs for the runs (newest first, filtered by template and state, each a
-// link to its run view), the templates (steps, params, version; "Launch" for operators) and
+// link to its run view, its first hosts by name), the templates (steps, params, version; "Launch" for operators) and
 // the statistics table (stats-table.tsx).
 import { useEffect } from 'react';
-import { WF_RUN_STATES, type WfRunState, type WfTemplateInfo } from '../../../src-shared/domain/workflow';
+import { WF_RUN_STATES, type WfRunState, type WfRunSummary, type WfTemplateInfo } from '../../../src-shared/domain/workflow';
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
@@ -13,7 +13,7 @@ import { loadRuns, loadTemplates } from '../../stores/workflows/actions';
 import { progressPct } from '../../stores/workflows/run-matrix';
 import { selectWfRuns, selectWfRunsError, selectWfRunsFilter, selectWfTemplates, selectWfTemplatesError } from '../../stores/workflows/selectors';
 import { StatsTable } from './stats-table';
-import { RunStateBadge, useWfFormat, WfTabs } from './wf-bits';
+import { HostName, RunStateBadge, useWfFormat, WfTabs } from './wf-bits';
 import './workflows.css';
 
 export function WorkflowsView({ tab }: { tab?: 'templates' | 'stats' }) {
@@ -94,7 +94,7 @@ function RunsList() {
                 <th>{t('wf.col.state')}</th>
                 <th className="num">{t('wf.col.progress')}</th>
                 <th className="num">{t('wf.col.failedTasks')}</th>
-                <th className="num">{t('wf.col.hosts')}</th>
+                <th>{t('wf.col.hosts')}</th>
                 <th>{t('wf.col.by')}</th>
                 <th className="num">{t('wf.col.duration')}</th>
               </tr>
@@ -116,7 +116,9 @@ function RunsList() {
                     {t('wf.progress', { done: num(r.done), total: num(r.total), pct: progressPct(r.done, r.total) })}
                   </td>
                   <td className={`num ${r.failed ? 'tone-text-bad' : ''}`}>{num(r.failed)}</td>
-                  <td className="num">{num(r.hosts.length)}</td>
+                  <td className="small" data-testid="wf-run-hosts" data-value={r.hosts.length}>
+                    <RunHosts run={r} />
+                  </td>
                   <td className="small wf-data">{r.createdBy}</td>
                   <td className="num">{r.finishedAt ? hms(r.finishedAt - r.createdAt) : '—'}</td>
                 </tr>
@@ -126,6 +128,26 @@ function RunsList() {
         </div>
       )}
     </section>
+  );
+}
+
+/** Hosts named in a runs-list cell, at most this many. */
+const RUN_HOSTS_SHOWN = 3;
+
+/** A run's first hosts by name (the run's labels) and how many more. */
+function RunHosts({ run }: { run: WfRunSummary }) {
+  const { t, num } = useI18n();
+  const more = run.hosts.length - RUN_HOSTS_SHOWN;
+  return (
+    <>
+      {run.hosts.slice(0, RUN_HOSTS_SHOWN).map((h, i) => (
+        <span key={h}>
+          {i > 0 && ', '}
+          <HostName run={run} id={h} />
+        </span>
+      ))}
+      {more > 0 && <span className="muted"> {t('wf.host.more', { n: num(more) })}</span>}
+    </>
   );
 }
 

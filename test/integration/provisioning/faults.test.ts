@@ -1,8 +1,8 @@
 // server-online on four lab servers with planted faults, through the workflow engine: a dead
 // BMC (lab kill-device) fails bmc.status after its automatic retries with backoff (three
 // attempts kept); a hung install (lab install-hang) times out at the install step's deadline;
-// a failed install (lab install-fail) is reported by the installer, refused at the callback
-// URL and fails the step naming the report; the healthy server finishes and alone is called
+// a failed install (lab install-fail) is reported by the installer, heard at the callback URL
+// (200, once) and fails the step at once naming the report; the healthy server finishes and alone is called
 // back. Then the dead BMC comes back and an operator's retry of its step carries that host
 // through to online (both attempts in the journal, the retry under the operator's name).
 // Addresses 127.85.x.y (BMCs 127.185.x.y), SNMP port 16883.
@@ -57,11 +57,17 @@ describe('server-online with a dead BMC, a hung install and a failed install', (
     expect(taskStates(flow.engine, run.id, hung.id)).toMatchObject({ host_key: 'pending', cmdb_online: 'pending', callback: 'pending' });
     expect(rig.inventory.device(hung.id)?.lifecycle).toBe('provisioning');
 
-    // Failed install: the installer's "failed" report was refused at the URL and failed the step, named.
+    // Failed install: the installer's "failed" report was heard at the URL (200, delivered at the
+    // first try) and failed the step with it, named, in the callback's own transaction.
     const fail = flow.engine.task(run.id, 'os_install', broken.id);
     expect(fail).toMatchObject({ state: 'failed', failure: 'error' });
     expect(fail.error).toBe(`the installer reports the install of ubuntu-24.04 on ${broken.hostname} (${broken.id}) (SN ${broken.sn}) failed (hostname node-03)`);
-    expect(flow.callbacks.calls.filter((c) => c.status === 400).map((c) => c.body)).toContainEqual({ sn: broken.sn, hostname: 'node-03', os: 'ubuntu-24.04', status: 'failed' });
+    const report = { sn: broken.sn, hostname: 'node-03', os: 'ubuntu-24.04', status: 'failed' };
+    expect(flow.callbacks.calls.filter((c) => (c.body as { sn?: string }).sn === broken.sn)).toEqual([{ status: 200, body: report }]);
+    expect(rig.fleet.status().installs?.find((i) => i.deviceId === broken.id)?.last).toMatchObject({ status: 'failed', callback: 'delivered', attempts: 1 });
+    const heard = flow.engine.events(run.id).filter((e) => e.kind === 'callback' && e.host === broken.id);
+    expect(heard.map((e) => e.detail)).toEqual([{ verdict: 'failed' }]);
+    expect(flow.engine.logs(run.id, { stepId: 'os_install', host: broken.id, limit: 100 }).map((l) => l.line).slice(-2)).toEqual(['the callback URL was called', `failed (error): ${fail.error}`]);
     expect(rig.hostKeys.get(broken.mgmtIp, broken.sshPort), 'the old OS booted again with its old key').toBe(flow.engine.task(run.id, 'check_system', broken.id).outputs?.hostKeyFingerprint);
 
     // The healthy server: online, called back once; nobody else was.

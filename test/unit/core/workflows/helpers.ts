@@ -80,7 +80,7 @@ export interface Call {
 /** A fake tool whose behaviour is a function of the call; every call is recorded in `calls`. */
 export function fakeTool(
   name: string,
-  opts: { kind?: Tool['kind']; idempotent?: boolean; input?: z.ZodObject; output?: z.ZodObject },
+  opts: { kind?: Tool['kind']; idempotent?: boolean; input?: z.ZodObject; output?: z.ZodObject; onCallback?: Tool['onCallback'] },
   calls: Call[],
   behave: (ctx: ToolContext, input: Record<string, unknown>) => Promise<ToolResult<Record<string, unknown>>> | ToolResult<Record<string, unknown>>,
 ): Tool {
@@ -95,6 +95,7 @@ export function fakeTool(
       calls.push({ tool: name, host: ctx.host?.id ?? null, attempt: ctx.attempt, check: ctx.check, input, ctx });
       return (await behave(ctx, input as Record<string, unknown>)) as never;
     },
+    ...(opts.onCallback ? { onCallback: opts.onCallback as never } : {}),
   }) as unknown as Tool;
 }
 
@@ -109,7 +110,8 @@ export interface Rig {
   readonly logs: string[];
 }
 
-export function rig(tools: (calls: Call[]) => Tool[], opts: { db?: Db; clock?: VirtualClock; maxConcurrent?: number; fetch?: typeof fetch; baseUrl?: string } = {}): Rig {
+/** opts.hosts: the inventory's device lookup (default: HOSTS, unchanging). */
+export function rig(tools: (calls: Call[]) => Tool[], opts: { db?: Db; clock?: VirtualClock; maxConcurrent?: number; fetch?: typeof fetch; baseUrl?: string; hosts?: (id: string) => ToolHost | undefined } = {}): Rig {
   const db = opts.db ?? openStore(':memory:');
   const clock = opts.clock ?? new VirtualClock();
   const calls: Call[] = [];
@@ -118,7 +120,7 @@ export function rig(tools: (calls: Call[]) => Tool[], opts: { db?: Db; clock?: V
     db,
     tools: [...BUILTIN_TOOLS, ...tools(calls)],
     baseUrl: opts.baseUrl ?? 'https://deck.example/',
-    hosts: (id) => HOSTS.find((h) => h.id === id),
+    hosts: opts.hosts ?? ((id) => HOSTS.find((h) => h.id === id)),
     clock,
     log: (l) => logs.push(l),
     maxConcurrent: opts.maxConcurrent,

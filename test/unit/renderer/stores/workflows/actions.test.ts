@@ -81,7 +81,6 @@ describe('the launch form', () => {
     expect(wf().launch.hosts.map((h) => h.id)).toEqual(['dev-srv-2', 'dev-srv-1']);
     expect(wf().launch.unresolved).toEqual(['srv-9', 'nobody']);
     expect(wf().launch.resolving).toBeNull();
-    expect(wf().names['dev-srv-1']).toBe('srv-1');
     addHosts([{ id: 'dev-srv-1', hostname: 'srv-1', sn: 'SN1' }]);
     removeHost('dev-srv-2');
     expect(wf().launch.hosts.map((h) => h.id)).toEqual(['dev-srv-1']);

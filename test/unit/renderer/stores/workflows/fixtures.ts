@@ -1,6 +1,7 @@
 // Shared fixtures of the workflows store tests: a two-step template (an approval once for the
 // run, then a callback per host), a run of it over two hosts, and a fake client that answers
-// each method from a table and records every call.
+// each method from a table and records every call. dev-b was renamed by its reinstall since
+// the launch; dev-c (when a test adds it to hosts) has left the inventory.
 import { vi } from 'vitest';
 import type { WfRunDetail, WfTask, WfTemplate } from '../../../../../src-shared/domain/workflow';
 import { setClient } from '../../../../../src-renderer/stores/client';
@@ -28,7 +29,13 @@ export function task(stepId: string, host: string, state: WfTask['state'], extra
 export function detail(extra: Partial<WfRunDetail> = {}): WfRunDetail {
   return {
     id: 'run-1', templateId: 'notify', templateVersion: 1, name: TEMPLATE.name, state: 'running', params: { baseUrl: 'http://127.0.0.1:9' },
-    hosts: ['dev-a', 'dev-b'], createdBy: 'operator@x', createdAt: 1_000, finishedAt: null, done: 1, total: 3, failed: 0, template: TEMPLATE,
+    hosts: ['dev-a', 'dev-b'],
+    hostLabels: {
+      'dev-a': { hostname: 'bj1-srv-a', sn: 'SN-A', inInventory: true },
+      'dev-b': { hostname: 'bj1-web-b', sn: 'SN-B', inInventory: true, launchHostname: 'bj1-srv-b' },
+      'dev-c': { hostname: 'bj1-srv-c', sn: 'SN-C', inInventory: false },
+    },
+    createdBy: 'operator@x', createdAt: 1_000, finishedAt: null, done: 1, total: 3, failed: 0, template: TEMPLATE,
     tasks: [task('approve', '', 'succeeded'), task('notify', 'dev-a', 'running'), task('notify', 'dev-b', 'running')],
     ...extra,
   };

@@ -1,7 +1,8 @@
-// The run view's model: progress applied to the detail in place, one task replaced, and the
-// steps x hosts matrix with its per-step counts, host filters and row limit.
+// The run view's model: progress applied to the detail in place, one task replaced, the
+// steps x hosts matrix with its per-step counts, host filters (by id, hostname now or at
+// launch, SN) and row limit, and hosts named by the run's labels.
 import { describe, expect, it } from 'vitest';
-import { applyProgress, buildMatrix, progressPct, TASK_TONE, withTask } from '../../../../../src-renderer/stores/workflows/run-matrix';
+import { applyProgress, buildMatrix, hostName, labelOf, progressPct, TASK_TONE, withTask } from '../../../../../src-renderer/stores/workflows/run-matrix';
 import { WF_TASK_STATES } from '../../../../../src-shared/domain/workflow';
 import { detail, task } from './fixtures';
 
@@ -29,16 +30,20 @@ describe('buildMatrix', () => {
     hosts: ['dev-a', 'dev-b', 'dev-c'],
     tasks: [task('approve', '', 'succeeded'), task('notify', 'dev-a', 'failed'), task('notify', 'dev-b', 'succeeded'), task('notify', 'dev-c', 'awaiting-callback')],
   });
-  const all = { text: '', filter: 'all' as const, limit: 100, names: { 'dev-b': 'bj1-srv-b' } };
+  const all = { text: '', filter: 'all' as const, limit: 100 };
   it('has a column per step with its counts and a run-scope row', () => {
     const m = buildMatrix(d, all);
     expect(m.columns.map((c) => [c.step.id, c.done, c.failed, c.total])).toEqual([['approve', 1, 0, 1], ['notify', 1, 1, 3]]);
     expect(m.hasRunScope).toBe(true);
     expect(m.hosts).toEqual(['dev-a', 'dev-b', 'dev-c']);
   });
-  it('filters by id or hostname text, failures, or what needs attention', () => {
-    expect(buildMatrix(d, { ...all, text: 'SRV-B' }).hosts).toEqual(['dev-b']);
+  it('filters by id, hostname (now or at launch) or SN text, failures, or what needs attention', () => {
+    expect(buildMatrix(d, { ...all, text: 'WEB-B' }).hosts).toEqual(['dev-b']);
+    expect(buildMatrix(d, { ...all, text: 'srv-b' }).hosts, 'the name at launch').toEqual(['dev-b']);
+    expect(buildMatrix(d, { ...all, text: 'sn-a' }).hosts).toEqual(['dev-a']);
+    expect(buildMatrix(d, { ...all, text: 'bj1' }).hosts).toEqual(['dev-a', 'dev-b', 'dev-c']);
     expect(buildMatrix(d, { ...all, text: 'dev-c' }).hosts).toEqual(['dev-c']);
+    expect(buildMatrix({ ...d, hosts: [...d.hosts, 'dev-x'] }, { ...all, text: 'dev-x' }).hosts, 'an id without a label').toEqual(['dev-x']);
     expect(buildMatrix(d, { ...all, filter: 'failed' }).hosts).toEqual(['dev-a']);
     expect(buildMatrix(d, { ...all, filter: 'attention' }).hosts).toEqual(['dev-a', 'dev-c']);
   });
@@ -46,6 +51,18 @@ describe('buildMatrix', () => {
     const m = buildMatrix(d, { ...all, limit: 2 });
     expect(m.hosts).toEqual(['dev-a', 'dev-b']);
     expect(m.matched).toBe(3);
+  });
+});
+
+describe('host names', () => {
+  it("names a host by its label: the inventory's now, the launch one for a device gone, else the id", () => {
+    const d = detail();
+    expect(hostName(d, 'dev-b')).toBe('bj1-web-b');
+    expect(labelOf(d, 'dev-b')?.launchHostname).toBe('bj1-srv-b');
+    expect(hostName(d, 'dev-c')).toBe('bj1-srv-c');
+    expect(labelOf(d, 'dev-c')?.inInventory).toBe(false);
+    expect(hostName(d, 'dev-x')).toBe('dev-x');
+    expect(hostName(d, 'toString'), 'only own labels').toBe('toString');
   });
 });
 
