@@ -151,13 +151,13 @@ describe('the confirmation gate: confirm "always"', () => {
   });
 
   it('gates workflows.launch (its steps drive the devices), naming the template, the hosts and the parameters', async () => {
-    const launch = { templateId: 'server-online', params: { os: 'centos7\nrm' }, deviceIds: ['dev-1', 'dev-2'] };
+    const launch = { templateId: 'no-such-flow', params: { os: 'centos7\nrm' }, deviceIds: ['dev-1', 'dev-2'] };
     const no = scriptedAsk(() => false);
     const declinedDesk = await desktop(no.ask);
     declined(await declinedDesk.ipc.call(WINDOW, 'workflows.launch', launch));
     expect(declinedDesk.methods()).toEqual([]);
     expect(await declinedDesk.trail('workflows.launch')).toEqual([]);
-    expect(no.prompts[0]).toMatchObject({ title: 'Launch a workflow', verb: 'Launch', message: 'Launch server-online on 2 hosts?' });
+    expect(no.prompts[0]).toMatchObject({ title: 'Launch a workflow', verb: 'Launch', message: 'Launch no-such-flow on 2 hosts?' });
     expect(no.prompts[0].detail).toContain('dev-1\ndev-2');
     expect(no.prompts[0].detail).toContain('os = "centos7\\nrm"');
     // Confirmed, it reaches the core, which has its own answer (no such template).
