@@ -5,6 +5,7 @@
 // output schema, outbox kept), pending (waiting, awaiting-callback or awaiting-approval) or a
 // failure (an error, or a result that does not fit).
 import { randomBytes } from 'node:crypto';
+import { FleetDeckError, type ErrorCode } from '../../../src-shared/errors';
 import { BindingError, resolveInputs, type BindingScope } from './bindings';
 import type { EngineCore } from './engine-core';
 import { setState, task, type TaskRec } from './run-model';
@@ -136,9 +137,20 @@ async function invoke(core: EngineCore, t: TaskRec): Promise<void> {
   core.guard(t.run, () => apply(core, t, result, error));
 }
 
+/**
+ * Refusals that waiting does not change (a role, bad input, no such thing, a credential not
+ * bound to the endpoint, a state someone else moved): the step's automatic retries are not
+ * spent on them; the task fails at once for an operator (after the fix) to retry.
+ */
+const LASTING: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNAUTHENTICATED', 'FORBIDDEN', 'VALIDATION', 'NOT_FOUND', 'CONFLICT', 'BAD_REQUEST']);
+
 function apply(core: EngineCore, t: TaskRec, result: ToolResult<Record<string, unknown>> | undefined, error: unknown): void {
   const tool = t.step.tool!;
-  if (error !== null) return core.fail(t, 'error', message(error), true);
+  if (error !== null) {
+    const lasting = error instanceof FleetDeckError && LASTING.has(error.code);
+    if (lasting && t.step.def.retry && t.retries < t.step.def.retry.max) core.logLine(t, 'warn', `no automatic retry: ${error.code} does not change by waiting`);
+    return core.fail(t, 'error', message(error), !lasting);
+  }
   if (result?.status === 'done') {
     const out = tool.output.safeParse(result.output);
     if (!out.success) return core.fail(t, 'error', `the tool's output does not fit its schema: ${zodText(out.error)}`, true);

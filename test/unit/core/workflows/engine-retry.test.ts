@@ -4,6 +4,7 @@
 // tool's AbortSignal fires), ignoreError, and the refusals for actions in the wrong state.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { FleetDeckError } from '../../../../src-shared/errors';
 import type { WfTemplate } from '../../../../src-shared/domain/workflow';
 import type { ToolContext } from '../../../../src-main/core/workflows/tool';
 import { done, fakeTool, hostIds, isOver, rig, settle, states } from './helpers';
@@ -39,6 +40,15 @@ describe('automatic retry', () => {
     expect(r.calls).toHaveLength(3);
     expect(r.engine.task(run.id, 'bmc', 'd1')).toMatchObject({ state: 'failed', failure: 'error', attempt: 3, error: 'BMC 10.0.0.1 does not answer' });
     expect(r.engine.summary(run.id).state).toBe('failed');
+  });
+  it('spends no automatic retry on a refusal waiting cannot change (an unbound credential: CONFLICT), and says so', async () => {
+    const r = rig((calls) => [fakeTool('unbound', {}, calls, () => { throw new FleetDeckError('CONFLICT', 'the IPMI credential lab-ipmi of srv-1 is not bound to 10.0.0.9:623; an admin must bind it'); })]);
+    r.engine.saveTemplate(tpl([{ id: 'bmc', tool: 'unbound', scope: 'host', inputs: {}, retry: { max: 3, backoffMs: 50, factor: 2, maxBackoffMs: 1000 } }]), 'alice');
+    const run = r.engine.launch('flow', {}, hostIds(1), 'alice');
+    await settle(r.clock, () => isOver(r.engine, run.id), 'the run ends');
+    expect(r.calls).toHaveLength(1);
+    expect(r.engine.task(run.id, 'bmc', 'd1')).toMatchObject({ state: 'failed', failure: 'error', attempt: 1 });
+    expect(r.engine.logs(run.id, {}).map((l) => l.line)).toContain('no automatic retry: CONFLICT does not change by waiting');
   });
 });
 
