@@ -7,25 +7,19 @@
 // through to online (both attempts in the journal, the retry under the operator's name).
 // Addresses 127.85.x.y (BMCs 127.185.x.y), SNMP port 16883.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type CallbackReceiver } from '../lab/install/support';
-import { fastTemplate, finished, startFlow, taskStates, type Flow } from './flow-support';
-import { startRig, type Rig } from './support';
+import type { CallbackReceiver } from '../lab/install/support';
+import { closeFlowRig, fastTemplate, finished, startFlowRig, taskStates, type Flow } from './flow-support';
+import type { Rig } from './support';
 
 let rig: Rig;
 let flow: Flow;
 let receiver: CallbackReceiver;
 
 beforeAll(async () => {
-  rig = await startRig({ seed: 85, addressPrefix: '127.85', snmpPort: 16883, devices: 50 });
-  flow = await startFlow(rig);
-  receiver = await startReceiver();
+  ({ rig, flow, receiver } = await startFlowRig({ seed: 85, addressPrefix: '127.85', snmpPort: 16883, devices: 50 }));
 }, 60_000);
 
-afterAll(async () => {
-  await flow?.close();
-  await receiver?.close();
-  await rig?.close();
-});
+afterAll(() => closeFlowRig({ rig, flow, receiver }));
 
 describe('server-online with a dead BMC, a hung install and a failed install', () => {
   it('retries then fails the dead BMC, times out the hang, fails the reported failure, finishes the rest', async () => {

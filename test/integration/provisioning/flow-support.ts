@@ -7,7 +7,8 @@ import { PROVISIONING_TEMPLATES } from '../../../src-main/core/provisioning';
 import type { WorkflowEngine } from '../../../src-main/core/workflows/engine';
 import { startWorkflows } from '../../../src-main/core/workflows/workflows-module';
 import { until } from '../../support/handles';
-import { startCallbackServer, type CallbackServer, type Rig } from './support';
+import { startReceiver, type CallbackReceiver } from '../lab/install/support';
+import { startCallbackServer, startRig, type CallbackServer, type Rig } from './support';
 
 export interface Timings {
   readonly intervalMs?: number;
@@ -64,6 +65,26 @@ export async function startFlow(rig: Rig): Promise<Flow> {
       await callbacks.close();
     },
   };
+}
+
+export interface FlowRig {
+  rig: Rig;
+  flow: Flow;
+  receiver: CallbackReceiver;
+}
+
+/** A test file's lab rig, a flow engine on it and the flows' callback receiver, started together. */
+export async function startFlowRig(o: Parameters<typeof startRig>[0]): Promise<FlowRig> {
+  const rig = await startRig(o);
+  const flow = await startFlow(rig);
+  return { rig, flow, receiver: await startReceiver() };
+}
+
+/** Closes what startFlowRig started (whatever of it did start), engine first. */
+export async function closeFlowRig(r: Partial<FlowRig>): Promise<void> {
+  await r.flow?.close();
+  await r.receiver?.close();
+  await r.rig?.close();
 }
 
 /** Waits until the run is over (succeeded, failed or revoked) and the outbox idle; returns its detail. */

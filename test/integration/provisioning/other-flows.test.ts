@@ -4,9 +4,9 @@
 // check); arrival-stress-test (a short burn-in watched on the lab BMC, without load, as the
 // lab's hosts run none). Addresses 127.86.x.y (BMCs 127.186.x.y), SNMP port 16884.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type CallbackReceiver } from '../lab/install/support';
-import { fastTemplate, finished, startFlow, taskStates, type Flow } from './flow-support';
-import { startRig, type Rig } from './support';
+import type { CallbackReceiver } from '../lab/install/support';
+import { closeFlowRig, fastTemplate, finished, startFlowRig, taskStates, type Flow } from './flow-support';
+import type { Rig } from './support';
 
 let rig: Rig;
 let flow: Flow;
@@ -14,17 +14,11 @@ let receiver: CallbackReceiver;
 const bodies = (path: string) => receiver.requests.filter((r) => r.path === path).map((r) => r.body as Record<string, unknown>);
 
 beforeAll(async () => {
-  rig = await startRig({ seed: 86, addressPrefix: '127.86', snmpPort: 16884, devices: 60 });
-  flow = await startFlow(rig);
-  receiver = await startReceiver();
+  ({ rig, flow, receiver } = await startFlowRig({ seed: 86, addressPrefix: '127.86', snmpPort: 16884, devices: 60 }));
   for (const id of ['server-offline', 'inspection', 'arrival-stress-test']) flow.engine.saveTemplate(fastTemplate(id), 'fleetdeck');
 }, 60_000);
 
-afterAll(async () => {
-  await flow?.close();
-  await receiver?.close();
-  await rig?.close();
-});
+afterAll(() => closeFlowRig({ rig, flow, receiver }));
 
 describe('server-offline', () => {
   it('moves online servers offline, powers them off softly, waits until they are gone and calls back', async () => {

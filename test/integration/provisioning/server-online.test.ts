@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../../src-shared/domain';
 import { labHostKeySeed, labSshHostKey } from '../../../src-main/lab/ssh/ssh-host';
-import { startReceiver, type CallbackReceiver } from '../lab/install/support';
-import { fastTemplate, finished, startFlow, taskStates, type Flow } from './flow-support';
-import { startRig, type Rig } from './support';
+import type { CallbackReceiver } from '../lab/install/support';
+import { closeFlowRig, fastTemplate, finished, startFlowRig, taskStates, type Flow } from './flow-support';
+import type { Rig } from './support';
 
 const SEED = 84;
 let rig: Rig;
@@ -18,16 +18,10 @@ let receiver: CallbackReceiver;
 const key = (d: Device, generation: number): string => labSshHostKey(labHostKeySeed(SEED, d.id, generation)).fingerprint;
 
 beforeAll(async () => {
-  rig = await startRig({ seed: SEED, addressPrefix: '127.84', snmpPort: 16882, devices: 40 });
-  flow = await startFlow(rig);
-  receiver = await startReceiver();
+  ({ rig, flow, receiver } = await startFlowRig({ seed: SEED, addressPrefix: '127.84', snmpPort: 16882, devices: 40 }));
 }, 60_000);
 
-afterAll(async () => {
-  await flow?.close();
-  await receiver?.close();
-  await rig?.close();
-});
+afterAll(() => closeFlowRig({ rig, flow, receiver }));
 
 describe('server-online on three lab servers', () => {
   it('installs, accepts the new keys, brings them online under their new names and calls back once each', async () => {
