@@ -5,9 +5,19 @@
 import type { CoreToLab, LabToCore } from '../../src-shared/lab-protocol';
 import { startLabFleet, type LabFleet } from './lab-fleet';
 
+// When the core dies (kill -9), its ends of the IPC channel and of our stdout/stderr pipes are
+// closed before the 'disconnect' event is seen: a reply or a log line written then fails with
+// EPIPE. Those failures are dropped here. Left as 'error' events they were uncaught exceptions
+// whose handler reported them through the same broken channel, failing again: a loop at 100%
+// CPU that starved the shutdown, so the lab of a killed serve never exited.
 const send = (msg: LabToCore): void => {
-  if (process.connected) process.send?.(msg);
+  if (process.connected) process.send?.(msg, undefined, undefined, () => {});
 };
+for (const out of [process.stdout, process.stderr]) {
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
 
 let fleet: LabFleet | null = null;
 let starting: Promise<LabFleet> | null = null;
