@@ -131,3 +131,24 @@ export interface LabStatus {
   /** Servers with an install profile, an install fault or an install behind them; absent when there are none. */
   readonly installs?: readonly LabInstallStatus[];
 }
+
+/**
+ * A status as the API shows it: an install profile's callback URL is a one-time credential
+ * (a workflow step's /wf/callback/<token>: whoever holds it can finish or fail the install),
+ * so only its origin and the path without its last segment are shown.
+ */
+export function withHiddenCallbackUrls(status: LabStatus): LabStatus {
+  if (!status.installs?.some((i) => i.profile?.callback)) return status;
+  const hide = (url: string): string => {
+    try {
+      const u = new URL(url);
+      return `${u.origin}${u.pathname.replace(/[^/]*$/, '')}\u2026`;
+    } catch {
+      return '\u2026';
+    }
+  };
+  return {
+    ...status,
+    installs: status.installs.map((i) => (i.profile?.callback ? { ...i, profile: { ...i.profile, callback: { ...i.profile.callback, url: hide(i.profile.callback.url) } } } : i)),
+  };
+}

@@ -4,7 +4,7 @@
 // After a fault is applied, tells its listeners which devices it touched (a cabinet fault:
 // every device in the cabinet), so their status can be re-polled at once.
 import type { Capability } from '../../../src-shared/api';
-import type { LabFault, LabInstallProfile, LabStatus } from '../../../src-shared/domain';
+import { withHiddenCallbackUrls, type LabFault, type LabInstallProfile, type LabStatus } from '../../../src-shared/domain';
 import { FleetDeckError } from '../../../src-shared/errors';
 import { toDisposable, type Disposable } from '../../../src-shared/lifecycle';
 import { LAB_IPMI_CREDENTIAL, LAB_SNMP_CREDENTIAL, LAB_SSH_CREDENTIAL } from '../../../src-shared/lab-protocol';
@@ -72,9 +72,10 @@ export async function startLabModule(d: LabModuleDeps): Promise<LabModule> {
       return toDisposable(() => listeners.delete(listener));
     },
     api: {
-      'lab.status': async () => (lab ? lab.status() : NOT_RUNNING),
-      'lab.fault': (f) => fault(f),
-      'lab.setInstallProfile': (a) => requireLab().setInstallProfile(a.deviceId, a.profile),
+      // Callback URLs are one-time credentials: the API shows none whole (a viewer reads lab.status).
+      'lab.status': async () => withHiddenCallbackUrls(lab ? await lab.status() : NOT_RUNNING),
+      'lab.fault': async (f) => withHiddenCallbackUrls(await fault(f)),
+      'lab.setInstallProfile': async (a) => withHiddenCallbackUrls(await requireLab().setInstallProfile(a.deviceId, a.profile)),
     },
     dispose: async () => {
       await lab?.dispose();

@@ -61,6 +61,9 @@ describe('lab.setInstallProfile through the lab process', () => {
     const d = inventory.devices.filter((x) => x.kind === 'server')[2];
     const set = await lab.api['lab.setInstallProfile']({ deviceId: d.id, profile: { os: 'debian-12', hostname: 'linked-01', durationMs: 500, callback: { url: receiver.url('/linked'), method: 'POST' } } }, operator);
     expect(entry(set, d.id)).toMatchObject({ phase: 'idle', profile: { hostname: 'linked-01' } });
+    // The callback URL is a one-time credential: the API (lab.status is a viewer's) shows its origin and path, not its last segment.
+    const shown = entry(await lab.api['lab.status'](undefined, operator), d.id)?.profile?.callback?.url;
+    expect(shown).toBe(`${new URL(receiver.url('/linked')).origin}/\u2026`);
     expect(entry(await lab.api['lab.fault']({ kind: 'install-fail', deviceId: d.id }, operator), d.id)).toMatchObject({ fault: 'install-fail' });
     expect(entry(await lab.api['lab.fault']({ kind: 'install-normal', deviceId: d.id }, operator), d.id)).toMatchObject({ fault: null });
 
