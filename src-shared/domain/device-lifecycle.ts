@@ -36,11 +36,14 @@ export function nextLifecycles(from: DeviceLifecycle): DeviceLifecycle[] {
   return DEVICE_LIFECYCLES.filter((to) => canMove(from, to));
 }
 
+/** The store's own actor: the lab's inventory at start, and imports or forms that name no one. */
+export const SYSTEM_ACTOR = 'system';
+
 /** Who last moved a device's lifecycle, and when; absent on a device not moved since the lifecycle was added to the store. */
 export interface LifecycleChange {
   /** ms since epoch. */
   readonly at: number;
-  /** The actor (an operator's name, "system" for the lab's own inventory). */
+  /** The actor (an operator's name, SYSTEM_ACTOR for the lab's own inventory). */
   readonly by: string;
 }
 

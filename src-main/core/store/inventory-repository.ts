@@ -1,6 +1,7 @@
 // The inventory aggregate in SQLite: sites, rooms, rows, cabinets, devices, and the reads the fleet needs.
 import {
   DEFAULT_LIFECYCLE,
+  SYSTEM_ACTOR,
   type Cabinet,
   type CredentialKind,
   type Device,
@@ -142,7 +143,7 @@ const toDevice = (r: DeviceRow): Device => ({
 export type BindAs = string | null;
 
 /** Direct writes of the repository (the lab's own inventory at start) are the system's, trusted. */
-export const SYSTEM_BINDER = 'system';
+export const SYSTEM_BINDER = SYSTEM_ACTOR;
 
 /**
  * Sites, rooms, rows, cabinets and devices. Reads return domain objects sorted by id;

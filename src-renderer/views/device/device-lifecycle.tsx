@@ -3,7 +3,7 @@
 // move is sent with the state shown as expectedFrom, so a device someone else moved meanwhile
 // is refused, and the refusal is shown (ErrorBanner, worded by lifecycle-text.ts).
 import { useMemo, useState } from 'react';
-import { nextLifecycles, type DeviceDetail, type DeviceLifecycle } from '../../../src-shared/domain';
+import { nextLifecycles, SYSTEM_ACTOR, type DeviceDetail, type DeviceLifecycle } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
 import { lifecycleWord } from '../../i18n/lifecycle-text';
@@ -13,9 +13,6 @@ import { selectLifecycleMove } from '../../stores/device/selectors';
 import { leastRole, mayCall } from '../../stores/session/roles';
 import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
-
-/** The store's own actor (the lab's inventory, a migration): worded, not shown as an id. */
-const SYSTEM_ACTOR = 'system';
 
 /** The state as a chip (the device page's header). */
 export function LifecycleChip({ state }: { state: DeviceLifecycle }) {
