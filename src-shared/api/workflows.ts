@@ -1,7 +1,7 @@
 // Workflows (the engine for every long job): templates read by anyone and saved by admins
 // (configuration; the engine checks steps, tools and bindings and names the step and field it
-// refuses), runs launched and steered by operators (retry with edited inputs, skip, approve,
-// reject, pause, resume, revoke: each audited, naming its run, step and host), and read by
+// refuses), runs launched and steered by operators (retry a failed or waiting task with edited
+// inputs, skip, approve, reject, pause, resume, revoke: each audited, naming its run, step and host), and read by
 // anyone with their attempts, log lines and per-template statistics; progress streams as
 // onDidProgressWorkflow. A per-host task is named by its device id; a run-scope task leaves
 // `host` out.
@@ -96,7 +96,14 @@ export const workflowMethods = {
     result: result<WfLogLine[]>(),
     example: { runId: 'run-1', stepId: 'bmc', host: 'dev-1', afterId: 0, limit: 500 },
   }),
-  /** Retries a failed task; `inputs` are edits over the step's inputs (checked like the template's; the audit names them). */
+  /**
+   * Retries a failed or waiting task (a poll or callback wait, an approval, an automatic
+   * retry's backoff); `inputs` are edits over the step's inputs (checked like the template's;
+   * the audit names them). A waiting task's open attempt is cut first: closed as 'cancelled'
+   * (cancelledBy, finishedAt), its tool's call aborted, its one-time callback URL spent (a late
+   * call is answered CONFLICT and changes nothing); the new attempt starts with the inputs and
+   * both are kept. A running task (its call in flight) is refused with CONFLICT naming its state.
+   */
   'workflows.retry': method({
     role: 'operator',
     args: z.strictObject({ ...taskRef, inputs: record.optional() }),
@@ -104,6 +111,7 @@ export const workflowMethods = {
     audit: (a) => `${taskTarget(a)}${a.inputs ? `; edited inputs ${brief(a.inputs, 400)}` : ''}`,
     example: { runId: 'run-1', stepId: 'bmc', host: 'dev-1', inputs: { address: '10.0.0.9' } },
   }),
+  /** Skips a task that has not finished (failed, waiting or not started); an open attempt is cut as for a retry (cancelled, its URL refused after). */
   'workflows.skip': method({ role: 'operator', args: z.strictObject(taskRef), result: result<WfTask>(), audit: taskTarget, example: { runId: 'run-1', stepId: 'bmc', host: 'dev-1' } }),
   'workflows.approve': method({
     role: 'operator',

@@ -64,7 +64,7 @@ export interface WfTemplateStep {
   /** What a timeout does: fail the task, or fail it and skip on (the run carries on past it). */
   readonly onTimeout?: 'fail' | 'fail-and-skip';
   readonly retry?: WfRetry;
-  /** An operator may retry a failed task (default true). */
+  /** An operator may retry a failed or waiting task (default true). */
   readonly retryable?: boolean;
   /** An operator may skip a failed or waiting task (default true). */
   readonly skippable?: boolean;
@@ -127,6 +127,9 @@ export interface WfTask {
   readonly finishedAt: number | null;
 }
 
+export const WF_ATTEMPT_STATES = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+export type WfAttemptState = (typeof WF_ATTEMPT_STATES)[number];
+
 export interface WfAttempt {
   readonly runId: string;
   readonly stepId: string;
@@ -134,7 +137,12 @@ export interface WfAttempt {
   readonly attempt: number;
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly outputs: Readonly<Record<string, unknown>> | null;
-  readonly state: 'running' | 'succeeded' | 'failed';
+  /**
+   * cancelled: an operator closed it while it was open (a retry or skip of a waiting task, a
+   * revoke): its call aborted, its callback URL spent; finishedAt is when, cancelledBy who.
+   * A cancelled attempt is no failure (failure null; the statistics do not count it).
+   */
+  readonly state: WfAttemptState;
   readonly failure: WfFailure | null;
   readonly error: string | null;
   readonly startedAt: number;
@@ -143,6 +151,8 @@ export interface WfAttempt {
   readonly by: string;
   /** The inputs the operator changed for this attempt (an edited retry), else null. */
   readonly edited: Readonly<Record<string, unknown>> | null;
+  /** A cancelled attempt: the operator who cut it (absent when the journal does not say). */
+  readonly cancelledBy?: string;
 }
 
 export interface WfLogLine {

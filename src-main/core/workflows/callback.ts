@@ -1,11 +1,14 @@
 // The one-time callback URL was called: the awaiting task of its token is found (unknown
-// tokens NOT_FOUND, spent ones CONFLICT naming the task's state) and the body judged. A tool
+// tokens NOT_FOUND, spent ones CONFLICT naming the task's state, or the operator whose retry
+// cut the attempt that URL belonged to: the retry's run event keeps the token's hash,
+// spentMark) and the body judged. A tool
 // with onCallback gives a verdict: done (its output parsed by the output schema), pending (the
 // report taken, the attempt waits on) or a throw (the attempt fails with the tool's error);
 // without onCallback the body is the output. A body whose output does not fit is refused
 // (VALIDATION naming the field) and nothing is journaled; otherwise the call, the tool's log
 // lines and the verdict's transition are one transaction, so a failure the installer
 // reported survives a restart as the task's failure.
+import { createHash } from 'node:crypto';
 import { ValidationError } from '../../../src-shared/errors';
 import type { EngineCore } from './engine-core';
 import { tokenNotFound, WorkflowStateError } from './errors';
@@ -18,13 +21,25 @@ const AWAITING = new Set(['running', 'waiting', 'awaiting-callback']);
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const toJson = (v: unknown) => JSON.parse(JSON.stringify(v ?? {})) as Record<string, unknown>;
 
+/** What the journal keeps of a callback token an operator's retry spent: its SHA-256 (the token itself is a bearer secret). */
+export function spentMark(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
 /** The task the token's URL finishes; NOT_FOUND or CONFLICT when no open attempt awaits it. */
 function awaitingTask(core: EngineCore, token: unknown): TaskRec {
   if (typeof token !== 'string' || !token) throw new ValidationError('A callback token is required', { field: 'token' });
   const live = core.tokens.get(token);
   if (live && live.token === token && live.attemptOpen && AWAITING.has(live.state)) return live;
   const row = core.reader.taskByToken(token);
-  if (!row) throw tokenNotFound(token);
+  if (!row) {
+    const spent = core.reader.spentToken(spentMark(token));
+    if (!spent) throw tokenNotFound(token);
+    const task = `step ${spent.stepId}${spent.host ? ` on host ${spent.host}` : ''} of run ${spent.runId}`;
+    throw new WorkflowStateError(`This callback URL was spent: ${spent.actor} retried ${task}, which cancelled ${spent.attempt === null ? 'the attempt' : `attempt ${spent.attempt}`} it belonged to`, {
+      runId: spent.runId, stepId: spent.stepId, host: spent.host, state: 'cancelled', attempt: spent.attempt, by: spent.actor, at: spent.at,
+    });
+  }
   throw new WorkflowStateError(`This callback URL was already used or is no longer awaited: step ${row.step_id}${row.host ? ` on host ${row.host}` : ''} of run ${row.run_id} is ${row.state}`, { runId: row.run_id, stepId: row.step_id, host: row.host, state: row.state });
 }
 

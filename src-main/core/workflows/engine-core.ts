@@ -217,6 +217,20 @@ export class EngineCore {
     ac.abort(new Error(reason));
   }
 
+  /**
+   * An operator cuts the open attempt (a retry or skip of a waiting task, a revoke): its call
+   * aborted (the tool's signal), its timers cleared, its callback URL no longer awaited, and
+   * the attempt closed in the journal as cancelled with `reason` (who and why). Inside the
+   * caller's transaction; the task's next state is the caller's.
+   */
+  cutAttempt(t: TaskRec, reason: string, now: number): void {
+    this.abortCall(t, reason);
+    this.clearTimers(t);
+    if (t.token) this.tokens.delete(t.token);
+    if (t.attemptOpen) this.journal.cancelAttempt(t, reason, now);
+    t.attemptOpen = false;
+  }
+
   complete(t: TaskRec, outputs: Record<string, unknown>, outbox: OutboxMessage | null): void {
     const now = this.clock.now();
     this.journal.atomic(() => {

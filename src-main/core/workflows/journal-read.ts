@@ -3,7 +3,11 @@
 // restart, a callback token's task, and the outbox's due rows. Plain rows become the domain
 // shapes of src-shared/domain/workflow.ts here; a run's hosts are named from the inventory
 // now (the `hostsNow` lookup) and, for a device that has left it, from the run's snapshot.
-import type { WfAttempt, WfFailure, WfHostLabel, WfLogLine, WfRunDetail, WfRunState, WfRunSummary, WfTask, WfTaskState, WfTemplate, WfTemplateInfo } from '../../../src-shared/domain/workflow';
+// An attempt stored 'failed' with no failure kind was cut by an operator (journal.ts
+// cancelAttempt): it reads as 'cancelled', by the actor of the run event that cut it (a
+// retry or skip naming the attempt in detail.cancelled, a skip of that task, the revoke).
+// A callback URL an operator's retry spent is found by its hash in that retry's event.
+import type { WfAttempt, WfAttemptState, WfFailure, WfHostLabel, WfLogLine, WfRunDetail, WfRunState, WfRunSummary, WfTask, WfTaskState, WfTemplate, WfTemplateInfo } from '../../../src-shared/domain/workflow';
 import type { Db } from '../store/database';
 import type { ToolHost } from './tool';
 
@@ -31,6 +35,30 @@ export interface OutboxRow {
 export interface RunEventRow {
   readonly id: number; readonly at: number; readonly actor: string; readonly kind: string;
   readonly stepId: string | null; readonly host: string | null; readonly detail: Record<string, unknown> | null;
+}
+
+/** The retry that spent a callback URL: its run event (who, when) and the attempt it cancelled. */
+export interface SpentToken {
+  readonly runId: string; readonly stepId: string; readonly host: string; readonly actor: string; readonly at: number; readonly attempt: number | null;
+}
+
+type EventRow = { id: number; at: number; actor: string; kind: string; step_id: string | null; host: string | null; detail: string | null };
+
+/** Who cut each cancelled attempt, from the run's retry / skip / revoke events. */
+function cutters(events: readonly EventRow[]): (stepId: string, host: string, attempt: number) => string | undefined {
+  const exact = new Map<string, string>();
+  const skips = new Map<string, string>();
+  let revoker: string | undefined;
+  for (const e of events) {
+    if (e.kind === 'revoke') revoker = e.actor;
+    if ((e.kind !== 'retry' && e.kind !== 'skip') || e.step_id === null) continue;
+    const at = `${e.step_id}\u0000${e.host ?? ''}`;
+    const cut = parse<{ cancelled?: unknown }>(e.detail)?.cancelled;
+    if (typeof cut === 'number') exact.set(`${at}\u0000${cut}`, e.actor);
+    // A skip journaled before detail.cancelled existed: a task is skipped once.
+    if (e.kind === 'skip') skips.set(at, e.actor);
+  }
+  return (stepId, host, attempt) => exact.get(`${stepId}\u0000${host}\u0000${attempt}`) ?? skips.get(`${stepId}\u0000${host}`) ?? revoker;
 }
 
 export interface RunFilter {
@@ -104,7 +132,10 @@ export class JournalReader {
         'SELECT * FROM wf_attempts WHERE run_id = @run AND (@step IS NULL OR step_id = @step) AND (@host IS NULL OR host = @host) ORDER BY started_at, step_id, host, attempt'),
       logs: db.prepare<[{ run: string; step: string | null; host: string | null; after: number; limit: number }], { id: number; run_id: string; step_id: string; host: string; at: number; level: 'info' | 'warn' | 'error'; line: string }>(
         'SELECT * FROM wf_logs WHERE run_id = @run AND (@step IS NULL OR step_id = @step) AND (@host IS NULL OR host = @host) AND id > @after ORDER BY id LIMIT @limit'),
-      events: db.prepare<[string], { id: number; at: number; actor: string; kind: string; step_id: string | null; host: string | null; detail: string | null }>('SELECT * FROM wf_events WHERE run_id = ? ORDER BY id'),
+      events: db.prepare<[string], EventRow>('SELECT * FROM wf_events WHERE run_id = ? ORDER BY id'),
+      cuts: db.prepare<[string], EventRow>("SELECT * FROM wf_events WHERE run_id = ? AND kind IN ('retry','skip','revoke') ORDER BY id"),
+      // No index on the hash (migration 9 has none to use): a scan of the retry events, asked only for a token no task holds.
+      spent: db.prepare<[string], EventRow & { run_id: string }>("SELECT * FROM wf_events WHERE kind = 'retry' AND json_extract(detail, '$.spent') = ? ORDER BY id LIMIT 1"),
       byToken: db.prepare<[string], TaskRow>('SELECT t.*, NULL AS a_started, NULL AS a_open FROM wf_tasks t WHERE callback_token = ?'),
       dueOutbox: db.prepare<[number, number], OutboxRow>('SELECT * FROM wf_outbox WHERE sent_at IS NULL AND next_at <= ? ORDER BY next_at, id LIMIT ?'),
       nextOutbox: db.prepare<[], { at: number | null }>('SELECT MIN(next_at) AS at FROM wf_outbox WHERE sent_at IS NULL'),
@@ -157,12 +188,18 @@ export class JournalReader {
   }
 
   attempts(runId: string, stepId?: string, host?: string): WfAttempt[] {
-    return this.#s.attempts.all({ run: runId, step: stepId ?? null, host: host ?? null }).map((r) => ({
-      runId: r.run_id as string, stepId: r.step_id as string, host: r.host as string, attempt: r.attempt as number,
-      inputs: JSON.parse(r.inputs as string) as Record<string, unknown>, outputs: parse(r.outputs as string | null),
-      state: r.state as WfAttempt['state'], failure: r.failure as WfFailure | null, error: r.error as string | null,
-      startedAt: r.started_at as number, finishedAt: r.finished_at as number | null, by: r.by as string, edited: parse(r.edited as string | null),
-    }));
+    let cutBy: ReturnType<typeof cutters> | null = null;
+    return this.#s.attempts.all({ run: runId, step: stepId ?? null, host: host ?? null }).map((r) => {
+      const cancelled = r.state === 'failed' && r.failure === null && r.finished_at !== null;
+      const by = cancelled ? (cutBy ??= cutters(this.#s.cuts.all(runId)))(r.step_id as string, r.host as string, r.attempt as number) : undefined;
+      return {
+        runId: r.run_id as string, stepId: r.step_id as string, host: r.host as string, attempt: r.attempt as number,
+        inputs: JSON.parse(r.inputs as string) as Record<string, unknown>, outputs: parse(r.outputs as string | null),
+        state: (cancelled ? 'cancelled' : r.state) as WfAttemptState, failure: r.failure as WfFailure | null, error: r.error as string | null,
+        startedAt: r.started_at as number, finishedAt: r.finished_at as number | null, by: r.by as string, edited: parse(r.edited as string | null),
+        ...(by === undefined ? {} : { cancelledBy: by }),
+      };
+    });
   }
 
   logs(runId: string, opts: { stepId?: string; host?: string; afterId?: number; limit?: number } = {}): WfLogLine[] {
@@ -176,6 +213,14 @@ export class JournalReader {
 
   taskByToken(token: string): TaskRow | undefined {
     return this.#s.byToken.get(token);
+  }
+
+  /** The operator's retry that spent the callback URL whose token hashes to `mark` (callback.ts spentMark). */
+  spentToken(mark: string): SpentToken | undefined {
+    const r = this.#s.spent.get(mark);
+    if (!r) return undefined;
+    const cut = parse<{ cancelled?: unknown }>(r.detail)?.cancelled;
+    return { runId: r.run_id, stepId: r.step_id ?? '', host: r.host ?? '', actor: r.actor, at: r.at, attempt: typeof cut === 'number' ? cut : null };
   }
 
   dueOutbox(now: number, limit: number): OutboxRow[] {

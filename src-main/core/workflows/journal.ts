@@ -1,7 +1,9 @@
 // The workflow journal's writes (migration 9's tables): templates, runs, tasks, attempts, log
 // lines, append-only run events, batch verdicts and the outbox, each through one prepared
 // statement. The engine wraps every step transition's writes in one transaction (atomic);
-// `writes` counts the statements run, for the benchmark's writes-per-step figure.
+// `writes` counts the statements run, for the benchmark's writes-per-step figure. An attempt
+// an operator cut (cancelAttempt) is stored as 'failed' with no failure kind, since migration
+// 9's CHECK knows running/succeeded/failed only; journal-read.ts reads it back as 'cancelled'.
 import type { WfFailure, WfRunState, WfTemplate } from '../../../src-shared/domain/workflow';
 import type { Db } from '../store/database';
 import type { RunRec, TaskRec } from './run-model';
@@ -95,6 +97,15 @@ export class Journal {
   finishAttempt(t: TaskRec, state: 'succeeded' | 'failed', outputs: unknown, failure: WfFailure | null, error: string | null, at: number): void {
     this.writes++;
     this.#s.finishAttempt.run(state, json(outputs), failure, error, at, t.run.id, t.step.id, t.host, t.attempt);
+  }
+
+  /**
+   * Closes the open attempt as cut by an operator (a retry or skip of a waiting task, a
+   * revoke): no failure kind, so it reads as 'cancelled' and the statistics leave it out;
+   * `reason` names who and why ("cancelled by ops: retried while awaiting-callback").
+   */
+  cancelAttempt(t: TaskRec, reason: string, at: number): void {
+    this.finishAttempt(t, 'failed', null, null, reason, at);
   }
 
   log(runId: string, stepId: string, host: string, at: number, level: 'info' | 'warn' | 'error', line: string): void {

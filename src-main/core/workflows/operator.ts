@@ -1,19 +1,29 @@
 // Operator actions on runs and tasks, each journaled as a run event in the transaction that
-// applies it (the caller audits who asked): retry a failed task (optionally with edited inputs,
-// checked like a template's and parsed by the tool's schema; the old attempt stays), skip,
-// approve or reject an approval step, pause, resume and revoke a run (in-flight attempts are
-// aborted through their AbortSignal; everything left is marked revoked). Retrying or skipping
-// a task of a failed run reopens it.
+// applies it (the caller audits who asked): retry a failed or waiting task (optionally with
+// edited inputs, checked like a template's and parsed by the tool's schema; the old attempt
+// stays), skip, approve or reject an approval step, pause, resume and revoke a run (in-flight
+// attempts are aborted through their AbortSignal; everything left is marked revoked).
+// Retrying or skipping a task of a failed run reopens it. Retrying a waiting task (a poll or
+// callback wait, an approval, a retry's backoff) cuts its open attempt: in one transaction the
+// attempt is closed as cancelled (by whom, when), its call aborted, its callback URL spent (the
+// retry event keeps the token's hash, so a late call is answered CONFLICT), and the task made
+// ready for the new attempt, which starts in a transaction of its own. A kill -9 between the
+// two leaves a ready task with its operator and edits journaled (next_by, next_edited): the
+// restart starts that attempt (resume.ts), or nothing happened at all. Skip cuts the same way.
 import { ValidationError } from '../../../src-shared/errors';
 import { attemptInputs } from './attempts';
 import { BindingError } from './bindings';
 import type { EngineCore } from './engine-core';
+import { spentMark } from './callback';
 import { runNotFound, taskNotFound, WorkflowStateError } from './errors';
 import { loadRun, resumeRun } from './resume';
 import { depsSatisfied, gateOpen, setState, task, TERMINAL, type RunRec, type TaskRec } from './run-model';
 import { checkStepInputs, issuesError, stepAncestors, zodText, type TemplateIssue } from './template';
 
 const where = (t: TaskRec) => `step ${t.step.id}${t.host ? ` on host ${t.host}` : ''} of run ${t.run.id}`;
+
+/** Task states an operator's retry may cut short: a poll or callback wait, an approval, an automatic retry's backoff. */
+export const RETRY_WAITING: ReadonlySet<string> = new Set(['waiting', 'awaiting-callback', 'awaiting-approval']);
 
 /** An open run, or (reopen) a failed one loaded back; anything else is refused by state. */
 export function openRun(core: EngineCore, runId: string, reopen = false): RunRec {
@@ -69,18 +79,36 @@ function checkEdits(t: TaskRec, edited: unknown): Record<string, unknown> {
 
 export function retry(core: EngineCore, runId: string, stepId: string, host: string, actor: string, edited?: Record<string, unknown>): TaskRec {
   const t = openTask(core, runId, stepId, host, true);
-  if (t.state !== 'failed') throw new WorkflowStateError(`${where(t)} is ${t.state}; only a failed task can be retried`, { runId, stepId, host, state: t.state });
+  const waiting = RETRY_WAITING.has(t.state);
+  if (t.state !== 'failed' && !waiting) throw new WorkflowStateError(`${where(t)} is ${t.state}; only a failed or waiting task can be retried`, { runId, stepId, host, state: t.state });
   if (t.step.def.retryable === false) throw new WorkflowStateError(`Step ${stepId} is not retryable (its template says retryable: false)`, { runId, stepId, host });
   if (!t.step.tool) throw new WorkflowStateError(`Step ${stepId}'s tool ${t.step.def.tool} is no longer registered`, { runId, stepId, host });
   const edits = edited === undefined ? t.edits : checkEdits(t, edited);
+  const now = core.clock.now();
   core.journal.atomic(() => {
     reopenIfFinished(core, t.run, actor);
-    core.event(t.run, actor, 'retry', t, { attempt: t.attempt + 1, ...(edited === undefined ? {} : { edited }) });
+    const from = t.state;
+    const cut = waiting && t.attemptOpen ? t.attempt : null;
+    const spent = cut !== null && t.token ? spentMark(t.token) : null;
+    core.event(t.run, actor, 'retry', t, {
+      attempt: t.attempt + 1,
+      ...(waiting ? { from } : {}),
+      ...(cut === null ? {} : { cancelled: cut }),
+      ...(spent ? { spent } : {}),
+      ...(edited === undefined ? {} : { edited }),
+    });
+    if (waiting) {
+      const reason = `cancelled by ${actor}: retried while ${from}`;
+      core.cutAttempt(t, reason, now);
+      t.token = null;
+      if (cut !== null) core.logLine(t, 'warn', `attempt ${cut} ${reason}${spent ? '; its callback URL is spent' : ''}`);
+    }
     t.edits = edits;
     t.nextBy = actor;
     t.nextEdited = edited ?? null;
     t.retries = 0;
     t.finishedAt = null;
+    t.nextAt = null;
     setState(t, 'ready', false);
     core.save(t);
     core.enqueue(t);
@@ -95,11 +123,9 @@ export function skip(core: EngineCore, runId: string, stepId: string, host: stri
   const now = core.clock.now();
   core.journal.atomic(() => {
     reopenIfFinished(core, t.run, actor);
-    core.event(t.run, actor, 'skip', t, { from: t.state });
-    core.abortCall(t, `skipped by ${actor}`);
-    core.clearTimers(t);
-    if (t.attemptOpen) core.journal.finishAttempt(t, 'failed', null, null, `skipped by ${actor}`, now);
-    t.attemptOpen = false;
+    core.event(t.run, actor, 'skip', t, { from: t.state, ...(t.attemptOpen ? { cancelled: t.attempt } : {}) });
+    // The callback token stays on the skipped task: a late call is answered CONFLICT naming the state.
+    core.cutAttempt(t, `skipped by ${actor}`, now);
     t.finishedAt = now;
     t.nextAt = null;
     setState(t, 'skipped', false);
@@ -171,11 +197,7 @@ export function revoke(core: EngineCore, runId: string, actor: string): RunRec {
     core.event(run, actor, 'revoke');
     for (const t of run.tasks) {
       if (TERMINAL.has(t.state)) continue;
-      core.abortCall(t, `revoked by ${actor}`);
-      core.clearTimers(t);
-      if (t.token) core.tokens.delete(t.token);
-      if (t.attemptOpen) core.journal.finishAttempt(t, 'failed', null, null, `revoked by ${actor}`, now);
-      t.attemptOpen = false;
+      core.cutAttempt(t, `revoked by ${actor}`, now);
       t.finishedAt = now;
       t.nextAt = null;
       setState(t, 'revoked');

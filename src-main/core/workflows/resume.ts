@@ -2,7 +2,9 @@
 // operator reopens a finished run), and the restart rules: waiting tasks keep waiting (timers
 // rescheduled from next_at, deadlines from the attempt's start, callback tokens still valid);
 // a task found running (its attempt has no finish) re-runs when its tool is idempotent or
-// polls, else fails as 'interrupted' for an operator to decide. Finished tasks never run again.
+// polls, else fails as 'interrupted' for an operator to decide; a task found ready starts its
+// attempt (after an operator's retry, that retry's: its actor and edits are on the task row,
+// the attempt it cut already closed as cancelled). Finished tasks never run again.
 import type { WfTemplate } from '../../../src-shared/domain/workflow';
 import type { EngineCore } from './engine-core';
 import type { RunRow, TaskRow } from './journal-read';

@@ -147,7 +147,7 @@ describe('global concurrency, pause, resume, revoke', () => {
     expect(r.engine.revoke(run.id, 'bob').state).toBe('revoked');
     expect(signals.map((s) => s.aborted)).toEqual([true, true]);
     expect(states(r.engine, run.id)).toEqual({ 'a@d1': 'succeeded', 'a@d2': 'revoked', 'a@d3': 'revoked', 'b@d1': 'succeeded', 'b@d2': 'revoked', 'b@d3': 'revoked' });
-    expect(r.engine.attempts(run.id, 'a', 'd2')).toEqual([expect.objectContaining({ state: 'failed', failure: null, error: 'revoked by bob' })]);
+    expect(r.engine.attempts(run.id, 'a', 'd2')).toEqual([expect.objectContaining({ state: 'cancelled', cancelledBy: 'bob', failure: null, error: 'revoked by bob' })]);
     // A late answer from an aborted call changes nothing.
     for (const o of [...h.open.values()]) o.ok();
     await flush();

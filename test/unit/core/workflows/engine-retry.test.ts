@@ -73,7 +73,7 @@ describe('operator retry with edited inputs', () => {
     expect(r.engine.summary(run.id).state).toBe('failed');
     expect(() => r.engine.retry(run.id, 'bmc', 'd1', 'bob', { adress: 'x' })).toThrow(expect.objectContaining({ code: 'VALIDATION', message: 'step bmc, input adress: the tool bmc has no input adress (it takes: address)' }));
     expect(() => r.engine.retry(run.id, 'bmc', 'd1', 'bob', { address: 42 })).toThrow(expect.objectContaining({ code: 'VALIDATION', params: expect.objectContaining({ step: 'bmc', field: 'address' }) }));
-    expect(() => r.engine.retry(run.id, 'bmc', 'd2', 'bob')).toThrow(expect.objectContaining({ code: 'CONFLICT', message: `step bmc on host d2 of run ${run.id} is succeeded; only a failed task can be retried` }));
+    expect(() => r.engine.retry(run.id, 'bmc', 'd2', 'bob')).toThrow(expect.objectContaining({ code: 'CONFLICT', message: `step bmc on host d2 of run ${run.id} is succeeded; only a failed or waiting task can be retried` }));
     r.engine.retry(run.id, 'bmc', 'd1', 'bob', { address: '10.0.9.9' });
     await settle(r.clock, () => isOver(r.engine, run.id), 'the reopened run ends');
     expect(r.engine.summary(run.id)).toMatchObject({ state: 'succeeded', done: 4 });
