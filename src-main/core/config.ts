@@ -34,6 +34,13 @@ export interface WorkflowsConfig {
   maxConcurrent?: number;
   /** Templates shipped beside the built-in ones (saved as version 1 when absent). */
   templates?: readonly WfTemplate[];
+  /**
+   * How long a finished run (succeeded, failed, revoked) stays in the journal, in ms after it
+   * finished (default 180 days); older ones are deleted with their tasks, attempts, log lines,
+   * events and sent outbox rows, hourly and once at start. Open runs and unsent outbox rows
+   * are never deleted. Statistics cover what is kept. Infinity keeps every run.
+   */
+  retentionMs?: number;
 }
 
 export interface CoreConfig {

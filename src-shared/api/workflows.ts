@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { event, method, noArgs, optionalArgs, optInt, result, text } from './contract';
 import { WF_RUN_STATES, type WfAttempt, type WfLogLine, type WfProgress, type WfRunDetail, type WfRunSummary, type WfTask, type WfTemplateInfo, type WfTemplateStats } from '../domain/workflow';
+import type { WfToolInfo } from '../domain/workflow-tools';
 
 const id = text(200);
 const record = z.record(z.string(), z.unknown());
@@ -50,6 +51,13 @@ const EXAMPLE_TEMPLATE = {
 export const workflowMethods = {
   /** Every template at its latest version. */
   'workflows.templates': method({ role: 'viewer', args: noArgs, result: result<WfTemplateInfo[]>(), example: undefined }),
+  /** The registered tools a template's steps may name, by name: kind, idempotency, input and output fields (types as bindings are checked); `name` narrows to one. */
+  'workflows.tools': method({
+    role: 'viewer',
+    args: optionalArgs({ name: text(100).optional() }),
+    result: result<WfToolInfo[]>(),
+    example: { name: 'bmc.status' },
+  }),
   /** One template: its latest version, or the one asked for. */
   'workflows.template': method({
     role: 'viewer',
@@ -131,7 +139,12 @@ export const workflowMethods = {
   'workflows.resume': method({ role: 'operator', args: z.strictObject({ runId: id }), result: result<WfRunSummary>(), audit: (a) => `run ${a.runId}`, example: { runId: 'run-1' } }),
   /** Cancels a run: in-flight attempts are aborted, everything left is marked revoked. */
   'workflows.revoke': method({ role: 'operator', args: z.strictObject({ runId: id }), result: result<WfRunSummary>(), audit: (a) => `run ${a.runId}`, example: { runId: 'run-1' } }),
-  /** Per template (every template, or the one named), the runs launched in [from, to) (ms since the epoch). */
+  /**
+   * Per template (every template, or the one named), the runs launched in [from, to) (ms since
+   * the epoch) that the journal still keeps: finished runs past its retention
+   * (WorkflowsConfig.retentionMs, default 180 days after they finished) are deleted and no
+   * longer counted.
+   */
   'workflows.stats': method({
     role: 'viewer',
     args: z.strictObject({ from: z.number().int().min(0), to: z.number().int().min(0), templateId: id.optional() }),

@@ -74,11 +74,11 @@ export function cmdbSetTool(deps: ProvisioningDeps) {
       try {
         r = deps.cmdb.move({ deviceId: dev.id, to: a.to, expectedFrom: current === a.to ? undefined : a.expectedFrom, hostname: a.hostname, actor: ctx.actor });
       } catch (err) {
-        deps.audit({ actor: ctx.actor, action: 'cmdb.set', target, outcome: 'failed', detail: `to ${a.to}${a.expectedFrom ? ` from ${a.expectedFrom}` : ''}${rename}: ${why(err)} (${where})` });
+        deps.audit({ actor: ctx.actor, role: ctx.role, action: 'cmdb.set', target, outcome: 'failed', detail: `to ${a.to}${a.expectedFrom ? ` from ${a.expectedFrom}` : ''}${rename}: ${why(err)} (${where})` });
         throw err;
       }
       const hostname = a.hostname ?? dev.hostname;
-      deps.audit({ actor: ctx.actor, action: 'cmdb.set', target, outcome: 'succeeded', detail: `${r.from} -> ${a.to}${rename} (${where})` });
+      deps.audit({ actor: ctx.actor, role: ctx.role, action: 'cmdb.set', target, outcome: 'succeeded', detail: `${r.from} -> ${a.to}${rename} (${where})` });
       ctx.log(`${named(dev)}: CMDB status ${r.from} -> ${a.to}${rename}`);
       return { status: 'done' as const, output: { from: r.from, to: a.to, changed: r.changed, hostname, hostnameBefore: r.hostnameBefore } };
     },

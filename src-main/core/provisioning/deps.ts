@@ -5,7 +5,7 @@
 // binding check, the CMDB (device lifecycle and hostname), the audit trail, and the PXE
 // server an install is staged on (the lab's, or a hook for a real fleet's: FleetDeck runs no
 // PXE/kickstart server itself). Also small helpers every tool shares.
-import type { Device } from '../../../src-shared/domain';
+import type { Device, Role } from '../../../src-shared/domain';
 import { FleetDeckError, NotFoundError } from '../../../src-shared/errors';
 import type { BmcService } from '../device-control/bmc-service';
 import type { CredentialResolver } from '../credentials/credential-resolver';
@@ -33,6 +33,8 @@ export interface ProvisioningCmdb {
 /** An audit entry a tool writes under the run's actor (create-core: store.audit.record with the role). */
 export interface ProvisioningAuditEntry {
   readonly actor: string;
+  /** The role the run was launched with (ToolContext.role); absent when the engine did not say. */
+  readonly role?: Role;
   readonly action: string;
   readonly target: string;
   readonly outcome: 'succeeded' | 'failed' | 'refused';

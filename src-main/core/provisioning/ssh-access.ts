@@ -5,7 +5,7 @@
 // names both), so the new one is pinned in its place, the pool's connections to the host
 // closed, and the change audited and logged with both fingerprints. Never silent: nothing
 // else here re-pins a key.
-import type { Device } from '../../../src-shared/domain';
+import type { Device, Role } from '../../../src-shared/domain';
 import { FleetDeckError } from '../../../src-shared/errors';
 import { execOn, leavesChannelOpen, SshHostKeyMismatchError, toCommand, type ExecResult } from '../protocols/ssh';
 import type { ProvisioningDeps } from './deps';
@@ -58,6 +58,8 @@ export interface HostKeyOutcome {
 
 export interface AcceptContext {
   readonly actor: string;
+  /** The run's launcher's role (ToolContext.role), audited with the actor. */
+  readonly role?: Role;
   readonly runId: string;
   readonly stepId: string;
   readonly signal: AbortSignal;
@@ -74,7 +76,7 @@ export async function acceptHostKey(deps: Pick<ProvisioningDeps, 'ssh' | 'creden
   const before = deps.hostKeys.get(at.host, at.port);
   const where = `${named(dev)} at ${at.host}:${at.port}`;
   const audit = (detail: string): void => deps.audit({
-    actor: ctx.actor, action: 'ssh.acceptNewHostKey', target: `${dev.hostname} (${dev.id}) ${at.host}:${at.port}`, outcome: 'succeeded',
+    actor: ctx.actor, role: ctx.role, action: 'ssh.acceptNewHostKey', target: `${dev.hostname} (${dev.id}) ${at.host}:${at.port}`, outcome: 'succeeded',
     detail: `${detail} (workflow run ${ctx.runId}, step ${ctx.stepId})`,
   });
   try {
@@ -106,7 +108,7 @@ export async function restoreHostKey(
   else deps.hostKeys.pin(at.host, at.port, k.oldFingerprint);
   await deps.ssh.pool.closeHost(at.host, at.port);
   deps.audit({
-    actor: ctx.actor, action: 'ssh.acceptNewHostKey', target: `${dev.hostname} (${dev.id}) ${at.host}:${at.port}`, outcome: 'refused',
+    actor: ctx.actor, role: ctx.role, action: 'ssh.acceptNewHostKey', target: `${dev.hostname} (${dev.id}) ${at.host}:${at.port}`, outcome: 'refused',
     detail: `new SSH host key ${k.newFingerprint} not kept, ${k.oldFingerprint ?? 'no key'} pinned again: ${reason} (workflow run ${ctx.runId}, step ${ctx.stepId})`,
   });
   ctx.log(`${named(dev)}: the new SSH host key ${k.newFingerprint} is not kept (${reason}); ${k.oldFingerprint ?? 'no key'} is pinned again`, 'error');

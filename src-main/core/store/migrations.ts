@@ -256,6 +256,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX devices_lifecycle ON devices(lifecycle);
     `,
   },
+  {
+    version: 11,
+    name: 'workflows: the role each run was launched with; finished runs by finish time',
+    // launched_role: the launcher's role at launch, which the run's tools audit with; NULL for
+    // runs launched before it (read as operator, the least role that could launch). The index
+    // is what the journal's retention (workflows/prune.ts) walks, oldest finished first.
+    sql: `
+      ALTER TABLE wf_runs ADD COLUMN launched_role TEXT CHECK (launched_role IN ('viewer','operator','admin'));
+      CREATE INDEX wf_runs_finished ON wf_runs(finished_at) WHERE finished_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

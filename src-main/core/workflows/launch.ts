@@ -4,12 +4,16 @@
 // Every problem is collected into one ValidationError naming the param or host. And whether
 // the core can give a callback step its URL: without one (the desktop takes no inbound HTTP)
 // a callback step with no poll check could never finish, so its launch is refused up front.
+// And the role a run was launched with (wf_runs.launched_role, migration 11): recorded in the
+// launch's transaction, handed to the run's tools as ctx.role, so what they audit carries it.
+import type { Role } from '../../../src-shared/domain/roles';
 import type { WfTemplate } from '../../../src-shared/domain/workflow';
-import { FleetDeckError, ValidationError } from '../../../src-shared/errors';
+import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
+import type { Db } from '../store/database';
 import { describeParamType, hasParamType, wordType, wordValue } from './schema-types';
 import type { TemplateIssue } from './template';
 import { issuesError } from './template';
-import type { ToolHost, ToolRegistry } from './tool';
+import type { Tool, ToolContext, ToolHost, ToolRegistry } from './tool';
 
 export function resolveParams(template: WfTemplate, given: unknown): Record<string, unknown> {
   if (given === undefined || given === null) given = {};
@@ -70,4 +74,40 @@ export function needCallbackUrl(template: WfTemplate, tools: ToolRegistry, base:
     `Step ${stuck.id} of template ${template.id} waits for a call to its callback URL, and this FleetDeck takes no inbound HTTP (the desktop app): launch it from serve mode (npm run serve), or give the step a poll check that can finish it`,
     { template: template.id, step: stuck.id, field: `steps.${stuck.id}.poll` },
   );
+}
+
+/** A run launched before migration 11 has no role recorded: operator, the least role workflows.launch lets in. */
+export const UNRECORDED_ROLE: Role = 'operator';
+
+/** The role each run was launched with, in the journal beside the run. */
+export class LauncherRoles {
+  readonly #set;
+  readonly #get;
+
+  constructor(db: Db) {
+    this.#set = db.prepare<[string, string]>('UPDATE wf_runs SET launched_role = ? WHERE id = ?');
+    this.#get = db.prepare<[string], { role: Role | null }>('SELECT launched_role AS role FROM wf_runs WHERE id = ?');
+  }
+
+  /** Records it (inside the launch's transaction); NOT_FOUND when the run is not in the journal. */
+  record(runId: string, role: Role): void {
+    if (this.#set.run(role, runId).changes !== 1) throw new NotFoundError('workflow run', runId);
+  }
+
+  /** The run's launcher's role; UNRECORDED_ROLE for an older run; null when there is no such run. */
+  of(runId: string): Role | null {
+    const row = this.#get.get(runId);
+    return row ? (row.role ?? UNRECORDED_ROLE) : null;
+  }
+}
+
+/** The tool with ctx.role set to the run's launcher's role on every call (run and onCallback). */
+export function withLauncherRole(t: Tool, roles: Pick<LauncherRoles, 'of'>): Tool {
+  const ctxOf = (ctx: ToolContext): ToolContext => ({ ...ctx, role: roles.of(ctx.runId) ?? UNRECORDED_ROLE });
+  const onCallback = t.onCallback;
+  return {
+    name: t.name, title: t.title, kind: t.kind, input: t.input, output: t.output, idempotent: t.idempotent,
+    run: (ctx, input) => t.run(ctxOf(ctx), input),
+    ...(onCallback ? { onCallback: (ctx: ToolContext, body: unknown, input: never) => onCallback.call(t, ctxOf(ctx), body, input) } : {}),
+  };
 }

@@ -1,9 +1,11 @@
 // The value types a template's bindings are checked with: a zod schema's field (read through
 // z.toJSONSchema, zod 4's own introspection) or a launch parameter's declared type becomes a
 // small type description; a binding fits an input when every type its source can have is one
-// the input accepts. Worded for refusals ("a boolean", "a list of strings").
+// the input accepts. Worded for refusals ("a boolean", "a list of strings"), and listed field
+// by field for workflows.tools (fieldsOf: "string[]", "string | null").
 import { z } from 'zod';
 import type { WfValueType } from '../../../src-shared/domain/workflow';
+import type { WfToolField } from '../../../src-shared/domain/workflow-tools';
 
 export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null';
 
@@ -153,4 +155,57 @@ export function wordValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   const t = typeOfValue(v);
   return t ? WORDS[t] : typeof v;
+}
+
+/** A type description in the short form a template's author reads: "string", "string[]", "integer | null", "any". */
+export function typeName(d: TypeDesc): string {
+  if (d.types === 'any') return 'any';
+  return [...d.types]
+    .map((t) => {
+      if (t !== 'array') return t;
+      if (!d.items || d.items.types === 'any') return 'any[]';
+      const inner = typeName(d.items);
+      return inner.includes(' | ') ? `(${inner})[]` : `${inner}[]`;
+    })
+    .join(' | ');
+}
+
+type Choice = string | number | boolean | null;
+const isChoice = (v: unknown): v is Choice => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+/** The values a JSON Schema node lists (enum, const, alternatives of those), or undefined when it is open. */
+function choicesOf(node: JsonSchema): Choice[] | undefined {
+  if (Array.isArray(node.enum)) return node.enum.every(isChoice) ? (node.enum as Choice[]) : undefined;
+  if ('const' in node) return isChoice(node.const) ? [node.const] : undefined;
+  const alternatives = (node.anyOf ?? node.oneOf) as unknown[] | undefined;
+  if (!Array.isArray(alternatives)) return undefined;
+  const out: Choice[] = [];
+  for (const a of alternatives) {
+    const c = typeof a === 'object' && a !== null ? choicesOf(a as JsonSchema) : undefined;
+    if (!c) return undefined;
+    out.push(...c);
+  }
+  return out;
+}
+
+/**
+ * An object schema's top-level fields as the bindings see them: for 'input', optional means it
+ * may be left out (optional or defaulted); for 'output', that the tool's answer may lack it.
+ */
+export function fieldsOf(schema: z.ZodType, io: 'input' | 'output'): WfToolField[] {
+  const json = jsonSchemaOf(schema, io);
+  const props = (json.properties ?? {}) as Record<string, unknown>;
+  const required = new Set(Array.isArray(json.required) ? (json.required as string[]) : []);
+  return Object.entries(props).map(([name, raw]) => {
+    const node = (typeof raw === 'object' && raw !== null ? raw : {}) as JsonSchema;
+    const choices = choicesOf(node);
+    return {
+      name,
+      type: typeName(describeJsonSchema(node)),
+      optional: !required.has(name),
+      ...(typeof node.description === 'string' && node.description ? { description: node.description } : {}),
+      ...(choices ? { choices } : {}),
+      ...(io === 'input' && 'default' in node ? { default: node.default } : {}),
+    };
+  });
 }

@@ -2,7 +2,8 @@
 // total / succeeded / failed / running (paused counts as running; revoked runs are in the
 // total only), success rate, mean and P90 duration of finished runs, and per step: failed
 // attempts (every failure, retried ones too; attempts closed by a skip or revoke are not
-// failures), the most frequent error and the mean time of its succeeded attempts.
+// failures), the most frequent error and the mean time of its succeeded attempts. Only what
+// the journal keeps is counted: finished runs past the retention are gone (prune.ts).
 import type { WfStepStats, WfTemplateStats } from '../../../src-shared/domain/workflow';
 import type { Db } from '../store/database';
 import type { JournalReader } from './journal-read';

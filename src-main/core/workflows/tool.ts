@@ -3,9 +3,13 @@
 // safe. The engine (engine.ts) resolves a step's bindings, parses them with `input`, runs the
 // tool, parses what it returns with `output`, and journals both. A callback tool may judge the
 // body posted to its one-time URL (onCallback) instead of having it taken as its output. Tools
-// are registered by name in a ToolRegistry; templates name them.
+// are registered by name in a ToolRegistry; templates name them; toolInfo describes one for
+// workflows.tools (its fields from the schemas, as bindings are checked against them).
 import type { z } from 'zod';
+import type { Role } from '../../../src-shared/domain/roles';
 import type { WfStepKind } from '../../../src-shared/domain/workflow';
+import type { WfToolInfo } from '../../../src-shared/domain/workflow-tools';
+import { fieldsOf } from './schema-types';
 
 export interface ToolHost {
   readonly id: string;
@@ -34,6 +38,11 @@ export interface ToolContext {
   readonly check: number;
   /** The actor that launched the run (tools that act on devices audit under it). */
   readonly actor: string;
+  /**
+   * The role that actor launched the run with, as the journal recorded it at launch (tools
+   * audit with it). Set by the workflows capability; absent on an engine used without it.
+   */
+  readonly role?: Role;
 }
 
 /**
@@ -103,4 +112,9 @@ export function toolRegistry(tools: readonly Tool[]): ToolRegistry {
 /** Declares a tool; the schemas' types flow into run's input and output. */
 export function tool<I extends z.ZodObject, O extends z.ZodObject>(t: Tool<I, O>): Tool<I, O> {
   return t;
+}
+
+/** A tool as workflows.tools lists it: what it is, and its input and output fields. */
+export function toolInfo(t: Tool): WfToolInfo {
+  return { name: t.name, title: t.title, kind: t.kind, idempotent: t.idempotent, inputs: fieldsOf(t.input, 'input'), outputs: fieldsOf(t.output, 'output') };
 }

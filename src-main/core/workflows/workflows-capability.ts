@@ -3,19 +3,25 @@
 // id, hostname, SN), the shipped templates saved as version 1 when absent, its slice of the
 // contract (src-shared/api/workflows.ts: the caller's actor is the engine's actor), progress
 // published on the event hub as onDidProgressWorkflow, and the one-time callback for serve
-// mode's POST /wf/callback/<token>.
-import type { Capability } from '../../../src-shared/api';
+// mode's POST /wf/callback/<token>. A launch records the caller's role on the run in the same
+// transaction (launch.ts), and every tool is called with it as ctx.role, so what a tool audits
+// carries the launcher's real role. workflows.tools lists the registered tools and their
+// fields. The journal's retention (prune.ts) runs with the engine (retentionMs).
+import type { CallContext, Capability } from '../../../src-shared/api';
 import type { WfTask, WfTemplate } from '../../../src-shared/domain/workflow';
-import { FleetDeckError } from '../../../src-shared/errors';
+import type { WfToolInfo } from '../../../src-shared/domain/workflow-tools';
+import { FleetDeckError, NotFoundError } from '../../../src-shared/errors';
 import type { EventHub } from '../events/event-hub';
 import type { Db } from '../store/database';
 import type { InventoryRepository } from '../store/inventory-repository';
+import type { Clock } from './clock';
 import type { EngineDeps } from './engine';
-import type { Tool, ToolHost } from './tool';
-import { startWorkflows, type WorkflowEngine } from './workflows-module';
+import { LauncherRoles, withLauncherRole } from './launch';
+import { toolInfo, type Tool, type ToolHost } from './tool';
+import { registeredTools, startWorkflows, type WorkflowEngine } from './workflows-module';
 
 export type WorkflowMethod =
-  | 'workflows.templates' | 'workflows.template' | 'workflows.saveTemplate' | 'workflows.launch' | 'workflows.runs' | 'workflows.run'
+  | 'workflows.templates' | 'workflows.tools' | 'workflows.template' | 'workflows.saveTemplate' | 'workflows.launch' | 'workflows.runs' | 'workflows.run'
   | 'workflows.attempts' | 'workflows.logs' | 'workflows.retry' | 'workflows.skip' | 'workflows.approve' | 'workflows.reject'
   | 'workflows.pause' | 'workflows.resume' | 'workflows.revoke' | 'workflows.stats';
 
@@ -37,6 +43,10 @@ export interface WorkflowsCapabilityDeps {
   readonly templates: readonly WfTemplate[];
   readonly callbackBaseUrl: EngineDeps['baseUrl'];
   readonly maxConcurrent?: number;
+  /** Finished runs are kept this long after they finished (default 180 days; prune.ts). */
+  readonly retentionMs?: number;
+  /** The engine's and the retention's time (tests); wall time by default. */
+  readonly clock?: Clock;
   readonly log?: (line: string) => void;
 }
 
@@ -45,7 +55,19 @@ export function startWorkflowsCapability(d: WorkflowsCapabilityDeps): WorkflowsC
     const dev = d.store.inventory.device(id);
     return dev ? { id: dev.id, hostname: dev.hostname, sn: dev.sn } : undefined;
   };
-  const engine = startWorkflows({ db: d.store.db, tools: d.tools, baseUrl: d.callbackBaseUrl, hosts, log: d.log, maxConcurrent: d.maxConcurrent });
+  const roles = new LauncherRoles(d.store.db);
+  const tools = registeredTools(d.tools).map((t) => withLauncherRole(t, roles));
+  const catalogue: readonly WfToolInfo[] = tools.map(toolInfo).sort((a, b) => a.name.localeCompare(b.name));
+  const engine = startWorkflows({
+    db: d.store.db, tools, baseUrl: d.callbackBaseUrl, hosts, log: d.log, maxConcurrent: d.maxConcurrent, clock: d.clock,
+    prune: { retentionMs: d.retentionMs },
+  });
+  // The run and its launcher's role in one transaction (the engine's joins it); its tools start on a later microtask.
+  const launch = d.store.db.transaction((templateId: string, params: unknown, deviceIds: readonly string[], ctx: CallContext) => {
+    const run = engine.launch(templateId, params, deviceIds, ctx.actor);
+    roles.record(run.id, ctx.role);
+    return run;
+  });
   const sub = engine.onProgress((p) => d.hub.emit('onDidProgressWorkflow', p));
   const dispose = async (): Promise<void> => {
     sub.dispose();
@@ -73,9 +95,15 @@ export function startWorkflowsCapability(d: WorkflowsCapabilityDeps): WorkflowsC
     callback: (token, body) => engine.callback(token, body),
     api: {
       'workflows.templates': () => engine.templates(),
+      'workflows.tools': (a) => {
+        if (a.name === undefined) return [...catalogue];
+        const one = catalogue.find((t) => t.name === a.name);
+        if (!one) throw new NotFoundError('workflow tool', a.name);
+        return [one];
+      },
       'workflows.template': (a) => engine.template(a.id, a.version),
       'workflows.saveTemplate': (a, ctx) => engine.saveTemplate(a.template, ctx.actor),
-      'workflows.launch': (a, ctx) => engine.launch(a.templateId, a.params, a.deviceIds, ctx.actor),
+      'workflows.launch': (a, ctx) => launch(a.templateId, a.params, a.deviceIds, ctx),
       'workflows.runs': (a) => engine.runs({ templateId: a.templateId, state: a.state, limit: a.limit }),
       'workflows.run': (a) => engine.run(a.runId),
       'workflows.attempts': (a) => engine.attempts(known(a.runId), a.stepId, a.host),
