@@ -63,7 +63,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     // Provisioning (seed 000's flows): IPMI through the BMC service, SSH through the run pool,
     // the CMDB status in the inventory; installs staged on the lab's PXE stand-in (a configured
     // fleet has no PXE server hook yet: os.install refuses there, naming why).
-    const workflowTools: Tool[] = provisioningTools({
+    // Fleet runs (fleet.run) are runs of the shipped fleet-run template: its tool ssh.run over the same pool.
+    const workflowTools: Tool[] = [...run.tools, ...provisioningTools({
       device: (id) => store.inventory.device(id),
       bmc: control.bmc,
       ssh: run.ssh,
@@ -73,12 +74,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       // A tool acts for the run's launcher, whom workflows.launch let in as an operator.
       audit: (e) => store.audit.record({ ...e, role: 'operator' }),
       pxe: lab.fleetKind === 'lab' ? labPxe(lab) : null,
-    });
+    })];
     const wf = config.workflows ?? {};
     const workflows = owned.add(startWorkflowsCapability({
-      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...PROVISIONING_TEMPLATES, ...(wf.templates ?? [])],
+      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...run.templates, ...PROVISIONING_TEMPLATES, ...(wf.templates ?? [])],
       callbackBaseUrl: wf.callbackBaseUrl ?? null, maxConcurrent: wf.maxConcurrent, log,
     }));
+    owned.add(run.useWorkflows(workflows));
 
     const api = createCoreApi(
       { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api },
