@@ -2,7 +2,8 @@
 // anything else as JSON) or all of them as one JSON object; only what changed is sent as the
 // retry's edits (nothing changed: a plain retry). A field that does not parse is named
 // before sending; the core's refusal (params.field / params.issues) is shown under the
-// field it names, the rest under the form.
+// field it names, the rest under the form. For a waiting task it says the waiting attempt is
+// cancelled when the retry is sent.
 import { useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
@@ -29,6 +30,8 @@ function refusalByInput(error: ShownError | null, names: readonly string[]): { b
 
 export function RetryEditor(props: {
   lastInputs: Readonly<Record<string, unknown>>;
+  /** The task waits: retrying cuts its attempt (said above the buttons). */
+  cutsWaiting?: boolean;
   busy: boolean;
   error: ShownError | null;
   onCancel: () => void;
@@ -144,6 +147,11 @@ export function RetryEditor(props: {
             <li key={i}>{t('wf.launch.coreSays', { message: m })}</li>
           ))}
         </ul>
+      )}
+      {props.cutsWaiting && (
+        <p className="tone-text-warn small" data-testid="wf-retry-cuts">
+          {t('wf.edit.cutsWaiting')}
+        </p>
       )}
       <div className="inv-buttons">
         <button type="submit" className="primary" data-testid="wf-retry-submit" disabled={props.busy}>

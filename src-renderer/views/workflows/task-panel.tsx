@@ -1,7 +1,9 @@
 // The selected task of a run: its state, error and inputs / outputs; for operators retry
-// (as it was, or with edited inputs: retry-editor.tsx), skip (asked once more), approve or
-// reject an approval (with a note or reason); every attempt (inputs, outputs, error, who
-// started it, what was edited); and its timestamped log lines, newer ones fetched as the
+// (as it was, or with edited inputs: retry-editor.tsx) of a failed or waiting task (a waiting
+// one's retry cuts its attempt, so it is asked once more), skip (asked once more), approve or
+// reject an approval (with a note or reason); which of them shows is taskControls'
+// (stores/workflows/task-controls.ts); every attempt (inputs, outputs, error, who started it,
+// what was edited, who cancelled it); and its timestamped log lines, newer ones fetched as the
 // task moves and older pages on request. Escape closes it.
 import { useState } from 'react';
 import type { WfAttempt, WfRunDetail, WfTemplateStep } from '../../../src-shared/domain/workflow';
@@ -9,16 +11,14 @@ import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { navigate } from '../../stores/fleet/actions';
-import { mayCall } from '../../stores/session/roles';
 import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
 import { moreLogs, refreshTask, taskAction } from '../../stores/workflows/run-actions';
 import { taskKey } from '../../stores/workflows/run-matrix';
 import { selectWfTask } from '../../stores/workflows/selectors';
+import { taskControls } from '../../stores/workflows/task-controls';
 import { RetryEditor } from './retry-editor';
 import { HostName, TaskStateText, useWfFormat } from './wf-bits';
-
-const SKIPPABLE_FROM = new Set(['pending', 'ready', 'running', 'waiting', 'awaiting-callback', 'awaiting-approval', 'failed']);
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
@@ -29,6 +29,7 @@ export function TaskPanel({ detail, stepId, host }: { detail: WfRunDetail; stepI
   const sel = useAppStore(selectWfTask);
   const [editing, setEditing] = useState(false);
   const [confirmSkip, setConfirmSkip] = useState(false);
+  const [confirmRetry, setConfirmRetry] = useState(false);
   const [note, setNote] = useState('');
   const task = detail.tasks.find((x) => taskKey(x.stepId, x.host) === taskKey(stepId, host));
   const step: WfTemplateStep | undefined = detail.template.steps.find((s) => s.id === stepId);
@@ -44,11 +45,8 @@ export function TaskPanel({ detail, stepId, host }: { detail: WfRunDetail; stepI
       </section>
     );
   }
-  const may = mayCall(role, 'workflows.retry');
-  const runOpen = detail.state !== 'revoked' && detail.state !== 'succeeded';
-  const canRetry = may && runOpen && task.state === 'failed' && step.retryable !== false;
-  const canSkip = may && runOpen && step.skippable !== false && SKIPPABLE_FROM.has(task.state);
-  const canApprove = may && task.state === 'awaiting-approval';
+  const controls = taskControls(role, detail.state, task.state, step);
+  const { retry: canRetry, retryCuts, skip: canSkip, approve: canApprove } = controls;
   const busy = state?.busy ?? null;
   const attempts = state?.attempts ?? null;
   const last = attempts && attempts.length ? attempts[attempts.length - 1] : null;
@@ -88,10 +86,28 @@ export function TaskPanel({ detail, stepId, host }: { detail: WfRunDetail; stepI
       )}
       {(canRetry || canSkip || canApprove) && !editing && (
         <div className="inv-buttons" data-testid="wf-task-actions">
-          {canRetry && (
-            <button type="button" className="primary" data-testid="wf-retry" disabled={busy !== null} onClick={() => void taskAction('retry')}>
-              {t('wf.act.retry')}
+          {canRetry && !confirmRetry && (
+            <button
+              type="button"
+              className="primary"
+              data-testid="wf-retry"
+              data-cuts={retryCuts ? 'true' : 'false'}
+              disabled={busy !== null}
+              onClick={() => (retryCuts ? setConfirmRetry(true) : void taskAction('retry'))}
+            >
+              {retryCuts ? t('wf.act.retryNow') : t('wf.act.retry')}
             </button>
+          )}
+          {canRetry && confirmRetry && (
+            <span className="wf-confirm" role="group">
+              <span>{t('wf.act.retryNowAsk')}</span>
+              <button type="button" className="danger" data-testid="wf-retry-confirm" disabled={busy !== null} onClick={() => void taskAction('retry').then(() => setConfirmRetry(false))}>
+                {t('wf.act.retryNowYes')}
+              </button>
+              <button type="button" onClick={() => setConfirmRetry(false)}>
+                {t('wf.act.cancel')}
+              </button>
+            </span>
           )}
           {canRetry && (
             <button type="button" data-testid="wf-retry-edit" disabled={busy !== null} onClick={() => setEditing(true)}>
@@ -134,6 +150,7 @@ export function TaskPanel({ detail, stepId, host }: { detail: WfRunDetail; stepI
         <RetryEditor
           key={`${task.attempt}`}
           lastInputs={lastInputs}
+          cutsWaiting={retryCuts}
           busy={busy === 'retry'}
           error={state?.actionError ?? null}
           onCancel={() => setEditing(false)}
@@ -168,6 +185,8 @@ export function TaskPanel({ detail, stepId, host }: { detail: WfRunDetail; stepI
   );
 }
 
+const ATTEMPT_TONE: Readonly<Record<WfAttempt['state'], string>> = { running: 'busy', succeeded: 'good', failed: 'bad', cancelled: 'empty' };
+
 function Attempts({ attempts, stamp }: { attempts: readonly WfAttempt[]; stamp: (ms: number | null) => string }) {
   const { t, num } = useI18n();
   const { hms } = useWfFormat();
@@ -188,13 +207,24 @@ function Attempts({ attempts, stamp }: { attempts: readonly WfAttempt[]; stamp: 
           <tr key={a.attempt} data-testid="wf-attempt" data-attempt={a.attempt} data-state={a.state} data-by={a.by} data-edited={a.edited ? 'true' : 'false'}>
             <td className="num">{num(a.attempt)}</td>
             <td>
-              <span className={`wf-badge wf-tone-${a.state === 'succeeded' ? 'good' : a.state === 'failed' ? 'bad' : 'busy'}`}>{t(`wf.attempt.${a.state}` as MessageKey)}</span>
+              <span className={`wf-badge wf-tone-${ATTEMPT_TONE[a.state]}`}>{t(`wf.attempt.${a.state}` as MessageKey)}</span>
             </td>
             <td className="small">{stamp(a.startedAt)}</td>
             <td className="num small">{a.finishedAt ? hms(a.finishedAt - a.startedAt) : '—'}</td>
             <td className="small">{a.by === 'engine' ? t('wf.attempts.byEngine') : <span className="wf-data">{a.by}</span>}</td>
             <td className="small wf-attempt-detail">
-              {a.error && (
+              {a.state === 'cancelled' && (
+                <div data-testid="wf-attempt-cancelled" data-cancelled-by={a.cancelledBy ?? ''}>
+                  {a.cancelledBy ? t('wf.attempts.cancelledBy', { who: a.cancelledBy, at: stamp(a.finishedAt) }) : t('wf.attempts.cancelledAt', { at: stamp(a.finishedAt) })}
+                  {a.error && (
+                    <>
+                      {' '}
+                      <code className="wf-data">{a.error}</code>
+                    </>
+                  )}
+                </div>
+              )}
+              {a.error && a.state !== 'cancelled' && (
                 <div className="tone-text-bad" data-testid="wf-attempt-error">
                   {a.failure && <>{t(`wf.failure.${a.failure}` as MessageKey)}: </>}
                   <code className="wf-data wf-error-text">{a.error}</code>
