@@ -1,4 +1,5 @@
 // What createCore is given: the store path and key, the lab or none, poller, trap receiver, retention and workflow settings.
+import type { AgentConfig } from '../../src-shared/agent-protocol/messages';
 import type { WfTemplate } from '../../src-shared/domain/workflow';
 import type { LabLoopback, LabSize } from '../../src-shared/lab-protocol';
 
@@ -43,6 +44,15 @@ export interface WorkflowsConfig {
   retentionMs?: number;
 }
 
+export interface AgentsConfig {
+  /** Where agents dial in over TLS 1.3 (default 127.0.0.1, an ephemeral port); false: no agent server. */
+  listen?: { host: string; port: number } | false;
+  /** What agents collect and how often (defaults: agents-capability.ts DEFAULT_AGENT_CONFIG). */
+  collect?: Partial<AgentConfig>;
+  /** Results older than this are pruned (default 7 days). */
+  resultRetentionMs?: number;
+}
+
 export interface CoreConfig {
   /** SQLite file; ':memory:' for throwaway cores in tests. */
   storePath: string;
@@ -63,5 +73,7 @@ export interface CoreConfig {
   /** Time-series retention in ms for raw samples and rollups. */
   retention?: { rawMs?: number; minuteMs?: number; hourMs?: number };
   workflows?: WorkflowsConfig;
+  /** Fleet agents: the TLS listener they dial, what they collect. */
+  agents?: AgentsConfig;
   log?: (line: string) => void;
 }

@@ -4,6 +4,7 @@
 import type { WfTask } from '../../src-shared/domain/workflow';
 import { DisposableStore } from '../../src-shared/lifecycle';
 import { createCoreApi, type CoreApi } from './api/core-api';
+import { startAgents } from './agents/agents-capability';
 import { startAudit } from './audit/audit-module';
 import type { CoreConfig } from './config';
 import { startCredentials } from './credentials/credentials-module';
@@ -82,8 +83,11 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     }));
     owned.add(run.useWorkflows(workflows));
 
+    // Fleet agents dial in over TLS 1.3; their results are stored as they are acknowledged.
+    const agents = owned.add(await startAgents({ store, hub: events.hub, config: config.agents, log }));
+
     const api = createCoreApi(
-      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api },
+      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api },
       events.hub,
       store.audit,
     );

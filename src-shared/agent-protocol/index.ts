@@ -2,3 +2,4 @@
 // agent daemon and the lab alike.
 export * from './frames';
 export * from './messages';
+export * from './run-config';

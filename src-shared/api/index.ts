@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { AsyncDisposable, Disposable } from '../lifecycle';
 import type { Role } from '../domain/roles';
 import type { EventSpec, MethodSpec } from './contract';
+import { agentEvents, agentMethods } from './agents';
 import { credentialMethods } from './credentials';
 import { deviceMethods } from './device';
 import { eventEvents, eventMethods } from './events';
@@ -28,6 +29,7 @@ export const API_METHODS = {
   ...eventMethods,
   ...searchMethods,
   ...workflowMethods,
+  ...agentMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const API_EVENTS = {
@@ -35,6 +37,7 @@ export const API_EVENTS = {
   ...eventEvents,
   ...runEvents,
   ...workflowEvents,
+  ...agentEvents,
 } satisfies Record<string, EventSpec>;
 
 type Methods = typeof API_METHODS;

@@ -11,3 +11,4 @@ export * from './run';
 export * from './fleet-event';
 export * from './search';
 export * from './workflow';
+export * from './agent';

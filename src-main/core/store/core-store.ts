@@ -3,6 +3,7 @@
 import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 import type { CoreConfig } from '../config';
 import { SecretBox } from '../security/secret-box';
+import { AgentRepository } from './agent-repository';
 import { AuditRepository } from './audit-repository';
 import { BindingRepository } from './binding-repository';
 import { CredentialRepository } from './credential-repository';
@@ -24,21 +25,25 @@ export interface CoreStore extends AsyncDisposable {
   readonly metrics: MetricsRepository;
   readonly events: EventRepository;
   readonly hostKeys: HostKeyRepository;
+  /** Fleet agents: the console's identity, enrolled keys, uploaded results. */
+  readonly agents: AgentRepository;
 }
 
 export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNativeBinding' | 'secretKey' | 'retention'>): CoreStore {
   const db = openStore(config.storePath, undefined, { nativeBinding: config.sqliteNativeBinding });
   try {
+    const box = new SecretBox(config.secretKey);
     return {
       db,
       inventory: new InventoryRepository(db),
-      credentials: new CredentialRepository(db, new SecretBox(config.secretKey)),
+      credentials: new CredentialRepository(db, box),
       bindings: new BindingRepository(db),
       audit: new AuditRepository(db),
       tokens: new TokenRepository(db),
       metrics: new MetricsRepository(db, config.retention),
       events: new EventRepository(db),
       hostKeys: new HostKeyRepository(db),
+      agents: new AgentRepository(db, box),
       async dispose() {
         if (db.open) db.close();
       },

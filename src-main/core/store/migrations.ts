@@ -267,6 +267,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX wf_runs_finished ON wf_runs(finished_at) WHERE finished_at IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    name: 'agents: the console identity agents pin, enrolled agents, their results',
+    // agent_identity: one row, never replaced (agents pin its certificate); the key sealed
+    // under the console's secret key. agent_results is keyed by (agent, seq): ingest is
+    // INSERT OR IGNORE, so a batch sent again changes nothing; pruned by `at`.
+    sql: `
+      CREATE TABLE agent_identity (
+        id INTEGER PRIMARY KEY CHECK (id = 1), cert_pem TEXT NOT NULL, key_sealed BLOB NOT NULL,
+        fingerprint TEXT NOT NULL, created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE agents (
+        id TEXT PRIMARY KEY, device_id TEXT REFERENCES devices(id) ON DELETE SET NULL, public_key BLOB NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('enrolled', 'revoked')), enrolled_at INTEGER NOT NULL, enrolled_by TEXT NOT NULL,
+        revoked_at INTEGER, revoked_by TEXT, version TEXT, hostname TEXT, remote TEXT, last_seen INTEGER,
+        last_seq INTEGER NOT NULL DEFAULT 0, last_status TEXT
+      ) STRICT;
+      CREATE INDEX agents_device ON agents(device_id);
+      CREATE TABLE agent_results (
+        agent_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (agent_id, seq)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX agent_results_at ON agent_results(at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,192 @@
+// The agents capability: the console's TLS identity (made at the first start, kept sealed in
+// the store, never replaced: agents pin it), the agent server on the configured address, the
+// directory it checks hellos against (enrolled keys, revocations), group-committed ingest of
+// results (acknowledged after commit), the audit of every refused connection, and its slice
+// of the contract. Health, as the agents list shows it: revoked; never-reported (no session
+// yet); over-cap (its last status says it stopped collecting over its CPU or memory cap);
+// healthy (connected, with a status newer than three of its intervals); stale otherwise.
+import { createPublicKey } from 'node:crypto';
+import type { Capability } from '../../../src-shared/api';
+import type { AgentConfig } from '../../../src-shared/agent-protocol';
+import type { AgentConsoleIdentity, AgentHealth, AgentSummary } from '../../../src-shared/domain/agent';
+import { ValidationError } from '../../../src-shared/errors';
+import type { AgentsConfig } from '../config';
+import type { EventHub } from '../events/event-hub';
+import { startAgentServer, type AgentServer, type AgentServerEvent } from '../protocols/agent/agent-server';
+import { createConsoleIdentity } from '../protocols/agent/tls-identity';
+import type { AgentRepository, AgentRow } from '../store/agent-repository';
+import type { AuditRepository } from '../store/audit-repository';
+import { createIngestQueue, type IngestQueue } from './ingest-queue';
+
+export type AgentMethod = 'agents.list' | 'agents.identity' | 'agents.results' | 'agents.enroll' | 'agents.revoke';
+
+export const DEFAULT_AGENT_CONFIG: AgentConfig = {
+  intervalMs: 10_000,
+  inventoryIntervalMs: 3_600_000,
+  processes: ['sshd'],
+  files: ['/etc/hosts', '/etc/resolv.conf'],
+  maxCpuPct: 5,
+  maxRssBytes: 128 * 1024 * 1024,
+};
+
+export interface AgentsCapability extends Capability<AgentMethod> {
+  readonly identity: AgentConsoleIdentity;
+  readonly ingest: IngestQueue;
+  /** Enrols an agent's public key (the deploy workflow's enrol step). */
+  enrol(agentId: string, publicKey: Buffer, deviceId: string | null, by: string): AgentSummary;
+  summary(agentId: string): AgentSummary | null;
+}
+
+export interface AgentsDeps {
+  store: { agents: AgentRepository; audit: AuditRepository };
+  hub: EventHub;
+  config?: AgentsConfig;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+const HOUR_MS = 3_600_000;
+
+export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
+  const repo = d.store.agents;
+  const now = d.now ?? Date.now;
+  const log = d.log ?? (() => {});
+  const collect: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...d.config?.collect };
+  let stored = repo.identity();
+  if (!stored) {
+    const made = await createConsoleIdentity();
+    repo.putIdentity(made);
+    stored = repo.identity()!;
+    log(`agents: made the console's agent identity ${stored.fingerprint256}`);
+  }
+  const tls = stored;
+  const ingest = createIngestQueue((b) => repo.storeResults(b, now()), {
+    onCommit: (batches) => {
+      for (const b of batches) if (b.results.some((r) => r.data.kind === 'status')) changed(b.agentId);
+    },
+  });
+
+  let server: AgentServer | null = null;
+  const connected = (): Set<string> => new Set(server?.sessions().map((s) => s.agentId) ?? []);
+  const health = (r: AgentRow, live: boolean): AgentHealth => {
+    if (r.state === 'revoked') return 'revoked';
+    if (r.lastSeenAt === null && !live) return 'never-reported';
+    if (r.status && r.status.state !== 'ok') return 'over-cap';
+    if (live && r.status && now() - r.status.at <= 3 * collect.intervalMs) return 'healthy';
+    return 'stale';
+  };
+  const toSummary = (r: AgentRow, live: Set<string>): AgentSummary => ({
+    id: r.id, deviceId: r.deviceId, hostname: r.hostname, state: r.state, health: health(r, live.has(r.id)), connected: live.has(r.id),
+    version: r.version, remote: r.remote, lastSeenAt: r.lastSeenAt, lastSeq: r.lastSeq, status: r.status,
+    enrolledAt: r.enrolledAt, enrolledBy: r.enrolledBy, revokedAt: r.revokedAt, revokedBy: r.revokedBy,
+  });
+  const summary = (id: string): AgentSummary | null => {
+    const r = repo.get(id);
+    return r ? toSummary(r, connected()) : null;
+  };
+  function changed(id: string): void {
+    const s = summary(id);
+    if (s) d.hub.emit('onDidChangeAgent', s);
+  }
+
+  const onEvent = (e: AgentServerEvent): void => {
+    if (e.kind === 'refused') {
+      d.store.audit.record({
+        actor: `agent:${e.agentId ?? 'unknown'}`, role: 'viewer', action: 'agent.connect', target: e.agentId ?? e.remote,
+        outcome: 'refused', detail: `${e.reason}: ${e.message} (from ${e.remote})`,
+      }, now());
+      log(`agents: refused ${e.agentId ?? e.remote}: ${e.reason}: ${e.message}`);
+    } else if (e.kind === 'connected') {
+      repo.connected(e.session.agentId, e.session.agentVersion, e.session.hostname, e.session.remote, now());
+      changed(e.session.agentId);
+    } else {
+      changed(e.agentId);
+    }
+  };
+
+  const listen = d.config?.listen === undefined ? { host: '127.0.0.1', port: 0 } : d.config.listen;
+  if (listen) {
+    server = await startAgentServer({
+      host: listen.host, port: listen.port, identity: tls,
+      directory: {
+        lookup: (id) => {
+          const r = repo.get(id);
+          return r ? { publicKey: r.publicKey, revoked: r.state === 'revoked' } : null;
+        },
+        lastSeq: (id) => repo.get(id)?.lastSeq ?? 0,
+        config: () => collect,
+      },
+      ingest: (id, results) => ingest.submit(id, results),
+      onEvent,
+      log,
+    });
+    log(`agents: taking agent connections on ${server.host}:${server.port} (TLS 1.3, certificate ${tls.fingerprint256})`);
+  }
+  const identity: AgentConsoleIdentity = { fingerprint256: tls.fingerprint256, certPem: tls.certPem, listen: server ? { host: server.host, port: server.port } : null };
+
+  const retention = d.config?.resultRetentionMs ?? 7 * 24 * HOUR_MS;
+  const prune = (): void => {
+    try {
+      let n = 0;
+      for (let k = 0; k < 100; k++) {
+        const gone = repo.pruneResults(now() - retention);
+        n += gone;
+        if (gone < 10_000) break;
+      }
+      if (n) log(`agents: pruned ${n} results older than ${Math.round(retention / HOUR_MS)} h`);
+    } catch (err) {
+      log(`agents: pruning results failed: ${(err as Error).message}`);
+    }
+  };
+  const pruner = setInterval(prune, HOUR_MS);
+  pruner.unref();
+
+  const enrol = (agentId: string, publicKey: Buffer, deviceId: string | null, by: string): AgentSummary => {
+    repo.enrol(agentId, publicKey, deviceId, by, now());
+    changed(agentId);
+    return summary(agentId)!;
+  };
+
+  return {
+    identity,
+    ingest,
+    enrol,
+    summary,
+    api: {
+      'agents.list': () => {
+        const live = connected();
+        return repo.list().map((r) => toSummary(r, live));
+      },
+      'agents.identity': () => identity,
+      'agents.results': (a) => {
+        if (!repo.get(a.agentId)) throw new ValidationError(`No agent "${a.agentId}" is enrolled`, { field: 'agentId' });
+        return repo.results(a.agentId, { kind: a.kind, beforeSeq: a.beforeSeq, limit: a.limit ?? 100 });
+      },
+      'agents.enroll': (a, ctx) => enrol(a.agentId, parseAgentKey(a.publicKey), a.deviceId ?? null, ctx.actor),
+      'agents.revoke': (a, ctx) => {
+        const row = repo.revoke(a.agentId, ctx.actor, now());
+        server?.disconnect(a.agentId, `revoked by ${ctx.actor}${a.reason ? `: ${a.reason}` : ''}`);
+        changed(row.id);
+        return summary(row.id)!;
+      },
+    },
+    dispose: async () => {
+      clearInterval(pruner);
+      await server?.close();
+      ingest.close();
+    },
+  };
+}
+
+/** An Ed25519 public key as SPKI DER (base64) or PEM; anything else is refused naming why. */
+export function parseAgentKey(text: string): Buffer {
+  const t = text.trim();
+  try {
+    const key = t.startsWith('-----BEGIN') ? createPublicKey(t) : createPublicKey({ key: Buffer.from(t, 'base64'), format: 'der', type: 'spki' });
+    if (key.asymmetricKeyType !== 'ed25519') throw new ValidationError(`The agent key is ${key.asymmetricKeyType}, not Ed25519`, { field: 'publicKey' });
+    return key.export({ format: 'der', type: 'spki' });
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    throw new ValidationError('The agent key is not an Ed25519 public key (SPKI DER in base64, or PEM)', { field: 'publicKey' });
+  }
+}
