@@ -39,6 +39,8 @@ export interface LabStartOptions {
   loopback?: LabLoopback;
   /** Single mode: first port of the lab's port plan (default 20000; tests move it). */
   singlePortBase?: number;
+  /** Where the lab keeps its hosts' state over restarts (installs, BMC power and boot flags); absent: nowhere. */
+  stateFile?: string;
 }
 
 export type CoreToLab =

@@ -12,6 +12,11 @@ export interface LabConfig {
   addressPrefix?: string;
   /** aliases (127.16.x.y), single (127.0.0.1, a port per device), or auto (default): aliases when they can be bound. */
   loopback?: LabLoopback;
+  /**
+   * Where the lab keeps what happened to its hosts (installs, BMC power and boot flags) over a
+   * restart of the console: lab-state.json beside the store. Absent: the lab starts factory-fresh.
+   */
+  stateFile?: string;
 }
 
 export interface PollerConfig {

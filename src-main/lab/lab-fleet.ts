@@ -6,13 +6,20 @@
 // only loads with every PSU on it go dark (lab-state.ts, by the cabling of lab-cabling.ts).
 // A server its BMC boots from PXE installs what the install profile the core handed over says
 // (install/lab-installer.ts); the install faults make it hang or fail.
+// With a state file (options.stateFile) the lab remembers what happened to its hosts over a
+// restart, as a real fleet does while its console is down (memory/): installed identities, the
+// installer's profiles, faults, installs in flight and callbacks, and the BMCs' power, boot flags
+// and power cycles. Lab faults (kill-device, trip-pdu, link-down) are test fixtures and are not kept.
 import { installProfileProblems, type InventoryDocument, type LabFault, type LabInstallProfile, type LabStatus } from '../../src-shared/domain';
 import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
 import { createRng } from '../../src-shared/random';
 import { generateLab, labAddress } from './generator';
 import { cableLab } from './lab-cabling';
 import { labDevices, type LabDevice } from './lab-device';
-import { LabState } from './lab-state';
+import { LabState, type LabHostIdentity } from './lab-state';
+import { templateOs } from './host-os';
+import { openLabMemory, type LabMemory } from './memory/lab-memory';
+import type { LabStateParts, SavedIdentity } from './memory/state-file';
 import { describeSinglePlan, probeBind, resolveLoopback, SINGLE_ADDRESS, type BindProbe } from './loopback';
 import { labBmcAddress } from './bmc/bmc-peers';
 import type { BootTarget } from './bmc/bmc-state';
@@ -85,6 +92,20 @@ function createWorld(inventory: InventoryDocument, seed: number): LabWorld {
     byCabinet,
     state: new LabState(cableLab(byCabinet)),
   };
+}
+
+/** Puts back the identities PXE installs gave the world's servers before the last restart. */
+function restoreIdentities(w: LabWorld, saved: LabStateParts['identities']): void {
+  for (const [id, s] of Object.entries(saved)) {
+    if (w.byId.get(id)?.device.kind === 'server') w.state.setIdentity(id, { hostname: s.hostname, os: templateOs(s.template), template: s.template, generation: s.generation });
+  }
+}
+
+/** The identities to save: every installed host's. */
+function savedIdentities(installed: ReadonlyMap<string, LabHostIdentity>): LabStateParts['identities'] {
+  const out: Record<string, SavedIdentity> = {};
+  for (const [id, i] of installed) if (i.template !== null) out[id] = { hostname: i.hostname, template: i.template, generation: i.generation };
+  return out;
 }
 
 /** Brings every kind's peers of these devices in line with the lab state. */
@@ -174,11 +195,17 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
   });
   if (loopback === 'single') log(`single-address mode: ${inventory.devices.length} devices on ${SINGLE_ADDRESS}, ${describeSinglePlan(inventory.devices.length, options.singlePortBase)}`);
   const world = createWorld(inventory, options.seed);
+  const memory: LabMemory = openLabMemory({
+    path: options.stateFile, log, owner: { seed: options.seed, devices: world.devices.length, has: (id) => world.byId.has(id) },
+  });
+  restoreIdentities(world, memory.saved.identities);
+  memory.source('identities', () => savedIdentities(world.state.installedIdentities()));
   const serial = serialQueue();
   let closed = false;
   // Empty until every kind has started: a power change before then only updates the state.
   let peers: readonly LabPeers[] = [];
 
+  const servers = Object.fromEntries(Object.entries(memory.saved.installer).filter(([id]) => world.byId.get(id)?.device.kind === 'server'));
   const installer = createLabInstaller({
     state: world.state,
     queue: serial,
@@ -186,7 +213,11 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
     pxeTimeoutMs: hooks.pxeTimeoutMs,
     callbackBackoffMs: hooks.callbackBackoffMs,
     log,
+    saved: servers,
+    device: (id) => world.byId.get(id),
+    changed: memory.changed,
   });
+  memory.source('installer', () => installer.snapshot());
 
   const setHostPower = (deviceId: string, on: boolean, boot?: BootTarget): Promise<void> => serial(async () => {
     const d = world.byId.get(deviceId);
@@ -215,11 +246,18 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
     devices: world.devices,
     byCabinet: world.byCabinet,
     state: world.state,
+    memory,
     setHostPower: (deviceId, on, boot) => void setHostPower(deviceId, on, boot),
     resetHost: (deviceId, boot) => void resetHost(deviceId, boot),
   };
   const started = await startPeerKinds(kinds, ctx);
   peers = started.peers;
+  // Restored hosts that are off or not up (installing, hung) go quiet; then what was under way goes on.
+  await serial(async () => {
+    await reconcile(peers, world.devices.filter((d) => world.state.poweredOff.has(d.device.id) || world.state.quiet.has(d.device.id)));
+    for (const p of peers) p.resume?.();
+    installer.resume();
+  });
   const status = (): LabStatus => {
     const base = world.state.status(!closed, world.devices.length);
     const installs = installer.status();
@@ -235,6 +273,7 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
     fault: (f) => serial(async () => {
       if (closed) throw new Error('lab: closed');
       await applyFault(world, installer, peers, f);
+      memory.flush(); // on disk before the core hears of it
       return status();
     }),
     setHostPower,
@@ -244,6 +283,7 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
       const problems = profile ? installProfileProblems(profile) : [];
       if (problems.length) throw new Error(`lab: install profile for "${deviceId}" refused: ${problems.join('; ')}`);
       installer.setProfile(d, profile ? structuredClone(profile) : null);
+      memory.flush();
       return status();
     }),
     setTrapTarget: (target) => {
@@ -252,6 +292,7 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
     status,
     close: () => serial(async () => {
       closed = true;
+      memory.close(); // what closing tears down (installs, timers, callbacks) is not the hosts' fate
       await installer.close();
       await started.dispose();
     }),

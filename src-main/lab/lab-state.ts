@@ -5,7 +5,10 @@
 // its PSUs is on a tripped feed, and a dual-corded server rides through on the other feed.
 // A host that has power can still be quiet: while it installs (or waits out a PXE timeout)
 // its OS is not up, so SNMP and SSH do not answer. What it runs (hostname, OS, install
-// generation) is its identity: the lab's own until a PXE install replaces it.
+// generation) is its identity: the lab's own until a PXE install replaces it. Over a restart
+// the lab's state file (memory/) keeps the installed identities, and poweredOff comes back
+// from the BMCs' saved power; the faults here (dead devices, tripped cabinets and feeds, links
+// down) are test fixtures and are not kept: a restarted lab has none.
 import type { Device, LabOsTemplate, LabStatus } from '../../src-shared/domain';
 import type { Feed } from '../../src-shared/power-feeds';
 import { hostOsFor, type LabHostOs } from './host-os';
@@ -93,6 +96,11 @@ export class LabState {
 
   setIdentity(deviceId: string, identity: LabHostIdentity): void {
     this.installed.set(deviceId, identity);
+  }
+
+  /** The hosts a PXE install has given a new identity, by device id. */
+  installedIdentities(): ReadonlyMap<string, LabHostIdentity> {
+    return this.installed;
   }
 
   /** A BMC runs on standby power: it is dark only when the device is dead or has no power. */

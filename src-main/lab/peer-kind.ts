@@ -1,10 +1,14 @@
 // The shape every kind of lab peer (SNMP agents, BMCs, SSH hosts; agents and gateways
 // later) has, the context they start in, and the start of a list of kinds: all or none.
+// A kind that keeps state across restarts (the BMCs' chassis state) restores it from
+// ctx.memory.saved, registers a snapshot with ctx.memory.source, calls ctx.memory.changed()
+// when it moves, and carries on what was under way in resume().
 import { DisposableStore, type AsyncDisposable } from '../../src-shared/lifecycle';
 import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
 import type { BootTarget } from './bmc/bmc-state';
 import type { LabDevice } from './lab-device';
 import type { LabState } from './lab-state';
+import type { LabMemory } from './memory/lab-memory';
 
 /** Where the lab's devices send notifications: the core's trap receiver. */
 export interface TrapTarget {
@@ -23,6 +27,8 @@ export interface LabContext {
   /** The devices of each cabinet, in inventory order. */
   readonly byCabinet: ReadonlyMap<string, readonly LabDevice[]>;
   readonly state: LabState;
+  /** The lab's state file: what each kind saved before the last restart, and where it saves now. */
+  readonly memory: Pick<LabMemory, 'saved' | 'source' | 'changed'>;
   /**
    * A BMC turned its host off or on (booting from `boot`: the boot flags' override, or null
    * for the disk): the lab brings the host's peers in line (queued with the faults).
@@ -40,6 +46,8 @@ export interface LabPeers extends AsyncDisposable {
   linkChanged?(d: LabDevice, up: boolean): void;
   /** Where notifications go from now on; null: nowhere. */
   setTrapTarget?(target: TrapTarget | null): void;
+  /** Once every kind has started: carry on what was under way when the lab last stopped (a restored power cycle). */
+  resume?(): void;
 }
 
 /** One kind of lab peer: a folder under lab/ and a line in peer-kinds.ts. */

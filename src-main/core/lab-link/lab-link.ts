@@ -51,6 +51,7 @@ export function labStartOptions(config: LabConfig): LabStartOptions {
     snmpPort: config.snmpPort ?? 16161,
     addressPrefix: config.addressPrefix ?? '127.16',
     loopback: config.loopback ?? 'auto',
+    ...(config.stateFile !== undefined ? { stateFile: config.stateFile } : {}),
   };
 }
 

@@ -147,7 +147,10 @@ export function handleCommand(state: BmcState, config: BmcConfig, ctx: CommandCo
           return ok();
         case 'cycle':
           state.setPower(false, 'ipmi', true);
-          ctx.later(config.cycleDelayMs, () => state.setPower(true, 'ipmi'));
+          {
+            const at = state.beginCycle(config.cycleDelayMs);
+            ctx.later(config.cycleDelayMs, () => state.finishCycle(at));
+          }
           return ok();
         case 'reset':
           if (state.power === 'off') return fail(CC.NOT_SUPPORTED_IN_STATE);

@@ -2,6 +2,8 @@
 // with power, identify, boot flags, drifting sensors and a SEL (bmc-state), the command set
 // ipmitool and FleetDeck use (bmc-commands) and real sessions (bmc-sessions). handle() is
 // the whole datagram-in, datagram-out path without a socket, for tests and fuzzing.
+// It can start from saved chassis state (power, boot flags, a cycle's pending power-on:
+// resumeCycle() finishes that cycle when it is due).
 import { createHash } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -14,6 +16,7 @@ import { IpmiError } from '../../core/protocols/ipmi/codec/errors';
 import { channelAuthCapabilities, handleCommand, type BmcConfig, type DeviceInfo } from './bmc-commands';
 import { SessionTable, type BmcUser, type Dispatch } from './bmc-sessions';
 import { BmcState, type BootTarget, type PowerCause, type SimSensor } from './bmc-state';
+import type { BootFlags } from '../../core/protocols/ipmi/codec/chassis-commands';
 
 export interface BmcSimulatorOptions {
   address: string;
@@ -30,6 +33,10 @@ export interface BmcSimulatorOptions {
   /** Power supplies, a power sensor each (default 1). */
   psus?: number;
   poweredOn?: boolean;
+  /** Boot flags to start with (default: no override). */
+  boot?: BootFlags;
+  /** A power cycle's power-on still due (wall clock), from before a restart: resumeCycle() finishes it. */
+  powerOnAt?: number | null;
   /** Default [3, 17]. */
   cipherSuites?: readonly number[];
   ipmi20?: boolean;
@@ -49,6 +56,8 @@ export interface BmcStateView {
   readonly power: 'on' | 'off';
   readonly identify: 'off' | 'temporary' | 'indefinite';
   readonly boot: { device: string; persistent: boolean; valid: boolean; efi: boolean };
+  /** A power cycle's power-on still to come (wall clock); null: none. */
+  readonly powerOnAt: number | null;
   readonly sensors: SimSensor[];
   readonly sel: ReturnType<BmcState['selEntries']>;
 }
@@ -74,6 +83,10 @@ export interface BmcSimulator {
   onPowerChange(cb: (on: boolean, cause: PowerCause, boot: BootTarget) => void): { dispose(): void };
   /** Chassis Control hard reset of a running host: it boots again from `boot`. */
   onReset(cb: (boot: BootTarget) => void): { dispose(): void };
+  /** Power, boot flags or a pending cycle changed. */
+  onStateChange(cb: () => void): { dispose(): void };
+  /** A power cycle it was in when the lab stopped powers the host on when it is due (at once if overdue). */
+  resumeCycle(): void;
   /** One datagram in, the answer out (null: no answer). Throws only on a bug, never on bad input. */
   handle(packet: Buffer): Buffer | null;
   /** Threshold check: logs crossings in the SEL. */
@@ -84,7 +97,10 @@ const DEFAULT_DEVICE: DeviceInfo = { deviceId: 0x20, deviceRevision: 1, firmware
 
 export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
   const now = o.now ?? Date.now;
-  const state = new BmcState({ seed: o.seed, nominalWatts: o.nominalWatts, psuRatedWatts: o.psuRatedWatts, psus: o.psus, poweredOn: o.poweredOn, selCapacity: o.selCapacity, now });
+  const state = new BmcState({
+    seed: o.seed, nominalWatts: o.nominalWatts, psuRatedWatts: o.psuRatedWatts, psus: o.psus, poweredOn: o.poweredOn,
+    boot: o.boot, powerOnAt: o.powerOnAt, selCapacity: o.selCapacity, now,
+  });
   const config: BmcConfig = {
     deviceInfo: { ...DEFAULT_DEVICE, ...o.deviceId },
     cipherSuites: o.cipherSuites ?? [3, 17],
@@ -104,6 +120,15 @@ export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
   let ticker: NodeJS.Timeout | undefined;
   let internalErrors = 0;
 
+  const later = (ms: number, fn: () => void): void => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    timers.add(t);
+  };
+
   const dispatch: Dispatch = (view, netFn, cmd, data) => {
     state.tick();
     return handleCommand(state, config, {
@@ -112,14 +137,7 @@ export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
       sessionId: view.id,
       setPrivilege: view.setPrivilege,
       close: (id) => sessions.close(id),
-      later: (ms, fn) => {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          fn();
-        }, ms);
-        t.unref();
-        timers.add(t);
-      },
+      later,
     }, netFn, cmd, data);
   };
 
@@ -166,6 +184,9 @@ export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
     get boot() {
       return state.boot;
     },
+    get powerOnAt() {
+      return state.powerOnAt;
+    },
     get sensors() {
       return state.sensors();
     },
@@ -196,6 +217,11 @@ export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
     setPsuInputs: (inputs) => state.setPsuInputs(inputs),
     onPowerChange: (cb) => state.onPowerChange(cb),
     onReset: (cb) => state.onReset(cb),
+    onStateChange: (cb) => state.onStateChange(cb),
+    resumeCycle() {
+      const at = state.powerOnAt;
+      if (at !== null) later(Math.max(0, at - now()), () => state.finishCycle(at));
+    },
     async start() {
       if (socket) return;
       const s = createSocket(isIPv6(o.address) ? 'udp6' : 'udp4');
@@ -233,6 +259,7 @@ export function createBmcSimulator(o: BmcSimulatorOptions): BmcSimulator {
       if (ticker) clearInterval(ticker);
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      state.dropCycle(); // its timer is gone: the cycle never finishes
       sessions.closeAll();
       if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
     },

@@ -4,6 +4,9 @@
 // logs threshold crossings in the SEL, and power changes log Power Unit events, the way a
 // real BMC's event receiver would. Each boot (power on, reset) tells its listeners the boot
 // device the flags chose (a one-time override is used up by that boot).
+// Power, boot flags and a power cycle's pending power-on are the chassis state a real BMC
+// keeps while the console is down: the lab saves them (memory/) and starts a BMC from them;
+// onStateChange tells it when they move. Sensors, SEL and identify start afresh.
 import type { BootDevice, BootFlags } from '../../core/protocols/ipmi/codec/chassis-commands';
 import { convertReading, rawFromValue, type Thresholds } from '../../core/protocols/ipmi/codec/sdr';
 import { decodeSelEntry, encodeSelEntry, type SelEntry } from '../../core/protocols/ipmi/codec/sel';
@@ -35,6 +38,10 @@ export interface BmcStateOptions {
   /** Power supplies, each with its own power sensor (default 1). */
   psus?: number;
   poweredOn?: boolean;
+  /** Boot flags to start with (default: no override). */
+  boot?: BootFlags;
+  /** A power cycle's power-on still due (wall clock), from before a restart. */
+  powerOnAt?: number | null;
   /** SEL capacity; the oldest entries make room for new ones. */
   selCapacity?: number;
   now?: () => number;
@@ -64,6 +71,9 @@ function statusOf(bits: number): SimSensorStatus {
   return 'ok';
 }
 
+/** The flags of a BMC nobody has set: no override. */
+export const NO_BOOT_OVERRIDE: BootFlags = Object.freeze({ valid: false, persistent: false, efi: false, device: 'none' });
+
 export class BmcState {
   readonly defs: SensorDef[];
   readonly sdr: Buffer[];
@@ -75,7 +85,9 @@ export class BmcState {
   private psuInputs: readonly boolean[];
   private identifyUntil = 0;
   private identifyForced = false;
-  private bootFlags: BootFlags = { valid: false, persistent: false, efi: false, device: 'none' };
+  private bootFlags: BootFlags;
+  /** When a power cycle in progress powers the host on again (wall clock); null: none. */
+  private cycleOnAt: number | null;
   private lastStates: number[];
   private sel: Buffer[] = [];
   private nextSelId = 1;
@@ -84,6 +96,7 @@ export class BmcState {
   selLastErase = 0;
   private listeners: ((on: boolean, cause: PowerCause, boot: BootTarget) => void)[] = [];
   private resetListeners: ((boot: BootTarget) => void)[] = [];
+  private changeListeners: (() => void)[] = [];
 
   constructor(o: BmcStateOptions) {
     const psu = o.psuRatedWatts ?? 800;
@@ -96,6 +109,8 @@ export class BmcState {
     this.now = o.now ?? Date.now;
     this.selCapacity = o.selCapacity ?? 128;
     this.poweredOn = o.poweredOn ?? true;
+    this.bootFlags = { ...(o.boot ?? NO_BOOT_OVERRIDE) };
+    this.cycleOnAt = o.powerOnAt ?? null;
     this.lastStates = this.sensors().map((s) => s.states);
   }
 
@@ -174,7 +189,35 @@ export class BmcState {
     // Power Unit offset 0 "Power off/down": asserted when off, deasserted when back on.
     this.logEvent(SENSOR_TYPE.POWER_UNIT, POWER_UNIT_SENSOR, !on, 0x6f, [0x00, 0xff, 0xff]);
     const boot = on ? this.takeBootTarget() : null;
+    this.changed();
     for (const fn of [...this.listeners]) fn(on, cause, boot);
+  }
+
+  /** A power cycle's off is done: the host comes on again after delayMs. Returns when (the key for finishCycle). */
+  beginCycle(delayMs: number): number {
+    this.cycleOnAt = this.now() + delayMs;
+    this.changed();
+    return this.cycleOnAt;
+  }
+
+  /** The cycle due at `at` powers the host on, unless a later cycle or a stop has replaced it. */
+  finishCycle(at: number): void {
+    if (this.cycleOnAt !== at) return;
+    this.cycleOnAt = null;
+    this.changed();
+    this.setPower(true, 'ipmi');
+  }
+
+  /** The pending cycle's power-on is lost (the BMC lost its power, or stops). */
+  dropCycle(): void {
+    if (this.cycleOnAt === null) return;
+    this.cycleOnAt = null;
+    this.changed();
+  }
+
+  /** When a power cycle in progress powers the host on again (wall clock); null: none. */
+  get powerOnAt(): number | null {
+    return this.cycleOnAt;
   }
 
   /** The device this boot boots from; a one-time override is used up by it. */
@@ -183,6 +226,20 @@ export class BmcState {
     if (!f.valid) return null;
     if (!f.persistent) this.bootFlags = { ...f, valid: false };
     return f.device === 'none' || f.device === 'unknown' ? null : f.device;
+  }
+
+  /** Power, boot flags or the pending cycle changed (what the lab's state file keeps). */
+  onStateChange(fn: () => void): { dispose(): void } {
+    this.changeListeners.push(fn);
+    return {
+      dispose: () => {
+        this.changeListeners = this.changeListeners.filter((l) => l !== fn);
+      },
+    };
+  }
+
+  private changed(): void {
+    for (const fn of [...this.changeListeners]) fn();
   }
 
   /** Power on and off; a power on says what it boots from. */
@@ -210,6 +267,7 @@ export class BmcState {
     // System Boot Initiated: "Initiated by hard reset".
     this.logEvent(0x1d, 0x06, true, 0x6f, [0x01, 0xff, 0xff]);
     const boot = this.takeBootTarget();
+    this.changed();
     for (const fn of [...this.resetListeners]) fn(boot);
   }
 
@@ -229,6 +287,7 @@ export class BmcState {
 
   set boot(f: BootFlags) {
     this.bootFlags = f;
+    this.changed();
   }
 
   /** Power Unit state bits: bit 0 = powered off. */

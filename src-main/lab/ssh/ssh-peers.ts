@@ -2,6 +2,8 @@
 // management address with the lab's login; a host without power, or installing, refuses
 // connections. A host that comes back from a PXE install is reinstalled first: the new
 // hostname and OS, and a host key drawn from the lab's seed, the device and the install count.
+// A host the lab's state file says was installed starts as installed (its hostname, OS and that
+// install's key), so a console restart changes nothing it sees.
 import { LAB_SSH_CREDENTIAL } from '../../../src-shared/lab-protocol';
 import { startAllOrNone, type LabContext, type LabPeerKind, type LabPeers } from '../peer-kind';
 import { factsFor } from './ssh-host-facts';
@@ -15,14 +17,19 @@ export const sshPeerKind: LabPeerKind = {
   async start(ctx: LabContext): Promise<LabPeers> {
     const hosts = new Map<string, LabSshHost>();
     let serverIndex = 0;
+    /** The install generation each host runs. */
+    const generations = new Map<string, number>();
     for (const { device, initialUptimeSec } of ctx.devices) {
       if (device.kind !== 'server' || serverIndex++ % SSH_EVERY !== 0) continue;
       device.sshCredential = LAB_SSH_CREDENTIAL;
-      hosts.set(device.id, createLabSshHost(sshHostSpecFor(device, ctx.options.seed, ctx.credentials.ssh, initialUptimeSec)));
+      const identity = ctx.state.identity(device);
+      const installed = identity.generation > 0
+        ? { hostname: identity.hostname, facts: factsFor(device.id, identity.os), hostKeySeed: labHostKeySeed(ctx.options.seed, device.id, identity.generation) }
+        : {};
+      generations.set(device.id, identity.generation);
+      hosts.set(device.id, createLabSshHost({ ...sshHostSpecFor(device, ctx.options.seed, ctx.credentials.ssh, initialUptimeSec), ...installed }));
     }
     const all = [...hosts.values()];
-    /** The install generation each host runs. */
-    const generations = new Map<string, number>();
     await startAllOrNone(all, 'SSH hosts');
     return {
       async reconcile(d) {
