@@ -246,7 +246,7 @@ function startCore(storeDir: string, secretKey: Buffer, nativeBinding: string, l
     storePath: join(storeDir, 'fleetdeck.db'),
     sqliteNativeBinding: nativeBinding,
     secretKey,
-    lab,
+    lab: lab && { ...lab, stateFile: join(storeDir, 'lab-state.json') },
     eventsFor: desktopContext,
   });
   secretKey.fill(0);

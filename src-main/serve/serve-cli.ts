@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     secretKey,
     lab: values['no-lab']
       ? false
-      : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'], loopback: labLoopback },
+      : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'], loopback: labLoopback, stateFile: join(dataDir, 'lab-state.json') },
     poller: values['poll-interval-ms'] ? { intervalMs: Number(values['poll-interval-ms']) } : undefined,
     traps: values['no-traps'] ? undefined : { address: values.bind, port: Number(values['trap-port']) },
     workflows: { callbackBaseUrl: () => publicUrl ?? served },
