@@ -1,6 +1,9 @@
 // The lab capability: with a lab configured, starts it (lab-link), stores its logins and inventory as a
 // configured fleet's would be, and serves lab.status, lab.fault and lab.setInstallProfile (the
 // lab's PXE server; the provisioning tool calls setInstallProfile in-process); without one, says so.
+// The lab's inventory goes in by mergeLabInventory: whole at the first start, and afterwards only
+// what the store lacks plus the lab's own wiring of its devices, so what flows and operators
+// changed on lab devices (a CMDB hostname, the service tree, credentials) survives a restart.
 // After a fault is applied, tells its listeners which devices it touched (a cabinet fault:
 // every device in the cabinet), so their status can be re-polled at once.
 import type { Capability } from '../../../src-shared/api';
@@ -9,6 +12,7 @@ import { FleetDeckError } from '../../../src-shared/errors';
 import { toDisposable, type Disposable } from '../../../src-shared/lifecycle';
 import { LAB_IPMI_CREDENTIAL, LAB_SNMP_CREDENTIAL, LAB_SSH_CREDENTIAL } from '../../../src-shared/lab-protocol';
 import type { CoreStore } from '../store/core-store';
+import { labBindsDevice, mergeLabInventory } from './lab-inventory-merge';
 import { startLab, type LabLink, type LabLinkConfig } from './lab-link';
 
 export interface LabModule extends Capability<'lab.status' | 'lab.fault' | 'lab.setInstallProfile'> {
@@ -37,7 +41,11 @@ export async function startLabModule(d: LabModuleDeps): Promise<LabModule> {
       d.store.credentials.put(LAB_SNMP_CREDENTIAL, 'snmp-community', 'Lab fleet SNMP v2c community', lab.community);
       d.store.credentials.put(LAB_SSH_CREDENTIAL, 'ssh-password', 'Lab fleet SSH login', JSON.stringify(lab.credentials.ssh));
       d.store.credentials.put(LAB_IPMI_CREDENTIAL, 'ipmi', 'Lab fleet BMC login', JSON.stringify(lab.credentials.ipmi));
-      d.store.inventory.upsert(lab.inventory);
+      const merged = mergeLabInventory(d.store.inventory.document(), lab.inventory);
+      // The lab binds what it vouches for (its own credentials at its addresses); other references keep their bindings.
+      d.store.inventory.upsert({ ...merged, devices: merged.devices.filter(labBindsDevice) });
+      const theirs = merged.devices.filter((dev) => !labBindsDevice(dev));
+      if (theirs.length) d.store.inventory.upsert({ ...merged, sites: [], rooms: [], rows: [], cabinets: [], devices: theirs }, null);
     } catch (err) {
       await lab.dispose();
       throw err;

@@ -31,7 +31,11 @@ beforeAll(async () => {
         if (id === 'lab-ipmi') ipmiLogin = JSON.parse(secret) as typeof ipmiLogin;
       },
     },
-    inventory: { upsert: (doc: InventoryDocument) => void (inventory = doc), devicesInCabinet: () => [] },
+    inventory: {
+      document: (): InventoryDocument => ({ format: 'fleetdeck-inventory', version: 1, sites: [], rooms: [], rows: [], cabinets: [], devices: [] }),
+      upsert: (doc: InventoryDocument) => void (inventory = doc),
+      devicesInCabinet: () => [],
+    },
   } as unknown as LabModuleDeps['store'];
   lab = await startLabModule({
     config: { entry: LAB_ENTRY, seed: 13, size: { sites: 1, roomsPerSite: 1, rowsPerRoom: 1, cabinetsPerRow: 2, devices: 20 }, addressPrefix: '127.79', snmpPort: 16595 },
