@@ -1,10 +1,15 @@
-// Fleet-wide command runs over SSH: start, cancel, and the per-host result stream.
+// Fleet-wide command runs over SSH: start, cancel, and the per-host result stream. A fleet run
+// is a run of the shipped workflow template fleet-run (journaled, listed in workflows.runs,
+// resumed after a restart: a host cut off by it fails as interrupted, never re-run by itself).
 import { z } from 'zod';
 import { event, method, optInt, result, text } from './contract';
 import type { RunFinished, RunHostResult, RunStarted } from '../domain/run';
 
 export const runMethods = {
-  /** Runs one command line on many hosts; results stream as onDidReceiveRunResult. */
+  /**
+   * Runs one command line on many hosts as a workflow run launched by the caller (runId is its
+   * id: #/workflows/run/<runId>); results stream as onDidReceiveRunResult, the end as onDidFinishRun.
+   */
   'fleet.run': method({
     role: 'operator',
     confirm: 'always',
@@ -13,6 +18,7 @@ export const runMethods = {
     audit: (a) => `${a.deviceIds.length} hosts: ${a.command.slice(0, 200)}`,
     example: { deviceIds: ['dev-1', 'dev-2'], command: 'uptime' },
   }),
+  /** Revokes the fleet run; cancelled: false when it had already finished. */
   'fleet.cancelRun': method({
     role: 'operator',
     args: z.strictObject({ runId: text(100) }),

@@ -4,7 +4,8 @@
 // `uname -a` on the SSH hosts of one cabinet streams back exit code 0 and "Linux";
 // `false` on a whole room fails on every host it ran on and skips none (the UI sends no
 // host without SSH); a `sleep 30` run is cancelled; a viewer gets no link and disabled
-// controls.
+// controls. A fleet run is a workflow run: the Run view links to it in #/workflows/run/<id>,
+// where each host's task is shown (succeeded for uname, revoked for the cancelled sleep).
 import { expect, test, type Page } from '@playwright/test';
 import { shoot, signIn, valueOf } from './helpers';
 import { readServeInfo } from './serve-info';
@@ -15,6 +16,16 @@ async function openRun(page: Page): Promise<void> {
   await page.getByTestId('nav-run').click();
   await expect(page).toHaveURL(/#\/run$/);
   await expect(page.getByTestId('run-view')).toBeVisible();
+}
+
+/** Follows the Run view's link to its run in the workflows view and waits for the run's state there. */
+async function openWorkflowRun(page: Page, runId: string, state: string): Promise<void> {
+  const link = page.getByTestId('run-workflow-link');
+  await expect(link).toHaveAttribute('href', `#/workflows/run/${encodeURIComponent(runId)}`);
+  await link.click();
+  const view = page.getByTestId('wf-run-view');
+  await expect(view).toHaveAttribute('data-run-id', runId);
+  await expect(view).toHaveAttribute('data-state', state);
 }
 
 /** Chooses the first room, then the first of its cabinets that has a host speaking SSH. */
@@ -78,6 +89,18 @@ test('operator: uname -a on a cabinet, false on a room, a cancelled sleep', asyn
   await expect(page.getByTestId('run-truncated')).toHaveCount(0);
   await shoot(page, 'run-uname-en');
 
+  // The same run in the workflows view: a run of fleet-run with one succeeded task per host.
+  const unameRun = (await panel.getAttribute('data-run-id')) ?? '';
+  expect(unameRun).not.toBe('');
+  const hostIds = await Promise.all((await results.all()).map(async (r) => (await r.getAttribute('data-device-id')) ?? ''));
+  await openWorkflowRun(page, unameRun, 'succeeded');
+  await expect(page.getByTestId('wf-run-progress')).toHaveAttribute('data-done', String(ssh));
+  await expect(page.getByTestId('wf-run-progress')).toHaveAttribute('data-failed', '0');
+  for (const h of hostIds) await expect(page.locator(`[data-testid="wf-cell"][data-step="run"][data-host="${h}"]`)).toHaveAttribute('data-state', 'succeeded');
+  await page.goBack();
+  await expect(page.getByTestId('run-view')).toBeVisible();
+  await expect(panel).toHaveAttribute('data-run-id', unameRun);
+
   // false on the whole room: the room's SSH hosts are offered (exactly: no "SSH unknown"),
   // the rest counted; it runs on all of them, fails on every one, and skips none.
   await page.getByTestId('run-clear').click();
@@ -131,6 +154,9 @@ test('operator: uname -a on a cabinet, false on a room, a cancelled sleep', asyn
   await expect(finished).toHaveAttribute('data-succeeded', '0');
   await expect(page.getByTestId('run-cancel')).toHaveCount(0);
   await shoot(page, 'run-cancelled-en');
+  // Cancelling revoked the workflow run.
+  await openWorkflowRun(page, (await panel.getAttribute('data-run-id')) ?? '', 'revoked');
+  await expect(page.locator('[data-testid="wf-cell"][data-step="run"]').first()).toHaveAttribute('data-state', 'revoked');
 });
 
 test('viewer: no Run link, and the view is disabled with the role note', async ({ page }) => {

@@ -1,6 +1,7 @@
 // The run in progress: what the core started (hosts, and who was skipped and why), a live
-// table of per-host results as they stream in, totals, Cancel. Rows are memoised on the
-// result object, so a new batch renders only the new rows.
+// table of per-host results as they stream in, totals, Cancel, and a link to the same run in
+// the workflows view (a fleet run is a workflow run: its journal, retry and skip are there).
+// Rows are memoised on the result object, so a new batch renders only the new rows.
 import { memo, useState } from 'react';
 import type { RunHostResult, RunStarted } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
@@ -8,6 +9,7 @@ import { durationText } from '../../components/format';
 import { wordError } from '../../i18n/error-text';
 import { isMessageKey } from '../../i18n/i18n';
 import { useI18n, type I18n } from '../../i18n/use-i18n';
+import { formatRoute } from '../../stores/fleet/route';
 import { cancelRun, clearRun } from '../../stores/run/actions';
 import type { RunJob } from '../../stores/run/slice';
 import { selectRunJob, selectRunResults } from '../../stores/run/selectors';
@@ -26,6 +28,11 @@ export function RunPanel() {
           {t('run.running')} <code className="run-cmd" data-testid="run-shown-command">{job.command}</code>
         </h2>
         <span className="muted">{t('run.startedAt', { time: time(job.startedAt), n: num(job.deviceIds.length) })}</span>
+        {job.started && (
+          <a href={formatRoute({ view: 'wf-run', runId: job.started.runId })} data-testid="run-workflow-link">
+            {t('nav.workflows')} ›
+          </a>
+        )}
       </div>
       {job.phase === 'starting' && (
         <p className="muted" role="status" data-testid="run-starting">
