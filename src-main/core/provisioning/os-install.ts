@@ -12,15 +12,31 @@
 // with the call, so it survives a restart); any other body is the output, parsed by the
 // output schema (a misfit is refused, 400, and the step waits on). Not idempotent: running
 // it again power-cycles again.
+// A lost install (the PXE server forgot the profile, the installer died without calling back,
+// the host booted from its disk) fails the attempt promptly instead of waiting for the
+// deadline: before the power cycle the first call reads the running OS over SSH (its
+// os-release and the host key the connection matched); a later check that finds that same
+// release with that same host key means the host booted back into its old OS, and the
+// attempt fails "<host> booted back into <release>: the install did not take" (UNAVAILABLE,
+// so the step's automatic retry and timeout rules apply; the staged install is taken back).
+// Not in the window between the power-cycle command and the host really going down, where the
+// old OS still answers: the rule is armed only once SSH has been seen down since the power
+// cycle, or, for a host never seen down (a reboot shorter than the poll interval, a cycle that
+// did not happen), once oldOsGraceMs (default 10 minutes) have passed since it. And it is
+// confirmed by a second check at least 2 s after the first sighting, so an installer that
+// reports 'failed' as the old OS comes back (the lab's install-fail) is heard first and named.
+// Nothing is compared when the old OS could not be read before the cycle (the host was off,
+// SSH did not answer) or without the SSH check: the deadline applies as before.
 import { z } from 'zod';
+import type { Device } from '../../../src-shared/domain';
 import { FleetDeckError } from '../../../src-shared/errors';
 import { CredentialUnboundError } from '../credentials/credential-binding';
 import { isRfc1123Hostname } from '../inventory/hostname';
 import { SshConnectError, SshHostKeyMismatchError, SshTimeoutError } from '../protocols/ssh';
 import { tool, type ToolContext } from '../workflows/tool';
 import { abortable, deviceOf, named, why, type ProvisioningDeps } from './deps';
-import { acceptHostKey, runOnDevice } from './ssh-access';
-import { expectedRelease, parseOsRelease, releaseMatches } from './system-facts';
+import { acceptHostKey, runOnDevice, sshEndpoint } from './ssh-access';
+import { expectedRelease, parseOsRelease, releaseMatches, type OsRelease } from './system-facts';
 
 const input = z.object({
   deviceId: z.string().min(1),
@@ -36,6 +52,8 @@ const input = z.object({
   sshCheck: z.boolean().default(true),
   /** Let the SSH check pin the host's new key itself (audited); otherwise the check waits for the callback. */
   acceptNewHostKey: z.boolean().default(false),
+  /** A host never seen down that answers with its old OS and key this long after the power cycle has booted back into it. */
+  oldOsGraceMs: z.number().min(0).max(6 * 3_600_000).default(600_000),
 });
 
 type Input = z.output<typeof input>;
@@ -50,7 +68,27 @@ interface InstallState {
   newKey: string | null;
   /** Log lines already written once ("quiet", "old system"...). */
   said: string[];
+  /** The OS the host ran before the install, read over SSH just before the power cycle; null (or absent in older journals): not read. */
+  readonly before?: OsBefore | null;
+  /** When the power cycle (or power on) was sent. */
+  readonly cycledAt?: number;
+  /** When a check first found the old OS back; null: the last check did not. */
+  oldSince?: number | null;
 }
+
+interface OsBefore {
+  readonly id: string;
+  readonly versionId: string | null;
+  readonly prettyName: string | null;
+  /** "SHA256:..." of the host key the connection matched. */
+  readonly fingerprint: string;
+}
+
+/** A sighting of the old OS is confirmed by a check at least this long after the first. */
+const OLD_OS_CONFIRM_MS = 2000;
+const OS_COMMAND = 'cat /etc/os-release; echo @@fleetdeck:hostname; hostname';
+
+const releaseName = (os: { id: string; versionId: string | null; prettyName: string | null }): string => os.prettyName ?? `${os.id}${os.versionId ? ` ${os.versionId}` : ''}`;
 
 /** This host's new hostname: hostnames[SN], hostnames[device id], else hostname; VALIDATION when none fits. */
 export function hostnameFor(a: { hostname?: string; hostnames?: Record<string, string> }, dev: { id: string; sn: string; hostname: string }): string {
@@ -116,18 +154,48 @@ export function osInstallTool(deps: ProvisioningDeps) {
     await abortable(deps.pxe.stage({ deviceId: dev.id, sn: dev.sn, os: a.os, hostname, durationMs: Math.round(a.durationMs), callbackUrl: ctx.callbackUrl }), ctx.signal);
     // The URL is a bearer secret: it never goes into the log.
     ctx.log(`install of ${a.os} as ${hostname} staged on the PXE server for ${named(dev)} (SN ${dev.sn}); ${ctx.callbackUrl ? "the installer reports to this step's one-time URL" : 'no callback URL on this console: the SSH check finishes the step'}`);
+    let before: OsBefore | null = null;
+    let cycledAt: number;
     try {
       await abortable(deps.bmc.bootDevice(dev.id, 'pxe', false), ctx.signal);
       ctx.log(`${named(dev)}: next boot from PXE (one-time boot override)`);
       const info = await abortable(deps.bmc.info(dev.id), ctx.signal);
+      if (info.power === 'on' && a.sshCheck && dev.sshCredential) before = await osBefore(ctx, dev);
       const action = info.power === 'on' ? 'cycle' : 'on';
+      cycledAt = now();
       const r = await abortable(deps.bmc.power(dev.id, action, dev.hostname), ctx.signal);
       ctx.log(`${named(dev)}: power ${action} (was ${info.power}, now ${r.power}): booting the installer`);
     } catch (err) {
       await deps.pxe.unstage?.(dev.id).catch(() => {});
       throw new FleetDeckError('UNAVAILABLE', `${named(dev)}: could not boot it from PXE: ${why(err)}; the staged install was taken back`, { deviceId: dev.id }, { cause: err });
     }
-    return { startedAt, hostname, sawDown: false, newKey: null, said: [] };
+    return { startedAt, hostname, sawDown: false, newKey: null, said: [], before, cycledAt, oldSince: null };
+  }
+
+  /** The OS running before the install and its host key; null (logged) when SSH does not tell. Only an abort is thrown. */
+  async function osBefore(ctx: ToolContext, dev: Device): Promise<OsBefore | null> {
+    try {
+      const r = await runOnDevice(deps, dev, OS_COMMAND, { timeoutMs: 10_000, signal: ctx.signal });
+      const os = parseOsRelease(r.stdout.split('@@fleetdeck:hostname')[0] ?? '');
+      if (!os) throw new Error('/etc/os-release has no ID');
+      ctx.log(`${named(dev)} runs ${releaseName(os)} before the install (SSH host key ${r.fingerprint}): a check that finds it back fails the install`);
+      return { id: os.id, versionId: os.versionId, prettyName: os.prettyName, fingerprint: r.fingerprint };
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      ctx.log(`${named(dev)}: the OS before the install could not be read (${why(err)}): a host that boots back into it is not told apart, the deadline applies`, 'warn');
+      return null;
+    } finally {
+      // The cycle cuts this connection; the checks after it dial afresh.
+      const at = sshEndpoint(dev);
+      await deps.ssh.pool.closeHost(at.host, at.port).catch(() => {});
+    }
+  }
+
+  /** Whether a check's answer is the OS from before the install (armed only once the host went down, or past the grace). */
+  function bootedBack(a: Input, st: InstallState, os: OsRelease | null, fingerprint: string): boolean {
+    const b = st.before;
+    if (!b || !os || fingerprint !== b.fingerprint || os.id !== b.id || os.versionId !== b.versionId || os.prettyName !== b.prettyName) return false;
+    return st.sawDown || (st.cycledAt !== undefined && now() - st.cycledAt >= a.oldOsGraceMs);
   }
 
   /** One SSH look at the host; true when it runs the new OS under the new hostname. */
@@ -141,13 +209,17 @@ export function osInstallTool(deps: ProvisioningDeps) {
     const want = expectedRelease(a.os);
     if (!want) {
       once('no-release', `the template name "${a.os}" does not say which release /etc/os-release will report: the installer's callback finishes this step`);
-      return false;
+      // Still worth a look when the old OS is known: a host back on it fails the install.
+      if (!st.before) return false;
     }
     let out: string;
+    let fingerprint: string;
     try {
-      const r = await runOnDevice(deps, dev, 'cat /etc/os-release; echo @@fleetdeck:hostname; hostname', { timeoutMs: 10_000, signal: ctx.signal });
+      const r = await runOnDevice(deps, dev, OS_COMMAND, { timeoutMs: 10_000, signal: ctx.signal });
       out = r.stdout;
+      fingerprint = r.fingerprint;
     } catch (err) {
+      st.oldSince = null;
       if (err instanceof SshConnectError || (err instanceof SshTimeoutError && err.command === null)) {
         st.sawDown = true;
         once('quiet', `${named(dev)}: SSH is quiet (${err instanceof SshConnectError ? err.reason : 'handshake timeout'}): installing`);
@@ -165,17 +237,32 @@ export function osInstallTool(deps: ProvisioningDeps) {
         // Once: a host that offers yet another key on the next connection is refused, not re-pinned.
         return sshCheck(ctx, { ...a, acceptNewHostKey: false }, st);
       }
-      if (err instanceof CredentialUnboundError) throw err;
+      if (err instanceof CredentialUnboundError || ctx.signal.aborted) throw err;
       once(`err:${why(err)}`, `${named(dev)}: the SSH check failed: ${why(err)}; waiting`, 'warn');
       return false;
     }
     const [release, host] = out.split('@@fleetdeck:hostname');
     const os = parseOsRelease(release ?? '');
     const hostname = (host ?? '').trim().split('\n')[0]?.trim() ?? '';
-    if (releaseMatches(os, want) && hostname === st.hostname && st.sawDown) {
+    if (want && releaseMatches(os, want) && hostname === st.hostname && st.sawDown) {
       ctx.log(`${named(dev)} runs ${os?.prettyName ?? a.os} as ${hostname} (seen over SSH)`);
       return true;
     }
+    if (os && bootedBack(a, st, os, fingerprint)) {
+      const at = now();
+      const how = st.sawDown ? 'after it went down' : `${Math.round((at - (st.cycledAt ?? at)) / 1000)} s after the power cycle, never seen down`;
+      if (st.oldSince === null || st.oldSince === undefined) {
+        st.oldSince = at;
+        ctx.log(`${named(dev)} answers SSH as ${hostname || '?'} running ${releaseName(os)} with the host key it had before the install (${how}): the install looks lost; a later check confirms it`, 'warn');
+        return false;
+      }
+      if (at - st.oldSince < OLD_OS_CONFIRM_MS) return false;
+      await deps.pxe?.unstage?.(dev.id).catch(() => {});
+      throw new FleetDeckError('UNAVAILABLE', `${named(dev)} (SN ${dev.sn}) booted back into ${releaseName(os)}: the install did not take (the same OS release and SSH host key as before the install of ${a.os}, ${how}; the staged install was taken back)`, {
+        deviceId: dev.id, sn: dev.sn, os: a.os, booted: releaseName(os), reason: 'booted-back',
+      });
+    }
+    st.oldSince = null;
     once(`old:${os?.prettyName}:${hostname}`, `${named(dev)} answers SSH as ${hostname || '?'} running ${os?.prettyName ?? 'an unknown OS'}: not the new system yet`);
     return false;
   }

@@ -113,7 +113,8 @@ async function invoke(core: EngineCore, t: TaskRec): Promise<void> {
     attempt,
     signal: ac.signal,
     log: (line, level = 'info') => {
-      if (!core.stopping && t.attempt === attempt) core.logLine(t, level, line);
+      // A call cut short (its attempt failed, cut or revoked: the signal aborted) says nothing after the task's last line.
+      if (!core.stopping && t.attempt === attempt && !ac.signal.aborted) core.logLine(t, level, line);
     },
     callbackUrl: t.token && base ? `${base}/wf/callback/${t.token}` : null,
     pollState: t.pollState,
