@@ -1,6 +1,7 @@
 // Fleet-wide run actions: find the SSH-capable hosts of a room or cabinet, start one
-// command on them, follow the per-host results as they stream, cancel. Results are
-// appended in small batches; rows already shown are never rebuilt.
+// command on them (a workflow run of fleet-run in the core), follow the per-host results as
+// they stream, cancel (the core revokes the run). Results are appended in small batches; rows
+// already shown are never rebuilt.
 import type { CoreClient, Disposable } from '../../../src-shared/api';
 import type { CabinetElevation, RunFinished, RunHostResult } from '../../../src-shared/domain';
 import { getClient } from '../client';
@@ -101,8 +102,11 @@ export async function cancelRun(): Promise<void> {
   const runId = job.started.runId;
   patchJob(runId, { cancelling: true, cancelError: null });
   try {
-    await getClient().call('fleet.cancelRun', { runId });
-    // The run ends with onDidFinishRun (cancelled: true); until then it is "cancelling".
+    const { cancelled } = await getClient().call('fleet.cancelRun', { runId });
+    // Revoked: the run ends with onDidFinishRun (cancelled: true); until then it is "cancelling".
+    // Not revoked: it had already finished (its end is on its way, or was sent before a restart
+    // of the core: the run's link shows it in the workflows view), so Cancel is offered again.
+    if (!cancelled) patchJob(runId, { cancelling: false });
   } catch (err) {
     patchJob(runId, { cancelling: false, cancelError: toShownError(err) });
   }
