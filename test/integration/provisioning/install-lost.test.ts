@@ -8,13 +8,17 @@
 // online (three attempts kept, the last one the operator's). Called directly with a power
 // cycle that never takes the host down (the BMC answers, the host keeps running its old OS),
 // os.install does not mistake the old OS for a lost install while the host has not been seen
-// down, until its grace since the power cycle (oldOsGraceMs) has passed. Addresses 127.88.x.y
-// (BMCs 127.188.x.y), SNMP port 16885.
+// down, until its grace since the power cycle (oldOsGraceMs) has passed. And a hung install
+// (lab install-hang) need not wait for its deadline: an operator retries the waiting step with
+// an edited input, the hung attempt is cancelled, the new one installs, and the hung
+// attempt's one-time URL is answered 409 after. Addresses 127.88.x.y (BMCs 127.188.x.y), SNMP
+// port 16885.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPxe } from '../../../src-main/core/provisioning';
 import type { ProvisioningDeps } from '../../../src-main/core/provisioning';
 import { hostOsFor } from '../../../src-main/lab/host-os';
 import type { CallbackReceiver } from '../lab/install/support';
+import { until } from '../../support/handles';
 import { closeFlowRig, fastTemplate, finished, startFlowRig, taskStates, type Flow } from './flow-support';
 import { callTool, type Rig } from './support';
 
@@ -23,10 +27,17 @@ let flow: Flow;
 let receiver: CallbackReceiver;
 /** While true, the PXE server forgets every install staged on it. */
 let forgetting = true;
+/** Every install staged, with the callback URL it carried. */
+const staged: { deviceId: string; url: string | null }[] = [];
 
 beforeAll(async () => {
-  ({ rig, flow, receiver } = await startFlowRig({ seed: 88, addressPrefix: '127.88', snmpPort: 16885, devices: 40 }));
-  rig.deps.pxe = labPxe({ setInstallProfile: (id, profile) => rig.fleet.setInstallProfile(id, forgetting ? null : profile) });
+  ({ rig, flow, receiver } = await startFlowRig({ seed: 88, addressPrefix: '127.88', snmpPort: 16885, devices: 80 }));
+  rig.deps.pxe = labPxe({
+    setInstallProfile: (id, profile) => {
+      if (profile) staged.push({ deviceId: id, url: profile.callback?.url ?? null });
+      return rig.fleet.setInstallProfile(id, forgetting ? null : profile);
+    },
+  });
 }, 60_000);
 
 afterAll(() => closeFlowRig({ rig, flow, receiver }));
@@ -79,6 +90,33 @@ describe('server-online when the install falls back to the disk', () => {
     expect(rig.inventory.device(host.id)).toMatchObject({ lifecycle: 'online', hostname: 'node-lost-01' });
     expect(rig.hostKeys.get(host.mgmtIp, host.sshPort)).not.toBe(keyBefore);
     expect(receiver.requests.map((r) => (r.body as { sn: string }).sn)).toEqual([host.sn]);
+  }, 60_000);
+
+  it('a hung install is retried by the operator while it waits: cancelled, installed anew, its old URL refused', async () => {
+    forgetting = false;
+    const host = rig.servers()[3];
+    rig.inventory.putDevice({ ...host, lifecycle: 'racked' }, null, 'test');
+    await rig.fleet.fault({ kind: 'install-hang', deviceId: host.id });
+    const run = flow.engine.launch('server-online', { callbackUrl: receiver.url('/cb-hang'), hostname: 'node-hung-01', os: 'ubuntu-24.04', installMs: 600 }, [host.id], 'ops-noc');
+    await until('the install hangs', () => rig.fleet.status().installs?.find((i) => i.deviceId === host.id)?.phase === 'hung' || undefined, 30_000, 100);
+    expect(flow.engine.task(run.id, 'os_install', host.id).state).toBe('awaiting-callback');
+    const hungUrl = staged.filter((x) => x.deviceId === host.id).at(-1)!.url!;
+
+    await rig.fleet.fault({ kind: 'install-normal', deviceId: host.id });
+    flow.engine.retry(run.id, 'os_install', host.id, 'ops-lead', { durationMs: 800 });
+    const after = await finished(flow.engine, run.id);
+    expect(after.state, JSON.stringify(after.tasks.filter((t) => t.error).map((t) => [t.stepId, t.error]))).toBe('succeeded');
+    const tries = flow.engine.attempts(run.id, 'os_install', host.id);
+    expect(tries.map((a) => [a.state, a.by, a.cancelledBy ?? null, a.edited])).toEqual([['cancelled', 'engine', 'ops-lead', null], ['succeeded', 'ops-lead', null, { durationMs: 800 }]]);
+    expect(tries[0].error).toBe('cancelled by ops-lead: retried while awaiting-callback');
+    expect(staged.filter((x) => x.deviceId === host.id).map((x) => x.url)).toHaveLength(2);
+    expect(rig.inventory.device(host.id)).toMatchObject({ lifecycle: 'online', hostname: 'node-hung-01' });
+
+    // The hung attempt's URL, called late: refused, nothing changes.
+    const late = await fetch(hungUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sn: host.sn, hostname: 'node-hung-01', os: 'ubuntu-24.04', status: 'installed' }) });
+    expect(late.status).toBe(409);
+    expect(flow.engine.attempts(run.id, 'os_install', host.id)).toHaveLength(2);
+    expect(flow.engine.summary(run.id).state).toBe('succeeded');
   }, 60_000);
 });
 
