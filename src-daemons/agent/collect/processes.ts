@@ -111,7 +111,9 @@ async function findMatches(procRoot: string, wanted: ReadonlySet<string>): Promi
     return out;
   }
   const pids = entries.filter((e) => /^\d+$/.test(e)).map(Number);
-  await Promise.all(pids.map(async (pid) => {
+  // A bounded number of reads in flight: a host with thousands of processes must not run the
+  // agent out of file descriptors (EMFILE would silently hide processes).
+  await eachLimited(pids, 32, async (pid) => {
     const dir = path.join(procRoot, String(pid));
     const comm = (await readText(path.join(dir, 'comm')))?.replace(/\n$/, '');
     let name = comm !== undefined && wanted.has(comm) ? comm : null;
@@ -121,8 +123,16 @@ async function findMatches(procRoot: string, wanted: ReadonlySet<string>): Promi
       if (base && wanted.has(base)) name = base;
     }
     if (name !== null) out.set(name, [...(out.get(name) ?? []), pid]);
-  }));
+  });
   return out;
+}
+
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function readProc(procRoot: string, pid: number): Promise<{ stat: ProcStat; rssBytes: number } | null> {
