@@ -20,6 +20,7 @@ import { RoomView } from './views/inventory/room-view';
 import { RunView } from './views/run/run-view';
 import { LaunchView } from './views/workflows/launch-view';
 import { WfRunView } from './views/workflows/run-view';
+import { TemplateEditView } from './views/workflows/template-edit-view';
 import { WorkflowsView } from './views/workflows/workflows-view';
 
 /** The 3D room and three.js: a lazy chunk, fetched only when #/room3d opens. */
@@ -63,6 +64,7 @@ function Routed() {
       {route.view === 'workflows' && <WorkflowsView tab={route.tab} />}
       {route.view === 'wf-launch' && <LaunchView templateId={route.templateId} />}
       {route.view === 'wf-run' && <WfRunView runId={route.runId} stepId={route.stepId} host={route.host} />}
+      {route.view === 'wf-template' && <TemplateEditView templateId={route.templateId} />}
     </>
   );
 }

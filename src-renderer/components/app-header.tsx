@@ -26,7 +26,7 @@ export function AppHeader() {
   const here: NavView =
     route.view === 'inventory' || route.view === 'run' || route.view === 'credentials' || route.view === 'audit'
       ? route.view
-      : route.view === 'workflows' || route.view === 'wf-launch' || route.view === 'wf-run'
+      : route.view === 'workflows' || route.view === 'wf-launch' || route.view === 'wf-run' || route.view === 'wf-template'
         ? 'workflows'
         : 'overview';
   const link = (view: NavView, href: string, label: MessageKey, testId: string) => (

@@ -28,7 +28,7 @@ export function Breadcrumbs() {
       </Trail>
     );
   }
-  if (route.view === 'workflows' || route.view === 'wf-launch' || route.view === 'wf-run') {
+  if (route.view === 'workflows' || route.view === 'wf-launch' || route.view === 'wf-run' || route.view === 'wf-template') {
     const inside = route.view !== 'workflows';
     return (
       <Trail>
@@ -40,7 +40,7 @@ export function Breadcrumbs() {
         ) : (
           <span className="crumb-here">{t('nav.workflows')}</span>
         )}
-        {inside && <span className="crumb-here">{t(route.view === 'wf-launch' ? 'wf.launch.titleBare' : 'wf.tab.runs')}</span>}
+        {inside && <span className="crumb-here">{t(route.view === 'wf-launch' ? 'wf.launch.titleBare' : route.view === 'wf-template' ? 'wf.tab.templates' : 'wf.tab.runs')}</span>}
       </Trail>
     );
   }

@@ -1,8 +1,9 @@
 // The workflow tools as a template's author needs to see them (workflows.tools): each
 // registered tool's name, title, kind and idempotency, and the fields of its input and output
 // as the core's zod schemas declare them (the same types a template's bindings are checked
-// against when it is saved). Plain data; the template editor lists them beside the JSON.
-import type { WfStepKind } from './workflow';
+// against when it is saved). Plain data; the template editor lists them beside the JSON. And
+// the skeleton a new template starts from in the editor: the smallest template the core accepts.
+import type { WfStepKind, WfTemplate } from './workflow';
 
 export interface WfToolField {
   readonly name: string;
@@ -28,3 +29,11 @@ export interface WfToolInfo {
   readonly inputs: readonly WfToolField[];
   readonly outputs: readonly WfToolField[];
 }
+
+/** A new template's starting point: valid as it stands (one approval step, built-in tools only). */
+export const WF_TEMPLATE_SKELETON: WfTemplate = {
+  id: 'new-flow',
+  name: 'New flow',
+  params: [],
+  steps: [{ id: 'approve', title: 'Approval', tool: 'wf.approval', scope: 'run', inputs: { message: 'Go ahead?' } }],
+};

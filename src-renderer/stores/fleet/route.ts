@@ -16,6 +16,8 @@ export type Route =
   /** Workflows: the runs list (no tab), the templates or the statistics. */
   | { view: 'workflows'; tab?: 'templates' | 'stats' }
   | { view: 'wf-launch'; templateId: string }
+  /** A template in the editor (#/workflows/templates/<id>); null: a new one (#/workflows/new-template). */
+  | { view: 'wf-template'; templateId: string | null }
   /** A workflow run; stepId (and host, for a per-host step) selects a task. */
   | { view: 'wf-run'; runId: string; stepId?: string; host?: string };
 
@@ -45,6 +47,8 @@ function parseRoom3d(id: string, query: string): Route {
 }
 
 function parseWorkflows(id: string | undefined, id2: string | undefined, query: string): Route {
+  if (id === 'templates' && id2) return { view: 'wf-template', templateId: decodeURIComponent(id2) };
+  if (id === 'new-template') return { view: 'wf-template', templateId: null };
   if (id === 'templates' || id === 'stats') return { view: 'workflows', tab: id };
   if (id === 'launch' && id2) return { view: 'wf-launch', templateId: decodeURIComponent(id2) };
   if (id === 'run' && id2) {
@@ -56,8 +60,9 @@ function parseWorkflows(id: string | undefined, id2: string | undefined, query: 
   return { view: 'workflows' };
 }
 
-function formatWorkflows(r: Extract<Route, { view: 'workflows' | 'wf-launch' | 'wf-run' }>): string {
+function formatWorkflows(r: Extract<Route, { view: 'workflows' | 'wf-launch' | 'wf-run' | 'wf-template' }>): string {
   if (r.view === 'workflows') return r.tab ? `#/workflows/${r.tab}` : '#/workflows';
+  if (r.view === 'wf-template') return r.templateId === null ? '#/workflows/new-template' : `#/workflows/templates/${encodeURIComponent(r.templateId)}`;
   if (r.view === 'wf-launch') return `#/workflows/launch/${encodeURIComponent(r.templateId)}`;
   const q = new URLSearchParams();
   if (r.stepId) q.set('step', r.stepId);
@@ -67,7 +72,7 @@ function formatWorkflows(r: Extract<Route, { view: 'workflows' | 'wf-launch' | '
 }
 
 export function formatRoute(r: Route): string {
-  if (r.view === 'workflows' || r.view === 'wf-launch' || r.view === 'wf-run') return formatWorkflows(r);
+  if (r.view === 'workflows' || r.view === 'wf-launch' || r.view === 'wf-run' || r.view === 'wf-template') return formatWorkflows(r);
   if (r.view === 'room3d') {
     const q = new URLSearchParams();
     if (r.cabinetId) q.set('cabinet', r.cabinetId);

@@ -1,11 +1,13 @@
 // Workflows as the views show them: the templates, the runs list, the statistics over a
 // chosen period, the launch form's template and chosen hosts, and the open run with its
-// selected task (attempts and log lines, paged by afterId) and the operator actions in flight.
+// selected task (attempts and log lines, paged by afterId) and the operator actions in flight,
+// and the template editor (template-slice.ts).
 import type { StateCreator } from 'zustand';
 import type { DeviceSearchHit } from '../../../src-shared/domain/search';
 import type { WfAttempt, WfLogLine, WfRunDetail, WfRunState, WfRunSummary, WfTemplateInfo, WfTemplateStats } from '../../../src-shared/domain/workflow';
 import type { ShownError } from '../shown-error';
 import type { AppState } from '../store';
+import { initialEditor, type WfEditorState } from './template-slice';
 
 export const STATS_PERIODS = ['24h', '7d', '30d'] as const;
 export type StatsPeriod = (typeof STATS_PERIODS)[number];
@@ -73,6 +75,8 @@ export interface WorkflowsState {
   launch: WfLaunchState;
   run: WfOpenRun | null;
   task: WfTaskState | null;
+  /** The template editor (template-slice.ts). */
+  editor: WfEditorState;
 }
 
 export interface WorkflowsSlice {
@@ -96,6 +100,7 @@ export const initialWorkflows: WorkflowsState = {
   launch: initialLaunch,
   run: null,
   task: null,
+  editor: initialEditor,
 };
 
 export const createWorkflowsSlice: StateCreator<AppState, [], [], WorkflowsSlice> = () => ({ workflows: initialWorkflows });

@@ -1,6 +1,7 @@
 // The workflows page: tabs for the runs (newest first, filtered by template and state, each a
-// link to its run view, its first hosts by name), the templates (steps, params, version; "Launch" for operators) and
-// the statistics table (stats-table.tsx).
+// link to its run view, its first hosts by name), the templates (steps, params, version, who saved it when; "Launch" for
+// operators, each opening in the template editor, "New template" for admins: template-links.tsx) and the statistics
+// table (stats-table.tsx).
 import { useEffect } from 'react';
 import { WF_RUN_STATES, type WfRunState, type WfRunSummary, type WfTemplateInfo } from '../../../src-shared/domain/workflow';
 import { ErrorBanner } from '../../components/error-banner';
@@ -13,6 +14,7 @@ import { loadRuns, loadTemplates } from '../../stores/workflows/actions';
 import { progressPct } from '../../stores/workflows/run-matrix';
 import { selectWfRuns, selectWfRunsError, selectWfRunsFilter, selectWfTemplates, selectWfTemplatesError } from '../../stores/workflows/selectors';
 import { StatsTable } from './stats-table';
+import { NewTemplateLink, TemplateOpenLink } from './template-links';
 import { HostName, RunStateBadge, useWfFormat, WfTabs } from './wf-bits';
 import './workflows.css';
 
@@ -162,9 +164,12 @@ function TemplatesList() {
     <section className="card" data-testid="wf-templates">
       <div className="card-head">
         <h2>{t('wf.templates.title')}</h2>
-        <button type="button" data-testid="wf-templates-refresh" onClick={() => void loadTemplates()}>
-          {t('wf.refresh')}
-        </button>
+        <div className="inv-form">
+          <NewTemplateLink />
+          <button type="button" data-testid="wf-templates-refresh" onClick={() => void loadTemplates()}>
+            {t('wf.refresh')}
+          </button>
+        </div>
       </div>
       {error && <ErrorBanner error={error} action="wf.action.templates" onRetry={() => void loadTemplates()} testId="wf-templates-error" />}
       {!templates && !error && <p className="loading">{t('wf.loading')}</p>}
@@ -182,6 +187,7 @@ function TemplatesList() {
               <th>{t('wf.col.steps')}</th>
               <th>{t('wf.col.params')}</th>
               <th>{t('wf.col.saved')}</th>
+              <th />
               {mayLaunch && <th />}
             </tr>
           </thead>
@@ -234,6 +240,9 @@ function TemplateRow({ info, mayLaunch, stamp, num }: { info: WfTemplateInfo; ma
       <td className="small">
         {stamp(info.savedAt)}
         <div className="muted wf-data">{info.savedBy}</div>
+      </td>
+      <td>
+        <TemplateOpenLink id={info.id} />
       </td>
       {mayLaunch && (
         <td>
