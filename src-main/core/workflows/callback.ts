@@ -1,7 +1,8 @@
 // The one-time callback URL was called: the awaiting task of its token is found (unknown
 // tokens NOT_FOUND, spent ones CONFLICT naming the task's state, or the operator whose retry
 // cut the attempt that URL belonged to: the retry's run event keeps the token's hash,
-// spentMark) and the body judged. A tool
+// spentMark, and the engine holds those hashes in memory, read from the journal once at the
+// first token no task holds, so an unknown token costs a map lookup) and the body judged. A tool
 // with onCallback gives a verdict: done (its output parsed by the output schema), pending (the
 // report taken, the attempt waits on) or a throw (the attempt fails with the tool's error);
 // without onCallback the body is the output. A body whose output does not fit is refused
@@ -13,6 +14,7 @@ import { ValidationError } from '../../../src-shared/errors';
 import type { EngineCore } from './engine-core';
 import { tokenNotFound, WorkflowStateError } from './errors';
 import { hostOf } from './attempts';
+import type { SpentToken } from './journal-read';
 import type { TaskRec } from './run-model';
 import { zodText } from './template';
 import type { CallbackVerdict, OutboxMessage, ToolContext } from './tool';
@@ -26,6 +28,17 @@ export function spentMark(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
+/** The operator's retry that spent this token's URL, if one did. */
+function spentBy(core: EngineCore, token: string): SpentToken | undefined {
+  core.spent ??= new Map(core.reader.spentTokens().map((s) => [s.mark, s]));
+  return core.spent.get(spentMark(token));
+}
+
+/** Notes a URL an operator's retry spends (inside the retry's transaction). */
+export function rememberSpent(core: EngineCore, s: SpentToken): void {
+  core.spent?.set(s.mark, s);
+}
+
 /** The task the token's URL finishes; NOT_FOUND or CONFLICT when no open attempt awaits it. */
 function awaitingTask(core: EngineCore, token: unknown): TaskRec {
   if (typeof token !== 'string' || !token) throw new ValidationError('A callback token is required', { field: 'token' });
@@ -33,7 +46,7 @@ function awaitingTask(core: EngineCore, token: unknown): TaskRec {
   if (live && live.token === token && live.attemptOpen && AWAITING.has(live.state)) return live;
   const row = core.reader.taskByToken(token);
   if (!row) {
-    const spent = core.reader.spentToken(spentMark(token));
+    const spent = spentBy(core, token);
     if (!spent) throw tokenNotFound(token);
     const task = `step ${spent.stepId}${spent.host ? ` on host ${spent.host}` : ''} of run ${spent.runId}`;
     throw new WorkflowStateError(`This callback URL was spent: ${spent.actor} retried ${task}, which cancelled ${spent.attempt === null ? 'the attempt' : `attempt ${spent.attempt}`} it belonged to`, {

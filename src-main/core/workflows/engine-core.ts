@@ -6,7 +6,7 @@
 import type { WfFailure, WfRunState } from '../../../src-shared/domain/workflow';
 import type { Clock } from './clock';
 import type { Journal } from './journal';
-import type { JournalReader } from './journal-read';
+import type { JournalReader, SpentToken } from './journal-read';
 import type { OutboxSender } from './outbox';
 import type { ProgressBatcher } from './progress';
 import { dependentsOf, depsSatisfied, gateOpen, isBlocked, isOk, setState, stepHasRoom, TERMINAL, type RunRec, type TaskRec } from './run-model';
@@ -39,6 +39,8 @@ export class EngineCore {
   readonly runs = new Map<string, RunRec>();
   /** Callback tokens of tasks that wait for them. */
   readonly tokens = new Map<string, TaskRec>();
+  /** Callback URLs operators' retries spent, by token hash (callback.ts); read from the journal at the first need, then kept up. */
+  spent: Map<string, SpentToken> | null = null;
   /** Tool calls in flight (the global concurrency bound). */
   inflight = 0;
   stopping = false;

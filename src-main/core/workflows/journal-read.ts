@@ -6,7 +6,8 @@
 // An attempt stored 'failed' with no failure kind was cut by an operator (journal.ts
 // cancelAttempt): it reads as 'cancelled', by the actor of the run event that cut it (a
 // retry or skip naming the attempt in detail.cancelled, a skip of that task, the revoke).
-// A callback URL an operator's retry spent is found by its hash in that retry's event.
+// The callback URLs operators' retries spent are read back from those retries' events (their
+// token's hash), for the engine to hold in memory.
 import type { WfAttempt, WfAttemptState, WfFailure, WfHostLabel, WfLogLine, WfRunDetail, WfRunState, WfRunSummary, WfTask, WfTaskState, WfTemplate, WfTemplateInfo } from '../../../src-shared/domain/workflow';
 import type { Db } from '../store/database';
 import type { ToolHost } from './tool';
@@ -39,6 +40,8 @@ export interface RunEventRow {
 
 /** The retry that spent a callback URL: its run event (who, when) and the attempt it cancelled. */
 export interface SpentToken {
+  /** The token's hash (callback.ts spentMark). */
+  readonly mark: string;
   readonly runId: string; readonly stepId: string; readonly host: string; readonly actor: string; readonly at: number; readonly attempt: number | null;
 }
 
@@ -134,8 +137,8 @@ export class JournalReader {
         'SELECT * FROM wf_logs WHERE run_id = @run AND (@step IS NULL OR step_id = @step) AND (@host IS NULL OR host = @host) AND id > @after ORDER BY id LIMIT @limit'),
       events: db.prepare<[string], EventRow>('SELECT * FROM wf_events WHERE run_id = ? ORDER BY id'),
       cuts: db.prepare<[string], EventRow>("SELECT * FROM wf_events WHERE run_id = ? AND kind IN ('retry','skip','revoke') ORDER BY id"),
-      // No index on the hash (migration 9 has none to use): a scan of the retry events, asked only for a token no task holds.
-      spent: db.prepare<[string], EventRow & { run_id: string }>("SELECT * FROM wf_events WHERE kind = 'retry' AND json_extract(detail, '$.spent') = ? ORDER BY id LIMIT 1"),
+      // A scan (no index on kind): read once per engine, at the first callback whose token no task holds.
+      spent: db.prepare<[], EventRow & { run_id: string }>("SELECT * FROM wf_events WHERE kind = 'retry' AND detail LIKE '%\"spent\":%' ORDER BY id"),
       byToken: db.prepare<[string], TaskRow>('SELECT t.*, NULL AS a_started, NULL AS a_open FROM wf_tasks t WHERE callback_token = ?'),
       dueOutbox: db.prepare<[number, number], OutboxRow>('SELECT * FROM wf_outbox WHERE sent_at IS NULL AND next_at <= ? ORDER BY next_at, id LIMIT ?'),
       nextOutbox: db.prepare<[], { at: number | null }>('SELECT MIN(next_at) AS at FROM wf_outbox WHERE sent_at IS NULL'),
@@ -215,12 +218,15 @@ export class JournalReader {
     return this.#s.byToken.get(token);
   }
 
-  /** The operator's retry that spent the callback URL whose token hashes to `mark` (callback.ts spentMark). */
-  spentToken(mark: string): SpentToken | undefined {
-    const r = this.#s.spent.get(mark);
-    if (!r) return undefined;
-    const cut = parse<{ cancelled?: unknown }>(r.detail)?.cancelled;
-    return { runId: r.run_id, stepId: r.step_id ?? '', host: r.host ?? '', actor: r.actor, at: r.at, attempt: typeof cut === 'number' ? cut : null };
+  /** Every callback URL an operator's retry spent, by its token's hash (callback.ts spentMark). */
+  spentTokens(): SpentToken[] {
+    const out: SpentToken[] = [];
+    for (const r of this.#s.spent.all()) {
+      const d = parse<{ spent?: unknown; cancelled?: unknown }>(r.detail);
+      if (typeof d?.spent !== 'string') continue;
+      out.push({ mark: d.spent, runId: r.run_id, stepId: r.step_id ?? '', host: r.host ?? '', actor: r.actor, at: r.at, attempt: typeof d.cancelled === 'number' ? d.cancelled : null });
+    }
+    return out;
   }
 
   dueOutbox(now: number, limit: number): OutboxRow[] {

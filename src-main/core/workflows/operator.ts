@@ -14,7 +14,7 @@ import { ValidationError } from '../../../src-shared/errors';
 import { attemptInputs } from './attempts';
 import { BindingError } from './bindings';
 import type { EngineCore } from './engine-core';
-import { spentMark } from './callback';
+import { rememberSpent, spentMark } from './callback';
 import { runNotFound, taskNotFound, WorkflowStateError } from './errors';
 import { loadRun, resumeRun } from './resume';
 import { depsSatisfied, gateOpen, setState, task, TERMINAL, type RunRec, type TaskRec } from './run-model';
@@ -102,6 +102,7 @@ export function retry(core: EngineCore, runId: string, stepId: string, host: str
       core.cutAttempt(t, reason, now);
       t.token = null;
       if (cut !== null) core.logLine(t, 'warn', `attempt ${cut} ${reason}${spent ? '; its callback URL is spent' : ''}`);
+      if (spent) rememberSpent(core, { mark: spent, runId, stepId, host: t.host, actor, at: now, attempt: cut });
     }
     t.edits = edits;
     t.nextBy = actor;

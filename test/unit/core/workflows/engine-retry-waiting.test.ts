@@ -66,6 +66,8 @@ describe('operator retry of a waiting task', () => {
     const { r, run } = await launched([{ id: 'install', tool: 'install', scope: 'host', inputs: { image: 'c7' } }, { id: 'after', tool: 'after', scope: 'host', inputs: {} }], { db, clock });
     await settle(r.clock, () => states(r.engine, run.id)['install@d1'] === 'awaiting-callback', 'the install awaits its callback');
     const old = tokenOf(r.calls[0]);
+    // An unknown token first: the engine reads the spent URLs from the journal now, and must keep up with the retry after.
+    expect(() => r.engine.callback('never-issued', {})).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     r.engine.retry(run.id, 'install', 'd1', 'bob', { image: 'r9' });
     await settle(r.clock, () => r.calls.filter((c) => c.tool === 'install').length === 2 && states(r.engine, run.id)['install@d1'] === 'awaiting-callback', 'the new attempt awaits');
     const fresh = tokenOf(r.calls[1]);
