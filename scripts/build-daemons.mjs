@@ -1,0 +1,50 @@
+// Builds the programs FleetDeck deploys to fleet hosts into single-file bundles (esbuild):
+// resources/daemons/agent.js (the agent: src-daemons/agent/entry.ts) and
+// resources/daemons/agent-supervise.js (its supervisor where systemd is absent). CommonJS for
+// Node 20+, minified, no source maps: an upgrade ships only agent.js (goal <= 2 MB per host);
+// the Node runtime goes to a host once and is kept by checksum. `npm run build` runs it first;
+// tests call buildDaemons() with their own out dir and version (a bad version for a rollout
+// test is a bundle built the same way). Prints each bundle's size.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DAEMON_ENTRIES = {
+  'agent.js': 'src-daemons/agent/entry.ts',
+  'agent-supervise.js': 'src-daemons/agent/supervisor/main.ts',
+};
+
+/** @param {{ outDir?: string; version?: string; quiet?: boolean }} [o] */
+export async function buildDaemons(o = {}) {
+  const outDir = o.outDir ?? path.join(ROOT, 'resources', 'daemons');
+  const version = o.version ?? JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  mkdirSync(outDir, { recursive: true });
+  // CommonJS bundles: a package.json beside them says so, whatever the tree above says (this
+  // repository's is "type": "module"); on a host the version directory has no package.json above.
+  writeFileSync(path.join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+  const out = {};
+  for (const [name, entry] of Object.entries(DAEMON_ENTRIES)) {
+    const file = path.join(outDir, name);
+    await build({
+      entryPoints: [path.join(ROOT, entry)],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      legalComments: 'none',
+      logLevel: 'error',
+      define: { __FLEETDECK_AGENT_VERSION__: JSON.stringify(version) },
+    });
+    out[name] = { file, bytes: statSync(file).size };
+    if (!o.quiet) console.log(`daemons: ${path.relative(ROOT, file)} ${(out[name].bytes / 1024).toFixed(0)} KiB (version ${version})`);
+  }
+  return out;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildDaemons();
+}
