@@ -21,7 +21,7 @@ import { open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { cut, readText } from './read';
+import { cut, readText, type ReadText } from './read';
 import { LIMITS, type InventoryData } from './types';
 
 export interface InventoryCollectorOptions {
@@ -36,6 +36,8 @@ export interface InventoryCollectorOptions {
   readonly rpmTimeoutMs?: number;
   /** Larger declared files are not hashed: error 'too-large' (default 256 MiB). */
   readonly maxFileBytes?: number;
+  /** Reads os-release and the kernel release (default: the real files; the lab: its host's). */
+  readonly readText?: ReadText;
 }
 
 export interface InventoryCollector {
@@ -52,12 +54,13 @@ export function createInventoryCollector(opts: InventoryCollectorOptions = {}): 
   const dpkgStatus = opts.dpkgStatus ?? '/var/lib/dpkg/status';
   const rpmCommand = opts.rpmCommand === undefined ? 'rpm' : opts.rpmCommand;
   const maxFileBytes = opts.maxFileBytes ?? 256 * 1024 * 1024;
+  const read = opts.readText ?? readText;
 
   return {
     async sample(files) {
       const [osRelease, kernel, packages] = await Promise.all([
-        readOsRelease(etcRoot),
-        opts.procRoot ? readText(path.join(opts.procRoot, 'sys', 'kernel', 'osrelease')).then((t) => t?.trim() ?? '') : Promise.resolve(os.release()),
+        readOsRelease(etcRoot, read),
+        opts.procRoot ? read(path.join(opts.procRoot, 'sys', 'kernel', 'osrelease')).then((t) => t?.trim() ?? '') : Promise.resolve(os.release()),
         installedPackages(dpkgStatus, rpmCommand, opts.rpmTimeoutMs ?? 30_000),
       ]);
       const sums: FileSum[] = [];
@@ -67,8 +70,8 @@ export function createInventoryCollector(opts: InventoryCollectorOptions = {}): 
   };
 }
 
-async function readOsRelease(etcRoot: string): Promise<string> {
-  const text = (await readText(path.join(etcRoot, 'os-release'))) ?? (await readText(path.resolve(etcRoot, '..', 'usr', 'lib', 'os-release')));
+async function readOsRelease(etcRoot: string, read: ReadText): Promise<string> {
+  const text = (await read(path.join(etcRoot, 'os-release'))) ?? (await read(path.resolve(etcRoot, '..', 'usr', 'lib', 'os-release')));
   if (text === null) return '';
   const vars = parseOsRelease(text);
   return vars.get('PRETTY_NAME') ?? [vars.get('NAME'), vars.get('VERSION')].filter(Boolean).join(' ');

@@ -1,8 +1,8 @@
 // The agent's host metrics, read from procfs (Linux only, no exec): CPU idle % from /proc/stat
 // deltas between samples, load from /proc/loadavg, memory from /proc/meminfo, disks from the
-// mount table with statfs, and network counters from /proc/net/dev. procRoot (and statfs)
-// are injectable so tests read fixture trees and the lab gives each simulated host its own
-// figures.
+// mount table with statfs, and network counters from /proc/net/dev. procRoot, statfs and the
+// file reader (readText) are injectable so tests read fixture trees and the lab gives each
+// simulated host its own figures.
 //
 // Choices, so the console can read the figures right:
 //  - CPU idle is the `idle` column only (as top's "id", mpstat's %idle and Open-Falcon's
@@ -22,7 +22,7 @@
 //    at most the protocol's 256.
 import { statfs as fsStatfs } from 'node:fs/promises';
 import path from 'node:path';
-import { count, cut, readText } from './read';
+import { count, cut, readText, type ReadText } from './read';
 import { LIMITS, type MetricsData } from './types';
 
 export interface StatfsFigures {
@@ -38,6 +38,8 @@ export interface MetricsCollectorOptions {
   readonly mountsFile?: string;
   /** Figures of the filesystem holding a path (default fs.statfs). */
   readonly statfs?: (mountPoint: string) => Promise<StatfsFigures>;
+  /** Reads a file as text, null when missing (default: the real file; the lab: its host's). */
+  readonly readText?: ReadText;
 }
 
 export interface MetricsCollector {
@@ -55,11 +57,12 @@ export function createMetricsCollector(opts: MetricsCollectorOptions = {}): Metr
   const procRoot = opts.procRoot ?? '/proc';
   const mountsFile = opts.mountsFile ?? path.join(procRoot, 'mounts');
   const statfs = opts.statfs ?? defaultStatfs;
+  const read = opts.readText ?? readText;
   let last: { idle: number; total: number } | null = null;
   let lastIdlePct = 100;
 
   async function cpuIdlePct(): Promise<number> {
-    const now = parseCpuLine(await readText(path.join(procRoot, 'stat')));
+    const now = parseCpuLine(await read(path.join(procRoot, 'stat')));
     if (!now) return lastIdlePct;
     const dIdle = last ? now.idle - last.idle : now.idle;
     const dTotal = last ? now.total - last.total : now.total;
@@ -73,10 +76,10 @@ export function createMetricsCollector(opts: MetricsCollectorOptions = {}): Metr
     async sample(): Promise<MetricsData> {
       const [idle, loadText, memText, disks, netText] = await Promise.all([
         cpuIdlePct(),
-        readText(path.join(procRoot, 'loadavg')),
-        readText(path.join(procRoot, 'meminfo')),
-        readDisks(mountsFile, statfs),
-        readText(path.join(procRoot, 'net', 'dev')),
+        read(path.join(procRoot, 'loadavg')),
+        read(path.join(procRoot, 'meminfo')),
+        readDisks(mountsFile, statfs, read),
+        read(path.join(procRoot, 'net', 'dev')),
       ]);
       const mem = parseMeminfo(memText ?? '');
       return {
@@ -176,8 +179,8 @@ function unescapeMount(s: string): string {
   return s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }
 
-async function readDisks(mountsFile: string, statfs: (p: string) => Promise<StatfsFigures>): Promise<MetricsData['disks']> {
-  const mounts = realMounts((await readText(mountsFile)) ?? '').slice(0, LIMITS.disks);
+async function readDisks(mountsFile: string, statfs: (p: string) => Promise<StatfsFigures>, read: ReadText): Promise<MetricsData['disks']> {
+  const mounts = realMounts((await read(mountsFile)) ?? '').slice(0, LIMITS.disks);
   const figures = await Promise.all(mounts.map((m) => statfs(m.mountPoint).catch(() => null)));
   const disks: MetricsData['disks'] = [];
   mounts.forEach((m, i) => {

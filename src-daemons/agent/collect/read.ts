@@ -3,6 +3,9 @@
 // count clamped to what the protocol carries (non-negative safe integers).
 import { readFile } from 'node:fs/promises';
 
+/** How a collector reads a text file (readText below; the lab passes its simulated host's files). */
+export type ReadText = (file: string) => Promise<string | null>;
+
 export async function readText(file: string): Promise<string | null> {
   try {
     return await readFile(file, 'utf8');
