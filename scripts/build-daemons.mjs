@@ -4,7 +4,10 @@
 // Node 20+, minified, no source maps: an upgrade ships only agent.js (goal <= 2 MB per host);
 // the Node runtime goes to a host once and is kept by checksum. `npm run build` runs it first;
 // tests call buildDaemons() with their own out dir and version (a bad version for a rollout
-// test is a bundle built the same way). Prints each bundle's size.
+// test is a bundle built the same way). Prints each bundle's size. Each bundle opens with a
+// banner naming what it is and its version (`/* fleetdeck-agent 1.2.3 */`,
+// `/* fleetdeck-agent-supervise 1.2.3 */`): the lab's SSH hosts, which cannot run a bundle,
+// read from it what it would say (src-main/lab/agents).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,11 +18,14 @@ export const DAEMON_ENTRIES = {
   'agent.js': 'src-daemons/agent/entry.ts',
   'agent-supervise.js': 'src-daemons/agent/supervisor/main.ts',
 };
+/** The banner's program name per bundle. */
+const BANNER_NAMES = { 'agent.js': 'fleetdeck-agent', 'agent-supervise.js': 'fleetdeck-agent-supervise' };
 
 /** @param {{ outDir?: string; version?: string; quiet?: boolean }} [o] */
 export async function buildDaemons(o = {}) {
   const outDir = o.outDir ?? path.join(ROOT, 'resources', 'daemons');
   const version = o.version ?? JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  if (!/^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/.test(version)) throw new Error(`buildDaemons: version ${JSON.stringify(version)} is not a release version`);
   mkdirSync(outDir, { recursive: true });
   // CommonJS bundles: a package.json beside them says so, whatever the tree above says (this
   // repository's is "type": "module"); on a host the version directory has no package.json above.
@@ -36,6 +42,7 @@ export async function buildDaemons(o = {}) {
       format: 'cjs',
       minify: true,
       legalComments: 'none',
+      banner: { js: `/* ${BANNER_NAMES[name]} ${version} */` },
       logLevel: 'error',
       define: { __FLEETDECK_AGENT_VERSION__: JSON.stringify(version) },
     });
