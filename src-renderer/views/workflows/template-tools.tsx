@@ -101,7 +101,7 @@ function Fields({ fields, io }: { fields: readonly WfToolField[]; io: 'input' | 
             <td>
               <code className="wf-data">{f.type}</code>
             </td>
-            <td className={f.optional ? 'muted' : 'tone-text-warn'}>
+            <td className={io === 'input' && !f.optional ? 'tone-text-warn' : 'muted'}>
               {t(io === 'input' ? (f.optional ? 'wf.tools.optional' : 'wf.tools.required') : f.optional ? 'wf.tools.mayBeAbsent' : 'wf.tools.always')}
             </td>
             <td className="small">
