@@ -47,6 +47,8 @@ export function TaskPanel({ detail, stepId, host }: { detail: WfRunDetail; stepI
   }
   const controls = taskControls(role, detail.state, task.state, step);
   const { retry: canRetry, retryCuts, skip: canSkip, approve: canApprove } = controls;
+  // Asked once more only while the retry still cuts a waiting attempt (the task may have moved on meanwhile).
+  const askRetry = confirmRetry && retryCuts;
   const busy = state?.busy ?? null;
   const attempts = state?.attempts ?? null;
   const last = attempts && attempts.length ? attempts[attempts.length - 1] : null;
@@ -86,19 +88,22 @@ export function TaskPanel({ detail, stepId, host }: { detail: WfRunDetail; stepI
       )}
       {(canRetry || canSkip || canApprove) && !editing && (
         <div className="inv-buttons" data-testid="wf-task-actions">
-          {canRetry && !confirmRetry && (
+          {canRetry && !askRetry && (
             <button
               type="button"
               className="primary"
               data-testid="wf-retry"
               data-cuts={retryCuts ? 'true' : 'false'}
               disabled={busy !== null}
-              onClick={() => (retryCuts ? setConfirmRetry(true) : void taskAction('retry'))}
+              onClick={() => {
+                setConfirmRetry(retryCuts);
+                if (!retryCuts) void taskAction('retry');
+              }}
             >
               {retryCuts ? t('wf.act.retryNow') : t('wf.act.retry')}
             </button>
           )}
-          {canRetry && confirmRetry && (
+          {canRetry && askRetry && (
             <span className="wf-confirm" role="group">
               <span>{t('wf.act.retryNowAsk')}</span>
               <button type="button" className="danger" data-testid="wf-retry-confirm" disabled={busy !== null} onClick={() => void taskAction('retry').then(() => setConfirmRetry(false))}>
