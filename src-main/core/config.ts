@@ -56,6 +56,17 @@ export interface AgentsConfig {
   collect?: Partial<AgentConfig>;
   /** Results older than this are pruned (default 7 days). */
   resultRetentionMs?: number;
+  /**
+   * Where deployed agents dial the console (written into their agent.json). Default: the
+   * listener's address, unless it listens on every address (0.0.0.0, ::), which hosts cannot dial.
+   */
+  advertise?: { host: string; port: number };
+  /** The built-in agent release: agent.js and agent-supervise.js (default resources/daemons under the working directory). */
+  bundleDir?: string;
+  /** More releases to deploy: <releasesDir>/<version>/agent.js and agent-supervise.js. */
+  releasesDir?: string;
+  /** The Node runtime shipped to hosts once (a Linux x86_64 node binary); default this process's node when it is plain Node on Linux x86_64. */
+  runtimePath?: string;
 }
 
 export interface CoreConfig {

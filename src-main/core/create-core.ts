@@ -60,6 +60,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const search = owned.add(startSearch({ store }));
     const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); control.refresh(); } }));
     const run = owned.add(startRun({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, log }));
+    // Fleet agents dial in over TLS 1.3; their results are stored as they are acknowledged. Started
+    // before the workflows: the agent's deploy tools (upload, enrol, activate over the run pool) are theirs.
+    const agents = owned.add(await startAgents({ store, hub: events.hub, config: config.agents, log }));
     // The tools the capabilities give workflow steps (the engine adds its built-ins: http.callback, wf.approval, wf.callback).
     // Provisioning (seed 000's flows): IPMI through the BMC service, SSH through the run pool,
     // the CMDB status in the inventory; installs staged on the lab's PXE stand-in (a configured
@@ -72,19 +75,20 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       hostKeys: store.hostKeys,
       credentials: credentials.resolver,
       cmdb: storeCmdb({ db: store.db, inventory: store.inventory, onRenamed: () => { fleet.reload(); search.reload(); } }),
-      // A tool acts for the run's launcher, whom workflows.launch let in as an operator.
-      audit: (e) => store.audit.record({ ...e, role: 'operator' }),
+      // A tool acts for the run's launcher, with the role it launched with (runs from before migration 11: operator).
+      audit: (e) => store.audit.record({ ...e, role: e.role ?? 'operator' }),
       pxe: lab.fleetKind === 'lab' ? labPxe(lab) : null,
+    }), ...agents.deployTools({
+      device: (id) => store.inventory.device(id), ssh: run.ssh, credentials: credentials.resolver,
+      audit: (e) => store.audit.record({ ...e, role: e.role ?? 'operator' }),
     })];
     const wf = config.workflows ?? {};
     const workflows = owned.add(startWorkflowsCapability({
-      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...run.templates, ...PROVISIONING_TEMPLATES, ...(wf.templates ?? [])],
-      callbackBaseUrl: wf.callbackBaseUrl ?? null, maxConcurrent: wf.maxConcurrent, log,
+      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...run.templates, ...PROVISIONING_TEMPLATES, ...agents.templates, ...(wf.templates ?? [])],
+      callbackBaseUrl: wf.callbackBaseUrl ?? null, maxConcurrent: wf.maxConcurrent, retentionMs: wf.retentionMs, log,
     }));
     owned.add(run.useWorkflows(workflows));
-
-    // Fleet agents dial in over TLS 1.3; their results are stored as they are acknowledged.
-    const agents = owned.add(await startAgents({ store, hub: events.hub, config: config.agents, log }));
+    owned.add(agents.useWorkflows(workflows));
 
     const api = createCoreApi(
       { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api },

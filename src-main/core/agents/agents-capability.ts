@@ -5,20 +5,36 @@
 // of the contract. Health, as the agents list shows it: revoked; never-reported (no session
 // yet); over-cap (its last status says it stopped collecting over its CPU or memory cap);
 // healthy (connected, with a status newer than three of its intervals); stale otherwise.
+// It also gives the workflows capability the deploy tools and templates (deploy/: upload,
+// enrol, activate; agent-deploy, agent-rollback) and answers agents.upgrade / agents.rollback
+// by launching them, once create-core has connected the workflows capability (useWorkflows),
+// which starts after this one because it needs the tools.
 import { createPublicKey } from 'node:crypto';
 import type { Capability } from '../../../src-shared/api';
+import type { WfTemplate } from '../../../src-shared/domain/workflow';
+import type { Disposable } from '../../../src-shared/lifecycle';
 import type { AgentConfig } from '../../../src-shared/agent-protocol';
 import type { AgentConsoleIdentity, AgentHealth, AgentSummary } from '../../../src-shared/domain/agent';
-import { ValidationError } from '../../../src-shared/errors';
+import { FleetDeckError, ValidationError } from '../../../src-shared/errors';
 import type { AgentsConfig } from '../config';
 import type { EventHub } from '../events/event-hub';
 import { startAgentServer, type AgentServer, type AgentServerEvent } from '../protocols/agent/agent-server';
 import { createConsoleIdentity } from '../protocols/agent/tls-identity';
 import type { AgentRepository, AgentRow } from '../store/agent-repository';
 import type { AuditRepository } from '../store/audit-repository';
+import type { Tool } from '../workflows/tool';
+import { AGENT_TEMPLATES, createRollouts, deployTools, releaseCatalogue, sshDeployHost, type DeployAuditEntry, type DeployDeps, type RolloutWorkflows } from './deploy';
+import type { SshDeployDeps } from './deploy/deploy-deps';
 import { createIngestQueue, type IngestQueue } from './ingest-queue';
 
-export type AgentMethod = 'agents.list' | 'agents.identity' | 'agents.results' | 'agents.enroll' | 'agents.revoke';
+export type AgentMethod = 'agents.list' | 'agents.identity' | 'agents.results' | 'agents.enroll' | 'agents.revoke' | 'agents.upgrade' | 'agents.rollback';
+
+/** What the deploy tools need from outside the agents capability (create-core fills it in). */
+export interface AgentDeployWiring extends SshDeployDeps {
+  device: DeployDeps['device'];
+  audit(entry: DeployAuditEntry): void;
+  systemdUnit?: DeployDeps['systemdUnit'];
+}
 
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {
   intervalMs: 10_000,
@@ -35,6 +51,12 @@ export interface AgentsCapability extends Capability<AgentMethod> {
   /** Enrols an agent's public key (the deploy workflow's enrol step). */
   enrol(agentId: string, publicKey: Buffer, deviceId: string | null, by: string): AgentSummary;
   summary(agentId: string): AgentSummary | null;
+  /** agent.upload, agent.enrol, agent.activate, for the workflows capability. */
+  deployTools(w: AgentDeployWiring): Tool[];
+  /** agent-deploy and agent-rollback, shipped. */
+  readonly templates: readonly WfTemplate[];
+  /** agents.upgrade / agents.rollback launch on this workflows capability from now on. */
+  useWorkflows(w: RolloutWorkflows): Disposable;
 }
 
 export interface AgentsDeps {
@@ -147,11 +169,33 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
     return summary(agentId)!;
   };
 
+  let device: DeployDeps['device'] = () => null;
+  const rollouts = createRollouts({ summary, device: (id) => device(id) });
+  const releases = releaseCatalogue({ bundleDir: d.config?.bundleDir, releasesDir: d.config?.releasesDir, runtimePath: d.config?.runtimePath });
+  const consoleAddress = (): { host: string; port: number } => {
+    if (d.config?.advertise) return d.config.advertise;
+    const at = identity.listen;
+    if (!at) throw new FleetDeckError('UNAVAILABLE', 'The console takes no agent connections (agents.listen is false): a deployed agent would have nothing to dial', { field: 'agents.listen' });
+    if (at.host === '0.0.0.0' || at.host === '::') {
+      throw new FleetDeckError('UNAVAILABLE', `The agent listener is on every address (${at.host}); set agents.advertise to the address hosts dial`, { field: 'agents.advertise' });
+    }
+    return at;
+  };
+
   return {
     identity,
     ingest,
     enrol,
     summary,
+    templates: AGENT_TEMPLATES,
+    deployTools: (w) => {
+      device = w.device;
+      return deployTools({
+        device: w.device, host: sshDeployHost(w), releases, audit: w.audit, systemdUnit: w.systemdUnit, consoleAddress, now,
+        agents: { fingerprint256: identity.fingerprint256, collect, enrol, summary },
+      });
+    },
+    useWorkflows: (w) => rollouts.use(w),
     api: {
       'agents.list': () => {
         const live = connected();
@@ -169,6 +213,8 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
         changed(row.id);
         return summary(row.id)!;
       },
+      'agents.upgrade': (a, ctx) => rollouts.upgrade(a, ctx),
+      'agents.rollback': (a, ctx) => rollouts.rollback(a, ctx),
     },
     dispose: async () => {
       clearInterval(pruner);
