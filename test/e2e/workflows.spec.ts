@@ -9,7 +9,8 @@
 // approved in its run view, and its matrix and progress follow live: the refused host fails,
 // the others wait for their callback, then succeed when released. A viewer, meanwhile, opens
 // the failed task and sees its attempts and the hosts by name (from the run, not learned by
-// that browser) but no retry, skip, pause or revoke. The operator
+// that browser) but no retry, skip, pause or revoke. A host still waiting offers the operator
+// Retry now (asked once more: it would cut the waiting attempt), declined. The operator
 // retries the failed task with its notifyUrl edited to a URL the receiver accepts; it
 // succeeds, the run finishes succeeded, the attempts list keeps both attempts (the second
 // by the operator, edited), the receiver got one report per host, the runs list names the
@@ -210,6 +211,23 @@ test('operator: launch from the form, approve, follow it live, retry the failed 
   expect([...receiver.notified].sort()).toEqual(hosts.map((h) => h.hostname).sort());
 
   await viewerSeesNoControls(browser, bad.id);
+
+  // A task waiting for its callback: the operator is offered Retry now (asked once more, since it
+  // cuts the waiting attempt), Edit & retry and Skip. Declined here: the attempt waits on.
+  await cell(page, 'notify', hosts[0].id).click();
+  await expect(page.getByTestId('wf-task-panel')).toHaveAttribute('data-state', 'awaiting-callback');
+  const retryNow = page.getByTestId('wf-retry');
+  await expect(retryNow).toHaveAttribute('data-cuts', 'true');
+  await expect(retryNow).toHaveText('Retry now…');
+  await expect(page.getByTestId('wf-retry-edit')).toBeVisible();
+  await expect(page.getByTestId('wf-skip')).toBeVisible();
+  await retryNow.click();
+  await expect(page.getByTestId('wf-retry-confirm')).toBeVisible();
+  await page.getByTestId('wf-retry-confirm-cancel').click();
+  await expect(page.getByTestId('wf-retry-confirm')).toHaveCount(0);
+  await expect(page.getByTestId('wf-attempt')).toHaveCount(1);
+  await expect(page.getByTestId('wf-attempt').first()).toHaveAttribute('data-state', 'running');
+  await page.getByTestId('wf-task-close').click();
 
   // The receiver calls back: the others succeed and report; the run ends failed, live.
   await receiver.release();

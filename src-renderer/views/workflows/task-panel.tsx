@@ -109,7 +109,7 @@ export function TaskPanel({ detail, stepId, host }: { detail: WfRunDetail; stepI
               <button type="button" className="danger" data-testid="wf-retry-confirm" disabled={busy !== null} onClick={() => void taskAction('retry').then(() => setConfirmRetry(false))}>
                 {t('wf.act.retryNowYes')}
               </button>
-              <button type="button" onClick={() => setConfirmRetry(false)}>
+              <button type="button" data-testid="wf-retry-confirm-cancel" onClick={() => setConfirmRetry(false)}>
                 {t('wf.act.cancel')}
               </button>
             </span>
