@@ -43,8 +43,8 @@ export const LAYERS = [
   { name: 'core api', files: `${CORE}/api/**`, allow: [SHARED, 'builtin', 'npm', `${CORE}/**`, `!${CORE}/create-core`], why: CORE_WHY },
   { name: 'core capability', files: `${CORE}/*/**`, allow: CAPABILITIES, why: CORE_WHY },
 
-  { name: 'lab', files: 'src-main/lab/**', allow: [SHARED, 'builtin', 'npm:net-snmp', 'npm:ssh2', 'src-main/lab/**', CODECS],
-    why: 'The lab reaches the core only through protocol codecs (core/protocols/*/codec), never sessions or transports.' },
+  { name: 'lab', files: 'src-main/lab/**', allow: [SHARED, 'builtin', 'npm:net-snmp', 'npm:ssh2', 'src-main/lab/**', CODECS, 'src-daemons/**'],
+    why: 'The lab reaches the core only through protocol codecs (core/protocols/*/codec), never sessions or transports; it runs the real agent code (src-daemons) for its hosts\' agents.' },
   { name: 'daemons', files: 'src-daemons/**', allow: [SHARED, 'builtin', 'src-daemons/**', CODECS],
     why: 'Daemons run on fleet hosts: src-shared, node builtins and protocol codecs only.' },
   { name: 'serve', files: 'src-main/serve/**',

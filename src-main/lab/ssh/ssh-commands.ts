@@ -1,13 +1,21 @@
 // The small command set a lab host runs over SSH exec. The command line is split with the
-// core's POSIX word splitter (what FleetDeck's quoting must survive), then run command by
-// command with ;, && and || as sh would. Unknown programs answer like bash does (127).
-import { createHash } from 'node:crypto';
-import { parseCommandList, ShellSyntaxError } from '../../core/protocols/ssh/codec/quote';
+// core's POSIX word splitter (what FleetDeck's quoting must survive; lab-shell.ts adds the
+// redirections and `if` the deploy's host commands use), then run command by command with ;,
+// && and || as sh would. The file commands are ssh-file-commands.ts; a program named by a path
+// is the shipped Node runtime (agents/agent-commands.ts). Unknown programs answer like bash
+// does (127).
+import { ShellSyntaxError } from '../../core/protocols/ssh/codec/quote';
+import { runtimeCommand } from '../agents/agent-commands';
+import type { LabHostAgents } from '../agents/lab-agents';
 import { unameAll } from '../host-os';
-import type { LabFileSystem } from './ssh-files';
-import { cpuinfo, dpkgList, formatUptime, loadAverages, meminfo, osRelease, rpmList, type LabHostFacts } from './ssh-host-facts';
+import { parseScript, runNodes, ShellExit, type Redirect, type SimpleCommand } from './lab-shell';
+import { checksumOnlyMessage, type LabFileSystem } from './ssh-files';
+import { FILE_COMMANDS } from './ssh-file-commands';
+import { dpkgList, formatUptime, loadAverages, rpmList, type LabHostFacts } from './ssh-host-facts';
 
 export interface HostContext {
+  /** The device id. */
+  hostId: string;
   hostname: string;
   username: string;
   facts: LabHostFacts;
@@ -16,6 +24,8 @@ export interface HostContext {
   bootAt: number;
   /** Sessions open on the host: uptime's "users". */
   users(): number;
+  /** The host's agent supervisors; null: the host runs no agents. */
+  agents: LabHostAgents | null;
 }
 
 export interface CommandIo {
@@ -28,32 +38,6 @@ export interface CommandIo {
 }
 
 type Command = (args: string[], ctx: HostContext, io: CommandIo) => number | Promise<number>;
-
-/** Generated read-only files of a host; null for any other path. */
-export function generatedFile(ctx: HostContext, path: string): (() => string) | null {
-  const uptimeSec = (): number => (Date.now() - ctx.bootAt) / 1000;
-  switch (path) {
-    case '/proc/loadavg':
-      return () => {
-        const running = 1 + Math.floor(loadAverages(ctx.facts, Date.now())[0] % 7);
-        return `${loadAverages(ctx.facts, Date.now()).map((l) => l.toFixed(2)).join(' ')} ${running}/${900 + (ctx.facts.cpus * 7)} ${40_000 + Math.floor(uptimeSec() / 30) % 20_000}\n`;
-      };
-    case '/proc/uptime':
-      return () => `${uptimeSec().toFixed(2)} ${(uptimeSec() * ctx.facts.cpus * 0.8).toFixed(2)}\n`;
-    case '/proc/meminfo':
-      return () => meminfo(ctx.facts, Date.now());
-    case '/proc/cpuinfo':
-      return () => cpuinfo(ctx.facts);
-    case '/proc/version':
-      return () => `Linux version ${ctx.facts.kernel} (buildd@lab) (gcc (GCC) 12.2.0) ${ctx.facts.kernelBuild}\n`;
-    case '/etc/os-release':
-      return () => osRelease(ctx.facts);
-    case '/etc/hostname':
-      return () => `${ctx.hostname}\n`;
-    default:
-      return null;
-  }
-}
 
 const usage = (io: CommandIo, cmd: string, msg: string): number => {
   io.stderr(`${cmd}: ${msg}\n`);
@@ -76,9 +60,12 @@ const COMMANDS: Record<string, Command> = {
     io.stdout(`${ctx.username}\n`);
     return 0;
   },
-  id: (_args, ctx, io) => {
+  id: (args, ctx, io) => {
     const uid = ctx.username === 'root' ? 0 : 1000;
-    io.stdout(`uid=${uid}(${ctx.username}) gid=${uid}(${ctx.username}) groups=${uid}(${ctx.username})\n`);
+    const flags = args.join('');
+    if (/^-[ug]n?$|^-n[ug]$/.test(flags)) io.stdout(`${flags.includes('n') ? ctx.username : uid}\n`);
+    else if (args.length) return usage(io, 'id', `the lab answers id, id -u, id -g, id -un only`);
+    else io.stdout(`uid=${uid}(${ctx.username}) gid=${uid}(${ctx.username}) groups=${uid}(${ctx.username})\n`);
     return 0;
   },
   nproc: (_args, ctx, io) => {
@@ -124,8 +111,12 @@ const COMMANDS: Record<string, Command> = {
     let status = 0;
     for (const f of files) {
       const data = ctx.fs.isDir(f) ? null : ctx.fs.read(f);
+      const kept = ctx.fs.checksumOnly(f);
       if (data) io.stdout(data);
-      else {
+      else if (kept) {
+        io.stderr(`cat: ${f}: ${checksumOnlyMessage(kept.size, kept.sha256)}\n`);
+        status = 1;
+      } else {
         io.stderr(`cat: ${f}: ${ctx.fs.isDir(f) ? 'Is a directory' : 'No such file or directory'}\n`);
         status = 1;
       }
@@ -135,11 +126,11 @@ const COMMANDS: Record<string, Command> = {
   sha256sum: (args, ctx, io) => {
     let status = 0;
     for (const f of args.filter((a) => a !== '--')) {
-      const data = ctx.fs.read(f);
-      if (!data) {
-        io.stderr(`sha256sum: ${f}: No such file or directory\n`);
+      const sum = ctx.fs.isDir(f) ? null : ctx.fs.sha256(f);
+      if (!sum) {
+        io.stderr(`sha256sum: ${f}: ${ctx.fs.isDir(f) ? 'Is a directory' : 'No such file or directory'}\n`);
         status = 1;
-      } else io.stdout(`${createHash('sha256').update(data).digest('hex')}  ${f}\n`);
+      } else io.stdout(`${sum}  ${f}\n`);
     }
     return status;
   },
@@ -197,30 +188,70 @@ function notFound(cmd: string, io: CommandIo): number {
   return 127;
 }
 
+type Sink = 'out' | 'err' | 'null';
+
+/** Where fds 1 and 2 go after the redirections (/dev/null, or each other); a message for what the lab does not do. */
+function route(redirs: readonly Redirect[]): { sinks: [Sink, Sink]; noStdin: boolean } | string {
+  const sinks: [Sink, Sink] = ['out', 'err'];
+  let noStdin = false;
+  for (const r of redirs) {
+    if (r.op === '<') {
+      if (r.target !== '/dev/null') return `bash: ${r.target}: the lab's shell reads only from /dev/null`;
+      noStdin = true;
+    } else if (r.op === '>&') {
+      if ((r.fd !== 1 && r.fd !== 2) || (r.target !== '1' && r.target !== '2')) return `bash: ${r.fd}>&${r.target}: the lab's shell copies only between 1 and 2`;
+      sinks[r.fd - 1] = sinks[Number(r.target) - 1];
+    } else {
+      if (r.target !== '/dev/null') return `bash: ${r.target}: the lab's shell redirects output only to /dev/null`;
+      if (r.fd === -1) sinks.splice(0, 2, 'null', 'null');
+      else if (r.fd === 1 || r.fd === 2) sinks[r.fd - 1] = 'null';
+      else return `bash: ${r.fd}: the lab's shell redirects only 1 and 2`;
+    }
+  }
+  return { sinks, noStdin };
+}
+
+async function runSimple(cmd: SimpleCommand, outer: readonly Redirect[], ctx: HostContext, io: CommandIo, status: () => number): Promise<number> {
+  const routed = route([...outer, ...cmd.redirs]);
+  if (typeof routed === 'string') {
+    io.stderr(`${routed}\n`);
+    return 1;
+  }
+  const send = (sink: Sink, d: string | Buffer): void => {
+    if (sink === 'out') io.stdout(d);
+    else if (sink === 'err') io.stderr(typeof d === 'string' ? d : d.toString('utf8'));
+  };
+  const sub: CommandIo = {
+    stdout: (d) => send(routed.sinks[0], d),
+    stderr: (d) => send(routed.sinks[1], d),
+    stdin: routed.noStdin ? () => Promise.resolve(Buffer.alloc(0)) : io.stdin,
+    signal: io.signal,
+  };
+  const [name, ...args] = cmd.argv;
+  if (name === 'exit') {
+    const n = args.length ? Number(args[0]) : status();
+    throw new ShellExit(Number.isInteger(n) ? ((n % 256) + 256) % 256 : 2);
+  }
+  if (name.includes('/')) return runtimeCommand(cmd.argv, ctx, sub);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : Object.hasOwn(FILE_COMMANDS, name) ? FILE_COMMANDS[name] : null;
+  return command ? command(args, ctx, sub) : notFound(name, sub);
+}
+
 /** Runs a command line; resolves to its exit status. */
 export async function runCommandLine(line: string, ctx: HostContext, io: CommandIo): Promise<number> {
-  let commands;
+  let nodes;
   try {
-    commands = parseCommandList(line);
+    nodes = parseScript(line);
   } catch (err) {
     if (!(err instanceof ShellSyntaxError)) throw err;
     io.stderr(`bash: ${err.message.replace(/^sh: /, '')}\n`);
     return 2;
   }
-  let status = 0;
-  let prev: string | null = null;
-  for (const { argv, next } of commands) {
-    const skip = (prev === '&&' && status !== 0) || (prev === '||' && status === 0);
-    prev = next;
-    if (skip) continue;
-    if (io.signal.aborted) return 143;
-    const [name, ...args] = argv;
-    if (name === 'exit') {
-      const n = args.length ? Number(args[0]) : status;
-      return Number.isInteger(n) ? ((n % 256) + 256) % 256 : 2;
-    }
-    const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : null;
-    status = cmd ? await cmd(args, ctx, io) : notFound(name, io);
+  let last = 0;
+  try {
+    return await runNodes(nodes, async (cmd, outer) => (last = await runSimple(cmd, outer, ctx, io, () => last)), [], () => io.signal.aborted);
+  } catch (err) {
+    if (err instanceof ShellExit) return err.status;
+    throw err;
   }
-  return status;
 }

@@ -4,16 +4,20 @@
 // Many hosts live in one process, one listening socket each. Powering a host off closes its
 // listener and every connection: the host goes quiet (refused), as a dead server would.
 // A PXE install reinstalls the host: new hostname, OS and host key (the seed carries the
-// install generation), and a fresh disk.
+// install generation), and a fresh disk. With the lab's agents (src-main/lab/agents) a host
+// runs the agent the deploy starts on it; powering off stops it, a reinstall also wipes its state.
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { AuthContext, Connection, Server as SshServer, ServerChannel, Session } from 'ssh2';
 import { Server, utils } from '../../core/protocols/ssh/codec/ssh2-lib';
 import type { Device } from '../../../src-shared/domain';
 import { ed25519KeyPair, seedFrom, type SshKeyPair } from '../../core/protocols/ssh/codec/keys';
-import { generatedFile, runCommandLine, type HostContext } from './ssh-commands';
-import { LabFileSystem, serveSftp } from './ssh-files';
+import { createLabAgents, type LabAgents, type LabHostAgents } from '../agents/lab-agents';
+import { runCommandLine, type HostContext } from './ssh-commands';
+import { LabFileSystem } from './ssh-files';
 import { factsFor, type LabHostFacts } from './ssh-host-facts';
+import { generatedFile } from './ssh-proc';
+import { serveSftp } from './ssh-sftp';
 
 export interface LabSshAuth {
   username: string;
@@ -45,6 +49,8 @@ export interface LabSshHost {
   readonly hostKey: Pick<SshKeyPair, 'publicKey' | 'publicBlob' | 'fingerprint'>;
   /** Open client connections. */
   readonly connections: number;
+  /** Bytes its files hold in memory (a file kept by checksum holds none). */
+  readonly keptBytes: number;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Off: listener and connections closed, /tmp lost. On: boots again (uptime from zero). */
@@ -96,9 +102,11 @@ class Host implements LabSshHost {
   #booted = false;
   #fs: LabFileSystem | null = null;
   #ctx: HostContext | null = null;
+  /** A reinstall's wipe of the agents' state, awaited before the host listens again. */
+  #wiping: Promise<void> = Promise.resolve();
   readonly #allowedKeys: ReadonlyArray<{ type: string; data: Buffer; key: ReturnType<typeof utils.parseKey> }>;
 
-  constructor(public spec: LabSshHostSpec) {
+  constructor(public spec: LabSshHostSpec, private readonly agents: LabHostAgents | null) {
     this.bootAt = Date.now() - (spec.initialUptimeSec ?? 0) * 1000;
     this.hostKey = labSshHostKey(spec.hostKeySeed, spec.hostname);
     this.#allowedKeys = (spec.auth.authorizedKeys ?? []).map((line) => {
@@ -116,6 +124,10 @@ class Host implements LabSshHost {
     return this.#sockets.size;
   }
 
+  get keptBytes(): number {
+    return this.#fs?.keptBytes ?? 0;
+  }
+
   rekey(seed: string): void {
     this.hostKey = labSshHostKey(seed, this.spec.hostname);
     this.#ssh = null; // the next connection gets a server with the new key
@@ -126,14 +138,16 @@ class Host implements LabSshHost {
     this.rekey(to.hostKeySeed);
     this.#ctx = null; // the next session sees the new hostname, OS and an empty disk
     this.#fs = null;
+    if (this.agents) this.#wiping = this.#wiping.then(() => this.agents?.wipe());
   }
 
   setPower(on: boolean): Promise<void> {
     return on ? this.start() : this.stop();
   }
 
-  start(): Promise<void> {
-    if (this.#net) return Promise.resolve();
+  async start(): Promise<void> {
+    await this.#wiping;
+    if (this.#net) return;
     if (this.#booted) this.bootAt = Date.now();
     this.#booted = true;
     const net = createServer((socket) => this.#accept(socket));
@@ -153,14 +167,14 @@ class Host implements LabSshHost {
     });
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     const net = this.#net;
-    if (!net) return Promise.resolve();
+    if (!net) return;
     this.#net = null;
     for (const s of this.#sockets) s.destroy();
     this.#sockets.clear();
     this.#fs?.clear('/tmp');
-    return new Promise((resolve) => net.close(() => resolve()));
+    await Promise.all([this.agents?.halt(), new Promise<void>((resolve) => net.close(() => resolve()))]);
   }
 
   #accept(socket: Socket): void {
@@ -177,12 +191,14 @@ class Host implements LabSshHost {
     if (!this.#ctx) {
       const home = this.spec.auth.username === 'root' ? '/root' : `/home/${this.spec.auth.username}`;
       const ctx: HostContext = {
+        hostId: this.spec.id,
         hostname: this.spec.hostname,
         username: this.spec.auth.username,
         facts: this.spec.facts ?? factsFor(this.spec.id),
         fs: null as unknown as LabFileSystem,
         bootAt: 0,
         users: () => Math.max(1, this.#sessions),
+        agents: this.agents,
       };
       this.#fs = new LabFileSystem(home, (p) => generatedFile(ctx, p));
       ctx.fs = this.#fs;
@@ -271,24 +287,32 @@ class Host implements LabSshHost {
   }
 }
 
-export function createLabSshHost(spec: LabSshHostSpec): LabSshHost {
-  return new Host(spec);
+/** A host; with `agents`, it runs the agents the deploy starts on it (without, it answers that it runs none). */
+export function createLabSshHost(spec: LabSshHostSpec, o: { agents?: LabAgents } = {}): LabSshHost {
+  return new Host(spec, o.agents?.forHost(spec.id) ?? null);
 }
 
 export interface LabSshHosts {
   readonly hosts: ReadonlyMap<string, LabSshHost>;
+  /** The hosts' agents (given, or made for these hosts and disposed by close). */
+  readonly agents: LabAgents;
   close(): Promise<void>;
 }
 
 /** Starts many hosts in this process; all of them or none. */
-export async function startLabSshHosts(specs: readonly LabSshHostSpec[]): Promise<LabSshHosts> {
-  const hosts = new Map(specs.map((s) => [s.id, createLabSshHost(s)]));
+export async function startLabSshHosts(specs: readonly LabSshHostSpec[], o: { agents?: LabAgents } = {}): Promise<LabSshHosts> {
+  const agents = o.agents ?? createLabAgents();
+  const hosts = new Map(specs.map((s) => [s.id, createLabSshHost(s, { agents })]));
   const all = [...hosts.values()];
+  const close = async (): Promise<void> => {
+    await Promise.all(all.map((h) => h.stop()));
+    if (!o.agents) await agents.dispose();
+  };
   const started = await Promise.allSettled(all.map((h) => h.start()));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
-    await Promise.all(all.map((h) => h.stop()));
+    await close();
     throw failed.reason;
   }
-  return { hosts, close: async () => void (await Promise.all(all.map((h) => h.stop()))) };
+  return { hosts, agents, close };
 }

@@ -3,8 +3,11 @@
 // connections. A host that comes back from a PXE install is reinstalled first: the new
 // hostname and OS, and a host key drawn from the lab's seed, the device and the install count.
 // A host the lab's state file says was installed starts as installed (its hostname, OS and that
-// install's key), so a console restart changes nothing it sees.
+// install's key), so a console restart changes nothing it sees. Every host can run the agent
+// the deploy starts on it (lab/agents: real agent identities in this process, their state
+// beside the lab's state file, removed when the lab stops).
 import { LAB_SSH_CREDENTIAL } from '../../../src-shared/lab-protocol';
+import { createLabAgents } from '../agents/lab-agents';
 import { startAllOrNone, type LabContext, type LabPeerKind, type LabPeers } from '../peer-kind';
 import { factsFor } from './ssh-host-facts';
 import { createLabSshHost, labHostKeySeed, sshHostSpecFor, type LabSshHost } from './ssh-host';
@@ -16,6 +19,7 @@ export const sshPeerKind: LabPeerKind = {
   kind: 'ssh',
   async start(ctx: LabContext): Promise<LabPeers> {
     const hosts = new Map<string, LabSshHost>();
+    const agents = createLabAgents({ stateFile: ctx.options.stateFile });
     let serverIndex = 0;
     /** The install generation each host runs. */
     const generations = new Map<string, number>();
@@ -27,10 +31,15 @@ export const sshPeerKind: LabPeerKind = {
         ? { hostname: identity.hostname, facts: factsFor(device.id, identity.os), hostKeySeed: labHostKeySeed(ctx.options.seed, device.id, identity.generation) }
         : {};
       generations.set(device.id, identity.generation);
-      hosts.set(device.id, createLabSshHost({ ...sshHostSpecFor(device, ctx.options.seed, ctx.credentials.ssh, initialUptimeSec), ...installed }));
+      hosts.set(device.id, createLabSshHost({ ...sshHostSpecFor(device, ctx.options.seed, ctx.credentials.ssh, initialUptimeSec), ...installed }, { agents }));
     }
     const all = [...hosts.values()];
-    await startAllOrNone(all, 'SSH hosts');
+    try {
+      await startAllOrNone(all, 'SSH hosts');
+    } catch (err) {
+      await agents.dispose();
+      throw err;
+    }
     return {
       async reconcile(d) {
         const id = d.device.id;
@@ -44,7 +53,10 @@ export const sshPeerKind: LabPeerKind = {
         }
         await host.setPower(up);
       },
-      dispose: async () => void (await Promise.all(all.map((h) => h.stop()))),
+      dispose: async () => {
+        await Promise.all(all.map((h) => h.stop()));
+        await agents.dispose();
+      },
     };
   },
 };
