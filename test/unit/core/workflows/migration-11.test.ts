@@ -26,7 +26,7 @@ describe('migration 11', () => {
       VALUES ('run-old', 't', 1, 'T', 'succeeded', '{}', '[]', 'oscar', 1, 2), ('run-new', 't', 1, 'T', 'running', '{}', '[]', 'ada', 3, NULL)`).run();
     old.close();
 
-    const db = openStore(path);
+    const db = openStore(path, MIGRATIONS.filter((m) => m.version <= 11));
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(11);
       const roles = new LauncherRoles(db);
