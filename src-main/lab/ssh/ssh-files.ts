@@ -5,7 +5,8 @@
 // console's Node runtime (~120 MB) and the agent bundles (~0.5 MB), so:
 //  - A file that grows past KEEP_MAX_BYTES (2 MiB) is kept as its size, mode and sha256 only:
 //    from then on its writes are hashed as they arrive (they must come in order, as an SFTP
-//    upload sends them) and the bytes are dropped, never buffered. It costs the quota nothing.
+//    upload sends them) and the bytes are dropped, never buffered. It costs the quota nothing
+//    (only its first 2 MiB, while it is on its way there).
 //    sha256sum answers from the kept hash; reading it back (cat, SFTP read) fails with a
 //    message saying the lab keeps only its checksum.
 //  - A finished file of INTERN_MIN_BYTES or more (the bundles) is interned: every file with
