@@ -12,7 +12,9 @@
 //  the task FAILS with AgentRolledBackError (the failed version, why, and that the host runs
 //  the previous one again). With no previous version the agent is stopped and the task fails
 //  with AgentNothingToRollBackError; a rollback that does not come healthy in the window
-//  either fails with AgentRollbackFailedError naming both reasons.
+//  either fails with AgentRollbackFailedError naming both reasons. A stop or start command
+//  that fails (the new build's supervisor broken) counts as a version that did not come up:
+//  the next check rolls back at once, with the command's failure as the reason.
 // The phase, the versions and the start times are the poll state, journaled after every check,
 // so a console restart (kill -9) between checks resumes the same phase. A restart in the middle
 // of a call runs the attempt again from its first call, which reads the host afresh: a host
@@ -24,7 +26,7 @@ import { FleetDeckError } from '../../../../src-shared/errors';
 import { tool, type ToolContext } from '../../workflows/tool';
 import { agentRunner, judge, lastMeaningfulLine, viaFor, type Via } from './agent-runner';
 import { baseFor, deviceOf, onHost, runtimeSum, SHA256, whereInputs, type DeployDeps } from './deploy-deps';
-import { AgentNothingToRollBackError, AgentRollbackFailedError, AgentRolledBackError, NoPreviousVersionError } from './errors';
+import { AgentNothingToRollBackError, AgentRollbackFailedError, AgentRolledBackError, HostCommandError, NoPreviousVersionError } from './errors';
 import { VERSION_PATTERN } from './host-commands';
 import { parseProbe } from './upload-tool';
 
@@ -66,6 +68,8 @@ export interface ActivateState {
   /** rolling-back: why the target did not come up, and when its window began. */
   readonly reason?: string | null;
   readonly targetSince?: number;
+  /** The stop or start command failed (its message): the next check goes on as if the window had passed. */
+  readonly failedStart?: string | null;
   /** The last health note logged (each change logged once). */
   note?: string;
 }
@@ -120,10 +124,20 @@ export function agentActivateTool(deps: DeployDeps) {
     }
     if (current !== target) await h.sh(`switching to ${target}`, h.cmd.switchTo(target, current && current !== target ? current : null));
     const since = now();
-    await agentRunner(deps, h, via, ctx).restart();
-    ctx.log(`${dev.hostname}: ${current === target ? `agent ${target} restarted` : `switched ${current ?? '(nothing)'} -> ${target}${a.rollback ? ' (rollback)' : ''} and started it`} (${via}); ` +
-      `${previous ? `falls back to ${previous}` : 'nothing to fall back to'} if it is not healthy within ${Math.round(a.healthWindowMs / 1000)} s`);
-    const state: ActivateState = { phase: 'starting', target, previous, via, since };
+    const what = current === target ? `agent ${target} restarted` : `switched ${current ?? '(nothing)'} -> ${target}${a.rollback ? ' (rollback)' : ''}`;
+    let failedStart: string | null = null;
+    try {
+      await agentRunner(deps, h, via, ctx).restart();
+    } catch (err) {
+      // The new build's supervisor would not stop or start: judged at the next check as a version that did not come up.
+      if (!(err instanceof HostCommandError)) throw err;
+      failedStart = err.message;
+      ctx.log(`${dev.hostname}: ${what}, but ${err.message}`, 'error');
+    }
+    if (failedStart === null) {
+      ctx.log(`${dev.hostname}: ${what} and started it (${via}); ${previous ? `falls back to ${previous}` : 'nothing to fall back to'} if it is not healthy within ${Math.round(a.healthWindowMs / 1000)} s`);
+    }
+    const state: ActivateState = { phase: 'starting', target, previous, via, since, failedStart };
     return { status: 'pending' as const, state };
   }
 
@@ -135,31 +149,35 @@ export function agentActivateTool(deps: DeployDeps) {
     if (health.ok) {
       if (st.phase === 'rolling-back') throw new AgentRolledBackError(dev.hostname, st.target, st.reason ?? null, version, a.healthWindowMs);
       ctx.log(`${dev.hostname}: agent ${version} is healthy (${health.note}) ${Math.round((at - st.since) / 100) / 10} s after the start`);
-      const { h } = await host(ctx, a);
-      const previous = readLink(await h.sh('reading the previous version', h.cmd.previousVersion()));
-      return { status: 'done' as const, output: { version, previous, changed: true, via: st.via, healthyAfterMs: at - st.since } };
+      return { status: 'done' as const, output: { version, previous: st.previous, changed: true, via: st.via, healthyAfterMs: at - st.since } };
     }
-    if (health.note !== st.note) {
+    if (!st.failedStart && health.note !== st.note) {
       st.note = health.note;
       ctx.log(`${dev.hostname}: agent ${version}: ${health.note}`);
     }
-    if (at - st.since < a.healthWindowMs) return { status: 'pending' as const, state: st };
+    if (!st.failedStart && at - st.since < a.healthWindowMs) return { status: 'pending' as const, state: st };
 
     const { h } = await host(ctx, a);
     const runner = agentRunner(deps, h, st.via, ctx);
-    const reason = lastMeaningfulLine(await runner.logTail().catch(() => ''), st.since);
+    const reason = st.failedStart ?? lastMeaningfulLine(await runner.logTail().catch(() => ''), st.since);
     if (st.phase === 'rolling-back') {
       throw new AgentRollbackFailedError(dev.hostname, st.target, st.reason ?? null, version, reason, a.healthWindowMs);
     }
     if (!st.previous) {
-      await runner.stop();
-      throw new AgentNothingToRollBackError(dev.hostname, st.target, reason, a.healthWindowMs);
+      const stopped = await runner.stop().then(() => null, (err: unknown) => (err instanceof Error ? err.message : String(err)));
+      throw new AgentNothingToRollBackError(dev.hostname, st.target, reason, a.healthWindowMs, stopped);
     }
-    ctx.log(`${dev.hostname}: agent ${st.target} is not healthy after ${Math.round(a.healthWindowMs / 1000)} s (${health.note}; log: ${reason ?? 'nothing'}): rolling back to ${st.previous}`, 'warn');
+    ctx.log(`${dev.hostname}: agent ${st.target} ${st.failedStart ? 'did not start' : `is not healthy after ${Math.round(a.healthWindowMs / 1000)} s (${health.note}`}; log: ${reason ?? 'nothing'}): rolling back to ${st.previous}`, 'warn');
     await h.sh(`switching back to ${st.previous}`, h.cmd.switchTo(st.previous, null));
     const since = now();
-    await runner.restart();
-    const next: ActivateState = { phase: 'rolling-back', target: st.target, previous: st.previous, via: st.via, since, reason, targetSince: st.since };
+    let failedStart: string | null = null;
+    try {
+      await runner.restart();
+    } catch (err) {
+      if (!(err instanceof HostCommandError)) throw err;
+      failedStart = err.message;
+    }
+    const next: ActivateState = { phase: 'rolling-back', target: st.target, previous: st.previous, via: st.via, since, reason, targetSince: st.since, failedStart };
     return { status: 'pending' as const, state: next };
   }
 }

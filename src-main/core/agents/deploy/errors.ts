@@ -41,11 +41,12 @@ export class AgentRolledBackError extends FleetDeckError {
 
 /** The target did not come healthy and there was no earlier version: the agent is stopped. */
 export class AgentNothingToRollBackError extends FleetDeckError {
-  constructor(readonly hostname: string, readonly version: string, readonly reason: string | null, windowMs: number) {
+  constructor(readonly hostname: string, readonly version: string, readonly reason: string | null, windowMs: number, stopError: string | null = null) {
     super(
       'UNAVAILABLE',
-      `agent ${version} did not come healthy on ${hostname} within ${Math.round(windowMs / 1000)} s: ${reasonText(reason)}; there was nothing to roll back to: the agent is stopped`,
-      { hostname, version, reason },
+      `agent ${version} did not come healthy on ${hostname} within ${Math.round(windowMs / 1000)} s: ${reasonText(reason)}; there was nothing to roll back to: ` +
+        (stopError ? `stopping it failed too (${stopError})` : 'the agent is stopped'),
+      { hostname, version, reason, stopError },
     );
     this.name = 'AgentNothingToRollBackError';
   }

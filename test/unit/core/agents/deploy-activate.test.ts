@@ -3,7 +3,8 @@
 // and finishes once the new version reports; a version that never reports is rolled back after
 // the health window and the task fails with AgentRolledBackError naming the version, the log's
 // crash line and the version running again; with nothing to fall back to the agent is stopped;
-// a rollback that fails too names both; the rollback action runs `previous`; an engine stopped
+// a rollback that fails too names both; a build whose supervisor does not start is rolled back
+// at once; the rollback action runs `previous`; an engine stopped
 // between checks resumes the phase from the poll state, and a first call run again on a host
 // already switched keeps its `previous`; on a systemd host (root) the unit is written and
 // systemctl drives it.
@@ -28,10 +29,10 @@ function engineOn(db: Db, clock: VirtualClock, deps: DeployDeps): WorkflowEngine
   return engine;
 }
 
-async function activate(opts: { good: string[]; current?: string | null; previous?: string | null; inputs: Record<string, unknown>; extra?: Partial<DeployDeps>; probe?: string }) {
+async function activate(opts: { good: string[]; current?: string | null; previous?: string | null; inputs: Record<string, unknown>; extra?: Partial<DeployDeps>; probe?: string; brokenStart?: string[] }) {
   const clock = new VirtualClock();
   const db = openStore(':memory:');
-  const host = fakeHost({ good: new Set(opts.good), now: clock.now, current: opts.current, previous: opts.previous, probe: opts.probe });
+  const host = fakeHost({ good: new Set(opts.good), now: clock.now, current: opts.current, previous: opts.previous, probe: opts.probe, brokenStart: new Set(opts.brokenStart ?? []) });
   const engine = engineOn(db, clock, host.deps(opts.extra));
   engine.saveTemplate(template(opts.inputs), 'alice');
   const run = engine.launch('activate', {}, [DEV.id], 'alice');
@@ -72,6 +73,14 @@ describe('agent.activate', () => {
     clock.t += 600;
     const err = await tool.run({ ...ctx, pollState: (r as { state: unknown }).state, check: 2 }, input).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'AgentRolledBackError', code: 'UNAVAILABLE', params: { hostname: 'web-01', version: '2.0.0-bad', previous: '1.1.0', reason: 'planted: 2.0.0-bad crashed' } });
+  });
+
+  it("a build whose supervisor does not start is rolled back at once, the command's failure as the reason", async () => {
+    const r = await activate({ good: ['1.1.0', '2.0.0-bad'], brokenStart: ['2.0.0-bad'], current: '1.1.0', inputs: { version: '2.0.0-bad' } });
+    expect(r.task.error).toBe('agent 2.0.0-bad did not come healthy on web-01 within 10 s: web-01: starting the agent failed (exit 1): supervise: 2.0.0-bad: SyntaxError: Unexpected token; rolled back: web-01 runs 1.1.0 again');
+    expect(r.host.state).toMatchObject({ current: '1.1.0', running: '1.1.0', starts: ['1.1.0'] });
+    expect(r.task.finishedAt! - r.task.startedAt!, 'no health window spent waiting').toBeLessThan(WINDOW);
+    await r.engine.dispose();
   });
 
   it('with nothing to roll back to the agent is stopped and the task says so', async () => {

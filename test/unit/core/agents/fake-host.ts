@@ -24,6 +24,8 @@ export interface FakeHostOptions {
   readonly probe?: string;
   readonly current?: string | null;
   readonly previous?: string | null;
+  /** Versions whose supervisor fails to start (exit 1, a message on stderr). */
+  readonly brokenStart?: Set<string>;
 }
 
 export function fakeHost(o: FakeHostOptions) {
@@ -59,6 +61,9 @@ export function fakeHost(o: FakeHostOptions) {
     if (command === cmd.stop() || command === cmd.unitStop()) {
       state.running = null;
       return ok();
+    }
+    if (command === cmd.start() && state.current && o.brokenStart?.has(state.current)) {
+      return { exitCode: 1, signal: null, stdout: '', stderr: `supervise: ${state.current}: SyntaxError: Unexpected token\n` };
     }
     if (command === cmd.start() || command === cmd.unitRestart()) {
       start();
