@@ -4,7 +4,8 @@
 // and the agent bundle built by scripts/build-daemons.mjs, make their keys, get agent.json and
 // start the agent under the (lab's) supervisor; each agent dials a console agent server over
 // TLS 1.3, says hello as 9.9.9 and uploads the lab host's simulated figures (MemTotal of the
-// host, not of this machine). Stop, power off and a bundle without a banner behave as on a host.
+// host, not of this machine). Stop, power off, a reinstall and a bundle without a banner behave
+// as on a host.
 // Addresses 127.67.x.y, port 19026.
 import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -194,6 +195,17 @@ describe('lab SSH hosts under the agent deploy', () => {
     await lab.hosts.get(second.id)!.setPower(true);
     expect(existsSync(path.join(stateDir, 'buffer'))).toBe(true);
     expect(await sh(second, cmd().stop())).toMatchObject({ exitCode: 0, stdout: 'nothing running\n' });
+
+    // A reinstall (PXE) stops the third host's agent and takes its state dir with it.
+    const third = hosts[2];
+    const thirdState = path.join(agents.rootDir!, third.id, 'fs', p().stateDir);
+    expect(existsSync(thirdState)).toBe(true);
+    const h3 = lab.hosts.get(third.id)!;
+    await h3.setPower(false);
+    h3.reinstall({ hostname: `${third.hostname}-new`, facts: factsFor(third.id), hostKeySeed: 'reinstalled' });
+    await h3.setPower(true);
+    expect(existsSync(thirdState)).toBe(false);
+    expect(agents.running()).toEqual([]);
   }, 120_000);
 
   it('refuse what a real host would: a runtime not uploaded, a bundle with no banner (logged, restarted), no agent.json', async () => {
