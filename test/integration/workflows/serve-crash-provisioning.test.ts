@@ -1,29 +1,33 @@
 // Issue 12's first acceptance point: kill -9 the serve process (out/main/serve.js, after npm run
 // build) at 20 points of a server-online run (the shipped template, as shipped) on 10 lab
 // servers, starting it again on the same data directory and port after each kill. At the end:
-// the run succeeded with all 10 online in the CMDB; after every restart the run went on at the
-// step it was at (attempts finished before the kill untouched, a succeeded task never given
-// another attempt, an attempt the kill cut short closed as interrupted, an open wait gone on
-// with the same attempt, no attempt started before its host's previous step had succeeded);
-// the installer's callback completed each install step exactly once; and the flow's callback
-// receiver (a real HTTP server here) saw exactly one Idempotency-Key per host, every delivery
-// of a key the same request. The kills, seeded (SERVE_CRASH_SEED replays one; SERVE_CRASH_DEBUG
-// prints the attempts and restarts): check_system and bmc_check in flight, the CMDB moves, twice
+// the run succeeded with all 10 online in the CMDB under the hostnames the flow gave them;
+// after every restart the run went on at the step it was at (attempts finished before the kill
+// untouched, a succeeded task never given another attempt, an attempt the kill cut short closed
+// as interrupted, an open wait gone on with the same attempt, no attempt started before its
+// host's previous step had succeeded, no attempt failed but by a kill); the installer's callback
+// completed each install step exactly once; and the flow's callback receiver (a real HTTP server
+// here) saw exactly one Idempotency-Key per host, every delivery of a key the same request. The
+// kills, seeded (SERVE_CRASH_SEED replays one; SERVE_CRASH_DEBUG prints the attempts, the lives
+// and the last serve's output): check_system and bmc_check in flight, the CMDB moves, twice
 // inside os.install's first call (staging, boot flag, power cycle: not idempotent, so failed as
 // interrupted and retried by the operator, as a NOC would), five times while installs are in
 // flight and once right after a restart, at five progress levels drawn at random after the
-// installs, and four times while a delivery of the flow's callback waits for its answer. The
-// operator also retries a host key read made before the fleet was put back (below). The lab is
-// serve's child: it dies with serve and comes back new, so the test keeps the fleet outside the
-// console (serve-crash-support.ts restoreFleet). Lab 127.94.x.y (BMCs 127.194.x.y), 720 devices
-// (the smallest lab with 10 SSH servers: every tenth server answers SSH).
+// installs, and four times while a delivery of the flow's callback waits for its answer.
+// The lab is serve's child and dies with it, but serve starts it on lab-state.json in the same
+// data directory: nothing puts the fleet back, the lab resumes by itself (installs in flight go
+// on, power cycles finish, callbacks being sent are sent again). After each restart the test
+// looks from outside the console at the hosts the journal had installed (checkLabIdentity, over
+// SNMP): they must answer with their new hostname and OS; at the end over SSH too, with the host
+// key the console accepted. Lab 127.92.x.y (BMCs 127.192.x.y), 720 devices (the smallest lab
+// with 10 SSH servers: every tenth server answers SSH).
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InventoryDocument, WfAttempt, WfTask } from '../../../src-shared/domain';
 import { sleep } from '../../support/handles';
 import { SERVE_ENTRY, type ServeProcess } from '../../support/serve-process';
 import { connect, type TestClient } from '../../support/ws-client';
-import { freePort, journalAt, JournalReader, outboxUnsent, labIpmiLogin, restoreFleet, rng, ServeLife, startReceiver, type Journal, type Look, type Restored } from './serve-crash-support';
+import { checkLabIdentity, freePort, journalAt, JournalReader, labLogin, outboxUnsent, rng, ServeLife, startReceiver, type IdentityCheck, type Journal, type Look } from './serve-crash-support';
 
 const built = existsSync(SERVE_ENTRY);
 if (!built && process.env.CI) throw new Error(`${SERVE_ENTRY} is missing: npm test builds it before vitest`);
@@ -35,6 +39,7 @@ const OS = 'ubuntu-24.04';
 const STEPS = ['check_system', 'bmc_check', 'cmdb_check', 'cmdb_provisioning', 'os_install', 'host_key', 'host_ping', 'cmdb_online', 'callback'];
 const TASKS = STEPS.length * HOSTS;
 const PRE = 4 * HOSTS; // tasks of the steps before os_install
+const LAB_COMMUNITY = 'fleetdeck-lab';
 
 let life: ServeLife | null = null;
 const clients: TestClient[] = [];
@@ -80,7 +85,7 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
     const receiver = await startReceiver(rng(seed + 1));
     closeReceiver = receiver.close;
     const port = await freePort();
-    life = new ServeLife(['--lab-devices', '720', '--lab-prefix', '127.94', '--poll-interval-ms', '600000', '--no-traps', '--port', String(port)]);
+    life = new ServeLife(['--lab-devices', '720', '--lab-prefix', '127.92', '--poll-interval-ms', '600000', '--no-traps', '--port', String(port)]);
     const l = life;
     let serve: ServeProcess = await l.start();
     const dataDir = serve.dataDir;
@@ -90,7 +95,7 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
       return c;
     };
     let op = await open();
-    const login = labIpmiLogin(dataDir);
+    const sshLogin = labLogin(dataDir, 'lab-ssh');
 
     // Ten servers that answer SSH (the lab gives SSH to every tenth), in for a reinstall.
     const doc = JSON.parse((await op.call('inventory.export', { format: 'json' })).text) as InventoryDocument;
@@ -107,7 +112,7 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
     expect(run.templateVersion).toBe(1); // the shipped template, as shipped
     const why = `seed ${seed}, run ${run.id}`;
 
-    // The operator: retries what failed (interrupted installs, a host key read before the fleet was back) and resumes a paused run.
+    // The operator: retries what failed (interrupted installs) and resumes a paused run.
     const retries: { stepId: string; host: string; failure: string | null; error: string | null }[] = [];
     const operate = async (seen: Look): Promise<void> => {
       if (!seen.tasks.some((t) => t.state === 'failed') && seen.state !== 'paused') return;
@@ -146,7 +151,7 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
 
     // The kill plan: points drawn from every phase of the run, each "as soon as seen" (the journal read every ms or so)
     // plus a random wait; a point whose phase is over by the time it is aimed at is taken where the run is. The fleet
-    // is put back while the next point is aimed at, so a kill can also land during a restart's first moments.
+    // is looked at while the next point is aimed at, so a kill can also land during a restart's first moments.
     const firstCall = (d: Look) => count(d, 'os_install', 'running') > 0 || count(d, 'os_install', 'awaiting-callback', 'succeeded') === HOSTS;
     const inFlight = (d: Look) => count(d, 'os_install', 'awaiting-callback') > 0 || past(d, 'os_install');
     // Within the installs still in flight: below the time the first of them has left.
@@ -175,36 +180,39 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
 
     const key = (a: { stepId: string; host: string }) => `${a.stepId}@${a.host}`;
     const kills: Kill[] = [];
-    interface Life { journal: Journal; startedAt: number; after: WfAttempt[]; restoring: Promise<Restored | null>; restored: Restored | null; endedAt: number | null }
+    // endedAt: when the next kill was sent; nextAt: when the next serve (and its lab) began to start.
+    interface Life { journal: Journal; startedAt: number; after: WfAttempt[]; checking: Promise<IdentityCheck>; check: IdentityCheck | null; endedAt: number | null; nextAt: number | null; labLog: string[] }
     const lives: Life[] = [];
     const lingering: string[] = [];
-    const restore = (journal: Journal): Promise<Restored | null> =>
-      // A restore cut short by the next kill is done again, from the next journal, in the next life.
-      restoreFleet({ journal, op, devices: hosts, os: OS, hostnames, installMs: INSTALL_MS, serveUrl: serve.url, login }).catch(() => null);
+    // Looks at the fleet as the journal at death left it; a host that did not answer before the next kill says nothing (checked below).
+    // Over SNMP after each restart (quick, so most looks finish before the next kill); over SSH as well at the end.
+    const look = (tasks: Parameters<typeof checkLabIdentity>[0]['tasks'], ssh = false): Promise<IdentityCheck> =>
+      checkLabIdentity({ tasks, devices: hosts, os: OS, community: LAB_COMMUNITY, ...(ssh ? { ssh: sshLogin, withinMs: 30_000 } : {}) });
     for (const [k, aim] of aims.entries()) {
       const seen = await watch(aim.name, (d) => aim.pick(d) && d, 1);
       const waitMs = typeof aim.waitMs === 'number' ? aim.waitMs : aim.waitMs(seen);
       if (waitMs) await sleep(Math.floor(rand() * waitMs));
       const holding = receiver.holding();
 
-      // Kill, read the journal as it was, start again, put the fleet back.
+      // Kill, read the journal as it was, start again, look at the fleet.
       const t = Date.now();
       reader.close();
       const death = await l.kill();
       lingering.push(...death.lingering);
       const prev = lives.at(-1);
       if (prev) {
-        prev.endedAt = death.at;
-        prev.restored = await prev.restoring;
+        prev.endedAt = t; // from the kill on, a look may meet the dying lab
+        prev.check = await prev.checking;
       }
       const journal = journalAt(dataDir, run.id);
       const startedAt = Date.now();
+      if (prev) prev.nextAt = startedAt;
       serve = await l.start();
       op = await open();
       reader = new JournalReader(dataDir, run.id);
       closeReader = () => reader.close();
       const after = await op.call('workflows.attempts', { runId: run.id });
-      lives.push({ journal, startedAt, after, restoring: restore(journal), restored: null, endedAt: null });
+      lives.push({ journal, startedAt, after, checking: look(journal.tasks), check: null, endedAt: null, nextAt: null, labLog: serve.output.filter((x) => /lab state: /.test(x)) });
       const active = [...new Set(journal.tasks.filter((x) => ['running', 'waiting', 'awaiting-callback'].includes(x.state)).map((x) => `${x.step_id}:${x.state}`))].sort();
       kills.push({
         n: k + 1, aim: aim.name, done: journal.tasks.filter((x) => x.state === 'succeeded').length, runState: journal.runState, unsent: journal.unsent, active,
@@ -214,8 +222,7 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
       });
     }
     const last = lives.at(-1)!;
-    last.restored = await last.restoring;
-    expect(last.restored, 'the fleet was put back after the last restart').not.toBeNull();
+    last.check = await last.checking;
 
     // The run over and its outbox empty: every callback delivered and acknowledged.
     await watch('the run to finish and its callbacks to be acknowledged', (d) => over(d) && d.unsent === 0, 50);
@@ -224,6 +231,8 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
     const attempts = await op.call('workflows.attempts', { runId: run.id });
     const logs = await op.call('workflows.logs', { runId: run.id, stepId: 'os_install', limit: 10_000 });
     const exported = JSON.parse((await op.call('inventory.export', { format: 'json' })).text) as InventoryDocument;
+    // The fleet at the end, as an operator's own tools see it: every host as installed, with the key the console accepted.
+    const atEnd = await look(final.tasks.map((t) => ({ step_id: t.stepId, host: t.host, state: t.state, outputs: t.outputs === null ? null : JSON.stringify(t.outputs) })), true);
     await l.stop();
     expect(outboxUnsent(dataDir), 'outbox rows never acknowledged').toEqual([]);
     const durationS = Math.round((Date.now() - t0) / 1000);
@@ -231,8 +240,9 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
     console.log(summary);
     if (process.env.SERVE_CRASH_DEBUG) {
       for (const a of attempts.filter((x) => x.state === 'failed' || x.by !== 'engine' || x.stepId === 'os_install')) console.log(`${a.startedAt - t0} ${key(a)} #${a.attempt} ${a.state} ${a.failure ?? ''} by ${a.by}: ${a.error ?? ''}`);
-      console.log(lives.map((lv, i) => `life ${i + 1}: ${lv.startedAt - t0}..${lv.restored ? lv.restored.doneAt - t0 : 'cut'} installed ${lv.restored?.installed.length} in flight ${lv.restored?.inFlight.map((x) => x.leftMs).join(',')}`).join('\n'));
+      console.log(lives.map((lv, i) => `life ${i + 1}: ${lv.startedAt - t0}..${lv.endedAt ? lv.endedAt - t0 : 'end'} looked at ${lv.check?.hosts} hosts, ${lv.check?.ok} as installed by ${lv.check ? lv.check.lastOkAt - t0 : '?'}; ${[...(lv.check?.wrong ?? []), ...(lv.check?.silent.map((x) => `${x.what} at ${x.at - t0}`) ?? [])].join('; ')} | ${lv.labLog.join(' | ')}`).join('\n'));
       console.log(retries.map((r) => `${r.stepId}@${r.host} ${r.failure}`).join('\n'));
+      console.log(`the last serve's output:\n${serve.output.join('\n')}`);
       console.log(hosts.map((d) => `${d.id}: CMDB hostname ${exported.devices.find((x) => x.id === d.id)?.hostname}, installed as ${hostnames[d.sn]}`).join('\n'));
     }
 
@@ -240,9 +250,9 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
     expect(final.tasks.filter((t: WfTask) => t.state !== 'succeeded').map((t) => [t.stepId, t.host, t.state, t.failure, t.error]), summary).toEqual([]);
     expect(final.state, summary).toBe('succeeded');
     expect(final.tasks).toHaveLength(TASKS);
-    // Online in the CMDB. (Not under the new hostname: every serve start upserts the lab's inventory, which puts
-    // the lab's own hostnames back over the ones cmdb.set wrote; the run's record of the rename is checked below.)
+    // Online in the CMDB, under the hostname the flow gave it (a restart's lab import keeps what cmdb.set wrote).
     for (const d of hosts) expect(exported.devices.find((x) => x.id === d.id)?.lifecycle, d.id).toBe('online');
+    expect(Object.fromEntries(hosts.map((d) => [d.sn, exported.devices.find((x) => x.id === d.id)?.hostname])), summary).toEqual(hostnames);
     for (const d of hosts) expect(final.tasks.find((t) => t.stepId === 'cmdb_online' && t.host === d.id)?.outputs, d.id).toMatchObject({ to: 'online', hostname: hostnames[d.sn] });
     expect(lingering, 'a lab child outlived its killed serve').toEqual([]);
 
@@ -295,14 +305,23 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
       if (s > 0) expect(a.startedAt, `${key(a)} attempt ${a.attempt} started before ${STEPS[s - 1]} succeeded (${summary})`).toBeGreaterThanOrEqual(finishedAt.get(`${STEPS[s - 1]}@${a.host}`)!);
     }
 
-    // Failed attempts: kills, and host key reads made between a restart and the fleet being put back (the host still
-    // the lab's fresh one, or reset under the read).
-    const failed = attempts.filter((a) => a.state === 'failed');
-    for (const a of failed) {
-      if (a.failure === 'interrupted') continue;
-      const inGap = lives.some((lv) => a.startedAt >= lv.startedAt && a.startedAt <= (lv.restored?.doneAt ?? lv.endedAt!) + 1000);
-      expect(a.stepId === 'host_key' && inGap, `${key(a)} attempt ${a.attempt} failed (${a.failure}: ${a.error}) (${summary})`).toBe(true);
+    // The lab came back by itself after every restart: from its state file (never a refused one), with every host
+    // the journal had installed answering as installed: no other answer ever, and no silence before the next kill.
+    for (const [i, lv] of lives.entries()) {
+      expect(lv.labLog.filter((x) => /ignored|cannot write/.test(x)), `restart ${i + 1}: the lab state file`).toEqual([]);
+      const installedAtDeath = lv.journal.tasks.some((t) => t.step_id === 'os_install' && t.state === 'succeeded');
+      if (installedAtDeath) expect(lv.labLog.some((x) => /lab state: restored from /.test(x)), `restart ${i + 1}: ${lv.labLog.join(' | ')}`).toBe(true);
+      expect(lv.check!.wrong, `restart ${i + 1}: hosts not as installed (${summary})`).toEqual([]);
+      expect(lv.check!.silent.filter((x) => lv.endedAt === null || x.at < lv.endedAt).map((x) => x.what), `restart ${i + 1}: hosts silent (${summary})`).toEqual([]);
     }
+    // Seen as installed after a restart by that restart's lab (answers before the next serve started; a dying lab still answers).
+    const looked = lives.filter((lv) => lv.check!.ok > 0 && (lv.nextAt === null || lv.check!.lastOkAt < lv.nextAt));
+    expect([atEnd.hosts, atEnd.keys, atEnd.ok, atEnd.wrong, atEnd.silent], 'the fleet at the end').toEqual([HOSTS, HOSTS, HOSTS, [], []]);
+    expect(looked.length, `restarts after which installed hosts were seen as installed (${summary})`).toBeGreaterThanOrEqual(3);
+
+    // Failed attempts: only those a kill cut short.
+    const failed = attempts.filter((a) => a.state === 'failed');
+    expect(failed.filter((a) => a.failure !== 'interrupted').map((a) => `${key(a)} #${a.attempt} ${a.failure}: ${a.error}`), summary).toEqual([]);
     // An interrupted os.install was retried by the operator, never by the engine.
     const installCut = failed.filter((a) => a.stepId === 'os_install');
     expect(installCut.length, `interrupted os_install attempts (${summary})`).toBeGreaterThanOrEqual(1);
@@ -332,6 +351,6 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
       expect(JSON.parse(mine[0].body)).toEqual({ sn: d.sn, hostname: hostnames[d.sn], os: OS, purpose: 'crash test', status: 'online' });
     }
     const redelivered = receiver.deliveries.length - keys.length;
-    console.log(`serve crash test (${why}): ${durationS} s; serve starts ${l.starts.slice(1).join(', ')} ms; ${failed.length} failed attempts (${failed.filter((a) => a.failure === 'interrupted').length} interrupted, ${installCut.length} of them os_install); operator retries ${retries.length}; ${receiver.deliveries.length} deliveries for ${keys.length} keys (${redelivered} sent again)`);
+    console.log(`serve crash test (${why}): ${durationS} s; serve starts ${l.starts.slice(1).join(', ')} ms; installed hosts seen as installed after ${looked.length} restarts (${looked.map((lv) => lv.check!.ok).join(',')}); ${failed.length} failed attempts (${failed.filter((a) => a.failure === 'interrupted').length} interrupted, ${installCut.length} of them os_install); operator retries ${retries.length}; ${receiver.deliveries.length} deliveries for ${keys.length} keys (${redelivered} sent again)`);
   }, 300_000);
 });

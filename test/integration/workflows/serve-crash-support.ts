@@ -1,28 +1,27 @@
 // Support for serve-crash-provisioning.test.ts: a serve process killed and restarted on one
 // data directory and one port (callback URLs minted before a kill stay valid after it), with
-// its lab child followed to its end; the journal as it stood at the moment of death; and the
-// fleet outside the console. The lab runs as serve's child, so it dies with serve and comes
-// back as new: installed hosts back on their old OS and hostname, installs in flight gone.
-// Real servers outlive a console crash, so the test keeps the fleet: after each restart it puts
-// every host back as it was (restoreFleet, through the lab's PXE profiles and a BMC reset into
-// PXE): installed hosts get their install again (an instant install of the same OS and
-// hostname: the same install generation, so the same SSH host key), and an install in flight
-// goes on for the time it had left and calls back the step's one-time URL, as the installer
-// would have. What it puts back comes from the journal at death, not from the engine after the
-// restart; the engine runs meanwhile, so a host read in that moment still sees the lab's fresh host. The receiver of the flow's callbacks is a real HTTP
-// server: slow (a kill can land between a delivery and its acknowledgement) and failing 1 in 4.
+// its lab child followed to its end; the journal as it stood at the moment of death; and a
+// look at the fleet after each restart. The lab runs as serve's child and dies with it, but it
+// keeps its hosts' state in lab-state.json in the data directory, as a real fleet outlives its
+// console: installed hosts stay installed, installs in flight go on, callbacks being sent are
+// sent again. checkLabIdentity looks from outside the console (SNMP and SSH, as an operator's
+// own tools would) at the hosts the journal at death had installed: each must answer with its
+// new hostname, OS and (once the console accepted it) the host key the console pinned. The
+// receiver of the flow's callbacks is a real HTTP server: slow (a kill can land between a
+// delivery and its acknowledgement) and failing 1 in 4.
 import Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createIpmiClient } from '../../../src-main/core/protocols/ipmi';
+import { createSshPool, MemoryHostKeyStore, sshExec } from '../../../src-main/core/protocols/ssh';
 import { SecretBox } from '../../../src-main/core/security/secret-box';
 import { loadOrCreateKeyFile } from '../../../src-main/core/security/secret-key';
-import type { Device, LabInstallProfile, LabOsTemplate } from '../../../src-shared/domain';
+import { linuxSysDescr, templateOs } from '../../../src-main/lab/host-os';
+import type { Device, LabOsTemplate } from '../../../src-shared/domain';
 import { descendants, sleep } from '../../support/handles';
 import { startServe, type ServeProcess } from '../../support/serve-process';
-import type { TestClient } from '../../support/ws-client';
+import { snmpGet, SYS_DESCR, SYS_NAME } from '../lab/install/support';
 
 /** A seeded generator (mulberry32), so a failing run can be replayed by its seed. */
 export function rng(seed: number): () => number {
@@ -247,77 +246,107 @@ export function outboxUnsent(dataDir: string): string[] {
   }
 }
 
-/** The lab's BMC login as serve stored it (sealed under the data directory's key). */
-export function labIpmiLogin(dataDir: string): { username: string; password: string } {
+/** A lab login as serve stored it (lab-ipmi, lab-ssh: sealed under the data directory's key). */
+export function labLogin(dataDir: string, id: 'lab-ipmi' | 'lab-ssh'): { username: string; password: string } {
   const db = new Database(join(dataDir, 'fleetdeck.db'), { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare("SELECT secret FROM credentials WHERE id = 'lab-ipmi'").get() as { secret: Buffer } | undefined;
-    if (!row) throw new Error('serve stored no lab-ipmi credential');
+    const row = db.prepare('SELECT secret FROM credentials WHERE id = ?').get(id) as { secret: Buffer } | undefined;
+    if (!row) throw new Error(`serve stored no ${id} credential`);
     const box = new SecretBox(loadOrCreateKeyFile(join(dataDir, 'secret.key')));
-    return JSON.parse(box.open('lab-ipmi', row.secret)) as { username: string; password: string };
+    return JSON.parse(box.open(id, row.secret)) as { username: string; password: string };
   } finally {
     db.close();
   }
 }
 
-export interface Restored {
-  /** Hosts given their finished install again. */
-  readonly installed: string[];
-  /** Hosts whose install in flight goes on: ms left. */
-  readonly inFlight: { host: string; leftMs: number }[];
-  /** When the last host was reset into its install. */
+export interface IdentityCheck {
+  /** Hosts the tasks say were installed (os_install succeeded), each looked at. */
+  readonly hosts: number;
+  /** Of those, how many had their new host key accepted by the console (host_key succeeded): their key compared (with SSH). */
+  readonly keys: number;
+  /** Hosts that answered as installed, and when the last of them did. */
+  readonly ok: number;
+  readonly lastOkAt: number;
+  /** Answers that were not the installed host's (a kill cannot explain those), one line each. */
+  readonly wrong: readonly string[];
+  /** No answer (timed out, refused), with when the look gave up: only a look the next kill did not cut proves anything. */
+  readonly silent: readonly { readonly what: string; readonly at: number }[];
   readonly doneAt: number;
 }
 
+/** SNMP values, asked again (each try timeoutMs) until they come or the deadline passes; null: no answer. */
+async function snmpWithin(d: Device, community: string, oids: string[], deadline: number): Promise<string[] | null> {
+  for (;;) {
+    const got = await snmpGet(d.mgmtIp, d.snmpPort, community, oids, 2000);
+    if (got || Date.now() >= deadline) return got;
+  }
+}
+
 /**
- * Puts the fleet back as the journal at death says it was: a finished os_install leaves the
- * host installed; an open attempt past its first call (staged and power-cycled) is an install
- * in flight. An attempt killed in its first call is not put back: the engine fails it as
- * interrupted and the operator's retry stages and boots it again.
+ * Looks at the hosts the tasks say were installed, from outside the console: over SNMP
+ * (sysName, sysDescr: the hostname the install gave and the template's kernel) and, with an
+ * SSH login, over SSH too (hostname, /etc/os-release, and the host key the console accepted)
+ * with a pool of its own. A host has `withinMs` to answer (the lab is busy right after a
+ * start). Nothing is put back: the lab has to have kept them by itself.
  */
-export async function restoreFleet(o: {
-  journal: Journal;
-  op: TestClient;
+export async function checkLabIdentity(o: {
+  /** The run's tasks as the journal had them (outputs as JSON text). */
+  tasks: readonly Pick<TaskRow, 'step_id' | 'host' | 'state' | 'outputs'>[];
   devices: readonly Device[];
   os: LabOsTemplate;
-  /** The hostname each host's install gives, by SN (the run's hostnames param). */
-  hostnames: Readonly<Record<string, string>>;
-  installMs: number;
-  serveUrl: string;
-  login: { username: string; password: string };
-}): Promise<Restored> {
-  const installed: string[] = [];
-  const inFlight: { host: string; leftMs: number }[] = [];
-  const boots: Promise<void>[] = [];
-  for (const d of o.devices) {
-    const t = o.journal.tasks.find((x) => x.step_id === 'os_install' && x.host === d.id);
-    if (!t) continue;
-    let profile: LabInstallProfile | null = null;
-    if (t.state === 'succeeded') {
-      const out = JSON.parse(t.outputs ?? '{}') as { hostname: string };
-      profile = { os: o.os, hostname: out.hostname, durationMs: 0 };
-      installed.push(d.id);
-    } else if (t.a_open === 1 && t.checks >= 1 && t.callback_token && t.a_started !== null) {
-      const leftMs = Math.max(0, Math.round(t.a_started + o.installMs - Date.now()));
-      profile = { os: o.os, hostname: o.hostnames[d.sn], durationMs: leftMs, callback: { url: `${o.serveUrl}wf/callback/${t.callback_token}`, method: 'POST' } };
-      inFlight.push({ host: d.id, leftMs });
-    }
-    if (!profile) continue;
-    const p = profile;
-    boots.push((async () => {
-      await o.op.call('lab.setInstallProfile', { deviceId: d.id, profile: p });
-      const bmc = createIpmiClient({ host: d.bmcAddress!, port: d.bmcPort, ...o.login, cipherSuite: 17, keepAliveMs: 0, timeoutMs: 500, retries: 1 });
+  community: string;
+  ssh?: { username: string; password: string };
+  withinMs?: number;
+}): Promise<IdentityCheck> {
+  const os = templateOs(o.os);
+  const deadline = Date.now() + (o.withinMs ?? 10_000);
+  const pins = new MemoryHostKeyStore();
+  const login = o.ssh;
+  const pool = login ? createSshPool({ hostKeys: pins, credentials: () => login, idleTimeoutMs: 2000, connectTimeoutMs: o.withinMs ?? 10_000 }) : null;
+  const wrong: string[] = [];
+  const silent: { what: string; at: number }[] = [];
+  let hosts = 0;
+  let keys = 0;
+  let ok = 0;
+  let lastOkAt = 0;
+  try {
+    await Promise.all(o.devices.map(async (d) => {
+      const task = (step: string) => o.tasks.find((t) => t.step_id === step && t.host === d.id);
+      const installed = task('os_install');
+      if (installed?.state !== 'succeeded') return;
+      hosts++;
+      const hostname = (JSON.parse(installed.outputs ?? '{}') as { hostname: string }).hostname;
+      const before = wrong.length;
+      const sys = await snmpWithin(d, o.community, [SYS_NAME, SYS_DESCR], deadline).catch((err: unknown) => String(err));
+      const wantSys = [hostname, linuxSysDescr(hostname, os)];
+      if (!Array.isArray(sys)) silent.push({ what: `${d.id}: no SNMP answer (${sys})`, at: Date.now() });
+      else if (JSON.stringify(sys) !== JSON.stringify(wantSys)) wrong.push(`${d.id}: SNMP says ${JSON.stringify(sys)}, installed as ${JSON.stringify(wantSys)}`);
+      const done = (): void => {
+        if (Array.isArray(sys) && wrong.length === before && !silent.some((x) => x.what.startsWith(`${d.id}:`))) {
+          ok++;
+          lastOkAt = Date.now();
+        }
+      };
+      if (!pool) return done();
+      const key = task('host_key');
+      const accepted = key?.state === 'succeeded' ? (JSON.parse(key.outputs ?? '{}') as { newFingerprint: string }).newFingerprint : null;
+      if (accepted) keys++;
       try {
-        // A hard reset boots it straight from PXE (a power cycle keeps it off for a second first).
-        await bmc.setBootDevice('pxe');
-        await bmc.power('reset');
-      } finally {
-        await bmc.close();
+        const r = await sshExec(pool, { host: d.mgmtIp, port: d.sshPort, credentialId: 'lab-ssh' }, 'hostname; cat /etc/os-release', { check: true });
+        const [name, ...release] = r.stdout.split('\n');
+        if (name !== hostname) wrong.push(`${d.id}: SSH hostname ${name}, installed as ${hostname}`);
+        if (!release.includes(`PRETTY_NAME="${os.prettyName}"`)) wrong.push(`${d.id}: SSH os-release is not ${os.prettyName}`);
+        const presented = pins.get(d.mgmtIp, d.sshPort);
+        if (accepted && presented !== accepted) wrong.push(`${d.id}: SSH host key ${presented}, the console accepted ${accepted}`);
+      } catch (err) {
+        silent.push({ what: `${d.id}: SSH: ${(err as Error).message}`, at: Date.now() });
       }
-    })());
+      done();
+    }));
+  } finally {
+    await pool?.dispose();
   }
-  await Promise.all(boots);
-  return { installed, inFlight, doneAt: Date.now() };
+  return { hosts, keys, ok, lastOkAt, wrong, silent, doneAt: Date.now() };
 }
 
 export interface Delivery {
