@@ -9,6 +9,7 @@ import { enPlaces } from './en-places';
 import { enRoom3d } from './en-room3d';
 import { enWorkflows } from './en-workflows';
 import { enLifecycle } from './en-lifecycle';
+import { enAgents } from './en-agents';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -177,6 +178,7 @@ export const en = {
   ...enRoom3d,
   ...enWorkflows,
   ...enLifecycle,
+  ...enAgents,
 } as const;
 
 export type MessageKey = keyof typeof en;

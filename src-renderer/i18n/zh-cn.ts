@@ -9,6 +9,7 @@ import { zhCNPlaces } from './zh-cn-places';
 import { zhCNRoom3d } from './zh-cn-room3d';
 import { zhCNWorkflows } from './zh-cn-workflows';
 import { zhCNLifecycle } from './zh-cn-lifecycle';
+import { zhCNAgents } from './zh-cn-agents';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -177,4 +178,5 @@ export const zhCN: Dictionary = {
   ...zhCNRoom3d,
   ...zhCNWorkflows,
   ...zhCNLifecycle,
+  ...zhCNAgents,
 };

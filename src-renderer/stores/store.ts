@@ -15,6 +15,7 @@ import { createRunSlice, type RunSlice } from './run/slice';
 import { createSearchSlice, type SearchSlice } from './search/slice';
 import { createSessionSlice, type SessionSlice } from './session/slice';
 import { createWorkflowsSlice, type WorkflowsSlice } from './workflows/slice';
+import { createAgentsSlice, type AgentsSlice } from './agents/slice';
 
 export type AppState = SessionSlice &
   FleetSlice &
@@ -30,7 +31,8 @@ export type AppState = SessionSlice &
   DeviceEditSlice &
   PlacesSlice &
   Room3dSlice &
-  WorkflowsSlice;
+  WorkflowsSlice &
+  AgentsSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -48,6 +50,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createPlacesSlice(...a),
   ...createRoom3dSlice(...a),
   ...createWorkflowsSlice(...a),
+  ...createAgentsSlice(...a),
 }));
 
 /** Merges a partial update (or one computed from the slice's current state) into one slice. */

@@ -19,7 +19,10 @@ export type Route =
   /** A template in the editor (#/workflows/templates/<id>); null: a new one (#/workflows/new-template). */
   | { view: 'wf-template'; templateId: string | null }
   /** A workflow run; stepId (and host, for a per-host step) selects a task. */
-  | { view: 'wf-run'; runId: string; stepId?: string; host?: string };
+  | { view: 'wf-run'; runId: string; stepId?: string; host?: string }
+  /** The fleet agents (#/agents) and one agent's detail (#/agents/<id>). */
+  | { view: 'agents' }
+  | { view: 'agent'; agentId: string };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -38,6 +41,7 @@ export function parseRoute(hash: string): Route {
   if (view === 'run') return { view: 'run' };
   if (view === 'credentials') return { view: 'credentials' };
   if (view === 'audit') return { view: 'audit' };
+  if (view === 'agents') return id ? { view: 'agent', agentId: decodeURIComponent(id) } : { view: 'agents' };
   return { view: 'overview' };
 }
 
@@ -89,5 +93,7 @@ export function formatRoute(r: Route): string {
   if (r.view === 'run') return '#/run';
   if (r.view === 'credentials') return '#/credentials';
   if (r.view === 'audit') return '#/audit';
+  if (r.view === 'agents') return '#/agents';
+  if (r.view === 'agent') return `#/agents/${encodeURIComponent(r.agentId)}`;
   return '#/';
 }
