@@ -5,6 +5,7 @@
 // http.callback delivered to a real local HTTP server with its Idempotency-Key; wf.callback
 // completed through core.workflowCallback; a core with no callback URL (the desktop) refusing
 // a callback-only step at launch; shipped templates saved once as version 1.
+import { AGENT_TEMPLATES } from '../../../src-main/core/agents/deploy/templates';
 import { PROVISIONING_TEMPLATES } from '../../../src-main/core/provisioning';
 import { FLEET_RUN_TEMPLATE } from '../../../src-main/core/run/fleet-run-template';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { until } from '../../support/handles';
 import { oneCabinet } from '../../support/one-cabinet';
 
 /** The templates this test saved or shipped: the provisioning flows (server-online ...) and fleet-run ship with every core. */
-const SHIPPED_IDS = new Set([...PROVISIONING_TEMPLATES, FLEET_RUN_TEMPLATE].map((t) => t.id));
+const SHIPPED_IDS = new Set([...PROVISIONING_TEMPLATES, FLEET_RUN_TEMPLATE, ...AGENT_TEMPLATES].map((t) => t.id));
 const ownTemplates = <T extends { id: string }>(list: readonly T[]): T[] => list.filter((t) => !SHIPPED_IDS.has(t.id));
 
 const viewer: CallContext = { actor: 'vera', role: 'viewer' };
@@ -199,7 +200,7 @@ describe('workflows API: a run end to end', () => {
     const streamed = new Map(progress.flatMap((p) => p.tasks).map((t) => [`${t.stepId}@${t.host}`, t.state]));
     expect(Object.fromEntries(streamed)).toEqual(Object.fromEntries(detail.tasks.map((t) => [`${t.stepId}@${t.host}`, t.state])));
     expect((await c.api.call(viewer, 'workflows.runs', { state: 'succeeded' })).map((r) => r.id)).toEqual([run.id]);
-    const [stats] = await c.api.call(viewer, 'workflows.stats', { from: 0, to: Date.now() + 1000 });
+    const [stats] = await c.api.call(viewer, 'workflows.stats', { templateId: 'approve-notify', from: 0, to: Date.now() + 1000 });
     expect(stats).toMatchObject({ templateId: 'approve-notify', total: 1, succeeded: 1, failed: 0, running: 0, successRate: 1 });
     expect((await trail(c, 'workflows.approve'))[0]).toMatchObject({ outcome: 'succeeded', target: `run ${run.id} step approve (run scope); note "ok"` });
   });
