@@ -7,7 +7,7 @@
 // Each BMC's chassis state (power, boot flags, a power cycle's pending power-on) is kept in the
 // lab's state file: a BMC powered off stays off over a restart, a boot override stays set, and
 // a cycle the lab stopped in finishes when it is due (booting from the flags, PXE included).
-import type { BootDevice, BootFlags } from '../../core/protocols/ipmi/codec/chassis-commands';
+import { BOOT_DEVICES, type BootDevice, type BootFlags } from '../../core/protocols/ipmi/codec/chassis-commands';
 import { LAB_IPMI_CREDENTIAL } from '../../../src-shared/lab-protocol';
 import { hashString } from '../../../src-shared/random';
 import type { SavedBmc } from '../memory/state-file';
@@ -16,11 +16,9 @@ import { createBmcFleet } from './bmc-fleet';
 import type { BmcSimulator, BmcSimulatorOptions } from './bmc-simulator';
 import { NO_BOOT_OVERRIDE } from './bmc-state';
 
-const BOOT_DEVICES: readonly string[] = ['none', 'pxe', 'disk', 'safe', 'diag', 'cdrom', 'bios', 'floppy'] satisfies BootDevice[];
-
 /** Saved boot flags as the BMC takes them (a device it does not know: no override). */
 function bootFlags(saved: SavedBmc['boot']): BootFlags {
-  return BOOT_DEVICES.includes(saved.device) ? { ...saved, device: saved.device as BootDevice } : { ...NO_BOOT_OVERRIDE };
+  return Object.hasOwn(BOOT_DEVICES, saved.device) ? { ...saved, device: saved.device as BootDevice } : { ...NO_BOOT_OVERRIDE };
 }
 
 /** What the state file keeps of a BMC; null when it is as the lab made it. */
