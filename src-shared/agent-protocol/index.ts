@@ -3,3 +3,4 @@
 export * from './frames';
 export * from './messages';
 export * from './run-config';
+export * from './systemd-unit';

@@ -13,7 +13,7 @@ import { createPublicKey } from 'node:crypto';
 import type { Capability } from '../../../src-shared/api';
 import type { WfTemplate } from '../../../src-shared/domain/workflow';
 import type { Disposable } from '../../../src-shared/lifecycle';
-import type { AgentConfig } from '../../../src-shared/agent-protocol';
+import { systemdUnit, type AgentConfig } from '../../../src-shared/agent-protocol';
 import type { AgentConsoleIdentity, AgentHealth, AgentSummary } from '../../../src-shared/domain/agent';
 import { FleetDeckError, ValidationError } from '../../../src-shared/errors';
 import type { AgentsConfig } from '../config';
@@ -191,7 +191,7 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
     deployTools: (w) => {
       device = w.device;
       return deployTools({
-        device: w.device, host: sshDeployHost(w), releases, audit: w.audit, systemdUnit: w.systemdUnit, consoleAddress, now,
+        device: w.device, host: sshDeployHost(w), releases, audit: w.audit, systemdUnit: w.systemdUnit ?? systemdUnit, consoleAddress, now,
         agents: { fingerprint256: identity.fingerprint256, collect, enrol, summary },
       });
     },

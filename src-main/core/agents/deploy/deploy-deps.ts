@@ -50,7 +50,7 @@ export interface DeployAgents {
   summary(agentId: string): AgentSummary | null;
 }
 
-/** What systemd.ts's systemdUnit takes (the supervisor's unit text); only the fields the deploy sets. */
+/** What systemdUnit (src-shared/agent-protocol/systemd-unit.ts) takes; only the fields the deploy sets. */
 export interface UnitOptions {
   readonly execStart: readonly string[];
   readonly workingDirectory: string;
@@ -65,10 +65,7 @@ export interface DeployDeps {
   /** Where hosts dial the console's agent listener; throws (naming the config) when it cannot say. */
   consoleAddress(): { host: string; port: number };
   audit(entry: DeployAuditEntry): void;
-  /**
-   * The systemd unit text (src-daemons/agent/supervisor/systemd.ts's systemdUnit). Absent:
-   * systemd hosts run the agent under the supervisor too (the core may not import src-daemons).
-   */
+  /** The systemd unit text (src-shared/agent-protocol/systemd-unit.ts). Absent: systemd hosts run the agent under the supervisor too. */
   systemdUnit?: (o: UnitOptions) => string;
   now?: () => number;
 }
