@@ -14,7 +14,9 @@
 // packages) through the collectors' readText injection; its buffer lives in a real state dir
 // under a per-lab temporary folder (beside the lab's state file when it has one, else under
 // the OS's temp dir), removed when the lab stops. CPU and RSS caps see each identity's share of
-// the lab process. A host powered off stops its agents (the state stays); a reinstall also
+// the lab process: divided among the identities running, or among `shareAmong` (the lab's SSH
+// hosts) when more, so the lab's own simulation work (thousands of SNMP agents and BMCs) does not
+// trip the caps of the first few agents deployed. A host powered off stops its agents (the state stays); a reinstall also
 // deletes its state dirs. The log is kept small (newest half past 64 KiB) instead of rotated.
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,6 +44,8 @@ export interface AgentHost {
 export interface LabAgentsOptions {
   /** The lab's state file: the agents' folder goes beside it (default: the OS's temp dir). */
   readonly stateFile?: string;
+  /** The identities' usage is the process's split among at least this many (default 1). */
+  readonly shareAmong?: number;
   /** The link's reconnect backoff (tests shorten it). */
   readonly linkBackoffMs?: { readonly min: number; readonly max: number; readonly refused: number };
 }
@@ -88,7 +92,7 @@ export function createLabAgents(o: LabAgentsOptions = {}): LabAgents {
   const usage = () => {
     const c = process.cpuUsage();
     const now = c.user + c.system;
-    const n = Math.max(1, live.size);
+    const n = Math.max(1, live.size, o.shareAmong ?? 1);
     sharedCpu += Math.max(0, now - lastCpu) / n;
     lastCpu = now;
     return { cpuMicros: sharedCpu, rssBytes: Math.floor(process.memoryUsage.rss() / n) };
