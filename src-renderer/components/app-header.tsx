@@ -1,4 +1,4 @@
-// Top bar: title, the main places (fleet, inventory, run command, workflows; credentials and audit for admins), the device search box,
+// Top bar: title, the main places (fleet, inventory, run command, workflows, agents; credentials and audit for admins), the device search box,
 // power actions awaiting the poller's confirmation, who is signed in with which role,
 // connection state, language.
 import type { MouseEvent } from 'react';
@@ -28,7 +28,9 @@ export function AppHeader() {
       ? route.view
       : route.view === 'workflows' || route.view === 'wf-launch' || route.view === 'wf-run' || route.view === 'wf-template'
         ? 'workflows'
-        : 'overview';
+        : route.view === 'agents' || route.view === 'agent'
+          ? 'agents'
+          : 'overview';
   const link = (view: NavView, href: string, label: MessageKey, testId: string) => (
     <a href={href} className={here === view ? 'active' : ''} aria-current={here === view ? 'page' : undefined} data-testid={testId} onClick={go(view)}>
       {t(label)}
@@ -48,6 +50,7 @@ export function AppHeader() {
             {/* Command output is for operators: viewers do not get the link (the core refuses them anyway). */}
             {mayCall(role, 'fleet.run') && link('run', '#/run', 'nav.run', 'nav-run')}
             {link('workflows', '#/workflows', 'nav.workflows', 'nav-workflows')}
+            {link('agents', '#/agents', 'nav.agents', 'nav-agents')}
             {/* Credentials and the audit trail are the admin's. */}
             {mayCall(role, 'credentials.put') && link('credentials', '#/credentials', 'admin.nav.credentials', 'nav-credentials')}
             {mayCall(role, 'audit.list') && link('audit', '#/audit', 'admin.nav.audit', 'nav-audit')}
@@ -98,7 +101,7 @@ function PendingPowerList() {
 }
 
 /** A real link (middle-click, copy address work); a plain click goes through navigate(). */
-type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'credentials' | 'audit';
+type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'agents' | 'credentials' | 'audit';
 
 function go(view: NavView) {
   return (e: MouseEvent<HTMLAnchorElement>): void => {

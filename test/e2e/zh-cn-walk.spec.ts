@@ -1,6 +1,6 @@
 // zh-CN end to end: signed in with the language switched to 中文, walk every view (overview
 // with its events strip, a room, a cabinet elevation with the lab panel, a device page with
-// its BMC read, the run view, the inventory view) and two error states (a dead device's BMC
+// its BMC read, the run view, the inventory view, the agents page) and two error states (a dead device's BMC
 // as an operator, a viewer's pages without the controls it cannot use). On each, every
 // visible text node is collected and any Latin word that is neither the fleet's own data
 // (hostnames, SN, IPs, ids, site/room/row/cabinet names, the BMC's sensor names: read from
@@ -145,6 +145,17 @@ test('zh-CN: every view as a viewer speaks Chinese, in a CJK font (the system\'s
   await goHash(page, '#/inventory');
   await expect(page.getByTestId('inventory-title')).toBeVisible();
   await check(page, 'inventory', data, bad);
+
+  // The agents page: the console's identity (its fingerprint is data, like a host key's) and
+  // whatever agents the shared instance holds (their ids, hosts, versions and actors are data).
+  const agentsIdentity = await operator.call('agents.identity', undefined);
+  const agents = await operator.call('agents.list', undefined);
+  dataValues.push(agentsIdentity.fingerprint256, ...agents.flatMap((a) => [a.id, a.hostname ?? '', a.deviceId ?? '', a.version ?? '', a.enrolledBy, a.revokedBy ?? '']));
+  data = dataMatcher(dataValues);
+  await goHash(page, '#/agents');
+  await expect(page.getByTestId('agents-fingerprint')).toHaveText(agentsIdentity.fingerprint256);
+  await expect(page.getByTestId('agents-empty').or(page.getByTestId('agents-table'))).toBeVisible();
+  await check(page, 'agents', data, bad);
 
   expectNoLatin(bad);
 });
