@@ -38,6 +38,11 @@ export interface WorkflowsConfig {
   callbackBaseUrl?: string | null | (() => string | null);
   /** Tool calls in flight across all runs (default 64). */
   maxConcurrent?: number;
+  /**
+   * A configured fleet's PXE hook (provisioning/http-pxe.ts): os.install stages and takes back
+   * installs there. Absent: only the lab's PXE stand-in stages installs.
+   */
+  pxeHook?: { url: string; token?: string; timeoutMs?: number };
   /** Templates shipped beside the built-in ones (saved as version 1 when absent). */
   templates?: readonly WfTemplate[];
   /**

@@ -18,7 +18,7 @@ import { startRun } from './run/run-module';
 import { startSearch } from './search/search-module';
 import { startSession, type CoreAuth } from './session/session-module';
 import { openCoreStore } from './store/core-store';
-import { labPxe, PROVISIONING_TEMPLATES, provisioningTools, storeCmdb } from './provisioning';
+import { httpPxe, labPxe, PROVISIONING_TEMPLATES, provisioningTools, storeCmdb } from './provisioning';
 import { SHIPPED_TEMPLATES } from './workflows/shipped-templates';
 import type { Tool } from './workflows/tool';
 import { startWorkflowsCapability } from './workflows/workflows-capability';
@@ -65,8 +65,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const agents = owned.add(await startAgents({ store, hub: events.hub, config: config.agents, log }));
     // The tools the capabilities give workflow steps (the engine adds its built-ins: http.callback, wf.approval, wf.callback).
     // Provisioning (seed 000's flows): IPMI through the BMC service, SSH through the run pool,
-    // the CMDB status in the inventory; installs staged on the lab's PXE stand-in (a configured
-    // fleet has no PXE server hook yet: os.install refuses there, naming why).
+    // the CMDB status in the inventory; installs staged on the lab's PXE stand-in, or a configured
+    // fleet's PXE hook (workflows.pxeHook; with neither, os.install refuses, naming why).
     // Fleet runs (fleet.run) are runs of the shipped fleet-run template: its tool ssh.run over the same pool.
     const workflowTools: Tool[] = [...run.tools, ...provisioningTools({
       device: (id) => store.inventory.device(id),
@@ -77,7 +77,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       cmdb: storeCmdb({ db: store.db, inventory: store.inventory, onRenamed: () => { fleet.reload(); search.reload(); } }),
       // A tool acts for the run's launcher, with the role it launched with (runs from before migration 11: operator).
       audit: (e) => store.audit.record({ ...e, role: e.role ?? 'operator' }),
-      pxe: lab.fleetKind === 'lab' ? labPxe(lab) : null,
+      pxe: lab.fleetKind === 'lab' ? labPxe(lab) : config.workflows?.pxeHook ? httpPxe(config.workflows.pxeHook, (id) => store.inventory.device(id)) : null,
     }), ...agents.deployTools({
       device: (id) => store.inventory.device(id), ssh: run.ssh, credentials: credentials.resolver,
       audit: (e) => store.audit.record({ ...e, role: e.role ?? 'operator' }),

@@ -27,6 +27,11 @@ const USAGE = `Usage: npm run serve -- [options]
   --no-traps          start no trap receiver
   --public-url URL    where workflow callback URLs point (default: the served URL; set it when
                       --bind is 0.0.0.0 or a proxy fronts FleetDeck)
+  --pxe-hook URL      a configured fleet's PXE hook: os.install POSTs {action: stage|unstage, ...}
+                      there (FLEETDECK_PXE_TOKEN: its bearer token); absent, os.install needs the lab
+  --agent-listen A:P  where fleet agents dial in over TLS 1.3 (default: --bind, a free port; set a
+                      fixed port so agents deployed before a restart find the console after it)
+  --agent-advertise A:P  the address deployed agents are told to dial (default: --agent-listen)
   --no-call-budget    benchmarks only: no per-connection rate or queue limit (calls still start in turn)
 Environment: FLEETDECK_PASSPHRASE derives the credential key from a passphrase instead of a key file.`;
 
@@ -47,6 +52,9 @@ async function main(): Promise<void> {
       'no-traps': { type: 'boolean', default: false },
       'no-call-budget': { type: 'boolean', default: false },
       'public-url': { type: 'string' },
+      'pxe-hook': { type: 'string' },
+      'agent-listen': { type: 'string' },
+      'agent-advertise': { type: 'string' },
       'static-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -70,6 +78,16 @@ async function main(): Promise<void> {
     throw new Error(`--lab-loopback must be aliases, single or auto, got "${labLoopback}"`);
   }
 
+  const hostPort = (flag: string, v: string | undefined, fallbackHost: string): { host: string; port: number } | undefined => {
+    if (v === undefined) return undefined;
+    const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(v);
+    if (!m || Number(m[2]) > 65535) throw new Error(`--${flag} must be ADDRESS:PORT, got "${v}"`);
+    return { host: m[1].replace(/^\[|\]$/g, '') || fallbackHost, port: Number(m[2]) };
+  };
+  const agentListen = hostPort('agent-listen', values['agent-listen'], values.bind!) ?? { host: values.bind!, port: 0 };
+  const agentAdvertise = hostPort('agent-advertise', values['agent-advertise'], values.bind!);
+  const pxeHook = values['pxe-hook'];
+  if (pxeHook !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/i.test(pxeHook)) throw new Error(`--pxe-hook must be an http(s) URL, got "${pxeHook}"`);
   const publicUrl = values['public-url'];
   if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/i.test(publicUrl)) throw new Error(`--public-url must be an http(s) URL, got "${publicUrl}"`);
   // Callback steps ask at each attempt; with --port 0 the URL is known once the server listens.
@@ -84,7 +102,8 @@ async function main(): Promise<void> {
       : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'], loopback: labLoopback, stateFile: join(dataDir, 'lab-state.json') },
     poller: values['poll-interval-ms'] ? { intervalMs: Number(values['poll-interval-ms']) } : undefined,
     traps: values['no-traps'] ? undefined : { address: values.bind, port: Number(values['trap-port']) },
-    workflows: { callbackBaseUrl: () => publicUrl ?? served },
+    workflows: { callbackBaseUrl: () => publicUrl ?? served, pxeHook: pxeHook ? { url: pxeHook, token: process.env.FLEETDECK_PXE_TOKEN } : undefined },
+    agents: { listen: agentListen, advertise: agentAdvertise, bundleDir: join(here, '../../resources/daemons') },
     log: (line) => console.log(`[core] ${line}`),
   });
   const unlimited = { ratePerSec: Infinity, burst: Infinity, maxInFlight: Infinity, maxQueued: Infinity };

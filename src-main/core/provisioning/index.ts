@@ -15,6 +15,7 @@ import { systemCheckTool } from './system-check';
 export type { CmdbState, InstallRequest, ProvisioningAuditEntry, ProvisioningCmdb, ProvisioningDeps, PxeServer } from './deps';
 export { storeCmdb, type CmdbStoreDeps } from './cmdb-store';
 export { labPxe, type LabInstallProfiles } from './lab-pxe';
+export { httpPxe, type PxeHookConfig } from './http-pxe';
 export { PROVISIONING_TEMPLATES } from './templates';
 
 /**

@@ -147,7 +147,7 @@ export function osInstallTool(deps: ProvisioningDeps) {
 
   async function start(ctx: ToolContext, a: Input): Promise<InstallState> {
     const dev = deviceOf(deps, a.deviceId);
-    if (!deps.pxe) throw new FleetDeckError('UNAVAILABLE', `no PXE server is configured for this fleet: FleetDeck cannot stage the install of ${a.os} on ${named(dev)}`, { deviceId: dev.id, reason: 'no-pxe' });
+    if (!deps.pxe) throw new FleetDeckError('UNAVAILABLE', `no PXE server is configured for this fleet (serve's --pxe-hook, the core's workflows.pxeHook): FleetDeck cannot stage the install of ${a.os} on ${named(dev)}`, { deviceId: dev.id, reason: 'no-pxe' });
     if (!dev.bmcAddress || !dev.ipmiCredential) throw new FleetDeckError('UNAVAILABLE', `${named(dev)} has no BMC the console can reach: it cannot be booted from PXE`, { deviceId: dev.id });
     const hostname = hostnameFor(a, dev);
     const startedAt = now();
