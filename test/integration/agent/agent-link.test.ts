@@ -171,6 +171,10 @@ describe('agent protocol over TLS 1.3 on loopback', () => {
     await new Promise((res) => setTimeout(res, 200));
     expect(c.stored.size, 'nothing was uploaded').toBe(0);
     expect(c.events.filter((e) => e.kind !== 'refused' || e.agentId !== null), 'the console never heard a hello').toEqual([]);
+    // The agent hangs up in the handshake: what the console reports of it names where it came from.
+    const hangUps = c.events.filter((e) => e.kind === 'refused');
+    expect(hangUps.length).toBeGreaterThan(0);
+    for (const e of hangUps) expect(e).toMatchObject({ agentId: null, reason: 'protocol', remote: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
     expect(buf.items.length).toBe(1);
   });
 });

@@ -9,7 +9,7 @@
 // refused (unknown or revoked agent, bad proof, wrong version, malformed frames) is reported
 // to onEvent for the audit trail, with the remote address.
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import tls from 'node:tls';
 import {
   AGENT_PROTOCOL_VERSION, AgentProtocolError, decodeMessage, encodeMessage, FrameReader, proofMessage, TLS_BINDING_BYTES, TLS_BINDING_LABEL,
@@ -82,8 +82,14 @@ export async function startAgentServer(o: AgentServerOptions): Promise<AgentServ
   const all = new Set<Session>();
   const log = o.log ?? (() => {});
   const server = tls.createServer({ cert: o.identity.certPem, key: o.identity.keyPem, minVersion: 'TLSv1.3' }, (socket) => serve(socket));
+  // A TLS failure can come after the socket is gone (a peer that hangs up mid-handshake, as an
+  // agent refusing a certificate it did not pin does): its address is kept from the accept.
+  const accepted = new WeakMap<object, string>();
+  server.on('connection', (raw: Socket) => accepted.set(raw, `${raw.remoteAddress}:${raw.remotePort}`));
   server.on('tlsClientError', (err, socket) => {
-    o.onEvent?.({ kind: 'refused', agentId: null, reason: 'protocol', message: `TLS: ${err.message}`, remote: `${socket.remoteAddress}:${socket.remotePort}` });
+    const parent = (socket as unknown as { _parent?: object })._parent; // the accepted net.Socket (Node keeps it on the TLSSocket)
+    const remote = (parent && accepted.get(parent)) ?? (socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : 'an unknown address');
+    o.onEvent?.({ kind: 'refused', agentId: null, reason: 'protocol', message: `TLS: ${err.message}`, remote });
   });
 
   function serve(socket: tls.TLSSocket): void {
