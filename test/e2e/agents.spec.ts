@@ -7,10 +7,11 @@
 // listener, pinning the fingerprint) and its row turns healthy and connected with its version,
 // hostname, CPU and memory; its page shows its metrics, processes and inventory (this
 // machine's OS release, /etc/hosts with its checksum), and when its memory goes over the cap
-// the page says so live, naming the cap. The operator's upgrade form names a bad
-// version before sending; the confirmation names how many agents and which version; the core
-// refuses since neither can be reached, and the dialog lists each with its reason. The
-// operator revokes one, confirmed by typing its id (a wrong id keeps the button disabled): its
+// the page says so live, naming the cap. The operator's rollback of the two agents no deploy
+// can reach is refused, the dialog listing each with its reason; the upgrade form names a bad
+// version before sending, the confirmation names how many agents and which version, and the
+// answer shows the launched run (its page opens from the link) and the agent left out, with
+// why. The operator revokes one, confirmed by typing its id (a wrong id keeps the button disabled): its
 // row shows revoked with who did it, and the audit names it with the reason. Its page shows
 // the summary and no results yet. A viewer sees the same table with no selection, no
 // Upgrade, no Roll back and no Revoke. Last, the page, both dialogs, the refusal and the
@@ -34,7 +35,8 @@ const DEVICE: Device = {
   id: 'dev-agent-1', cabinetId: 'c', kind: 'server', hostname: 'agent-host-1', sn: 'SN-AG-1', uPosition: 1, uHeight: 1, mgmtIp: '127.0.0.1',
   snmpPort: 1, bmcAddress: null, bmcPort: 623, sshPort: 22, snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
 };
-const DEVICE_2: Device = { ...DEVICE, id: 'dev-agent-2', hostname: 'agent-host-2', sn: 'SN-AG-2', uPosition: 2, mgmtIp: '127.0.0.2' };
+/** Its SSH credential makes it a host a deploy can reach; port 1 answers nobody. */
+const DEVICE_2: Device = { ...DEVICE, id: 'dev-agent-2', hostname: 'agent-host-2', sn: 'SN-AG-2', uPosition: 2, mgmtIp: '127.0.0.2', sshPort: 1, sshCredential: 'e2e-ssh' };
 const ON_DEVICE = 'e2e-agent-1';
 const BY_HAND = 'e2e-by-hand';
 const LIVE = 'e2e-live';
@@ -53,6 +55,7 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   serve = await startServe(['--no-lab']);
   admin = await connect(serve.url, serve.tokens.admin);
+  await admin.call('credentials.put', { id: 'e2e-ssh', kind: 'ssh-password', name: 'E2E SSH', secret: { username: 'nobody', password: 'never-used' } });
   await admin.call('inventory.import', { format: 'json', text: JSON.stringify(oneCabinet([DEVICE, DEVICE_2])) });
   identity = await admin.call('agents.identity', undefined);
 });
@@ -100,7 +103,7 @@ test('no agents: the page says so, beside the identity agents pin', async ({ pag
   await shoot(page, 'agents-empty');
 });
 
-test('operator: enrolled agents appear live as never reported; an unreachable rollout is refused naming why; a typed-id revoke marks the row', async ({ page }) => {
+test('operator: agents appear live (never reported; a real agent healthy, then over its memory cap); a refused rollback names why; an upgrade launches its run; a typed-id revoke marks the row', async ({ page }) => {
   await signIn(page, serve.tokens.operator, serve.url);
   await openAgents(page);
   await expect(page.getByTestId('agents-empty')).toBeVisible();
@@ -135,12 +138,38 @@ test('operator: enrolled agents appear live as never reported; an unreachable ro
   await expect(live.getByTestId('agent-last-seen')).toHaveText(/ago$/);
   await expect(page.getByTestId('agents-count-healthy')).toHaveAttribute('data-value', '1');
 
-  // Upgrade both: a bad version is named before anything is sent; the confirmation says how many and which version.
-  await expect(page.getByTestId('agents-upgrade')).toBeDisabled();
+  // Roll back the two agents no deploy can reach: refused, each named with why.
+  await expect(page.getByTestId('agents-rollback')).toBeDisabled();
+  await onDevice.getByTestId('agent-select').check();
+  await row(page, BY_HAND).getByTestId('agent-select').check();
+  await expect(page.getByTestId('agents-selected')).toHaveText('2 selected');
+  await page.getByTestId('agents-rollback').click();
+  const dialog = page.getByTestId('agents-rollout');
+  await expect(dialog).toHaveAttribute('data-kind', 'rollback');
+  await expect(dialog.getByTestId('agents-rollout-version')).toHaveCount(0);
+  await dialog.getByTestId('agents-rollout-next').click();
+  await expect(dialog.getByTestId('agents-rollout-question')).toHaveText('Roll back 2 agents to their previous version?');
+  await dialog.getByTestId('agents-rollout-submit').click();
+  const refusal = dialog.getByTestId('agents-rollout-unreachable');
+  await expect(refusal).toContainText('None of the chosen agents can be reached');
+  await expect(refusal.locator(`[data-agent-id="${ON_DEVICE}"]`)).toHaveText(`${ON_DEVICE}: its device has no SSH credential`);
+  await expect(refusal.locator(`[data-agent-id="${BY_HAND}"]`)).toHaveText(`${BY_HAND}: enrolled by hand: no device to deploy to`);
+  await shoot(page, 'agents-rollout-refused');
+  await dialog.getByTestId('agents-rollout-back').click();
+  await dialog.getByTestId('agents-rollout-cancel').click();
+  await expect(dialog).toHaveCount(0);
+  await page.getByTestId('agents-clear').click();
   await page.getByTestId('agents-select-all').check();
   await expect(page.getByTestId('agents-selected')).toHaveText('3 selected');
+  await page.getByTestId('agents-clear').click();
+
+  // Upgrade the live agent and the hand-enrolled one: a bad version is named before anything is
+  // sent; the confirmation says how many and which version; the run is launched on the one host
+  // a deploy can reach (its SSH answers nobody: the run itself fails later, on its own page).
+  await live.getByTestId('agent-select').check();
+  await row(page, BY_HAND).getByTestId('agent-select').check();
   await page.getByTestId('agents-upgrade').click();
-  const dialog = page.getByTestId('agents-rollout');
+  await expect(dialog).toHaveAttribute('data-kind', 'upgrade');
   await dialog.getByTestId('agents-rollout-version').fill('1.2 beta');
   await dialog.getByTestId('agents-rollout-next').click();
   await expect(dialog.getByTestId('agents-rollout-version-problem')).toContainText('Letters, digits');
@@ -148,18 +177,22 @@ test('operator: enrolled agents appear live as never reported; an unreachable ro
   await dialog.getByTestId('agents-rollout-version').fill('1.2.3');
   await dialog.getByTestId('agents-rollout-batchSize').fill('5');
   await dialog.getByTestId('agents-rollout-next').click();
-  await expect(dialog.getByTestId('agents-rollout-question')).toHaveText('Upgrade 3 agents to version 1.2.3?');
+  await expect(dialog.getByTestId('agents-rollout-question')).toHaveText('Upgrade 2 agents to version 1.2.3?');
   await dialog.getByTestId('agents-rollout-submit').click();
-  const refusal = dialog.getByTestId('agents-rollout-unreachable');
-  await expect(refusal).toContainText('None of the chosen agents can be reached');
-  await expect(refusal.locator(`[data-agent-id="${ON_DEVICE}"]`)).toHaveText(`${ON_DEVICE}: its device has no SSH credential`);
-  await expect(refusal.locator(`[data-agent-id="${BY_HAND}"]`)).toHaveText(`${BY_HAND}: enrolled by hand: no device to deploy to`);
-  await expect(refusal.locator(`[data-agent-id="${LIVE}"]`)).toHaveText(`${LIVE}: its device has no SSH credential`);
-  await shoot(page, 'agents-rollout-refused');
-  await dialog.getByTestId('agents-rollout-back').click();
-  await dialog.getByTestId('agents-rollout-cancel').click();
-  await expect(dialog).toHaveCount(0);
-  await page.getByTestId('agents-clear').click();
+  const launched = dialog.getByTestId('agents-rollout-result');
+  await expect(launched).toContainText('Launched on 1 host.');
+  await expect(launched.getByTestId('agents-skipped-item')).toHaveText(`${BY_HAND}: enrolled by hand: no device to deploy to`);
+  const runId = (await launched.getAttribute('data-run-id')) ?? '';
+  const run = await admin.call('workflows.run', { runId });
+  expect(run.templateId).toMatch(/^agent-deploy/);
+  expect(run.hosts).toEqual([DEVICE_2.id]);
+  expect(run.createdBy).toMatch(/^operator@/);
+  await expect(page.getByTestId('agents-select-hint')).toBeVisible(); // the selection was launched
+  await shoot(page, 'agents-upgrade-launched');
+  await launched.getByTestId('agents-rollout-run').click();
+  await expect(page).toHaveURL(new RegExp(`#/workflows/run/${runId}$`));
+  await expect(page.getByTestId('wf-run-view')).toHaveAttribute('data-run-id', runId);
+  await openAgents(page);
 
   // Revoke, confirmed by the typed agent id.
   await onDevice.getByTestId('agent-revoke').click();
@@ -260,6 +293,16 @@ test('zh-CN: the agents page, its dialogs, a refusal and an agent page speak Chi
   await check(page, 'agents upgrade refused', data, bad);
   await dialog.getByTestId('agents-rollout-back').click();
   await dialog.getByTestId('agents-rollout-cancel').click();
+  // A rollback launched: the run and the agent left out, in Chinese.
+  await row(page, LIVE).getByTestId('agent-select').check();
+  await row(page, BY_HAND).getByTestId('agent-select').check();
+  await page.getByTestId('agents-rollback').click();
+  await dialog.getByTestId('agents-rollout-next').click();
+  await expect(dialog.getByTestId('agents-rollout-question')).toHaveText('将 2 个代理回滚到各自的上一个版本？');
+  await dialog.getByTestId('agents-rollout-submit').click();
+  await expect(dialog.getByTestId('agents-rollout-result')).toContainText('已在 1 台主机上发起。');
+  await check(page, 'agents rollback launched', data, bad);
+  await dialog.getByTestId('agents-rollout-close').click();
 
   await row(page, BY_HAND).getByTestId('agent-revoke').click();
   await page.getByTestId('confirm-input').fill('x');

@@ -108,7 +108,7 @@ function Summary({ agent: a }: { agent: AgentSummary }) {
         <dt>{t('agents.f.rss')}</dt>
         <dd>{s ? size(s.rssBytes) : dash}</dd>
         <dt>{t('agents.f.buffer')}</dt>
-        <dd>{s ? t('agents.f.bufferValue', { n: num(s.bufferDepth), size: size(s.bufferBytes) }) : dash}</dd>
+        <dd>{s ? t(s.bufferDepth === 1 ? 'agents.f.bufferValue.one' : 'agents.f.bufferValue', { n: num(s.bufferDepth), size: size(s.bufferBytes) }) : dash}</dd>
         <dt>{t('agents.f.dropped')}</dt>
         <dd className={s && s.dropped > 0 ? 'tone-text-bad' : ''}>{s ? num(s.dropped) : dash}</dd>
       </dl>

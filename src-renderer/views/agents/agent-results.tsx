@@ -236,7 +236,7 @@ function Status({ s }: { s: Data<'status'> }) {
       <dt>{t('agents.f.rss')}</dt>
       <dd>{size(s.rssBytes)}</dd>
       <dt>{t('agents.f.buffer')}</dt>
-      <dd>{t('agents.f.bufferValue', { n: num(s.bufferDepth), size: size(s.bufferBytes) })}</dd>
+      <dd>{t(s.bufferDepth === 1 ? 'agents.f.bufferValue.one' : 'agents.f.bufferValue', { n: num(s.bufferDepth), size: size(s.bufferBytes) })}</dd>
       <dt>{t('agents.f.dropped')}</dt>
       <dd className={s.dropped > 0 ? 'tone-text-bad' : ''}>{num(s.dropped)}</dd>
     </dl>

@@ -113,7 +113,7 @@ const AgentRow = memo(function AgentRow({ agent: a, mayAct, chosen }: { agent: A
       <td className="num" data-testid="agent-buffer" data-value={s?.bufferDepth ?? ''}>
         {s ? (
           <>
-            {t('agents.buffer', { n: num(s.bufferDepth) })}
+            {s.bufferDepth === 1 ? t('agents.buffer.one') : t('agents.buffer', { n: num(s.bufferDepth) })}
             <div className="muted small">{size(s.bufferBytes)}</div>
           </>
         ) : (

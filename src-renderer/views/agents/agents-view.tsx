@@ -120,7 +120,9 @@ function SelectionBar({ selected }: { selected: readonly string[] }) {
   return (
     <div className="agents-actions" data-testid="agents-actions">
       {n === 0 ? (
-        <span className="muted small">{t('agents.selectHint')}</span>
+        <span className="muted small" data-testid="agents-select-hint">
+          {t('agents.selectHint')}
+        </span>
       ) : (
         <span data-testid="agents-selected" data-value={n}>
           {t('agents.selected', { n: num(n) })}
