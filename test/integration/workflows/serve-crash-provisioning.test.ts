@@ -173,7 +173,7 @@ describe.skipIf(!built)('server-online under kill -9 of the serve process', () =
       ...Array.from({ length: 2 }, (): Aim => ({ name: 'installs in flight', pick: inFlight, waitMs: installLeft })),
       // After the installs: progress levels drawn at random (host key, ping, CMDB online, callback step).
       ...postLevels.map((n): Aim => ({ name: `${n} tasks done`, pick: (d) => done(d) >= n || over(d), waitMs: 0 })),
-      // The receiver holds each delivery 250 ms: killed then, serve never hears the answer and sends it again after the restart.
+      // The receiver holds each delivery 1.5 s: killed then, serve never hears the answer and sends it again after the restart.
       ...Array.from({ length: 4 }, (): Aim => ({ name: 'a delivery waiting for its answer', pick: delivery, waitMs: 0 })),
     ];
     expect(aims).toHaveLength(KILLS);

@@ -349,6 +349,8 @@ export async function checkLabIdentity(o: {
   return { hosts, keys, ok, lastOkAt, wrong, silent, doneAt: Date.now() };
 }
 
+const HOLD_MS = 1500;
+
 export interface Delivery {
   readonly key: string;
   readonly method: string;
@@ -358,7 +360,11 @@ export interface Delivery {
   status: number;
 }
 
-/** The flow's callback receiver: answers after 250 ms, 503 one time in four (seeded). */
+/**
+ * The flow's callback receiver: answers after 1.5 s, 503 one time in four (seeded). The hold
+ * outlasts the moments between a restart and the next kill: with the lab resuming by itself the
+ * run's last steps take no time, and a kill aimed late in the run lands while deliveries wait.
+ */
 export async function startReceiver(rand: () => number): Promise<{ url: string; deliveries: Delivery[]; holding: () => number; close(): Promise<void> }> {
   const deliveries: Delivery[] = [];
   let held = 0;
@@ -374,7 +380,7 @@ export async function startReceiver(rand: () => number): Promise<{ url: string; 
         d.status = rand() < 0.25 ? 503 : 200;
         res.statusCode = d.status;
         res.end();
-      }, 250);
+      }, HOLD_MS);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
