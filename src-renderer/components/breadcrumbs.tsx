@@ -44,6 +44,21 @@ export function Breadcrumbs() {
       </Trail>
     );
   }
+  if (route.view === 'agents' || route.view === 'agent') {
+    return (
+      <Trail>
+        {fleet}
+        {route.view === 'agent' ? (
+          <button type="button" className="link" data-testid="crumb-agents" onClick={() => navigate({ view: 'agents' })}>
+            {t('nav.agents')}
+          </button>
+        ) : (
+          <span className="crumb-here">{t('nav.agents')}</span>
+        )}
+        {route.view === 'agent' && <span className="crumb-here">{route.agentId}</span>}
+      </Trail>
+    );
+  }
   if (route.view === 'device') {
     const d = detail?.device.id === route.deviceId ? detail : null;
     return (
