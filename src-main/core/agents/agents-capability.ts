@@ -98,7 +98,7 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
     return 'stale';
   };
   const toSummary = (r: AgentRow, live: Set<string>): AgentSummary => ({
-    id: r.id, deviceId: r.deviceId, hostname: r.hostname, state: r.state, health: health(r, live.has(r.id)), connected: live.has(r.id),
+    id: r.id, deviceId: r.deviceId, hostname: r.hostname ?? (r.deviceId ? device(r.deviceId)?.hostname ?? null : null), state: r.state, health: health(r, live.has(r.id)), connected: live.has(r.id),
     version: r.version, remote: r.remote, lastSeenAt: r.lastSeenAt, lastSeq: r.lastSeq, status: r.status,
     enrolledAt: r.enrolledAt, enrolledBy: r.enrolledBy, revokedAt: r.revokedAt, revokedBy: r.revokedBy,
   });
