@@ -92,7 +92,7 @@ export function startAgent(o: AgentOptions): Agent {
   const collectInventory = async (): Promise<void> => {
     if (monitor.state !== 'ok') return;
     try {
-      append(await inventory.sample(config.files));
+      append(fitInventory(await inventory.sample(config.files), log));
     } catch (err) {
       log(`agent: inventory failed: ${(err as Error).message}`);
     }
@@ -149,6 +149,22 @@ export function startAgent(o: AgentOptions): Agent {
       buffer.close();
     },
   };
+}
+
+/** Room for an inventory result inside one protocol frame (1 MiB), with the batch's framing. */
+const INVENTORY_BUDGET = 900 * 1024;
+
+/** An inventory result cut to fit a frame: packages beyond the budget are counted, not sent. */
+export function fitInventory<T extends { kind: 'inventory'; packages: readonly unknown[]; packagesOmitted?: number }>(data: T, log: (line: string) => void = () => {}): T {
+  let size = JSON.stringify(data).length;
+  if (size <= INVENTORY_BUDGET) return data;
+  let keep = data.packages.length;
+  while (keep > 0 && size > INVENTORY_BUDGET) {
+    keep = Math.floor((keep * INVENTORY_BUDGET) / size * 0.95);
+    size = JSON.stringify({ ...data, packages: data.packages.slice(0, keep) }).length;
+  }
+  log(`agent: the inventory lists ${data.packages.length} packages; ${keep} are sent, ${data.packages.length - keep} counted as omitted (one frame is 1 MiB)`);
+  return { ...data, packages: data.packages.slice(0, keep), packagesOmitted: data.packages.length - keep };
 }
 
 function readKeptConfig(dir: string): AgentConfig | null {

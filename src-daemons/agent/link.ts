@@ -95,9 +95,39 @@ export function startLink(o: LinkOptions): Link {
       while (inFlight < window && !s.writableNeedDrain) {
         const batch = o.buffer.read(sentUpTo, o.batchMax ?? 500, o.batchBytes ?? 256 * 1024);
         if (!batch.length) return;
-        sentUpTo = batch[batch.length - 1].seq;
+        const { frame, upTo } = resultsFrame(batch);
+        sentUpTo = upTo;
+        if (!frame) continue; // nothing sendable in it: the next batch's ack covers these numbers
         inFlight++;
-        send('results', { results: batch });
+        s.write(frame);
+      }
+    };
+    /**
+     * The batch as one frame. A result the protocol refuses (over the frame limit, or a value
+     * its schema does not take) would block the upload forever if it were sent again and again:
+     * it is left out and logged by its sequence number; the console sees a gap there.
+     */
+    const resultsFrame = (batch: AgentResult[]): { frame: Uint8Array | null; upTo: number } => {
+      const upTo = batch[batch.length - 1].seq;
+      try {
+        return { frame: encodeMessage('results', { results: batch }), upTo };
+      } catch {
+        const ok = batch.filter((r) => {
+          try {
+            encodeMessage('results', { results: [r] });
+            return true;
+          } catch (err) {
+            log(`link: result ${r.seq} (${r.data.kind}) cannot be sent and is left out: ${(err as Error).message}`);
+            return false;
+          }
+        });
+        if (!ok.length) return { frame: null, upTo };
+        try {
+          return { frame: encodeMessage('results', { results: ok }), upTo };
+        } catch {
+          // Each fits alone but not all together: send the first half now, the rest next turn.
+          return resultsFrame(ok.slice(0, Math.ceil(ok.length / 2)));
+        }
       }
     };
     s.on('drain', pump);

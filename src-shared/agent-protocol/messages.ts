@@ -48,6 +48,8 @@ export const inventoryResult = z.object({
   osRelease: z.string().max(256),
   kernel: z.string().max(256),
   packages: z.array(z.object({ name, version: z.string().max(256) })).max(20_000),
+  /** Packages left out so the result fits one frame (the agent sends the first ones by name). */
+  packagesOmitted: count.optional(),
   /** Declared files: sha256 hex, or null with the reason it could not be read. */
   files: z.array(z.object({ path: z.string().min(1).max(4096), sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(), error: z.string().max(256).nullable() })).max(1024),
 });

@@ -110,6 +110,26 @@ describe('agent protocol over TLS 1.3 on loopback', () => {
     expect(l.connected).toBe(true);
   });
 
+  it('a result the protocol refuses is left out and logged; the upload goes on past it', async () => {
+    const { c, port, key, pub } = await rig();
+    c.enrol('srv-poison', pub);
+    const buf = new MemBuffer();
+    for (let i = 0; i < 30; i++) buf.append(i === 10 ? ({ ...status(i), cpuPct: -1 } as AgentResultData) : status(i));
+    buf.append({ kind: 'inventory', osRelease: 'x', kernel: 'y', packages: Array.from({ length: 20_000 }, (_, i) => ({ name: `pkg-${i}-${'n'.repeat(40)}`, version: 'v'.repeat(40) })), files: [] });
+    for (let i = 0; i < 5; i++) buf.append(status(100 + i));
+    const logs: string[] = [];
+    links.push(startLink({
+      host: '127.0.0.1', port, pinnedFingerprint256: c.identity.fingerprint256, agentId: 'srv-poison', agentVersion: '1.0.0', hostname: 'p', key, buffer: buf,
+      backoffMs: { min: 50, max: 400, refused: 200 }, batchMax: 50, log: (l) => logs.push(l),
+    }));
+    await until('everything after the refused ones acked', () => buf.items.length === 0);
+    expect([...c.stored.get('srv-poison')!.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 36 }, (_, i) => i + 1).filter((n) => n !== 11 && n !== 31));
+    expect(logs.filter((l) => l.includes('cannot be sent'))).toEqual([
+      expect.stringMatching(/^link: result 11 \(status\) cannot be sent and is left out: .*cpuPct/),
+      expect.stringMatching(/^link: result 31 \(inventory\) cannot be sent and is left out: .*over the 1048576-byte limit/),
+    ]);
+  });
+
   it('a console stopped while the agent keeps producing: every sequence number arrives exactly once after its restart', async () => {
     const { c, port, key, pub } = await rig();
     c.enrol('srv-2', pub);
