@@ -155,7 +155,7 @@ export function startAgent(o: AgentOptions): Agent {
 const INVENTORY_BUDGET = 900 * 1024;
 
 /** An inventory result cut to fit a frame: packages beyond the budget are counted, not sent. */
-export function fitInventory<T extends { kind: 'inventory'; packages: readonly unknown[]; packagesOmitted?: number }>(data: T, log: (line: string) => void = () => {}): T {
+export function fitInventory<T extends { kind: 'inventory'; packages: readonly unknown[]; packagesOmitted?: number }>(data: T, log: (line: string) => void = () => {}): T & { packagesOmitted?: number } {
   let size = JSON.stringify(data).length;
   if (size <= INVENTORY_BUDGET) return data;
   let keep = data.packages.length;

@@ -20,7 +20,8 @@ import type { AgentsConfig } from '../config';
 import type { EventHub } from '../events/event-hub';
 import { startAgentServer, type AgentServer, type AgentServerEvent } from '../protocols/agent/agent-server';
 import { createConsoleIdentity } from '../protocols/agent/tls-identity';
-import type { AgentRepository, AgentRow } from '../store/agent-repository';
+import type { AgentRepository, AgentRow, StoredIdentity } from '../store/agent-repository';
+import { SecretDecryptError } from '../security/secret-box';
 import type { AuditRepository } from '../store/audit-repository';
 import type { Tool } from '../workflows/tool';
 import { AGENT_TEMPLATES, createRollouts, deployTools, releaseCatalogue, sshDeployHost, type DeployAuditEntry, type DeployDeps, type RolloutWorkflows } from './deploy';
@@ -74,14 +75,25 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
   const now = d.now ?? Date.now;
   const log = d.log ?? (() => {});
   const collect: AgentConfig = { ...DEFAULT_AGENT_CONFIG, ...d.config?.collect };
-  let stored = repo.identity();
-  if (!stored) {
+  // The identity's key is sealed under the console's secret key. Opened with another key (the
+  // key file lost or replaced), it cannot serve TLS: agents pinned that certificate, so no new
+  // one is made behind their backs; the console runs without an agent server and says why.
+  let stored: StoredIdentity | null = null;
+  let sealedAway: string | null = null;
+  try {
+    stored = repo.identity();
+  } catch (err) {
+    if (!(err instanceof SecretDecryptError)) throw err;
+    sealedAway = `the console's agent identity cannot be opened with this secret key (the key it was sealed with is not this one): no agent can connect until that key is back`;
+    log(`agents: ${sealedAway}`);
+  }
+  if (!stored && !sealedAway) {
     const made = await createConsoleIdentity();
     repo.putIdentity(made);
     stored = repo.identity()!;
     log(`agents: made the console's agent identity ${stored.fingerprint256}`);
   }
-  const tls = stored;
+  const tls = stored ?? { ...repo.identityCertificate()!, keyPem: '' };
   const ingest = createIngestQueue((b) => repo.storeResults(b, now()), {
     onCommit: (batches) => {
       for (const b of batches) if (b.results.some((r) => r.data.kind === 'status')) changed(b.agentId);
@@ -127,7 +139,7 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
   };
 
   const listen = d.config?.listen === undefined ? { host: '127.0.0.1', port: 0 } : d.config.listen;
-  if (listen) {
+  if (listen && !sealedAway) {
     server = await startAgentServer({
       host: listen.host, port: listen.port, identity: tls,
       directory: {

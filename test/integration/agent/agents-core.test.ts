@@ -123,4 +123,19 @@ describe('agents through the core', () => {
     expect(refusal?.detail).toMatch(/^revoked: .*\(from 127\.0\.0\.1:\d+\)$/);
     expect((await c2.api.call(admin, 'agents.list', undefined))[0].connected).toBe(false);
   }, 120_000);
+
+  it('a store opened with another secret key keeps its pinned identity and takes no agents, saying why', async () => {
+    const storePath = path.join(dir, 'other-key.db');
+    const first = await createCore({ storePath, secretKey: randomBytes(32), lab: false });
+    const pinned = await first.api.call(admin, 'agents.identity', undefined);
+    await first.dispose();
+    const lines: string[] = [];
+    const second = await createCore({ storePath, secretKey: randomBytes(32), lab: false, log: (l) => lines.push(l) });
+    try {
+      expect(await second.api.call(admin, 'agents.identity', undefined)).toEqual({ fingerprint256: pinned.fingerprint256, certPem: pinned.certPem, listen: null });
+      expect(lines).toContain("agents: the console's agent identity cannot be opened with this secret key (the key it was sealed with is not this one): no agent can connect until that key is back");
+    } finally {
+      await second.dispose();
+    }
+  });
 });
