@@ -271,7 +271,7 @@ test('zh-CN: the agents page, its dialogs, a refusal and an agent page speak Chi
     if (r.data.kind === 'metrics') reported.push(...r.data.disks.map((d) => d.mount), ...r.data.nets.map((n) => n.iface));
     if (r.data.kind === 'process') reported.push(r.data.name);
   }
-  const data = dataMatcher([ON_DEVICE, BY_HAND, LIVE, DEVICE.id, DEVICE_2.id, DEVICE_2.hostname, identity.fingerprint256, 'operator@', 'admin@', 'viewer@', 'English', ...reported]);
+  const data = dataMatcher([ON_DEVICE, BY_HAND, LIVE, DEVICE.id, DEVICE.hostname, DEVICE_2.id, DEVICE_2.hostname, identity.fingerprint256, 'operator@', 'admin@', 'viewer@', 'English', ...reported]);
   await openInChinese(page, serve.tokens.operator, serve.url);
   await goHash(page, '#/agents');
   await expect(page.getByTestId('agent-row')).toHaveCount(3);
