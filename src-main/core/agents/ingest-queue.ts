@@ -1,9 +1,15 @@
 // Group commit for agent results: batches from every session queue here and are written in
-// one transaction per turn of the event loop (or sooner when `maxResults` are waiting), and
-// each submitter's promise settles after that transaction committed, which is when the
-// session acknowledges the agent. One transaction per many batches is what makes 100 k
-// results/s possible on SQLite; the promise-after-commit is what makes the ack honest.
-// A failed transaction rejects every batch in it (the agents keep them and send again).
+// one transaction per turn of the event loop, of at most `maxResults` results (whole batches,
+// at least one); what is over waits for the next turn. Each submitter's promise settles after
+// its transaction committed, which is when the session acknowledges the agent. One
+// transaction per many batches is what makes 100 k results/s possible on SQLite; the
+// promise-after-commit is what makes the ack honest. A turn holds the event loop for one
+// transaction at most, so sockets are read, agents accepted and timers run between commits:
+// committing inside submit() once `maxResults` were waiting (as this first did) chained, each
+// commit settling batches whose sessions at once handed in their next ones, and with 1,000
+// agents uploading the event loop ran commits for 20 s at a stretch with no I/O (new agents
+// could not get a TLS handshake through). A failed transaction rejects every batch in it (the
+// agents keep them and send again).
 import type { AgentResult } from '../../../src-shared/agent-protocol';
 import type { ResultBatch } from '../store/agent-repository';
 
@@ -11,7 +17,7 @@ export interface IngestQueue {
   submit(agentId: string, results: readonly AgentResult[]): Promise<void>;
   /** Results waiting for the next commit. */
   readonly waiting: number;
-  /** Commits what is queued now. */
+  /** Commits everything queued now, in one transaction (close does, before it refuses more). */
   flush(): void;
   readonly totals: { readonly commits: number; readonly results: number; readonly stored: number };
   close(): void;
@@ -31,12 +37,7 @@ export function createIngestQueue(store: (batches: readonly ResultBatch[]) => { 
   let closed = false;
   const totals = { commits: 0, results: 0, stored: 0 };
 
-  const flush = (): void => {
-    scheduled = false;
-    if (!queue.length) return;
-    const batch = queue;
-    queue = [];
-    waiting = 0;
+  const commit = (batch: readonly Waiter[]): void => {
     const batches = batch.map((w) => w.batch);
     try {
       const { stored } = store(batches);
@@ -51,17 +52,40 @@ export function createIngestQueue(store: (batches: readonly ResultBatch[]) => { 
     opts.onCommit?.(batches);
   };
 
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(turn);
+  };
+
+  /** One turn's transaction: the oldest batches up to maxResults results; the rest in the next turn. */
+  function turn(): void {
+    scheduled = false;
+    if (!queue.length) return;
+    let k = 0;
+    let n = 0;
+    while (k < queue.length && (k === 0 || n + queue[k].batch.results.length <= maxResults)) n += queue[k++].batch.results.length;
+    const batch = queue.splice(0, k);
+    waiting -= n;
+    if (queue.length) schedule();
+    commit(batch);
+  }
+
+  const flush = (): void => {
+    if (!queue.length) return;
+    const batch = queue;
+    queue = [];
+    waiting = 0;
+    commit(batch);
+  };
+
   return {
     submit: (agentId, results) =>
       new Promise<void>((resolve, reject) => {
         if (closed) return reject(new Error('the ingest queue is closed'));
         queue.push({ batch: { agentId, results }, resolve, reject });
         waiting += results.length;
-        if (waiting >= maxResults) flush();
-        else if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
+        schedule();
       }),
     get waiting() {
       return waiting;

@@ -1,0 +1,140 @@
+// The ingest part of test/bench/agents.ts: 1,000 agent identities connected to one console
+// over real TLS 1.3, results committed into the store per second. The console runs in this
+// process, as the core runs it: a file store (SQLite, WAL) opened by openCoreStore and the
+// agents capability (startAgents: its identity, the agent server, group-committed ingest into
+// agent_results, acknowledgements after commit). Each identity gets its own Ed25519 key,
+// enrolled in the store like the deploy's enrol step does. The identities run in a separate
+// load generator child (agents-loadgen.ts: the real link code), so the figures of this process
+// are the console's alone; both share this machine's cores, which the output says.
+// The rate is measured over a steady window after every identity is live and a warm-up has
+// passed: results the store committed (ingest totals, checked against agent_results at the
+// end), transactions, this process's CPU and RSS, and the generator's CPU.
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAgents } from '../../src-main/core/agents/agents-capability';
+import { EventHub } from '../../src-main/core/events/event-hub';
+import { openCoreStore } from '../../src-main/core/store/core-store';
+import { cpuSeconds, machineBusySeconds, rssMib } from './agents-proc';
+import type { LoadSpec } from './agents-loadgen';
+
+export interface IngestFigures {
+  readonly kind: 'status' | 'metrics';
+  readonly agents: number;
+  readonly live: number;
+  readonly windowS: number;
+  readonly storedPerS: number;
+  readonly commitsPerS: number;
+  readonly resultsPerCommit: number;
+  readonly consoleCpuPct: number;
+  readonly consoleRssMeanMib: number;
+  readonly consoleRssMaxMib: number;
+  readonly loadgenCpuPct: number;
+  readonly loadgenRssMib: number;
+  /** The rest of the machine (other processes) over the window, % of one core. */
+  readonly othersCpuPct: number;
+  readonly ackedPerS: number;
+  readonly storeRows: number;
+  readonly storedTotal: number;
+  readonly bytesPerRow: number;
+  readonly connectS: number;
+  readonly cores: number;
+}
+
+const LOADGEN = fileURLToPath(new URL('./agents-loadgen.ts', import.meta.url));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function runIngest(o: { dir: string; agents: number; kind: 'status' | 'metrics'; warmupS: number; windowS: number; log: (l: string) => void }): Promise<IngestFigures> {
+  const store = openCoreStore({ storePath: path.join(o.dir, `ingest-${o.kind}.sqlite`), secretKey: randomBytes(32) });
+  const hub = new EventHub();
+  const cap = await startAgents({ store, hub, config: { listen: { host: '127.0.0.1', port: 0 } } });
+  const proc = { child: null as ReturnType<typeof spawn> | null };
+  let stopped: Promise<void> | null = null;
+  // The last sockets' close events reach the capability (which audits refusals) before the store closes.
+  const stopConsole = () => (stopped ??= cap.dispose().then(() => sleep(200)));
+  try {
+    const agents: { id: string; keyPem: string }[] = [];
+    for (let i = 0; i < o.agents; i++) {
+      const id = `bench-${String(i).padStart(4, '0')}`;
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      cap.enrol(id, publicKey.export({ format: 'der', type: 'spki' }), null, 'bench');
+      agents.push({ id, keyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() });
+    }
+    const spec: LoadSpec = {
+      host: cap.identity.listen!.host, port: cap.identity.listen!.port, fingerprint256: cap.identity.fingerprint256,
+      kind: o.kind, perAgent: 1_000_000, agents,
+    };
+    if (process.env.BENCH_DEBUG) o.log(`ingest: console on ${spec.host}:${spec.port}`);
+    const specFile = path.join(o.dir, `loadgen-${o.kind}.json`);
+    writeFileSync(specFile, JSON.stringify(spec));
+
+    let last = { live: 0, acked: 0, open: false };
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', LOADGEN, '--spec', specFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    proc.child = child;
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+      const lines = out.split('\n');
+      out = lines.pop()!;
+      for (const l of lines) {
+        if (!l.startsWith('{')) continue;
+        last = JSON.parse(l) as typeof last;
+        if (process.env.BENCH_DEBUG) o.log(`loadgen: ${l}`);
+      }
+    });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    while (!last.open && performance.now() - t0 < 120_000 && child.exitCode === null) await sleep(100);
+    const connectS = (performance.now() - t0) / 1000;
+    if (last.live < o.agents) o.log(`ingest: only ${last.live} of ${o.agents} identities live after ${connectS.toFixed(0)} s; measuring anyway`);
+    else o.log(`ingest (${o.kind}): ${o.agents} identities live after ${connectS.toFixed(1)} s; warm-up ${o.warmupS} s, window ${o.windowS} s`);
+    await sleep(o.warmupS * 1000);
+
+    const pid = child.pid!;
+    const snap = () => ({ t: performance.now(), ...cap.ingest.totals, cpu: process.cpuUsage(), gen: cpuSeconds(pid), acked: last.acked, machine: machineBusySeconds() });
+    const a = snap();
+    const rss: number[] = [];
+    const end = a.t + o.windowS * 1000;
+    while (performance.now() < end) {
+      rss.push(rssMib(process.pid));
+      await sleep(Math.min(1000, Math.max(0, end - performance.now())));
+    }
+    const b = snap();
+    const live = last.live;
+    const loadgenRssMib = rssMib(pid);
+    const s = (b.t - a.t) / 1000;
+    const cpu = (b.cpu.user - a.cpu.user + b.cpu.system - a.cpu.system) / 1e6;
+
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(10_000)]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await stopConsole();
+    const storeRows = (store.db.prepare('SELECT count(*) AS n FROM agent_results').get() as { n: number }).n;
+    const pages = store.db.pragma('page_count', { simple: true }) as number;
+    const pageSize = store.db.pragma('page_size', { simple: true }) as number;
+    return {
+      kind: o.kind, agents: o.agents, live, windowS: s, connectS,
+      storedPerS: (b.stored - a.stored) / s,
+      commitsPerS: (b.commits - a.commits) / s,
+      resultsPerCommit: (b.results - a.results) / Math.max(1, b.commits - a.commits),
+      consoleCpuPct: (cpu / s) * 100,
+      consoleRssMeanMib: rss.reduce((x, y) => x + y, 0) / rss.length,
+      consoleRssMaxMib: Math.max(...rss),
+      loadgenCpuPct: ((b.gen - a.gen) / s) * 100,
+      othersCpuPct: ((b.machine - a.machine - (b.gen - a.gen) - cpu) / s) * 100,
+      loadgenRssMib,
+      ackedPerS: (b.acked - a.acked) / s,
+      storeRows, storedTotal: cap.ingest.totals.stored,
+      bytesPerRow: (pages * pageSize) / Math.max(1, storeRows),
+      cores: os.cpus().length,
+    };
+  } finally {
+    const c = proc.child;
+    if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await stopConsole().catch(() => {});
+    store.db.close();
+  }
+}
