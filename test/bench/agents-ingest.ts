@@ -2,12 +2,12 @@
 // over real TLS 1.3, results committed into the store per second. The console runs in this
 // process, as the core runs it: a file store (SQLite, WAL) opened by openCoreStore and the
 // agents capability (startAgents: its identity, the agent server, group-committed ingest into
-// agent_results, acknowledgements after commit). Each identity gets its own Ed25519 key,
+// agent_result_chunks, acknowledgements after commit). Each identity gets its own Ed25519 key,
 // enrolled in the store like the deploy's enrol step does. The identities run in a separate
 // load generator child (agents-loadgen.ts: the real link code), so the figures of this process
 // are the console's alone; both share this machine's cores, which the output says.
 // The rate is measured over a steady window after every identity is live and a warm-up has
-// passed: results the store committed (ingest totals, checked against agent_results at the
+// passed: results the store committed (ingest totals, checked against agent_result_chunks at the
 // end), transactions, this process's CPU and RSS, and the generator's CPU.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -38,6 +38,7 @@ export interface IngestFigures {
   readonly othersCpuPct: number;
   readonly ackedPerS: number;
   readonly storeRows: number;
+  readonly storeChunks: number;
   readonly storedTotal: number;
   readonly bytesPerRow: number;
   readonly connectS: number;
@@ -112,7 +113,7 @@ export async function runIngest(o: { dir: string; agents: number; kind: 'status'
     await Promise.race([exited, sleep(10_000)]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await stopConsole();
-    const storeRows = (store.db.prepare('SELECT count(*) AS n FROM agent_results').get() as { n: number }).n;
+    const { n: storeRows, chunks } = store.db.prepare('SELECT coalesce(sum(n), 0) AS n, count(*) AS chunks FROM agent_result_chunks').get() as { n: number; chunks: number };
     const pages = store.db.pragma('page_count', { simple: true }) as number;
     const pageSize = store.db.pragma('page_size', { simple: true }) as number;
     return {
@@ -127,7 +128,7 @@ export async function runIngest(o: { dir: string; agents: number; kind: 'status'
       othersCpuPct: ((b.machine - a.machine - (b.gen - a.gen) - cpu) / s) * 100,
       loadgenRssMib,
       ackedPerS: (b.acked - a.acked) / s,
-      storeRows, storedTotal: cap.ingest.totals.stored,
+      storeRows, storeChunks: chunks, storedTotal: cap.ingest.totals.stored,
       bytesPerRow: (pages * pageSize) / Math.max(1, storeRows),
       cores: os.cpus().length,
     };

@@ -30,7 +30,7 @@ interface Waiter {
 }
 
 export function createIngestQueue(store: (batches: readonly ResultBatch[]) => { stored: number }, opts: { maxResults?: number; onCommit?: (batches: readonly ResultBatch[]) => void } = {}): IngestQueue {
-  const maxResults = opts.maxResults ?? 50_000;
+  const maxResults = opts.maxResults ?? 10_000;
   let queue: Waiter[] = [];
   let waiting = 0;
   let scheduled = false;

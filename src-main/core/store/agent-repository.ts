@@ -1,17 +1,19 @@
 // Fleet agents in SQLite (migration 12): the console's TLS identity (certificate, its key
 // sealed under the console's secret key), every enrolled agent (public key, state, who
-// enrolled or revoked it and when, what it last said), and the results agents upload, keyed
-// by (agent, sequence number) so that ingest is idempotent: a batch sent again after a lost
+// enrolled or revoked it and when, what it last said), and the results agents upload, held
+// by sequence number so that ingest is idempotent: a batch sent again after a lost
 // acknowledgement changes nothing. storeResults writes many agents' batches in one
-// transaction (the ingest queue's group commit) and keeps each agent's highest sequence.
-// Results go in by a prepared INSERT of RESULT_ROWS_PER_INSERT rows at a time (one statement
-// per 64 rows instead of one per row: about a quarter less time per stored result, which is
-// what bounds the console's ingest rate), the rest one by one.
+// transaction (the ingest queue's group commit) and keeps each agent's highest sequence and
+// newest status. The results themselves are kept in chunks (agent-result-chunks.ts,
+// migration 13).
 import type { AgentResult } from '../../../src-shared/agent-protocol';
 import type { AgentSelfStatus, AgentState } from '../../../src-shared/domain/agent';
 import { FleetDeckError, NotFoundError } from '../../../src-shared/errors';
 import type { SecretBox } from '../security/secret-box';
+import { AgentResultChunks, type ResultBatch } from './agent-result-chunks';
 import type { Db } from './database';
+
+export type { ResultBatch } from './agent-result-chunks';
 
 export interface StoredIdentity {
   readonly certPem: string;
@@ -51,24 +53,16 @@ const toRow = (r: Raw): AgentRow => ({
 
 const IDENTITY_SEAL_ID = 'agent-console-identity';
 
-/** Rows per multi-row INSERT in storeResults (5 parameters each, far under SQLite's limit). */
-export const RESULT_ROWS_PER_INSERT = 64;
-const INSERT_RESULTS = 'INSERT OR IGNORE INTO agent_results (agent_id, seq, at, kind, data) VALUES ';
-
-/** One agent's batch for storeResults. */
-export interface ResultBatch {
-  readonly agentId: string;
-  readonly results: readonly AgentResult[];
-}
-
 export class AgentRepository {
   readonly #db: Db;
   readonly #box: SecretBox;
   readonly #q;
+  readonly #chunks: AgentResultChunks;
 
   constructor(db: Db, box: SecretBox) {
     this.#db = db;
     this.#box = box;
+    this.#chunks = new AgentResultChunks(db);
     this.#q = {
       identity: db.prepare<[], { cert_pem: string; key_sealed: Buffer; fingerprint: string; created_at: number }>('SELECT * FROM agent_identity WHERE id = 1'),
       putIdentity: db.prepare<[string, Buffer, string, number]>('INSERT INTO agent_identity (id, cert_pem, key_sealed, fingerprint, created_at) VALUES (1, ?, ?, ?, ?)'),
@@ -81,17 +75,9 @@ export class AgentRepository {
       ),
       revoke: db.prepare<[number, string, string]>(`UPDATE agents SET state = 'revoked', revoked_at = ?, revoked_by = ? WHERE id = ?`),
       seen: db.prepare<[string, string, string, number, string]>('UPDATE agents SET version = ?, hostname = ?, remote = ?, last_seen = ? WHERE id = ?'),
-      insertResult: db.prepare<[string, number, number, string, string]>(`${INSERT_RESULTS}(?, ?, ?, ?, ?)`),
-      insertResults: db.prepare<[(string | number)[]]>(INSERT_RESULTS + Array<string>(RESULT_ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')),
       progress: db.prepare<[number, number, string | null, string]>(
         'UPDATE agents SET last_seq = max(last_seq, ?), last_seen = ?, last_status = coalesce(?, last_status) WHERE id = ?',
       ),
-      results: db.prepare<[string, number, number], { seq: number; at: number; data: string }>('SELECT seq, at, data FROM agent_results WHERE agent_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
-      resultsOfKind: db.prepare<[string, string, number, number], { seq: number; at: number; data: string }>(
-        'SELECT seq, at, data FROM agent_results WHERE agent_id = ? AND kind = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
-      ),
-      countResults: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM agent_results WHERE agent_id = ?'),
-      prune: db.prepare<[number, number]>('DELETE FROM agent_results WHERE (agent_id, seq) IN (SELECT agent_id, seq FROM agent_results WHERE at < ? LIMIT ?)'),
     };
   }
 
@@ -144,48 +130,34 @@ export class AgentRepository {
    * are skipped; each agent's highest sequence, last-seen time and newest status move on.
    */
   storeResults(batches: readonly ResultBatch[], at = Date.now()): { stored: number } {
-    const q = this.#q;
     let stored = 0;
-    const full = RESULT_ROWS_PER_INSERT * 5;
-    const rows: (string | number)[] = [];
     this.#db.transaction(() => {
       for (const b of batches) {
-        let status: string | null = null;
-        let top = 0;
-        for (const r of b.results) {
-          rows.push(b.agentId, r.seq, r.at, r.data.kind, JSON.stringify(r.data));
-          if (rows.length === full) {
-            stored += q.insertResults.run(rows).changes;
-            rows.length = 0;
-          }
-          if (r.seq > top) top = r.seq;
-          if (r.data.kind === 'status') {
-            const { kind: _kind, ...rest } = r.data;
-            status = JSON.stringify({ at: r.at, ...rest });
-          }
+        const got = this.#chunks.store(b);
+        stored += got.stored;
+        const status = got.newest.find((r) => r.data.kind === 'status');
+        let statusJson: string | null = null;
+        if (status?.data.kind === 'status') {
+          const { kind: _kind, ...rest } = status.data;
+          statusJson = JSON.stringify({ at: status.at, ...rest });
         }
-        q.progress.run(top, at, status, b.agentId);
-      }
-      for (let i = 0; i < rows.length; i += 5) {
-        stored += q.insertResult.run(rows[i] as string, rows[i + 1] as number, rows[i + 2] as number, rows[i + 3] as string, rows[i + 4] as string).changes;
+        this.#q.progress.run(got.top, at, statusJson, b.agentId);
       }
     })();
     return { stored };
   }
 
+  /** An agent's results, newest first: those numbered below `beforeSeq` (of one kind if given), at most `limit` (100). */
   results(agentId: string, opts: { kind?: string; beforeSeq?: number; limit?: number } = {}): AgentResult[] {
-    const before = opts.beforeSeq ?? Number.MAX_SAFE_INTEGER;
-    const limit = opts.limit ?? 100;
-    const rows = opts.kind ? this.#q.resultsOfKind.all(agentId, opts.kind, before, limit) : this.#q.results.all(agentId, before, limit);
-    return rows.map((r) => ({ seq: r.seq, at: r.at, data: JSON.parse(r.data) as AgentResult['data'] }));
+    return this.#chunks.results(agentId, opts);
   }
 
   resultCount(agentId: string): number {
-    return this.#q.countResults.get(agentId)!.n;
+    return this.#chunks.count(agentId);
   }
 
-  /** Deletes results taken before `olderThan`, at most `limit` of them; how many went. */
+  /** Deletes results taken before `olderThan`, at most `limit` chunks of them (so at least as many results when that many went); how many results went. */
   pruneResults(olderThan: number, limit = 10_000): number {
-    return this.#q.prune.run(olderThan, limit).changes;
+    return this.#chunks.prune(olderThan, limit);
   }
 }

@@ -3,7 +3,8 @@
 // sockets, real certificates and Ed25519 keys. An enrolled agent uploads and every result
 // is acknowledged after the (test's) store took it; the console stopped and restarted on the
 // same port and identity while the agent keeps producing loses nothing and duplicates
-// nothing; unknown, revoked and wrongly keyed agents are refused and reported; an agent
+// nothing; after a batch the store could not take, the session's later batches are not stored
+// (no gap); unknown, revoked and wrongly keyed agents are refused and reported; an agent
 // pinned to another certificate refuses the console before it sends its hello.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,6 +37,11 @@ class Console {
   stored = new Map<string, Map<number, number>>();
   events: AgentServerEvent[] = [];
   server: AgentServer | null = null;
+  /** Batches to fail (by ingest call number, from 1), as a store that could not commit. */
+  failCalls = new Set<number>();
+  calls = 0;
+  /** Ingest calls whose batch did not start right after the highest number stored: a gap the store's dedupe could not fill. */
+  gaps: string[] = [];
   constructor(readonly identity: ConsoleTlsIdentity) {}
   enrol(id: string, key: KeyObject): void {
     this.agents.set(id, { publicKey: key.export({ format: 'der', type: 'spki' }), revoked: false });
@@ -49,8 +55,12 @@ class Console {
         config: () => CONFIG,
       },
       ingest: async (id, results) => {
+        await new Promise((r) => setTimeout(r, 2)); // a commit takes a while: batches queue behind it
+        if (this.failCalls.has(++this.calls)) throw new Error('disk I/O error');
         const m = this.stored.get(id) ?? new Map<number, number>();
         this.stored.set(id, m);
+        const top = Math.max(0, ...m.keys());
+        if (results[0].seq > top + 1) this.gaps.push(`${id}: ${results[0].seq} after ${top}`);
         for (const r of results) m.set(r.seq, (m.get(r.seq) ?? 0) + 1);
       },
       onEvent: (e) => this.events.push(e),
@@ -128,6 +138,19 @@ describe('agent protocol over TLS 1.3 on loopback', () => {
       expect.stringMatching(/^link: result 11 \(status\) cannot be sent and is left out: .*cpuPct/),
       expect.stringMatching(/^link: result 31 \(inventory\) cannot be sent and is left out: .*over the 1048576-byte limit/),
     ]);
+  });
+
+  it('after a batch the store could not take, no later batch of that session is stored: the agent sends them all again, in order', async () => {
+    const { c, port, key, pub } = await rig();
+    c.enrol('srv-fail', pub);
+    c.failCalls = new Set([3, 9]);
+    const buf = new MemBuffer();
+    for (let i = 0; i < 600; i++) buf.append(status(i));
+    const { states } = link(c, port, 'srv-fail', key, buf);
+    await until('all 600 acked', () => buf.items.length === 0 && (c.stored.get('srv-fail')?.size ?? 0) === 600);
+    expect(c.gaps, 'no batch stored past one that failed').toEqual([]);
+    expect([...c.stored.get('srv-fail')!.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(states.filter((s) => s.kind === 'down').length, 'the console ended the session after each failed commit').toBeGreaterThanOrEqual(2);
   });
 
   it('a console stopped while the agent keeps producing: every sequence number arrives exactly once after its restart', async () => {

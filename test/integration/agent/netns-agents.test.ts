@@ -12,7 +12,7 @@
 //    its namespace's address.
 //  - The console away for 60 s (the core disposed) while the agents collect every second, then
 //    started again on the same store and port: per agent the store holds every sequence number
-//    from 1 to the highest exactly once (agents.results paged, and agent_results read directly),
+//    from 1 to the highest exactly once (agents.results paged, and the chunks in agent_result_chunks read directly),
 //    with results collected while it was down.
 //  - A revoked agent's next connection is refused and audited, naming its namespace address.
 //  - One host's agent.json rewritten with another console's fingerprint and the agent restarted
@@ -36,6 +36,7 @@ import { createCore, type Core } from '../../../src-main/core/create-core';
 import { hostCommands } from '../../../src-main/core/agents/deploy/host-commands';
 import { createSshPool, MemoryHostKeyStore, sshExec, type SshPool } from '../../../src-main/core/protocols/ssh';
 import { createConsoleIdentity } from '../../../src-main/core/protocols/agent/tls-identity';
+import { decodeChunk } from '../../../src-main/core/store/agent-result-chunks';
 import { sleep, until } from '../../support/handles';
 import { netnsCheck, netnsLab, type NetnsLab } from '../../support/netns';
 import { oneCabinet } from '../../support/one-cabinet';
@@ -202,8 +203,13 @@ describe.skipIf(skipReason !== '')(`the agent on ${HOSTS} network-namespace host
         const seqs = stored.map((r) => r.seq);
         const top = seqs[seqs.length - 1];
         expect(seqs, `${id}: every sequence number from 1 to ${top}, once`).toEqual(Array.from({ length: top }, (_, i) => i + 1));
-        const row = db.prepare<[string], { n: number; d: number; lo: number; hi: number }>('SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM agent_results WHERE agent_id = ?').get(id)!;
-        expect(row, `${id}: agent_results holds 1..${row.hi} once each`).toEqual({ n: row.hi, d: row.hi, lo: 1, hi: row.hi });
+        // The store itself: every result of every chunk of this agent, counted one by one.
+        const held = db
+          .prepare<[string], { data: Buffer | string }>('SELECT data FROM agent_result_chunks WHERE agent_id = ?')
+          .all(id)
+          .flatMap((c) => decodeChunk(c.data).map((r) => r.seq));
+        const row = { n: held.length, d: new Set(held).size, lo: Math.min(...held), hi: Math.max(...held) };
+        expect(row, `${id}: agent_result_chunks hold 1..${row.hi} once each`).toEqual({ n: row.hi, d: row.hi, lo: 1, hi: row.hi });
         expect(row.hi).toBe(top);
         const away = stored.filter((r) => r.at >= downAt && r.at < upAt);
         expect(away.length, `${id}: results collected while the console was down`).toBeGreaterThan(0);

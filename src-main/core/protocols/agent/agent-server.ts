@@ -100,6 +100,7 @@ export async function startAgentServer(o: AgentServerOptions): Promise<AgentServ
     let hello: AgentMessages['hello'] | null = null;
     let nonce = '';
     let pending = 0;
+    let ingestFailed = false;
     let chain: Promise<void> = Promise.resolve();
     const s: Session = {
       socket,
@@ -179,10 +180,15 @@ export async function startAgentServer(o: AgentServerOptions): Promise<AgentServ
           pending++;
           if (pending >= (o.maxPending ?? 4)) socket.pause();
           chain = chain.then(async () => {
+            // A batch behind one that failed, or of a session that ended, is not stored: ingest keeps
+            // only numbers above the highest held, so storing it would leave the failed one's
+            // results out for good. The agent sends them all again on its next session.
+            if (state !== 'live' || ingestFailed) return;
             try {
               await o.ingest(id, batch);
               s.send('ack', { upTo: batch[batch.length - 1].seq });
             } catch (err) {
+              ingestFailed = true;
               log(`agent ${id}: results not stored: ${(err as Error).message}`);
               s.end('the console could not store results; reconnect later');
             } finally {
