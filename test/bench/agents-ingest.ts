@@ -43,6 +43,8 @@ export interface IngestFigures {
   readonly bytesPerRow: number;
   readonly connectS: number;
   readonly cores: number;
+  /** The warm-up before the window, s. */
+  readonly warmS: number;
 }
 
 const LOADGEN = fileURLToPath(new URL('./agents-loadgen.ts', import.meta.url));
@@ -92,7 +94,18 @@ export async function runIngest(o: { dir: string; agents: number; kind: 'status'
     const connectS = (performance.now() - t0) / 1000;
     if (last.live < o.agents) o.log(`ingest: only ${last.live} of ${o.agents} identities live after ${connectS.toFixed(0)} s; measuring anyway`);
     else o.log(`ingest (${o.kind}): ${o.agents} identities live after ${connectS.toFixed(1)} s; warm-up ${o.warmupS} s, window ${o.windowS} s`);
+    // Warm-up: at least warmupS, and until acknowledgements flow steadily (three one-second
+    // samples in a row with acks, at most 90 s). Large results take the generator tens of
+    // seconds to fill 1,000 upload windows, and a window opened before that measures the fill.
     await sleep(o.warmupS * 1000);
+    let steady = 0;
+    for (let t = 0; steady < 3 && t < 90; t++) {
+      const before = last.acked;
+      await sleep(1000);
+      steady = last.acked > before ? steady + 1 : 0;
+    }
+    const warmS = (performance.now() - t0) / 1000 - connectS;
+    o.log(`ingest (${o.kind}): acknowledgements flowing after a ${warmS.toFixed(0)} s warm-up; measuring ${o.windowS} s`);
 
     const pid = child.pid!;
     const snap = () => ({ t: performance.now(), ...cap.ingest.totals, cpu: process.cpuUsage(), gen: cpuSeconds(pid), acked: last.acked, machine: machineBusySeconds() });
@@ -130,7 +143,7 @@ export async function runIngest(o: { dir: string; agents: number; kind: 'status'
       ackedPerS: (b.acked - a.acked) / s,
       storeRows, storeChunks: chunks, storedTotal: cap.ingest.totals.stored,
       bytesPerRow: (pages * pageSize) / Math.max(1, storeRows),
-      cores: os.cpus().length,
+      cores: os.cpus().length, warmS,
     };
   } finally {
     const c = proc.child;

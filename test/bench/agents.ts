@@ -78,7 +78,7 @@ if (self.length) {
   }
 }
 for (const f of ingest) {
-  console.log(`\n2. ingest (${f.kind} results): ${f.live} of ${f.agents} agent identities live over TLS 1.3, one console, file store (WAL); window ${f.windowS.toFixed(1)} s after a 5 s warm-up`);
+  console.log(`\n2. ingest (${f.kind} results): ${f.live} of ${f.agents} agent identities live over TLS 1.3, one console, file store (WAL); window ${f.windowS.toFixed(1)} s after a ${f.warmS.toFixed(0)} s warm-up (until acks flowed steadily)`);
   console.log(`   the console (this process) and the load generator (a child: the real link code) share ${f.cores} cores; other processes used ${f.othersCpuPct.toFixed(0)} % of a core meanwhile`);
   row('  results committed into the store per second', k(f.storedPerS), `goal >= 100 k/s${f.storedPerS < 100_000 ? `: ${((1 - f.storedPerS / 100_000) * 100).toFixed(0)} % short` : ': met'}`);
   row('  results acknowledged to the agents per second', k(f.ackedPerS), '(the generator counts acks)');
