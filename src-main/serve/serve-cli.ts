@@ -32,6 +32,9 @@ const USAGE = `Usage: npm run serve -- [options]
   --agent-listen A:P  where fleet agents dial in over TLS 1.3 (default: --bind, a free port; set a
                       fixed port so agents deployed before a restart find the console after it)
   --agent-advertise A:P  the address deployed agents are told to dial (default: --agent-listen)
+  --agent-releases DIR  more agent releases to deploy: DIR/<version>/agent.js and agent-supervise.js
+                      (the built-in one is resources/daemons)
+  --agent-runtime FILE  the Node runtime shipped to hosts once (a Linux x86_64 node; default this node)
   --no-call-budget    benchmarks only: no per-connection rate or queue limit (calls still start in turn)
 Environment: FLEETDECK_PASSPHRASE derives the credential key from a passphrase instead of a key file.`;
 
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
       'pxe-hook': { type: 'string' },
       'agent-listen': { type: 'string' },
       'agent-advertise': { type: 'string' },
+      'agent-releases': { type: 'string' },
+      'agent-runtime': { type: 'string' },
       'static-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -86,6 +91,10 @@ async function main(): Promise<void> {
   };
   const agentListen = hostPort('agent-listen', values['agent-listen'], values.bind!) ?? { host: values.bind!, port: 0 };
   const agentAdvertise = hostPort('agent-advertise', values['agent-advertise'], values.bind!);
+  const agentReleases = values['agent-releases'] === undefined ? undefined : resolve(values['agent-releases']);
+  if (agentReleases !== undefined && !existsSync(agentReleases)) throw new Error(`--agent-releases: no folder ${agentReleases}`);
+  const agentRuntime = values['agent-runtime'] === undefined ? undefined : resolve(values['agent-runtime']);
+  if (agentRuntime !== undefined && !existsSync(agentRuntime)) throw new Error(`--agent-runtime: no file ${agentRuntime}`);
   const pxeHook = values['pxe-hook'];
   if (pxeHook !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/i.test(pxeHook)) throw new Error(`--pxe-hook must be an http(s) URL, got "${pxeHook}"`);
   const publicUrl = values['public-url'];
@@ -103,7 +112,7 @@ async function main(): Promise<void> {
     poller: values['poll-interval-ms'] ? { intervalMs: Number(values['poll-interval-ms']) } : undefined,
     traps: values['no-traps'] ? undefined : { address: values.bind, port: Number(values['trap-port']) },
     workflows: { callbackBaseUrl: () => publicUrl ?? served, pxeHook: pxeHook ? { url: pxeHook, token: process.env.FLEETDECK_PXE_TOKEN } : undefined },
-    agents: { listen: agentListen, advertise: agentAdvertise, bundleDir: join(here, '../../resources/daemons') },
+    agents: { listen: agentListen, advertise: agentAdvertise, bundleDir: join(here, '../../resources/daemons'), releasesDir: agentReleases, runtimePath: agentRuntime },
     log: (line) => console.log(`[core] ${line}`),
   });
   const unlimited = { ratePerSec: Infinity, burst: Infinity, maxInFlight: Infinity, maxQueued: Infinity };

@@ -1,5 +1,7 @@
 // English strings of the agents views (views/agents): the list with health, the console's
-// identity, upgrade / roll back / revoke, and an agent's latest results. Spread into en.ts.
+// identity, upgrade / roll back / revoke, an agent's last rollout (its host's newest deploy or
+// rollback run: done, running, rolled back and why, failed at a step) and its latest results.
+// Spread into en.ts.
 export const enAgents = {
   'nav.agents': 'Agents',
   'err.what.agent': 'agent',
@@ -77,6 +79,9 @@ export const enAgents = {
   'agents.rollout.problem.version': 'Letters, digits and . + _ - only, at most 64 characters.',
   'agents.rollout.problem.batch': 'A whole number from 1 to 1000.',
   'agents.rollout.problem.fail': 'A number from 0 to 100.',
+  'agents.rollout.health': 'Health window (s)',
+  'agents.rollout.healthHint': 'Time a started version has to report healthy before it is rolled back; empty: {n} s',
+  'agents.rollout.problem.health': 'A whole number of seconds from 1 to 600.',
   'agents.rollout.next': 'Continue',
   'agents.rollout.back': 'Back',
   'agents.rollout.cancel': 'Cancel',
@@ -102,6 +107,24 @@ export const enAgents = {
   'agents.skip.by-hand': 'enrolled by hand: no device to deploy to',
   'agents.skip.device-gone': 'its device {device} is not in the inventory',
   'agents.skip.no-ssh': 'its device has no SSH credential',
+  'agents.lr.deploy.ok': 'Deployed {version}',
+  'agents.lr.deploy.running': 'Deploying {version}…',
+  'agents.lr.deploy.paused': 'Deploy of {version} waits: its run is paused',
+  'agents.lr.deploy.rolledBack': 'Upgrade to {version} rolled back: {reason}; runs {previous} again',
+  'agents.lr.deploy.rolledBackSilent': 'Upgrade to {version} rolled back (its log said nothing); runs {previous} again',
+  'agents.lr.deploy.failed': 'Deploy of {version} failed at the {step} step',
+  'agents.lr.rollback.ok': 'Rolled back to {version}',
+  'agents.lr.rollback.running': 'Rolling back to {version}…',
+  'agents.lr.rollback.paused': 'Rollback to {version} waits: its run is paused',
+  'agents.lr.rollback.rolledBack': 'Rollback to {version} did not come healthy: {reason}; runs {previous} again',
+  'agents.lr.rollback.rolledBackSilent': 'Rollback to {version} did not come healthy (its log said nothing); runs {previous} again',
+  'agents.lr.rollback.failed': 'Rollback to {version} failed at the {step} step',
+  'agents.lr.previous': 'the previous version',
+  'agents.lr.step.upload': 'upload',
+  'agents.lr.step.enrol': 'enrol',
+  'agents.lr.step.activate': 'activate',
+  'agents.lr.openRun': 'Open the run',
+  'agents.f.lastRollout': 'Last rollout',
   'agents.action.list': 'loading the agents',
   'agents.action.identity': "loading the console's identity",
   'agents.action.upgrade': 'upgrading agents',

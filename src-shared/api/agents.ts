@@ -5,7 +5,8 @@
 // workflow does not reach; the deploy workflow enrols the agents it installs itself.
 // Upgrade and rollback launch the agent's deploy workflow (agent-deploy, agent-rollback) on the
 // chosen agents' devices, in batches that pause the run past a failure share; the answer is the
-// run's id (its progress is the workflow run's) and the agents skipped up front, with why.
+// run's id (its progress is the workflow run's) and the agents skipped up front, with why; how
+// it went per host comes back in each agent's summary as lastRollout (src-shared/domain/agent.ts).
 import { z } from 'zod';
 import { event, method, noArgs, optInt, result, text } from './contract';
 import type { AgentConsoleIdentity, AgentSummary } from '../domain/agent';
@@ -46,7 +47,7 @@ export type AgentRollbackArgs = z.output<typeof rollbackArgs>;
 const few = (ids: readonly string[]): string => (ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`);
 
 export const agentMethods = {
-  /** Every enrolled or revoked agent, by id. */
+  /** Every enrolled or revoked agent, by id; one on a device carries that device's last rollout (lastRollout: the newest agent run that decided something for it). */
   'agents.list': method({ role: 'viewer', args: noArgs, result: result<AgentSummary[]>(), example: undefined }),
   'agents.identity': method({ role: 'viewer', args: noArgs, result: result<AgentConsoleIdentity>(), example: undefined }),
   /** An agent's newest results first (below `beforeSeq` when given), of one kind or all. */

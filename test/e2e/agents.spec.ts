@@ -15,7 +15,9 @@
 // row shows revoked with who did it, and the audit names it with the reason. Its page shows
 // the summary and no results yet. A viewer sees the same table with no selection, no
 // Upgrade, no Roll back and no Revoke. Last, the page, both dialogs, the refusal and the
-// agent's page in zh-CN hold no Latin word besides the fleet's data.
+// agent's page in zh-CN hold no Latin word besides the fleet's data (the live agent's page also
+// shows its host's last rollout, the rollback that failed on the unreachable SSH port, with the
+// task's error as the core wrote it: data, as on the run page).
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -271,7 +273,8 @@ test('zh-CN: the agents page, its dialogs, a refusal and an agent page speak Chi
     if (r.data.kind === 'metrics') reported.push(...r.data.disks.map((d) => d.mount), ...r.data.nets.map((n) => n.iface));
     if (r.data.kind === 'process') reported.push(r.data.name);
   }
-  const data = dataMatcher([ON_DEVICE, BY_HAND, LIVE, DEVICE.id, DEVICE.hostname, DEVICE_2.id, DEVICE_2.hostname, identity.fingerprint256, 'operator@', 'admin@', 'viewer@', 'English', ...reported]);
+  const values = [ON_DEVICE, BY_HAND, LIVE, DEVICE.id, DEVICE.hostname, DEVICE_2.id, DEVICE_2.hostname, identity.fingerprint256, 'operator@', 'admin@', 'viewer@', 'English', ...reported];
+  const data = dataMatcher(values);
   await openInChinese(page, serve.tokens.operator, serve.url);
   await goHash(page, '#/agents');
   await expect(page.getByTestId('agent-row')).toHaveCount(3);
@@ -317,7 +320,11 @@ test('zh-CN: the agents page, its dialogs, a refusal and an agent page speak Chi
   await goHash(page, `#/agents/${LIVE}`);
   await expect(page.getByTestId('agent-status-state')).toHaveText('超出内存上限：只发送状态');
   await expect(page.getByTestId('agent-files')).toBeVisible();
-  await check(page, 'live agent page', data, bad);
+  await expect(page.getByTestId('agent-rollout')).toHaveAttribute('data-outcome', 'failed');
+  await expect(page.getByTestId('agent-rollout-text')).toHaveText('回滚到上一个版本在“启用”步骤失败');
+  const failed = (await admin.call('agents.list', undefined)).find((a) => a.id === LIVE)?.lastRollout?.error ?? '';
+  expect(failed).not.toBe('');
+  await check(page, 'live agent page', dataMatcher([...values, failed]), bad);
   await shoot(page, 'agent-detail-zh-cn');
   expectNoLatin(bad);
 });

@@ -8,7 +8,10 @@
 // It also gives the workflows capability the deploy tools and templates (deploy/: upload,
 // enrol, activate; agent-deploy, agent-rollback) and answers agents.upgrade / agents.rollback
 // by launching them, once create-core has connected the workflows capability (useWorkflows),
-// which starts after this one because it needs the tools.
+// which starts after this one because it needs the tools. From then on each summary of an agent
+// on a device carries that device's last rollout (rollout-index.ts: the newest agent run that
+// decided something for it, kept current from the engine's progress), and a change of it sends
+// the agent's summary again.
 import { createPublicKey } from 'node:crypto';
 import type { Capability } from '../../../src-shared/api';
 import type { WfTemplate } from '../../../src-shared/domain/workflow';
@@ -27,6 +30,7 @@ import type { Tool } from '../workflows/tool';
 import { AGENT_TEMPLATES, createRollouts, deployTools, releaseCatalogue, sshDeployHost, type DeployAuditEntry, type DeployDeps, type RolloutWorkflows } from './deploy';
 import type { SshDeployDeps } from './deploy/deploy-deps';
 import { createIngestQueue, type IngestQueue } from './ingest-queue';
+import { createRolloutIndex } from './rollout-index';
 
 export type AgentMethod = 'agents.list' | 'agents.identity' | 'agents.results' | 'agents.enroll' | 'agents.revoke' | 'agents.upgrade' | 'agents.rollback';
 
@@ -109,7 +113,18 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
     if (live && r.status && now() - r.status.at <= 3 * collect.intervalMs) return 'healthy';
     return 'stale';
   };
-  const toSummary = (r: AgentRow, live: Set<string>): AgentSummary => ({
+  const lastRollouts = createRolloutIndex({
+    onChange: (deviceIds) => {
+      const ids = new Set(deviceIds);
+      for (const r of repo.list()) if (r.deviceId && ids.has(r.deviceId)) changed(r.id);
+    },
+    log,
+  });
+  const withRollout = (s: AgentSummary): AgentSummary => {
+    const last = s.deviceId ? lastRollouts.of(s.deviceId) : undefined;
+    return last ? { ...s, lastRollout: last } : s;
+  };
+  const toSummary = (r: AgentRow, live: Set<string>): AgentSummary => withRollout({
     id: r.id, deviceId: r.deviceId, hostname: r.hostname ?? (r.deviceId ? device(r.deviceId)?.hostname ?? null : null), state: r.state, health: health(r, live.has(r.id)), connected: live.has(r.id),
     version: r.version, remote: r.remote, lastSeenAt: r.lastSeenAt, lastSeq: r.lastSeq, status: r.status,
     enrolledAt: r.enrolledAt, enrolledBy: r.enrolledBy, revokedAt: r.revokedAt, revokedBy: r.revokedBy,
@@ -207,7 +222,10 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
         agents: { fingerprint256: identity.fingerprint256, collect, enrol, summary },
       });
     },
-    useWorkflows: (w) => rollouts.use(w),
+    useWorkflows: (w) => {
+      const uses = [rollouts.use(w), lastRollouts.use(w.engine)];
+      return { dispose: () => uses.forEach((u) => u.dispose()) };
+    },
     api: {
       'agents.list': () => {
         const live = connected();

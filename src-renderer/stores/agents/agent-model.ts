@@ -1,10 +1,11 @@
 // The agents views' pure model: counts per health, the filter, a changed agent folded into
 // the list (kept by id), the newest result of each kind, the rollout form checked before it
 // is sent (the contract's own bounds, so a refusal can be named per field in the user's
-// language), and the core's reasons for skipping an agent read back into kinds the views word.
+// language), the core's reasons for skipping an agent read back into kinds the views word, and
+// which message an agent's last rollout is worded with.
 import type { AgentResult } from '../../../src-shared/agent-protocol/messages';
 import type { ArgsOf } from '../../../src-shared/api';
-import { AGENT_HEALTH, type AgentHealth, type AgentSummary } from '../../../src-shared/domain/agent';
+import { AGENT_HEALTH, type AgentHealth, type AgentLastRollout, type AgentSummary } from '../../../src-shared/domain/agent';
 import type { AgentLatest, RolloutKind } from './slice';
 
 export type HealthCounts = Readonly<Record<AgentHealth, number>>;
@@ -59,22 +60,25 @@ export function latestResults(results: {
   return { metrics: newest(results.metrics), processes, inventory: newest(results.inventory), status: newest(results.status) };
 }
 
-/** The rollout form as typed. */
+/** The rollout form as typed (healthWindowS: seconds; absent or empty: the template's default). */
 export interface RolloutForm {
   version: string;
   batchSize: string;
   maxFailPct: string;
+  healthWindowS?: string;
 }
 
-export const EMPTY_ROLLOUT_FORM: RolloutForm = { version: '', batchSize: '', maxFailPct: '' };
+export const EMPTY_ROLLOUT_FORM: RolloutForm = { version: '', batchSize: '', maxFailPct: '', healthWindowS: '' };
 
 /** The contract's release version (agents.upgrade's version). */
 export const VERSION_RE = /^[0-9A-Za-z][0-9A-Za-z.+_-]*$/;
 export const VERSION_MAX = 64;
 export const BATCH_MAX = 1000;
+/** The contract's healthWindowMs bounds, in seconds. */
+export const HEALTH_WINDOW_S = { min: 1, max: 600, default: 45 } as const;
 
 export type RolloutField = keyof RolloutForm;
-export type RolloutProblem = 'version' | 'batch' | 'fail';
+export type RolloutProblem = 'version' | 'batch' | 'fail' | 'health';
 
 export type RolloutCheck =
   | { ok: true; args: ArgsOf<'agents.upgrade'> }
@@ -91,11 +95,15 @@ export function rolloutArgs(kind: RolloutKind, form: RolloutForm, agentIds: read
   const fail = form.maxFailPct.trim();
   const failN = Number(fail);
   if (fail !== '' && (!Number.isFinite(failN) || failN < 0 || failN > 100)) problems.maxFailPct = 'fail';
+  const health = (form.healthWindowS ?? '').trim();
+  const healthN = Number(health);
+  if (health !== '' && (!Number.isInteger(healthN) || healthN < HEALTH_WINDOW_S.min || healthN > HEALTH_WINDOW_S.max)) problems.healthWindowS = 'health';
   if (Object.keys(problems).length > 0) return { ok: false, problems };
   const args: ArgsOf<'agents.upgrade'> = {
     agentIds: [...agentIds],
     ...(batch !== '' ? { batchSize: batchN } : {}),
     ...(fail !== '' ? { maxFailPct: failN } : {}),
+    ...(health !== '' ? { healthWindowMs: healthN * 1000 } : {}),
     ...(kind === 'upgrade' && version !== '' ? { version } : {}),
   };
   return { ok: true, args };
@@ -128,3 +136,18 @@ export function refusedSkips(params: unknown): { agentId: string; reason: string
   if (!Array.isArray(s)) return null;
   return s.filter((x): x is { agentId: string; reason: string } => typeof x?.agentId === 'string' && typeof x?.reason === 'string');
 }
+
+/** The message an agent's last rollout is worded with (agents.lr.<kind>.<what>), its step's word when the step is a shipped one. */
+export type LastRolloutWhat = 'ok' | 'running' | 'paused' | 'rolledBack' | 'rolledBackSilent' | 'failed';
+
+export function lastRolloutWhat(r: Pick<AgentLastRollout, 'outcome' | 'runState' | 'reason'>): LastRolloutWhat {
+  if (r.outcome === 'pending') return r.runState === 'paused' ? 'paused' : 'running';
+  if (r.outcome === 'rolled-back') return r.reason === null ? 'rolledBackSilent' : 'rolledBack';
+  return r.outcome;
+}
+
+/** The shipped agent templates' steps, which the views word; another template's step shows its id. */
+export const ROLLOUT_STEPS = ['upload', 'enrol', 'activate'] as const;
+
+/** The table says only what needs an eye (ok is on the agent's page). */
+export const rolloutNeedsEye = (r: AgentLastRollout | undefined): r is AgentLastRollout => r !== undefined && r.outcome !== 'ok';

@@ -1,5 +1,5 @@
-// #/agents/<id>: one agent's summary (health with why, its device, version, where it connects
-// from, last seen, enrolled and revoked by whom, results stored, its own CPU, memory and
+// #/agents/<id>: one agent's summary (health with why, its device, version, its host's last
+// rollout with a link to the run, where it connects from, last seen, enrolled and revoked by whom, results stored, its own CPU, memory and
 // buffer), Revoke for operators, and its latest results by kind (agent-results.tsx), read
 // again whenever its summary says newer ones are stored.
 import { useEffect } from 'react';
@@ -14,6 +14,7 @@ import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
 import { Ago, AgentHost, HealthBadge, HealthWhy, useAgentFormat, useStamp } from './agent-bits';
 import { AgentResults } from './agent-results';
+import { LastRollout } from './last-rollout';
 import { RevokeDialog } from './revoke-dialog';
 import '../workflows/workflows.css';
 import './agents.css';
@@ -83,6 +84,8 @@ function Summary({ agent: a }: { agent: AgentSummary }) {
         </dd>
         <dt>{t('agents.f.version')}</dt>
         <dd data-testid="agent-version">{a.version ?? dash}</dd>
+        <dt>{t('agents.f.lastRollout')}</dt>
+        <dd data-testid="agent-last-rollout">{a.lastRollout ? <LastRollout rollout={a.lastRollout} full /> : dash}</dd>
         <dt>{t('agents.col.connected')}</dt>
         <dd data-testid="agent-connected" className={a.connected ? 'tone-text-good' : 'muted'}>
           {t(a.connected ? 'agents.connected.yes' : 'agents.connected.no')}

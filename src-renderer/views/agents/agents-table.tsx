@@ -1,5 +1,6 @@
 // The agents table: id (a link to the agent's page), host (a link to its device page), version,
-// health with why, connection, last seen, buffered results and bytes, dropped, the agent's
+// health with why (and its host's last rollout when it needs an eye: running, waiting in a
+// paused run, rolled back with why, failed), connection, last seen, buffered results and bytes, dropped, the agent's
 // own CPU % and RSS; for operators a checkbox per row (revoked agents have nothing left to
 // roll out) and Revoke. Each row re-renders only when its agent changes (an event replaces
 // that one summary); rows are shown a page at a time.
@@ -7,7 +8,9 @@ import { memo, useState } from 'react';
 import type { AgentSummary } from '../../../src-shared/domain/agent';
 import { useI18n } from '../../i18n/use-i18n';
 import { openRevoke, selectAgents, toggleAgent } from '../../stores/agents/actions';
+import { rolloutNeedsEye } from '../../stores/agents/agent-model';
 import { Ago, AgentHost, HealthBadge, HealthWhy, useAgentFormat } from './agent-bits';
+import { LastRollout } from './last-rollout';
 
 /** Rows shown at first, and added by "Show more". */
 export const AGENTS_PAGE = 300;
@@ -103,6 +106,7 @@ const AgentRow = memo(function AgentRow({ agent: a, mayAct, chosen }: { agent: A
       <td className="agents-health-cell">
         <HealthBadge agent={a} />
         <HealthWhy agent={a} />
+        {rolloutNeedsEye(a.lastRollout) && <LastRollout rollout={a.lastRollout} />}
       </td>
       <td data-testid="agent-connected" className={a.connected ? 'tone-text-good' : 'muted'}>
         {t(a.connected ? 'agents.connected.yes' : 'agents.connected.no')}

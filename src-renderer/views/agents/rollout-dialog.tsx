@@ -1,5 +1,6 @@
 // Upgrade or roll back the selected agents: a form (version for an upgrade, empty = the
-// console's built-in one; batch size; the failure share that pauses the run), then a
+// console's built-in one; batch size; the failure share that pauses the run; how long a started
+// version has to report healthy before it is rolled back), then a
 // confirmation naming how many agents and which version, then the core's answer: the launched
 // workflow run (a link to it) and the agents it left out with why. A refusal is worded in the
 // dialog; when none of the agents can be reached, each is listed with its reason.
@@ -7,7 +8,7 @@ import { useEffect, useId, useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import { useI18n } from '../../i18n/use-i18n';
 import { closeRollout, startRollout } from '../../stores/agents/actions';
-import { EMPTY_ROLLOUT_FORM, refusedSkips, rolloutArgs, type RolloutField, type RolloutForm } from '../../stores/agents/agent-model';
+import { EMPTY_ROLLOUT_FORM, HEALTH_WINDOW_S, refusedSkips, rolloutArgs, type RolloutField, type RolloutForm } from '../../stores/agents/agent-model';
 import { selectAgentRollout } from '../../stores/agents/selectors';
 import type { AgentRolloutState } from '../../stores/agents/slice';
 import { useAppStore } from '../../stores/store';
@@ -71,6 +72,7 @@ function Dialog({ r }: { r: AgentRolloutState }) {
             {upgrade && <Field field="version" label={t('agents.rollout.version')} hint={t('agents.rollout.versionHint')} form={form} setForm={setForm} problem={problems.version} />}
             <Field field="batchSize" label={t('agents.rollout.batch')} hint={t('agents.rollout.batchHint', { n: DEFAULT_BATCH })} form={form} setForm={setForm} problem={problems.batchSize} numeric />
             <Field field="maxFailPct" label={t('agents.rollout.fail')} hint={t('agents.rollout.failHint', { n: DEFAULT_FAIL_PCT })} form={form} setForm={setForm} problem={problems.maxFailPct} numeric />
+            <Field field="healthWindowS" label={t('agents.rollout.health')} hint={t('agents.rollout.healthHint', { n: HEALTH_WINDOW_S.default })} form={form} setForm={setForm} problem={problems.healthWindowS} numeric />
             <div className="modal-buttons">
               <button type="button" data-testid="agents-rollout-cancel" onClick={closeRollout}>
                 {t('agents.rollout.cancel')}
@@ -96,7 +98,7 @@ function Field(props: { field: RolloutField; label: string; hint: string; form: 
       <span>{props.label}</span>
       <input
         data-testid={`agents-rollout-${field}`}
-        value={form[field]}
+        value={form[field] ?? ''}
         inputMode={props.numeric ? 'decimal' : undefined}
         autoComplete="off"
         spellCheck={false}
@@ -106,7 +108,7 @@ function Field(props: { field: RolloutField; label: string; hint: string; form: 
       <span className="muted small">{props.hint}</span>
       {props.problem && (
         <span className="tone-text-bad small" data-testid={`agents-rollout-${field}-problem`}>
-          {t(`agents.rollout.problem.${props.problem as 'version' | 'batch' | 'fail'}`)}
+          {t(`agents.rollout.problem.${props.problem as 'version' | 'batch' | 'fail' | 'health'}`)}
         </span>
       )}
     </label>
