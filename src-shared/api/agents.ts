@@ -25,6 +25,9 @@ export interface AgentRollout {
 }
 
 /** Where the agents live and how the rollout goes (each optional: the template's defaults). */
+/** The health window a rollout may set (ms; agent.activate's bounds) and its default. */
+export const HEALTH_WINDOW_MS = { min: 1000, max: 600_000, default: 45_000 } as const;
+
 const rolloutShape = {
   agentIds: z.array(agentId).min(1, 'choose at least one agent').max(5000),
   /** Hosts per batch (default 10); the run pauses after a batch with more than maxFailPct failed. */
@@ -34,7 +37,7 @@ const rolloutShape = {
   /** Per device id or SN, where hosts differ. */
   installDirs: z.record(z.string().min(1).max(200), dir).optional(),
   /** How long a started version has to report healthy before it is rolled back (ms). */
-  healthWindowMs: optInt(1000, 600_000),
+  healthWindowMs: optInt(HEALTH_WINDOW_MS.min, HEALTH_WINDOW_MS.max),
 };
 const upgradeArgs = z.strictObject({
   ...rolloutShape,

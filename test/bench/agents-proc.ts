@@ -4,6 +4,7 @@
 // its CPU as a percentage of one core (100 % = one core busy for the whole window).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { rssMb } from './rss';
 
 const CLK_TCK = (() => {
   try {
@@ -13,15 +14,8 @@ const CLK_TCK = (() => {
   }
 })();
 
-/** VmRSS in MiB, NaN once the process is gone. */
-export function rssMib(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
+/** VmRSS in MiB (rss.ts reads it), NaN once the process is gone. */
+export const rssMib = rssMb;
 
 /** utime + stime in seconds, NaN once the process is gone. */
 export function cpuSeconds(pid: number): number {

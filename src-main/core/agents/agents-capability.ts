@@ -115,8 +115,7 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
   };
   const lastRollouts = createRolloutIndex({
     onChange: (deviceIds) => {
-      const ids = new Set(deviceIds);
-      for (const r of repo.list()) if (r.deviceId && ids.has(r.deviceId)) changed(r.id);
+      for (const dev of deviceIds) for (const id of repo.idsOnDevice(dev)) changed(id);
     },
     log,
   });

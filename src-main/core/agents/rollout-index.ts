@@ -11,7 +11,7 @@
 import type { AgentLastRollout } from '../../../src-shared/domain/agent';
 import type { WfProgress, WfRunDetail, WfRunSummary, WfTemplateInfo } from '../../../src-shared/domain/workflow';
 import { toDisposable, type Disposable } from '../../../src-shared/lifecycle';
-import { activateStep, hostOutcome, newestFirst, runFacts, taskFacts, type AgentRunFacts } from './last-rollout';
+import { activateStep, hostOutcome, lastRollout, newestFirst, runFacts, taskFacts, type AgentRunFacts } from './last-rollout';
 
 /** Agent runs read at the start (newest first). */
 export const LOAD_RUNS = 50;
@@ -64,16 +64,12 @@ export function createRolloutIndex(o: { onChange(deviceIds: readonly string[]): 
     const dropped = new Set<AgentRunFacts>();
     for (const h of hosts) {
       const list = byHost.get(h) ?? [];
-      let last: AgentLastRollout | undefined;
-      let final: AgentRunFacts | null = null;
-      for (const r of list) {
+      const last = lastRollout(list, h) ?? undefined;
+      // The newest run with a final outcome: runs older than it can no longer count.
+      const final = list.find((r) => {
         const out = hostOutcome(r, h);
-        if (out && !last) last = out;
-        if (out && out.outcome !== 'pending') {
-          final = r;
-          break;
-        }
-      }
+        return out !== null && out.outcome !== 'pending';
+      });
       const kept = list.filter((r) => isOpen(r) || r === final);
       for (const r of list) if (!kept.includes(r)) dropped.add(r);
       if (kept.length) byHost.set(h, kept);

@@ -67,6 +67,7 @@ export class AgentRepository {
       identity: db.prepare<[], { cert_pem: string; key_sealed: Buffer; fingerprint: string; created_at: number }>('SELECT * FROM agent_identity WHERE id = 1'),
       putIdentity: db.prepare<[string, Buffer, string, number]>('INSERT INTO agent_identity (id, cert_pem, key_sealed, fingerprint, created_at) VALUES (1, ?, ?, ?, ?)'),
       all: db.prepare<[], Raw>('SELECT * FROM agents ORDER BY id'),
+      onDevice: db.prepare<[string], { id: string }>('SELECT id FROM agents WHERE device_id = ? ORDER BY id'),
       one: db.prepare<[string], Raw>('SELECT * FROM agents WHERE id = ?'),
       enrol: db.prepare<[string, string | null, Buffer, number, string]>(
         `INSERT INTO agents (id, device_id, public_key, state, enrolled_at, enrolled_by) VALUES (?, ?, ?, 'enrolled', ?, ?)
@@ -104,6 +105,11 @@ export class AgentRepository {
     return this.#q.all.all().map(toRow);
   }
 
+  /** The ids of the agents enrolled for a device (by the agents_device index). */
+  idsOnDevice(deviceId: string): string[] {
+    return this.#q.onDevice.all(deviceId).map((r) => r.id);
+  }
+
   get(id: string): AgentRow | null {
     const r = this.#q.one.get(id);
     return r ? toRow(r) : null;
@@ -135,11 +141,10 @@ export class AgentRepository {
       for (const b of batches) {
         const got = this.#chunks.store(b);
         stored += got.stored;
-        const status = got.newest.find((r) => r.data.kind === 'status');
         let statusJson: string | null = null;
-        if (status?.data.kind === 'status') {
-          const { kind: _kind, ...rest } = status.data;
-          statusJson = JSON.stringify({ at: status.at, ...rest });
+        if (got.status?.data.kind === 'status') {
+          const { kind: _kind, ...rest } = got.status.data;
+          statusJson = JSON.stringify({ at: got.status.at, ...rest });
         }
         this.#q.progress.run(got.top, at, statusJson, b.agentId);
       }

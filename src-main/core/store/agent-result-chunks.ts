@@ -71,9 +71,10 @@ export class AgentResultChunks {
 
   /**
    * Stores one agent's batch (call inside the caller's transaction): the results numbered above
-   * the highest already held, one chunk per kind. Returns how many were new and the newest of them.
+   * the highest already held, one chunk per kind. Returns how many were new, the highest number
+   * now held, and the newest new status result (null: none).
    */
-  store(b: ResultBatch): { stored: number; top: number; newest: AgentResult[] } {
+  store(b: ResultBatch): { stored: number; top: number; status: AgentResult | null } {
     const held = this.#q.top.get(b.agentId)?.top ?? 0;
     const byKind = new Map<string, AgentResult[]>();
     let top = held;
@@ -86,15 +87,12 @@ export class AgentResultChunks {
       if (list) list.push(r);
       else byKind.set(r.data.kind, [r]);
     }
-    const newest: AgentResult[] = [];
     for (const [kind, list] of byKind) {
-      const last = list[list.length - 1];
       let lastAt = 0;
       for (const r of list) if (r.at > lastAt) lastAt = r.at;
-      this.#q.insert.run(b.agentId, list[0].seq, last.seq, kind, list.length, lastAt, encode(list));
-      newest.push(last);
+      this.#q.insert.run(b.agentId, list[0].seq, list[list.length - 1].seq, kind, list.length, lastAt, encode(list));
     }
-    return { stored, top, newest };
+    return { stored, top, status: byKind.get('status')?.at(-1) ?? null };
   }
 
   /** An agent's results newest first, those numbered below `beforeSeq`, at most `limit`. */

@@ -5,6 +5,7 @@
 // which message an agent's last rollout is worded with.
 import type { AgentResult } from '../../../src-shared/agent-protocol/messages';
 import type { ArgsOf } from '../../../src-shared/api';
+import { HEALTH_WINDOW_MS } from '../../../src-shared/api/agents';
 import { AGENT_HEALTH, type AgentHealth, type AgentLastRollout, type AgentSummary } from '../../../src-shared/domain/agent';
 import type { AgentLatest, RolloutKind } from './slice';
 
@@ -74,8 +75,8 @@ export const EMPTY_ROLLOUT_FORM: RolloutForm = { version: '', batchSize: '', max
 export const VERSION_RE = /^[0-9A-Za-z][0-9A-Za-z.+_-]*$/;
 export const VERSION_MAX = 64;
 export const BATCH_MAX = 1000;
-/** The contract's healthWindowMs bounds, in seconds. */
-export const HEALTH_WINDOW_S = { min: 1, max: 600, default: 45 } as const;
+/** The contract's healthWindowMs bounds and default, in seconds. */
+export const HEALTH_WINDOW_S = { min: HEALTH_WINDOW_MS.min / 1000, max: HEALTH_WINDOW_MS.max / 1000, default: HEALTH_WINDOW_MS.default / 1000 } as const;
 
 export type RolloutField = keyof RolloutForm;
 export type RolloutProblem = 'version' | 'batch' | 'fail' | 'health';

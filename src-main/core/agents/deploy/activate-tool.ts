@@ -22,6 +22,7 @@
 // the target is started again. That is why it is marked idempotent: running it again restarts
 // the agent at most once more and converges on the same links.
 import { z } from 'zod';
+import { HEALTH_WINDOW_MS } from '../../../../src-shared/api/agents';
 import { FleetDeckError } from '../../../../src-shared/errors';
 import { tool, type ToolContext } from '../../workflows/tool';
 import { agentRunner, judge, lastMeaningfulLine, viaFor, type Via } from './agent-runner';
@@ -30,7 +31,7 @@ import { AgentNothingToRollBackError, AgentRollbackFailedError, AgentRolledBackE
 import { VERSION_PATTERN } from './host-commands';
 import { parseProbe } from './upload-tool';
 
-export const DEFAULT_HEALTH_WINDOW_MS = 45_000;
+export const DEFAULT_HEALTH_WINDOW_MS = HEALTH_WINDOW_MS.default;
 
 const input = z.object({
   ...whereInputs,
@@ -39,7 +40,7 @@ const input = z.object({
   /** Run what `previous` names instead (the agents view's rollback). */
   rollback: z.boolean().default(false),
   /** How long a started version has to report healthy before it is rolled back. */
-  healthWindowMs: z.number().min(1000).max(600_000).default(DEFAULT_HEALTH_WINDOW_MS),
+  healthWindowMs: z.number().min(HEALTH_WINDOW_MS.min).max(HEALTH_WINDOW_MS.max).default(DEFAULT_HEALTH_WINDOW_MS),
   /** agent.upload's runtimeSha256; absent: the console's runtime. */
   runtimeSha256: SHA256.optional(),
 });
