@@ -14,6 +14,7 @@ import { startFleet } from './fleet/fleet-module';
 import { startTrapIntake } from './fleet/trap-intake';
 import { startInventory } from './inventory/inventory-module';
 import { startLabModule } from './lab-link/lab-module';
+import { startProbes } from './probes/probes-capability';
 import { startRun } from './run/run-module';
 import { startSearch } from './search/search-module';
 import { startSession, type CoreAuth } from './session/session-module';
@@ -89,9 +90,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     }));
     owned.add(run.useWorkflows(workflows));
     owned.add(agents.useWorkflows(workflows));
+    const probes = owned.add(startProbes());
 
     const api = createCoreApi(
-      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api },
+      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api },
       events.hub,
       store.audit,
     );

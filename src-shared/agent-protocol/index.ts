@@ -2,5 +2,6 @@
 // agent daemon and the lab alike.
 export * from './frames';
 export * from './messages';
+export * from './probe';
 export * from './run-config';
 export * from './systemd-unit';

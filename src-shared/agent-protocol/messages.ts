@@ -13,6 +13,7 @@
 // The agent's private key never leaves its host: deploy reads its public key and enrols it.
 import { z } from 'zod';
 import { AGENT_PROTOCOL_VERSION, AgentProtocolError, encodeFrame, type FrameTypeName, type RawFrame } from './frames';
+import { probePlan, probeResult, routeResult } from './probe';
 
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
 const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -70,7 +71,7 @@ export const agentResult = z.object({
   seq,
   /** Wall-clock ms when the sample was taken on the host. */
   at: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  data: z.discriminatedUnion('kind', [metricsResult, processResult, inventoryResult, statusResult]),
+  data: z.discriminatedUnion('kind', [metricsResult, processResult, inventoryResult, statusResult, probeResult, routeResult]),
 });
 export type AgentResult = z.infer<typeof agentResult>;
 export type AgentResultData = AgentResult['data'];
@@ -85,6 +86,8 @@ export const agentConfig = z.object({
   /** Hard caps on the agent itself. */
   maxCpuPct: z.number().min(1).max(400),
   maxRssBytes: z.number().int().min(16 * 1024 * 1024).max(4 * 1024 * 1024 * 1024),
+  /** The agent's pinglist and responders (probe.ts); absent: it probes nothing and runs no responder. */
+  probes: probePlan.optional(),
 });
 export type AgentConfig = z.infer<typeof agentConfig>;
 

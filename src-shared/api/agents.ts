@@ -13,7 +13,7 @@ import type { AgentConsoleIdentity, AgentSummary } from '../domain/agent';
 import type { AgentResult } from '../agent-protocol/messages';
 
 const agentId = text(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
-const RESULT_KINDS = ['metrics', 'process', 'inventory', 'status'] as const;
+const RESULT_KINDS = ['metrics', 'process', 'inventory', 'status', 'probe', 'route'] as const;
 const dir = text(512).regex(/^[^\0\n\r]+$/, 'one line').refine((s) => !s.split('/').includes('..'), 'no .. segments');
 
 /** What a rollout answers: the workflow run, its template, the hosts in it, and the agents left out. */

@@ -13,6 +13,7 @@ import { eventEvents, eventMethods } from './events';
 import { fleetEvents, fleetMethods } from './fleet';
 import { inventoryMethods } from './inventory';
 import { labMethods } from './lab';
+import { probeEvents, probeMethods } from './probes';
 import { runEvents, runMethods } from './run';
 import { searchMethods } from './search';
 import { sessionMethods } from './session';
@@ -30,6 +31,7 @@ export const API_METHODS = {
   ...searchMethods,
   ...workflowMethods,
   ...agentMethods,
+  ...probeMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const API_EVENTS = {
@@ -38,6 +40,7 @@ export const API_EVENTS = {
   ...runEvents,
   ...workflowEvents,
   ...agentEvents,
+  ...probeEvents,
 } satisfies Record<string, EventSpec>;
 
 type Methods = typeof API_METHODS;
@@ -98,4 +101,5 @@ export interface CoreClient {
 export type { Disposable } from '../lifecycle';
 export * from './wire';
 export { INVENTORY_FORMATS, type InventoryFormat } from './inventory';
+export type { DnsCatchment, PublicQuality } from './probes';
 

@@ -12,3 +12,4 @@ export * from './fleet-event';
 export * from './search';
 export * from './workflow';
 export * from './agent';
+export * from './probe';

@@ -27,7 +27,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from './database';
 
 /** How many kinds of result there are (the most chunks one batch makes). */
-const RESULT_KINDS = 4;
+const RESULT_KINDS = 6;
 
 export interface ResultBatch {
   readonly agentId: string;
