@@ -12,6 +12,7 @@ import { EventRepository } from './event-repository';
 import { HostKeyRepository } from './host-key-repository';
 import { InventoryRepository } from './inventory-repository';
 import { MetricsRepository } from './metrics-repository';
+import { ProbeRepository } from './probe-repository';
 import { TokenRepository } from './token-repository';
 
 export interface CoreStore extends AsyncDisposable {
@@ -27,6 +28,8 @@ export interface CoreStore extends AsyncDisposable {
   readonly hostKeys: HostKeyRepository;
   /** Fleet agents: the console's identity, enrolled keys, uploaded results. */
   readonly agents: AgentRepository;
+  /** The probe matrix's aggregates and thresholds. */
+  readonly probes: ProbeRepository;
 }
 
 export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNativeBinding' | 'secretKey' | 'retention'>): CoreStore {
@@ -44,6 +47,7 @@ export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNati
       events: new EventRepository(db),
       hostKeys: new HostKeyRepository(db),
       agents: new AgentRepository(db, box),
+      probes: new ProbeRepository(db),
       async dispose() {
         if (db.open) db.close();
       },

@@ -313,6 +313,25 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE agent_results;
     `,
   },
+  {
+    version: 14,
+    name: 'probe matrix: per-minute aggregates by level and source, settings',
+    // One row per level (server, tor, room, site), minute and source: its destinations' figures
+    // as deflated JSON columns (probe-repository.ts), so a minute of a 1,000-agent mesh is 1,000
+    // rows, not 2 million. Hour rows are the minute rows rolled up (counts summed, p50 weighted,
+    // p90/p99 the worst minute's) once the minutes expire.
+    sql: `
+      CREATE TABLE probe_minutes (
+        level TEXT NOT NULL, minute INTEGER NOT NULL, src TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL,
+        PRIMARY KEY (level, minute, src)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE probe_hours (
+        level TEXT NOT NULL, hour INTEGER NOT NULL, src TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL,
+        PRIMARY KEY (level, hour, src)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE probe_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

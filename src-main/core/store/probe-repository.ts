@@ -1,0 +1,209 @@
+// The probe matrix's store (migration 14): per-minute aggregates of each level (server, tor,
+// room, site) kept as one row per level, minute and source, its destinations' figures as
+// deflated JSON columns. A minute of a 1,000-agent, 2,000-peer mesh is then 1,000 rows rather
+// than 2 million, and the matrix of a minute is read in one range scan. Retention as the
+// foundation's metrics: minutes for 2 days, then rolled up into hours (counts summed, p50
+// weighted by successful probes, p90 and p99 the worst minute's: percentiles do not add, so
+// an hour's p99 is an upper bound, said where it is shown) kept for 400 days. Also the
+// thresholds the matrix is coloured by.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { MatrixLevel, ProbeThresholds } from '../../../src-shared/domain/probe';
+import type { Db } from './database';
+
+/** One pair's minute at one level: what the aggregator flushes and the matrix reads. */
+export interface PairAggregate {
+  readonly minute: number;
+  readonly level: MatrixLevel;
+  readonly src: string;
+  readonly dst: string;
+  readonly p50Us: number;
+  readonly p90Us: number;
+  readonly p99Us: number;
+  readonly ok: number;
+  readonly drops: number;
+  readonly failed: number;
+}
+
+/** A source's destinations in one minute (or hour), as columns. */
+export interface SourceRow {
+  readonly at: number;
+  readonly src: string;
+  readonly dst: readonly string[];
+  readonly p50Us: readonly number[];
+  readonly p90Us: readonly number[];
+  readonly p99Us: readonly number[];
+  readonly ok: readonly number[];
+  readonly drops: readonly number[];
+  readonly failed: readonly number[];
+}
+
+type Columns = Omit<SourceRow, 'at' | 'src'>;
+
+export const PROBE_RETENTION = { minuteMs: 2 * 86_400_000, hourMs: 400 * 86_400_000 } as const;
+const HOUR = 3_600_000;
+
+const encode = (c: Columns): Buffer => deflateRawSync(JSON.stringify(c), { level: 1 });
+const decode = (b: Buffer): Columns => JSON.parse(inflateRawSync(b).toString('utf8')) as Columns;
+
+/** Two sets of a source's columns for one minute as one. */
+function mergeColumns(a: Columns, b: Columns): Columns {
+  const at = new Map(a.dst.map((dst, i) => [dst, i]));
+  const out = { dst: [...a.dst], p50Us: [...a.p50Us], p90Us: [...a.p90Us], p99Us: [...a.p99Us], ok: [...a.ok], drops: [...a.drops], failed: [...a.failed] };
+  b.dst.forEach((dst, j) => {
+    const i = at.get(dst);
+    if (i === undefined) {
+      out.dst.push(dst);
+      out.p50Us.push(b.p50Us[j]);
+      out.p90Us.push(b.p90Us[j]);
+      out.p99Us.push(b.p99Us[j]);
+      out.ok.push(b.ok[j]);
+      out.drops.push(b.drops[j]);
+      out.failed.push(b.failed[j]);
+      return;
+    }
+    const ok = out.ok[i] + b.ok[j];
+    out.p50Us[i] = ok ? Math.round((out.p50Us[i] * out.ok[i] + b.p50Us[j] * b.ok[j]) / ok) : 0;
+    out.p90Us[i] = Math.max(out.p90Us[i], b.p90Us[j]);
+    out.p99Us[i] = Math.max(out.p99Us[i], b.p99Us[j]);
+    out.ok[i] = ok;
+    out.drops[i] += b.drops[j];
+    out.failed[i] += b.failed[j];
+  });
+  return out;
+}
+
+interface Row {
+  at: number;
+  src: string;
+  data: Buffer;
+}
+
+export class ProbeRepository {
+  readonly #db: Db;
+  readonly #q;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#q = {
+      put: db.prepare<[string, number, string, number, Buffer]>('INSERT OR REPLACE INTO probe_minutes (level, minute, src, n, data) VALUES (?, ?, ?, ?, ?)'),
+      one: db.prepare<[string, number, string], { data: Buffer }>('SELECT data FROM probe_minutes WHERE level = ? AND minute = ? AND src = ?'),
+      minutes: db.prepare<[string, number, number], Row>('SELECT minute AS at, src, data FROM probe_minutes WHERE level = ? AND minute >= ? AND minute < ? ORDER BY minute'),
+      minutesOf: db.prepare<[string, string, number, number], Row>('SELECT minute AS at, src, data FROM probe_minutes WHERE level = ? AND src = ? AND minute >= ? AND minute < ? ORDER BY minute'),
+      hours: db.prepare<[string, number, number], Row>('SELECT hour AS at, src, data FROM probe_hours WHERE level = ? AND hour >= ? AND hour < ? ORDER BY hour'),
+      range: db.prepare<[string], { lo: number | null; hi: number | null }>('SELECT min(minute) AS lo, max(minute) AS hi FROM probe_minutes WHERE level = ?'),
+      newest: db.prepare<[], { hi: number | null }>('SELECT max(minute) AS hi FROM probe_minutes'),
+      expiring: db.prepare<[number], Row & { level: string }>('SELECT level, minute AS at, src, data FROM probe_minutes WHERE minute < ? ORDER BY level, src, minute'),
+      dropMinutes: db.prepare<[number]>('DELETE FROM probe_minutes WHERE minute < ?'),
+      putHour: db.prepare<[string, number, string, number, Buffer]>('INSERT OR REPLACE INTO probe_hours (level, hour, src, n, data) VALUES (?, ?, ?, ?, ?)'),
+      dropHours: db.prepare<[number]>('DELETE FROM probe_hours WHERE hour < ?'),
+      setting: db.prepare<[string], { value: string }>('SELECT value FROM probe_settings WHERE key = ?'),
+      setSetting: db.prepare<[string, string]>('INSERT OR REPLACE INTO probe_settings (key, value) VALUES (?, ?)'),
+    };
+  }
+
+  /**
+   * Stores flushed pair minutes (any levels and minutes), one row per level, minute and source, in
+   * one transaction. A minute already stored for a source (the console flushed a partial minute
+   * when it stopped or rebuilt its topology) is merged: counts summed, p50 weighted, p90/p99 the worse.
+   */
+  putMinutes(pairs: readonly PairAggregate[]): number {
+    const groups = new Map<string, { level: string; minute: number; src: string; c: { [K in keyof Columns]: unknown[] } }>();
+    for (const p of pairs) {
+      const key = `${p.level}\n${p.minute}\n${p.src}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { level: p.level, minute: p.minute, src: p.src, c: { dst: [], p50Us: [], p90Us: [], p99Us: [], ok: [], drops: [], failed: [] } }));
+      g.c.dst.push(p.dst);
+      g.c.p50Us.push(p.p50Us);
+      g.c.p90Us.push(p.p90Us);
+      g.c.p99Us.push(p.p99Us);
+      g.c.ok.push(p.ok);
+      g.c.drops.push(p.drops);
+      g.c.failed.push(p.failed);
+    }
+    this.#db.transaction(() => {
+      for (const g of groups.values()) {
+        const had = this.#q.one.get(g.level, g.minute, g.src);
+        const c = had ? mergeColumns(decode(had.data), g.c as unknown as Columns) : (g.c as unknown as Columns);
+        this.#q.put.run(g.level, g.minute, g.src, c.dst.length, encode(c));
+      }
+    })();
+    return groups.size;
+  }
+
+  /** Each source's row of every minute in [from, to) at a level (hours where minutes have expired), oldest first. */
+  *window(level: MatrixLevel, from: number, to: number, src?: string): Generator<SourceRow> {
+    const minutes = src === undefined ? this.#q.minutes.iterate(level, from, to) : this.#q.minutesOf.iterate(level, src, from, to);
+    const lo = this.range(level)?.from ?? to;
+    if (from < lo) {
+      for (const r of this.#q.hours.iterate(level, Math.floor(from / HOUR) * HOUR, Math.min(to, lo))) if (src === undefined || r.src === src) yield { at: r.at, src: r.src, ...decode(r.data) };
+    }
+    for (const r of minutes) yield { at: r.at, src: r.src, ...decode(r.data) };
+  }
+
+  /** The oldest and newest minute stored at a level. */
+  range(level: MatrixLevel): { from: number; to: number } | null {
+    const r = this.#q.range.get(level);
+    return r?.lo == null || r.hi == null ? null : { from: r.lo, to: r.hi };
+  }
+
+  newestMinute(): number | null {
+    return this.#q.newest.get()?.hi ?? null;
+  }
+
+  /** Rolls minutes older than the minute retention into hours and deletes them; expires hours. */
+  prune(now: number, retention = PROBE_RETENTION): { minutes: number; hours: number } {
+    const cut = Math.floor((now - retention.minuteMs) / HOUR) * HOUR;
+    let minutes = 0;
+    let hours = 0;
+    this.#db.transaction(() => {
+      let cur: { level: string; hour: number; src: string; acc: Map<string, number[]> } | null = null;
+      const emit = (): void => {
+        if (!cur) return;
+        const c: { [K in keyof Columns]: unknown[] } = { dst: [], p50Us: [], p90Us: [], p99Us: [], ok: [], drops: [], failed: [] };
+        for (const [dst, [okSum, p50w, p90, p99, drops, failed]] of cur.acc) {
+          c.dst.push(dst);
+          c.p50Us.push(okSum ? Math.round(p50w / okSum) : 0);
+          c.p90Us.push(p90);
+          c.p99Us.push(p99);
+          c.ok.push(okSum);
+          c.drops.push(drops);
+          c.failed.push(failed);
+        }
+        this.#q.putHour.run(cur.level, cur.hour, cur.src, c.dst.length, encode(c as unknown as Columns));
+        hours++;
+      };
+      for (const r of this.#q.expiring.iterate(cut)) {
+        const hour = Math.floor(r.at / HOUR) * HOUR;
+        if (!cur || cur.level !== r.level || cur.src !== r.src || cur.hour !== hour) {
+          emit();
+          cur = { level: r.level, hour, src: r.src, acc: new Map() };
+        }
+        const d = decode(r.data);
+        d.dst.forEach((dst, i) => {
+          const a = cur!.acc.get(dst) ?? [0, 0, 0, 0, 0, 0];
+          a[0] += d.ok[i];
+          a[1] += d.p50Us[i] * d.ok[i];
+          a[2] = Math.max(a[2], d.p90Us[i]);
+          a[3] = Math.max(a[3], d.p99Us[i]);
+          a[4] += d.drops[i];
+          a[5] += d.failed[i];
+          cur!.acc.set(dst, a);
+        });
+        minutes++;
+      }
+      emit();
+      this.#q.dropMinutes.run(cut);
+      this.#q.dropHours.run(now - retention.hourMs);
+    })();
+    return { minutes, hours };
+  }
+
+  thresholds(): ProbeThresholds | null {
+    const v = this.#q.setting.get('thresholds')?.value;
+    return v ? (JSON.parse(v) as ProbeThresholds) : null;
+  }
+
+  setThresholds(t: ProbeThresholds): void {
+    this.#q.setSetting.run('thresholds', JSON.stringify(t));
+  }
+}
