@@ -15,7 +15,8 @@ import { readFileSync } from 'node:fs';
 export const TEST_RANGE = '10.213.0.0/16';
 const IP = '/usr/sbin/ip';
 let found = '';
-const ipBin = (): string => {
+/** The ip binary this machine has (iproute2). */
+export const ipBin = (): string => {
   if (found) return found;
   for (const p of [IP, '/sbin/ip', '/usr/bin/ip', '/bin/ip']) {
     try {
@@ -76,7 +77,8 @@ export interface NetnsLab {
   down(): Promise<string[]>;
 }
 
-function zombieOrGone(pid: number): boolean {
+/** Whether the process has exited (a zombie not yet reaped counts: PID 1 here does not reap). */
+export function zombieOrGone(pid: number): boolean {
   try {
     return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
@@ -85,7 +87,7 @@ function zombieOrGone(pid: number): boolean {
 }
 
 /** A /24 of the test range that no root-namespace address or route mentions. */
-function freeSubnet(): string {
+export function freeSubnet(): string {
   const used = `${ip('-4', '-o', 'addr', 'show')}\n${ip('-4', 'route', 'show', 'table', 'all')}`;
   for (let k = 0; k < 200; k++) {
     const subnet = `10.213.${randomInt(1, 255)}`;
@@ -94,33 +96,55 @@ function freeSubnet(): string {
   throw new Error('no free /24 left in 10.213.0.0/16');
 }
 
+/** Every pid in the namespace. */
+export function netnsPids(ns: string): number[] {
+  return ip('netns', 'pids', ns).split(/\s+/).filter(Boolean).map(Number).filter((p) => Number.isInteger(p) && p > 0);
+}
+
+/** SIGTERM then SIGKILL to every process `ip netns pids` names in the namespace (all started by the test); throws naming survivors. */
+export async function killAllIn(ns: string): Promise<void> {
+  let left = netnsPids(ns).filter((p) => !zombieOrGone(p));
+  for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
+    for (const pid of left) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // gone already
+      }
+    }
+    const end = Date.now() + 5000;
+    while (left.some((p) => !zombieOrGone(p)) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    left = left.filter((p) => !zombieOrGone(p));
+    if (!left.length) return;
+  }
+  throw new Error(`processes still alive in ${ns}: ${left.join(', ')}`);
+}
+
+/**
+ * Adds a blackhole route for TEST_RANGE in the root namespace with a metric of this run's own
+ * (so another run's is neither hit nor removed) and returns the undo step that deletes it.
+ */
+export function addBlackhole(): { what: string; run: () => void } {
+  let metric = 0;
+  for (let k = 0; k < 20 && !metric; k++) {
+    const m = randomInt(3000, 60_000);
+    try {
+      ip('route', 'add', 'blackhole', TEST_RANGE, 'metric', String(m));
+      metric = m;
+    } catch (err) {
+      if (!/File exists/.test((err as Error).message)) throw err;
+    }
+  }
+  if (!metric) throw new Error(`could not add a blackhole route for ${TEST_RANGE}`);
+  return { what: `blackhole ${TEST_RANGE} metric ${metric}`, run: () => void ip('route', 'del', 'blackhole', TEST_RANGE, 'metric', String(metric)) };
+}
+
 export function netnsLab(count: number): NetnsLab {
   const suffix = `${process.pid.toString(36).slice(-3)}${randomBytes(2).toString('hex')}`.slice(-5);
   const undo: { what: string; run: () => void | Promise<void> }[] = [];
   let subnet = '';
   const hosts: NetnsHost[] = [];
   const bridge = `fd-br0-${suffix}`;
-
-  const pids = (ns: string): number[] =>
-    ip('netns', 'pids', ns).split(/\s+/).filter(Boolean).map(Number).filter((p) => Number.isInteger(p) && p > 0);
-
-  const killAllIn = async (ns: string): Promise<void> => {
-    let left = pids(ns).filter((p) => !zombieOrGone(p));
-    for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
-      for (const pid of left) {
-        try {
-          process.kill(pid, sig);
-        } catch {
-          // gone already
-        }
-      }
-      const end = Date.now() + 5000;
-      while (left.some((p) => !zombieOrGone(p)) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-      left = left.filter((p) => !zombieOrGone(p));
-      if (!left.length) return;
-    }
-    throw new Error(`processes still alive in ${ns}: ${left.join(', ')}`);
-  };
 
   const lab: NetnsLab = {
     suffix,
@@ -133,23 +157,12 @@ export function netnsLab(count: number): NetnsLab {
     },
     hosts,
     execArgv: (ns, argv) => [ipBin(), 'netns', 'exec', ns, ...argv],
-    pids,
+    pids: netnsPids,
     async up() {
       try {
         subnet = freeSubnet();
         // The blackhole first: from here on nothing for the test range leaves the machine.
-        let metric = 0;
-        for (let k = 0; k < 20 && !metric; k++) {
-          const m = randomInt(3000, 60_000);
-          try {
-            ip('route', 'add', 'blackhole', TEST_RANGE, 'metric', String(m));
-            metric = m;
-          } catch (err) {
-            if (!/File exists/.test((err as Error).message)) throw err;
-          }
-        }
-        if (!metric) throw new Error(`could not add a blackhole route for ${TEST_RANGE}`);
-        undo.push({ what: `blackhole ${TEST_RANGE} metric ${metric}`, run: () => void ip('route', 'del', 'blackhole', TEST_RANGE, 'metric', String(metric)) });
+        undo.push(addBlackhole());
 
         ip('link', 'add', bridge, 'type', 'bridge');
         undo.push({ what: `bridge ${bridge}`, run: () => void ip('link', 'del', bridge) });
