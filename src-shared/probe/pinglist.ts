@@ -171,7 +171,7 @@ function traceroute(src: string, targets: readonly ProbeTarget[], tr: NonNullabl
 export function fnv1a64(s: string): string {
   let hi = 0xcbf29ce4, lo = 0x84222325;
   const byte = (b: number) => {
-    lo ^= b;
+    lo = (lo ^ b) >>> 0;
     // h *= 0x100000001b3 (2^40 + 0x1b3), mod 2^64.
     const l = lo * 0x1b3;
     const carry = Math.floor(l / 0x1_0000_0000);
