@@ -10,8 +10,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const SOURCE = path.join(__dirname, 'nfq-delay.c');
+const SOURCE = fileURLToPath(new URL('./nfq-delay.c', import.meta.url));
 const HEADER = '/usr/include/libnetfilter_queue/libnetfilter_queue.h';
 
 /** Whether the program can be built here: gcc and libnetfilter_queue's headers. */

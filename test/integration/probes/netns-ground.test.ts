@@ -21,12 +21,13 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netnsCheck } from '../../support/netns';
 import { nfqDelayCheck } from '../../support/nfq-delay';
 import { readyLine, upProbeNet, type ProbeNet, type ProbeNetHost } from '../../support/probe-netns';
 
-const root = path.resolve(__dirname, '../../..');
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const PEER = path.join(root, 'test/support/probe-peer.ts');
 const DNS_MAIN = path.join(root, 'src-main/lab/probes/dns-responder-main.ts');
 const TCP = 7000;

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { answerDns, decodeDnsReply, DNS_CLASS, DNS_RCODE, DNS_TYPE, encodeDnsQuery, startDnsResponder, type DnsReply, type DnsResponder } from '../../../src-main/lab/probes/dns-responder';
 
@@ -148,7 +148,7 @@ describe('the server', () => {
   });
 
   it('runs as a program: ready, answers, exits 0 on SIGTERM; a bad argument exits 2 naming it', async () => {
-    const main = path.resolve(__dirname, '../../../src-main/lab/probes/dns-responder-main.ts');
+    const main = fileURLToPath(new URL('../../../src-main/lab/probes/dns-responder-main.ts', import.meta.url));
     const run = (args: string[]): ReturnType<typeof spawn> => spawn(process.execPath, ['--import', 'tsx', main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const bad = run(['--address', '127.0.0.1', '--port', 'x', '--name', 'n']);
     let err = '';
