@@ -27,6 +27,9 @@ import { WorkflowsView } from './views/workflows/workflows-view';
 
 /** The 3D room and three.js: a lazy chunk, fetched only when #/room3d opens. */
 const Room3dView = lazy(() => import('./views/room3d/room3d-view'));
+/** The probe matrix and the public network map with deck.gl: lazy chunks too. */
+const MatrixView = lazy(() => import('./views/matrix/matrix-view'));
+const PublicNetView = lazy(() => import('./views/public-net/public-net-view'));
 
 export function App() {
   const phase = useAppStore(selectPhase);
@@ -69,6 +72,11 @@ function Routed() {
       {route.view === 'wf-template' && <TemplateEditView templateId={route.templateId} />}
       {route.view === 'agents' && <AgentsView />}
       {route.view === 'agent' && <AgentDetailView agentId={route.agentId} />}
+      {(route.view === 'matrix' || route.view === 'public-net') && (
+        <Suspense fallback={<p className="loading">…</p>}>
+          {route.view === 'matrix' ? <MatrixView level={route.level} tors={route.tors} /> : <PublicNetView />}
+        </Suspense>
+      )}
     </>
   );
 }

@@ -1,4 +1,4 @@
-// Top bar: title, the main places (fleet, inventory, run command, workflows, agents; credentials and audit for admins), the device search box,
+// Top bar: title, the main places (fleet, inventory, run command, workflows, agents, probe matrix; credentials and audit for admins), the device search box,
 // power actions awaiting the poller's confirmation, who is signed in with which role,
 // connection state, language.
 import type { MouseEvent } from 'react';
@@ -30,7 +30,9 @@ export function AppHeader() {
         ? 'workflows'
         : route.view === 'agents' || route.view === 'agent'
           ? 'agents'
-          : 'overview';
+          : route.view === 'matrix' || route.view === 'public-net'
+            ? 'matrix'
+            : 'overview';
   const link = (view: NavView, href: string, label: MessageKey, testId: string) => (
     <a href={href} className={here === view ? 'active' : ''} aria-current={here === view ? 'page' : undefined} data-testid={testId} onClick={go(view)}>
       {t(label)}
@@ -51,6 +53,7 @@ export function AppHeader() {
             {mayCall(role, 'fleet.run') && link('run', '#/run', 'nav.run', 'nav-run')}
             {link('workflows', '#/workflows', 'nav.workflows', 'nav-workflows')}
             {link('agents', '#/agents', 'nav.agents', 'nav-agents')}
+            {link('matrix', '#/matrix/tor', 'nav.matrix', 'nav-matrix')}
             {/* Credentials and the audit trail are the admin's. */}
             {mayCall(role, 'credentials.put') && link('credentials', '#/credentials', 'admin.nav.credentials', 'nav-credentials')}
             {mayCall(role, 'audit.list') && link('audit', '#/audit', 'admin.nav.audit', 'nav-audit')}
@@ -101,13 +104,13 @@ function PendingPowerList() {
 }
 
 /** A real link (middle-click, copy address work); a plain click goes through navigate(). */
-type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'agents' | 'credentials' | 'audit';
+type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'agents' | 'matrix' | 'credentials' | 'audit';
 
 function go(view: NavView) {
   return (e: MouseEvent<HTMLAnchorElement>): void => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
-    navigate({ view });
+    navigate(view === 'matrix' ? { view, level: 'tor', tors: null } : { view });
   };
 }
 

@@ -1,4 +1,4 @@
-// Fleet › site · room › cabinet › device (or Fleet › Inventory, Fleet › Run command, Fleet › Workflows › ...),
+// Fleet › site · room › cabinet › device (or Fleet › Inventory, Fleet › Run command, Fleet › Workflows › ..., Fleet › Matrix › Servers),
 // each step a way back.
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/use-i18n';
@@ -56,6 +56,22 @@ export function Breadcrumbs() {
           <span className="crumb-here">{t('nav.agents')}</span>
         )}
         {route.view === 'agent' && <span className="crumb-here">{route.agentId}</span>}
+      </Trail>
+    );
+  }
+  if (route.view === 'matrix' || route.view === 'public-net') {
+    const drilled = route.view === 'matrix' && route.tors !== null;
+    return (
+      <Trail>
+        {fleet}
+        {drilled ? (
+          <button type="button" className="link" data-testid="crumb-matrix" onClick={() => navigate({ view: 'matrix', level: 'tor', tors: null })}>
+            {t('nav.matrix')}
+          </button>
+        ) : (
+          <span className="crumb-here">{t(route.view === 'public-net' ? 'publicNet.title' : 'nav.matrix')}</span>
+        )}
+        {drilled && <span className="crumb-here">{t('matrix.level.server')}</span>}
       </Trail>
     );
   }

@@ -10,6 +10,7 @@ import { enRoom3d } from './en-room3d';
 import { enWorkflows } from './en-workflows';
 import { enLifecycle } from './en-lifecycle';
 import { enAgents } from './en-agents';
+import { enProbes } from './en-probes';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -179,6 +180,7 @@ export const en = {
   ...enWorkflows,
   ...enLifecycle,
   ...enAgents,
+  ...enProbes,
 } as const;
 
 export type MessageKey = keyof typeof en;

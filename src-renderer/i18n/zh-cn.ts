@@ -10,6 +10,7 @@ import { zhCNRoom3d } from './zh-cn-room3d';
 import { zhCNWorkflows } from './zh-cn-workflows';
 import { zhCNLifecycle } from './zh-cn-lifecycle';
 import { zhCNAgents } from './zh-cn-agents';
+import { zhCNProbes } from './zh-cn-probes';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -179,4 +180,5 @@ export const zhCN: Dictionary = {
   ...zhCNWorkflows,
   ...zhCNLifecycle,
   ...zhCNAgents,
+  ...zhCNProbes,
 };

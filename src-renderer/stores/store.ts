@@ -16,6 +16,7 @@ import { createSearchSlice, type SearchSlice } from './search/slice';
 import { createSessionSlice, type SessionSlice } from './session/slice';
 import { createWorkflowsSlice, type WorkflowsSlice } from './workflows/slice';
 import { createAgentsSlice, type AgentsSlice } from './agents/slice';
+import { createProbesSlice, type ProbesSlice } from './probes/slice';
 
 export type AppState = SessionSlice &
   FleetSlice &
@@ -32,7 +33,8 @@ export type AppState = SessionSlice &
   PlacesSlice &
   Room3dSlice &
   WorkflowsSlice &
-  AgentsSlice;
+  AgentsSlice &
+  ProbesSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -51,6 +53,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createRoom3dSlice(...a),
   ...createWorkflowsSlice(...a),
   ...createAgentsSlice(...a),
+  ...createProbesSlice(...a),
 }));
 
 /** Merges a partial update (or one computed from the slice's current state) into one slice. */

@@ -1,5 +1,7 @@
 // Where the console is looking, kept in location.hash so a wall screen can be pointed
 // at a room by URL and the browser's back button works.
+import { MATRIX_LEVELS, type MatrixLevel } from '../../../src-shared/domain/probe';
+
 export type Route =
   | { view: 'overview' }
   | { view: 'inventory' }
@@ -22,7 +24,11 @@ export type Route =
   | { view: 'wf-run'; runId: string; stepId?: string; host?: string }
   /** The fleet agents (#/agents) and one agent's detail (#/agents/<id>). */
   | { view: 'agents' }
-  | { view: 'agent'; agentId: string };
+  | { view: 'agent'; agentId: string }
+  /** The probe matrix at a level (#/matrix/<level>); tors: the server matrix of two ToRs (#/matrix/server?a=<tor>&b=<tor>). */
+  | { view: 'matrix'; level: MatrixLevel; tors: readonly [string, string] | null }
+  /** The public network map (#/public-net). */
+  | { view: 'public-net' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -42,7 +48,17 @@ export function parseRoute(hash: string): Route {
   if (view === 'credentials') return { view: 'credentials' };
   if (view === 'audit') return { view: 'audit' };
   if (view === 'agents') return id ? { view: 'agent', agentId: decodeURIComponent(id) } : { view: 'agents' };
+  if (view === 'matrix') return parseMatrix(id, query);
+  if (view === 'public-net') return { view: 'public-net' };
   return { view: 'overview' };
+}
+
+function parseMatrix(id: string | undefined, query: string): Route {
+  const level = (MATRIX_LEVELS as readonly string[]).includes(id ?? '') ? (id as MatrixLevel) : 'tor';
+  const q = new URLSearchParams(query);
+  const a = q.get('a');
+  const b = q.get('b');
+  return { view: 'matrix', level, tors: level === 'server' && a && b ? [a, b] : null };
 }
 
 function parseRoom3d(id: string, query: string): Route {
@@ -95,5 +111,7 @@ export function formatRoute(r: Route): string {
   if (r.view === 'audit') return '#/audit';
   if (r.view === 'agents') return '#/agents';
   if (r.view === 'agent') return `#/agents/${encodeURIComponent(r.agentId)}`;
+  if (r.view === 'matrix') return `#/matrix/${r.level}${r.tors ? `?${new URLSearchParams({ a: r.tors[0], b: r.tors[1] }).toString()}` : ''}`;
+  if (r.view === 'public-net') return '#/public-net';
   return '#/';
 }
