@@ -28,6 +28,7 @@
 // the mgmt bridge and the blackhole, in reverse, even after a setup that failed half way.
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { addBlackhole, freeSubnet, ip, ipBin, killAllIn } from './netns';
 import { startNfqDelay, type NfqDelay } from './nfq-delay';
 
@@ -40,6 +41,7 @@ const RES_LINK = ['10.213.203', '10.213.204'] as const;
 const GW: Record<RouterName, number> = { spine: 1, spine2: 2 };
 const RESERVED = new Set(['10.213.201', '10.213.202', '10.213.203', '10.213.204', '10.213.253']);
 const QUEUE = 1;
+const DNS_MAIN = fileURLToPath(new URL('../../src-main/lab/probes/dns-responder-main.ts', import.meta.url));
 
 export interface ProbeNetOptions {
   /** Hosts under each ToR (default 3, so 6 in all). */
@@ -85,6 +87,8 @@ export interface ProbeNet {
   /** Takes the ToR's uplink ports down (to both routers by default); restoreUplink brings them back. */
   cutUplink(tor: TorName, router?: RouterName): void;
   restoreUplink(tor: TorName, router?: RouterName): void;
+  /** Starts the lab DNS responder (src-main/lab/probes/dns-responder-main.ts) on the anycast address, port 53, in both resolver namespaces: instance names dns-1 and dns-2 unless given. */
+  startResolvers(names?: readonly [string, string]): Promise<void>;
   /** Withdraws resolver i's anycast routes from the spine; restoreResolver announces them again. */
   stopResolver(i: 1 | 2): void;
   restoreResolver(i: 1 | 2): void;
@@ -259,6 +263,9 @@ export async function upProbeNet(o: ProbeNetOptions = {}): Promise<ProbeNet> {
     },
     cutUplink: (tor, router) => uplinks(tor, router, 'down'),
     restoreUplink: (tor, router) => uplinks(tor, router, 'up'),
+    async startResolvers(names = ['dns-1', 'dns-2']) {
+      await Promise.all(resolvers.map((r) => readyLine(net.spawnIn(r.ns, [process.execPath, '--import', 'tsx', DNS_MAIN, '--address', ANYCAST, '--port', '53', '--name', names[r.i - 1]]))));
+    },
     stopResolver(i) {
       for (const r of anycastRoutes(checkResolver(i))) ip('-n', routers.spine, ...r.map((x) => (x === 'add' ? 'del' : x)));
     },

@@ -29,7 +29,6 @@ import { readyLine, upProbeNet, type ProbeNet, type ProbeNetHost } from '../../s
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const PEER = path.join(root, 'test/support/probe-peer.ts');
-const DNS_MAIN = path.join(root, 'src-main/lab/probes/dns-responder-main.ts');
 const TCP = 7000;
 const UDP = 7001;
 const check = netnsCheck();
@@ -100,7 +99,7 @@ describe.skipIf(skipReason !== '')(`probe matrix ground: namespaces shaped like 
           peers.set(h.name, link(child));
           return readyLine(child);
         }),
-        ...l.resolvers.map((r) => readyLine(l.spawnIn(r.ns, [process.execPath, '--import', 'tsx', DNS_MAIN, '--address', l.anycast, '--port', '53', '--name', `dns-${r.i}`]))),
+        l.startResolvers(),
       ]);
     });
   });
