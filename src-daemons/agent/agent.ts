@@ -5,7 +5,9 @@
 // whatever the buffer holds when the console lets it. Over a cap the agent collects nothing
 // but its status (which says why) until the monitor releases it. The configuration the
 // console sends (welcome, config) is kept in the state dir, so a restart with no console
-// collects what it was last told. A library: the daemon's main.ts runs one, the lab runs many
+// collects what it was last told. With a probe plan in the config (config.probes) the probe
+// engine (probe/engine.ts) runs the agent's responders and probes its pinglist, its results
+// going into the same buffer; it pauses its probes while the agent is over a cap. A library: the daemon's main.ts runs one, the lab runs many
 // in one process (each with its own state dir and collectors).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +19,7 @@ import { createInventoryCollector, type InventoryCollector } from './collect/inv
 import { createMetricsCollector, type MetricsCollector } from './collect/metrics';
 import { createProcessCollector, type ProcessCollector } from './collect/processes';
 import { startLink, type Link, type LinkState } from './link';
+import { startProbeEngine, type ProbeEngine, type ProbeEngineOptions } from './probe/engine';
 
 export interface AgentOptions {
   readonly agentId: string;
@@ -36,6 +39,8 @@ export interface AgentOptions {
   readonly log?: (line: string) => void;
   readonly onLinkState?: (s: LinkState) => void;
   readonly linkBackoffMs?: { readonly min: number; readonly max: number; readonly refused: number };
+  /** The probe engine's injectable pieces (the lab's network model, tool paths). */
+  readonly probe?: Pick<ProbeEngineOptions, 'net' | 'dgram' | 'fping' | 'traceroute' | 'maxInFlight'>;
 }
 
 export interface Agent {
@@ -44,6 +49,8 @@ export interface Agent {
   readonly link: Link;
   /** Ticks run so far (metrics+process+status), and those skipped over a cap. */
   readonly ticks: { readonly run: number; readonly capped: number };
+  /** The probe engine (idle while the config has no probe plan). */
+  readonly probes: ProbeEngine;
   stop(): Promise<void>;
 }
 
@@ -63,10 +70,14 @@ export function startAgent(o: AgentOptions): Agent {
   let invTimer: NodeJS.Timeout | null = null;
   let busy = false;
 
-  const append = (data: AgentResultData): void => {
+  const append = (data: AgentResultData, at = Date.now()): void => {
     if (stopped) return;
-    buffer.append(data, Date.now());
+    buffer.append(data, at);
     link.kick();
+  };
+  const probes = startProbeEngine({ agentId: o.agentId, append, log, allowed: () => monitor.state === 'ok', ...o.probe });
+  const applyProbes = (): void => {
+    probes.setPlan(config.probes).catch((err: Error) => log(`agent: the probe plan could not be applied: ${err.message}`));
   };
 
   const tick = async (): Promise<void> => {
@@ -126,6 +137,7 @@ export function startAgent(o: AgentOptions): Agent {
     keepConfig(o.stateDir, c, log);
     monitor = createSelfMonitor({ maxCpuPct: c.maxCpuPct, maxRssBytes: c.maxRssBytes, usage: o.usage });
     if (reschedule && !stopped) schedule();
+    if (!stopped) applyProbes();
   };
 
   const link = startLink({
@@ -133,6 +145,7 @@ export function startAgent(o: AgentOptions): Agent {
     hostname: o.hostname, key: o.key, buffer, onConfig, onState: o.onLinkState, log, backoffMs: o.linkBackoffMs,
   });
   schedule();
+  applyProbes();
 
   return {
     buffer,
@@ -141,7 +154,11 @@ export function startAgent(o: AgentOptions): Agent {
     },
     link,
     ticks,
+    probes,
     stop: async () => {
+      if (timer) clearTimeout(timer);
+      if (invTimer) clearInterval(invTimer);
+      await probes.stop(); // its last samples go into the buffer
       stopped = true;
       if (timer) clearTimeout(timer);
       if (invTimer) clearInterval(invTimer);
