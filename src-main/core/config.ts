@@ -74,6 +74,26 @@ export interface AgentsConfig {
   runtimePath?: string;
 }
 
+/** The probe matrix: what agents probe and how the console aggregates it. */
+export interface ProbesConfig {
+  /** The ports of every agent's responders (default TCP 16701, UDP 16702). */
+  responder?: { tcpPort: number; udpPort: number };
+  /** Per Pingmesh level, between two probes of a pair (defaults 10 s, 30 s, 60 s). */
+  intervalsMs?: { intraTor: number; interTor: number; interSite: number };
+  /** Probe kinds per pair (default TCP). */
+  kinds?: ('tcp' | 'udp' | 'icmp')[];
+  /** DNS resolvers every host probes (anycast addresses), by id. */
+  resolvers?: { id: string; addr: string; port?: number }[];
+  /** Public network targets (per province and carrier) the site delegates probe. */
+  publicTargets?: { id: string; addr: string; port?: number; kind: 'tcp' | 'udp' | 'icmp' }[];
+  /** Paris traceroutes per host (default 2, every 5 min, 16 hops). */
+  traceroute?: { perHost: number; intervalMs: number; maxHops: number } | false;
+  /** A minute is stored once results for it can no longer come (default 25 s after it ends). */
+  graceMs?: number;
+  /** false: no probe plans are sent (agents probe nothing). */
+  enabled?: boolean;
+}
+
 export interface CoreConfig {
   /** SQLite file; ':memory:' for throwaway cores in tests. */
   storePath: string;
@@ -96,5 +116,7 @@ export interface CoreConfig {
   workflows?: WorkflowsConfig;
   /** Fleet agents: the TLS listener they dial, what they collect. */
   agents?: AgentsConfig;
+  /** The probe matrix's pinglists and aggregation. */
+  probes?: ProbesConfig;
   log?: (line: string) => void;
 }

@@ -59,7 +59,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record, bmcSensors: config.bmcSensors, onControlled: fleet.repoll, log }));
     owned.add(credentials.onChanged(() => { fleet.reload(); traps.reload(); control.refresh(); }));
     const search = owned.add(startSearch({ store }));
-    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); control.refresh(); } }));
+    // The probe matrix's pinglists follow inventory too (probes starts after the agents, below).
+    let probesReload = (): void => {};
+    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); control.refresh(); probesReload(); } }));
     const run = owned.add(startRun({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, log }));
     // Fleet agents dial in over TLS 1.3; their results are stored as they are acknowledged. Started
     // before the workflows: the agent's deploy tools (upload, enrol, activate over the run pool) are theirs.
@@ -90,7 +92,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     }));
     owned.add(run.useWorkflows(workflows));
     owned.add(agents.useWorkflows(workflows));
-    const probes = owned.add(startProbes());
+    // The probe matrix: pinglists from inventory to each agent's config, its results into minute aggregates.
+    const probes = owned.add(startProbes({ store, agents, hub: events.hub, record: events.record, config: config.probes, log }));
+    probesReload = probes.reload;
+    owned.add(events.hub.on('onDidChangeAgent', (a) => { if (a.state === 'revoked' || a.lastSeq === 0) probes.reload(); }));
 
     const api = createCoreApi(
       { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api },

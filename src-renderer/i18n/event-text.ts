@@ -71,6 +71,26 @@ function words(lang: Lang, e: WordableEvent): { key: MessageKey; vars: Vars } | 
         ? { key: 'ev.control.hostKeyForgottenNone', vars: { hostname } }
         : { key: 'ev.control.hostKeyForgotten', vars: { hostname, fingerprint } };
     }
+    case 'probe.routeChanged': {
+      const target = str(p, 'target');
+      const before = str(p, 'before');
+      const after = str(p, 'after');
+      if (hostname === null || target === null || before === null || after === null) return null;
+      return { key: 'ev.probe.routeChanged', vars: { hostname, target, before, after } };
+    }
+    case 'probe.catchmentMoved': {
+      const resolver = str(p, 'resolver');
+      const from = str(p, 'from');
+      const to = str(p, 'to');
+      if (hostname === null || resolver === null || from === null || to === null) return null;
+      return { key: 'ev.probe.catchmentMoved', vars: { hostname, resolver, from, to } };
+    }
+    case 'probe.suspect': {
+      const component = str(p, 'component');
+      const kind = str(p, 'componentKind');
+      if (component === null || kind === null || typeof p.badPairs !== 'number') return null;
+      return { key: 'ev.probe.suspect', vars: { component, kind: valueWord(lang, `probe.component.${kind}`, kind), badPairs: p.badPairs } };
+    }
     default:
       return null;
   }

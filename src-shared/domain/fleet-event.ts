@@ -17,6 +17,12 @@ export interface FleetEventParams {
   'control.bootDevice': { hostname: string; device: string; persistent: boolean };
   /** An admin forgot a pinned SSH host key; fingerprint is the old one ('' when none was pinned). */
   'control.hostKeyForgotten': { hostname: string; fingerprint: string };
+  /** A Paris traceroute to a target found another path (before and after: hop addresses joined by ' > '). */
+  'probe.routeChanged': { hostname: string; target: string; before: string; after: string };
+  /** An anycast resolver is answered for this vantage by another instance ('-': none). */
+  'probe.catchmentMoved': { hostname: string; resolver: string; from: string; to: string };
+  /** The probe matrix's fault localiser names a suspect (component id and kind, bad pairs through it). */
+  'probe.suspect': { component: string; componentKind: string; badPairs: number };
 }
 
 export type FleetEventCode = keyof FleetEventParams;
@@ -25,7 +31,7 @@ export interface FleetEvent {
   readonly id: number;
   readonly at: number;
   readonly deviceId: string | null;
-  readonly kind: 'status' | 'interface' | 'trap' | 'sel' | 'control';
+  readonly kind: 'status' | 'interface' | 'trap' | 'sel' | 'control' | 'probe';
   readonly severity: 'info' | 'warning' | 'critical';
   /** Absent only on events stored before codes existed. */
   readonly code?: FleetEventCode;

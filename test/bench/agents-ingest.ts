@@ -18,12 +18,17 @@ import { fileURLToPath } from 'node:url';
 import { startAgents } from '../../src-main/core/agents/agents-capability';
 import { EventHub } from '../../src-main/core/events/event-hub';
 import { openCoreStore } from '../../src-main/core/store/core-store';
+import { startProbes, type ProbesCapability } from '../../src-main/core/probes/probes-capability';
+import { generateLab } from '../../src-main/lab/generator';
 import { cpuSeconds, machineBusySeconds, rssMib } from './agents-proc';
 import type { LoadSpec } from './agents-loadgen';
 
 export interface IngestFigures {
-  readonly kind: 'status' | 'metrics';
+  readonly kind: 'status' | 'metrics' | 'probe';
   readonly agents: number;
+  /** Probe runs: samples per probe result (one round over the plan), and samples aggregated per s. */
+  readonly samplesPerResult: number;
+  readonly samplesPerS: number;
   readonly live: number;
   readonly windowS: number;
   readonly storedPerS: number;
@@ -50,21 +55,41 @@ export interface IngestFigures {
 const LOADGEN = fileURLToPath(new URL('./agents-loadgen.ts', import.meta.url));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function runIngest(o: { dir: string; agents: number; kind: 'status' | 'metrics'; warmupS: number; windowS: number; log: (l: string) => void }): Promise<IngestFigures> {
+/** Probe rounds: 2,000 peers each (Pingmesh's per-server figure); the plan's targets repeat to fill it. */
+export const PROBE_SAMPLES_PER_RESULT = 2000;
+
+export async function runIngest(o: { dir: string; agents: number; kind: 'status' | 'metrics' | 'probe'; warmupS: number; windowS: number; log: (l: string) => void }): Promise<IngestFigures> {
   const store = openCoreStore({ storePath: path.join(o.dir, `ingest-${o.kind}.sqlite`), secretKey: randomBytes(32) });
   const hub = new EventHub();
   const cap = await startAgents({ store, hub, config: { listen: { host: '127.0.0.1', port: 0 } } });
   const proc = { child: null as ReturnType<typeof spawn> | null };
   let stopped: Promise<void> | null = null;
   // The last sockets' close events reach the capability (which audits refusals) before the store closes.
-  const stopConsole = () => (stopped ??= cap.dispose().then(() => sleep(200)));
+  let probes: ProbesCapability | null = null;
+  const stopConsole = () => (stopped ??= (probes?.dispose() ?? Promise.resolve()).then(() => cap.dispose()).then(() => sleep(200)));
   try {
-    const agents: { id: string; keyPem: string }[] = [];
+    // Probe runs: the identities are the agents of a lab inventory's servers, and the probes
+    // capability (pinglists, ingest into the minute aggregator, minute rows) runs as in the core.
+    const servers: string[] = [];
+    if (o.kind === 'probe') {
+      const doc = generateLab(1, { sites: 2, roomsPerSite: 2, rowsPerRoom: 5, cabinetsPerRow: 10, devices: Math.ceil(o.agents * 1.45) + 30 });
+      store.inventory.upsert(doc);
+      servers.push(...doc.devices.filter((d) => d.kind === 'server').map((d) => d.id).slice(0, o.agents));
+      if (servers.length < o.agents) throw new Error(`the bench lab has ${servers.length} servers, not ${o.agents}`);
+    }
+    const agents: LoadSpec['agents'][number][] = [];
     for (let i = 0; i < o.agents; i++) {
       const id = `bench-${String(i).padStart(4, '0')}`;
       const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-      cap.enrol(id, publicKey.export({ format: 'der', type: 'spki' }), null, 'bench');
+      cap.enrol(id, publicKey.export({ format: 'der', type: 'spki' }), servers[i] ?? null, 'bench');
       agents.push({ id, keyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() });
+    }
+    if (o.kind === 'probe') {
+      probes = startProbes({ store, agents: cap, hub, record: () => {}, log: o.log });
+      agents.forEach((a, i) => {
+        const plan = probes!.planFor(servers[i]);
+        agents[i] = { ...a, plan: plan?.id, targets: plan?.targets.length };
+      });
     }
     const spec: LoadSpec = {
       host: cap.identity.listen!.host, port: cap.identity.listen!.port, fingerprint256: cap.identity.fingerprint256,
@@ -108,7 +133,7 @@ export async function runIngest(o: { dir: string; agents: number; kind: 'status'
     o.log(`ingest (${o.kind}): acknowledgements flowing after a ${warmS.toFixed(0)} s warm-up; measuring ${o.windowS} s`);
 
     const pid = child.pid!;
-    const snap = () => ({ t: performance.now(), ...cap.ingest.totals, cpu: process.cpuUsage(), gen: cpuSeconds(pid), acked: last.acked, machine: machineBusySeconds() });
+    const snap = () => ({ t: performance.now(), ...cap.ingest.totals, samples: probes?.ingest.totals.samples ?? 0, cpu: process.cpuUsage(), gen: cpuSeconds(pid), acked: last.acked, machine: machineBusySeconds() });
     const a = snap();
     const rss: number[] = [];
     const end = a.t + o.windowS * 1000;
@@ -132,6 +157,8 @@ export async function runIngest(o: { dir: string; agents: number; kind: 'status'
     return {
       kind: o.kind, agents: o.agents, live, windowS: s, connectS,
       storedPerS: (b.stored - a.stored) / s,
+      samplesPerResult: o.kind === 'probe' ? PROBE_SAMPLES_PER_RESULT : 1,
+      samplesPerS: probes ? (b.samples - a.samples) / s : (b.stored - a.stored) / s,
       commitsPerS: (b.commits - a.commits) / s,
       resultsPerCommit: (b.results - a.results) / Math.max(1, b.commits - a.commits),
       consoleCpuPct: (cpu / s) * 100,

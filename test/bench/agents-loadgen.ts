@@ -3,8 +3,8 @@
 // (src-daemons/agent/link.ts startLink: TLS 1.3 with the console's certificate pinned, the
 // Ed25519 proof bound to the session, windowed uploads acknowledged after the console's
 // commit), each with its own key (enrolled in the console's store by the parent) and an
-// in-memory buffer holding `perAgent` results from the start (status or metrics results, the
-// shapes the agent's collectors produce; made as the link reads them, not kept). The buffers
+// in-memory buffer holding `perAgent` results from the start (status, metrics or probe results,
+// the shapes the agent's collectors produce; made as the link reads them, not kept). The buffers
 // offer nothing until every identity is live (or 60 s passed), then every link is kicked: the
 // figures are those of a connected fleet uploading, not of a reconnect storm (a console busy
 // with ingest accepts new sessions slowly: see agents.ts).
@@ -21,9 +21,10 @@ export interface LoadSpec {
   readonly host: string;
   readonly port: number;
   readonly fingerprint256: string;
-  readonly kind: 'status' | 'metrics';
+  readonly kind: 'status' | 'metrics' | 'probe';
   readonly perAgent: number;
-  readonly agents: readonly { readonly id: string; readonly keyPem: string }[];
+  /** Probe results: each agent's plan id and its number of targets (one result is a round over all of them). */
+  readonly agents: readonly { readonly id: string; readonly keyPem: string; readonly plan?: string; readonly targets?: number }[];
 }
 
 const metrics = (i: number): AgentResultData => ({
@@ -32,6 +33,25 @@ const metrics = (i: number): AgentResultData => ({
   nets: ['lo', 'eth0', 'eth1'].map((iface) => ({ iface, rxBytes: 9_000_000_000 + i * 1500, txBytes: 7_000_000_000 + i * 900, rxPackets: 6_000_000 + i, txPackets: 5_000_000 + i, rxErrors: 0, txErrors: 0 })),
 });
 const status = (i: number): AgentResultData => ({ kind: 'status', state: 'ok', cpuPct: 0.4 + (i % 7) / 10, rssBytes: 41_000_000 + i, bufferDepth: i, bufferBytes: i * 300, dropped: 0 });
+
+/** A round of probe samples over every target of a plan, as the agent's scheduler uploads it (made once per identity, sent again and again). */
+const probeRound = (plan: string, targets: number, samples = 2000): ((i: number) => AgentResultData) => {
+  const target: number[] = [];
+  const offsetMs: number[] = [];
+  const rttUs: number[] = [];
+  const err: number[] = [];
+  const srcPort: number[] = [];
+  for (let k = 0; k < samples; k++) {
+    target.push(k % Math.max(1, targets));
+    offsetMs.push(Math.floor((k * 10_000) / samples));
+    // Mostly a few hundred us; one in 500 took a SYN retransmission (1 s more); one in 1,000 failed.
+    rttUs.push(k % 500 === 7 ? 1_000_000 + 180 + (k % 97) : k % 1000 === 3 ? -1 : 120 + ((k * 7919) % 400));
+    err.push(k % 1000 === 3 ? 1 : 0);
+    srcPort.push(32768 + ((k * 31) % 28000));
+  }
+  const data: AgentResultData = { kind: 'probe', plan, target, offsetMs, rttUs, err, srcPort };
+  return () => data;
+};
 
 /** What a buffer of `total` results offers the link: results made as they are read, acks counted. */
 class PrefilledBuffer implements LinkBuffer {
@@ -57,7 +77,8 @@ class PrefilledBuffer implements LinkBuffer {
 }
 
 async function main(spec: LoadSpec): Promise<void> {
-  const make = spec.kind === 'metrics' ? metrics : status;
+  const makeFor = (a: LoadSpec['agents'][number]): ((i: number) => AgentResultData) =>
+    spec.kind === 'metrics' ? metrics : spec.kind === 'probe' ? probeRound(a.plan ?? 'none', a.targets ?? 2000) : status;
   const counter = { acked: 0 };
   const live = new Set<string>();
   const downs = new Map<string, number>();
@@ -69,7 +90,7 @@ async function main(spec: LoadSpec): Promise<void> {
     const a = spec.agents[i];
     links.push(startLink({
       host: spec.host, port: spec.port, pinnedFingerprint256: spec.fingerprint256, agentId: a.id, agentVersion: 'bench', hostname: a.id,
-      key: createPrivateKey(a.keyPem), buffer: new PrefilledBuffer(spec.perAgent, make, counter, gate),
+      key: createPrivateKey(a.keyPem), buffer: new PrefilledBuffer(spec.perAgent, makeFor(a), counter, gate),
       backoffMs: { min: 500, max: 4000, refused: 4000 },
       onState: (s) => {
         if (s.kind === 'live') live.add(a.id);

@@ -16,14 +16,14 @@ import { createPublicKey } from 'node:crypto';
 import type { Capability } from '../../../src-shared/api';
 import type { WfTemplate } from '../../../src-shared/domain/workflow';
 import type { Disposable } from '../../../src-shared/lifecycle';
-import { systemdUnit, type AgentConfig } from '../../../src-shared/agent-protocol';
+import { systemdUnit, type AgentConfig, type ProbePlan } from '../../../src-shared/agent-protocol';
 import type { AgentConsoleIdentity, AgentHealth, AgentSummary } from '../../../src-shared/domain/agent';
 import { FleetDeckError, ValidationError } from '../../../src-shared/errors';
 import type { AgentsConfig } from '../config';
 import type { EventHub } from '../events/event-hub';
 import { startAgentServer, type AgentServer, type AgentServerEvent } from '../protocols/agent/agent-server';
 import { createConsoleIdentity } from '../protocols/agent/tls-identity';
-import type { AgentRepository, AgentRow, StoredIdentity } from '../store/agent-repository';
+import type { AgentRepository, AgentRow, ResultBatch, StoredIdentity } from '../store/agent-repository';
 import { SecretDecryptError } from '../security/secret-box';
 import type { AuditRepository } from '../store/audit-repository';
 import type { Tool } from '../workflows/tool';
@@ -62,6 +62,12 @@ export interface AgentsCapability extends Capability<AgentMethod> {
   readonly templates: readonly WfTemplate[];
   /** agents.upgrade / agents.rollback launch on this workflows capability from now on. */
   useWorkflows(w: RolloutWorkflows): Disposable;
+  /** Sets every agent's probe plan (by agent id); connected agents whose plan changed get their new config now. */
+  setProbePlans(plans: ReadonlyMap<string, ProbePlan>): void;
+  /** Called with every committed group of batches (after the commit, in the ingest turn). */
+  onDidCommit(listener: (batches: readonly ResultBatch[]) => void): Disposable;
+  /** The agents with a session now. */
+  connectedIds(): ReadonlySet<string>;
 }
 
 export interface AgentsDeps {
@@ -98,11 +104,25 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
     log(`agents: made the console's agent identity ${stored.fingerprint256}`);
   }
   const tls = stored ?? { ...repo.identityCertificate()!, keyPem: '' };
+  const committed = new Set<(batches: readonly ResultBatch[]) => void>();
   const ingest = createIngestQueue((b) => repo.storeResults(b, now()), {
     onCommit: (batches) => {
       for (const b of batches) if (b.results.some((r) => r.data.kind === 'status')) changed(b.agentId);
+      for (const l of committed) {
+        try {
+          l(batches);
+        } catch (err) {
+          log(`agents: a results listener failed: ${(err as Error).message}`);
+        }
+      }
     },
   });
+  // Each agent's probe plan (the probes capability builds them): part of the config it is welcomed with.
+  let plans: ReadonlyMap<string, ProbePlan> = new Map();
+  const configOf = (agentId: string): AgentConfig => {
+    const plan = plans.get(agentId);
+    return plan ? { ...collect, probes: plan } : collect;
+  };
 
   let server: AgentServer | null = null;
   const connected = (): Set<string> => new Set(server?.sessions().map((s) => s.agentId) ?? []);
@@ -162,7 +182,7 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
           return r ? { publicKey: r.publicKey, revoked: r.state === 'revoked' } : null;
         },
         lastSeq: (id) => repo.get(id)?.lastSeq ?? 0,
-        config: () => collect,
+        config: configOf,
       },
       ingest: (id, results) => ingest.submit(id, results),
       onEvent,
@@ -225,6 +245,16 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
       const uses = [rollouts.use(w), lastRollouts.use(w.engine)];
       return { dispose: () => uses.forEach((u) => u.dispose()) };
     },
+    setProbePlans: (next) => {
+      const before = plans;
+      plans = next;
+      for (const id of connected()) if (before.get(id)?.id !== next.get(id)?.id) server?.pushConfig(id, configOf(id));
+    },
+    onDidCommit: (listener) => {
+      committed.add(listener);
+      return { dispose: () => committed.delete(listener) };
+    },
+    connectedIds: () => connected(),
     api: {
       'agents.list': () => {
         const live = connected();
