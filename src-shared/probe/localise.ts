@@ -8,8 +8,8 @@
 //
 //   localise(idx, pairs, th, o?): ProbeLocalisation
 //     pairs: { src, dst, ok, drops, failed, p99Us } per server pair (device ids; pairs whose ends
-//       are not both topology hosts are left out). Suspects best first: by the fit, votes
-//       breaking ties, each with up to 20 bad pairs (worst first), its bad-pair count, its
+//       are not both topology hosts, or that touch a host in o.down, are left out). Suspects best
+//       first: by the fit, votes breaking ties, each with up to 20 bad pairs (worst first), its bad-pair count, its
 //       share of the votes and its fitted success. No bad pair: no suspects.
 //   windowPairs(rows: MinuteAggregate[]): LocalisePair[]
 //     a window's pairs from its minute rows (server level): counts summed, P99 the worst minute's.
@@ -52,6 +52,8 @@ export interface LocaliseOptions {
   readonly siteBaseline?: boolean;
   /** At most this many suspects (default 10). */
   readonly maxSuspects?: number;
+  /** Hosts whose agent is known down (a white cross): their pairs are left out, so a dead agent is not blamed on its link. */
+  readonly down?: ReadonlySet<string>;
 }
 
 const EVIDENCE = 20;
@@ -68,7 +70,7 @@ export function localise(idx: TopologyIndex, pairs: readonly LocalisePair[], th:
   const S = idx.topology.sites.length;
   const src: number[] = [], dst: number[] = [], at: number[] = [];
   pairs.forEach((p, i) => {
-    if (p.ok + p.failed <= 0) return;
+    if (p.ok + p.failed <= 0 || o.down?.has(p.src) || o.down?.has(p.dst)) return;
     const s = idx.hostIndex.get(p.src), d = idx.hostIndex.get(p.dst);
     if (s === undefined || d === undefined || s === d) return;
     src.push(s);

@@ -9,7 +9,9 @@
 // Only hosts with an agent get a plan or are targets (a host without one is a white cross).
 // Delegates are chosen deterministically: the lowest FNV-1a hash of the device id (ties by id),
 // so the same inventory always gives the same delegates, and a plan's id is a 64-bit FNV-1a
-// of its content: the same content has the same id across console restarts.
+// of its content (its JSON without the targets, then each target's own FNV-1a of its JSON):
+// the same content has the same id across console restarts. Plans share their target objects
+// (one per level, kind and peer): treat them as read-only.
 //
 //   buildPinglists(t: ProbeTopology, o: PinglistOptions): Map<deviceId, ProbePlan>
 //
@@ -111,16 +113,48 @@ export function buildPinglists(t: ProbeTopology, o: PinglistOptions): Map<string
   const torsOfSite = groupBy([...byTor.values()].map((hs) => hs[0]), (h) => h.siteId);
 
   const port = (k: ProbeKind): number | undefined => (k === 'tcp' ? o.responder.tcpPort : k === 'udp' ? o.responder.udpPort : undefined);
+  // One target object per (level, kind, peer), shared by the plans that list it, with the hash
+  // of its JSON: a plan's id hashes its header and its targets' hashes, not 100 kB of JSON.
+  const shared = new Map<string, { t: ProbeTarget; h: string }>();
+  const entry = (t: ProbeTarget) => {
+    const key = `${t.level}\u0000${t.kind}\u0000${t.id}`;
+    let e = shared.get(key);
+    if (e === undefined) shared.set(key, (e = { t, h: fnv1a64(JSON.stringify(t)) }));
+    return e;
+  };
+  // Each ToR's mesh once: member k's entries (one per kind) at [k x K, (k + 1) x K).
+  const K = kinds.length;
+  const mesh = new Map<string, { t: ProbeTarget[]; h: string[]; at: Map<ProbeHost, number> }>();
+  for (const [tor, hs] of byTor) {
+    const m = { t: [] as ProbeTarget[], h: [] as string[], at: new Map<ProbeHost, number>() };
+    hs.forEach((peer, k) => {
+      m.at.set(peer, k);
+      for (const kind of kinds) {
+        const p = port(kind);
+        const e = entry(p === undefined ? { id: peer.deviceId, addr: peer.addr, kind, level: 'intra-tor', intervalMs: iv.intraTor } : { id: peer.deviceId, addr: peer.addr, port: p, kind, level: 'intra-tor', intervalMs: iv.intraTor });
+        m.t.push(e.t);
+        m.h.push(e.h);
+      }
+    });
+    mesh.set(tor, m);
+  }
   const plans = new Map<string, ProbePlan>();
   for (const h of live) {
-    const targets: ProbeTarget[] = [];
+    const m = mesh.get(h.torId)!;
+    const k = m.at.get(h)!;
+    const targets: ProbeTarget[] = m.t.slice(0, k * K).concat(m.t.slice((k + 1) * K));
+    const hashes: string[] = m.h.slice(0, k * K).concat(m.h.slice((k + 1) * K));
+    const push = (t: ProbeTarget) => {
+      const e = entry(t);
+      targets.push(e.t);
+      hashes.push(e.h);
+    };
     const toHost = (peer: ProbeHost, level: ProbeLevel, intervalMs: number) => {
       for (const kind of kinds) {
         const p = port(kind);
-        targets.push(p === undefined ? { id: peer.deviceId, addr: peer.addr, kind, level, intervalMs } : { id: peer.deviceId, addr: peer.addr, port: p, kind, level, intervalMs });
+        push(p === undefined ? { id: peer.deviceId, addr: peer.addr, kind, level, intervalMs } : { id: peer.deviceId, addr: peer.addr, port: p, kind, level, intervalMs });
       }
     };
-    for (const peer of byTor.get(h.torId) ?? []) if (peer !== h) toHost(peer, 'intra-tor', iv.intraTor);
     if (isTorDelegate.has(h.deviceId)) {
       for (const other of torsOfSite.get(h.siteId) ?? []) {
         if (other.torId === h.torId) continue;
@@ -130,10 +164,10 @@ export function buildPinglists(t: ProbeTopology, o: PinglistOptions): Map<string
     if (isSiteDelegate.has(h.deviceId)) {
       for (const [site, ds] of siteDelegates) if (site !== h.siteId) for (const peer of ds) toHost(peer, 'inter-site', iv.interSite);
     }
-    for (const r of o.dns ?? []) targets.push({ id: r.id, addr: r.addr, port: r.port ?? 53, kind: 'dns', level: 'dns', intervalMs: iv.interTor });
+    for (const r of o.dns ?? []) push({ id: r.id, addr: r.addr, port: r.port ?? 53, kind: 'dns', level: 'dns', intervalMs: iv.interTor });
     if (isSiteDelegate.has(h.deviceId)) {
       for (const x of o.public ?? []) {
-        targets.push(x.port === undefined ? { id: x.id, addr: x.addr, kind: x.kind, level: 'public', intervalMs: PUBLIC_INTERVAL_MS } : { id: x.id, addr: x.addr, port: x.port, kind: x.kind, level: 'public', intervalMs: PUBLIC_INTERVAL_MS });
+        push(x.port === undefined ? { id: x.id, addr: x.addr, kind: x.kind, level: 'public', intervalMs: PUBLIC_INTERVAL_MS } : { id: x.id, addr: x.addr, port: x.port, kind: x.kind, level: 'public', intervalMs: PUBLIC_INTERVAL_MS });
       }
     }
     if (targets.length > MAX_PLAN_TARGETS) {
@@ -146,7 +180,7 @@ export function buildPinglists(t: ProbeTopology, o: PinglistOptions): Map<string
       responder: { tcpPort: o.responder.tcpPort, udpPort: o.responder.udpPort, bind: h.addr },
       ...(o.traceroute !== undefined && o.traceroute.perHost > 0 ? traceroute(h.deviceId, targets, o.traceroute) : {}),
     };
-    plans.set(h.deviceId, { id: fnv1a64(JSON.stringify(body)), ...body });
+    plans.set(h.deviceId, { id: fnv1a64(`${JSON.stringify({ ...body, targets: undefined })}|${hashes.join('')}`), ...body });
   }
   return plans;
 }
@@ -167,40 +201,44 @@ function traceroute(src: string, targets: readonly ProbeTarget[], tr: NonNullabl
   return { traceroute: { targets: picked, intervalMs: tr.intervalMs, maxHops: tr.maxHops } };
 }
 
-/** 64-bit FNV-1a of a string's UTF-8 bytes, as 16 hex digits (two 32-bit halves: no BigInt on the way). */
+/** 64-bit FNV-1a of a string's UTF-8 bytes, as 16 hex digits (16-bit limbs: small-integer arithmetic, no BigInt). */
 export function fnv1a64(s: string): string {
-  let hi = 0xcbf29ce4, lo = 0x84222325;
-  const byte = (b: number) => {
-    lo = (lo ^ b) >>> 0;
-    // h *= 0x100000001b3 (2^40 + 0x1b3), mod 2^64.
-    const l = lo * 0x1b3;
-    const carry = Math.floor(l / 0x1_0000_0000);
-    hi = (Math.imul(hi, 0x1b3) + (lo << 8) + carry) >>> 0;
-    lo = l >>> 0;
-  };
+  // Four 16-bit limbs, lowest first, so every step stays in small integers.
+  let h0 = 0x2325, h1 = 0x8422, h2 = 0x9ce4, h3 = 0xcbf2;
   for (let i = 0; i < s.length; i++) {
+    // The character's UTF-8 bytes, first in the low byte of `bytes`.
     let c = s.charCodeAt(i);
-    if (c < 0x80) byte(c);
-    else if (c < 0x800) {
-      byte(0xc0 | (c >> 6));
-      byte(0x80 | (c & 63));
+    let bytes: number, n: number;
+    if (c < 0x80) {
+      bytes = c;
+      n = 1;
+    } else if (c < 0x800) {
+      bytes = (0xc0 | (c >> 6)) | ((0x80 | (c & 63)) << 8);
+      n = 2;
     } else {
-      if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-        const d = s.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d < 0xe000) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          i++;
-          byte(0xf0 | (c >> 18));
-          byte(0x80 | ((c >> 12) & 63));
-          byte(0x80 | ((c >> 6) & 63));
-          byte(0x80 | (c & 63));
-          continue;
-        }
+      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c >= 0xd800 && c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+        bytes = (0xf0 | (c >> 18)) | ((0x80 | ((c >> 12) & 63)) << 8) | ((0x80 | ((c >> 6) & 63)) << 16) | ((0x80 | (c & 63)) << 24);
+        n = 4;
+      } else {
+        bytes = (0xe0 | (c >> 12)) | ((0x80 | ((c >> 6) & 63)) << 8) | ((0x80 | (c & 63)) << 16);
+        n = 3;
       }
-      byte(0xe0 | (c >> 12));
-      byte(0x80 | ((c >> 6) & 63));
-      byte(0x80 | (c & 63));
+    }
+    for (let k = 0; k < n; k++, bytes >>>= 8) {
+      // h = (h ^ b) * 0x100000001b3 mod 2^64: times 0x1b3, plus h << 40 (limbs 0, 1 into 2, 3 shifted by 8).
+      h0 ^= bytes & 0xff;
+      const t0 = h0 * 0x1b3;
+      const t1 = h1 * 0x1b3 + (t0 >>> 16);
+      const t2 = h2 * 0x1b3 + (h0 << 8) + (t1 >>> 16);
+      h3 = (h3 * 0x1b3 + (h1 << 8) + (t2 >>> 16)) & 0xffff;
+      h0 = t0 & 0xffff;
+      h1 = t1 & 0xffff;
+      h2 = t2 & 0xffff;
     }
   }
-  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+  const hex = (x: number) => x.toString(16).padStart(4, '0');
+  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
 }

@@ -1,11 +1,12 @@
 // The fault localiser on simulated lab windows (5 minutes of the pinglists through the network
 // model and the minute aggregator): a host link, a ToR uplink (not its ToR: the pairs under the
-// ToR stay good), a whole ToR, a spine, a delayed link; the suspects' evidence; healthy windows
+// ToR stay good), a whole ToR, a spine, a delayed link, an unreachable host (not blamed when its
+// agent is known down); the suspects' evidence; healthy windows
 // name nothing; a long WAN is not a fault; and the accuracy measurement in small: >= 95% top-1
 // over 20 seeded random faults and <= 1% false alarms over 100 healthy windows.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROBE_THRESHOLDS } from '../../../../src-shared/domain/probe';
-import { createNetModel, localise, pathComponents } from '../../../../src-shared/probe';
+import { createMinuteAggregator, createNetModel, localise, pathComponents, simulateWindow, windowPairs } from '../../../../src-shared/probe';
 import { labSetup, runAccuracy, runWindow } from './accuracy';
 
 const SIZE = { sites: 2, roomsPerSite: 2, rowsPerRoom: 2, cabinetsPerRow: 2, devices: 200 };
@@ -58,6 +59,17 @@ describe('localise', () => {
   it('names a link that only adds latency (+20 ms)', () => {
     const h = t.hosts[17];
     expect(faulted(`host-link:${h.deviceId}`, { extraDelayUs: 20_000 }).suspects[0].component.id).toBe(`host-link:${h.deviceId}`);
+  });
+
+  it('blames an unreachable host on its link, unless its agent is known down', () => {
+    const h = t.hosts[40];
+    const model = createNetModel(lab.idx, 3);
+    model.setFault(`host-link:${h.deviceId}`, { loss: 1 });
+    const agg = createMinuteAggregator(lab.idx);
+    simulateWindow(lab.idx, lab.plans, model, agg, { fromMs: T0, minutes: 5, seed: 3 });
+    const pairs = windowPairs(agg.flush(T0 + 300_000));
+    expect(localise(lab.idx, pairs, DEFAULT_PROBE_THRESHOLDS).suspects[0].component.id).toBe(`host-link:${h.deviceId}`);
+    expect(localise(lab.idx, pairs, DEFAULT_PROBE_THRESHOLDS, { down: new Set([h.deviceId]) }).suspects).toEqual([]);
   });
 
   it('names nothing in a healthy window', () => {
