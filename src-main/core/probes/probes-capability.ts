@@ -137,7 +137,9 @@ export function startProbes(d: ProbesDeps): ProbesCapability {
   const localiseWindow = (at?: number, minutes?: number): ProbeLocalisation => {
     const c = ctx();
     const w = windowOf(c, at, minutes ?? 5);
-    return { ...localise(idx, hostPairs(c, w), thresholds), from: w.from, to: w.to };
+    // A host whose agent is down is missing data, not a fault: its pairs are left out (its link is not blamed for them).
+    const down = new Set(topology.hosts.filter((h) => !c.live(h)).map((h) => h.deviceId));
+    return { ...localise(idx, hostPairs(c, w), thresholds, { down }), from: w.from, to: w.to };
   };
 
   const flush = (before = now() - graceMs): number => {
