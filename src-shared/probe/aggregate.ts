@@ -60,6 +60,23 @@ interface Bucket {
   cls: Uint8Array;
 }
 
+/** Sorts a[from, to) in place: insertion sort for the short runs of one pair's minute, the built-in sort beyond. */
+function sortRun(a: Int32Array, from: number, to: number): void {
+  if (to - from > 24) {
+    a.subarray(from, to).sort();
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= from && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
 /** Nearest-rank percentile of a sorted segment. */
 function rank(sorted: Int32Array, from: number, n: number, p: number): number {
   if (n === 0) return 0;
@@ -198,7 +215,7 @@ export function createMinuteAggregator(idx: TopologyIndex, o: { slackMs?: number
     const fill = start.slice(0, L);
     const rtts = new Int32Array(start[L]);
     for (let i = 0; i < b.n; i++) if (b.cls[i] <= OK_DROP) rtts[fill[slot[b.pair[i]]]++] = b.rtt[i];
-    for (let s = 0; s < L; s++) if (ok[s] > 1) rtts.subarray(start[s], start[s + 1]).sort();
+    for (let s = 0; s < L; s++) sortRun(rtts, start[s], start[s + 1]);
     for (let s = 0; s < L; s++) {
       if (ok[s] > 0) drops[s] += timeouts[s];
       else failed[s] += timeouts[s];
@@ -217,37 +234,55 @@ export function createMinuteAggregator(idx: TopologyIndex, o: { slackMs?: number
       { level: 'room' as const, of: idx.hostRoom, ids: t.rooms },
       { level: 'site' as const, of: idx.hostSite, ids: t.sites },
     ];
+    const group = new Int32Array(L);
     for (const { level, of, ids } of levels) {
+      // Each server pair's group (-1: not between two hosts), then a counting sort of the round trips by group.
       const G = ids.length;
-      const groups = new Map<number, number[]>();
+      const numberOf = new Map<number, number>();
+      const keys: number[] = [];
       for (let s = 0; s < L; s++) {
         const p = local[s];
         const a = pairSrcHost[p], d = pairDstHost[p];
-        if (a < 0 || d < 0) continue;
+        if (a < 0 || d < 0) {
+          group[s] = -1;
+          continue;
+        }
         const key = of[a] * G + of[d];
-        const g = groups.get(key);
-        if (g === undefined) groups.set(key, [s]);
-        else g.push(s);
+        let g = numberOf.get(key);
+        if (g === undefined) {
+          numberOf.set(key, (g = keys.length));
+          keys.push(key);
+        }
+        group[s] = g;
       }
-      for (const key of [...groups.keys()].sort((x, y) => x - y)) {
-        const members = groups.get(key)!;
-        let nOk = 0, nDrops = 0, nFailed = 0;
-        for (const s of members) {
-          nOk += ok[s];
-          nDrops += drops[s];
-          nFailed += failed[s];
-        }
-        const merged = new Int32Array(nOk);
-        let at = 0;
-        for (const s of members) {
-          merged.set(rtts.subarray(start[s], start[s + 1]), at);
-          at += ok[s];
-        }
-        merged.sort();
+      const N = keys.length;
+      const gOk = new Int32Array(N), gDrops = new Int32Array(N), gFailed = new Int32Array(N);
+      for (let s = 0; s < L; s++) {
+        const g = group[s];
+        if (g < 0) continue;
+        gOk[g] += ok[s];
+        gDrops[g] += drops[s];
+        gFailed[g] += failed[s];
+      }
+      const gStart = new Int32Array(N + 1);
+      for (let g = 0; g < N; g++) gStart[g + 1] = gStart[g] + gOk[g];
+      const gFill = gStart.slice(0, N);
+      const merged = new Int32Array(gStart[N]);
+      for (let s = 0; s < L; s++) {
+        const g = group[s];
+        if (g < 0) continue;
+        let at = gFill[g];
+        for (let j = start[s]; j < start[s + 1]; j++) merged[at++] = rtts[j];
+        gFill[g] = at;
+      }
+      const order = Array.from(keys.keys()).sort((x, y) => keys[x] - keys[y]);
+      for (const g of order) {
+        sortRun(merged, gStart[g], gStart[g + 1]);
+        const key = keys[g];
         out.push({
           minute: b.minute, level, src: ids[Math.floor(key / G)].id, dst: ids[key % G].id,
-          p50Us: rank(merged, 0, nOk, 0.5), p90Us: rank(merged, 0, nOk, 0.9), p99Us: rank(merged, 0, nOk, 0.99),
-          ok: nOk, drops: nDrops, failed: nFailed,
+          p50Us: rank(merged, gStart[g], gOk[g], 0.5), p90Us: rank(merged, gStart[g], gOk[g], 0.9), p99Us: rank(merged, gStart[g], gOk[g], 0.99),
+          ok: gOk[g], drops: gDrops[g], failed: gFailed[g],
         });
       }
     }
