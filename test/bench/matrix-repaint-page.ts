@@ -6,17 +6,8 @@
 import { CELL_WORDS, DEFAULT_PROBE_THRESHOLDS, type MatrixAxis } from '../../src-shared/domain/probe';
 import { MatrixCanvas } from '../../src-renderer/views/matrix/matrix-canvas';
 import { decodeCells } from '../../src-renderer/views/matrix/paint';
+import type { RepaintResult } from './matrix-repaint-row';
 
-export interface RepaintResult {
-  cells: number;
-  tiles: number;
-  firstMs: number;
-  updateMs: number[];
-  decodeMs: number[];
-  paintMs: number[];
-  drawCalls: number[];
-  pixelOk: boolean;
-}
 
 function synthetic(n: number, minute: number): string {
   const w = new Uint32Array(n * n * CELL_WORDS);

@@ -9,7 +9,7 @@ import { chromium } from '@playwright/test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { RepaintResult } from './matrix-repaint-page';
+import type { RepaintResult } from './matrix-repaint-row';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './room3d-search';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '1000' }, updates: { type: 'string', default: '20' } } });

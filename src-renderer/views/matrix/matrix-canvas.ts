@@ -4,7 +4,7 @@
 // models and textures stay, so a new minute costs one repaint loop and one upload per tile,
 // and draw calls grow with tiles (one per 1,024^2 cells), never with cells. A LineLayer draws
 // the down members' white crosses at least 2 px wide (a one-cell line would vanish when zoomed
-// out) and another the group separators. Pan and zoom by deck's controller; hover and click
+// out) and another, over them, the group separators. Pan and zoom by deck's controller; hover and click
 // are answered in cell coordinates. Used by the view and, as it is, by test/bench/matrix-repaint.ts.
 import { Deck, OrthographicView, type DeckProps, type OrthographicViewState } from '@deck.gl/core';
 import { BitmapLayer, LineLayer } from '@deck.gl/layers';
@@ -46,6 +46,9 @@ export interface MatrixViewport {
   readonly width: number;
   readonly height: number;
 }
+
+/** Lines lie in the cells' plane: drawn over them whatever the depth buffer holds. */
+const OVER_CELLS = { depthCompare: 'always', depthWriteEnabled: false } as const;
 
 interface Line {
   from: [number, number];
@@ -194,15 +197,6 @@ export class MatrixCanvas {
       layers: [
         ...tiles,
         new LineLayer<Line>({
-          id: 'matrix-separators',
-          data: separators,
-          getSourcePosition: (l) => l.from,
-          getTargetPosition: (l) => l.to,
-          getColor: MATRIX_BACKGROUND as unknown as [number, number, number],
-          getWidth: (l) => l.width,
-          widthUnits: 'pixels',
-        }),
-        new LineLayer<Line>({
           id: 'matrix-crosses',
           data: crosses,
           getSourcePosition: (l) => l.from,
@@ -211,6 +205,17 @@ export class MatrixCanvas {
           getWidth: 1,
           widthUnits: 'common',
           widthMinPixels: 2,
+          parameters: OVER_CELLS,
+        }),
+        new LineLayer<Line>({
+          id: 'matrix-separators',
+          data: separators,
+          getSourcePosition: (l) => l.from,
+          getTargetPosition: (l) => l.to,
+          getColor: MATRIX_BACKGROUND as unknown as [number, number, number],
+          getWidth: (l) => l.width,
+          widthUnits: 'pixels',
+          parameters: OVER_CELLS,
         }),
       ],
     });
