@@ -16,7 +16,7 @@ export class InFlight<T> {
    */
   constructor(
     private readonly onExpire: (item: T, slot: number) => void,
-    private readonly sweepMs = 100,
+    private readonly sweepMs = 250,
     private readonly now: () => number = () => performance.now(),
   ) {}
 

@@ -104,7 +104,7 @@ export function createTcpProber(o: TcpProberOptions = {}): TcpProber {
           return resolve(failed(ERR.error)); // an address node refuses outright
         }
         sock[SLOT] = table.add({ sock, t0, resolve }, ctx.timeoutMs);
-        sock.once('connect', onConnect);
+        sock.on('connect', onConnect); // fires once; on() spares the wrapper once() makes per socket
         sock.on('error', onError);
       });
     },

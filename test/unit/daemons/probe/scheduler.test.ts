@@ -63,12 +63,13 @@ describe('probe scheduler', () => {
     expect(first.size).toBe(500);
     const phases = [...first.values()];
     expect(Math.min(...phases)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...phases)).toBeLessThan(10_000 + 10);
+    const TICK = 50; // due probes are batched into timer firings at least 50 ms apart
+    expect(Math.max(...phases)).toBeLessThan(10_000 + TICK);
     // Spread: every tenth of the interval holds some first probes.
     const deciles = new Set(phases.map((p) => Math.min(9, Math.floor(p / 1000))));
     expect(deciles.size).toBe(10);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(9000 - 10);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(11_000 + 10);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(9000 - TICK);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(11_000 + TICK);
     expect(new Set(gaps.map((g) => Math.round(g))).size).toBeGreaterThan(100); // jittered, not a fixed step
     // One probe per interval per target on average: 500 targets x 6 rounds in 60 s, give or take the phase.
     expect(fired.length).toBeGreaterThan(500 * 5);
