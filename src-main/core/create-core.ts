@@ -14,6 +14,7 @@ import { startFleet } from './fleet/fleet-module';
 import { startTrapIntake } from './fleet/trap-intake';
 import { startInventory } from './inventory/inventory-module';
 import { startLabModule } from './lab-link/lab-module';
+import { labProbeTargets } from '../../src-shared/probe/lab-targets';
 import { startProbes } from './probes/probes-capability';
 import { startRun } from './run/run-module';
 import { startSearch } from './search/search-module';
@@ -93,7 +94,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     owned.add(run.useWorkflows(workflows));
     owned.add(agents.useWorkflows(workflows));
     // The probe matrix: pinglists from inventory to each agent's config, its results into minute aggregates.
-    const probes = owned.add(startProbes({ store, agents, hub: events.hub, record: events.record, config: config.probes, log }));
+    // On the lab, its anycast resolver and public network responders are in every pinglist unless configured otherwise.
+    const labTargets = lab.addressPrefix ? labProbeTargets(lab.addressPrefix) : null;
+    const probeConfig = labTargets ? { resolvers: labTargets.resolvers, publicTargets: labTargets.publicTargets, ...config.probes } : config.probes;
+    const probes = owned.add(startProbes({ store, agents, hub: events.hub, record: events.record, config: probeConfig, log }));
     probesReload = probes.reload;
     owned.add(events.hub.on('onDidChangeAgent', (a) => { if (a.state === 'revoked' || a.lastSeq === 0) probes.reload(); }));
 

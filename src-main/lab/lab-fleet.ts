@@ -27,6 +27,7 @@ import { createLabInstaller, type LabInstaller } from './install/lab-installer';
 import { startPeerKinds, type LabContext, type LabPeerKind, type LabPeers, type TrapTarget } from './peer-kind';
 import { LAB_PEER_KINDS } from './peer-kinds';
 import { LAB_SSH_USERNAME } from './ssh/ssh-host';
+import { createLabNetwork, type LabNetwork } from './probes/lab-network';
 
 export interface LabFleet {
   readonly inventory: InventoryDocument;
@@ -131,6 +132,18 @@ function serverOf(w: LabWorld, id: string, what: string): LabDevice {
 function settle(w: LabWorld, installer: LabInstaller, peers: readonly LabPeers[], list: readonly LabDevice[]): Promise<unknown> {
   for (const d of list) if (!w.state.hostUp(d.device)) installer.halted(d);
   return reconcile(peers, list);
+}
+
+/** A fault in the network model between lab hosts (the probe matrix sees it); loss and delay 0 clear it. */
+function applyNetFault(network: LabNetwork, f: Extract<LabFault, { kind: 'net-fault' }>): void {
+  const loss = f.loss ?? 0;
+  const delayMs = f.delayMs ?? 0;
+  if (!(loss >= 0 && loss <= 1) || !(delayMs >= 0 && delayMs <= 10_000)) throw new Error(`lab: a net-fault's loss must be 0..1 and its delay 0..10000 ms, got ${loss} and ${delayMs}`);
+  try {
+    network.setFault(f.component, loss === 0 && delayMs === 0 ? null : { loss, extraDelayUs: delayMs * 1000 });
+  } catch (err) {
+    throw new Error(`lab: no network component "${f.component}" (${(err as Error).message})`);
+  }
 }
 
 /** Changes the lab state as the fault says, then tells the kinds: they act on real sockets. */
@@ -239,10 +252,13 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
     await reconcile(peers, [d]);
   });
 
+  const network = createLabNetwork(inventory, options.seed);
   const ctx: LabContext = {
     options,
     loopback,
     credentials: labCredentials(options.seed),
+    inventory,
+    network,
     devices: world.devices,
     byCabinet: world.byCabinet,
     state: world.state,
@@ -261,7 +277,8 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
   const status = (): LabStatus => {
     const base = world.state.status(!closed, world.devices.length);
     const installs = installer.status();
-    return installs.length ? { ...base, installs } : base;
+    const net = network.faults().map((x) => ({ component: x.componentId, loss: x.loss, delayMs: x.extraDelayUs / 1000 }));
+    return { ...base, ...(installs.length ? { installs } : {}), ...(net.length ? { netFaults: net } : {}) };
   };
 
   return {
@@ -272,7 +289,8 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
     credentials: ctx.credentials,
     fault: (f) => serial(async () => {
       if (closed) throw new Error('lab: closed');
-      await applyFault(world, installer, peers, f);
+      if (f.kind === 'net-fault') applyNetFault(network, f);
+      else await applyFault(world, installer, peers, f);
       memory.flush(); // on disk before the core hears of it
       return status();
     }),

@@ -4,7 +4,9 @@
 // ctx.memory.saved, registers a snapshot with ctx.memory.source, calls ctx.memory.changed()
 // when it moves, and carries on what was under way in resume().
 import { DisposableStore, type AsyncDisposable } from '../../src-shared/lifecycle';
+import type { InventoryDocument } from '../../src-shared/domain';
 import type { LabCredentials, LabStartOptions } from '../../src-shared/lab-protocol';
+import type { LabNetwork } from './probes/lab-network';
 import type { BootTarget } from './bmc/bmc-state';
 import type { LabDevice } from './lab-device';
 import type { LabState } from './lab-state';
@@ -22,6 +24,10 @@ export interface LabContext {
   /** Where the devices listen, auto already resolved: own aliases, or 127.0.0.1 with ports of their own. */
   readonly loopback: 'aliases' | 'single';
   readonly credentials: LabCredentials;
+  /** The lab's generated inventory. */
+  readonly inventory: InventoryDocument;
+  /** The network model between the lab's hosts: lab agents probe through it, net-fault changes it. */
+  readonly network: LabNetwork;
   /** Every device of the inventory, in inventory order. */
   readonly devices: readonly LabDevice[];
   /** The devices of each cabinet, in inventory order. */

@@ -9,6 +9,13 @@ const labFault = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.enum(DEVICE_FAULTS), deviceId: text(200) }),
   // feed: one feed's PDU only (trip-pdu / restore-pdu); without it, the whole cabinet.
   z.strictObject({ kind: z.enum(CABINET_FAULTS), cabinetId: text(200), feed: z.enum(FEEDS).optional() }),
+  // A fault in the network model between lab hosts: a loss share and/or an added one-way delay on a topology component.
+  z.strictObject({
+    kind: z.literal('net-fault'),
+    component: text(300).regex(/^(host-link|tor|tor-uplink|spine|wan):[^\s]+$/, 'must be a network component: host-link:, tor:, tor-uplink:, spine: or wan: and its id'),
+    loss: z.number().min(0, 'must be a share from 0 to 1').max(1, 'must be a share from 0 to 1').optional(),
+    delayMs: z.number().min(0, 'must be from 0 to 10000 ms').max(10_000, 'must be from 0 to 10000 ms').optional(),
+  }),
 ]);
 
 const callbackUrl = text(2000).superRefine((url, ctx) => {
@@ -29,7 +36,10 @@ export const labMethods = {
     role: 'operator',
     args: labFault,
     result: result<LabStatus>(),
-    audit: (f) => `${f.kind} ${'deviceId' in f ? f.deviceId : f.cabinetId}${'feed' in f && f.feed ? ` feed ${f.feed}` : ''}`,
+    audit: (f) =>
+      f.kind === 'net-fault'
+        ? `net-fault ${f.component}: loss ${f.loss ?? 0}, +${f.delayMs ?? 0} ms`
+        : `${f.kind} ${'deviceId' in f ? f.deviceId : f.cabinetId}${'feed' in f && f.feed ? ` feed ${f.feed}` : ''}`,
     example: { kind: 'kill-device', deviceId: 'dev-1' },
   }),
   'lab.setInstallProfile': method({

@@ -24,7 +24,21 @@ export type LabInstallFault = 'install-hang' | 'install-fail';
  */
 export type LabFault =
   | { readonly kind: DeviceFaultKind; readonly deviceId: string }
-  | { readonly kind: CabinetFaultKind; readonly cabinetId: string; readonly feed?: Feed };
+  | { readonly kind: CabinetFaultKind; readonly cabinetId: string; readonly feed?: Feed }
+  | LabNetFault;
+
+/**
+ * A fault in the lab's network model, between the lab hosts' agents (the probe matrix sees it):
+ * on a component of the topology, by its id ('host-link:<device>', 'tor:<switch>',
+ * 'tor-uplink:<switch>', 'spine:<room>', 'wan:<site>'), a loss share and/or an added one-way
+ * delay. Both 0 (or absent) clears it.
+ */
+export interface LabNetFault {
+  readonly kind: 'net-fault';
+  readonly component: string;
+  readonly loss?: number;
+  readonly delayMs?: number;
+}
 
 /** The OS images the lab's PXE server can install, by template name. */
 export const LAB_OS_TEMPLATES = ['ubuntu-22.04', 'ubuntu-24.04', 'debian-12', 'rocky-9'] as const;
@@ -128,6 +142,8 @@ export interface LabStatus {
   readonly trippedFeeds?: readonly { readonly cabinetId: string; readonly feed: Feed }[];
   /** Devices whose first link the lab has taken down. */
   readonly linksDown: readonly string[];
+  /** Faults in the network model between the lab's hosts (net-fault); absent when none. */
+  readonly netFaults?: readonly { readonly component: string; readonly loss: number; readonly delayMs: number }[];
   /** Servers with an install profile, an install fault or an install behind them; absent when there are none. */
   readonly installs?: readonly LabInstallStatus[];
 }

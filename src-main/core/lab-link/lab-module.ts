@@ -18,6 +18,8 @@ import { startLab, type LabLink, type LabLinkConfig } from './lab-link';
 export interface LabModule extends Capability<'lab.status' | 'lab.fault' | 'lab.setInstallProfile'> {
   /** What the overview calls this fleet. */
   readonly fleetKind: 'lab' | 'configured';
+  /** The lab's address prefix when its devices are on aliases of their own (null: no lab, or one address). */
+  readonly addressPrefix: string | null;
   /** Tells the lab's devices where to send traps (the core's receiver), as a real fleet is configured to. */
   setTrapTarget(target: { host: string; port: number } | null): void;
   /** What the lab's PXE server installs on the server's next PXE boot (null: nothing); UNAVAILABLE without a lab. */
@@ -53,7 +55,7 @@ export async function startLabModule(d: LabModuleDeps): Promise<LabModule> {
     d.log(`lab fleet up: ${lab.inventory.devices.length} devices in ${lab.startMs} ms (pid ${lab.pid})`);
   }
   const listeners = new Set<(deviceId: string, cause: string) => void>();
-  const affected = (f: LabFault): string[] => ('deviceId' in f ? [f.deviceId] : d.store.inventory.devicesInCabinet(f.cabinetId).map((dev) => dev.id));
+  const affected = (f: LabFault): string[] => ('deviceId' in f ? [f.deviceId] : 'cabinetId' in f ? d.store.inventory.devicesInCabinet(f.cabinetId).map((dev) => dev.id) : []);
   const fault = async (f: LabFault): Promise<LabStatus> => {
     const status = await requireLab().fault(f);
     for (const id of affected(f)) {
@@ -73,6 +75,7 @@ export async function startLabModule(d: LabModuleDeps): Promise<LabModule> {
   };
   return {
     fleetKind: lab ? 'lab' : 'configured',
+    addressPrefix: lab && lab.inventory.devices.some((dev) => dev.mgmtIp !== '127.0.0.1') ? lab.options.addressPrefix : null,
     setTrapTarget: (target) => lab?.setTrapTarget(target),
     setInstallProfile: (deviceId, profile) => requireLab().setInstallProfile(deviceId, profile),
     onDidAffect: (listener) => {

@@ -83,7 +83,9 @@ export function startProbes(d: ProbesDeps): ProbesCapability {
   const rebuild = (): void => {
     const agentByDevice = new Map<string, string>();
     for (const r of d.store.agents.list()) if (r.deviceId && r.state !== 'revoked') agentByDevice.set(r.deviceId, r.id);
-    const next = deriveTopology(d.store.inventory.document(), agentByDevice);
+    // The hosts of the matrix are the servers with an agent: the others can neither probe nor be probed.
+    const doc = d.store.inventory.document();
+    const next = deriveTopology({ ...doc, devices: doc.devices.filter((x) => x.kind !== 'server' || agentByDevice.has(x.id)) }, agentByDevice);
     const key = JSON.stringify(next);
     if (key !== topoKey) {
       // The old aggregator's samples are stored as they are (a partial minute merges with the rest of it when that comes).

@@ -23,7 +23,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { agentRunConfig } from '../../../src-shared/agent-protocol/run-config';
-import { startAgent, type Agent } from '../../../src-daemons/agent/agent';
+import { startAgent, type Agent, type AgentOptions } from '../../../src-daemons/agent/agent';
 import type { ReadText } from '../../../src-daemons/agent/collect/read';
 import type { LabFileSystem } from '../ssh/ssh-files';
 import type { LabHostFacts } from '../ssh/ssh-host-facts';
@@ -48,6 +48,8 @@ export interface LabAgentsOptions {
   readonly shareAmong?: number;
   /** The link's reconnect backoff (tests shorten it). */
   readonly linkBackoffMs?: { readonly min: number; readonly max: number; readonly refused: number };
+  /** What the agents probe through: the lab's network model (lab-network.ts). */
+  readonly probe?: AgentOptions['probe'];
 }
 
 export interface LabAgentInfo {
@@ -199,7 +201,7 @@ export function createLabAgents(o: LabAgentsOptions = {}): LabAgents {
     const read: ReadText = async (f) => host.fs.readText(f);
     const agent = startAgent({
       agentId: c.agentId, version: bundle.version, hostname: c.hostname ?? host.hostname, console: c.console, key, stateDir,
-      config: c.config, buffer: c.buffer, hooks: c.hooks, log, usage, linkBackoffMs: o.linkBackoffMs,
+      config: c.config, buffer: c.buffer, hooks: c.hooks, log, usage, linkBackoffMs: o.linkBackoffMs, probe: o.probe,
       collectors: createHostCollectors(host, read, dpkgStatusFile(dir, host.facts)),
       onLinkState: (s) => log(`link: ${s.kind}${'error' in s ? ` (${s.error}; again in ${s.retryInMs} ms)` : ''}${'reason' in s ? ` (${s.reason}: ${s.message})` : ''}`),
     });

@@ -24,7 +24,7 @@ export const sshPeerKind: LabPeerKind = {
     const generations = new Map<string, number>();
     // Every SSH host may run an agent: each identity's caps see at most its host's share of the lab process.
     const servers = ctx.devices.filter((d) => d.device.kind === 'server').length;
-    const agents = createLabAgents({ stateFile: ctx.options.stateFile, shareAmong: Math.ceil(servers / SSH_EVERY) });
+    const agents = createLabAgents({ stateFile: ctx.options.stateFile, shareAmong: Math.ceil(servers / SSH_EVERY), probe: ctx.network.probe });
     for (const { device, initialUptimeSec } of ctx.devices) {
       if (device.kind !== 'server' || serverIndex++ % SSH_EVERY !== 0) continue;
       device.sshCredential = LAB_SSH_CREDENTIAL;

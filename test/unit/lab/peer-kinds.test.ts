@@ -33,10 +33,10 @@ function fakes(names: readonly string[], failing?: string): { kinds: LabPeerKind
 }
 
 describe('lab peer kinds', () => {
-  it('registers snmp, bmc and ssh, each once', () => {
+  it('registers snmp, bmc, ssh and the probe targets, each once', () => {
     const names = LAB_PEER_KINDS.map((k) => k.kind);
     expect(new Set(names).size).toBe(names.length);
-    expect([...names].sort()).toEqual(['bmc', 'snmp', 'ssh']);
+    expect([...names].sort()).toEqual(['bmc', 'probe-targets', 'snmp', 'ssh']);
   });
 
   it('disposes the kinds already started, in reverse order, when one fails to start', async () => {
