@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core/create-core';
+import { deployLabAgents } from './lab-agents';
 import { keyFromPassphrase, loadOrCreateKeyFile, loadOrCreateSalt } from '../core/security/secret-key';
 import { startServeServer } from './serve-server';
 
@@ -18,6 +19,8 @@ const USAGE = `Usage: npm run serve -- [options]
   --no-lab            do not start the embedded lab fleet
   --lab-devices N     size of the lab fleet (default 3000)
   --lab-prefix A.B    loopback range of the lab's hosts (default 127.16; BMCs at A.(B+100))
+  --lab-agents N      deploy the agent to N of the lab's SSH hosts at start (spread over rows), so the
+                      agents view and the probe matrix have live data (default 0)
   --lab-loopback M    aliases (a loopback address per lab device), single (all on 127.0.0.1, a port
                       per device: SNMP 20000+n, BMC 24000+n, SSH 28000+n) or auto (default: aliases
                       when they can be bound, else single)
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
       'key-file': { type: 'string' },
       'no-lab': { type: 'boolean', default: false },
       'lab-devices': { type: 'string' },
+      'lab-agents': { type: 'string', default: '0' },
       'lab-prefix': { type: 'string' },
       'lab-loopback': { type: 'string', default: 'auto' },
       'rotate-tokens': { type: 'boolean', default: false },
@@ -78,6 +82,8 @@ async function main(): Promise<void> {
   const staticDir = values['static-dir'] ?? join(here, '../renderer');
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`No built renderer at ${staticDir}: run npm run build first`);
   const labDevices = values['lab-devices'] ? Number(values['lab-devices']) : undefined;
+  const labAgents = Number(values['lab-agents']);
+  if (!Number.isInteger(labAgents) || labAgents < 0) throw new Error(`--lab-agents must be a whole number, got "${values['lab-agents']}"`);
   const labLoopback = values['lab-loopback'];
   if (labLoopback !== 'aliases' && labLoopback !== 'single' && labLoopback !== 'auto') {
     throw new Error(`--lab-loopback must be aliases, single or auto, got "${labLoopback}"`);
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
     console.log('tokens unchanged since the last start (stored hashed); run with --rotate-tokens to issue new ones');
   }
   console.log(`ready in ${Date.now() - t0} ms`);
+  if (labAgents > 0 && !values['no-lab']) await deployLabAgents(core, labAgents, (line) => console.log(`[serve] ${line}`)).catch((err: Error) => console.log(`[serve] lab agents: ${err.message}`));
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
