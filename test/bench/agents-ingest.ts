@@ -72,7 +72,8 @@ export async function runIngest(o: { dir: string; agents: number; kind: 'status'
     // capability (pinglists, ingest into the minute aggregator, minute rows) runs as in the core.
     const servers: string[] = [];
     if (o.kind === 'probe') {
-      const doc = generateLab(1, { sites: 2, roomsPerSite: 2, rowsPerRoom: 5, cabinetsPerRow: 10, devices: Math.ceil(o.agents * 1.45) + 30 });
+      const cabinetsPerRow = Math.max(1, Math.min(10, Math.round(o.agents / 100)));
+      const doc = generateLab(1, { sites: 2, roomsPerSite: 2, rowsPerRoom: 5, cabinetsPerRow, devices: Math.ceil(o.agents * 1.1) + 20 * cabinetsPerRow * 2 + 20 });
       store.inventory.upsert(doc);
       servers.push(...doc.devices.filter((d) => d.kind === 'server').map((d) => d.id).slice(0, o.agents));
       if (servers.length < o.agents) throw new Error(`the bench lab has ${servers.length} servers, not ${o.agents}`);
