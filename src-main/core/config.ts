@@ -61,6 +61,8 @@ export interface AgentsConfig {
   collect?: Partial<AgentConfig>;
   /** Results older than this are pruned (default 7 days). */
   resultRetentionMs?: number;
+  /** Raw probe and route results older than this are pruned (default 6 h; their minute aggregates stay). */
+  probeResultRetentionMs?: number;
   /**
    * Where deployed agents dial the console (written into their agent.json). Default: the
    * listener's address, unless it listens on every address (0.0.0.0, ::), which hosts cannot dial.

@@ -193,15 +193,20 @@ export async function startAgents(d: AgentsDeps): Promise<AgentsCapability> {
   const identity: AgentConsoleIdentity = { fingerprint256: tls.fingerprint256, certPem: tls.certPem, listen: server ? { host: server.host, port: server.port } : null };
 
   const retention = d.config?.resultRetentionMs ?? 7 * 24 * HOUR_MS;
+  // Raw probe samples are many (200 k/s at 1,000 agents x 2,000 peers): their minute aggregates
+  // are what is kept (probe-repository.ts); the raw rounds only for probeRetentionMs.
+  const probeRetention = Math.min(retention, d.config?.probeResultRetentionMs ?? 6 * HOUR_MS);
   const prune = (): void => {
     try {
       let n = 0;
-      for (let k = 0; k < 100; k++) {
-        const gone = repo.pruneResults(now() - retention);
-        n += gone;
-        if (gone < 10_000) break;
+      for (const [olderThan, kinds] of [[now() - retention, undefined], [now() - probeRetention, ['probe', 'route']]] as const) {
+        for (let k = 0; k < 100; k++) {
+          const gone = repo.pruneResults(olderThan, 10_000, kinds);
+          n += gone;
+          if (gone < 10_000) break;
+        }
       }
-      if (n) log(`agents: pruned ${n} results older than ${Math.round(retention / HOUR_MS)} h`);
+      if (n) log(`agents: pruned ${n} results older than ${Math.round(retention / HOUR_MS)} h (probe rounds: ${Math.round(probeRetention / HOUR_MS)} h)`);
     } catch (err) {
       log(`agents: pruning results failed: ${(err as Error).message}`);
     }

@@ -161,8 +161,8 @@ export class AgentRepository {
     return this.#chunks.count(agentId);
   }
 
-  /** Deletes results taken before `olderThan`, at most `limit` chunks of them (so at least as many results when that many went); how many results went. */
-  pruneResults(olderThan: number, limit = 10_000): number {
-    return this.#chunks.prune(olderThan, limit);
+  /** Deletes results (of `kinds` only, when given) taken before `olderThan`, at most `limit` chunks of them (so at least as many results when that many went); how many results went. */
+  pruneResults(olderThan: number, limit = 10_000, kinds?: readonly string[]): number {
+    return this.#chunks.prune(olderThan, limit, kinds);
   }
 }

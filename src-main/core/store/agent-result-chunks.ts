@@ -66,6 +66,9 @@ export class AgentResultChunks {
       prune: db.prepare<[number, number], { n: number }>(
         'DELETE FROM agent_result_chunks WHERE (agent_id, last_seq) IN (SELECT agent_id, last_seq FROM agent_result_chunks WHERE last_at < ? LIMIT ?) RETURNING n',
       ),
+      pruneKinds: db.prepare<[number, string, number], { n: number }>(
+        'DELETE FROM agent_result_chunks WHERE (agent_id, last_seq) IN (SELECT agent_id, last_seq FROM agent_result_chunks WHERE last_at < ? AND kind IN (SELECT value FROM json_each(?)) LIMIT ?) RETURNING n',
+      ),
     };
   }
 
@@ -125,11 +128,11 @@ export class AgentResultChunks {
   /**
    * Deletes chunks whose newest result was taken before `olderThan` (a chunk goes whole, so a
    * result may outlive the retention by one batch's span), at most `limit` chunks; how many
-   * results went.
+   * results went. With `kinds`, only chunks of those kinds.
    */
-  prune(olderThan: number, limit: number): number {
+  prune(olderThan: number, limit: number, kinds?: readonly string[]): number {
     let n = 0;
-    for (const r of this.#q.prune.all(olderThan, limit)) n += r.n;
+    for (const r of kinds ? this.#q.pruneKinds.all(olderThan, JSON.stringify(kinds), limit) : this.#q.prune.all(olderThan, limit)) n += r.n;
     return n;
   }
 }

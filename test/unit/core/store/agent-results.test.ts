@@ -116,6 +116,16 @@ describe('AgentRepository results (chunks)', () => {
     expect(repo.pruneResults(1055)).toBe(0);
   });
 
+  it('prunes only the kinds asked for (raw probe rounds go sooner than the rest)', () => {
+    const repo = setup();
+    const probe = (seq: number): AgentResult => ({ seq, at: 1000 + seq, data: { kind: 'probe', plan: 'p1', target: [0, 1], offsetMs: [0, 5], rttUs: [120, 130], err: [0, 0] } });
+    repo.storeResults([{ agentId: 'a', results: [...results(1, 3), probe(4)] }]); // a status chunk 1..3 and a probe chunk 4
+    repo.storeResults([{ agentId: 'a', results: [probe(5)] }]);
+    expect(repo.pruneResults(2000, 100, ['probe', 'route'])).toBe(2);
+    expect(repo.results('a', { limit: 100 }).map((r) => `${r.seq}:${r.data.kind}`)).toEqual(newestFirst(results(1, 3)).map((r) => `${r.seq}:${r.data.kind}`));
+    expect(repo.results('a', { kind: 'probe', limit: 100 })).toEqual([]);
+  });
+
   it('keeps the results a store of migration 12 held, one row per result, through migration 13', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'agent-results-mig-'));
     try {
