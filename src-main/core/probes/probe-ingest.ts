@@ -46,6 +46,7 @@ export interface ProbeIngestDeps {
 }
 
 const TIMEOUT = PROBE_ERRORS.indexOf('timeout');
+const ERROR = PROBE_ERRORS.indexOf('error');
 
 export function createProbeIngest(d: ProbeIngestDeps): ProbeIngest {
   const catchments = new Map<string, Catchment>();
@@ -69,8 +70,10 @@ export function createProbeIngest(d: ProbeIngestDeps): ProbeIngest {
   const dns = (ref: PlanRef, resolver: string, addr: string, at: number, instance: string | null, err: number, rttUs: number): void => {
     const key = `${ref.deviceId}\n${resolver}`;
     const c = catchments.get(key);
-    // A timeout is no answer, not a move: the vantage is still in the catchment it was, until another instance answers.
-    if (instance === null && err === TIMEOUT && c) return;
+    // A timeout or a local error (a send the host's own firewall refused: EPERM; a garbled answer) is no
+    // answer, not a move: the vantage is still in the catchment it was, until another instance answers
+    // (or the resolver says no: refused, unreachable).
+    if (instance === null && (err === TIMEOUT || err === ERROR) && c) return;
     if (!c) {
       catchments.set(key, { deviceId: ref.deviceId, hostname: ref.hostname, resolver, addr, instance, since: at, lastUs: instance ? rttUs : null });
       return;
