@@ -118,6 +118,12 @@ export interface ProbeSuspect {
   readonly badPairs: number;
 }
 
+/** What a localisation names, as a view shows it: its name and the room it stands in (a site: its first room; null: none known). */
+export interface ProbePlace {
+  readonly name: string;
+  readonly roomId: string | null;
+}
+
 export interface ProbeLocalisation {
   readonly from: number;
   readonly to: number;
@@ -126,6 +132,11 @@ export interface ProbeLocalisation {
   readonly badPairs: number;
   /** Best first; empty when nothing crosses a threshold. */
   readonly suspects: readonly ProbeSuspect[];
+  /**
+   * Per id the suspects and their evidence pairs name (hosts, switches or rows, rooms, sites): its
+   * name and room, so a view words a suspect and opens its room without a call per id. Absent from older cores.
+   */
+  readonly places?: Readonly<Record<string, ProbePlace>>;
 }
 
 /** What colours a cell: P99 and drop rate thresholds (warn: amber, bad: red). */

@@ -24,6 +24,7 @@ import type { AgentRepository } from '../store/agent-repository';
 import type { InventoryRepository } from '../store/inventory-repository';
 import type { ProbeRepository } from '../store/probe-repository';
 import { createProbeIngest, type PlanRef, type ProbeIngest } from './probe-ingest';
+import { placesOf } from './localisation-places';
 import { hostPairs, matrix, pair, publicQuality, windowOf, type QueryContext } from './probe-queries';
 
 export type ProbeMethod = 'probes.matrix' | 'probes.pair' | 'probes.localise' | 'probes.dns' | 'probes.public' | 'probes.thresholds' | 'probes.setThresholds';
@@ -141,7 +142,8 @@ export function startProbes(d: ProbesDeps): ProbesCapability {
     const w = windowOf(c, at, minutes ?? 5);
     // A host whose agent is down is missing data, not a fault: its pairs are left out (its link is not blamed for them).
     const down = new Set(topology.hosts.filter((h) => !c.live(h)).map((h) => h.deviceId));
-    return { ...localise(idx, hostPairs(c, w), thresholds, { down }), from: w.from, to: w.to };
+    const loc = localise(idx, hostPairs(c, w), thresholds, { down });
+    return { ...loc, from: w.from, to: w.to, places: placesOf(topology, loc) };
   };
 
   const flush = (before = now() - graceMs): number => {
