@@ -1,11 +1,12 @@
 // The probe views' slice of the app store (key probes): the matrix the route names (level, or the
 // server matrix of two ToRs) with its thresholds, the metric and the scrubbed time (null: the
 // newest minute, refetched as minutes arrive), the hovered cell, the clicked pair's history, and
-// the public network's quality per vantage. The canvas reads the matrix with
+// the public network's quality per vantage; the localiser's suspects over the matrix's window
+// (one of them opened to its evidence) and the DNS catchment per resolver. The canvas reads the matrix with
 // useAppStore.subscribe/getState and repaints its textures in place, outside React.
 import type { StateCreator } from 'zustand';
-import type { PublicQuality } from '../../../src-shared/api/probes';
-import type { MatrixLevel, PairFigures, ProbeMatrix, ProbeThresholds } from '../../../src-shared/domain/probe';
+import type { DnsCatchment, PublicQuality } from '../../../src-shared/api/probes';
+import type { MatrixLevel, PairFigures, ProbeLocalisation, ProbeMatrix, ProbeThresholds } from '../../../src-shared/domain/probe';
 import type { ShownError } from '../shown-error';
 import type { AppState } from '../store';
 
@@ -47,6 +48,16 @@ export interface ProbesState {
   publicQuality: PublicQuality | null;
   publicError: ShownError | null;
   publicMetric: PublicMetric;
+  /** The localiser's ranked suspects over the window the matrix shows. */
+  localisation: ProbeLocalisation | null;
+  localisationError: ShownError | null;
+  /** The suspect whose evidence pairs are listed (its component id); null: none open. */
+  openSuspect: string | null;
+  /** Which anycast instance answers each vantage, per resolver. */
+  dns: readonly DnsCatchment[] | null;
+  /** When dns was read (ms): a vantage's recent move is judged against it. */
+  dnsAt: number;
+  dnsError: ShownError | null;
 }
 
 export interface ProbesSlice {
@@ -66,6 +77,12 @@ export const initialProbes: ProbesState = {
   publicQuality: null,
   publicError: null,
   publicMetric: 'latency',
+  localisation: null,
+  localisationError: null,
+  openSuspect: null,
+  dns: null,
+  dnsAt: 0,
+  dnsError: null,
 };
 
 export const createProbesSlice: StateCreator<AppState, [], [], ProbesSlice> = () => ({ probes: initialProbes });

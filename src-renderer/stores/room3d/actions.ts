@@ -27,7 +27,7 @@ let unsubscribe: (() => void) | null = null;
  * loads neither layout nor readings. Returns a close function.
  */
 export function openRoom3d(roomId: string, opts: { flat?: boolean } = {}): () => void {
-  if (get().roomId !== roomId) set({ ...initialRoom3d, mode: get().mode, roomId });
+  if (get().roomId !== roomId) set({ ...initialRoom3d, mode: get().mode, probeSuspect: get().probeSuspect, roomId });
   if (pollTimer) clearInterval(pollTimer);
   unsubscribe?.();
   unsubscribe = null;

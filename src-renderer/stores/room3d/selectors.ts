@@ -21,3 +21,6 @@ export const selectR3RoomName = (s: AppState): string | null => {
   for (const site of s.fleet.overview?.sites ?? []) for (const room of site.rooms) if (room.id === s.room3d.roomId) return room.name;
   return null;
 };
+
+/** The probe matrix's top suspect the room highlights (null: none). */
+export const selectR3ProbeSuspect = (s: AppState) => s.room3d.probeSuspect;

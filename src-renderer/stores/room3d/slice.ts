@@ -2,10 +2,12 @@
 // useAppStore.subscribe/getState, outside React): the room's layout (geometry, once per
 // room), its live readings (polled and folded with the status stream), the colour mode,
 // the selection, hover and focus; without WebGL, the room's cabinets for the 2D view shown
-// in the canvas's place.
+// in the canvas's place; the probe matrix's current top suspect (drawn highlighted when it is
+// in this room).
 import type { StateCreator } from 'zustand';
 import type { CabinetSummary, RoomReadings, RoomDeviceStatus } from '../../../src-shared/domain/fleet';
 import type { RoomLayout } from '../../../src-shared/domain/inventory';
+import type { NetComponent } from '../../../src-shared/domain/probe';
 import type { ShownError } from '../shown-error';
 import type { AppState } from '../store';
 
@@ -16,6 +18,14 @@ export interface Room3dHover {
   readonly deviceId: string | null;
   readonly x: number;
   readonly y: number;
+}
+
+/** The probe matrix's top suspect as the room shows it: the component, what it is called, its evidence in brief. */
+export interface RoomProbeSuspect {
+  readonly component: NetComponent;
+  readonly name: string;
+  readonly votes: number;
+  readonly badPairs: number;
 }
 
 export interface Room3dState {
@@ -38,6 +48,8 @@ export interface Room3dState {
   /** Without WebGL: the room's cabinets, for the 2D room shown instead of the canvas (polled). */
   flatCabinets: readonly CabinetSummary[] | null;
   flatCabinetsError: ShownError | null;
+  /** The localiser's current top suspect (any room; null: none); kept across rooms. */
+  probeSuspect: RoomProbeSuspect | null;
 }
 
 export interface Room3dSlice {
@@ -59,6 +71,7 @@ export const initialRoom3d: Room3dState = {
   focus: null,
   flatCabinets: null,
   flatCabinetsError: null,
+  probeSuspect: null,
 };
 
 export const createRoom3dSlice: StateCreator<AppState, [], [], Room3dSlice> = () => ({ room3d: initialRoom3d });

@@ -1,7 +1,8 @@
 // The probe matrix (#/matrix/<level>, #/matrix/server?a=&b= for two ToRs' servers), loaded as a
 // lazy chunk with deck.gl: level and metric selectors, the time scrubber over the last 24 h of
 // minutes, the thresholds legend, the canvas (MatrixStage) with its hover tooltip (both
-// directions of the pair) and the clicked pair's side panel; a drill-down shows its two ToRs and
+// directions of the pair) and the clicked pair's side panel; beside it the localiser's suspects
+// over the shown window and the DNS catchment; a drill-down shows its two ToRs and
 // a way back. Without WebGL it says so plainly.
 import { useEffect, useState } from 'react';
 import { MATRIX_LEVELS, type MatrixLevel } from '../../../src-shared/domain/probe';
@@ -9,13 +10,16 @@ import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { drillUp, loadMatrix, openMatrix, setMatrixAt, setMatrixLevel, setMatrixMetric } from '../../stores/probes/actions';
+import { openSuspects } from '../../stores/probes/suspect-actions';
 import { selectPrHover, selectPrMatrix, selectPrMatrixError, selectPrMetric, selectPrRequest, selectPrThresholds } from '../../stores/probes/selectors';
 import { useAppStore } from '../../stores/store';
 import { hasWebGl } from '../room3d/engine';
 import { cellLoss, hoverFigures, latencyText, percentText, scrubWindow } from './figures';
 import { MatrixStage, shownCells } from './matrix-stage';
 import { cssOf, legendOf, MATRIX_METRICS, type CellFigures } from './paint';
+import { DnsPanel } from './dns-panel';
 import { PairPanel } from './pair-panel';
+import { SuspectsPanel } from './suspects-panel';
 import './matrix.css';
 
 const PICKER_LEVELS: readonly MatrixLevel[] = [...MATRIX_LEVELS].reverse(); // site, room, tor, server
@@ -31,6 +35,10 @@ export default function MatrixView({ level, tors }: { level: MatrixLevel; tors: 
     const live = openMatrix(level, torA && torB ? [torA, torB] : null);
     return () => live.dispose();
   }, [level, torA, torB]);
+  useEffect(() => {
+    const follow = openSuspects();
+    return () => follow.dispose();
+  }, []);
   const shown = matrix && matrix.level === level ? matrix : null;
   const torName = (id: string | null) => shown?.rows.groups.find((g) => g.level === 'tor' && g.id === id)?.name ?? id ?? '';
   return (
@@ -71,8 +79,10 @@ export default function MatrixView({ level, tors }: { level: MatrixLevel; tors: 
               <Tooltip />
             </div>
             <div className="matrix-side">
+              <SuspectsPanel />
               <p className="muted small">{t(level === 'tor' ? 'matrix.hint.tor' : level === 'server' ? 'matrix.hint.server' : 'matrix.hint.other')}</p>
               <PairPanel />
+              <DnsPanel />
             </div>
           </div>
         </>

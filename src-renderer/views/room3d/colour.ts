@@ -28,6 +28,8 @@ export const FEED_COLOURS: Readonly<Record<FeedRisk, Rgb>> = {
   'dark-on-either': hex(0xe0303a),
   unknown: hex(0x8a93a3),
 };
+/** The probe matrix's top suspect, whatever the mode: a hot pink no mode's scale uses. */
+export const SUSPECT_COLOUR: Rgb = hex(0xff3cc8);
 export const ALARM_COLOURS = { critical: hex(0xe0303a), major: hex(0xe07a20), minor: hex(0xf0d020), other: hex(0x3a8ee0), none: hex(0x6a7280) } as const;
 export type AlarmLevel = keyof typeof ALARM_COLOURS;
 

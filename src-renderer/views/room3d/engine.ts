@@ -1,13 +1,15 @@
 // Runs one room's scene in a canvas: the WebGL renderer, orbit controls, a render loop that
 // draws only when something moved (camera, colours, a blink), camera flights (fly-to a
 // cabinet, a walk along an aisle), pointer picking and the test hook window.__room3d.
-// Colours come from the app store's room3d slice through subscribe/getState, never through React.
+// Colours come from the app store's room3d slice through subscribe/getState, never through React;
+// the probe matrix's top suspect, when it is in this room, is written over them (suspect-highlight.ts).
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { RoomLayout } from '../../../src-shared/domain/inventory';
-import type { Room3dState } from '../../stores/room3d/slice';
+import type { Room3dState, RoomProbeSuspect } from '../../stores/room3d/slice';
 import { useAppStore } from '../../stores/store';
-import { applyColours, buildRoomScene, pickAt, type Pick, type RoomScene } from './scene';
+import { applyColours, buildRoomScene, pickAt, suspectSlots, type Pick, type RoomScene, type SuspectSlots } from './scene';
+import { suspectHighlight } from './suspect-highlight';
 import { CABINET_TOP_M, viewpointOf } from './placement';
 
 export interface Room3dHook {
@@ -21,6 +23,10 @@ export interface Room3dHook {
   /** Whether the camera is flying. */
   flying: boolean;
   project(cabinetId: string): { x: number; y: number } | null;
+  /** The centre of a device's front, in CSS pixels relative to the canvas, or null. */
+  projectDevice(deviceId: string): { x: number; y: number } | null;
+  /** The devices and cabinets drawn in the probe suspect colour now. */
+  suspect: { deviceIds: string[]; cabinetIds: string[] };
   pixelAt(x: number, y: number): [number, number, number, number];
 }
 
@@ -62,6 +68,9 @@ export class Room3dEngine {
   private blinkOn = false;
   private lastBlink = 0;
   private colourMs = 0;
+  private suspectFor: RoomProbeSuspect | null | undefined = undefined;
+  private suspect: SuspectSlots | null = null;
+  private suspectIds: { deviceIds: string[]; cabinetIds: string[] } = { deviceIds: [], cabinetIds: [] };
   private unsub: () => void;
   private readonly raycaster = new THREE.Raycaster();
   private readonly resize: ResizeObserver;
@@ -111,7 +120,14 @@ export class Room3dEngine {
   }
 
   private recolour(s: Room3dState): void {
-    this.colourMs = applyColours(this.room, { mode: s.mode, readings: s.readings, liveStatus: s.liveStatus, blinkOn: this.blinkOn, selectedCabinetId: s.selectedCabinetId });
+    if (s.probeSuspect !== this.suspectFor) {
+      this.suspectFor = s.probeSuspect;
+      const h = suspectHighlight(s.probeSuspect?.component ?? null, this.layout);
+      this.suspect = suspectSlots(this.room, h);
+      this.suspectIds = { deviceIds: [...h.deviceIds], cabinetIds: [...h.cabinetIds] };
+      this.host.dataset.suspect = h.deviceIds.join(' ');
+    }
+    this.colourMs = applyColours(this.room, { mode: s.mode, readings: s.readings, liveStatus: s.liveStatus, blinkOn: this.blinkOn, selectedCabinetId: s.selectedCabinetId, suspect: this.suspect });
     this.dirty = true;
   }
 
@@ -202,6 +218,17 @@ export class Room3dEngine {
     return { x: ((p.x + 1) / 2) * el.clientWidth, y: ((1 - p.y) / 2) * el.clientHeight };
   }
 
+  /** The centre of a device's front (just proud of it), in CSS pixels relative to the canvas, or null. */
+  projectDevice(deviceId: string): { x: number; y: number } | null {
+    const dv = this.room.placement.devices.find((x) => x.id === deviceId);
+    const c = dv ? this.room.cabinetById.get(dv.cabinetId) : undefined;
+    if (!dv || !c) return null;
+    const p = new THREE.Vector3(dv.x + c.front[0] * (dv.d / 2 + 0.002), dv.y, dv.z + c.front[1] * (dv.d / 2 + 0.002)).project(this.camera);
+    if (p.z > 1) return null;
+    const el = this.renderer.domElement;
+    return { x: ((p.x + 1) / 2) * el.clientWidth, y: ((1 - p.y) / 2) * el.clientHeight };
+  }
+
   private installHook(): void {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the hook's getters read this engine
     const engine: Room3dEngine = this;
@@ -224,6 +251,10 @@ export class Room3dEngine {
         return engine.flight !== null;
       },
       project: (id) => engine.project(id),
+      projectDevice: (id) => engine.projectDevice(id),
+      get suspect() {
+        return engine.suspectIds;
+      },
       pixelAt: (x, y) => {
         const gl = engine.renderer.getContext();
         const out = new Uint8Array(4);

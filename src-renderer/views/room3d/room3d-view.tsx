@@ -1,6 +1,7 @@
 // The 3D machine room (#/room3d/<roomId>), loaded as a lazy chunk with three.js: a header
 // with the site -> room picker, colour modes, legend, "walk the aisle" and a link to the 2D
-// room; the canvas (Room3dEngine) with hover tooltip, click and keyboard navigation. Where
+// room; the probe matrix's top suspect when it is in this room (a banner; the scene draws it in
+// the suspect colour); the canvas (Room3dEngine) with hover tooltip, click and keyboard navigation. Where
 // WebGL is missing: a clear message and, in the canvas's place, the 2D room's cabinet rows.
 import { useEffect, useRef, useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
@@ -22,11 +23,13 @@ import {
   selectR3RoomName,
   selectR3Selected,
 } from '../../stores/room3d/selectors';
+import { followRoomProbeSuspect } from '../../stores/room3d/suspect-actions';
 import { useAppStore } from '../../stores/store';
 import { RoomCabinets } from '../inventory/room-view';
 import { COLOUR_MODES, cssOf, legendOf, type ColourMode } from './colour';
 import { hasWebGl, Room3dEngine } from './engine';
 import { nextCabinet } from './keyboard';
+import { SuspectBanner } from './suspect-banner';
 import './room3d.css';
 
 export default function Room3dView({ roomId }: { roomId: string }) {
@@ -37,8 +40,14 @@ export default function Room3dView({ roomId }: { roomId: string }) {
   const route = useAppStore(selectRoute);
   const [webgl] = useState(hasWebGl);
   useEffect(() => openRoom3d(roomId, { flat: !webgl }), [roomId, webgl]);
-  const focusId = route.view === 'room3d' ? route.cabinetId : null;
+  useEffect(() => {
+    if (!webgl) return;
+    const follow = followRoomProbeSuspect();
+    return () => follow.dispose();
+  }, [webgl]);
   const landed = route.view === 'room3d' ? route.deviceId : null;
+  // A device without its cabinet in the URL (the matrix's "show in room") flies to the device's cabinet.
+  const focusId = route.view === 'room3d' ? (route.cabinetId ?? (landed && layout?.room.id === roomId ? layout.devices.find((d) => d.id === landed)?.cabinetId ?? null : null)) : null;
   // The URL's cabinet (a reload, a wall screen's link) flies the camera there once; a search hit
   // that already asked for this flight (claimSearchHit) is not asked for again.
   useEffect(() => {
@@ -62,6 +71,7 @@ export default function Room3dView({ roomId }: { roomId: string }) {
         <>
           {error && <ErrorBanner error={error} action="action.cabinets" />}
           <Toolbar />
+          <SuspectBanner />
           {!layout && !error && <p className="loading">{t('room3d.loading')}</p>}
           {layout && layout.room.id === roomId && <Canvas key={roomId} />}
         </>

@@ -8,7 +8,7 @@
 import * as THREE from 'three';
 import type { DeviceKind, RoomLayout } from '../../../src-shared/domain/inventory';
 import type { RoomReadings, RoomDeviceStatus } from '../../../src-shared/domain/fleet';
-import { copyRgb, DecodedReadings, INLET_STOPS, rampInto, STATUS_TABLE, statusOrNone, writeRgb, type ColourMode, type Rgb } from './colour';
+import { copyRgb, DecodedReadings, INLET_STOPS, rampInto, STATUS_TABLE, statusOrNone, SUSPECT_COLOUR, writeRgb, type ColourMode, type Rgb } from './colour';
 import { placeRoom, type Placed, type PlacedCabinet, type RoomPlacement } from './placement';
 
 export interface RoomScene {
@@ -28,7 +28,15 @@ export interface RoomScene {
   readonly deviceSlots: ReadonlyMap<DeviceKind, { readonly roomIndex: Int32Array; readonly cabinetIndex: Int32Array }>;
   /** The last readings as typed arrays, by those indexes (decoded again only for a new readings object). */
   readonly decoded: DecodedReadings;
+  /** Device id -> its mesh's kind and instance index (the suspect highlight writes these few directly). */
+  readonly deviceInstance: ReadonlyMap<string, readonly [DeviceKind, number]>;
   dispose(): void;
+}
+
+/** Instances drawn in the probe suspect colour over whatever the mode gives them. */
+export interface SuspectSlots {
+  readonly devices: readonly (readonly [DeviceKind, number])[];
+  readonly cabinets: readonly number[];
 }
 
 export interface ColourInput {
@@ -38,6 +46,8 @@ export interface ColourInput {
   /** Blink phase: identifying cabinets (and their devices) are drawn white when true. */
   readonly blinkOn: boolean;
   readonly selectedCabinetId: string | null;
+  /** The probe matrix's top suspect in this room (suspectSlots), or null. */
+  readonly suspect?: SuspectSlots | null;
 }
 
 const BLINK: Rgb = [1, 1, 1];
@@ -227,6 +237,7 @@ export function buildRoomScene(layout: RoomLayout, placement: RoomPlacement = pl
     deviceIndex,
     deviceSlots,
     decoded: new DecodedReadings(cabinetIndex, deviceIndex),
+    deviceInstance: new Map([...deviceIdsByKind].flatMap(([k, ids]) => ids.map((id, i) => [id, [k, i] as const] as const))),
     dispose() {
       scene.traverse((o) => {
         const m = o as THREE.Mesh;
@@ -265,6 +276,7 @@ export function applyColours(rs: RoomScene, input: ColourInput): number {
       if (blink && ident[ci]) writeRgb(carr, ci * 3, BLINK, dim);
       else copyRgb(carr, ci * 3, cab, ci, dim);
     }
+    for (const ci of input.suspect?.cabinets ?? []) writeRgb(carr, ci * 3, SUSPECT_COLOUR, 0.85);
     rs.cabinetMesh.instanceColor.needsUpdate = true;
   }
   const inlet = dec.inlet;
@@ -286,9 +298,23 @@ export function applyColours(rs: RoomScene, input: ColourInput): number {
       for (let i = 0; i < n; i++) copyRgb(arr, i * 3, cab, cabinetIndex[i] as number, 1);
     }
     if (blink) for (let i = 0; i < n; i++) if (ident[cabinetIndex[i] as number]) writeRgb(arr, i * 3, BLINK, 1);
+    for (const [sk, i] of input.suspect?.devices ?? []) if (sk === k) writeRgb(arr, i * 3, SUSPECT_COLOUR, 1);
     mesh.instanceColor.needsUpdate = true;
   }
   return performance.now() - t0;
+}
+
+/** The instances of a suspect highlight's devices and cabinets in this scene (ids not in it are left out). */
+export function suspectSlots(rs: RoomScene, h: { readonly deviceIds: readonly string[]; readonly cabinetIds: readonly string[] }): SuspectSlots | null {
+  const devices = h.deviceIds.flatMap((id) => {
+    const slot = rs.deviceInstance.get(id);
+    return slot ? [slot] : [];
+  });
+  const cabinets = h.cabinetIds.flatMap((id) => {
+    const ci = rs.cabinetIndex.get(id);
+    return ci === undefined ? [] : [ci];
+  });
+  return devices.length + cabinets.length > 0 ? { devices, cabinets } : null;
 }
 
 export type Pick = { cabinetId: string; deviceId: string | null } | null;
