@@ -2,7 +2,9 @@
 // kill/revive a device, take its link down/up, trip or restore the cabinet's PDUs, or (a
 // cabinet on both feeds) trip one feed's PDU alone. A role below operator sees no
 // fault buttons (a wall screen must not offer red buttons it cannot use), only a note;
-// the core decides anyway, and a refusal it sends is shown as a red banner.
+// the core decides anyway, and a refusal it sends is shown as a red banner. Its Network
+// section (net-fault-section.tsx) puts faults in the lab's network model between the hosts'
+// agents and lists the active ones.
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
@@ -14,6 +16,7 @@ import { mayCall } from '../../stores/session/roles';
 import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
 import { DeviceDetails } from '../inventory/selected-device';
+import { NetFaultSection } from './net-fault-section';
 
 export function LabFaultPanel({ cabinetId }: { cabinetId: string }) {
   const { t, num } = useI18n();
@@ -81,6 +84,7 @@ export function LabFaultPanel({ cabinetId }: { cabinetId: string }) {
             ))}
         </div>
       )}
+      {elevation?.cabinet.id === cabinetId && <NetFaultSection elevation={elevation} may={may} />}
       {role && !may && (
         <p className="muted small" data-testid="fault-role-note">
           {t('fault.roleNote', { role: t(`role.${role}` as MessageKey) })}
