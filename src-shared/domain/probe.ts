@@ -39,9 +39,12 @@ export interface ProbeTopology {
  * the source's NIC (host link), its ToR, the ToR's uplink, the room's spine layer, the site's
  * WAN edge, and the same back down on the destination's side.
  */
-export type ComponentKind = 'host-link' | 'tor' | 'tor-uplink' | 'spine' | 'wan';
+export type ComponentKind = 'host-link' | 'tor' | 'tor-uplink' | 'spine' | 'wan' | 'target';
 export interface NetComponent {
-  /** e.g. 'host-link:dev-a', 'tor:dev-bj1-r1-c0101-tor', 'tor-uplink:...', 'spine:room-bj1-1', 'wan:site-bj1'. */
+  /**
+   * e.g. 'host-link:dev-a', 'tor:dev-bj1-r1-c0101-tor', 'tor-uplink:...', 'spine:room-bj1-1', 'wan:site-bj1';
+   * 'target:<id>': a probe target outside the topology (an anycast resolver), reached through a host's spine.
+   */
   readonly id: string;
   readonly kind: ComponentKind;
   /** The inventory object it stands for (a device, row, room or site id): what the room view highlights. */

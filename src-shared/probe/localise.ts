@@ -25,7 +25,7 @@
 // quartile of the window's P99s between those sites), so a long WAN is not a fault.
 import { dropRate, type NetComponent, type ProbeLocalisation, type ProbeSuspect, type ProbeThresholds } from '../domain/probe';
 import type { MinuteAggregate } from './aggregate';
-import { MAX_PATH, pathComponentNumbers, type TopologyIndex } from './topology';
+import { edgePathComponentNumbers, MAX_PATH, pathComponentNumbers, type TopologyIndex } from './topology';
 
 export interface LocalisePair {
   readonly src: string;
@@ -54,6 +54,13 @@ export interface LocaliseOptions {
   readonly maxSuspects?: number;
   /** Hosts whose agent is known down (a white cross): their pairs are left out, so a dead agent is not blamed on its link. */
   readonly down?: ReadonlySet<string>;
+  /**
+   * Probe targets outside the topology (the anycast resolvers): a host's pairs to them are paths
+   * too, through its link, ToR, uplink and spine to the target itself ('target:<id>'), judged
+   * by loss and failures only (their latency is not the fabric's). They are what tells a ToR's
+   * uplink from the spine and the other ToRs' uplinks when every cross-ToR pair fails alike.
+   */
+  readonly externals?: ReadonlySet<string>;
 }
 
 const EVIDENCE = 20;
@@ -68,22 +75,35 @@ export function localise(idx: TopologyIndex, pairs: readonly LocalisePair[], th:
 
   // The measured pairs between two hosts.
   const S = idx.topology.sites.length;
+  // External targets are numbered after the topology's components; a pair to one has dst = -1 - its number.
+  const C0 = idx.componentCount;
+  const extIds = [...(o.externals ?? [])];
+  const extIndex = new Map(extIds.map((id, i) => [id, i]));
   const src: number[] = [], dst: number[] = [], at: number[] = [];
   pairs.forEach((p, i) => {
     if (p.ok + p.failed <= 0 || o.down?.has(p.src) || o.down?.has(p.dst)) return;
-    const s = idx.hostIndex.get(p.src), d = idx.hostIndex.get(p.dst);
+    const s = idx.hostIndex.get(p.src);
+    const d = idx.hostIndex.get(p.dst) ?? (extIndex.has(p.dst) ? -1 - extIndex.get(p.dst)! : undefined);
     if (s === undefined || d === undefined || s === d) return;
     src.push(s);
     dst.push(d);
     at.push(i);
   });
   const P = at.length;
+  const pathOf = (k: number, out: Int32Array): number => {
+    if (dst[k] >= 0) return pathComponentNumbers(idx, src[k], dst[k], out);
+    const n = edgePathComponentNumbers(idx, src[k], out);
+    out[n] = C0 + (-1 - dst[k]);
+    return n + 1;
+  };
+  const componentOf = (c: number): NetComponent => (c < C0 ? idx.component(c) : { id: `target:${extIds[c - C0]}`, kind: 'target', objectId: extIds[c - C0] });
 
   // Inter-site baselines: the lower quartile of P99 per unordered site pair.
   const baseline = new Map<number, number>();
   if (o.siteBaseline ?? true) {
     const per = new Map<number, number[]>();
     for (let k = 0; k < P; k++) {
+      if (dst[k] < 0) continue;
       const a = idx.hostSite[src[k]], b = idx.hostSite[dst[k]];
       if (a === b || pairs[at[k]].ok === 0) continue;
       const key = Math.min(a, b) * S + Math.max(a, b);
@@ -95,9 +115,11 @@ export function localise(idx: TopologyIndex, pairs: readonly LocalisePair[], th:
   let badCount = 0;
   for (let k = 0; k < P; k++) {
     const p = pairs[at[k]];
-    const a = idx.hostSite[src[k]], b = idx.hostSite[dst[k]];
+    const external = dst[k] < 0;
+    const a = idx.hostSite[src[k]], b = external ? a : idx.hostSite[dst[k]];
     const base = a === b ? 0 : (baseline.get(Math.min(a, b) * S + Math.max(a, b)) ?? 0);
-    const isBad = (p.ok > 0 && (dropRate(p.ok, p.drops) >= th.dropBad || p.p99Us >= base + th.p99BadUs)) || p.failed / (p.ok + p.failed) >= failedBad;
+    const slow = !external && p.p99Us >= base + th.p99BadUs;
+    const isBad = (p.ok > 0 && (dropRate(p.ok, p.drops) >= th.dropBad || slow)) || p.failed / (p.ok + p.failed) >= failedBad;
     if (isBad) {
       bad[k] = 1;
       badCount++;
@@ -107,14 +129,14 @@ export function localise(idx: TopologyIndex, pairs: readonly LocalisePair[], th:
   if (badCount === 0) return none;
 
   // Candidates: the components of bad paths; votes as 007 gives them.
-  const C = idx.componentCount;
+  const C = C0 + extIds.length;
   const votes = new Float64Array(C);
   const badOf = new Int32Array(C);
   const isCandidate = new Uint8Array(C);
   const path = new Int32Array(MAX_PATH);
   for (let k = 0; k < P; k++) {
     if (!bad[k]) continue;
-    const n = pathComponentNumbers(idx, src[k], dst[k], path);
+    const n = pathOf(k, path);
     for (let i = 0; i < n; i++) {
       votes[path[i]] += 1 / n;
       badOf[path[i]]++;
@@ -124,7 +146,7 @@ export function localise(idx: TopologyIndex, pairs: readonly LocalisePair[], th:
   // The paths that cross a candidate, with only their candidate components (CSR both ways).
   const rows: number[] = [], rowStart: number[] = [0], cols: number[] = [];
   for (let k = 0; k < P; k++) {
-    const n = pathComponentNumbers(idx, src[k], dst[k], path);
+    const n = pathOf(k, path);
     const before = cols.length;
     for (let i = 0; i < n; i++) if (isCandidate[path[i]]) cols.push(path[i]);
     if (cols.length > before) {
@@ -179,7 +201,7 @@ export function localise(idx: TopologyIndex, pairs: readonly LocalisePair[], th:
     }
   }
   const suspects: ProbeSuspect[] = suspectsAt.map((c) => {
-    const component: NetComponent = idx.component(c);
+    const component: NetComponent = componentOf(c);
     const list = evidence.get(c)!.sort((a, b) => b.dr - a.dr || b.p99 - a.p99 || a.k - b.k).slice(0, EVIDENCE);
     return {
       component,

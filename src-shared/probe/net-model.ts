@@ -9,6 +9,7 @@
 //
 //   createNetModel(idx: TopologyIndex, seed: number): NetModel
 //     path(srcDeviceId, dstDeviceId): { oneWayUs, loss }   (either end unknown: an error)
+//     edgePath(srcDeviceId): { oneWayUs, loss }   out to a target beyond the host's spine (resolver, public)
 //     setFault(componentId, { loss?, extraDelayUs? } | null): void   (null clears it)
 //     faults(): { componentId, loss, extraDelayUs }[]
 //   sampleTcp(path, rnd): { rttUs, err }   a TCP connect over the path: the SYN and the SYN-ACK
@@ -16,7 +17,7 @@
 //   sampleEcho(path, rnd): { rttUs, err }  a UDP or ICMP echo: one try, lost is a timeout.
 import { PROBE_ERRORS } from '../agent-protocol/probe';
 import { createRng, hashString } from '../random';
-import { MAX_PATH, pathComponentNumbers, type TopologyIndex } from './topology';
+import { edgePathComponentNumbers, MAX_PATH, pathComponentNumbers, type TopologyIndex } from './topology';
 
 export interface NetPath {
   readonly oneWayUs: number;
@@ -31,6 +32,8 @@ export interface NetFault {
 
 export interface NetModel {
   path(srcDeviceId: string, dstDeviceId: string): NetPath;
+  /** From a host out to a target beyond its spine (a resolver, a public target): its link, ToR, uplink and spine. */
+  edgePath(srcDeviceId: string): NetPath;
   setFault(componentId: string, f: { loss?: number; extraDelayUs?: number } | null): void;
   faults(): NetFault[];
 }
@@ -82,6 +85,16 @@ export function createNetModel(idx: TopologyIndex, seed: number): NetModel {
       }
       const ss = idx.hostSite[s], sd = idx.hostSite[d];
       if (ss !== sd) us += wan[ss * S + sd];
+      return { oneWayUs: us, loss: 1 - pass };
+    },
+    edgePath(srcDeviceId) {
+      const n = edgePathComponentNumbers(idx, host(srcDeviceId), scratch);
+      let us = 0, pass = 1 - HEALTHY_LOSS;
+      for (let i = 0; i < n; i++) {
+        const c = scratch[i];
+        us += base[c] + extra[c];
+        pass *= 1 - loss[c];
+      }
       return { oneWayUs: us, loss: 1 - pass };
     },
     setFault(componentId, f) {

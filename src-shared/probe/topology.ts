@@ -181,6 +181,21 @@ export function pathComponentNumbers(idx: TopologyIndex, src: number, dst: numbe
   return n;
 }
 
+/**
+ * The components from host index src out to a target outside the topology (an anycast
+ * resolver, a public target), written to out: its host link, ToR, ToR uplink and room spine,
+ * through which such targets are reached; returns how many (4).
+ */
+export function edgePathComponentNumbers(idx: TopologyIndex, src: number, out: Int32Array): number {
+  const H = idx.hostTor.length, T = idx.torRoom.length;
+  const t = idx.hostTor[src];
+  out[0] = src;
+  out[1] = H + t;
+  out[2] = H + T + t;
+  out[3] = H + 2 * T + idx.torRoom[t];
+  return 4;
+}
+
 export function pathComponents(idx: TopologyIndex, srcDeviceId: string, dstDeviceId: string): NetComponent[] {
   const s = idx.hostIndex.get(srcDeviceId);
   if (s === undefined) throw new RangeError(`pathComponents: ${srcDeviceId} is not a host of the probe topology`);

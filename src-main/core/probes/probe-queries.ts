@@ -90,12 +90,12 @@ export function pair(c: QueryContext, a: { level: MatrixLevel; a: string; b: str
   return { level: a.level, a: a.a, b: a.b, forward: series(a.a, a.b), reverse: series(a.b, a.a) };
 }
 
-/** The window's server-level pairs between hosts (DNS and public targets left out), for the localiser. */
-export function hostPairs(c: QueryContext, w: { from: number; to: number }): { src: string; dst: string; ok: number; drops: number; failed: number; p99Us: number }[] {
+/** The window's server-level pairs between hosts, and from hosts to the external targets named (the resolvers), for the localiser. */
+export function hostPairs(c: QueryContext, w: { from: number; to: number }, externals: ReadonlySet<string> = new Set()): { src: string; dst: string; ok: number; drops: number; failed: number; p99Us: number }[] {
   const hosts = new Set(c.topology().hosts.map((h) => h.deviceId));
   const out: { src: string; dst: string; ok: number; drops: number; failed: number; p99Us: number }[] = [];
   for (const [src, dsts] of merge(c.store.window('server', w.from, w.to), (s) => hosts.has(s))) {
-    for (const [dst, v] of dsts) if (hosts.has(dst)) out.push({ src, dst, ok: v[0], drops: v[3], failed: v[4], p99Us: v[2] });
+    for (const [dst, v] of dsts) if (hosts.has(dst) || externals.has(dst)) out.push({ src, dst, ok: v[0], drops: v[3], failed: v[4], p99Us: v[2] });
   }
   return out;
 }

@@ -142,7 +142,9 @@ export function startProbes(d: ProbesDeps): ProbesCapability {
     const w = windowOf(c, at, minutes ?? 5);
     // A host whose agent is down is missing data, not a fault: its pairs are left out (its link is not blamed for them).
     const down = new Set(topology.hosts.filter((h) => !c.live(h)).map((h) => h.deviceId));
-    const loc = localise(idx, hostPairs(c, w), thresholds, { down });
+    // The hosts' pairs to the resolvers are paths too (through their ToR's uplink and spine): they tell an uplink from the spine.
+    const externals = new Set((cfg.resolvers ?? []).map((r) => r.id));
+    const loc = localise(idx, hostPairs(c, w, externals), thresholds, { down, externals });
     return { ...loc, from: w.from, to: w.to, places: placesOf(topology, loc) };
   };
 

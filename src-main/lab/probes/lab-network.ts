@@ -9,8 +9,11 @@
 // says the handshake took over that path, a lost SYN or SYN-ACK costing Linux's RTO (1 s, then
 // 3 s), three lost never connecting (the prober's timeout); a UDP datagram to a lab host is
 // sent after the path's round trip, or not at all when lost (its echo then never comes).
-// Anything else (the resolvers, the public targets, an address outside the lab) goes straight
-// through: the public responders apply their own province model (public-responders.ts).
+// A probe to anything that is not a lab host (the anycast resolver, the public targets) crosses
+// the prober's side of the model (its link, ToR, uplink and spine: edgePath), so a fault there
+// shows on those too, as it would on a real network; the public responders add their
+// province's distance themselves (probe-peers.ts). Traffic from an address that is not a lab
+// host goes straight through.
 // Samples are drawn from the lab's seed, so a seeded lab is reproducible up to timing.
 import * as nodeDgram from 'node:dgram';
 import * as nodeNet from 'node:net';
@@ -59,8 +62,8 @@ export function createLabNetwork(inventory: InventoryDocument, seed: number): La
       const src = hostAt(o.localAddress);
       const dst = hostAt(o.host);
       const sock = nodeNet.createConnection(opts);
-      if (src === undefined || dst === undefined || src === dst) return sock;
-      const seen = sampleTcp(model.path(src, dst), rnd);
+      if (src === undefined || src === dst) return sock;
+      const seen = sampleTcp(dst === undefined ? model.edgePath(src) : model.path(src, dst), rnd);
       const emit = sock.emit.bind(sock) as (event: string | symbol, ...args: unknown[]) => boolean;
       // Held back by the modelled handshake, or never (three SYNs lost: the prober times out and destroys the socket).
       (sock as unknown as { emit: typeof emit }).emit = (event, ...args) => {
@@ -87,8 +90,8 @@ export function createLabNetwork(inventory: InventoryDocument, seed: number): La
           src = undefined; // not bound yet
         }
         const dst = hostAt(typeof address === 'string' ? address : undefined);
-        if (src === undefined || dst === undefined || src === dst) return send(...args);
-        const seen = sampleEcho(model.path(src, dst), rnd);
+        if (src === undefined || src === dst) return send(...args);
+        const seen = sampleEcho(dst === undefined ? model.edgePath(src) : model.path(src, dst), rnd);
         const cb = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (err: Error | null) => void) : null;
         if (seen.err !== 0) {
           if (cb) queueMicrotask(() => cb(null)); // sent, and lost on the way

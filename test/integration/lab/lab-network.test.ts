@@ -4,7 +4,8 @@
 // net-fault's delay on one host's link shows on its pairs only, a total loss on it makes its
 // TCP connects time out and its UDP echoes vanish, and clearing it brings them back. The
 // lab's probe targets answer as lab-targets.ts says: the anycast resolver's two instances
-// (the CHAOS TXT id.server name) and a province's responder after its modelled round trip.
+// (the CHAOS TXT id.server name; beyond the prober's uplink, so a cut uplink loses its queries)
+// and a province's responder after its modelled round trip.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDnsProber } from '../../../src-daemons/agent/probe/dns';
 import { startResponders, type Responders } from '../../../src-daemons/agent/probe/responders';
@@ -92,6 +93,15 @@ describe('the lab network between lab hosts', () => {
     const answer = await dns.probe({ id: r.id, addr: r.addr, port: r.port, kind: 'dns', level: 'dns', intervalMs: 10_000 }, { timeoutMs: 1000, bind: vantage.addr, tcpPort: 1, udpPort: 1 });
     expect(answer.err).toBe(0);
     expect(LAB_DNS_INSTANCES).toContain(answer.instance);
+    // Through the lab network, the resolver is beyond the prober's ToR uplink: cut it, and the query is lost.
+    const shimmed = createDnsProber({ dgram: network.probe.dgram });
+    closers.push(async () => shimmed.close());
+    const query = () => shimmed.probe({ id: r.id, addr: r.addr, port: r.port, kind: 'dns', level: 'dns', intervalMs: 10_000 }, { timeoutMs: 500, bind: vantage.addr, tcpPort: 1, udpPort: 1 });
+    expect((await query()).err).toBe(0);
+    network.setFault(`tor-uplink:${vantage.torId}`, { loss: 1 });
+    expect((await query()).err).toBe(1);
+    network.setFault(`tor-uplink:${vantage.torId}`, null);
+    expect((await query()).err).toBe(0);
 
     const udp = createUdpProber({});
     closers.push(async () => udp.close());
