@@ -7,15 +7,16 @@ let failed = 0;
 let skipped = 0;
 const seen = [];
 
-if (existsSync('test-results/vitest.json')) {
-  const r = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
+for (const report of ['test-results/vitest.json', 'test-results/vitest-quiet.json']) {
+  if (!existsSync(report)) continue;
+  const r = JSON.parse(readFileSync(report, 'utf8'));
   passed += r.numPassedTests ?? 0;
   failed += (r.numFailedTests ?? 0) + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0);
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   for (const file of r.testResults ?? []) {
     for (const t of file.assertionResults ?? []) if (t.status === 'pending' || t.status === 'skipped') skips.push(`vitest: ${t.fullName}`);
   }
-  seen.push('vitest');
+  seen.push(report.includes('quiet') ? 'vitest (quiet)' : 'vitest');
 }
 if (existsSync('test-results/playwright.json')) {
   const s = JSON.parse(readFileSync('test-results/playwright.json', 'utf8')).stats ?? {};

@@ -16,7 +16,8 @@
 //   m - 3 s    (m: the first minute boundary >= t0 + 140 s) the link faults cleared, a3 back via
 //              the spine; the matrix and localiser over [m - 3 min, m): only a1's and b2's pairs
 //              cross, the top two suspects are their host links;
-//   m + 0.5 s  ToR a's uplinks cut; over [m, m + 1 min): ToR a's uplink (or ToR) is the top suspect.
+//   m + 0.5 s  ToR a's uplinks cut; over [m, m + 1 min): ToR a's uplink is the top suspect (the
+//              hosts' resolver pairs tell it from the spine and ToR b's uplink).
 // Traffic stays inside the namespaces: the helper blackholes 10.213.0.0/16 in the root namespace
 // first; the only root-namespace address in the range used is the mgmt gateway (the agents dial
 // it). Figures are printed (delays, matrix summary, suspects). Skips when not root or without
@@ -317,14 +318,16 @@ describe.skipIf(skipReason !== '')(`the probe matrix with the deployed agent on 
     const loc = await p().api['probes.localise']({ at: m, minutes: 1 }, viewer);
     figures.push(`localise [m, m + 1 min) after the cut: ${loc.badPairs}/${loc.pairs} pairs bad; suspects ${fmtSuspects(loc)}`);
     const top = loc.suspects[0];
-    // Note: with two ToRs, every host-to-host pair that crosses a's uplink also crosses the spine and
-    // b's uplink, and no other pair crosses those: the three are tied on this evidence, and the
-    // localiser's order (ToR a's uplink is numbered first) picks a's. Cutting b's uplink would name
-    // a's too; telling them apart takes a third ToR or paths to targets behind the spine (the resolvers).
+    // Every host-to-host pair that crosses a's uplink also crosses the spine and b's uplink (and no
+    // other pair does): on those alone the three are tied. The hosts' pairs to the anycast
+    // resolver, behind the spine, tell them apart: a's hosts lose it, b's still reach it.
     expect(top, 'a suspect').toBeDefined();
-    expect(['tor-uplink', 'tor']).toContain(top.component.kind);
-    expect(top.component.objectId).toBe('tor-a');
-    // Every bad pair crosses the spine: the 8 directed pairs between a's and b's delegates, nothing under one ToR.
-    expect(top.pairs.map((x) => `${nameOf(x.src)}>${nameOf(x.dst)}`).sort()).toEqual(['a1>b1', 'a1>b2', 'a3>b1', 'a3>b2', 'b1>a1', 'b1>a3', 'b2>a1', 'b2>a3']);
+    expect(top.component.id).toBe('tor-uplink:tor-a');
+    const evidence = top.pairs.map((x) => `${nameOf(x.src)}>${nameOf(x.dst)}`).sort();
+    // The 8 directed pairs between a's and b's delegates, and a's hosts to the resolver; nothing under one ToR, nothing of b's to the resolver.
+    expect(evidence.filter((x) => !x.endsWith('>anycast-dns'))).toEqual(['a1>b1', 'a1>b2', 'a3>b1', 'a3>b2', 'b1>a1', 'b1>a3', 'b2>a1', 'b2>a3']);
+    expect(evidence.filter((x) => x.endsWith('>anycast-dns'))).toEqual(['a1>anycast-dns', 'a2>anycast-dns', 'a3>anycast-dns']);
+    const ids = loc.suspects.map((s) => s.component.id);
+    expect(ids, 'the spine and b\'s uplink are cleared by b\'s resolver pairs').not.toContain('tor-uplink:tor-b');
   }, 180_000);
 });
