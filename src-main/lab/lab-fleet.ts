@@ -28,6 +28,7 @@ import { startPeerKinds, type LabContext, type LabPeerKind, type LabPeers, type 
 import { LAB_PEER_KINDS } from './peer-kinds';
 import { LAB_SSH_USERNAME } from './ssh/ssh-host';
 import { createLabNetwork, type LabNetwork } from './probes/lab-network';
+import { labProbeTargets } from '../../src-shared/probe/lab-targets';
 
 export interface LabFleet {
   readonly inventory: InventoryDocument;
@@ -252,7 +253,8 @@ export async function startLabFleet(given: LabStartOptions, kinds: readonly LabP
     await reconcile(peers, [d]);
   });
 
-  const network = createLabNetwork(inventory, options.seed);
+  const targets = loopback === 'aliases' ? labProbeTargets(options.addressPrefix) : null;
+  const network = createLabNetwork(inventory, options.seed, targets ? { addr: targets.resolvers[0].addr, instances: targets.resolverInstances.map((i) => i.addr) } : null);
   const ctx: LabContext = {
     options,
     loopback,

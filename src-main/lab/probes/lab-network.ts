@@ -13,7 +13,9 @@
 // the prober's side of the model (its link, ToR, uplink and spine: edgePath), so a fault there
 // shows on those too, as it would on a real network; the public responders add their
 // province's distance themselves (probe-peers.ts). Traffic from an address that is not a lab
-// host goes straight through.
+// host goes straight through. The anycast resolver's address is routed per site to one of its
+// instances (the replies come back as from the anycast address): a site's catchment, stable from
+// probe to probe, as routing makes it, and not the per-source-port spread SO_REUSEPORT would give.
 // Samples are drawn from the lab's seed, so a seeded lab is reproducible up to timing.
 import * as nodeDgram from 'node:dgram';
 import * as nodeNet from 'node:net';
@@ -45,7 +47,13 @@ function later(us: number, fn: () => void): void {
   else setTimeout(fn, Math.round(us / 1000)).unref();
 }
 
-export function createLabNetwork(inventory: InventoryDocument, seed: number): LabNetwork {
+/** The lab's anycast resolver: the address hosts query, and the instances' own addresses. */
+export interface LabAnycast {
+  readonly addr: string;
+  readonly instances: readonly string[];
+}
+
+export function createLabNetwork(inventory: InventoryDocument, seed: number, anycast: LabAnycast | null = null): LabNetwork {
   const servers = inventory.devices.filter((d) => d.kind === 'server');
   // Every server is a host of the model (whether or not an agent runs on it yet).
   const topology = deriveTopology(inventory, new Map(servers.map((d) => [d.id, d.id])));
@@ -54,6 +62,22 @@ export function createLabNetwork(inventory: InventoryDocument, seed: number): La
   const byAddr = new Map<string, string>();
   for (const h of topology.hosts) byAddr.set(h.addr, h.deviceId);
   const rnd = createRng((seed ^ 0x6e657477) >>> 0);
+  // Anycast routing: each site's queries for the anycast address go to one instance (sites in turn).
+  const siteOrder = new Map(topology.sites.map((x, i) => [x.id, i]));
+  const siteOfHost = new Map(topology.hosts.map((h) => [h.deviceId, h.siteId]));
+  const instanceFor = (src: string): string | undefined => (anycast?.instances.length ? anycast.instances[(siteOrder.get(siteOfHost.get(src) ?? '') ?? 0) % anycast.instances.length] : undefined);
+  const instanceAddrs = new Set(anycast?.instances ?? []);
+  const answeredAsAnycast = new WeakSet<nodeDgram.Socket>();
+  /** Replies from an instance reach the socket as from the anycast address, as they would on a real anycast network. */
+  const asAnycast = (s: nodeDgram.Socket): void => {
+    if (!anycast || answeredAsAnycast.has(s)) return;
+    answeredAsAnycast.add(s);
+    const emit = s.emit.bind(s) as (event: string | symbol, ...args: unknown[]) => boolean;
+    (s as unknown as { emit: typeof emit }).emit = (event, ...args) => {
+      if (event === 'message' && instanceAddrs.has((args[1] as nodeDgram.RemoteInfo).address)) return emit(event, args[0], { ...(args[1] as nodeDgram.RemoteInfo), address: anycast.addr });
+      return emit(event, ...args);
+    };
+  };
   const hostAt = (addr: string | undefined): string | undefined => (addr === undefined ? undefined : byAddr.get(addr.startsWith('::ffff:') ? addr.slice(7) : addr));
 
   const net: TcpNet = {
@@ -91,6 +115,11 @@ export function createLabNetwork(inventory: InventoryDocument, seed: number): La
         }
         const dst = hostAt(typeof address === 'string' ? address : undefined);
         if (src === undefined || src === dst) return send(...args);
+        const instance = anycast && address === anycast.addr ? instanceFor(src) : undefined;
+        if (instance) {
+          args[2] = instance;
+          asAnycast(s);
+        }
         const seen = sampleEcho(dst === undefined ? model.edgePath(src) : model.path(src, dst), rnd);
         const cb = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (err: Error | null) => void) : null;
         if (seen.err !== 0) {

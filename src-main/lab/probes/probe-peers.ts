@@ -1,8 +1,7 @@
 // The lab's probe targets as a peer kind (src-shared/probe/lab-targets.ts says where): the
-// anycast resolver, two DNS responder instances sharing one address and port (SO_REUSEPORT:
-// the kernel spreads the sources over them by hash, so the vantages split into two
-// catchments, and one that closes sends its vantages to the other, as a dead anycast
-// instance does); and the public network's responders, one UDP echo per province x carrier,
+// anycast resolver's two DNS responder instances, each on its own address (the lab's network,
+// lab-network.ts, routes each site's queries for the anycast address to one of them: its
+// catchment); and the public network's responders, one UDP echo per province x carrier,
 // answering after the province's modelled round trip from the prober's site (provinces.ts:
 // fibre distance x a route factor, the carrier's cross-network penalty) and losing its share.
 // The prober's site comes from its source address (lab agents bind their host's address).
@@ -11,7 +10,7 @@ import * as dgram from 'node:dgram';
 import { decodeUdpEcho } from '../../../src-shared/agent-protocol/probe';
 import { createRng } from '../../../src-shared/random';
 import { cityVantage, parsePublicTargetId, provinceLatency } from '../../../src-shared/probe/provinces';
-import { LAB_DNS_INSTANCES, labProbeTargets } from '../../../src-shared/probe/lab-targets';
+import { labProbeTargets } from '../../../src-shared/probe/lab-targets';
 import type { LabContext, LabPeerKind, LabPeers } from '../peer-kind';
 import { startDnsResponder, type DnsResponder } from './dns-responder';
 
@@ -33,7 +32,7 @@ export const probeTargetPeerKind: LabPeerKind = {
     };
     try {
       const r = targets.resolvers[0];
-      for (const name of LAB_DNS_INSTANCES) resolvers.push(await startDnsResponder({ address: r.addr, port: r.port, instanceName: name, reusePort: true }));
+      for (const inst of targets.resolverInstances) resolvers.push(await startDnsResponder({ address: inst.addr, port: r.port, instanceName: inst.name }));
 
       // Site vantages by host address.
       const siteCity = new Map(ctx.inventory.sites.map((s) => [s.id, s.city]));

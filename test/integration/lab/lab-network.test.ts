@@ -3,9 +3,9 @@
 // pair between two sites shows the modelled WAN round trip, a pair under one ToR does not; a
 // net-fault's delay on one host's link shows on its pairs only, a total loss on it makes its
 // TCP connects time out and its UDP echoes vanish, and clearing it brings them back. The
-// lab's probe targets answer as lab-targets.ts says: the anycast resolver's two instances
-// (the CHAOS TXT id.server name; beyond the prober's uplink, so a cut uplink loses its queries)
-// and a province's responder after its modelled round trip.
+// lab's probe targets answer as lab-targets.ts says: the anycast resolver, each site's queries
+// answered by its own instance (the CHAOS TXT id.server name) every time; beyond the prober's
+// uplink, so a cut uplink loses its queries; and a province's responder after its modelled round trip.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDnsProber } from '../../../src-daemons/agent/probe/dns';
 import { startResponders, type Responders } from '../../../src-daemons/agent/probe/responders';
@@ -23,7 +23,8 @@ import { freePort } from '../../unit/daemons/probe/rig';
 
 const PREFIX = '127.43';
 const inv = generateLab(11, { sites: 2, roomsPerSite: 1, rowsPerRoom: 2, cabinetsPerRow: 2, devices: 40 }, { addressPrefix: PREFIX });
-const network = createLabNetwork(inv, 11);
+const targets = labProbeTargets(PREFIX)!;
+const network = createLabNetwork(inv, 11, { addr: targets.resolvers[0].addr, instances: targets.resolverInstances.map((i) => i.addr) });
 const topo = deriveTopology(inv, new Map());
 const closers: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -85,23 +86,22 @@ describe('the lab network between lab hosts', () => {
     const ctx = { inventory: inv, loopback: 'aliases', options: { addressPrefix: PREFIX, seed: 11 } } as unknown as LabContext;
     const peers: LabPeers = await probeTargetPeerKind.start(ctx);
     closers.push(() => peers.dispose());
-    const targets = labProbeTargets(PREFIX)!;
     const vantage = topo.hosts[0];
-    const dns = createDnsProber({});
-    closers.push(async () => dns.close());
     const r = targets.resolvers[0];
-    const answer = await dns.probe({ id: r.id, addr: r.addr, port: r.port, kind: 'dns', level: 'dns', intervalMs: 10_000 }, { timeoutMs: 1000, bind: vantage.addr, tcpPort: 1, udpPort: 1 });
-    expect(answer.err).toBe(0);
-    expect(LAB_DNS_INSTANCES).toContain(answer.instance);
-    // Through the lab network, the resolver is beyond the prober's ToR uplink: cut it, and the query is lost.
+    // Through the lab network: each site's queries for the anycast address are answered by its own instance, every time.
     const shimmed = createDnsProber({ dgram: network.probe.dgram });
     closers.push(async () => shimmed.close());
-    const query = () => shimmed.probe({ id: r.id, addr: r.addr, port: r.port, kind: 'dns', level: 'dns', intervalMs: 10_000 }, { timeoutMs: 500, bind: vantage.addr, tcpPort: 1, udpPort: 1 });
-    expect((await query()).err).toBe(0);
+    const query = (from: { addr: string }) => shimmed.probe({ id: r.id, addr: r.addr, port: r.port, kind: 'dns', level: 'dns', intervalMs: 10_000 }, { timeoutMs: 500, bind: from.addr, tcpPort: 1, udpPort: 1 });
+    const other = topo.hosts.find((h) => h.siteId !== vantage.siteId)!;
+    for (let i = 0; i < 3; i++) {
+      expect(await query(vantage)).toMatchObject({ err: 0, instance: LAB_DNS_INSTANCES[0] });
+      expect(await query(other)).toMatchObject({ err: 0, instance: LAB_DNS_INSTANCES[1] });
+    }
+    // The resolver is beyond the prober's ToR uplink: cut it, and the query is lost.
     network.setFault(`tor-uplink:${vantage.torId}`, { loss: 1 });
-    expect((await query()).err).toBe(1);
+    expect((await query(vantage)).err).toBe(1);
     network.setFault(`tor-uplink:${vantage.torId}`, null);
-    expect((await query()).err).toBe(0);
+    expect((await query(vantage)).err).toBe(0);
 
     const udp = createUdpProber({});
     closers.push(async () => udp.close());
