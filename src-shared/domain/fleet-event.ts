@@ -21,7 +21,7 @@ export interface FleetEventParams {
   'probe.routeChanged': { hostname: string; target: string; before: string; after: string };
   /** An anycast resolver is answered for this vantage by another instance ('-': none). */
   'probe.catchmentMoved': { hostname: string; resolver: string; from: string; to: string };
-  /** The probe matrix's fault localiser names a suspect (component id and kind, bad pairs through it). */
+  /** The probe matrix's fault localiser names a suspect (its name - a hostname, switch, room or site -, its kind, bad pairs through it; the component id in details). */
   'probe.suspect': { component: string; componentKind: string; badPairs: number };
 }
 

@@ -161,9 +161,10 @@ export function startProbes(d: ProbesDeps): ProbesCapability {
       if (topId !== lastTop && top) {
         d.record([{
           at: now(), deviceId: top.component.kind === 'host-link' ? top.component.objectId : null, kind: 'probe', severity: 'critical', code: 'probe.suspect',
-          params: { component: top.component.id, componentKind: top.component.kind, badPairs: top.badPairs },
-          message: `Probe matrix: ${top.component.kind} ${top.component.objectId} is the top suspect (${top.badPairs} bad pairs through it, votes ${top.votes.toFixed(2)}, fitted success ${top.fittedSuccess.toFixed(3)})`,
-          details: { suspects: last.suspects.slice(0, 5) },
+          // Worded by its name (a hostname, a switch, a room); the ids are in details.
+          params: { component: last.places?.[top.component.objectId]?.name ?? top.component.objectId, componentKind: top.component.kind, badPairs: top.badPairs },
+          message: `Probe matrix: ${top.component.kind} ${last.places?.[top.component.objectId]?.name ?? top.component.objectId} is the top suspect (${top.badPairs} bad pairs through it, votes ${top.votes.toFixed(2)}, fitted success ${top.fittedSuccess.toFixed(3)})`,
+          details: { componentId: top.component.id, suspects: last.suspects.slice(0, 5) },
         }]);
       }
       lastTop = topId;
