@@ -39,6 +39,7 @@ export const enWords = {
   'probe.component.tor-uplink': 'ToR uplink',
   'probe.component.spine': 'spine layer',
   'probe.component.wan': 'site WAN',
+  'probe.component.target': 'probe target',
   'err.messageTooLarge': 'This request is too large to send ({size}; at most {limit}): large files go by file transfer.',
   'err.payloadTooLarge': 'The file is larger than {limit}; nothing was imported.',
   'err.rateLimited': 'Too many requests from this screen: the core asks to wait {seconds} s before the next one.',

@@ -89,7 +89,9 @@ function words(lang: Lang, e: WordableEvent): { key: MessageKey; vars: Vars } | 
       const component = str(p, 'component');
       const kind = str(p, 'componentKind');
       if (component === null || kind === null || typeof p.badPairs !== 'number') return null;
-      return { key: 'ev.probe.suspect', vars: { component, kind: valueWord(lang, `probe.component.${kind}`, kind), badPairs: p.badPairs } };
+      // The kind in words in both languages ('host link', not 'host-link').
+      const k = `probe.component.${kind}`;
+      return { key: 'ev.probe.suspect', vars: { component, kind: isMessageKey(k) ? translate(lang, k) : kind, badPairs: p.badPairs } };
     }
     default:
       return null;

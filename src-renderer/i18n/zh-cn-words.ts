@@ -39,6 +39,7 @@ export const zhCNWords: WordsDictionary = {
   'probe.component.tor-uplink': '接入交换机上联',
   'probe.component.spine': '汇聚层',
   'probe.component.wan': '站点广域网',
+  'probe.component.target': '探测目标',
   'err.messageTooLarge': '此请求过大，无法发送（{size}，上限 {limit}）：大文件请用文件传输。',
   'err.payloadTooLarge': '文件超过 {limit}，未导入任何内容。',
   'err.rateLimited': '此屏幕的请求过多：核心要求等待 {seconds} 秒后再发下一个请求。',

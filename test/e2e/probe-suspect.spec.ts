@@ -135,7 +135,7 @@ test('the suspects panel names the faulted host first with its evidence; "show i
   const toggle = page.getByTestId('events-toggle');
   if (await toggle.isVisible()) await toggle.click();
   // (English keeps the core's raw kind word, as every English event does.)
-  await expect(page.locator('[data-testid="event"][data-kind="probe"][data-severity="critical"]').filter({ hasText: `Probe matrix: suspect host-link host-link:${host.id}` }).first()).toBeVisible();
+  await expect(page.locator('[data-testid="event"][data-kind="probe"][data-severity="critical"]').filter({ hasText: `Probe matrix: suspect host link ${host.hostname}` }).first()).toBeVisible();
 });
 
 test('the suspects, DNS and room banner in zh-CN: no untranslated text', async ({ page }) => {
