@@ -4,7 +4,10 @@
 // on N of the lab's SSH hosts, as the operator "serve --lab-agents" (audited like any launch).
 // The hosts are spread over the lab's rows (one per row in turn, lowest device id first), so
 // each ToR has servers probing; hosts with an agent enrolled already are left as they are (a
-// restart deploys nothing again).
+// restart deploys nothing again). Lab hosts never run the shipped Node runtime (the lab runs the
+// agent code itself), so unless --agent-runtime names one, a 1 MiB stand-in is shipped instead.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { InventoryDocument } from '../../src-shared/domain';
 import type { Core } from '../core/create-core';
 
@@ -39,4 +42,14 @@ export async function deployLabAgents(core: Core, n: number, log: (line: string)
   const run = await core.api.call(ACTOR, 'workflows.launch', { templateId: 'agent-deploy', deviceIds: hosts, params: {} });
   log(`lab agents: deploying the agent to ${hosts.length} lab hosts (workflow run ${run.id})`);
   return run.id;
+}
+
+/** A 1 MiB stand-in for the Node runtime the deploy ships once per host (lab hosts never run it), in the data dir. */
+export function labRuntimeStandIn(dataDir: string): string {
+  const file = join(dataDir, 'lab-node-stand-in');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, Buffer.alloc(1024 * 1024, 0x7f), { mode: 0o755 });
+  }
+  return file;
 }

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core/create-core';
-import { deployLabAgents } from './lab-agents';
+import { deployLabAgents, labRuntimeStandIn } from './lab-agents';
 import { keyFromPassphrase, loadOrCreateKeyFile, loadOrCreateSalt } from '../core/security/secret-key';
 import { startServeServer } from './serve-server';
 
@@ -99,8 +99,12 @@ async function main(): Promise<void> {
   const agentAdvertise = hostPort('agent-advertise', values['agent-advertise'], values.bind!);
   const agentReleases = values['agent-releases'] === undefined ? undefined : resolve(values['agent-releases']);
   if (agentReleases !== undefined && !existsSync(agentReleases)) throw new Error(`--agent-releases: no folder ${agentReleases}`);
-  const agentRuntime = values['agent-runtime'] === undefined ? undefined : resolve(values['agent-runtime']);
+  let agentRuntime = values['agent-runtime'] === undefined ? undefined : resolve(values['agent-runtime']);
   if (agentRuntime !== undefined && !existsSync(agentRuntime)) throw new Error(`--agent-runtime: no file ${agentRuntime}`);
+  // --lab-agents deploys to lab hosts, which run the agent code in the lab process and never the
+  // shipped runtime: a small stand-in saves shipping ~120 MB of node to each (and the minute of
+  // noise it puts in the probe matrix), unless --agent-runtime names one.
+  if (agentRuntime === undefined && labAgents > 0 && !values['no-lab']) agentRuntime = labRuntimeStandIn(dataDir);
   const pxeHook = values['pxe-hook'];
   if (pxeHook !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/i.test(pxeHook)) throw new Error(`--pxe-hook must be an http(s) URL, got "${pxeHook}"`);
   const publicUrl = values['public-url'];

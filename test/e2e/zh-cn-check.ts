@@ -6,7 +6,7 @@ import { expect, type Page } from '@playwright/test';
 /** Latin words a zh-CN screen may show: protocol and standard names, units, the brand. */
 export const ALLOWED_WORDS = new Set([
   'FleetDeck', 'NOC', 'SNMP', 'SNMPv1', 'SNMPv2c', 'SNMPv3', 'IPMI', 'BMC', 'SSH', 'SEL', 'PDU', 'CSV', 'JSON', 'DCMI', 'ACPI',
-  'PXE', 'BIOS', 'IP', 'ID', 'Trap', 'Inform', 'U', 'SHA256', 'WebGL',
+  'PXE', 'BIOS', 'IP', 'ID', 'Trap', 'Inform', 'U', 'SHA256', 'WebGL', 'DNS',
   // the trade's name for the configuration database (seed 000's flows check and change its status)
   'CMDB',
   // the label sheet's paper size (ISO 216)

@@ -58,9 +58,17 @@ export function openMatrix(level: MatrixLevel, tors: readonly [string, string] |
   const keepPair = pair && tors && pair.level === 'tor' && pair.a === tors[0] && pair.b === tors[1];
   if (!same) set({ request: { level, tors, at: null }, matrix: null, matrixError: null, pair: keepPair ? pair : null, hover: null, roomLinkError: null });
   live?.dispose();
-  const sub = getClient().on('onDidProbeMinute', () => {
+  const minute = getClient().on('onDidProbeMinute', () => {
     if (get().request?.at === null) void loadMatrix();
   });
+  // An agent that connects or goes away changes the white crosses now, not at the next minute.
+  const connected = new Map<string, boolean>();
+  const agent = getClient().on('onDidChangeAgent', (a) => {
+    const was = connected.get(a.id);
+    connected.set(a.id, a.connected);
+    if (was !== undefined && was !== a.connected && get().request?.at === null) void loadMatrix();
+  });
+  const sub = { dispose: () => (minute.dispose(), agent.dispose()) };
   const unsubscribe = useAppStore.subscribe((s, p) => {
     if (p.session.phase === 'reconnecting' && s.session.phase === 'ready') void loadMatrix();
   });
