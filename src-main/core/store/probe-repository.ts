@@ -8,21 +8,11 @@
 // thresholds the matrix is coloured by.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { MatrixLevel, ProbeThresholds } from '../../../src-shared/domain/probe';
+import type { MinuteAggregate } from '../../../src-shared/probe/aggregate';
 import type { Db } from './database';
 
-/** One pair's minute at one level: what the aggregator flushes and the matrix reads. */
-export interface PairAggregate {
-  readonly minute: number;
-  readonly level: MatrixLevel;
-  readonly src: string;
-  readonly dst: string;
-  readonly p50Us: number;
-  readonly p90Us: number;
-  readonly p99Us: number;
-  readonly ok: number;
-  readonly drops: number;
-  readonly failed: number;
-}
+/** One pair's minute at one level: what the aggregator flushes (src-shared/probe/aggregate.ts) and the matrix reads. */
+export type PairAggregate = MinuteAggregate;
 
 /** A source's destinations in one minute (or hour), as columns. */
 export interface SourceRow {
