@@ -4,7 +4,7 @@
 // server-level pairs for the localiser, and the public network's figures per vantage site.
 import type { PublicQuality } from '../../../src-shared/api';
 import { CELL_WORDS, type MatrixLevel, type PairFigures, type PairMinute, type ProbeHost, type ProbeMatrix, type ProbeTopology } from '../../../src-shared/domain/probe';
-import type { ProbeRepository, SourceRow } from '../store/probe-repository';
+import { emptyFold, foldColumn, foldedP50, foldInto, type Folded, type ProbeRepository, type SourceRow } from '../store/probe-repository';
 import { axisOf, levelMembers } from './matrix-axes';
 
 const MINUTE = 60_000;
@@ -24,8 +24,8 @@ export function windowOf(c: QueryContext, at: number | undefined, minutes: numbe
   return { from: to - (minutes ?? 1) * MINUTE, to };
 }
 
-/** Per (src, dst), merged over a window: [ok, p50 x ok, p99 max, drops, failed, p90 max]. */
-export type Merged = Map<string, Map<string, number[]>>;
+/** Per (src, dst), folded over a window's minutes (probe-repository.ts's rule). */
+export type Merged = Map<string, Map<string, Folded>>;
 
 export function merge(rows: Iterable<SourceRow>, keepSrc?: (src: string) => boolean): Merged {
   const out: Merged = new Map();
@@ -34,14 +34,9 @@ export function merge(rows: Iterable<SourceRow>, keepSrc?: (src: string) => bool
     let bySrc = out.get(r.src);
     if (!bySrc) out.set(r.src, (bySrc = new Map()));
     for (let i = 0; i < r.dst.length; i++) {
-      let a = bySrc.get(r.dst[i]);
-      if (!a) bySrc.set(r.dst[i], (a = [0, 0, 0, 0, 0, 0]));
-      a[0] += r.ok[i];
-      a[1] += r.p50Us[i] * r.ok[i];
-      a[2] = Math.max(a[2], r.p99Us[i]);
-      a[3] += r.drops[i];
-      a[4] += r.failed[i];
-      a[5] = Math.max(a[5], r.p90Us[i]);
+      let f = bySrc.get(r.dst[i]);
+      if (!f) bySrc.set(r.dst[i], (f = emptyFold()));
+      foldColumn(f, r, i);
     }
   }
   return out;
@@ -62,10 +57,10 @@ export function matrix(c: QueryContext, a: { level: MatrixLevel; at?: number; mi
       const j = index.get(dst);
       if (j === undefined) continue;
       const o = (i * n + j) * CELL_WORDS;
-      cells[o] = v[0] ? Math.round(v[1] / v[0]) : 0;
-      cells[o + 1] = v[2];
-      cells[o + 2] = v[0];
-      cells[o + 3] = (Math.min(v[3], 0xffff) << 16) | Math.min(v[4], 0xffff);
+      cells[o] = foldedP50(v);
+      cells[o + 1] = v.p99Us;
+      cells[o + 2] = v.ok;
+      cells[o + 3] = (Math.min(v.drops, 0xffff) << 16) | Math.min(v.failed, 0xffff);
     }
   }
   const range = c.store.range(a.level);
@@ -95,7 +90,7 @@ export function hostPairs(c: QueryContext, w: { from: number; to: number }, exte
   const hosts = new Set(c.topology().hosts.map((h) => h.deviceId));
   const out: { src: string; dst: string; ok: number; drops: number; failed: number; p99Us: number }[] = [];
   for (const [src, dsts] of merge(c.store.window('server', w.from, w.to), (s) => hosts.has(s))) {
-    for (const [dst, v] of dsts) if (hosts.has(dst) || externals.has(dst)) out.push({ src, dst, ok: v[0], drops: v[3], failed: v[4], p99Us: v[2] });
+    for (const [dst, v] of dsts) if (hosts.has(dst) || externals.has(dst)) out.push({ src, dst, ok: v.ok, drops: v.drops, failed: v.failed, p99Us: v.p99Us });
   }
   return out;
 }
@@ -105,20 +100,14 @@ export function publicQuality(c: QueryContext, w: { from: number; to: number }):
   const t = c.topology();
   const siteOf = new Map(t.hosts.map((h) => [h.deviceId, h.siteId]));
   const merged = merge(c.store.window('server', w.from, w.to), (s) => siteOf.has(s));
-  const bySite = new Map<string, Map<string, number[]>>();
+  const bySite = new Map<string, Map<string, Folded>>();
   for (const [src, dsts] of merged) {
     const site = siteOf.get(src)!;
     for (const [dst, v] of dsts) {
       if (!dst.startsWith('prov:')) continue;
       let m = bySite.get(site);
       if (!m) bySite.set(site, (m = new Map()));
-      const a = m.get(dst) ?? [0, 0, 0, 0, 0, 0];
-      a[0] += v[0];
-      a[1] += v[1];
-      a[2] = Math.max(a[2], v[2]);
-      a[3] += v[3];
-      a[4] += v[4];
-      m.set(dst, a);
+      m.set(dst, foldInto(m.get(dst) ?? emptyFold(), v));
     }
   }
   const vantages = t.sites.filter((s) => bySite.has(s.id)).map((s) => ({ siteId: s.id, name: s.name }));
@@ -131,9 +120,9 @@ export function publicQuality(c: QueryContext, w: { from: number; to: number }):
         id, province: province ?? '', carrier: carrier ?? '',
         byVantage: vantages.map((v) => {
           const a = bySite.get(v.siteId)?.get(id);
-          if (!a || a[0] + a[4] === 0) return null;
+          if (!a || a.ok + a.failed === 0) return null;
           // Loss here is every probe that did not come back (drops and failures): a province's responder is not ours to call dead.
-          return { p50Us: a[0] ? Math.round(a[1] / a[0]) : 0, p99Us: a[2], loss: (a[3] + a[4]) / (a[0] + a[4]) };
+          return { p50Us: foldedP50(a), p99Us: a.p99Us, loss: (a.drops + a.failed) / (a.ok + a.failed) };
         }),
       };
     }),

@@ -35,31 +35,76 @@ const HOUR = 3_600_000;
 const encode = (c: Columns): Buffer => deflateRawSync(JSON.stringify(c), { level: 1 });
 const decode = (b: Buffer): Columns => JSON.parse(inflateRawSync(b).toString('utf8')) as Columns;
 
+/**
+ * A pair's figures folded over minutes (or over the sources of a vantage): counts summed, P50
+ * weighted by successful probes, P90 and P99 the worst (percentiles do not add). One rule for
+ * merging a minute stored twice, rolling minutes into hours and a query's window.
+ */
+export interface Folded {
+  ok: number;
+  p50Sum: number;
+  p90Us: number;
+  p99Us: number;
+  drops: number;
+  failed: number;
+}
+
+export const emptyFold = (): Folded => ({ ok: 0, p50Sum: 0, p90Us: 0, p99Us: 0, drops: 0, failed: 0 });
+
+/** Folds destination i of a source's columns into f. */
+export function foldColumn(f: Folded, c: Omit<Columns, 'dst'>, i: number): Folded {
+  f.ok += c.ok[i];
+  f.p50Sum += c.p50Us[i] * c.ok[i];
+  f.p90Us = Math.max(f.p90Us, c.p90Us[i]);
+  f.p99Us = Math.max(f.p99Us, c.p99Us[i]);
+  f.drops += c.drops[i];
+  f.failed += c.failed[i];
+  return f;
+}
+
+/** Folds g into f. */
+export function foldInto(f: Folded, g: Folded): Folded {
+  f.ok += g.ok;
+  f.p50Sum += g.p50Sum;
+  f.p90Us = Math.max(f.p90Us, g.p90Us);
+  f.p99Us = Math.max(f.p99Us, g.p99Us);
+  f.drops += g.drops;
+  f.failed += g.failed;
+  return f;
+}
+
+export const foldedP50 = (f: Folded): number => (f.ok ? Math.round(f.p50Sum / f.ok) : 0);
+
+/** Folds every destination of a source's columns into byDst. */
+function foldAll(byDst: Map<string, Folded>, c: Columns): void {
+  c.dst.forEach((dst, i) => {
+    let f = byDst.get(dst);
+    if (!f) byDst.set(dst, (f = emptyFold()));
+    foldColumn(f, c, i);
+  });
+}
+
+/** Folded figures by destination as a source's columns. */
+function toColumns(byDst: ReadonlyMap<string, Folded>): Columns {
+  const c = { dst: [] as string[], p50Us: [] as number[], p90Us: [] as number[], p99Us: [] as number[], ok: [] as number[], drops: [] as number[], failed: [] as number[] };
+  for (const [dst, f] of byDst) {
+    c.dst.push(dst);
+    c.p50Us.push(foldedP50(f));
+    c.p90Us.push(f.p90Us);
+    c.p99Us.push(f.p99Us);
+    c.ok.push(f.ok);
+    c.drops.push(f.drops);
+    c.failed.push(f.failed);
+  }
+  return c;
+}
+
 /** Two sets of a source's columns for one minute as one. */
 function mergeColumns(a: Columns, b: Columns): Columns {
-  const at = new Map(a.dst.map((dst, i) => [dst, i]));
-  const out = { dst: [...a.dst], p50Us: [...a.p50Us], p90Us: [...a.p90Us], p99Us: [...a.p99Us], ok: [...a.ok], drops: [...a.drops], failed: [...a.failed] };
-  b.dst.forEach((dst, j) => {
-    const i = at.get(dst);
-    if (i === undefined) {
-      out.dst.push(dst);
-      out.p50Us.push(b.p50Us[j]);
-      out.p90Us.push(b.p90Us[j]);
-      out.p99Us.push(b.p99Us[j]);
-      out.ok.push(b.ok[j]);
-      out.drops.push(b.drops[j]);
-      out.failed.push(b.failed[j]);
-      return;
-    }
-    const ok = out.ok[i] + b.ok[j];
-    out.p50Us[i] = ok ? Math.round((out.p50Us[i] * out.ok[i] + b.p50Us[j] * b.ok[j]) / ok) : 0;
-    out.p90Us[i] = Math.max(out.p90Us[i], b.p90Us[j]);
-    out.p99Us[i] = Math.max(out.p99Us[i], b.p99Us[j]);
-    out.ok[i] = ok;
-    out.drops[i] += b.drops[j];
-    out.failed[i] += b.failed[j];
-  });
-  return out;
+  const byDst = new Map<string, Folded>();
+  foldAll(byDst, a);
+  foldAll(byDst, b);
+  return toColumns(byDst);
 }
 
 interface Row {
@@ -146,20 +191,10 @@ export class ProbeRepository {
     let minutes = 0;
     let hours = 0;
     this.#db.transaction(() => {
-      let cur: { level: string; hour: number; src: string; acc: Map<string, number[]> } | null = null;
+      let cur: { level: string; hour: number; src: string; acc: Map<string, Folded> } | null = null;
       const emit = (): void => {
         if (!cur) return;
-        const c: { [K in keyof Columns]: unknown[] } = { dst: [], p50Us: [], p90Us: [], p99Us: [], ok: [], drops: [], failed: [] };
-        for (const [dst, [okSum, p50w, p90, p99, drops, failed]] of cur.acc) {
-          c.dst.push(dst);
-          c.p50Us.push(okSum ? Math.round(p50w / okSum) : 0);
-          c.p90Us.push(p90);
-          c.p99Us.push(p99);
-          c.ok.push(okSum);
-          c.drops.push(drops);
-          c.failed.push(failed);
-        }
-        this.#q.putHour.run(cur.level, cur.hour, cur.src, c.dst.length, encode(c as unknown as Columns));
+        this.#q.putHour.run(cur.level, cur.hour, cur.src, cur.acc.size, encode(toColumns(cur.acc)));
         hours++;
       };
       for (const r of this.#q.expiring.iterate(cut)) {
@@ -168,17 +203,7 @@ export class ProbeRepository {
           emit();
           cur = { level: r.level, hour, src: r.src, acc: new Map() };
         }
-        const d = decode(r.data);
-        d.dst.forEach((dst, i) => {
-          const a = cur!.acc.get(dst) ?? [0, 0, 0, 0, 0, 0];
-          a[0] += d.ok[i];
-          a[1] += d.p50Us[i] * d.ok[i];
-          a[2] = Math.max(a[2], d.p90Us[i]);
-          a[3] = Math.max(a[3], d.p99Us[i]);
-          a[4] += d.drops[i];
-          a[5] += d.failed[i];
-          cur!.acc.set(dst, a);
-        });
+        foldAll(cur.acc, decode(r.data));
         minutes++;
       }
       emit();
