@@ -13,6 +13,26 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 export const TEST_RANGE = '10.213.0.0/16';
+
+/** One thing a set-up made, and how to take it away. */
+export interface UndoStep {
+  readonly what: string;
+  run(): void | Promise<void>;
+}
+
+/** Runs the steps last made first, every one even after a failure; the failures, worded (empty: all clean). */
+export async function undoAll(undo: UndoStep[]): Promise<string[]> {
+  const failed: string[] = [];
+  while (undo.length) {
+    const step = undo.pop()!;
+    try {
+      await step.run();
+    } catch (err) {
+      failed.push(`${step.what}: ${(err as Error).message}`);
+    }
+  }
+  return failed;
+}
 const IP = '/usr/sbin/ip';
 let found = '';
 /** The ip binary this machine has (iproute2). */
@@ -141,7 +161,7 @@ export function addBlackhole(): { what: string; run: () => void } {
 
 export function netnsLab(count: number): NetnsLab {
   const suffix = `${process.pid.toString(36).slice(-3)}${randomBytes(2).toString('hex')}`.slice(-5);
-  const undo: { what: string; run: () => void | Promise<void> }[] = [];
+  const undo: UndoStep[] = [];
   let subnet = '';
   const hosts: NetnsHost[] = [];
   const bridge = `fd-br0-${suffix}`;
@@ -196,16 +216,7 @@ export function netnsLab(count: number): NetnsLab {
       }
     },
     async down() {
-      const failed: string[] = [];
-      while (undo.length) {
-        const step = undo.pop()!;
-        try {
-          await step.run();
-        } catch (err) {
-          failed.push(`${step.what}: ${(err as Error).message}`);
-        }
-      }
-      return failed;
+      return undoAll(undo);
     },
   };
   return lab;

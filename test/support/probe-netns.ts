@@ -29,7 +29,7 @@
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { addBlackhole, freeSubnet, ip, ipBin, killAllIn } from './netns';
+import { addBlackhole, freeSubnet, ip, ipBin, killAllIn, undoAll, type UndoStep } from './netns';
 import { startNfqDelay, type NfqDelay } from './nfq-delay';
 
 export type TorName = 'a' | 'b';
@@ -153,7 +153,7 @@ export async function upProbeNet(o: ProbeNetOptions = {}): Promise<ProbeNet> {
   if (!Number.isInteger(perTor) || perTor < 1 || perTor > 50) throw new Error(`hostsPerTor must be an integer 1..50, got ${perTor}`);
   const suffix = `${process.pid.toString(36).slice(-3)}${randomBytes(2).toString('hex')}`.slice(-5);
   const nsName = (what: string): string => `fd-p-${what}-${suffix}`;
-  const undo: { what: string; run: () => void | Promise<void> }[] = [];
+  const undo: UndoStep[] = [];
   const children = new Set<ChildProcess>();
   const delays = new Map<string, { prog: NfqDelay; rules: string[][] | null }>();
   const routers: Record<RouterName, string> = { spine: nsName('spine'), spine2: nsName('spine2') };
@@ -279,14 +279,7 @@ export async function upProbeNet(o: ProbeNetOptions = {}): Promise<ProbeNet> {
         await d.prog.stop().catch((e: Error) => failed.push(`nfq-delay of ${name}: ${e.message}`));
       }
       for (const c of [...children]) await killChild(c).catch((e: Error) => failed.push(e.message));
-      while (undo.length) {
-        const step = undo.pop()!;
-        try {
-          await step.run();
-        } catch (err) {
-          failed.push(`${step.what}: ${(err as Error).message}`);
-        }
-      }
+      failed.push(...(await undoAll(undo)));
       return failed;
     },
   };
