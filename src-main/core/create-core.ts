@@ -99,7 +99,6 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const probeConfig = labTargets ? { resolvers: labTargets.resolvers, publicTargets: labTargets.publicTargets, ...config.probes } : config.probes;
     const probes = owned.add(startProbes({ store, agents, hub: events.hub, record: events.record, config: probeConfig, log }));
     probesReload = probes.reload;
-    owned.add(events.hub.on('onDidChangeAgent', (a) => { if (a.state === 'revoked' || a.lastSeq === 0) probes.reload(); }));
 
     const api = createCoreApi(
       { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api },

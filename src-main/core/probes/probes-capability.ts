@@ -67,6 +67,8 @@ export function startProbes(d: ProbesDeps): ProbesCapability {
   let thresholds: ProbeThresholds = d.store.probes.thresholds() ?? DEFAULT_PROBE_THRESHOLDS;
   let last: ProbeLocalisation | null = null;
   let lastTop = '';
+  /** Each agent in the pinglists, by the device it stands for. */
+  const placed = new Map<string, string>();
 
   const ingest = createProbeIngest({
     plan: (id) => {
@@ -83,7 +85,12 @@ export function startProbes(d: ProbesDeps): ProbesCapability {
 
   const rebuild = (): void => {
     const agentByDevice = new Map<string, string>();
-    for (const r of d.store.agents.list()) if (r.deviceId && r.state !== 'revoked') agentByDevice.set(r.deviceId, r.id);
+    placed.clear();
+    for (const r of d.store.agents.list()) {
+      if (!r.deviceId || r.state === 'revoked') continue;
+      agentByDevice.set(r.deviceId, r.id);
+      placed.set(r.id, r.deviceId);
+    }
     // The hosts of the matrix are the servers with an agent: the others can neither probe nor be probed.
     const doc = d.store.inventory.document();
     const next = deriveTopology({ ...doc, devices: doc.devices.filter((x) => x.kind !== 'server' || agentByDevice.has(x.id)) }, agentByDevice);
@@ -192,9 +199,11 @@ export function startProbes(d: ProbesDeps): ProbesCapability {
     }
   }, 3_600_000);
   pruner.unref?.();
-  // New agents enrol and old ones are revoked without an inventory change: a cheap periodic rebuild catches them.
-  const refresher = setInterval(reload, 60_000);
-  refresher.unref?.();
+  // An agent enrolled, revoked or moved to another device changes the pinglists (inventory changes come through reload()).
+  const agentChanges = d.hub.on('onDidChangeAgent', (a) => {
+    const device = a.state === 'revoked' ? undefined : a.deviceId ?? undefined;
+    if (placed.get(a.id) !== device) reload();
+  });
 
   return {
     reload,
@@ -234,7 +243,7 @@ export function startProbes(d: ProbesDeps): ProbesCapability {
       commits.dispose();
       clearInterval(flusher);
       clearInterval(pruner);
-      clearInterval(refresher);
+      agentChanges.dispose();
       if (reloadTimer) clearTimeout(reloadTimer);
       try {
         flush(Number.MAX_SAFE_INTEGER);

@@ -6,7 +6,7 @@
 // aggregates: the server matrix has data in every cell the pinglists cover (the intra-ToR mesh
 // both ways, the ToR delegates across), the ToR matrix in all four cells, the pair query both
 // directions, and the localiser names nothing on this healthy network. An agent stopped shows as
-// down (a white cross), not as bad cells.
+// down (a white cross), not as bad cells; a revoked one leaves the pinglists.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -114,5 +114,10 @@ describe('the probe matrix from real agents on loopback', () => {
     await until('the stopped agent disconnected', () => !agentsCap.connectedIds().has('ag-0'));
     const after = await probes.api['probes.matrix']({ level: 'server', minutes: 5 }, { actor: 't', role: 'viewer' });
     expect(after.rows.down).toEqual([stopped]);
+
+    // A revoked agent leaves the pinglists (the capability follows the agents' changes, no inventory change needed).
+    await agentsCap.api['agents.revoke']({ agentId: 'ag-1' }, { actor: 't', role: 'operator' });
+    await until('the revoked agent left the pinglists', () => probes.planFor(servers[1].id) === undefined, 10_000);
+    expect(plans.filter((_, i) => i !== 1).every((_, k) => probes.planFor(servers[k === 0 ? 0 : k + 1].id) !== undefined)).toBe(true);
   }, 90_000);
 });
