@@ -18,7 +18,10 @@
 // whatever the metric that made it bad, so drops, failures and latency count alike);
 // z_c = -log2(success_c) >= 0 minimises sum_p (l_p - sum_{c in p} z_c)^2 / 2 + lambda sum_c z_c
 // by coordinate descent (a few dozen sweeps), only over components on some bad path (the rest
-// stay 0) and the paths through them. fittedSuccess = 2^-z: 0.5 when the component alone
+// stay 0) and the paths through them. Two fits: one with pairs bad by loss over every path, one
+// with pairs bad by latency over the paths whose latency was judged (not a resolver pair's, not
+// an all-failed pair's), so a path that answered on loss only does not clear a slow link; a
+// component's z is the larger of the two. fittedSuccess = 2^-z: 0.5 when the component alone
 // explains its bad paths; a suspect's must be at most o.implicated (0.75). Scattered bad pairs
 // (a healthy window's odd lost SYN) each sit on components whose other paths are good, so none
 // is implicated. Inter-site pairs' P99 is judged above their site pair's baseline (the lower
@@ -111,19 +114,19 @@ export function localise(idx: TopologyIndex, pairs: readonly LocalisePair[], th:
     }
     for (const [key, xs] of per) baseline.set(key, xs.sort((x, y) => x - y)[Math.floor((xs.length - 1) / 4)]);
   }
-  const bad = new Uint8Array(P);
+  // A pair is bad by loss (drops or failures) or by latency (P99); each judgement has its own fit below.
+  const lossBad = new Uint8Array(P), slowBad = new Uint8Array(P), timed = new Uint8Array(P), bad = new Uint8Array(P);
   let badCount = 0;
   for (let k = 0; k < P; k++) {
     const p = pairs[at[k]];
     const external = dst[k] < 0;
     const a = idx.hostSite[src[k]], b = external ? a : idx.hostSite[dst[k]];
     const base = a === b ? 0 : (baseline.get(Math.min(a, b) * S + Math.max(a, b)) ?? 0);
-    const slow = !external && p.p99Us >= base + th.p99BadUs;
-    const isBad = (p.ok > 0 && (dropRate(p.ok, p.drops) >= th.dropBad || slow)) || p.failed / (p.ok + p.failed) >= failedBad;
-    if (isBad) {
-      bad[k] = 1;
-      badCount++;
-    }
+    timed[k] = !external && p.ok > 0 ? 1 : 0;
+    slowBad[k] = timed[k] && p.p99Us >= base + th.p99BadUs ? 1 : 0;
+    lossBad[k] = (p.ok > 0 && dropRate(p.ok, p.drops) >= th.dropBad) || p.failed / (p.ok + p.failed) >= failedBad ? 1 : 0;
+    bad[k] = lossBad[k] | slowBad[k];
+    badCount += bad[k];
   }
   const none: ProbeLocalisation = { from, to, pairs: P, badPairs: badCount, suspects: [] };
   if (badCount === 0) return none;
@@ -162,26 +165,41 @@ export function localise(idx: TopologyIndex, pairs: readonly LocalisePair[], th:
   const pathsOf = new Int32Array(cols.length);
   for (let r = 0; r < R; r++) for (let j = rowStart[r]; j < rowStart[r + 1]; j++) pathsOf[fill[cols[j]]++] = r;
 
-  // NetBouncer's fit by coordinate descent; candidates visited most-voted first.
-  const target = Float64Array.from(rows, (k) => bad[k]);
-  const pred = new Float64Array(R);
-  const z = new Float64Array(C);
+  // NetBouncer's fit by coordinate descent, candidates visited most-voted first: once over
+  // every path judged by loss, once over the paths whose latency was judged (a resolver pair's
+  // is not, nor an all-failed pair's), so a path that only answered on loss is no evidence that
+  // its links are fast. A component's z is the larger of its two.
   const order = [...Array(C).keys()].filter((c) => isCandidate[c]).sort((a, b) => votes[b] - votes[a] || a - b);
-  for (let sweep = 0; sweep < sweeps; sweep++) {
-    let moved = 0;
-    for (const c of order) {
-      const n = through[c + 1] - through[c];
-      let g = 0;
-      for (let j = through[c]; j < through[c + 1]; j++) g += target[pathsOf[j]] - pred[pathsOf[j]];
-      const next = Math.min(1, Math.max(0, z[c] + (g - lambda) / n));
-      const dz = next - z[c];
-      if (dz === 0) continue;
-      z[c] = next;
-      moved = Math.max(moved, Math.abs(dz));
-      for (let j = through[c]; j < through[c + 1]; j++) pred[pathsOf[j]] += dz;
+  const fit = (badBy: Uint8Array, judged: Uint8Array | null): Float64Array => {
+    const target = Float64Array.from(rows, (k) => badBy[k]);
+    const use = Uint8Array.from(rows, (k) => (judged === null ? 1 : judged[k]));
+    const pred = new Float64Array(R);
+    const zs = new Float64Array(C);
+    for (let sweep = 0; sweep < sweeps; sweep++) {
+      let moved = 0;
+      for (const c of order) {
+        let g = 0, n = 0;
+        for (let j = through[c]; j < through[c + 1]; j++) {
+          const r = pathsOf[j];
+          if (use[r] === 0) continue;
+          g += target[r] - pred[r];
+          n++;
+        }
+        if (n === 0) continue;
+        const next = Math.min(1, Math.max(0, zs[c] + (g - lambda) / n));
+        const dz = next - zs[c];
+        if (dz === 0) continue;
+        zs[c] = next;
+        moved = Math.max(moved, Math.abs(dz));
+        for (let j = through[c]; j < through[c + 1]; j++) pred[pathsOf[j]] += dz;
+      }
+      if (moved < 1e-6) break;
     }
-    if (moved < 1e-6) break;
-  }
+    return zs;
+  };
+  const zLoss = fit(lossBad, null);
+  const zSlow = fit(slowBad, timed);
+  const z = zLoss.map((x, c) => Math.max(x, zSlow[c]));
 
   const success = (c: number) => Math.pow(2, -z[c]);
   const suspectsAt = order

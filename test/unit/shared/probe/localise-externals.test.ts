@@ -50,4 +50,26 @@ describe('localise with external targets', () => {
     const pairs = window(() => slow).map((p) => (p.dst === 'anycast-dns' ? p : { ...p, ...ok }));
     expect(localise(idx, pairs, DEFAULT_PROBE_THRESHOLDS, { externals: new Set(['anycast-dns']) }).badPairs).toBe(0);
   });
+
+  // The namespaces' window (netns-probes.test.ts): the pinglist's pairs (full mesh under each
+  // ToR, delegates a1, a3 <-> b1, b2 across), a1's link losing 5% each way, b2's adding 20 ms.
+  // b2's resolver pair answers on time by loss but its latency is not judged, so it is no
+  // evidence that b2's link is fast: it must not clear b2's link of its slow pairs.
+  it("names both a lossy and a slow host link when each host's resolver pair is only judged by loss", () => {
+    const across = new Set(['a1>b1', 'a1>b2', 'a3>b1', 'a3>b2', 'b1>a1', 'b1>a3', 'b2>a1', 'b2>a3']);
+    const pairs = [];
+    for (const a of hosts) {
+      for (const b of hosts) {
+        if (a === b || (a.torId !== b.torId && !across.has(`${a.deviceId}>${b.deviceId}`))) continue;
+        const lossy = a.deviceId === 'a1' || b.deviceId === 'a1';
+        const slow = a.deviceId === 'b2' || b.deviceId === 'b2';
+        pairs.push({ src: a.deviceId, dst: b.deviceId, ok: 34, drops: lossy ? 3 : 0, failed: 0, p99Us: slow ? 21_800 : lossy ? 1_030_000 : 1_300 });
+      }
+    }
+    for (const h of hosts) pairs.push({ src: h.deviceId, dst: 'anycast-dns', ok: 34, drops: h.deviceId === 'a1' ? 3 : 0, failed: 0, p99Us: h.deviceId === 'b2' ? 21_800 : 1_300 });
+    const th = { ...DEFAULT_PROBE_THRESHOLDS, p99WarnUs: 5_000, p99BadUs: 18_000, dropWarn: 0.005, dropBad: 0.02 };
+    const loc = localise(idx, pairs, th, { externals: new Set(['anycast-dns']) });
+    expect(loc.suspects.slice(0, 2).map((s) => s.component.id).sort()).toEqual(['host-link:a1', 'host-link:b2']);
+    for (const s of loc.suspects.slice(0, 2)) expect(s.fittedSuccess, s.component.id).toBeLessThan(0.7);
+  });
 });
