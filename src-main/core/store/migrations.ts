@@ -332,6 +332,39 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE probe_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
     `,
   },
+  {
+    version: 15,
+    name: 'alarms: rules, one alarm per rule and object, their history, maintenance windows',
+    // Rules keep condition and scope as JSON (src-shared/domain/alarm.ts). An alarm row is the
+    // engine's (core/alarms/alarm-engine.ts): it lives across re-fires; root_id and masked are
+    // the last computed grouping and mask. History rows outlive the alarm (a pending alarm
+    // that clears leaves no alarm row but its events), so no foreign key there.
+    sql: `
+      CREATE TABLE alarm_rules (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, severity TEXT NOT NULL CHECK (severity IN ('critical','major','minor','warning')),
+        condition TEXT NOT NULL, for_ms INTEGER NOT NULL, scope TEXT NOT NULL, webhook TEXT
+      ) STRICT;
+      CREATE TABLE alarms (
+        id TEXT PRIMARY KEY, rule_id TEXT NOT NULL REFERENCES alarm_rules(id) ON DELETE CASCADE, object_id TEXT NOT NULL,
+        severity TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('pending','firing','resolved')), occurrences INTEGER NOT NULL,
+        first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, since INTEGER NOT NULL, value REAL, resolved_at INTEGER,
+        ack_by TEXT, ack_at INTEGER, ack_comment TEXT, root_id TEXT, masked INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (rule_id, object_id)
+      ) STRICT;
+      CREATE INDEX alarms_object ON alarms(object_id);
+      CREATE TABLE alarm_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, alarm_id TEXT NOT NULL, at INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('pending','fired','resolved','cleared','acked')), severity TEXT NOT NULL,
+        value REAL, actor TEXT, comment TEXT
+      ) STRICT;
+      CREATE INDEX alarm_events_alarm ON alarm_events(alarm_id, id);
+      CREATE INDEX alarm_events_at ON alarm_events(at);
+      CREATE TABLE maintenance_windows (
+        id TEXT PRIMARY KEY, scope TEXT NOT NULL, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL, reason TEXT NOT NULL,
+        CHECK (to_ms > from_ms)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
