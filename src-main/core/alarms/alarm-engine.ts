@@ -16,6 +16,8 @@
 //  - does not hold while firing: 'resolved' at now; the acknowledgement ends with it.
 //  - not observed in a step: unchanged (no data is not "clear"; staleness is the caller's rule).
 // Acknowledging needs a pending or firing alarm; the ack lasts until the alarm resolves.
+// stepWrites(engine, observations, events) turns a step into the store's writes (AlarmRepository.apply):
+// every alarm observed or evented (a firing alarm's lastSeen and value move without an event).
 // Roots and masks are views over the engine's alarms (topology-roots.ts, masking.ts).
 import { alarmId, type Alarm, type AlarmEvent, type AlarmRule, type Comparator } from '../../../src-shared/domain/alarm';
 
@@ -122,4 +124,19 @@ export function createAlarmEngine(rules: readonly AlarmRule[], stored: readonly 
     alarms: () => [...alarms.values()],
     get: (id) => alarms.get(id),
   };
+}
+
+/** The store writes of a step: the alarms it observed or evented that exist, and the ids of evented ones that went. */
+export function stepWrites(engine: Pick<AlarmEngine, 'get'>, observations: Iterable<Observation>, events: readonly AlarmEvent[]): { changed: Alarm[]; removed: string[] } {
+  const changed: Alarm[] = [];
+  const removed: string[] = [];
+  const touched = new Set<string>();
+  for (const o of observations) touched.add(alarmId(o.ruleId, o.objectId));
+  for (const e of events) touched.add(e.alarmId);
+  for (const id of touched) {
+    const a = engine.get(id);
+    if (a !== undefined) changed.push(a);
+    else if (events.some((e) => e.alarmId === id)) removed.push(id);
+  }
+  return { changed, removed };
 }

@@ -1,6 +1,7 @@
 // Where alarm objects sit in the inventory, and whether they are inside an inventory selection
 // (a rule's scope, a maintenance window's). Pure. An object is a device, cabinet, row, room or
-// site id; placeIndex(inventory) maps each to its chain of places, inSelection tests one.
+// site id; placeIndex(inventory) maps each to its chain of places, inSelection tests one,
+// devicesInScope lists the devices a rule (or window) covers, for the caller to observe.
 //
 // A selection matches an object when one of its listed ids is the object or a place above it
 // (no ids listed: every place), and, when it lists kinds, the object is a device of one of them
@@ -47,4 +48,11 @@ export function inSelection(sel: InventorySelection, p: Place): boolean {
   const placed = noIds(sel) || has(sel.sites, p.siteId) || has(sel.rooms, p.roomId) || has(sel.rows, p.rowId)
     || has(sel.cabinets, p.cabinetId) || has(sel.devices, p.deviceId);
   return placed && (!sel.kinds.length || (p.kind !== null && sel.kinds.includes(p.kind)));
+}
+
+/** The devices inside a selection, in the index's order. */
+export function devicesInScope(sel: InventorySelection, places: ReadonlyMap<string, Place>): string[] {
+  const out: string[] = [];
+  for (const [id, p] of places) if (p.deviceId !== null && inSelection(sel, p)) out.push(id);
+  return out;
 }

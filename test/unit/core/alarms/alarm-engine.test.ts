@@ -2,7 +2,7 @@
 // when it clears; a re-fire is a new occurrence of the same row; an ack lasts until resolved;
 // a pending alarm that clears before firing leaves no row.
 import { describe, expect, it } from 'vitest';
-import { compare, conditionHolds, createAlarmEngine, type Observation } from '../../../../src-main/core/alarms/alarm-engine';
+import { compare, conditionHolds, createAlarmEngine, stepWrites, type Observation } from '../../../../src-main/core/alarms/alarm-engine';
 import { alarmId, alarmRuleSchema, type AlarmRule } from '../../../../src-shared/domain/alarm';
 
 const rule: AlarmRule = alarmRuleSchema.parse({
@@ -81,6 +81,18 @@ describe('alarm engine', () => {
     resumed.setRules([]);
     expect(resumed.alarms()).toEqual([]);
     expect(() => resumed.evaluate(300, [obs(true)])).toThrow(/does not hold/);
+  });
+
+  it("turns a step's events into store writes: touched rows changed, cleared pending rows removed", () => {
+    const e = createAlarmEngine([rule]);
+    const other: Observation = { ruleId: 'hot', objectId: 'pdu2', holds: true, value: 1 };
+    const first = [obs(true), other];
+    expect(stepWrites(e, first, e.evaluate(0, first)).changed.map((a) => a.objectId)).toEqual(['pdu1', 'pdu2']);
+    // pdu2 is still pending: no event, but its lastSeen moved and must be written
+    const second = [obs(false), other, { ...other, objectId: 'pdu3', holds: false }];
+    const writes = stepWrites(e, second, e.evaluate(10, second));
+    expect(writes.removed).toEqual([id]);
+    expect(writes.changed.map((a) => `${a.objectId}@${a.lastSeen}`)).toEqual(['pdu2@10']);
   });
 
   it('judges conditions: comparators on metrics, equality on states', () => {

@@ -2,7 +2,7 @@
 // comes back unmasked when the window ends; selections match by place and narrow by kind.
 import { describe, expect, it } from 'vitest';
 import { maskAlarms, notifiable } from '../../../../src-main/core/alarms/masking';
-import { inSelection, placeIndex } from '../../../../src-main/core/alarms/selection';
+import { devicesInScope, inSelection, placeIndex } from '../../../../src-main/core/alarms/selection';
 import { inventorySelectionSchema, maintenanceWindowSchema } from '../../../../src-shared/domain/alarm';
 import { firing, inventory } from './fixture';
 
@@ -41,6 +41,12 @@ describe('masking', () => {
     expect(inSelection(sel({ kinds: ['server'] }), p('s4'))).toBe(true);
     expect(inSelection(sel({ sites: ['site1'] }), p('c2'))).toBe(true);
     expect(inSelection(sel({ kinds: ['server'] }), p('c2'))).toBe(false);
+  });
+
+  it('lists the devices a selection covers', () => {
+    expect(devicesInScope(sel({ cabinets: ['c1'], kinds: ['server'] }), places)).toEqual(['s1', 's2']);
+    expect(devicesInScope(sel({ rows: ['r2'] }), places)).toEqual(['s4']);
+    expect(devicesInScope(sel({}), places)).toHaveLength(inventory.devices.length);
   });
 
   it('rejects a window that ends before it starts', () => {
