@@ -4,6 +4,7 @@ import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 import type { CoreConfig } from '../config';
 import { SecretBox } from '../security/secret-box';
 import { AgentRepository } from './agent-repository';
+import { AlarmRepository } from './alarm-repository';
 import { AuditRepository } from './audit-repository';
 import { BindingRepository } from './binding-repository';
 import { CredentialRepository } from './credential-repository';
@@ -30,6 +31,8 @@ export interface CoreStore extends AsyncDisposable {
   readonly agents: AgentRepository;
   /** The probe matrix's aggregates and thresholds. */
   readonly probes: ProbeRepository;
+  /** Alarm rules, alarms, their history and maintenance windows. */
+  readonly alarms: AlarmRepository;
 }
 
 export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNativeBinding' | 'secretKey' | 'retention'>): CoreStore {
@@ -48,6 +51,7 @@ export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNati
       hostKeys: new HostKeyRepository(db),
       agents: new AgentRepository(db, box),
       probes: new ProbeRepository(db),
+      alarms: new AlarmRepository(db),
       async dispose() {
         if (db.open) db.close();
       },
