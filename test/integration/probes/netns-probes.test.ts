@@ -15,9 +15,8 @@
 //   t0 + 90 s  stopResolver(1): probe.catchmentMoved for a's hosts (dns-1 -> dns-2) within one round;
 //   m - 3 s    (m: the first minute boundary >= t0 + 140 s) the link faults cleared, a3 back via
 //              the spine; the matrix and localiser over [m - 3 min, m): a1's and b2's pairs cross,
-//              no other pair loses a probe or is slow at P50, the top suspect is one of their host
-//              links (that no healthy cell crosses on P99 and both links top the list: printed, not
-//              yet reliable on this machine);
+//              no other pair crosses (no loss, no P99 over the threshold), the two host links are
+//              the top two suspects;
 //   m + 0.5 s  ToR a's uplinks cut; over [m, m + 1 min): ToR a's uplink is the top suspect (the
 //              hosts' resolver pairs tell it from the spine and ToR b's uplink).
 // Traffic stays inside the namespaces: the helper blackholes 10.213.0.0/16 in the root namespace
@@ -240,7 +239,7 @@ describe.skipIf(skipReason !== '')(`the probe matrix with the deployed agent on 
     expect(Object.fromEntries(vantages.map((v) => [v.hostname, v.instance]))).toEqual(Object.fromEntries(HOSTS.map((h) => [h, 'dns-2'])));
   }, 120_000);
 
-  it("the matrix over the faulty window: a1's pairs cross with its drop rate, b2's on P99, no healthy pair loses a probe; the top suspect is one of the two host links", async () => {
+  it("the matrix over the faulty window: a1's pairs cross with its drop rate, b2's on P99, no other pair crosses; the two host links are the top suspects", async () => {
     await milestones.cleared;
     // Every agent uploads its round every 10 s: by m + 14 s all of [m - 3 min, m) is in.
     await sleepUntil(m + 14_000);
@@ -290,14 +289,15 @@ describe.skipIf(skipReason !== '')(`the probe matrix with the deployed agent on 
     // The pinglists: the intra-ToR meshes (12 directed pairs) and the delegates a1, a3 <-> b1, b2 (8).
     expect(summary).toHaveLength(20);
     // No healthy cell loses a probe; the consistently slow cells (P50 over the threshold) are b2's.
-    // A healthy cell may still cross on P99 alone: its slowest probe is host scheduling noise on
-    // this shared machine (printed; the strict check is soft so the rest still runs and reports).
     expect(lossy.filter((c) => !/(^|>)a1(>|$)/.test(c)), 'cells with drops or failures without a1').toEqual([]);
     expect(slowP50.filter((c) => !/(^|>)b2(>|$)/.test(c)), 'cells whose P50 crosses without b2').toEqual([]);
-    figures.push(`healthy cells over P99 ${THRESHOLDS.p99BadUs / 1000} ms on P99 alone (host noise): ${crossing.filter((c) => !/(^|>)(a1|b2)(>|$)/.test(c)).join(', ') || 'none'}`);
-    // Not asserted (issue 14 stays open on it): even run on its own, a healthy cell's slowest probe of a
-    // minute has reached 256 ms here (one of 36); a cell's P99 over 12 probes a minute is that probe.
-    // What is asserted above: no healthy cell loses a probe, and only b2's cells are slow at P50.
+    // Exactly those pairs cross: no healthy cell does, not even on P99 alone. A cell's P99 over 12
+    // probes a minute is its slowest probe; before the agents set aside probes that overlapped a
+    // stall of their own event loop (engine.ts, the UDP echo's late flag) a healthy cell's reached
+    // 256 ms here once, the agent's own lateness on a loaded 2-core machine, not the network's.
+    const healthyCrossing = crossing.filter((c) => !/(^|>)(a1|b2)(>|$)/.test(c));
+    figures.push(`healthy cells over P99 ${THRESHOLDS.p99BadUs / 1000} ms on P99 alone: ${healthyCrossing.join(', ') || 'none'}`);
+    expect.soft(healthyCrossing, 'healthy cells that cross').toEqual([]); // soft: the localiser's figures below still print
     expect(b2.cells).toBe(8);
     expect(b2.crossingP99, "every b2 cell's P99 is over the threshold (its every round trip is >= 20 ms)").toBe(8);
     // a1's 8 cells hold >= 14 rounds x 2 kinds = 28 probes each (phase A >= 140 s); a probe crosses a1's
@@ -311,10 +311,9 @@ describe.skipIf(skipReason !== '')(`the probe matrix with the deployed agent on 
 
     const loc = await p().api['probes.localise']({ at: m - 1, minutes: 3 }, viewer);
     figures.push(`localise [m - 3 min, m): ${loc.badPairs}/${loc.pairs} pairs bad; suspects ${fmtSuspects(loc)}`);
-    // The top suspect is one of the two faulty host links. Both in the top two held on a quiet run but
-    // not every run (b2's delay missed when a healthy pair's noise crossed too): printed, issue 14 open on it.
-    expect([`host-link:${dev('a1')}`, `host-link:${dev('b2')}`]).toContain(loc.suspects[0]?.component.id);
-    figures.push(`both host links the top two: ${loc.suspects.slice(0, 2).map((x) => x.component.id).sort().join(',') === [`host-link:${dev('a1')}`, `host-link:${dev('b2')}`].join(',') ? 'yes' : 'NO'}`);
+    // The two faulty host links are the top two suspects (the lossy one and the slow one: the
+    // localiser fits loss and latency apart, so b2's resolver pair, judged on loss only, does not clear it).
+    expect(loc.suspects.slice(0, 2).map((x) => x.component.id).sort()).toEqual([`host-link:${dev('a1')}`, `host-link:${dev('b2')}`]);
   }, 300_000);
 
   it("ToR a's uplink cut: over the minute after the cut, ToR a (its uplink) is the top suspect", async () => {
