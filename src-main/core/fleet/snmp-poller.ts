@@ -28,7 +28,7 @@
 // Stalls. A device is judged only on evidence about the device, never on the core's own
 // event-loop stalls (a flood of calls, a long synchronous write, a GC pause): while the loop
 // is blocked, answers sit unread in the socket and net-snmp's timeout timers fire first. A
-// stall detector (poller/stall-detector.ts: a 25 ms timer that measures its own lateness)
+// stall detector (src-shared/stall-detector.ts: a 25 ms timer that measures its own lateness)
 // keeps the recent stall windows; a poll whose window overlaps one is not slowness or
 // timeout evidence: a failed or partial one is set aside (no state change, no failure
 // counted) and the device is polled again shortly, an answered one is judged on what it said
@@ -45,12 +45,12 @@
 import type { DeviceStatusChange } from '../../../src-shared/domain';
 import { NotFoundError } from '../../../src-shared/errors';
 import { DisposableStore, toAsyncDisposable, toDisposable, type AsyncDisposable } from '../../../src-shared/lifecycle';
+import { createStallDetector, type StallDetector } from '../../../src-shared/stall-detector';
 import { createRequestLimiter, createSnmpSession, readDevice, SnmpSessionClosedError, type DeviceReading, type SnmpSession } from '../protocols/snmp';
 import { lastCounters, newDeviceMemory, type DeviceMemory } from './poller/device-memory';
 import { createPollOutbox, newPollState, recordPoll } from './poller/poll-record';
 import { createRepoller, type RepollRequest } from './poller/repoll';
 import { backoffDelay, jittered } from './poller/schedule';
-import { createStallDetector, type StallDetector } from './poller/stall-detector';
 import type { DeviceHealthChange, DevicePollState, InterfaceChange, PolledCounters, PollResult, PollTarget } from './poller/types';
 
 export type { DeviceHealthChange, DevicePollState, InterfaceChange, PolledCounters, PollResult, PollTarget } from './poller/types';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DeviceStatusChange } from '../../../src-shared/domain';
 import { startLab, type LabLink } from '../../../src-main/core/lab-link/lab-link';
-import { createStallDetector, type StallDetector } from '../../../src-main/core/fleet/poller/stall-detector';
+import { createStallDetector, type StallDetector } from '../../../src-shared/stall-detector';
 import { createSnmpPoller, type DeviceHealthChange, type PollTarget, type SnmpPoller } from '../../../src-main/core/fleet/snmp-poller';
 import { sleep, until } from '../../support/handles';
 

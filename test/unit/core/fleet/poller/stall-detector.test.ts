@@ -1,7 +1,9 @@
-// The stall detector on a hand-driven clock: a late tick is a stall window; polls overlapping
-// a window, or taken while the detector's tick is overdue, are flagged; old windows age out.
+// The stall detector (src-shared/stall-detector.ts) on a hand-driven clock: a late tick is a
+// stall window; polls overlapping a window, or taken while the detector's tick is overdue, are
+// flagged; old windows age out. The shared detector: one per settings for the whole process,
+// its users counted, the last release (once per user) ending it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStallDetector, type StallDetector } from '../../../../../src-main/core/fleet/poller/stall-detector';
+import { createStallDetector, shareStallDetector, sharedStallDetectors, type StallDetector } from '../../../../../src-shared/stall-detector';
 
 describe('stall detector', () => {
   let det: StallDetector | undefined;
@@ -15,6 +17,7 @@ describe('stall detector', () => {
       det.check();
     }
     expect(det.stats()).toEqual({ stalls: 0, longestMs: 0 });
+    expect(det.now()).toBe(t);
     expect(det.overlaps(1000, t)).toBe(false);
     const before = t;
     t += 2000; // the loop blocked for 2 s: the detector's tick is overdue...
@@ -49,5 +52,29 @@ describe('stall detector', () => {
     expect(det.stats().longestMs).toBeGreaterThanOrEqual(300);
     expect(det.overlaps(from - 5, from + 5)).toBe(true);
     expect(det.overlaps(performance.now())).toBe(false);
+  });
+
+  it('is shared per period and threshold in the process, counted, and ends with its last user', () => {
+    expect(sharedStallDetectors()).toBe(0);
+    const a = shareStallDetector({ periodMs: 10, thresholdMs: 10 });
+    const b = shareStallDetector({ periodMs: 10, thresholdMs: 10 });
+    const other = shareStallDetector({ periodMs: 25, thresholdMs: 100 });
+    expect(sharedStallDetectors()).toBe(2);
+    a.check();
+    expect(b.stats()).toEqual(a.stats());
+    const before = performance.now();
+    const n = a.now(); // performance.now's clock
+    expect(n).toBeGreaterThanOrEqual(before);
+    expect(n).toBeLessThanOrEqual(performance.now());
+    a.dispose();
+    a.dispose(); // a second release of the same share releases nothing more
+    expect(sharedStallDetectors()).toBe(2);
+    b.dispose();
+    expect(sharedStallDetectors()).toBe(1);
+    other.dispose();
+    expect(sharedStallDetectors()).toBe(0);
+    const again = shareStallDetector({ periodMs: 10, thresholdMs: 10 });
+    expect(sharedStallDetectors()).toBe(1);
+    again.dispose();
   });
 });
