@@ -12,6 +12,10 @@
 //   UDP  plan.responder.udpPort: echoes every datagram that starts with UDP_ECHO_MAGIC back to
 //        its sender unchanged. A probe is MAGIC(4) | nonce(8) | sent-at ms (8, float64 BE);
 //        anything else is ignored (never amplified: the reply is never longer than the request).
+//        One change: when the responder's own event loop was stalled as it answered (the echo
+//        waited in it, so the round trip holds the responder's stall, not the network's), the
+//        reply carries UDP_ECHO_LATE_MAGIC instead, same length, and the prober sets the
+//        sample aside. A responder ignores late echoes, so two responders never ping-pong.
 //   ICMP through fping where it is installed (the agent reports 'unsupported' otherwise).
 //   DNS  a CHAOS-class TXT query for id.server (RFC 4892) to the target's address: its latency
 //        and the answering instance's name (the TXT string), so an anycast catchment shift is seen.
@@ -29,6 +33,8 @@ export const PROBE_ERRORS = ['ok', 'timeout', 'refused', 'unreachable', 'error',
 export type ProbeError = (typeof PROBE_ERRORS)[number];
 
 export const UDP_ECHO_MAGIC = 0x46445031; // "FDP1"
+/** A responder's echo sent while its own loop was stalled (the round trip is not the network's). */
+export const UDP_ECHO_LATE_MAGIC = 0x46445032; // "FDP2"
 export const UDP_ECHO_BYTES = 20;
 
 /** The most targets one plan holds (Pingmesh: 2,000-5,000 peers per server). */
@@ -147,19 +153,26 @@ export function routeFingerprint(hops: readonly { addr: string | null }[]): stri
   return hops.map((h) => h.addr ?? '*').join('>');
 }
 
-/** The UDP echo probe datagram (see the top of this file). */
-export function encodeUdpEcho(nonce: bigint, sentAtMs: number): Uint8Array {
+/** The UDP echo probe datagram (see the top of this file); late: a responder's late echo of one. */
+export function encodeUdpEcho(nonce: bigint, sentAtMs: number, late = false): Uint8Array {
   const b = new Uint8Array(UDP_ECHO_BYTES);
   const v = new DataView(b.buffer);
-  v.setUint32(0, UDP_ECHO_MAGIC);
+  v.setUint32(0, late ? UDP_ECHO_LATE_MAGIC : UDP_ECHO_MAGIC);
   v.setBigUint64(4, nonce);
   v.setFloat64(12, sentAtMs);
   return b;
 }
 
-export function decodeUdpEcho(b: Uint8Array): { nonce: bigint; sentAtMs: number } | null {
+/** An echo probe or a late echo (late: true); null for anything else. */
+export function decodeUdpEcho(b: Uint8Array): { nonce: bigint; sentAtMs: number; late: boolean } | null {
   if (b.length !== UDP_ECHO_BYTES) return null;
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (v.getUint32(0) !== UDP_ECHO_MAGIC) return null;
-  return { nonce: v.getBigUint64(4), sentAtMs: v.getFloat64(12) };
+  const magic = v.getUint32(0);
+  if (magic !== UDP_ECHO_MAGIC && magic !== UDP_ECHO_LATE_MAGIC) return null;
+  return { nonce: v.getBigUint64(4), sentAtMs: v.getFloat64(12), late: magic === UDP_ECHO_LATE_MAGIC };
+}
+
+/** Turns an echo probe into its late echo in place (same length): the magic rewritten. */
+export function markUdpEchoLate(b: Uint8Array): void {
+  new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(0, UDP_ECHO_LATE_MAGIC);
 }

@@ -9,8 +9,19 @@
 // maxInFlight probes out at once, and a second Wheel for the traceroutes (one at a time). While
 // `allowed()` says no (the agent is over a CPU or memory cap) due probes are skipped and
 // counted, the responders keep answering.
+// Stalls: TCP, UDP and DNS round trips are timed in this event loop, so a stall of it (GC, a
+// burst of work, the process descheduled on a loaded host) while a probe is out would be
+// reported as the network's latency. A stall detector (src-shared/stall-detector.ts; 10 ms
+// period and threshold by default, one per process and settings shared by every engine in it,
+// as the lab runs many agents in one process) keeps the loop's stall windows; a successful
+// probe whose [send, answer] interval (the detector's monotonic clock) overlaps one, or whose
+// UDP echo came back late (the responder's loop stalled, responders.ts), is set aside: not
+// in the columns, neither as latency nor as a failure, and counted in stats.stalled. Failures
+// are kept (a timeout is a timeout); ICMP is timed by fping in its own process, so not judged.
+// The detector is held while a plan is applied (no timer runs on an agent with no plan).
 import type { AgentResultData } from '../../../src-shared/agent-protocol/messages';
 import type { ProbePlan, ProbeTarget } from '../../../src-shared/agent-protocol/probe';
+import { shareStallDetector, type StallDetector } from '../../../src-shared/stall-detector';
 import { SampleColumns } from './columns';
 import { createDnsProber } from './dns';
 import { createIcmpProber } from './icmp';
@@ -18,7 +29,7 @@ import { startResponders, type Responders } from './responders';
 import { budgetStretch, realClock, Wheel, type Clock } from './scheduler';
 import { createTcpProber, type TcpNet } from './tcp';
 import { createTracer, traceSourcePort } from './traceroute';
-import type { ProbeContext, ProbeOutcome } from './types';
+import { ERR, type ProbeContext, type ProbeOutcome } from './types';
 import { createUdpProber, type UdpDgram } from './udp';
 
 export interface ProbeEngineOptions {
@@ -37,6 +48,11 @@ export interface ProbeEngineOptions {
   readonly clock?: Clock;
   /** Wall-clock ms for results' at (default Date.now). */
   readonly wallNow?: () => number;
+  /** The loop stall detector's period and threshold (default 10 ms each: a stall is > ~20 ms between ticks). */
+  readonly stallPeriodMs?: number;
+  readonly stallThresholdMs?: number;
+  /** A stall detector to use instead of the process's shared one (tests); the engine never disposes it. */
+  readonly stallDetector?: StallDetector;
 }
 
 export interface ProbeStats {
@@ -48,6 +64,8 @@ export interface ProbeStats {
   deferred: number;
   flushes: number;
   traces: number;
+  /** Successful probes set aside: this loop, or a UDP responder's, stalled while they were out. */
+  stalled: number;
 }
 
 export interface ProbeEngine {
@@ -69,6 +87,7 @@ interface Round {
   readonly wheel: Wheel;
   readonly traces: Wheel | null;
   readonly columns: SampleColumns;
+  readonly stalls: StallDetector;
   readonly flushTimer: NodeJS.Timeout;
   readonly stretch: number;
   stopped: boolean;
@@ -76,6 +95,7 @@ interface Round {
 }
 
 const DEFAULT_FLUSH_MS = 10_000;
+const DEFAULT_STALL_MS = 10;
 
 export function startProbeEngine(o: ProbeEngineOptions): ProbeEngine {
   const log = o.log ?? (() => {});
@@ -88,13 +108,20 @@ export function startProbeEngine(o: ProbeEngineOptions): ProbeEngine {
   const icmp = createIcmpProber({ fping: o.fping, log });
   const dns = createDnsProber({ dgram: o.dgram });
   const tracer = createTracer({ traceroute: o.traceroute });
-  const stats: ProbeStats = { sent: 0, done: 0, skipped: 0, deferred: 0, flushes: 0, traces: 0 };
+  const stats: ProbeStats = { sent: 0, done: 0, skipped: 0, deferred: 0, flushes: 0, traces: 0, stalled: 0 };
   let round: Round | null = null;
   let responders: Responders | null = null;
   let responderKey = '';
   let inFlight = 0;
   let chain: Promise<void> = Promise.resolve();
   let stopped = false;
+  let stalls: StallDetector | null = null;
+
+  const holdStalls = (): StallDetector => (stalls ??= o.stallDetector ?? shareStallDetector({ periodMs: o.stallPeriodMs ?? DEFAULT_STALL_MS, thresholdMs: o.stallThresholdMs ?? DEFAULT_STALL_MS }));
+  const releaseStalls = (): void => {
+    if (stalls && stalls !== o.stallDetector) stalls.dispose();
+    stalls = null;
+  };
 
   const probeOf = (t: ProbeTarget, ctx: ProbeContext): Promise<ProbeOutcome> =>
     t.kind === 'tcp' ? tcp.probe(t, ctx) : t.kind === 'udp' ? udp.probe(t, ctx) : t.kind === 'icmp' ? icmp.probe(t, ctx) : dns.probe(t, ctx);
@@ -106,7 +133,7 @@ export function startProbeEngine(o: ProbeEngineOptions): ProbeEngine {
     o.append(taken.data, taken.at);
   };
 
-  const startRound = (plan: ProbePlan): Round => {
+  const startRound = (plan: ProbePlan, stalls: StallDetector): Round => {
     const stretch = budgetStretch(plan.targets.map((t) => t.intervalMs), plan.maxProbesPerSec);
     if (stretch > 1) {
       const asked = plan.targets.reduce((s, t) => s + 1000 / t.intervalMs, 0);
@@ -115,7 +142,7 @@ export function startProbeEngine(o: ProbeEngineOptions): ProbeEngine {
     const ctx: ProbeContext = { timeoutMs: plan.timeoutMs, bind: plan.responder.bind, tcpPort: plan.responder.tcpPort, udpPort: plan.responder.udpPort };
     const columns = new SampleColumns();
     const r: Round = {
-      plan, ctx, columns, stretch, stopped: false, tracing: false,
+      plan, ctx, columns, stalls, stretch, stopped: false, tracing: false,
       flushTimer: setInterval(() => flushRound(r), plan.flushMs ?? DEFAULT_FLUSH_MS),
       wheel: new Wheel({
         clock,
@@ -126,7 +153,8 @@ export function startProbeEngine(o: ProbeEngineOptions): ProbeEngine {
           inFlight++;
           stats.sent++;
           const sentAt = wallNow();
-          void probeOf(plan.targets[i], ctx).then((out) => sampled(r, i, sentAt, out));
+          const sentMono = stalls.now();
+          void probeOf(plan.targets[i], ctx).then((out) => sampled(r, i, sentAt, sentMono, out));
           return true;
         },
       }),
@@ -138,12 +166,18 @@ export function startProbeEngine(o: ProbeEngineOptions): ProbeEngine {
     return r;
   };
 
-  const sampled = (r: Round, i: number, sentAt: number, out: ProbeOutcome): void => {
+  /** sentAt: wall-clock ms (the column's); sentMono: the stall detector's clock at send. */
+  const sampled = (r: Round, i: number, sentAt: number, sentMono: number, out: ProbeOutcome): void => {
     inFlight--;
     stats.done++;
     if (!r.stopped) {
-      r.columns.push(i, sentAt, out);
-      if (r.columns.full) flushRound(r);
+      const timedHere = r.plan.targets[i].kind !== 'icmp';
+      if (out.err === ERR.ok && (out.stalled === true || (timedHere && r.stalls.overlaps(sentMono, r.stalls.now())))) {
+        stats.stalled++;
+      } else {
+        r.columns.push(i, sentAt, out);
+        if (r.columns.full) flushRound(r);
+      }
     }
     round?.wheel.kick();
   };
@@ -192,11 +226,12 @@ export function startProbeEngine(o: ProbeEngineOptions): ProbeEngine {
       await responders.close();
       responders = null;
     }
-    if (plan && !responders && !stopped) {
-      responders = await startResponders(plan.responder, log);
+    if (!plan || stopped) releaseStalls();
+    else if (!responders) {
+      responders = await startResponders(plan.responder, log, holdStalls());
       responderKey = key;
     }
-    if (plan && !round && !stopped) round = startRound(plan);
+    if (plan && !round && !stopped) round = startRound(plan, holdStalls());
   };
 
   return {
@@ -228,6 +263,7 @@ export function startProbeEngine(o: ProbeEngineOptions): ProbeEngine {
       tracer.close();
       await responders?.close();
       responders = null;
+      releaseStalls();
     },
   };
 }

@@ -1,7 +1,8 @@
 // What every prober of the agent's probe engine shares: a prober takes one target of the plan
 // and the engine's context and resolves (never rejects) with the round trip in microseconds
 // and an index into PROBE_ERRORS; TCP adds the source port it used, DNS the instance that
-// answered. Kept apart so the probers, the scheduler and the tests name one shape.
+// answered, UDP whether the responder's echo came back late (stalled). Kept apart so the
+// probers, the scheduler and the tests name one shape.
 import { PROBE_ERRORS, type ProbeError, type ProbeTarget } from '../../../src-shared/agent-protocol/probe';
 
 /** An index into PROBE_ERRORS (0: ok). */
@@ -17,6 +18,11 @@ export interface ProbeOutcome {
   readonly srcPort?: number;
   /** DNS: the answering instance's name (id.server TXT, else NSID). */
   readonly instance?: string;
+  /**
+   * UDP: the answer came back as a late echo (the responder's own loop stalled while it
+   * answered), so the round trip is not the network's: the engine sets the sample aside.
+   */
+  readonly stalled?: boolean;
 }
 
 export interface ProbeContext {

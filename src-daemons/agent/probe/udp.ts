@@ -5,8 +5,10 @@
 // InFlight table, and the nonce kept in a typed column for that slot must match, so a late or
 // forged reply never resolves another probe. Replies that do not decode are ignored. Time
 // from send() to the reply's arrival (process.hrtime.bigint, kept per slot in a typed column);
-// no reply before the deadline -> timeout. `dgram` is injectable (node:dgram's createSocket
-// shape) so the lab can put its network model in the path.
+// no reply before the deadline -> timeout. A late echo (UDP_ECHO_LATE_MAGIC: the responder's
+// loop was stalled as it answered) resolves its probe as ok but `stalled`, and the engine
+// sets the sample aside; the prober's own stalls are the engine's to judge. `dgram` is
+// injectable (node:dgram's createSocket shape) so the lab can put its network model in the path.
 import * as nodeDgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { decodeUdpEcho, encodeUdpEcho, type ProbeTarget } from '../../../src-shared/agent-protocol/probe';
@@ -50,7 +52,8 @@ export function createUdpProber(o: UdpProberOptions = {}): UdpProber {
     if (slot >= nonces.length || nonces[slot] !== echo.nonce || table.get(slot) === null) return;
     const resolve = table.take(slot)!;
     nonces[slot] = 0n;
-    resolve({ rttUs: elapsedUs(sentAt[slot], t1), err: ERR.ok });
+    const rttUs = elapsedUs(sentAt[slot], t1);
+    resolve(echo.late ? { rttUs, err: ERR.ok, stalled: true } : { rttUs, err: ERR.ok });
   };
 
   const socketFor = (family: 'udp4' | 'udp6', bind: string | undefined): nodeDgram.Socket => {

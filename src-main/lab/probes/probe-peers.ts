@@ -3,7 +3,8 @@
 // lab-network.ts, routes each site's queries for the anycast address to one of them: its
 // catchment); and the public network's responders, one UDP echo per province x carrier,
 // answering after the province's modelled round trip from the prober's site (provinces.ts:
-// fibre distance x a route factor, the carrier's cross-network penalty) and losing its share.
+// fibre distance x a route factor, the carrier's cross-network penalty) and losing its share
+// (echo probes only: a late echo, UDP_ECHO_LATE_MAGIC, is ignored as the agents' responders do).
 // The prober's site comes from its source address (lab agents bind their host's address).
 // None for a lab on one address (single mode) or with a prefix other than two octets.
 import * as dgram from 'node:dgram';
@@ -54,7 +55,8 @@ export const probeTargetPeerKind: LabPeerKind = {
         const parsed = parsePublicTargetId(t.id)!;
         const s = dgram.createSocket('udp4');
         s.on('message', (msg, from) => {
-          if (!decodeUdpEcho(msg)) return; // only the echo probe, never amplified
+          const echo = decodeUdpEcho(msg);
+          if (!echo || echo.late) return; // only the echo probe (not a late echo: no ping-pong), never amplified
           const v = vantageAt.get(from.address);
           if (!v) return;
           const m = provinceLatency(v, parsed.province, parsed.carrier, ctx.options.seed);

@@ -3,11 +3,17 @@
 // round and come out as one probe result of the plan whose columns say what happened to each;
 // a new plan flushes the old plan's samples under the old id first and keeps the responders
 // when their ports did not change (restarts them when they did); a budget the targets exceed
-// is said once; over a cap nothing is sent; stop() frees the responders' ports.
+// is said once; over a cap nothing is sent; stop() frees the responders' ports. Stalls: the
+// engines here get a stall detector on a clock of the test's (frozen: no stall unless the test
+// makes one), so a successful probe that a stall of the loop overlaps is seen set aside (not in
+// the columns, counted in stats.stalled) while failures, ICMP and the next round's probes are
+// kept; one probe is stalled for real (the test blocks the loop for 60 ms while it is out) on
+// the process's shared detector, which two engines share and the last one's stop() ends.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as net from 'node:net';
 import type { AgentResultData } from '../../../../src-shared/agent-protocol/messages';
 import { probeResult, type ProbePlan, type ProbeResult } from '../../../../src-shared/agent-protocol/probe';
+import { createStallDetector, sharedStallDetectors, type StallDetector } from '../../../../src-shared/stall-detector';
 import { startProbeEngine, type ProbeEngine } from '../../../../src-daemons/agent/probe/engine';
 import type { Clock } from '../../../../src-daemons/agent/probe/scheduler';
 import { ERR } from '../../../../src-daemons/agent/probe/types';
@@ -36,19 +42,33 @@ class StepClock implements Clock {
 }
 
 const engines: ProbeEngine[] = [];
+const detectors: StallDetector[] = [];
 afterEach(async () => {
   await Promise.all(engines.splice(0).map((e) => e.stop()));
+  for (const d of detectors.splice(0)) d.dispose();
 });
 
-async function rig() {
+/** An engine; its stall detector runs on `mono`, the test's monotonic clock (frozen unless the test moves it), or is the process's shared one. */
+async function rig(o: { sharedStalls?: boolean } = {}) {
   const clock = new StepClock();
   const out: { data: AgentResultData; at: number }[] = [];
   const logs: string[] = [];
   let allowed = true;
-  const e = startProbeEngine({ agentId: 'srv-a', clock, append: (data, at) => out.push({ data, at }), log: (l) => logs.push(l), allowed: () => allowed, traceroute: null });
+  const mono = { t: 0 };
+  const stalls = o.sharedStalls ? undefined : createStallDetector({ periodMs: 10, thresholdMs: 10, now: () => mono.t });
+  if (stalls) detectors.push(stalls);
+  const e = startProbeEngine({ agentId: 'srv-a', clock, append: (data, at) => out.push({ data, at }), log: (l) => logs.push(l), allowed: () => allowed, traceroute: null, stallDetector: stalls });
   engines.push(e);
-  return { e, clock, out, logs, setAllowed: (v: boolean) => (allowed = v) };
+  return { e, clock, out, logs, mono, stalls, setAllowed: (v: boolean) => (allowed = v) };
 }
+
+/** Blocks the event loop for `ms` (a deliberate stall of this process). */
+const blockLoop = (ms: number): void => {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy: no timer, no socket callback runs meanwhile
+  }
+};
 
 async function plan(id: string, extra: Partial<ProbePlan> = {}): Promise<ProbePlan> {
   const tcpPort = await freePort();
@@ -129,5 +149,53 @@ describe('probe engine', () => {
     e.flush();
     expect(probes(out)).toEqual([]);
     expect(e.responders).toMatchObject({ tcp: true, udp: true });
+  });
+
+  it("a successful probe a stall of the loop overlaps is set aside (not in the columns, counted); failures, ICMP and the next round's probes are kept", async () => {
+    const { e, clock, out, mono, stalls } = await rig();
+    await e.setPlan(await plan('plan-s'));
+    clock.advance(10_000); // all four sent at mono 0...
+    mono.t = 60; // ...then the loop is blocked for 60 ms while they are out,
+    stalls!.check(); // and the detector's late tick records the stall
+    await until('round 1 done', () => e.stats.done === 4);
+    expect(e.stats.stalled).toBe(2); // the TCP connect and the UDP echo (answered late too: the engine's own responder shares the loop)
+    expect(e.responders!.counts.late).toBe(1);
+    e.flush();
+    const [r1] = probes(out);
+    const kept = new Map(r1.target.map((t, i) => [t, r1.err[i]]));
+    expect([...kept.keys()].sort()).toEqual([2, 3]);
+    expect(kept.get(2)).toBe(ERR.refused); // a failure is not set aside
+    for (let i = 0; i < 10; i++) {
+      mono.t += 10; // on time from here on
+      stalls!.check();
+    }
+    clock.advance(10_000);
+    await until('round 2 done', () => e.stats.done === 8);
+    expect(e.stats.stalled).toBe(2);
+    e.flush();
+    const r2 = probes(out)[1];
+    expect([...r2.target].sort()).toEqual([0, 1, 2, 3]);
+    expect(r2.err[r2.target.indexOf(0)]).toBe(ERR.ok);
+  });
+
+  it("a probe out while the loop is really blocked is set aside, on the process's shared detector; engines share it and the last stop ends it", async () => {
+    expect(sharedStallDetectors()).toBe(0);
+    const a = await rig({ sharedStalls: true });
+    const b = await rig({ sharedStalls: true });
+    expect(sharedStallDetectors(), 'no plan yet: no detector').toBe(0);
+    const p = await plan('plan-r');
+    await a.e.setPlan({ ...p, targets: p.targets.slice(0, 1) });
+    await b.e.setPlan(await plan('plan-other', { targets: [] }));
+    expect(sharedStallDetectors()).toBe(1);
+    a.clock.advance(10_000); // the TCP probe goes out...
+    blockLoop(60); // ...and this loop stalls for 60 ms before it can see the answer
+    await until('the probe done', () => a.e.stats.done === 1);
+    expect(a.e.stats.stalled).toBe(1);
+    a.e.flush();
+    expect(probes(a.out)).toEqual([]);
+    await a.e.stop();
+    expect(sharedStallDetectors(), 'b still holds it').toBe(1);
+    await b.e.setPlan(undefined);
+    expect(sharedStallDetectors()).toBe(0);
   });
 });
