@@ -288,8 +288,10 @@ describe.skipIf(skipReason !== '')(`the probe matrix with the deployed agent on 
     figures.push(`a1: ${a1.crossing}/${a1.cells} cells cross, drop rate ${(dropRate(a1.ok, a1.drops) * 100).toFixed(1)}% (${a1.drops}/${a1.ok}; ~9.75% expected); b2: ${b2.crossingP99}/${b2.cells} cells over P99 ${THRESHOLDS.p99BadUs / 1000} ms (lowest ${(b2.minP99 / 1000).toFixed(1)} ms); healthy cells' worst P99 ${(healthyMaxP99 / 1000).toFixed(1)} ms; fewest probes in a cell ${probesPerCell}`);
     // The pinglists: the intra-ToR meshes (12 directed pairs) and the delegates a1, a3 <-> b1, b2 (8).
     expect(summary).toHaveLength(20);
-    // No healthy cell loses a probe; the consistently slow cells (P50 over the threshold) are b2's.
-    expect(lossy.filter((c) => !/(^|>)a1(>|$)/.test(c)), 'cells with drops or failures without a1').toEqual([]);
+    // No healthy cell loses a probe (b2's may: NFQUEUE holds its packets, and a probe of its
+    // cells has timed out once in ~240); the consistently slow cells (P50 over the threshold) are b2's.
+    figures.push(`b2's cells with drops or failures: ${lossy.filter((c) => /(^|>)b2(>|$)/.test(c) && !/(^|>)a1(>|$)/.test(c)).join(', ') || 'none'}`);
+    expect(lossy.filter((c) => !/(^|>)(a1|b2)(>|$)/.test(c)), 'healthy cells with drops or failures').toEqual([]);
     expect(slowP50.filter((c) => !/(^|>)b2(>|$)/.test(c)), 'cells whose P50 crosses without b2').toEqual([]);
     // Exactly those pairs cross: no healthy cell does, not even on P99 alone. A cell's P99 over 12
     // probes a minute is its slowest probe; before the agents set aside probes that overlapped a
