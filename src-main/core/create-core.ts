@@ -5,6 +5,7 @@ import type { WfTask } from '../../src-shared/domain/workflow';
 import { DisposableStore } from '../../src-shared/lifecycle';
 import { createCoreApi, type CoreApi } from './api/core-api';
 import { startAgents } from './agents/agents-capability';
+import { startAlarms } from './alarms/alarms-capability';
 import { startAudit } from './audit/audit-module';
 import type { CoreConfig } from './config';
 import { startCredentials } from './credentials/credentials-module';
@@ -60,9 +61,11 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record, bmcSensors: config.bmcSensors, onControlled: fleet.repoll, log }));
     owned.add(credentials.onChanged(() => { fleet.reload(); traps.reload(); control.refresh(); }));
     const search = owned.add(startSearch({ store }));
+    // Alarms: the rules evaluated over the poller's device status and the stored metrics (webhooks plug into onNotify later).
+    const alarms = owned.add(startAlarms({ store, status: (id) => fleet.poller.state(id)?.health, hub: events.hub, log }));
     // The probe matrix's pinglists follow inventory too (probes starts after the agents, below).
     let probesReload = (): void => {};
-    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); control.refresh(); probesReload(); } }));
+    const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); control.refresh(); probesReload(); alarms.reload(); } }));
     const run = owned.add(startRun({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, log }));
     // Fleet agents dial in over TLS 1.3; their results are stored as they are acknowledged. Started
     // before the workflows: the agent's deploy tools (upload, enrol, activate over the run pool) are theirs.
@@ -101,7 +104,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     probesReload = probes.reload;
 
     const api = createCoreApi(
-      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api },
+      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api, ...alarms.api },
       events.hub,
       store.audit,
     );

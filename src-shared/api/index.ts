@@ -7,6 +7,7 @@ import type { AsyncDisposable, Disposable } from '../lifecycle';
 import type { Role } from '../domain/roles';
 import type { EventSpec, MethodSpec } from './contract';
 import { agentEvents, agentMethods } from './agents';
+import { alarmEvents, alarmMethods } from './alarms';
 import { credentialMethods } from './credentials';
 import { deviceMethods } from './device';
 import { eventEvents, eventMethods } from './events';
@@ -32,6 +33,7 @@ export const API_METHODS = {
   ...workflowMethods,
   ...agentMethods,
   ...probeMethods,
+  ...alarmMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const API_EVENTS = {
@@ -41,6 +43,7 @@ export const API_EVENTS = {
   ...workflowEvents,
   ...agentEvents,
   ...probeEvents,
+  ...alarmEvents,
 } satisfies Record<string, EventSpec>;
 
 type Methods = typeof API_METHODS;
@@ -102,4 +105,5 @@ export type { Disposable } from '../lifecycle';
 export * from './wire';
 export { INVENTORY_FORMATS, type InventoryFormat } from './inventory';
 export type { DnsCatchment, PublicQuality } from './probes';
+export type { AlarmsChange } from './alarms';
 

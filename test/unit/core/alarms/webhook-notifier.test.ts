@@ -96,7 +96,7 @@ describe('webhook notifier', () => {
     expect(rx.hits.map((x) => x.key)).toEqual(ns.map(idempotencyKey));
     expect(new Set(rx.hits.map((x) => x.key)).size).toBe(ns.length);
     expect(rx.hits.every((x) => x.ua === 'FleetDeck' && x.ct === 'application/json' && x.attempt === '1')).toBe(true);
-    expect(idempotencyKey({ ...note('sw1'), at: 5 })).toBe(idempotencyKey(note('sw1')));
+    expect(idempotencyKey({ ...note('sw1'), at: 5 } as WebhookNotification)).toBe(idempotencyKey(note('sw1')));
     expect(h.delivered.map((d) => d.attempts)).toEqual([1, 1, 1, 1]);
     expect(h.gaveUp).toEqual([]);
   });

@@ -1,0 +1,209 @@
+// The alarms capability: loads the rules, alarms and maintenance windows from the store into
+// the engine (alarm-engine.ts) and every intervalMs evaluates each rule over the devices in
+// its scope (selection.ts), reading the conditions alarm-conditions.ts lists (device status
+// from the poller, newest metric samples). After each step the view is recomputed - grouped
+// under topology roots (topology-roots.ts), masked by the active windows (masking.ts) - the
+// step's writes go to the store in one transaction (stepWrites + what the view moved), and
+// onDidChangeAlarms is emitted. onNotify(alarm, event, rule) is called for 'fired' events of alarms
+// notifiable in the new view and 'resolved' events of alarms that were notifiable before (the
+// webhook notifier plugs in there). It serves the alarms.* methods (src-shared/api/alarms.ts);
+// acknowledging acts as the caller. reload() re-reads the inventory (after an import).
+import type { AlarmsChange, Capability } from '../../../src-shared/api';
+import type { Alarm, AlarmEvent, AlarmRule, MaintenanceWindow } from '../../../src-shared/domain/alarm';
+import type { DeviceStatus } from '../../../src-shared/domain/fleet';
+import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-shared/errors';
+import type { EventHub } from '../events/event-hub';
+import { createLatestReader } from '../fleet/room-readings-series';
+import type { CoreStore } from '../store/core-store';
+import { observeRule, unsupportedCondition, type ConditionSources } from './alarm-conditions';
+import { createAlarmEngine, stepWrites, type Observation } from './alarm-engine';
+import { maskAlarms, notifiable } from './masking';
+import { devicesInScope, placeIndex, type Place } from './selection';
+import { groupUnderRoots, rootRelations, type RootRelations } from './topology-roots';
+
+export type AlarmMethod =
+  | 'alarms.list' | 'alarms.history' | 'alarms.rules' | 'alarms.setRule' | 'alarms.deleteRule'
+  | 'alarms.acknowledge' | 'alarms.windows' | 'alarms.setWindow' | 'alarms.endWindow';
+
+export interface AlarmsCapability extends Capability<AlarmMethod> {
+  /** One evaluation now (the timer's step; tests call it with an injected clock). */
+  evaluateNow(): AlarmEvent[];
+  /** Re-reads the inventory (places and topology) after it changed. */
+  reload(): void;
+  /** The current view: the engine's alarms grouped and masked as of the last step. */
+  alarms(): Alarm[];
+}
+
+export interface AlarmsDeps {
+  store: Pick<CoreStore, 'alarms' | 'inventory' | 'metrics'>;
+  /** The poller's status of a device (the fleet's health); undefined when it has none. */
+  status: (deviceId: string) => DeviceStatus | undefined;
+  /** Newest metric samples; default: the store's metrics through a latest reader. */
+  latest?: ConditionSources['latest'];
+  hub: EventHub;
+  clock?: () => number;
+  /** The evaluation period; 0 or less: no timer (evaluateNow only). */
+  intervalMs?: number;
+  /** A metric sample older than this is no data (default 5 min). */
+  staleMs?: number;
+  /** Called for fired and resolved events of notifiable alarms, with the alarm's rule (its webhook); a throwing hook is logged. */
+  onNotify?: (alarm: Alarm, event: AlarmEvent, rule: AlarmRule) => void;
+  log?: (line: string) => void;
+}
+
+const active = (a: Alarm): boolean => a.state !== 'resolved';
+
+export function startAlarms(d: AlarmsDeps): AlarmsCapability {
+  const now = d.clock ?? Date.now;
+  const log = d.log ?? (() => {});
+  const repo = d.store.alarms;
+  const staleMs = d.staleMs ?? 300_000;
+  const reader = d.latest ? null : createLatestReader(d.store.metrics, now);
+  const sources: ConditionSources = { status: d.status, latest: d.latest ?? ((m, ids) => reader!.latest(m, ids)) };
+  const engine = createAlarmEngine(repo.rules(), repo.list());
+  let rules = repo.rules();
+  let windows: MaintenanceWindow[] = repo.windows();
+  let places: ReadonlyMap<string, Place> = new Map();
+  let relations: RootRelations = new Map();
+  let view = new Map<string, Alarm>();
+
+  const loadInventory = (): void => {
+    const doc = d.store.inventory.document();
+    places = placeIndex(doc);
+    relations = rootRelations(doc);
+    reader?.reset();
+  };
+
+  const computeView = (at: number): Map<string, Alarm> =>
+    new Map(groupUnderRoots(maskAlarms(engine.alarms(), windows, places, at), relations).map((a) => [a.id, a]));
+
+  const emit = (at: number): void => {
+    const all = [...view.values()];
+    const change: AlarmsChange = { at, pending: all.filter((a) => a.state === 'pending').length, firing: all.filter((a) => a.state === 'firing').length };
+    d.hub.emit('onDidChangeAlarms', change);
+  };
+
+  /** Recomputes the view and stores what moved: the step's alarms, and every alarm whose masked or root changed. */
+  const commit = (at: number, observations: readonly Observation[], events: readonly AlarmEvent[]): Map<string, Alarm> => {
+    const before = view;
+    view = computeView(at);
+    const { changed, removed } = stepWrites(engine, observations, events);
+    const ids = new Set(changed.map((a) => a.id));
+    for (const [id, a] of view) {
+      const was = before.get(id);
+      if (was === undefined || was.masked !== a.masked || was.rootId !== a.rootId) ids.add(id);
+    }
+    repo.apply([...ids].flatMap((id) => view.get(id) ?? []), removed, events);
+    return before;
+  };
+
+  const notify = (before: ReadonlyMap<string, Alarm>, events: readonly AlarmEvent[]): void => {
+    if (!d.onNotify) return;
+    for (const e of events) {
+      const a = view.get(e.alarmId);
+      const was = before.get(e.alarmId);
+      const due = e.kind === 'fired' ? a !== undefined && notifiable(a) : e.kind === 'resolved' && was !== undefined && notifiable(was);
+      const rule = rules.find((r) => r.id === a?.ruleId);
+      if (!due || a === undefined || rule === undefined) continue;
+      try {
+        d.onNotify(a, e, rule);
+      } catch (err) {
+        log(`alarms: the notification hook failed for ${e.alarmId}: ${(err as Error).message}`);
+      }
+    }
+  };
+
+  const evaluateNow = (): AlarmEvent[] => {
+    const at = now();
+    const observations = rules.flatMap((r) => observeRule(r, devicesInScope(r.scope, places), sources, at, staleMs));
+    const events = engine.evaluate(at, observations);
+    const before = commit(at, observations, events);
+    notify(before, events);
+    emit(at);
+    return events;
+  };
+
+  /** After a rule or window change: the view again, stored, announced (no evaluation). */
+  const refresh = (): void => {
+    const at = now();
+    commit(at, [], []);
+    emit(at);
+  };
+
+  const reloadRules = (): void => {
+    rules = repo.rules();
+    engine.setRules(rules);
+  };
+
+  loadInventory();
+  view = computeView(now());
+  const interval = d.intervalMs ?? 10_000;
+  const timer = interval > 0 ? setInterval(() => {
+    try {
+      evaluateNow();
+    } catch (err) {
+      log(`alarms: evaluation failed: ${(err as Error).message}`);
+    }
+  }, interval) : null;
+  timer?.unref?.();
+
+  return {
+    evaluateNow,
+    reload: () => {
+      loadInventory();
+      refresh();
+    },
+    alarms: () => [...view.values()],
+    api: {
+      'alarms.list': (a) => [...view.values()].filter((x) => (a.state === undefined || x.state === a.state) && (a.objectId === undefined || x.objectId === a.objectId)),
+      'alarms.history': (a) => repo.history(a.alarmId, a.limit ?? 200),
+      'alarms.rules': () => rules,
+      'alarms.setRule': (rule) => {
+        const bad = unsupportedCondition(rule.condition);
+        if (bad) throw new ValidationError(`alarms.setRule: "${bad.field}" ${bad.problem}`, { method: 'alarms.setRule', field: bad.field, problem: bad.problem });
+        repo.putRule(rule);
+        reloadRules();
+        refresh();
+        return rule;
+      },
+      'alarms.deleteRule': (a) => {
+        if (!rules.some((r) => r.id === a.id)) throw new NotFoundError('Alarm rule', a.id);
+        repo.deleteRule(a.id);
+        reloadRules();
+        refresh();
+        return { deleted: true };
+      },
+      'alarms.acknowledge': (a, ctx) => {
+        const had = engine.get(a.alarmId);
+        if (had === undefined) throw new NotFoundError('Alarm', a.alarmId);
+        if (!active(had)) throw new FleetDeckError('CONFLICT', `Alarm "${a.alarmId}" is resolved: there is nothing to acknowledge`, { id: a.alarmId });
+        const at = now();
+        const e = engine.acknowledge(a.alarmId, ctx.actor, at, a.comment);
+        commit(at, [], [e]);
+        emit(at);
+        return view.get(a.alarmId)!;
+      },
+      'alarms.windows': () => windows,
+      'alarms.setWindow': (w) => {
+        repo.putWindow(w);
+        windows = repo.windows();
+        refresh();
+        return w;
+      },
+      'alarms.endWindow': (a) => {
+        const w = windows.find((x) => x.id === a.id);
+        if (w === undefined) throw new NotFoundError('Maintenance window', a.id);
+        const at = now();
+        if (w.from >= at) repo.deleteWindow(w.id);
+        else if (w.to > at) repo.putWindow({ ...w, to: at });
+        windows = repo.windows();
+        refresh();
+        return { ended: true };
+      },
+    },
+    dispose: () => {
+      if (timer) clearInterval(timer);
+      return Promise.resolve();
+    },
+  };
+}
