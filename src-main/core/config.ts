@@ -120,5 +120,7 @@ export interface CoreConfig {
   agents?: AgentsConfig;
   /** The probe matrix's pinglists and aggregation. */
   probes?: ProbesConfig;
+  /** Alarm evaluation (src-main/core/alarms): its period (default 10 s) and when a metric sample is stale (default 5 min). */
+  alarms?: { intervalMs?: number; staleMs?: number };
   log?: (line: string) => void;
 }

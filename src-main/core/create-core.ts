@@ -6,6 +6,7 @@ import { DisposableStore } from '../../src-shared/lifecycle';
 import { createCoreApi, type CoreApi } from './api/core-api';
 import { startAgents } from './agents/agents-capability';
 import { startAlarms } from './alarms/alarms-capability';
+import { createWebhookNotifier, webhookNotification } from './alarms/webhook-notifier';
 import { startAudit } from './audit/audit-module';
 import type { CoreConfig } from './config';
 import { startCredentials } from './credentials/credentials-module';
@@ -61,8 +62,16 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record, bmcSensors: config.bmcSensors, onControlled: fleet.repoll, log }));
     owned.add(credentials.onChanged(() => { fleet.reload(); traps.reload(); control.refresh(); }));
     const search = owned.add(startSearch({ store }));
-    // Alarms: the rules evaluated over the poller's device status and the stored metrics (webhooks plug into onNotify later).
-    const alarms = owned.add(startAlarms({ store, status: (id) => fleet.poller.state(id)?.health, hub: events.hub, log }));
+    // Alarms: the rules evaluated over the poller's device status and the stored metrics; a rule's
+    // webhook gets its notifiable alarms' firing and resolving (the notifier logs what it gives up on).
+    const notifier = createWebhookNotifier({ log });
+    owned.add({ dispose: () => notifier.dispose() });
+    const alarms = owned.add(startAlarms({
+      store, status: (id) => fleet.poller.state(id)?.health, hub: events.hub, log, intervalMs: config.alarms?.intervalMs, staleMs: config.alarms?.staleMs,
+      onNotify: (alarm, e, rule) => {
+        if (rule.webhook !== undefined) notifier.notify(rule.webhook, webhookNotification(alarm, e.kind === 'resolved' ? 'resolved' : 'firing', e.at, rule.name));
+      },
+    }));
     // The probe matrix's pinglists follow inventory too (probes starts after the agents, below).
     let probesReload = (): void => {};
     const inventory = owned.add(startInventory({ store, onImported: () => { fleet.reload(); search.reload(); traps.reload(); control.refresh(); probesReload(); alarms.reload(); } }));

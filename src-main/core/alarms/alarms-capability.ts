@@ -4,9 +4,10 @@
 // from the poller, newest metric samples). After each step the view is recomputed - grouped
 // under topology roots (topology-roots.ts), masked by the active windows (masking.ts) - the
 // step's writes go to the store in one transaction (stepWrites + what the view moved), and
-// onDidChangeAlarms is emitted. onNotify(alarm, event, rule) is called for 'fired' events of alarms
-// notifiable in the new view and 'resolved' events of alarms that were notifiable before (the
-// webhook notifier plugs in there). It serves the alarms.* methods (src-shared/api/alarms.ts);
+// onDidChangeAlarms is emitted. onNotify(alarm, event, rule) is called when an alarm becomes
+// notifiable (fired, or out of a maintenance window while firing: a synthetic 'fired' event)
+// and when an alarm whose firing was notified resolves (see notify below; create-core plugs
+// the webhook notifier in there). It serves the alarms.* methods (src-shared/api/alarms.ts);
 // acknowledging acts as the caller. reload() re-reads the inventory (after an import).
 import type { AlarmsChange, Capability } from '../../../src-shared/api';
 import type { Alarm, AlarmEvent, AlarmRule, MaintenanceWindow } from '../../../src-shared/domain/alarm';
@@ -46,7 +47,7 @@ export interface AlarmsDeps {
   intervalMs?: number;
   /** A metric sample older than this is no data (default 5 min). */
   staleMs?: number;
-  /** Called for fired and resolved events of notifiable alarms, with the alarm's rule (its webhook); a throwing hook is logged. */
+  /** Called when an alarm becomes notifiable and when a notified one resolves, with the alarm's rule (its webhook); a throwing hook is logged. */
   onNotify?: (alarm: Alarm, event: AlarmEvent, rule: AlarmRule) => void;
   log?: (line: string) => void;
 }
@@ -97,20 +98,42 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
     return before;
   };
 
-  const notify = (before: ReadonlyMap<string, Alarm>, events: readonly AlarmEvent[]): void => {
-    if (!d.onNotify) return;
-    for (const e of events) {
-      const a = view.get(e.alarmId);
-      const was = before.get(e.alarmId);
-      const due = e.kind === 'fired' ? a !== undefined && notifiable(a) : e.kind === 'resolved' && was !== undefined && notifiable(was);
-      const rule = rules.find((r) => r.id === a?.ruleId);
-      if (!due || a === undefined || rule === undefined) continue;
+  /** Each alarm notified as firing, with the occurrence it was notified for (what a 'resolved' is sent for). */
+  const sent = new Map<string, number>();
+
+  /**
+   * The notifications a commit makes: 'fired' for an alarm notifiable now that fired in this
+   * step or came out of a window while firing (not yet notified for this occurrence);
+   * 'resolved' for an alarm that resolved after its firing was notified. An alarm that was
+   * grouped under a root when it fired is shown under it and not notified, also when the root
+   * resolves first.
+   */
+  const notify = (before: ReadonlyMap<string, Alarm>, events: readonly AlarmEvent[], at: number): void => {
+    const send = (a: Alarm, e: AlarmEvent): void => {
+      const rule = rules.find((r) => r.id === a.ruleId);
+      if (!d.onNotify || rule === undefined) return;
       try {
         d.onNotify(a, e, rule);
       } catch (err) {
         log(`alarms: the notification hook failed for ${e.alarmId}: ${(err as Error).message}`);
       }
+    };
+    const fired = new Set(events.filter((e) => e.kind === 'fired').map((e) => e.alarmId));
+    for (const e of events) {
+      const a = view.get(e.alarmId);
+      if (e.kind !== 'resolved' || a === undefined || !sent.has(e.alarmId)) continue;
+      sent.delete(e.alarmId);
+      send(a, e);
     }
+    for (const [id, a] of view) {
+      if (!notifiable(a) || sent.get(id) === a.occurrences) continue;
+      const e = events.find((x) => x.alarmId === id && x.kind === 'fired');
+      const unmasked = before.get(id)?.masked === true;
+      if (!fired.has(id) && !unmasked) continue;
+      sent.set(id, a.occurrences);
+      send(a, e ?? { alarmId: id, at, kind: 'fired', severity: a.severity, value: a.value, actor: null, comment: null });
+    }
+    for (const id of sent.keys()) if (!view.has(id)) sent.delete(id);
   };
 
   const evaluateNow = (): AlarmEvent[] => {
@@ -118,7 +141,7 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
     const observations = rules.flatMap((r) => observeRule(r, devicesInScope(r.scope, places), sources, at, staleMs));
     const events = engine.evaluate(at, observations);
     const before = commit(at, observations, events);
-    notify(before, events);
+    notify(before, events, at);
     emit(at);
     return events;
   };
@@ -126,7 +149,7 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
   /** After a rule or window change: the view again, stored, announced (no evaluation). */
   const refresh = (): void => {
     const at = now();
-    commit(at, [], []);
+    notify(commit(at, [], []), [], at);
     emit(at);
   };
 
@@ -137,6 +160,8 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
 
   loadInventory();
   view = computeView(now());
+  // Alarms notifiable at start were notified by the run before (no storm after a restart).
+  for (const a of view.values()) if (notifiable(a)) sent.set(a.id, a.occurrences);
   const interval = d.intervalMs ?? 10_000;
   const timer = interval > 0 ? setInterval(() => {
     try {
