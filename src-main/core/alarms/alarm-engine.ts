@@ -131,12 +131,13 @@ export function stepWrites(engine: Pick<AlarmEngine, 'get'>, observations: Itera
   const changed: Alarm[] = [];
   const removed: string[] = [];
   const touched = new Set<string>();
+  const evented = new Set(events.map((e) => e.alarmId));
   for (const o of observations) touched.add(alarmId(o.ruleId, o.objectId));
-  for (const e of events) touched.add(e.alarmId);
+  for (const id of evented) touched.add(id);
   for (const id of touched) {
     const a = engine.get(id);
     if (a !== undefined) changed.push(a);
-    else if (events.some((e) => e.alarmId === id)) removed.push(id);
+    else if (evented.has(id)) removed.push(id);
   }
   return { changed, removed };
 }
