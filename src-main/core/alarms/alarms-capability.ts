@@ -118,7 +118,7 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
         log(`alarms: the notification hook failed for ${e.alarmId}: ${(err as Error).message}`);
       }
     };
-    const fired = new Set(events.filter((e) => e.kind === 'fired').map((e) => e.alarmId));
+    const fired = new Map(events.filter((e) => e.kind === 'fired').map((e) => [e.alarmId, e]));
     for (const e of events) {
       const a = view.get(e.alarmId);
       if (e.kind !== 'resolved' || a === undefined || !sent.has(e.alarmId)) continue;
@@ -127,7 +127,7 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
     }
     for (const [id, a] of view) {
       if (!notifiable(a) || sent.get(id) === a.occurrences) continue;
-      const e = events.find((x) => x.alarmId === id && x.kind === 'fired');
+      const e = fired.get(id);
       const unmasked = before.get(id)?.masked === true;
       if (!fired.has(id) && !unmasked) continue;
       sent.set(id, a.occurrences);
