@@ -8,6 +8,7 @@ import { selectRoute } from './stores/fleet/selectors';
 import { selectAuthError, selectPhase, selectTransport } from './stores/session/selectors';
 import { useAppStore } from './stores/store';
 import { AuditView } from './views/admin/audit-view';
+import { AlarmsView } from './views/alarms/alarms-view';
 import { AgentDetailView } from './views/agents/agent-detail-view';
 import { AgentsView } from './views/agents/agents-view';
 import { CredentialsView } from './views/admin/credentials-view';
@@ -70,6 +71,7 @@ function Routed() {
       {route.view === 'wf-launch' && <LaunchView templateId={route.templateId} />}
       {route.view === 'wf-run' && <WfRunView runId={route.runId} stepId={route.stepId} host={route.host} />}
       {route.view === 'wf-template' && <TemplateEditView templateId={route.templateId} />}
+      {route.view === 'alarms' && <AlarmsView />}
       {route.view === 'agents' && <AgentsView />}
       {route.view === 'agent' && <AgentDetailView agentId={route.agentId} />}
       {(route.view === 'matrix' || route.view === 'public-net') && (

@@ -1,4 +1,5 @@
-// Top bar: title, the main places (fleet, inventory, run command, workflows, agents, probe matrix; credentials and audit for admins), the device search box,
+// Top bar: title, the main places (fleet, inventory, run command, workflows, agents, probe matrix, alarms with the
+// count of firing unmasked alarms as a badge on every view; credentials and audit for admins), the device search box,
 // power actions awaiting the poller's confirmation, who is signed in with which role,
 // connection state, language.
 import type { MouseEvent } from 'react';
@@ -12,6 +13,7 @@ import { mayCall } from '../stores/session/roles';
 import { signOut } from '../stores/session/actions';
 import { useAppStore } from '../stores/store';
 import { SearchBox } from '../views/search/search-box';
+import { AlarmBadge } from '../views/alarms/alarm-badge';
 import { LanguageSwitch } from './language-switch';
 import { PendingPowerText } from './pending-power-badge';
 
@@ -32,7 +34,9 @@ export function AppHeader() {
           ? 'agents'
           : route.view === 'matrix' || route.view === 'public-net'
             ? 'matrix'
-            : 'overview';
+            : route.view === 'alarms'
+              ? 'alarms'
+              : 'overview';
   const link = (view: NavView, href: string, label: MessageKey, testId: string) => (
     <a href={href} className={here === view ? 'active' : ''} aria-current={here === view ? 'page' : undefined} data-testid={testId} onClick={go(view)}>
       {t(label)}
@@ -54,6 +58,9 @@ export function AppHeader() {
             {link('workflows', '#/workflows', 'nav.workflows', 'nav-workflows')}
             {link('agents', '#/agents', 'nav.agents', 'nav-agents')}
             {link('matrix', '#/matrix/tor', 'nav.matrix', 'nav-matrix')}
+            <a href="#/alarms" className={here === 'alarms' ? 'active' : ''} aria-current={here === 'alarms' ? 'page' : undefined} data-testid="nav-alarms" onClick={go('alarms')}>
+              {t('nav.alarms')} <AlarmBadge />
+            </a>
             {/* Credentials and the audit trail are the admin's. */}
             {mayCall(role, 'credentials.put') && link('credentials', '#/credentials', 'admin.nav.credentials', 'nav-credentials')}
             {mayCall(role, 'audit.list') && link('audit', '#/audit', 'admin.nav.audit', 'nav-audit')}
@@ -104,7 +111,7 @@ function PendingPowerList() {
 }
 
 /** A real link (middle-click, copy address work); a plain click goes through navigate(). */
-type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'agents' | 'matrix' | 'credentials' | 'audit';
+type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'agents' | 'matrix' | 'alarms' | 'credentials' | 'audit';
 
 function go(view: NavView) {
   return (e: MouseEvent<HTMLAnchorElement>): void => {

@@ -11,6 +11,7 @@ import { enWorkflows } from './en-workflows';
 import { enLifecycle } from './en-lifecycle';
 import { enAgents } from './en-agents';
 import { enProbes } from './en-probes';
+import { enAlarms } from './en-alarms';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -201,6 +202,7 @@ export const en = {
   ...enLifecycle,
   ...enAgents,
   ...enProbes,
+  ...enAlarms,
 } as const;
 
 export type MessageKey = keyof typeof en;

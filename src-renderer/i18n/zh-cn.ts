@@ -11,6 +11,7 @@ import { zhCNWorkflows } from './zh-cn-workflows';
 import { zhCNLifecycle } from './zh-cn-lifecycle';
 import { zhCNAgents } from './zh-cn-agents';
 import { zhCNProbes } from './zh-cn-probes';
+import { zhCNAlarms } from './zh-cn-alarms';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -201,4 +202,5 @@ export const zhCN: Dictionary = {
   ...zhCNLifecycle,
   ...zhCNAgents,
   ...zhCNProbes,
+  ...zhCNAlarms,
 };

@@ -17,6 +17,7 @@ import { createSessionSlice, type SessionSlice } from './session/slice';
 import { createWorkflowsSlice, type WorkflowsSlice } from './workflows/slice';
 import { createAgentsSlice, type AgentsSlice } from './agents/slice';
 import { createProbesSlice, type ProbesSlice } from './probes/slice';
+import { createAlarmsSlice, type AlarmsSlice } from './alarms/slice';
 
 export type AppState = SessionSlice &
   FleetSlice &
@@ -34,7 +35,8 @@ export type AppState = SessionSlice &
   Room3dSlice &
   WorkflowsSlice &
   AgentsSlice &
-  ProbesSlice;
+  ProbesSlice &
+  AlarmsSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -54,6 +56,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createWorkflowsSlice(...a),
   ...createAgentsSlice(...a),
   ...createProbesSlice(...a),
+  ...createAlarmsSlice(...a),
 }));
 
 /** Merges a partial update (or one computed from the slice's current state) into one slice. */

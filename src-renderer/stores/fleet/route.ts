@@ -28,7 +28,9 @@ export type Route =
   /** The probe matrix at a level (#/matrix/<level>); tors: the server matrix of two ToRs (#/matrix/server?a=<tor>&b=<tor>). */
   | { view: 'matrix'; level: MatrixLevel; tors: readonly [string, string] | null }
   /** The public network map (#/public-net). */
-  | { view: 'public-net' };
+  | { view: 'public-net' }
+  /** The alarms: active list, rules, maintenance windows (#/alarms). */
+  | { view: 'alarms' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -50,6 +52,7 @@ export function parseRoute(hash: string): Route {
   if (view === 'agents') return id ? { view: 'agent', agentId: decodeURIComponent(id) } : { view: 'agents' };
   if (view === 'matrix') return parseMatrix(id, query);
   if (view === 'public-net') return { view: 'public-net' };
+  if (view === 'alarms') return { view: 'alarms' };
   return { view: 'overview' };
 }
 
@@ -113,5 +116,6 @@ export function formatRoute(r: Route): string {
   if (r.view === 'agent') return `#/agents/${encodeURIComponent(r.agentId)}`;
   if (r.view === 'matrix') return `#/matrix/${r.level}${r.tors ? `?${new URLSearchParams({ a: r.tors[0], b: r.tors[1] }).toString()}` : ''}`;
   if (r.view === 'public-net') return '#/public-net';
+  if (r.view === 'alarms') return '#/alarms';
   return '#/';
 }

@@ -2,6 +2,8 @@
 // channels' feeds first, then each capability's live updates; and the reload after a
 // reconnect, and the reset on sign-out.
 import type { CoreClient, Disposable } from '../../../src-shared/api';
+import { attachAlarmsLive, loadFiring } from '../alarms/actions';
+import { initialAlarms } from '../alarms/slice';
 import { attachDeviceLive } from '../device/actions';
 import { initialDevice } from '../device/slice';
 import { attachEventsLive, loadRecentEvents } from '../events/actions';
@@ -18,7 +20,7 @@ import { initialWorkflows } from '../workflows/slice';
 import { useAppStore } from '../store';
 
 export function attachLive(client: CoreClient): Disposable {
-  const subs = [feedDeviceStatus(client), attachFleetLive(client), attachDeviceLive(client), attachRunLive(client), attachEventsLive(client), attachWorkflowsLive(client)];
+  const subs = [feedDeviceStatus(client), attachFleetLive(client), attachDeviceLive(client), attachRunLive(client), attachEventsLive(client), attachWorkflowsLive(client), attachAlarmsLive(client)];
   return { dispose: () => subs.forEach((s) => s.dispose()) };
 }
 
@@ -27,10 +29,12 @@ export function reloadAll(): void {
   void loadOverview();
   void loadRecentEvents();
   refreshOpenView();
+  useAppStore.setState((s) => ({ alarms: { ...s.alarms, seq: s.alarms.seq + 1 } }));
+  void loadFiring();
 }
 
 /** Forgets the signed-in session's fleet (sign-out, or a token refused on reconnect). */
 export function resetFleetState(): void {
   clearDeviceStatus();
-  useAppStore.setState({ fleet: initialFleet, lab: initialLab, inventory: initialInventory, device: initialDevice, events: initialEvents, run: initialRun, workflows: initialWorkflows });
+  useAppStore.setState({ fleet: initialFleet, lab: initialLab, inventory: initialInventory, device: initialDevice, events: initialEvents, run: initialRun, workflows: initialWorkflows, alarms: initialAlarms });
 }

@@ -1,5 +1,5 @@
 // One device, for a technician at the cabinet: where it sits, whether it answers, its
-// lifecycle (CMDB status), interfaces and power draw; the BMC read on demand; the control actions; its events.
+// lifecycle (CMDB status), interfaces and power draw; the BMC read on demand; the control actions; its alarms; its events.
 import { useEffect } from 'react';
 import type { DeviceDetail, InterfaceInfo } from '../../../src-shared/domain';
 import { ErrorBanner } from '../../components/error-banner';
@@ -14,6 +14,7 @@ import { navigate } from '../../stores/fleet/actions';
 import { selectDeviceDetail, selectDeviceDetailError, selectDeviceEvents, selectDeviceEventsError } from '../../stores/device/selectors';
 import { useAppStore } from '../../stores/store';
 import { BmcSection } from './device-bmc';
+import { DeviceAlarms } from './device-alarms';
 import { DeviceControls } from './device-controls';
 import { Facts, PowerCard, interfacesProblemText } from './device-facts';
 import { interfacesProblemOf } from '../../stores/device/freshness';
@@ -81,6 +82,7 @@ function Detail({ detail }: { detail: DeviceDetail }) {
           <DeviceControls detail={detail} />
           <BmcSection detail={detail} />
           {detail.capabilities.ssh && <DeviceHostKey key={d.id} detail={detail} />}
+          <DeviceAlarms deviceId={d.id} />
           <DeviceEvents deviceId={d.id} />
         </div>
       </div>
