@@ -2,14 +2,18 @@
 // layout once, then readings polled every few seconds and the status stream folded in; where
 // the browser has no WebGL, the room's cabinets polled for the 2D room instead), colour
 // mode, selection, hover, and "focus cabinet", which the scene answers by flying the camera.
+// The firing alarms (kept live by the alarms store) are folded into the readings' cabinet
+// flags for the alarms colour mode, again whenever they change.
 // A search hit for a device in the open 3D room lands here instead of on the device page
 // (see claimSearchHit).
 import type { DeviceStatusChange } from '../../../src-shared/domain';
+import type { RoomReadings } from '../../../src-shared/domain/fleet';
 import { getClient } from '../client';
 import { navigate } from '../fleet/actions';
 import { deviceStatusChannel } from '../live/device-status';
 import { toShownError } from '../shown-error';
 import { patch, useAppStore } from '../store';
+import { withAlarmFlags } from './alarm-flags';
 import { initialRoom3d, type Room3dHover, type Room3dMode, type Room3dState } from './slice';
 
 /** How often fleet.roomReadings is asked while the 3D room is open. */
@@ -20,6 +24,10 @@ const set = (p: Partial<Room3dState> | ((s: Room3dState) => Partial<Room3dState>
 
 let pollTimer: ReturnType<typeof setInterval> | null = null;
 let unsubscribe: (() => void) | null = null;
+/** The room's readings as the core sent them (before the alarm flags are folded in). */
+let rawReadings: RoomReadings | null = null;
+
+const flagged = (r: RoomReadings): RoomReadings => withAlarmFlags(r, get().layout, useAppStore.getState().alarms.firing);
 
 /**
  * Opens a room: loads the layout (unless it is already this room's) and starts polling its
@@ -39,7 +47,12 @@ export function openRoom3d(roomId: string, opts: { flat?: boolean } = {}): () =>
     void loadReadings(roomId);
     pollTimer = setInterval(() => void loadReadings(roomId), ROOM3D_POLL_MS);
     const sub = deviceStatusChannel.subscribe(applyRoomStatus);
-    unsubscribe = () => sub.dispose();
+    const alarmsSub = useAppStore.subscribe((st, prev) => {
+      if (st.alarms.firing === prev.alarms.firing && st.room3d.layout === prev.room3d.layout) return;
+      const raw = rawReadings;
+      if (raw && get().roomId === raw.roomId) set((r) => ({ readings: flagged(raw), colourSeq: r.colourSeq + 1 }));
+    });
+    unsubscribe = () => (sub.dispose(), alarmsSub());
   }
   return () => {
     if (pollTimer) clearInterval(pollTimer);
@@ -61,7 +74,9 @@ export async function loadLayout(roomId: string): Promise<void> {
 export async function loadReadings(roomId: string): Promise<void> {
   try {
     const readings = await getClient().call('fleet.roomReadings', { roomId });
-    if (get().roomId === roomId) set((s) => ({ readings, readingsError: null, liveStatus: {}, colourSeq: s.colourSeq + 1 }));
+    if (get().roomId !== roomId) return;
+    rawReadings = readings;
+    set((s) => ({ readings: flagged(readings), readingsError: null, liveStatus: {}, colourSeq: s.colourSeq + 1 }));
   } catch (err) {
     if (get().roomId === roomId) set({ readingsError: toShownError(err) });
   }

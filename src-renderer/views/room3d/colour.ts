@@ -30,7 +30,8 @@ export const FEED_COLOURS: Readonly<Record<FeedRisk, Rgb>> = {
 };
 /** The probe matrix's top suspect, whatever the mode: a hot pink no mode's scale uses. */
 export const SUSPECT_COLOUR: Rgb = hex(0xff3cc8);
-export const ALARM_COLOURS = { critical: hex(0xe0303a), major: hex(0xe07a20), minor: hex(0xf0d020), other: hex(0x3a8ee0), none: hex(0x6a7280) } as const;
+/** Alarm levels: the worst firing, unmasked alarm's severity (warning is 'other'); only masked ones: a neutral light grey. */
+export const ALARM_COLOURS = { critical: hex(0xe0303a), major: hex(0xe07a20), minor: hex(0xf0d020), other: hex(0x3a8ee0), masked: hex(0xb4bac4), none: hex(0x6a7280) } as const;
 export type AlarmLevel = keyof typeof ALARM_COLOURS;
 
 /** Power utilisation: green at 0 %, yellow at 60 %, red at 90 %, magenta from 100 % (over rating). */
@@ -144,13 +145,13 @@ export function inletColour(c: number | null): Rgb {
   return c === null || !Number.isFinite(c) ? NO_DATA : ramp(INLET_STOPS, c);
 }
 
-/** The worst alarm word among a cabinet's flags ('alarm:critical' ...); none when it has none. */
+/** The worst alarm word among a cabinet's flags ('alarm:critical' ..., 'alarm:masked'); none when it has none. */
 export function alarmLevel(flags: readonly string[]): AlarmLevel {
   let level: AlarmLevel = 'none';
-  const rank: Record<AlarmLevel, number> = { none: 0, other: 1, minor: 2, major: 3, critical: 4 };
+  const rank: Record<AlarmLevel, number> = { none: 0, masked: 1, other: 2, minor: 3, major: 4, critical: 5 };
   for (const f of flags) {
     const word = f.startsWith('alarm:') ? f.slice(6) : null;
-    const l: AlarmLevel = word === 'critical' || word === 'major' || word === 'minor' ? word : 'other';
+    const l: AlarmLevel = word === 'critical' || word === 'major' || word === 'minor' || word === 'masked' ? word : 'other';
     if (rank[l] > rank[level]) level = l;
   }
   return level;
