@@ -5,10 +5,10 @@
 // characters from the embedded Noto Sans SC (no .notdef glyphs), every page renders and the
 // first is not blank; bad input is refused with a ReportPdfError.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, matchesGlob, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportPdfError, writeReportPdf } from '../../../../src-main/core/reports/pdf';
 import { notoSansScDir } from '../../../../src-main/core/reports/pdf/fonts';
@@ -224,5 +224,39 @@ describe('PDF writer: layout choices and bad input', () => {
     const chart = doc.charts[0]!;
     const inf: ReportDocument = { ...doc, charts: [{ ...chart, series: [{ name: 's', values: chart.labels.map(() => Number.POSITIVE_INFINITY) }] }] };
     await expect(writeReportPdf(inf)).rejects.toThrow(ReportPdfError);
+  });
+});
+
+describe('PDF writer: the font at runtime', () => {
+  const ROOT = resolve(__dirname, '../../../..');
+
+  it('finds Noto Sans SC in the runtime dependency @fontsource/noto-sans-sc', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies['@fontsource/noto-sans-sc']).toBeDefined();
+    expect(pkg.dependencies.pdfkit).toBeDefined();
+    expect(relative(ROOT, notoSansScDir())).toBe(join('node_modules', '@fontsource', 'noto-sans-sc'));
+  });
+
+  it('writes the Chinese report from only the files electron-builder.yml packs into the app', async () => {
+    // js-yaml is in node_modules (electron-builder reads YAML with it); it has no types here.
+    const yaml = createRequire(join(ROOT, 'package.json'))('js-yaml') as { load(text: string): unknown };
+    const files = (yaml.load(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as { files: string[] }).files;
+    const excluded = files.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    const src = notoSansScDir();
+    const kept = join(dir, 'packed-font');
+    mkdirSync(join(kept, 'files'), { recursive: true });
+    let count = 0;
+    for (const name of ['package.json', 'unicode.json', 'LICENSE', ...readdirSync(join(src, 'files')).map((f) => `files/${f}`)]) {
+      const inApp = `node_modules/@fontsource/noto-sans-sc/${name}`;
+      if (excluded.some((p) => matchesGlob(inApp, p))) continue;
+      copyFileSync(join(src, name), join(kept, name));
+      count++;
+    }
+    expect(count).toBeLessThan(250);
+    const bytes = await writeReportPdf(fixtureDocument('zh-CN'), { timeZone: 'UTC', fontDir: kept });
+    const file = join(dir, 'packed.pdf');
+    writeFileSync(file, bytes);
+    expect(layoutText(file)).toContain('平均功率利用率');
+    expect(poppler('pdffonts', [file])).toContain('NotoSansSC-Bold');
   });
 });
