@@ -39,13 +39,15 @@ interface SlotRow {
   hi: number;
 }
 
+// The bound `from` arrives as a REAL (better-sqlite3 binds numbers as doubles): the slot is cast
+// to an integer, or every sample would be its own slot.
 const IDS = 'series_id IN (SELECT value FROM json_each(?))';
 const TIER_SQL = {
-  raw: `SELECT series_id AS id, (ts - ?) / ${HOUR_MS} AS slot, count(*) AS n, sum(value) AS s, min(value) AS lo, max(value) AS hi
+  raw: `SELECT series_id AS id, CAST((ts - ?) / ${HOUR_MS} AS INTEGER) AS slot, count(*) AS n, sum(value) AS s, min(value) AS lo, max(value) AS hi
         FROM samples_raw WHERE ${IDS} AND ts >= ? AND ts < ? GROUP BY series_id, slot`,
-  '1m': `SELECT series_id AS id, (ts - ?) / ${HOUR_MS} AS slot, sum(n) AS n, sum(avg * n) AS s, min(min) AS lo, max(max) AS hi
+  '1m': `SELECT series_id AS id, CAST((ts - ?) / ${HOUR_MS} AS INTEGER) AS slot, sum(n) AS n, sum(avg * n) AS s, min(min) AS lo, max(max) AS hi
         FROM samples_1m WHERE ${IDS} AND ts >= ? AND ts < ? GROUP BY series_id, slot`,
-  '1h': `SELECT series_id AS id, (ts - ?) / ${HOUR_MS} AS slot, sum(n) AS n, sum(avg * n) AS s, min(min) AS lo, max(max) AS hi
+  '1h': `SELECT series_id AS id, CAST((ts - ?) / ${HOUR_MS} AS INTEGER) AS slot, sum(n) AS n, sum(avg * n) AS s, min(min) AS lo, max(max) AS hi
         FROM samples_1h WHERE ${IDS} AND ts >= ? AND ts < ? GROUP BY series_id, slot`,
 } as const;
 
