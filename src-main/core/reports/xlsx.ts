@@ -109,6 +109,7 @@ export function reportWorkbook(doc: ReportDocument): ExcelJS.Workbook {
 
 /** The document as the bytes of an .xlsx file. */
 export async function reportToXlsx(doc: ReportDocument): Promise<Buffer> {
-  const bytes = await reportWorkbook(doc).xlsx.writeBuffer();
-  return Buffer.from(bytes as ArrayBuffer);
+  const bytes: unknown = await reportWorkbook(doc).xlsx.writeBuffer();
+  // exceljs types it as an ArrayBuffer; under Node it is a Buffer already.
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes as ArrayBuffer);
 }
