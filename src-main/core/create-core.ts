@@ -6,6 +6,7 @@ import { DisposableStore } from '../../src-shared/lifecycle';
 import { createCoreApi, type CoreApi } from './api/core-api';
 import { startAgents } from './agents/agents-capability';
 import { startAlarms } from './alarms/alarms-capability';
+import { agentHealth, interfacesDown, probeReadings, type AgentHealthRow } from './alarms/condition-sources';
 import { createWebhookNotifier, webhookNotification } from './alarms/webhook-notifier';
 import { startAudit } from './audit/audit-module';
 import type { CoreConfig } from './config';
@@ -22,6 +23,7 @@ import { startRun } from './run/run-module';
 import { startSearch } from './search/search-module';
 import { startSession, type CoreAuth } from './session/session-module';
 import { openCoreStore } from './store/core-store';
+import { startWall } from './wall/wall-capability';
 import { httpPxe, labPxe, PROVISIONING_TEMPLATES, provisioningTools, storeCmdb } from './provisioning';
 import { SHIPPED_TEMPLATES } from './workflows/shipped-templates';
 import type { Tool } from './workflows/tool';
@@ -53,10 +55,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const events = owned.add(startEvents({ store, log }));
     const credentials = owned.add(startCredentials({ store, log }));
     const audit = owned.add(startAudit({ store }));
-    const session = owned.add(startSession({ store }));
+    // Wall mode: playlists, kiosk tokens (serve mode's sign-in takes them as viewers) and the 2 s heartbeat.
+    // Its newest poll is the poller's, once the fleet has started (below).
+    let pollsCompleted = (): number => 0;
+    const wall = owned.add(startWall({ store, hub: events.hub, polls: () => pollsCompleted(), baseUrl: config.workflows?.callbackBaseUrl }));
+    const session = owned.add(startSession({ store, kiosk: wall.kiosk }));
     const lab = owned.add(await startLabModule({ config: config.lab, store, log }));
     const fleet = owned.add(startFleet({ store, credentials: credentials.resolver, hub: events.hub, record: events.record, fleetKind: lab.fleetKind, poller: config.poller, log, identifying: (): ReadonlySet<string> => control.identifying() }));
     owned.add(lab.onDidAffect(fleet.repoll));
+    pollsCompleted = () => fleet.poller.stats().pollsCompleted;
     const traps = owned.add(await startTrapIntake({ config: config.traps, inventory: store.inventory, credentials: credentials.resolver, recordEvents: events.record, repoll: fleet.repoll, announce: lab.setTrapTarget, log }));
     // A credential or inventory change reaches the poller and the BMC sensor poller (changed targets read at once), the trap receiver and search.
     const control = owned.add(startDeviceControl({ store, credentials: credentials.resolver, record: events.record, bmcSensors: config.bmcSensors, onControlled: fleet.repoll, log }));
@@ -64,10 +71,19 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const search = owned.add(startSearch({ store }));
     // Alarms: the rules evaluated over the poller's device status and the stored metrics; a rule's
     // webhook gets its notifiable alarms' firing and resolving (the notifier logs what it gives up on).
+    // Interfaces from the poller, probe figures from the probe store, agent health once the agents have started (below).
     const notifier = createWebhookNotifier({ log });
     owned.add({ dispose: () => notifier.dispose() });
+    let agentSummaries = (): AgentHealthRow[] => [];
+    const healthOf = agentHealth(() => agentSummaries(), Date.now);
     const alarms = owned.add(startAlarms({
       store, status: (id) => fleet.poller.state(id)?.health, hub: events.hub, log, intervalMs: config.alarms?.intervalMs, staleMs: config.alarms?.staleMs,
+      readings: {
+        'if.down_count': interfacesDown((id) => fleet.poller.state(id)),
+        'probe.p99_ms': probeReadings(store.probes, 'p99'),
+        'probe.drop_rate': probeReadings(store.probes, 'drops'),
+      },
+      state: (state, id) => (state === 'agent.health' ? healthOf(id) : undefined),
       onNotify: (alarm, e, rule) => {
         if (rule.webhook !== undefined) notifier.notify(rule.webhook, webhookNotification(alarm, e.kind === 'resolved' ? 'resolved' : 'firing', e.at, rule.name));
       },
@@ -79,6 +95,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     // Fleet agents dial in over TLS 1.3; their results are stored as they are acknowledged. Started
     // before the workflows: the agent's deploy tools (upload, enrol, activate over the run pool) are theirs.
     const agents = owned.add(await startAgents({ store, hub: events.hub, config: config.agents, log }));
+    agentSummaries = () => store.agents.list().flatMap((r) => agents.summary(r.id) ?? []);
     // The tools the capabilities give workflow steps (the engine adds its built-ins: http.callback, wf.approval, wf.callback).
     // Provisioning (seed 000's flows): IPMI through the BMC service, SSH through the run pool,
     // the CMDB status in the inventory; installs staged on the lab's PXE stand-in, or a configured
@@ -113,7 +130,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     probesReload = probes.reload;
 
     const api = createCoreApi(
-      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api, ...alarms.api },
+      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api, ...alarms.api, ...wall.api },
       events.hub,
       store.audit,
     );

@@ -1,26 +1,61 @@
 // The rule conditions the alarms capability can evaluate, and how it reads them. Pure but for
-// the two sources it is handed (the poller's device status, the metrics' newest samples).
+// the sources it is handed (condition-sources.ts builds the derived ones from the core).
 //
-//   state 'device.status' equals 'up' | 'degraded' | 'unreachable': the fleet poller's health
-//     of the device (src-main/core/fleet/snmp-poller.ts). A device the poller has no status
-//     for (not monitored, or not polled yet: 'unknown') is not observed: no data is not "clear".
-//   metric 'pdu.power_w' | 'snmp.rtt_ms' | 'if.in_bps' | 'if.out_bps': the device's newest
-//     raw sample of that series (what the fleet poller stores), compared with the threshold.
-//     A device with no sample newer than staleMs is not observed.
+// Done (each with a unit test in test/unit/core/alarms/conditions.test.ts):
+//   state 'device.status' = up | degraded | unreachable: the fleet poller's health of the
+//     device (src-main/core/fleet/snmp-poller.ts). 'unknown' (not polled yet) is no data.
+//   state 'agent.health' = healthy | over-cap | stale | never-reported | revoked: the health of
+//     the device's agent as the agents list shows it (agents-capability.ts); a device with no
+//     agent is not observed.
+//   metric, the newest stored raw sample of the device (older than staleMs: no data):
+//     'pdu.power_w' (PDU meter), 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps' (the fleet poller),
+//     'bmc.inlet_c' (inlet temperature), 'bmc.cpu_c', 'bmc.power_w' (the BMC sensor poller).
+//   metric 'if.down_count': the device's interfaces that are admin up and oper down (or
+//     lowerLayerDown) in the poller's last answered poll - "interface down" is if.down_count >= 1.
+//   metric 'probe.p99_ms' / 'probe.drop_rate': the probe matrix's newest stored server-level
+//     minute of the device as a source: its worst P99 over its destinations (ms), and its
+//     drops over drops + answered probes (0..1). The minute's end is its time (staleMs applies).
+//   metric 'cabinet.power_share' (the object is the cabinet): its PDUs' newest pdu.power_w
+//     summed over the cabinet's rated power (ratedPowerKw) - "PDU power above 80% of rated" is
+//     cabinet.power_share > 0.8. Observed only when every PDU of the cabinet has a fresh sample
+//     and the rating is above 0. A rule's kinds do not narrow a cabinet condition.
+// Not done:
+//   SEL critical events: the SEL is read only on demand (device.bmc, bmc-service.ts), never
+//     stored, so there is no series to evaluate; it needs the BMC sensor poller to keep a count
+//     of critical SEL entries per BMC first (then it is one more metric here).
+//   gateway and cluster metrics: later issues.
 // unsupportedCondition(rule) names the field and the reason for anything else (setRule refuses it).
 import type { AlarmCondition, AlarmRule } from '../../../src-shared/domain/alarm';
+import { AGENT_HEALTH } from '../../../src-shared/domain/agent';
 import type { DeviceStatus } from '../../../src-shared/domain/fleet';
 import { compare, type Observation } from './alarm-engine';
 
-export const STATE_CONDITIONS = { 'device.status': ['up', 'degraded', 'unreachable'] } as const satisfies Record<string, readonly string[]>;
-export const METRIC_CONDITIONS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps'] as const;
+export const STATE_CONDITIONS = {
+  'device.status': ['up', 'degraded', 'unreachable'],
+  'agent.health': AGENT_HEALTH,
+} as const satisfies Record<string, readonly string[]>;
+/** Read from the store's newest samples. */
+export const STORED_METRICS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps', 'bmc.inlet_c', 'bmc.cpu_c', 'bmc.power_w'] as const;
+/** Computed by condition-sources.ts. */
+export const DERIVED_METRICS = ['if.down_count', 'probe.p99_ms', 'probe.drop_rate', 'cabinet.power_share'] as const;
+export const METRIC_CONDITIONS = [...STORED_METRICS, ...DERIVED_METRICS] as const;
+export type DerivedMetric = (typeof DERIVED_METRICS)[number];
+/** Conditions whose objects are cabinets (the rest: devices). */
+export const CABINET_METRICS: readonly string[] = ['cabinet.power_share'];
+
+export type Reading = { readonly ts: number; readonly value: number };
 
 export interface ConditionSources {
   /** The poller's status of a device; undefined when it has none. */
   status(deviceId: string): DeviceStatus | undefined;
-  /** Each device's newest sample of a metric; devices without one absent. */
-  latest(metric: string, deviceIds: readonly string[]): ReadonlyMap<string, { readonly ts: number; readonly value: number }>;
+  /** Each object's newest reading of a metric (stored or derived); objects without one absent. */
+  latest(metric: string, objectIds: readonly string[]): ReadonlyMap<string, Reading>;
+  /** Other states ('agent.health') of a device; undefined: no data. */
+  state?(state: string, deviceId: string): string | undefined;
 }
+
+/** Whether a condition's objects are cabinets (else devices). */
+export const onCabinets = (c: AlarmCondition): boolean => c.kind === 'metric' && CABINET_METRICS.includes(c.metric);
 
 /** Why the capability cannot evaluate a condition ({ field, problem }), or null when it can. */
 export function unsupportedCondition(c: AlarmCondition): { field: string; problem: string } | null {
@@ -36,21 +71,21 @@ export function unsupportedCondition(c: AlarmCondition): { field: string; proble
   return null;
 }
 
-/** One rule's observations over its devices at `now`. */
-export function observeRule(rule: AlarmRule, devices: readonly string[], src: ConditionSources, now: number, staleMs: number): Observation[] {
+/** One rule's observations over its objects (devices, or cabinets for a cabinet condition) at `now`. */
+export function observeRule(rule: AlarmRule, objects: readonly string[], src: ConditionSources, now: number, staleMs: number): Observation[] {
   const out: Observation[] = [];
   const c = rule.condition;
   if (unsupportedCondition(c)) return out;
   if (c.kind === 'state') {
-    for (const objectId of devices) {
-      const s = src.status(objectId);
+    for (const objectId of objects) {
+      const s = c.state === 'device.status' ? src.status(objectId) : src.state?.(c.state, objectId);
       if (s === undefined || s === 'unknown') continue;
       out.push({ ruleId: rule.id, objectId, holds: s === c.equals, value: null });
     }
     return out;
   }
-  const last = src.latest(c.metric, devices);
-  for (const objectId of devices) {
+  const last = src.latest(c.metric, objects);
+  for (const objectId of objects) {
     const r = last.get(objectId);
     if (r === undefined || now - r.ts > staleMs) continue;
     out.push({ ruleId: rule.id, objectId, holds: compare(r.value, c.op, c.value), value: r.value });

@@ -1,7 +1,8 @@
 // The alarms capability: loads the rules, alarms and maintenance windows from the store into
 // the engine (alarm-engine.ts) and every intervalMs evaluates each rule over the devices in
 // its scope (selection.ts), reading the conditions alarm-conditions.ts lists (device status
-// from the poller, newest metric samples). After each step the view is recomputed - grouped
+// from the poller, newest metric samples, the derived readings of condition-sources.ts;
+// cabinet conditions over the cabinets in scope). After each step the view is recomputed - grouped
 // under topology roots (topology-roots.ts), masked by the active windows (masking.ts) - the
 // step's writes go to the store in one transaction (stepWrites + what the view moved), and
 // onDidChangeAlarms is emitted. onNotify(alarm, event, rule) is called when an alarm becomes
@@ -16,10 +17,11 @@ import { FleetDeckError, NotFoundError, ValidationError } from '../../../src-sha
 import type { EventHub } from '../events/event-hub';
 import { createLatestReader } from '../fleet/room-readings-series';
 import type { CoreStore } from '../store/core-store';
-import { observeRule, unsupportedCondition, type ConditionSources } from './alarm-conditions';
+import { observeRule, onCabinets, unsupportedCondition, type ConditionSources, type DerivedMetric } from './alarm-conditions';
 import { createAlarmEngine, stepWrites, type Observation } from './alarm-engine';
 import { maskAlarms, notifiable } from './masking';
-import { devicesInScope, placeIndex, type Place } from './selection';
+import { cabinetPowerShare, type Readings, type ShareInventory } from './condition-sources';
+import { cabinetsInScope, devicesInScope, placeIndex, type Place } from './selection';
 import { groupUnderRoots, rootRelations, type RootRelations } from './topology-roots';
 
 export type AlarmMethod =
@@ -39,8 +41,12 @@ export interface AlarmsDeps {
   store: Pick<CoreStore, 'alarms' | 'inventory' | 'metrics'>;
   /** The poller's status of a device (the fleet's health); undefined when it has none. */
   status: (deviceId: string) => DeviceStatus | undefined;
-  /** Newest metric samples; default: the store's metrics through a latest reader. */
+  /** Newest stored metric samples; default: the store's metrics through a latest reader. */
   latest?: ConditionSources['latest'];
+  /** The derived metrics other capabilities hold (condition-sources.ts: if.down_count, probe.*); cabinet.power_share is built here. One absent: no data. */
+  readings?: Partial<Record<DerivedMetric, Readings>>;
+  /** States other than device.status ('agent.health') of a device; absent or undefined: no data. */
+  state?: (state: string, deviceId: string) => string | undefined;
   hub: EventHub;
   clock?: () => number;
   /** The evaluation period; 0 or less: no timer (evaluateNow only). */
@@ -60,7 +66,14 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
   const repo = d.store.alarms;
   const staleMs = d.staleMs ?? 300_000;
   const reader = d.latest ? null : createLatestReader(d.store.metrics, now);
-  const sources: ConditionSources = { status: d.status, latest: d.latest ?? ((m, ids) => reader!.latest(m, ids)) };
+  const stored: ConditionSources['latest'] = d.latest ?? ((m, ids) => reader!.latest(m, ids));
+  let shareInventory: ShareInventory = { cabinets: [], devices: [] };
+  const derived: Partial<Record<string, Readings>> = { ...d.readings, 'cabinet.power_share': cabinetPowerShare(() => shareInventory, stored) };
+  const sources: ConditionSources = {
+    status: d.status,
+    latest: (m, ids) => derived[m]?.(ids) ?? stored(m, ids),
+    ...(d.state ? { state: d.state } : {}),
+  };
   const engine = createAlarmEngine(repo.rules(), repo.list());
   let rules = repo.rules();
   let windows: MaintenanceWindow[] = repo.windows();
@@ -71,6 +84,7 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
   const loadInventory = (): void => {
     const doc = d.store.inventory.document();
     places = placeIndex(doc);
+    shareInventory = doc;
     relations = rootRelations(doc);
     reader?.reset();
   };
@@ -138,7 +152,8 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
 
   const evaluateNow = (): AlarmEvent[] => {
     const at = now();
-    const observations = rules.flatMap((r) => observeRule(r, devicesInScope(r.scope, places), sources, at, staleMs));
+    const objects = (r: AlarmRule): string[] => (onCabinets(r.condition) ? cabinetsInScope(r.scope, places) : devicesInScope(r.scope, places));
+    const observations = rules.flatMap((r) => observeRule(r, objects(r), sources, at, staleMs));
     const events = engine.evaluate(at, observations);
     const before = commit(at, observations, events);
     notify(before, events, at);

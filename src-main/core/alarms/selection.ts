@@ -1,7 +1,7 @@
 // Where alarm objects sit in the inventory, and whether they are inside an inventory selection
 // (a rule's scope, a maintenance window's). Pure. An object is a device, cabinet, row, room or
 // site id; placeIndex(inventory) maps each to its chain of places, inSelection tests one,
-// devicesInScope lists the devices a rule (or window) covers, for the caller to observe.
+// devicesInScope lists the devices a rule (or window) covers, for the caller to observe (cabinetsInScope its cabinets).
 //
 // A selection matches an object when one of its listed ids is the object or a place above it
 // (no ids listed: every place), and, when it lists kinds, the object is a device of one of them
@@ -54,5 +54,13 @@ export function inSelection(sel: InventorySelection, p: Place): boolean {
 export function devicesInScope(sel: InventorySelection, places: ReadonlyMap<string, Place>): string[] {
   const out: string[] = [];
   for (const [id, p] of places) if (p.deviceId !== null && inSelection(sel, p)) out.push(id);
+  return out;
+}
+
+/** The cabinets inside a selection (its kinds do not narrow cabinets), in the index's order. */
+export function cabinetsInScope(sel: InventorySelection, places: ReadonlyMap<string, Place>): string[] {
+  const out: string[] = [];
+  const placeOnly = { ...sel, kinds: [] };
+  for (const [id, p] of places) if (p.cabinetId === id && p.deviceId === null && inSelection(placeOnly, p)) out.push(id);
   return out;
 }
