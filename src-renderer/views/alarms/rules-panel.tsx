@@ -4,7 +4,7 @@
 import { useState, type ReactNode } from 'react';
 import { ALARM_SEVERITIES, COMPARATORS, type AlarmRule } from '../../../src-shared/domain/alarm';
 import { ErrorBanner } from '../../components/error-banner';
-import type { MessageKey } from '../../i18n/i18n';
+import { isMessageKey, type MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { refusalByField } from '../../stores/field-refusal';
 import { closeRuleForm, deleteRule, editRule, saveRule } from '../../stores/alarms/rule-actions';
@@ -15,9 +15,13 @@ import { selectRole } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
 import { Severity } from './alarm-bits';
 
+/** A rule's condition in words: the states and metrics the core knows by name, other names as they are. */
 export function conditionText(t: (k: MessageKey, v?: Record<string, string | number>) => string, r: AlarmRule): string {
   const c = r.condition;
-  return c.kind === 'state' ? t('alarms.rule.stateCond', { state: c.state, value: c.equals }) : t('alarms.rule.metricCond', { metric: c.metric, op: c.op, value: c.value });
+  const word = (key: string, fallback: string) => (isMessageKey(key) ? t(key) : fallback);
+  return c.kind === 'state'
+    ? t('alarms.rule.stateCond', { state: word(`alarms.cond.${c.state}`, c.state), value: word(`status.${c.equals}`, c.equals) })
+    : t('alarms.rule.metricCond', { metric: word(`alarms.cond.${c.metric}`, c.metric), op: c.op, value: c.value });
 }
 
 export function RulesPanel() {
