@@ -8,7 +8,7 @@
 // Bad input (a cell for an unknown column, NaN) is refused with a ReportPdfError (pdf/format.ts).
 import PDFDocument from 'pdfkit';
 import type { ReportDocument } from './report-document';
-import { drawChart, CHART_HEIGHT } from './pdf/chart';
+import { drawChart } from './pdf/chart';
 import { ReportFonts } from './pdf/fonts';
 import { formatTime, validateDocument, words } from './pdf/format';
 import { drawTable, layoutTable, wantedWidth, type TableCanvas } from './pdf/table';
@@ -27,7 +27,7 @@ const A4 = { short: 595.28, long: 841.89 };
 const MARGIN = 40;
 const FOOTER = 28;
 
-export async function writeReportPdf(report: ReportDocument, options: PdfWriteOptions = {}): Promise<Buffer> {
+export async function reportToPdf(report: ReportDocument, options: PdfWriteOptions = {}): Promise<Buffer> {
   validateDocument(report);
   const w = words(report.locale);
   const doc = new PDFDocument({
@@ -82,17 +82,19 @@ export async function writeReportPdf(report: ReportDocument, options: PdfWriteOp
   const canvas: TableCanvas = { doc, text, left: MARGIN, bottom, newPage, continued: w.continued };
   for (const table of report.tables) y = drawTable(canvas, table, layoutTable(text, table, contentW), y);
 
-  // Charts, in a grid.
-  const cols = landscape ? 3 : 2;
+  // Charts, in a grid: smaller and more to a row when there are many (one per room).
+  const many = report.charts.length > (landscape ? 3 : 2);
+  const cols = (landscape ? 3 : 2) + (many ? 1 : 0);
+  const chartH = many ? 128 : 170;
   const gap = 18;
   const chartW = (contentW - gap * (cols - 1)) / cols;
   report.charts.forEach((chart, i) => {
     const col = i % cols;
-    if (col === 0 && i > 0) y += CHART_HEIGHT + 12;
-    if (col === 0 && y + CHART_HEIGHT > bottom) y = newPage();
-    drawChart(doc, text, chart, MARGIN + col * (chartW + gap), y, chartW, report.locale === 'zh-CN' ? '无数据' : 'no data');
+    if (col === 0 && i > 0) y += chartH + 12;
+    if (col === 0 && y + chartH > bottom) y = newPage();
+    drawChart(doc, text, chart, { x: MARGIN + col * (chartW + gap), y, width: chartW, height: chartH }, w.noData);
   });
-  if (report.charts.length > 0) y += CHART_HEIGHT + 16;
+  if (report.charts.length > 0) y += chartH + 16;
 
   // Definitions.
   if (report.definitions.length > 0) {

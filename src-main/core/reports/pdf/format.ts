@@ -83,12 +83,13 @@ interface Words {
   generated: string;
   definitions: string;
   continued: string;
+  noData: string;
   page: (page: number, pages: number) => string;
 }
 
 const WORDS: Record<ReportLocale, Words> = {
-  en: { period: 'Period', generated: 'Generated', definitions: 'Definitions', continued: '(continued)', page: (p, n) => `Page ${p} of ${n}` },
-  'zh-CN': { period: '统计周期', generated: '生成时间', definitions: '指标定义', continued: '（续）', page: (p, n) => `第 ${p} 页，共 ${n} 页` },
+  en: { period: 'Period', generated: 'Generated', definitions: 'Definitions', continued: '(continued)', noData: 'no data', page: (p, n) => `Page ${p} of ${n}` },
+  'zh-CN': { period: '统计周期', generated: '生成时间', definitions: '指标定义', continued: '（续）', noData: '无数据', page: (p, n) => `第 ${p} 页，共 ${n} 页` },
 };
 
 export function words(locale: ReportLocale): Words {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, matchesGlob, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReportPdfError, writeReportPdf } from '../../../../src-main/core/reports/pdf';
+import { ReportPdfError, reportToPdf } from '../../../../src-main/core/reports/pdf';
 import { notoSansScDir } from '../../../../src-main/core/reports/pdf/fonts';
 import type { ReportDocument } from '../../../../src-main/core/reports/report-document';
 import { DEFINITIONS_EN, DEFINITIONS_ZH, fixtureDocument, fixtureRows, type FixtureRow } from './pdf-fixtures';
@@ -28,7 +28,7 @@ function poppler(tool: string, args: string[]): string {
 }
 
 async function writeTo(name: string, report: ReportDocument): Promise<{ file: string; bytes: Buffer }> {
-  const bytes = await writeReportPdf(report, { timeZone: 'UTC' });
+  const bytes = await reportToPdf(report, { timeZone: 'UTC' });
   const file = join(dir, `${name}.pdf`);
   writeFileSync(file, bytes);
   return { file, bytes };
@@ -208,22 +208,33 @@ describe('PDF writer: layout choices and bad input', () => {
     expect(text).toMatch(/^\s*y\s*$/m);
   });
 
+  it('draws a chart per room (ten) in a grid, with each chart title, category label and bar value', async () => {
+    const labels = ['Valid', 'Dirty data', 'Invalid', 'Not opened', 'Empty', 'Abnormal'];
+    const charts = Array.from({ length: 10 }, (_, i) => ({ title: `Room ${i + 1}: cabinets by category`, labels, series: [{ name: 'Cabinets', values: [30 + i, 3, 2, null, 1, 0] }] }));
+    const { file } = await writeTo('charts', { ...fixtureDocument('en'), charts });
+    const text = squash(plainText(file));
+    for (const c of charts) expect(text).toContain(squash(c.title));
+    for (const l of ['Valid', 'Invalid', 'Empty', 'Abnormal']) expect(text).toContain(l);
+    for (let i = 0; i < 10; i++) expect(plainText(file)).toMatch(new RegExp(`\\b${30 + i}\\b`));
+    expect(renderGrey(file, 'charts')).toHaveLength(pages(file));
+  });
+
   it('refuses a cell for a column the table does not have, naming table, row and column', async () => {
     const doc = fixtureDocument('en');
     const table = doc.tables[0]!;
     const bad: ReportDocument = { ...doc, tables: [{ ...table, rows: [...table.rows.slice(0, 2), { cells: { room: 'x', nope: 1 } }] }] };
-    await expect(writeReportPdf(bad)).rejects.toThrow(ReportPdfError);
-    await expect(writeReportPdf(bad)).rejects.toThrow(/row 3: cell 'nope' is not one of its columns/);
+    await expect(reportToPdf(bad)).rejects.toThrow(ReportPdfError);
+    await expect(reportToPdf(bad)).rejects.toThrow(/row 3: cell 'nope' is not one of its columns/);
   });
 
   it('refuses NaN and infinite numbers (null is the way to say no value)', async () => {
     const doc = fixtureDocument('en');
     const table = doc.tables[0]!;
     const nan: ReportDocument = { ...doc, tables: [{ ...table, rows: [{ cells: { room: 'x', total: Number.NaN } }] }] };
-    await expect(writeReportPdf(nan)).rejects.toThrow(/row 1, column 'total': NaN is not a number to print/);
+    await expect(reportToPdf(nan)).rejects.toThrow(/row 1, column 'total': NaN is not a number to print/);
     const chart = doc.charts[0]!;
     const inf: ReportDocument = { ...doc, charts: [{ ...chart, series: [{ name: 's', values: chart.labels.map(() => Number.POSITIVE_INFINITY) }] }] };
-    await expect(writeReportPdf(inf)).rejects.toThrow(ReportPdfError);
+    await expect(reportToPdf(inf)).rejects.toThrow(ReportPdfError);
   });
 });
 
@@ -253,7 +264,7 @@ describe('PDF writer: the font at runtime', () => {
       count++;
     }
     expect(count).toBeLessThan(250);
-    const bytes = await writeReportPdf(fixtureDocument('zh-CN'), { timeZone: 'UTC', fontDir: kept });
+    const bytes = await reportToPdf(fixtureDocument('zh-CN'), { timeZone: 'UTC', fontDir: kept });
     const file = join(dir, 'packed.pdf');
     writeFileSync(file, bytes);
     expect(layoutText(file)).toContain('平均功率利用率');
