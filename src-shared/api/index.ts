@@ -18,6 +18,7 @@ import { probeEvents, probeMethods } from './probes';
 import { runEvents, runMethods } from './run';
 import { searchMethods } from './search';
 import { sessionMethods } from './session';
+import { wallEvents, wallMethods } from './wall';
 import { workflowEvents, workflowMethods } from './workflows';
 
 export const API_METHODS = {
@@ -34,6 +35,7 @@ export const API_METHODS = {
   ...agentMethods,
   ...probeMethods,
   ...alarmMethods,
+  ...wallMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const API_EVENTS = {
@@ -44,6 +46,7 @@ export const API_EVENTS = {
   ...agentEvents,
   ...probeEvents,
   ...alarmEvents,
+  ...wallEvents,
 } satisfies Record<string, EventSpec>;
 
 type Methods = typeof API_METHODS;
@@ -106,4 +109,5 @@ export * from './wire';
 export { INVENTORY_FORMATS, type InventoryFormat } from './inventory';
 export type { DnsCatchment, PublicQuality } from './probes';
 export type { AlarmsChange } from './alarms';
+export type { PlaylistsChange } from './wall';
 

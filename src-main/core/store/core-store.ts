@@ -15,6 +15,7 @@ import { InventoryRepository } from './inventory-repository';
 import { MetricsRepository } from './metrics-repository';
 import { ProbeRepository } from './probe-repository';
 import { TokenRepository } from './token-repository';
+import { WallRepository } from './wall-repository';
 
 export interface CoreStore extends AsyncDisposable {
   readonly db: Db;
@@ -33,6 +34,8 @@ export interface CoreStore extends AsyncDisposable {
   readonly probes: ProbeRepository;
   /** Alarm rules, alarms, their history and maintenance windows. */
   readonly alarms: AlarmRepository;
+  /** Wall mode's playlists and kiosk tokens (hashed). */
+  readonly wall: WallRepository;
 }
 
 export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNativeBinding' | 'secretKey' | 'retention'>): CoreStore {
@@ -52,6 +55,7 @@ export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNati
       agents: new AgentRepository(db, box),
       probes: new ProbeRepository(db),
       alarms: new AlarmRepository(db),
+      wall: new WallRepository(db),
       async dispose() {
         if (db.open) db.close();
       },

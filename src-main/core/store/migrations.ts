@@ -365,6 +365,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 16,
+    name: 'wall mode: playlists, kiosk tokens (hashed)',
+    // A playlist's views are JSON (src-shared/domain/wall.ts). A kiosk token is stored as its
+    // SHA-256 only; it carries no role column: a kiosk session is a viewer, whatever is stored.
+    sql: `
+      CREATE TABLE wall_playlists (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE kiosk_tokens (
+        id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, playlist_id TEXT NOT NULL, label TEXT NOT NULL,
+        created_at INTEGER NOT NULL, created_by TEXT NOT NULL, last_used_at INTEGER, revoked_at INTEGER, revoked_by TEXT
+      ) STRICT;
+      CREATE INDEX kiosk_tokens_playlist ON kiosk_tokens(playlist_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
