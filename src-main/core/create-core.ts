@@ -6,7 +6,7 @@ import { DisposableStore } from '../../src-shared/lifecycle';
 import { createCoreApi, type CoreApi } from './api/core-api';
 import { startAgents } from './agents/agents-capability';
 import { startAlarms } from './alarms/alarms-capability';
-import { agentHealth, interfacesDown, probeReadings, type AgentHealthRow } from './alarms/condition-sources';
+import { agentHealth, interfacesDown, probeReadings, probeSuspect, type AgentHealthRow, type SuspectLocalisation } from './alarms/condition-sources';
 import { createWebhookNotifier, webhookNotification } from './alarms/webhook-notifier';
 import { startAudit } from './audit/audit-module';
 import type { CoreConfig } from './config';
@@ -76,6 +76,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     owned.add({ dispose: () => notifier.dispose() });
     let agentSummaries = (): AgentHealthRow[] => [];
     const healthOf = agentHealth(() => agentSummaries(), Date.now);
+    // The probe matrix's top suspect is a root (its localisation once the probes have started, below).
+    let localisation = (): SuspectLocalisation | null => null;
+    const suspect = probeSuspect(() => localisation(), Date.now, config.alarms?.staleMs ?? 300_000);
     const alarms = owned.add(startAlarms({
       store, status: (id) => fleet.poller.state(id)?.health, hub: events.hub, log, intervalMs: config.alarms?.intervalMs, staleMs: config.alarms?.staleMs,
       readings: {
@@ -83,7 +86,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         'probe.p99_ms': probeReadings(store.probes, 'p99'),
         'probe.drop_rate': probeReadings(store.probes, 'drops'),
       },
-      state: (state, id) => (state === 'agent.health' ? healthOf(id) : undefined),
+      state: (state, id) => (state === 'agent.health' ? healthOf(id) : state === 'probe.suspect' ? suspect.state(id) : undefined),
+      suspectEdges: suspect.behind,
       onNotify: (alarm, e, rule) => {
         if (rule.webhook !== undefined) notifier.notify(rule.webhook, webhookNotification(alarm, e.kind === 'resolved' ? 'resolved' : 'firing', e.at, rule.name));
       },
@@ -128,6 +132,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const probeConfig = labTargets ? { resolvers: labTargets.resolvers, publicTargets: labTargets.publicTargets, ...config.probes } : config.probes;
     const probes = owned.add(startProbes({ store, agents, hub: events.hub, record: events.record, config: probeConfig, log }));
     probesReload = probes.reload;
+    localisation = () => probes.lastLocalisation;
 
     const api = createCoreApi(
       { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api, ...alarms.api, ...wall.api },

@@ -7,6 +7,11 @@
 //   state 'agent.health' = healthy | over-cap | stale | never-reported | revoked: the health of
 //     the device's agent as the agents list shows it (agents-capability.ts); a device with no
 //     agent is not observed.
+//   state 'probe.suspect' = suspect | clear: whether the device is the probe matrix's top
+//     suspect (a host link, a ToR or its uplink) in its newest localisation; an alarm of such a
+//     rule is a cause: the alarms of the hosts of the suspect's bad pairs, and the device's own
+//     other alarms, are grouped under it (topology-roots.ts). Spine and WAN suspects (rooms,
+//     sites) are not alarmed on: the objects are devices.
 //   metric, the newest stored raw sample of the device (older than staleMs: no data):
 //     'pdu.power_w' (PDU meter), 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps' (the fleet poller),
 //     'bmc.inlet_c' (inlet temperature), 'bmc.cpu_c', 'bmc.power_w' (the BMC sensor poller).
@@ -33,6 +38,7 @@ import { compare, type Observation } from './alarm-engine';
 export const STATE_CONDITIONS = {
   'device.status': ['up', 'degraded', 'unreachable'],
   'agent.health': AGENT_HEALTH,
+  'probe.suspect': ['suspect', 'clear'],
 } as const satisfies Record<string, readonly string[]>;
 /** Read from the store's newest samples. */
 export const STORED_METRICS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps', 'bmc.inlet_c', 'bmc.cpu_c', 'bmc.power_w'] as const;

@@ -45,8 +45,10 @@ export interface AlarmsDeps {
   latest?: ConditionSources['latest'];
   /** The derived metrics other capabilities hold (condition-sources.ts: if.down_count, probe.*); cabinet.power_share is built here. One absent: no data. */
   readings?: Partial<Record<DerivedMetric, Readings>>;
-  /** States other than device.status ('agent.health') of a device; absent or undefined: no data. */
+  /** States other than device.status ('agent.health', 'probe.suspect') of a device; absent or undefined: no data. */
   state?: (state: string, deviceId: string) => string | undefined;
+  /** Edges added to the topology at each step (the probe suspect's hosts behind it: condition-sources.ts probeSuspect). */
+  suspectEdges?: () => ReadonlyMap<string, readonly string[]>;
   hub: EventHub;
   clock?: () => number;
   /** The evaluation period; 0 or less: no timer (evaluateNow only). */
@@ -89,8 +91,15 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
     reader?.reset();
   };
 
-  const computeView = (at: number): Map<string, Alarm> =>
-    new Map(groupUnderRoots(maskAlarms(engine.alarms(), windows, places, at), relations).map((a) => [a.id, a]));
+  /** The inventory's relations with the step's suspect edges added; the alarms of probe.suspect rules are causes. */
+  const computeView = (at: number): Map<string, Alarm> => {
+    const extra = d.suspectEdges?.() ?? new Map<string, readonly string[]>();
+    const rel = extra.size ? { get: (id: string) => (extra.has(id) ? [...(relations.get(id) ?? []), ...extra.get(id)!] : relations.get(id)) } : relations;
+    const causeRules = new Set(rules.filter((r) => r.condition.kind === 'state' && r.condition.state === 'probe.suspect' && r.condition.equals === 'suspect').map((r) => r.id));
+    const all = maskAlarms(engine.alarms(), windows, places, at);
+    const causes = new Set(causeRules.size ? all.filter((a) => causeRules.has(a.ruleId)).map((a) => a.id) : []);
+    return new Map(groupUnderRoots(all, rel, causes).map((a) => [a.id, a]));
+  };
 
   const emit = (at: number): void => {
     const all = [...view.values()];

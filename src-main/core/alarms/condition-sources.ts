@@ -8,6 +8,7 @@
 //   probeReadings(probes, 'p99')   'probe.p99_ms', ('drops') 'probe.drop_rate': the newest server-level minute
 //   cabinetPowerShare(inv, latest) 'cabinet.power_share': its PDUs' meters summed over its rated power
 //   agentHealth(list, now)         'agent.health' of a device: its agent's, as the agents list shows it
+//   probeSuspect(loc, now, stale)  'probe.suspect' of a device, and the hosts behind the top suspect
 import type { DeviceStatus } from '../../../src-shared/domain/fleet';
 import type { Cabinet, Device } from '../../../src-shared/domain/inventory';
 import type { ProbeRepository } from '../store/probe-repository';
@@ -124,5 +125,46 @@ export function agentHealth(list: () => readonly AgentHealthRow[], now: () => nu
       }
     }
     return byDevice.get(deviceId)?.health;
+  };
+}
+
+/** What probeSuspect reads of the probe matrix's newest localisation (ProbeLocalisation). */
+export interface SuspectLocalisation {
+  readonly to: number;
+  readonly suspects: readonly { readonly component: { readonly kind: string; readonly objectId: string }; readonly pairs: readonly { readonly src: string; readonly dst: string }[] }[];
+}
+
+/** The suspect kinds that stand for a device (a host's link, a ToR switch, its uplink); spine and WAN suspects name rooms and sites. */
+const DEVICE_SUSPECTS = new Set(['host-link', 'tor', 'tor-uplink']);
+
+/**
+ * 'probe.suspect' of a device: 'suspect' when it is the object of the newest localisation's
+ * top suspect (a host link, a ToR or its uplink: the one the probe.suspect fleet event names),
+ * else 'clear'; no data without a localisation ending within staleMs. behind(): the hosts of
+ * the top suspect's bad pairs, each behind the suspect's device (the capability groups their
+ * alarms under the suspect's).
+ */
+export function probeSuspect(localisation: () => SuspectLocalisation | null, now: () => number, staleMs: number): {
+  state(deviceId: string): 'suspect' | 'clear' | undefined;
+  behind(): ReadonlyMap<string, readonly string[]>;
+} {
+  const top = (): { objectId: string; pairs: readonly { src: string; dst: string }[] } | null | undefined => {
+    const loc = localisation();
+    if (loc === null || now() - loc.to > staleMs) return undefined;
+    const s = loc.suspects[0];
+    return s !== undefined && DEVICE_SUSPECTS.has(s.component.kind) ? { objectId: s.component.objectId, pairs: s.pairs } : null;
+  };
+  return {
+    state: (deviceId) => {
+      const t = top();
+      return t === undefined ? undefined : t?.objectId === deviceId ? 'suspect' : 'clear';
+    },
+    behind: () => {
+      const t = top();
+      const out = new Map<string, readonly string[]>();
+      if (!t) return out;
+      for (const p of t.pairs) for (const host of [p.src, p.dst]) if (host !== t.objectId) out.set(host, [t.objectId]);
+      return out;
+    },
   };
 }

@@ -14,6 +14,11 @@
 //     the lowest id. The chain climbs through firing objects only: a ToR that is up does not
 //     pass its PDU's trip on to its servers. Other alarms come back without rootId. Only
 //     ungrouped alarms are notified; the grouped ones are shown under their root.
+//   groupUnderRoots(alarms, relations, causes) with causes (alarm ids: the probe matrix's
+//     suspect, a cause found rather than a symptom): a firing cause alarm stands for its object
+//     before the object's other alarms, and the object's other firing alarms that have no root
+//     upstream are grouped under it (a suspect host link's own probe alarms under the suspect).
+//   The relations may be any lookup by id (the capability adds the suspect's pairs as edges).
 import { ALARM_SEVERITIES, type Alarm } from '../../../src-shared/domain/alarm';
 import type { Cabinet, Device, Row } from '../../../src-shared/domain/inventory';
 import { cableCabinet } from '../../../src-shared/power-feeds';
@@ -59,13 +64,14 @@ export function rootRelations(inv: RootInventory): RootRelations {
 const rank = (a: Alarm): number => ALARM_SEVERITIES.indexOf(a.severity);
 const better = (a: Alarm, b: Alarm): boolean => rank(a) < rank(b) || (rank(a) === rank(b) && a.id < b.id);
 
-export function groupUnderRoots(alarms: readonly Alarm[], relations: RootRelations): Alarm[] {
-  // The firing alarm that stands for each object: its most severe, then lowest id.
+export function groupUnderRoots(alarms: readonly Alarm[], relations: Pick<RootRelations, 'get'>, causes: ReadonlySet<string> = new Set()): Alarm[] {
+  // The firing alarm that stands for each object: a cause first, then its most severe, then lowest id.
   const firingOf = new Map<string, Alarm>();
+  const stands = (a: Alarm, b: Alarm): boolean => (causes.has(a.id) !== causes.has(b.id) ? causes.has(a.id) : better(a, b));
   for (const a of alarms) {
     if (a.state !== 'firing') continue;
     const had = firingOf.get(a.objectId);
-    if (had === undefined || better(a, had)) firingOf.set(a.objectId, a);
+    if (had === undefined || stands(a, had)) firingOf.set(a.objectId, a);
   }
   // The topmost firing alarms upstream of an object, climbing through firing objects only (cycles cut by the visited set).
   const topmost = (objectId: string, seen: Set<string>): Alarm[] => {
@@ -83,7 +89,10 @@ export function groupUnderRoots(alarms: readonly Alarm[], relations: RootRelatio
     const { rootId: _old, ...rest } = a;
     if (a.state !== 'firing') return rest;
     const roots = topmost(a.objectId, new Set([a.objectId]));
-    if (!roots.length) return rest;
+    if (!roots.length) {
+      const cause = firingOf.get(a.objectId);
+      return cause !== undefined && cause.id !== a.id && causes.has(cause.id) ? { ...rest, rootId: cause.id } : rest;
+    }
     const root = roots.reduce((best, r) => (better(r, best) ? r : best));
     return { ...rest, rootId: root.id };
   });
