@@ -148,6 +148,12 @@ export function createWsGateway(core: Core, options: Partial<GatewayLimits> & { 
             if (ws.bufferedAmount < EVENT_BACKLOG_BYTES) send(ws, { type: 'event', event, payload });
           }),
         );
+        // A revoked credential (a wall's kiosk token) ends its sessions now, not at their next sign-in.
+        const signedInAs = who.actor;
+        const revoked = core.auth.onDidRevoke?.((actor) => {
+          if (actor === signedInAs) closeNow(ws, WS_CLOSE.unauthenticated, 'token revoked');
+        });
+        if (revoked) subs.push(revoked);
         send(ws, { type: 'auth', ok: true, actor: ctx.actor, role: ctx.role });
         return;
       }
