@@ -2,7 +2,7 @@
 // shown, expandable), severity colours, masked ones dimmed with the window that masks them,
 // acknowledge and history per alarm.
 import { Fragment, useState, type ReactNode } from 'react';
-import type { Alarm, MaintenanceWindow } from '../../../src-shared/domain/alarm';
+import type { Alarm, AlarmRule, MaintenanceWindow } from '../../../src-shared/domain/alarm';
 import { useI18n } from '../../i18n/use-i18n';
 import { groupAlarms } from '../../stores/alarms/selectors';
 import { useNow } from '../device/device-facts';
@@ -15,7 +15,13 @@ function maskingWindows(alarm: Alarm, windows: readonly MaintenanceWindow[], now
   return naming.length > 0 ? naming : active;
 }
 
-export function AlarmList({ list, windows, rules }: { list: readonly Alarm[]; windows: readonly MaintenanceWindow[]; rules: ReadonlyMap<string, string> }) {
+/** Where an alarm's object is shown: a cabinet condition's object is the cabinet (its elevation), else a device. */
+function objectHref(alarm: Alarm, rule: AlarmRule | undefined): string {
+  const cabinet = rule?.condition.kind === 'metric' && rule.condition.metric.startsWith('cabinet.');
+  return cabinet ? `#/cabinet/${encodeURIComponent(alarm.objectId)}` : `#/device/${encodeURIComponent(alarm.objectId)}`;
+}
+
+export function AlarmList({ list, windows, rules }: { list: readonly Alarm[]; windows: readonly MaintenanceWindow[]; rules: ReadonlyMap<string, AlarmRule> }) {
   const { t } = useI18n();
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const groups = groupAlarms(list);
@@ -51,7 +57,7 @@ export function AlarmList({ list, windows, rules }: { list: readonly Alarm[]; wi
   );
 }
 
-function Row(props: { alarm: Alarm; windows: readonly MaintenanceWindow[]; rule: string | undefined; member?: boolean; children?: ReactNode }) {
+function Row(props: { alarm: Alarm; windows: readonly MaintenanceWindow[]; rule: AlarmRule | undefined; member?: boolean; children?: ReactNode }) {
   const { t } = useI18n();
   const time = useTime();
   const a = props.alarm;
@@ -70,10 +76,10 @@ function Row(props: { alarm: Alarm; windows: readonly MaintenanceWindow[]; rule:
       >
         <td><Severity severity={a.severity} /></td>
         <td>
-          <a href={`#/device/${encodeURIComponent(a.objectId)}`}>{a.objectId}</a>
+          <a href={objectHref(a, props.rule)}>{a.objectId}</a>
           {props.children}
         </td>
-        <td>{props.rule ?? a.ruleId}</td>
+        <td>{props.rule?.name ?? a.ruleId}</td>
         <td>
           <AlarmState alarm={a} />
           {masking.length > 0 && (

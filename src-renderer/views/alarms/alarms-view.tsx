@@ -24,7 +24,7 @@ export function AlarmsView() {
     void loadRules();
     void loadWindows();
   }, [seq]);
-  const ruleNames = useMemo(() => new Map((rules ?? []).map((r) => [r.id, r.name])), [rules]);
+  const byId = useMemo(() => new Map((rules ?? []).map((r) => [r.id, r])), [rules]);
   return (
     <main className="alarms-view" data-testid="alarms-view">
       <div className="view-head">
@@ -35,7 +35,7 @@ export function AlarmsView() {
         <h2>{t('alarms.active')}</h2>
         {error && <ErrorBanner error={error} action="alarms.action.list" onRetry={() => void loadAlarmList()} />}
         {!list && !error && <p className="loading">{t('alarms.loading')}</p>}
-        {list && <AlarmList list={list} windows={windows ?? []} rules={ruleNames} />}
+        {list && <AlarmList list={list} windows={windows ?? []} rules={byId} />}
       </section>
       <RulesPanel />
       <WindowsPanel />

@@ -20,9 +20,19 @@ export function conditionText(t: (k: MessageKey, v?: Record<string, string | num
   const c = r.condition;
   const word = (key: string, fallback: string) => (isMessageKey(key) ? t(key) : fallback);
   return c.kind === 'state'
-    ? t('alarms.rule.stateCond', { state: word(`alarms.cond.${c.state}`, c.state), value: word(`status.${c.equals}`, c.equals) })
+    ? t('alarms.rule.stateCond', { state: word(`alarms.cond.${c.state}`, c.state), value: valueWord(t, c.state, c.equals) })
     : t('alarms.rule.metricCond', { metric: word(`alarms.cond.${c.metric}`, c.metric), op: c.op, value: c.value });
 }
+
+/** A state's value in words: device status, agent health, probe suspect; else as it is. */
+function valueWord(t: (k: MessageKey) => string, state: string, v: string): string {
+  const key = state === 'device.status' ? `status.${v}` : state === 'agent.health' ? `agents.health.${v}` : `alarms.value.${v}`;
+  return isMessageKey(key) ? t(key) : v;
+}
+
+/** The states and metrics the core evaluates (src-main/core/alarms/alarm-conditions.ts), offered as the form's suggestions. */
+const KNOWN_STATES = ['device.status', 'agent.health', 'probe.suspect'];
+const KNOWN_METRICS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps', 'if.down_count', 'bmc.inlet_c', 'bmc.cpu_c', 'bmc.power_w', 'probe.p99_ms', 'probe.drop_rate', 'cabinet.power_share'];
 
 export function RulesPanel() {
   const { t } = useI18n();
@@ -121,6 +131,8 @@ function RuleFormView({ rule }: { rule: AlarmRule | null }) {
       }}
     >
       <h3>{rule ? t('alarms.rule.editTitle', { name: rule.name }) : t('alarms.rule.addTitle')}</h3>
+      <datalist id="alarm-known-states">{KNOWN_STATES.map((k) => <option key={k} value={k} />)}</datalist>
+      <datalist id="alarm-known-metrics">{KNOWN_METRICS.map((k) => <option key={k} value={k} />)}</datalist>
       {field('name', 'alarms.rule.name', <input data-testid="rule-name" value={f.name} onChange={(e) => set({ name: e.target.value })} />)}
       {field(
         'condition',
@@ -132,13 +144,13 @@ function RuleFormView({ rule }: { rule: AlarmRule | null }) {
           </select>
           {f.kind === 'state' ? (
             <>
-              <input data-testid="rule-state" aria-label={t('alarms.rule.state')} value={f.state} onChange={(e) => set({ state: e.target.value })} />
+              <input data-testid="rule-state" list="alarm-known-states" aria-label={t('alarms.rule.state')} value={f.state} onChange={(e) => set({ state: e.target.value })} />
               <span>=</span>
               <input data-testid="rule-equals" aria-label={t('alarms.rule.equals')} value={f.equals} onChange={(e) => set({ equals: e.target.value })} />
             </>
           ) : (
             <>
-              <input data-testid="rule-metric" aria-label={t('alarms.rule.metric')} value={f.metric} onChange={(e) => set({ metric: e.target.value })} />
+              <input data-testid="rule-metric" list="alarm-known-metrics" aria-label={t('alarms.rule.metric')} value={f.metric} onChange={(e) => set({ metric: e.target.value })} />
               <select data-testid="rule-op" value={f.op} onChange={(e) => set({ op: e.target.value as RuleForm['op'] })}>
                 {COMPARATORS.map((o) => <option key={o} value={o}>{o}</option>)}
               </select>

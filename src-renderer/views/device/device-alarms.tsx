@@ -1,11 +1,12 @@
 // The device page's alarms: this device's alarms (every state, newest first) with their
-// severity, state, acknowledgement (operators acknowledge with a comment here) and history;
+// severity, rule name, state, acknowledgement (operators acknowledge with a comment here) and history;
 // read again whenever onDidChangeAlarms says alarms moved.
 import { useEffect } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import { useI18n } from '../../i18n/use-i18n';
 import { loadDeviceAlarms } from '../../stores/alarms/actions';
-import { selectAlarmsSeq, selectDeviceAlarms } from '../../stores/alarms/selectors';
+import { loadRules } from '../../stores/alarms/rule-actions';
+import { selectAlarmRules, selectAlarmsSeq, selectDeviceAlarms } from '../../stores/alarms/selectors';
 import { useAppStore } from '../../stores/store';
 import { AckControl, AlarmState, HistoryButton, HistoryPanel, Severity, useTime } from '../alarms/alarm-bits';
 
@@ -14,8 +15,10 @@ export function DeviceAlarms({ deviceId }: { deviceId: string }) {
   const time = useTime();
   const seq = useAppStore(selectAlarmsSeq);
   const state = useAppStore(selectDeviceAlarms);
+  const rules = useAppStore(selectAlarmRules);
   useEffect(() => {
     void loadDeviceAlarms(deviceId);
+    void loadRules();
   }, [deviceId, seq]);
   const mine = state?.deviceId === deviceId ? state : null;
   return (
@@ -28,7 +31,7 @@ export function DeviceAlarms({ deviceId }: { deviceId: string }) {
         <ul className="device-alarm-list">
           {mine.list.map((a) => (
             <li key={a.id} className={`alarm-row sev-row-${a.severity} ${a.masked ? 'is-masked' : ''}`} data-testid="device-alarm" data-alarm-id={a.id} data-state={a.state}>
-              <Severity severity={a.severity} /> <span>{a.ruleId}</span> · <AlarmState alarm={a} />
+              <Severity severity={a.severity} /> <span>{rules?.find((r) => r.id === a.ruleId)?.name ?? a.ruleId}</span> · <AlarmState alarm={a} />
               <div className="muted small">{t('alarms.seen', { first: time(a.firstSeen), last: time(a.lastSeen), n: a.occurrences })}</div>
               <div className="alarm-actions">
                 <AckControl alarm={a} />
