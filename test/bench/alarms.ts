@@ -18,7 +18,7 @@ import { EventHub } from '../../src-main/core/events/event-hub';
 import { openCoreStore } from '../../src-main/core/store/core-store';
 import type { Sample } from '../../src-main/core/store/metrics-repository';
 import { generateLab } from '../../src-main/lab/generator';
-import type { AlarmRule } from '../../src-shared/domain/alarm';
+import { alarmRuleSchema, type AlarmRule } from '../../src-shared/domain/alarm';
 import type { InventoryDocument } from '../../src-shared/domain';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '25000' }, runs: { type: 'string', default: '12' } } });
@@ -58,7 +58,7 @@ function fill(path: string, now: number, share: (i: number, m: number) => boolea
   return ids;
 }
 
-const rules: AlarmRule[] = METRICS.map((metric) => ({
+const rules: AlarmRule[] = METRICS.map((metric) => alarmRuleSchema.parse({
   id: `over-${metric}`, name: `${metric} over ${THRESHOLD}`, severity: 'major', forMs: 0, scope: {},
   condition: { kind: 'metric', metric, op: '>', value: THRESHOLD },
 }));
