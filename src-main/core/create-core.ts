@@ -6,6 +6,7 @@ import { DisposableStore } from '../../src-shared/lifecycle';
 import { createCoreApi, type CoreApi } from './api/core-api';
 import { startAgents } from './agents/agents-capability';
 import { startAlarms } from './alarms/alarms-capability';
+import { alarmTools } from './alarms/alarm-tools';
 import { agentHealth, interfacesDown, probeReadings, probeSuspect, type AgentHealthRow, type SuspectLocalisation } from './alarms/condition-sources';
 import { createWebhookNotifier, webhookNotification } from './alarms/webhook-notifier';
 import { startAudit } from './audit/audit-module';
@@ -118,7 +119,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     }), ...agents.deployTools({
       device: (id) => store.inventory.device(id), ssh: run.ssh, credentials: credentials.resolver,
       audit: (e) => store.audit.record({ ...e, role: e.role ?? 'operator' }),
-    })];
+    }), ...alarmTools({ alarms, audit: (r) => store.audit.record(r) })];
     const wf = config.workflows ?? {};
     const workflows = owned.add(startWorkflowsCapability({
       store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...run.templates, ...PROVISIONING_TEMPLATES, ...agents.templates, ...(wf.templates ?? [])],
