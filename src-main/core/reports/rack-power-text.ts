@@ -58,7 +58,7 @@ const EN: RackPowerText = {
     { term: 'Invalid', text: 'The cabinet cannot be metered: it has no PDU, or none of its PDUs has ever stored a power reading.' },
     {
       term: 'Dirty data',
-      text: 'A PDU of the cabinet has readings missing (samples in fewer than 90% of the hours of the day), a negative reading, or a reading above 150% of the cabinet rating; or the cabinet power averages above 150% of its rating.',
+      text: 'A PDU of the cabinet has readings missing (samples in fewer than 90% of the hours of the day; a PDU never read beside one that is, too), a negative reading, or a reading above 150% of the cabinet rating; or the cabinet power averages above 150% of its rating.',
     },
     { term: 'Abnormal', text: 'The readings are clean but the cabinet power averages above 100% of its rating (overload) or below 1% of it (no draw: tripped or switched off).' },
     { term: 'Valid', text: 'Every other cabinet: in service, metered, clean readings, average load between 1% and 100% of its rating.' },
@@ -99,7 +99,7 @@ const ZH: RackPowerText = {
     { term: '空机柜(无设备)', text: '机柜内除 PDU 外没有任何设备（已退役的设备不计）。' },
     { term: '未开通', text: '机柜额定功率为 0 kW，或机柜内没有任何设备投入使用（全部处于已上架或装机中）。' },
     { term: '无效', text: '机柜无法计量：没有 PDU，或其 PDU 从未存储过功率读数。' },
-    { term: '脏数据', text: '机柜某个 PDU 读数缺失（当天有读数的小时不足 90%）、出现负值或超过机柜额定功率 150% 的读数；或机柜全天平均功率超过额定功率的 150%。' },
+    { term: '脏数据', text: '机柜某个 PDU 读数缺失（当天有读数的小时不足 90%；同柜其他 PDU 有读数而它从未有读数，也算缺失）、出现负值或超过机柜额定功率 150% 的读数；或机柜全天平均功率超过额定功率的 150%。' },
     { term: '异常', text: '读数正常，但机柜全天平均功率超过额定功率的 100%（过载）或低于 1%（无负载：跳闸或断电）。' },
     { term: '有效', text: '其余机柜：已投入使用、可计量、读数正常、平均负载在额定功率的 1% 到 100% 之间。' },
     { term: '有效机柜率', text: '有效机柜数 / 机房（站点、全部）机柜总数。' },

@@ -13,8 +13,9 @@
 //                every non-PDU, non-retired device is 'racked' or 'provisioning';
 //   invalid      cannot be metered: no PDU in the inventory, or none of its PDUs has a
 //                stored `pdu.power_w` series at all (never polled);
-//   dirty        a PDU with a series has readings missing (samples in fewer than 90% of the
-//                period's hour slots, none at all included), a negative sample, or a sample
+//   dirty        a PDU has readings missing (samples in fewer than 90% of the period's hour
+//                slots; none at all, or no series while another PDU of the cabinet has one,
+//                included), a negative sample, or a sample
 //                above 150% of the cabinet's rating (one PDU alone above that is impossible);
 //                or the cabinet's mean power is above 150% of its rating;
 //   abnormal     clean readings, but mean power above 100% of the rating (overload) or below
@@ -98,13 +99,14 @@ export function classifyCabinet(cab: RackPowerCabinet, r: PeriodReadings): Cabin
   if (!Number.isFinite(rated) || rated < 0) throw new RangeError(`rack power: cabinet ${cab.id} has a rated power of ${rated} kW`);
   if (rated === 0) return out('notOpened', 'no rated power');
   if (it.every((d) => d.lifecycle !== undefined && IN_SERVICE_NOT_YET.has(d.lifecycle))) return out('notOpened', 'nothing in service');
-  const pdus = cab.devices.filter((d) => d.kind === 'pdu' && r.metered.has(d.id));
-  if (!pdus.length) return out('invalid', cab.devices.some((d) => d.kind === 'pdu') ? 'pdus never read' : 'no pdu');
+  const pdus = cab.devices.filter((d) => d.kind === 'pdu');
+  if (!pdus.some((d) => r.metered.has(d.id))) return out('invalid', pdus.length ? 'pdus never read' : 'no pdu');
   const ratedW = rated * 1000;
   const needHours = RACK_POWER_RULES.minHourCoverage * r.hours;
   let powerW = 0;
   let dirty: string | null = null;
   for (const p of pdus) {
+    // No sample (silent this period, or never read beside a PDU that is): readings missing.
     const day = r.days.get(p.id);
     if (!day || day.hours < needHours) dirty ??= `missing ${p.id}`;
     if (!day) continue;

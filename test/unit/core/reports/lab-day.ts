@@ -1,7 +1,7 @@
 // A lab-like inventory and two days of raw `pdu.power_w` samples (one per PDU every 5 min) for
 // the rack power report tests: three sites, rooms including one with no cabinets and one whose
 // name looks like a formula, and cabinets covering every category (valid, readings missing,
-// negative, above 150% of rated per sample and on average, empty, empty but for a retired
+// negative, above 150% of rated per sample and on average, one of two PDUs never read, empty, empty but for a retired
 // server, not opened by rating and by lifecycle, no PDU, a PDU never read, overload, no draw,
 // a PDU silent for the day but read the day before, 22 of 24 hours covered). Also the raw
 // samples per PDU and day, for the tests' own computation.
@@ -66,6 +66,7 @@ export const PLAN: readonly CabinetPlan[] = [
   { id: 'c17', row: 'r3', rated: 8, servers: ['online'], pdus: [ok(6500, 3000), ok(6500, 3000)], expected: { day: 'dirty', prev: 'valid' } },
   { id: 'c18', row: 'r3', rated: 12, servers: ['offline'], pdus: [ok(6000, 7000)], expected: { day: 'valid', prev: 'valid' } },
   { id: 'c19', row: 'r5', rated: 8, servers: ['online'], pdus: [ok(2000, 2500)], expected: { day: 'valid', prev: 'valid' } },
+  { id: 'c20', row: 'r5', rated: 8, servers: ['online'], pdus: [ok(2000), { ...ok(0), never: true }], expected: { day: 'dirty', prev: 'dirty' } },
 ];
 
 export function labInventory(): InventoryDocument {

@@ -36,8 +36,10 @@ function expectedCabinet(c: (typeof PLAN)[number], raw: RawDay, from: number): {
   const it = devs.filter((d) => d.kind !== 'pdu' && d.lifecycle !== 'retired');
   if (it.length === 0) return { cat: 'empty', util: null };
   if (c.rated === 0 || it.every((d) => d.lifecycle === 'racked' || d.lifecycle === 'provisioning')) return { cat: 'notOpened', util: null };
-  const metered = devs.filter((d) => d.kind === 'pdu' && raw.has(d.id));
+  const pdus = devs.filter((d) => d.kind === 'pdu');
+  const metered = pdus.filter((d) => raw.has(d.id));
   if (metered.length === 0) return { cat: 'invalid', util: null };
+  if (metered.length < pdus.length) return { cat: 'dirty', util: null };
   const ratedW = c.rated * 1000;
   let sum = 0;
   let dirty = false;
@@ -115,9 +117,9 @@ describe('rack power daily report', () => {
     const { document: doc, result } = buildRackPowerReport(store, { from: FROM, to: TO, locale: 'en', timeZone: 'UTC', now: () => TO + HOUR });
     expect(categories(result)).toEqual(Object.fromEntries(PLAN.map((c) => [c.id, c.expected.day])));
     expectDocumentMatches(doc, day, prev);
-    // Spot figures worked out by hand: all = 19 cabinets, 6 valid; room CQ-2C 2 valid of 7; GH-302 has none.
+    // Spot figures worked out by hand: all = 20 cabinets, 6 valid; room CQ-2C 2 valid of 7; GH-302 has none.
     const all = doc.tables[0].rows.at(-1)!.cells;
-    expect([all.total, all.valid, all.dirty, all.invalid, all.notOpened, all.empty, all.abnormal]).toEqual([19, 6, 5, 2, 2, 2, 2]);
+    expect([all.total, all.valid, all.dirty, all.invalid, all.notOpened, all.empty, all.abnormal]).toEqual([20, 6, 6, 2, 2, 2, 2]);
     const gh = doc.tables[0].rows.find((r) => r.cells.room === 'GH-302')!.cells;
     expect([gh.total, gh.validRate, gh.utilisation, gh.change]).toEqual([0, null, null, null]);
     expect(doc).toMatchObject({ kind: 'rack-power', title: 'Rack power daily report 2026-11-20', locale: 'en', generatedAt: TO + HOUR, period: { from: FROM, to: TO } });
