@@ -15,8 +15,9 @@
 //   metric, the newest stored raw sample of the device (older than staleMs: no data):
 //     'pdu.power_w' (PDU meter), 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps' (the fleet poller),
 //     'bmc.inlet_c' (inlet temperature), 'bmc.cpu_c', 'bmc.power_w' (the BMC sensor poller).
-//   metric 'if.down_count': the device's interfaces that are admin up and oper down (or
-//     lowerLayerDown) in the poller's last answered poll - "interface down" is if.down_count >= 1.
+//   metric 'if.down_count': the device's links the poller judges down in its last answered poll
+//     (seen up, now oper down while admin up: what makes it degraded; a port that never came up
+//     or was shut is not down) - "interface down" is if.down_count >= 1.
 //   metric 'probe.p99_ms' / 'probe.drop_rate': the probe matrix's newest stored server-level
 //     minute of the device as a source: its worst P99 over its destinations (ms), and its
 //     drops over drops + answered probes (0..1). The minute's end is its time (staleMs applies).

@@ -4,7 +4,7 @@
 // the poller, probe figures from the probe store); the capability builds the cabinet's power
 // share itself over the inventory and the stored PDU meters.
 //
-//   interfacesDown(state)          'if.down_count': admin-up interfaces oper down in the last answered poll
+//   interfacesDown(state)          'if.down_count': the links the poller judges down (seen up, now down, admin up)
 //   probeReadings(probes, 'p99')   'probe.p99_ms', ('drops') 'probe.drop_rate': the newest server-level minute
 //   cabinetPowerShare(inv, latest) 'cabinet.power_share': its PDUs' meters summed over its rated power
 //   agentHealth(list, now)         'agent.health' of a device: its agent's, as the agents list shows it
@@ -20,19 +20,25 @@ export type Readings = (objectIds: readonly string[]) => ReadonlyMap<string, Rea
 export interface PolledInterfaces {
   readonly status: DeviceStatus;
   readonly lastPollAt: number | null;
-  readonly interfaces?: readonly { readonly admin: string; readonly oper: string }[];
+  /** The poller's health reasons: 'link down: <ifName>' for each link it saw up that is now oper down while admin up. */
+  readonly reasons?: readonly string[];
 }
 
-const DOWN = new Set(['down', 'lowerLayerDown']);
+const LINK_DOWN = 'link down: ';
 
-/** 'if.down_count' of each answering device (an unreachable or unpolled one is no data), at its last poll. */
+/**
+ * 'if.down_count' of each answering device (an unreachable or unpolled one is no data), at its
+ * last poll: the links the poller counts as down (seen up, now oper down, admin up: the same
+ * judgement that makes it degraded). A port that never came up (an unused NIC) and one shut
+ * by an operator are not down.
+ */
 export function interfacesDown(state: (deviceId: string) => PolledInterfaces | undefined): Readings {
   return (ids) => {
     const out = new Map<string, Reading>();
     for (const id of ids) {
       const s = state(id);
-      if (s === undefined || s.status !== 'up' || s.lastPollAt === null || s.interfaces === undefined) continue;
-      out.set(id, { ts: s.lastPollAt, value: s.interfaces.filter((i) => i.admin === 'up' && DOWN.has(i.oper)).length });
+      if (s === undefined || s.status !== 'up' || s.lastPollAt === null) continue;
+      out.set(id, { ts: s.lastPollAt, value: (s.reasons ?? []).filter((r) => r.startsWith(LINK_DOWN)).length });
     }
     return out;
   };

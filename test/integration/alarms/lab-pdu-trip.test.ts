@@ -8,6 +8,8 @@
 // them back (the root notified then). The receiver answers its first request 503 with
 // Retry-After: 0, so the retry carries the same Idempotency-Key; it gets each notification
 // exactly once: the root's firing and resolving, twice over, and nothing of the grouped ones.
+// Then interface down from the poller's interface table: a lab link-down fires if.down_count
+// on that server alone, and link-up resolves it.
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -166,6 +168,22 @@ describe('alarms on the lab: a tripped PDU', () => {
     expect(receiver.refused).toHaveLength(1);
     expect(receiver.accepted[0]).toMatchObject({ key: receiver.refused[0].key, attempt: '2' });
     expect(receiver.accepted[0].body).toMatchObject({ ruleId: 'dark', objectId: pdu.id, severity: 'critical', ruleName: 'PDU without power' });
+
+    // 4. Interface down, read from the poller's interface table: a lab link-down raises if.down_count on that server alone; link-up resolves it.
+    const server = lab.devices.find((d) => d.kind === 'server' && d.cabinetId !== cabinet.id)!;
+    await api.call(admin, 'alarms.setRule', {
+      id: 'ifdown', name: 'Interface down', severity: 'minor', forMs: 0, scope: { ...none, kinds: ['server', 'switch'] },
+      condition: { kind: 'metric', metric: 'if.down_count', op: '>=', value: 1 },
+    });
+    await api.call(operator, 'lab.fault', { kind: 'link-down', deviceId: server.id });
+    const down = await until('the link-down alarm firing', async () => {
+      const f = (await api.call(viewer, 'alarms.list', { state: 'firing' })).filter((a) => a.ruleId === 'ifdown');
+      return f.length ? f : undefined;
+    }, 20_000, 50);
+    expect(down.map((a) => `${a.objectId}:${a.value}`)).toEqual([`${server.id}:1`]);
+    await api.call(operator, 'lab.fault', { kind: 'link-up', deviceId: server.id });
+    await until('the link-down alarm resolved', async () => (await api.call(viewer, 'alarms.list', { objectId: server.id })).find((a) => a.ruleId === 'ifdown')?.state === 'resolved' || undefined, 20_000, 50);
+
     await core.dispose();
     core = undefined;
     expect(receiver.accepted).toHaveLength(4);

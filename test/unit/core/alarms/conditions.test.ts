@@ -1,6 +1,6 @@
 // The alarm conditions beyond device status (alarm-conditions.ts, condition-sources.ts), each
-// read from what the core holds: interface down (if.down_count from the poller's interfaces;
-// an unreachable device is no data), probe P99 and drop rate (the newest server-level minute
+// read from what the core holds: interface down (if.down_count from the poller's link-down
+// judgement; an unreachable device is no data), probe P99 and drop rate (the newest server-level minute
 // in a real probe store), the cabinet's power share of its rating (its PDUs' meters summed;
 // one PDU without a sample is no data), inlet temperature (a stored bmc.inlet_c) and agent
 // health (of several agents on a device, the newest not revoked). Through the capability on a
@@ -43,14 +43,15 @@ describe('alarm conditions', () => {
     expect(unsupportedCondition({ kind: 'metric', metric: 'sel.critical', op: '>', value: 0 })).toMatchObject({ field: 'condition.metric' });
   });
 
-  it('interface down: admin-up interfaces oper down of an answering device; an unreachable one is no data', () => {
+  it('interface down: the links the poller judges down of an answering device; an unreachable one is no data', () => {
     const polls = new Map([
-      ['sw1', { status: 'up' as const, lastPollAt: 5000, interfaces: [{ admin: 'up', oper: 'up' }, { admin: 'up', oper: 'down' }, { admin: 'down', oper: 'down' }, { admin: 'up', oper: 'lowerLayerDown' }] }],
-      ['sw2', { status: 'up' as const, lastPollAt: 5000, interfaces: [{ admin: 'up', oper: 'up' }] }],
-      ['sw3', { status: 'unreachable' as const, lastPollAt: 5000, interfaces: [{ admin: 'up', oper: 'down' }] }],
+      ['sw1', { status: 'up' as const, lastPollAt: 5000, reasons: ['link down: Ethernet1/2', 'slow: 900 ms', 'link down: Ethernet1/7'] }],
+      ['sw2', { status: 'up' as const, lastPollAt: 5000, reasons: [] }],
+      ['sw3', { status: 'unreachable' as const, lastPollAt: 5000, reasons: ['timeout'] }],
+      ['sw4', { status: 'up' as const, lastPollAt: null }],
     ]);
     const read = interfacesDown((id) => polls.get(id));
-    expect([...read(['sw1', 'sw2', 'sw3', 'nope'])]).toEqual([['sw1', { ts: 5000, value: 2 }], ['sw2', { ts: 5000, value: 0 }]]);
+    expect([...read(['sw1', 'sw2', 'sw3', 'sw4', 'nope'])]).toEqual([['sw1', { ts: 5000, value: 2 }], ['sw2', { ts: 5000, value: 0 }]]);
     const obs = observeRule(rule('ifdown', { kind: 'metric', metric: 'if.down_count', op: '>=', value: 1 }), ['sw1', 'sw2', 'sw3'], { status: noStatus, latest: (_m, ids) => read(ids) }, 6000, MIN);
     expect(obs.map((o) => `${o.objectId}:${o.holds}:${o.value}`)).toEqual(['sw1:true:2', 'sw2:false:0']);
   });
