@@ -122,5 +122,11 @@ export interface CoreConfig {
   probes?: ProbesConfig;
   /** Alarm evaluation (src-main/core/alarms): its period (default 10 s) and when a metric sample is stale (default 5 min). */
   alarms?: { intervalMs?: number; staleMs?: number };
+  /**
+   * Reports (src-main/core/reports): the folder generated files go into (default `reports`
+   * beside the store's file), the time zone report days and the daily schedule are local to
+   * (default the process's), and the schedule's check period (default 30 s).
+   */
+  reports?: { folder?: string; timeZone?: string; tickMs?: number };
   log?: (line: string) => void;
 }

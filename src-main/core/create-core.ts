@@ -20,6 +20,8 @@ import { startInventory } from './inventory/inventory-module';
 import { startLabModule } from './lab-link/lab-module';
 import { labProbeTargets } from '../../src-shared/probe/lab-targets';
 import { startProbes } from './probes/probes-capability';
+import { startReports } from './reports/reports-capability';
+import { defaultReportsFolder } from './reports/reports-folder';
 import { startRun } from './run/run-module';
 import { startSearch } from './search/search-module';
 import { startSession, type CoreAuth } from './session/session-module';
@@ -134,9 +136,11 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const probes = owned.add(startProbes({ store, agents, hub: events.hub, record: events.record, config: probeConfig, log }));
     probesReload = probes.reload;
     localisation = () => probes.lastLocalisation;
+    // Reports: generation jobs over the store, files in the reports folder, the daily schedule (caught up at start).
+    const reports = owned.add(await startReports({ store, hub: events.hub, folder: config.reports?.folder ?? defaultReportsFolder(config.storePath), timeZone: config.reports?.timeZone, tickMs: config.reports?.tickMs, log }));
 
     const api = createCoreApi(
-      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api, ...alarms.api, ...wall.api },
+      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api, ...alarms.api, ...wall.api, ...reports.api },
       events.hub,
       store.audit,
     );

@@ -15,6 +15,7 @@ import { fleetEvents, fleetMethods } from './fleet';
 import { inventoryMethods } from './inventory';
 import { labMethods } from './lab';
 import { probeEvents, probeMethods } from './probes';
+import { reportEvents, reportMethods } from './reports';
 import { runEvents, runMethods } from './run';
 import { searchMethods } from './search';
 import { sessionMethods } from './session';
@@ -36,6 +37,7 @@ export const API_METHODS = {
   ...probeMethods,
   ...alarmMethods,
   ...wallMethods,
+  ...reportMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const API_EVENTS = {
@@ -47,6 +49,7 @@ export const API_EVENTS = {
   ...probeEvents,
   ...alarmEvents,
   ...wallEvents,
+  ...reportEvents,
 } satisfies Record<string, EventSpec>;
 
 type Methods = typeof API_METHODS;
@@ -110,4 +113,5 @@ export { INVENTORY_FORMATS, type InventoryFormat } from './inventory';
 export type { DnsCatchment, PublicQuality } from './probes';
 export type { AlarmsChange } from './alarms';
 export type { PlaylistsChange } from './wall';
+export type { ReportDownload, ReportFile, ReportJob, ReportSchedule } from './reports';
 

@@ -1,0 +1,149 @@
+// The reports capability: the reports.* methods (src-shared/api/reports.ts) over the job runner
+// (reports-jobs.ts) and the reports folder (reports-folder.ts), and the daily schedule.
+//
+// Schedule: { enabled, at: 'HH:MM', formats, locales } in the core's time zone, kept with the
+// day it last ran in <folder>/.schedule.json (written atomically). A timer (tickMs, default
+// 30 s; the clock is injectable, and tickNow() is one tick) checks on each tick whether today's
+// run is due: enabled, the local time is at or past HH:MM, and it has not run today. The run
+// records today as its day first, then queues yesterday's report in every format and locale
+// (actor 'schedule', audited as such). The same check runs once at start, so a console that
+// was off at HH:MM makes yesterday's report when it starts - once, however many days it missed
+// (the days before yesterday are not made up). Enabling a schedule after today's HH:MM runs
+// today's due run at the next tick. Disposed with the core: the timer stops, a running job
+// finishes or fails, nothing new starts.
+import type { Capability } from '../../../src-shared/api';
+import {
+  REPORT_MIME,
+  type ReportFileLocale, type ReportFormat, type ReportJob, type ReportSchedule,
+} from '../../../src-shared/api/reports';
+import { NotFoundError, ValidationError } from '../../../src-shared/errors';
+import type { EventHub } from '../events/event-hub';
+import type { CoreStore } from '../store/core-store';
+import { addDays, localDay, localMinutes, processTimeZone } from './reports-day';
+import { listReportFiles, parseReportFileName, readJsonFile, readReportFile, SCHEDULE_FILE, writeAtomically } from './reports-folder';
+import { createReportJobs, type ReportWriter } from './reports-jobs';
+
+export type ReportMethod = 'reports.generate' | 'reports.jobs' | 'reports.history' | 'reports.download' | 'reports.schedule' | 'reports.setSchedule';
+
+export interface ReportsCapability extends Capability<ReportMethod> {
+  /** One scheduler check now (what the timer does; tests drive it with an injected clock). */
+  tickNow(): Promise<void>;
+  /** Resolves when every job queued so far has finished. */
+  idle(): Promise<void>;
+}
+
+export interface ReportsDeps {
+  store: Pick<CoreStore, 'db' | 'metrics' | 'inventory' | 'audit'>;
+  hub: EventHub;
+  /** Where reports are written (created on the first write). */
+  folder: string;
+  /** The core's time zone: days and the schedule's HH:MM are local to it (default the process's). */
+  timeZone?: string;
+  clock?: () => number;
+  /** Between scheduler checks (default 30 s); 0 or less: no timer (tickNow only). */
+  tickMs?: number;
+  /** Bytes of a document per format (default the PDF, CSV and XLSX writers). */
+  writer?: ReportWriter;
+  log?: (line: string) => void;
+}
+
+const OFF: ReportSchedule = { enabled: false, at: '06:00', formats: ['pdf'], locales: ['en'], lastRunDay: null };
+
+function parseSchedule(v: unknown): ReportSchedule {
+  if (!v || typeof v !== 'object') return OFF;
+  const o = v as Record<string, unknown>;
+  const list = <T extends string>(x: unknown, allowed: readonly T[]): T[] => (Array.isArray(x) ? x.filter((e): e is T => allowed.includes(e as T)) : []);
+  const formats = list<ReportFormat>(o.formats, ['pdf', 'csv', 'xlsx']);
+  const locales = list<ReportFileLocale>(o.locales, ['en', 'zh-CN']);
+  return {
+    enabled: o.enabled === true && formats.length > 0 && locales.length > 0,
+    at: typeof o.at === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(o.at) ? o.at : OFF.at,
+    formats: formats.length ? formats : OFF.formats,
+    locales: locales.length ? locales : OFF.locales,
+    lastRunDay: typeof o.lastRunDay === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(o.lastRunDay) ? o.lastRunDay : null,
+  };
+}
+
+const minutesOf = (at: string): number => Number(at.slice(0, 2)) * 60 + Number(at.slice(3, 5));
+
+export async function startReports(d: ReportsDeps): Promise<ReportsCapability> {
+  const clock = d.clock ?? Date.now;
+  const timeZone = d.timeZone ?? processTimeZone();
+  const log = d.log ?? (() => {});
+  const jobs = createReportJobs({
+    store: d.store, folder: d.folder, now: clock, writer: d.writer, log,
+    onChange: (job) => d.hub.emit('onDidChangeReportJobs', job),
+  });
+  let schedule = parseSchedule(await readJsonFile(d.folder, SCHEDULE_FILE));
+  let ticking: Promise<void> | null = null;
+  let disposed = false;
+
+  const saveSchedule = async (): Promise<void> => {
+    await writeAtomically(d.folder, SCHEDULE_FILE, `${JSON.stringify(schedule, null, 2)}\n`);
+  };
+
+  async function check(): Promise<void> {
+    const s = schedule;
+    if (disposed || !s.enabled) return;
+    const now = clock();
+    const today = localDay(now, timeZone);
+    if (s.lastRunDay !== null && s.lastRunDay >= today) return;
+    if (localMinutes(now, timeZone) < minutesOf(s.at)) return;
+    // Today's run is recorded before it starts: a failing folder fails the jobs, not every tick after.
+    schedule = { ...s, lastRunDay: today };
+    await saveSchedule().catch((err: unknown) => log(`reports: could not save the schedule's last run: ${(err as Error).message}`));
+    const day = addDays(today, -1);
+    d.store.audit.record({ actor: 'schedule', role: 'admin', action: 'reports.generate', target: `rack-power ${day} ${s.locales.join(',')} ${s.formats.join(',')} (daily at ${s.at})`, outcome: 'allowed' }, now);
+    for (const locale of s.locales) for (const format of s.formats) jobs.submit({ kind: 'rack-power', day, format, locale, timeZone, actor: 'schedule' });
+  }
+
+  const tickNow = (): Promise<void> => {
+    ticking ??= check().catch((err: unknown) => log(`reports: the schedule check failed: ${(err as Error).message}`)).finally(() => { ticking = null; });
+    return ticking;
+  };
+
+  const tickMs = d.tickMs ?? 30_000;
+  const timer = tickMs > 0 ? setInterval(() => void tickNow(), tickMs) : null;
+  timer?.unref();
+  // Catch-up at start: the day's run if it is due and has not happened.
+  await tickNow();
+
+  return {
+    tickNow,
+    idle: () => jobs.idle(),
+    api: {
+      'reports.generate': (a, ctx): ReportJob => {
+        const today = localDay(clock(), a.timeZone ?? timeZone);
+        if (a.day > today) throw new ValidationError(`The day ${a.day} has not begun yet (today is ${today})`, { field: 'day' });
+        return jobs.submit({ kind: a.kind, day: a.day, format: a.format, locale: a.locale, timeZone: a.timeZone ?? timeZone, actor: ctx.actor });
+      },
+      'reports.jobs': () => jobs.list(),
+      'reports.history': () => listReportFiles(d.folder),
+      'reports.download': async (a) => {
+        const parts = parseReportFileName(a.id);
+        const bytes = parts ? await readReportFile(d.folder, a.id) : null;
+        if (!parts || !bytes) throw new NotFoundError('Report file', a.id);
+        return { name: a.id, mime: REPORT_MIME[parts.format], size: bytes.length, base64: bytes.toString('base64') };
+      },
+      'reports.schedule': () => schedule,
+      'reports.setSchedule': async (a) => {
+        const next: ReportSchedule = { enabled: a.enabled, at: a.at, formats: [...new Set(a.formats)], locales: [...new Set(a.locales)], lastRunDay: schedule.lastRunDay };
+        const was = schedule;
+        schedule = next;
+        try {
+          await saveSchedule();
+        } catch (err) {
+          schedule = was;
+          throw new Error(`Could not save the schedule into the reports folder ${d.folder}: ${(err as Error).message}`, { cause: err });
+        }
+        return schedule;
+      },
+    },
+    async dispose() {
+      disposed = true;
+      if (timer) clearInterval(timer);
+      await ticking;
+      await jobs.dispose();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+// The report job runner: generation jobs run one at a time, in order, through the phases
+// queued -> reading (inventory and the day's and the day before's pdu.power_w samples) ->
+// computing (the numbers and the ReportDocument) -> writing (the format's bytes, written
+// atomically into the reports folder) -> done, or failed with the reason (nothing is left in
+// the folder then). Each move is announced through onChange (the capability emits it as
+// onDidChangeReportJobs). The last 100 jobs are kept in memory.
+//
+// Why not a run on the workflow engine: engine runs are journaled DAGs of tool steps whose
+// outputs are JSON rows in the store, made to survive a restart of the console and to act on
+// devices. A report's phases share large in-memory values (two days of readings for every PDU,
+// the document) that would have to be journaled between steps to be steps, an interrupted
+// generation is simply run again (the schedule catches up at start), and report runs would be
+// counted in the engine's own workflow statistics (a report of its own). So a report is a job
+// here, with the same shape of progress (a state per phase, streamed as it moves).
+import { randomUUID } from 'node:crypto';
+import type { ReportFileLocale, ReportFormat, ReportJob, ReportJobState, ReportKind } from '../../../src-shared/api/reports';
+import type { CoreStore } from '../store/core-store';
+import { reportToCsv } from './csv';
+import { reportToPdf } from './pdf';
+import { computeRackPower, rackPowerDocument, rackPowerInventory, type PeriodReadings } from './rack-power';
+import { hourSlots, readPduDays } from './rack-power-readings';
+import type { ReportDocument } from './report-document';
+import { addDays, dayRange } from './reports-day';
+import { reportFileName, writeAtomically } from './reports-folder';
+import { reportToXlsx } from './xlsx';
+
+export interface ReportRequest {
+  readonly kind: ReportKind;
+  readonly day: string;
+  readonly format: ReportFormat;
+  readonly locale: ReportFileLocale;
+  readonly timeZone: string;
+  readonly actor: string;
+}
+
+/** The bytes of a document in a format (tests plug a failing one in). */
+export type ReportWriter = (doc: ReportDocument, format: ReportFormat, timeZone: string) => Promise<Buffer>;
+
+export const defaultWriter: ReportWriter = async (doc, format, timeZone) =>
+  format === 'pdf' ? reportToPdf(doc, { timeZone }) : format === 'csv' ? reportToCsv(doc) : reportToXlsx(doc);
+
+export interface ReportJobsDeps {
+  readonly store: Pick<CoreStore, 'db' | 'metrics' | 'inventory'>;
+  readonly folder: string;
+  readonly now: () => number;
+  readonly onChange: (job: ReportJob) => void;
+  readonly writer?: ReportWriter;
+  readonly log?: (line: string) => void;
+}
+
+export interface ReportJobs {
+  submit(r: ReportRequest): ReportJob;
+  list(): ReportJob[];
+  /** Resolves when every job submitted so far has finished. */
+  idle(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+const KEEP = 100;
+
+/** Lets the event loop run between phases, so each state is seen and calls are not held up. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export function createReportJobs(d: ReportJobsDeps): ReportJobs {
+  const jobs: ReportJob[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  let disposed = false;
+  const writer = d.writer ?? defaultWriter;
+
+  const emit = (job: ReportJob): void => {
+    try {
+      d.onChange(job);
+    } catch (err) {
+      d.log?.(`reports: a job listener threw: ${(err as Error).message}`);
+    }
+  };
+  const update = (job: ReportJob, patch: Partial<ReportJob>): ReportJob => {
+    const next = { ...job, ...patch };
+    const i = jobs.indexOf(job);
+    if (i >= 0) jobs[i] = next;
+    emit(next);
+    return next;
+  };
+
+  async function run(queued: ReportJob): Promise<void> {
+    let job = queued;
+    const phase = async (state: ReportJobState): Promise<void> => {
+      if (disposed) throw new Error('The core stopped before the report was written');
+      job = update(job, { state });
+      await turn();
+    };
+    const name = reportFileName(job.kind, job.day, job.locale, job.format);
+    try {
+      await phase('reading');
+      const range = dayRange(job.day, job.timeZone);
+      const prev = dayRange(addDays(job.day, -1), job.timeZone);
+      const inv = rackPowerInventory(d.store);
+      const pduIds = inv.cabinets.flatMap((c) => c.devices.filter((x) => x.kind === 'pdu').map((x) => x.id));
+      const read = (from: number, to: number): PeriodReadings => ({ ...readPduDays(d.store, pduIds, from, to), hours: hourSlots(from, to) });
+      const day = read(range.from, range.to);
+      const before = read(prev.from, prev.to);
+      await phase('computing');
+      const result = computeRackPower(inv, day, before);
+      const doc = rackPowerDocument(inv, result, { locale: job.locale, period: range, generatedAt: d.now(), timeZone: job.timeZone });
+      await phase('writing');
+      const bytes = await writer(doc, job.format, job.timeZone);
+      if (disposed) throw new Error('The core stopped before the report was written');
+      try {
+        await writeAtomically(d.folder, name, bytes);
+      } catch (err) {
+        throw new Error(`Could not write ${name} into the reports folder ${d.folder}: ${(err as Error).message}`, { cause: err });
+      }
+      job = update(job, { state: 'done', finishedAt: d.now(), file: name, bytes: bytes.length });
+    } catch (err) {
+      const error = (err as Error).message || String(err);
+      d.log?.(`reports: ${name} failed: ${error}`);
+      job = update(job, { state: 'failed', finishedAt: d.now(), error });
+    }
+  }
+
+  return {
+    submit(r) {
+      if (disposed) throw new Error('The reports capability is stopped');
+      const job: ReportJob = { id: randomUUID(), ...r, state: 'queued', createdAt: d.now(), finishedAt: null, file: null, bytes: null, error: null };
+      jobs.unshift(job);
+      if (jobs.length > KEEP) jobs.length = KEEP;
+      emit(job);
+      chain = chain.then(() => run(job));
+      return job;
+    },
+    list: () => [...jobs],
+    idle: async () => {
+      let seen: Promise<void> | null = null;
+      while (seen !== chain) {
+        seen = chain;
+        await chain;
+      }
+    },
+    async dispose() {
+      disposed = true;
+      await chain.catch(() => {});
+    },
+  };
+}
