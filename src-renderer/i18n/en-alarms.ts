@@ -3,7 +3,7 @@
 // their form, maintenance windows. Spread into en.ts.
 export const enAlarms = {
   'nav.alarms': 'Alarms',
-  'alarms.badge': '{n} firing alarms (not masked)',
+  'alarms.badge': '{n} firing alarms, not masked ({all} with the alarms grouped under them)',
   'alarms.title': 'Alarms',
   'alarms.hint': 'One alarm per rule and device. A tripped PDU or a dead switch raises one root alarm; the alarms behind it are grouped under it. Alarms inside a maintenance window are masked: kept, dimmed, not notified.',
   'alarms.active': 'Active alarms',

@@ -1,5 +1,5 @@
 // Alarms selectors at module scope (each returns a value already in the state), and the pure
-// helpers the views share: the badge's count (firing, unmasked), roots first with the alarms
+// helpers the views share: the badge's count (firing, unmasked, roots), roots first with the alarms
 // grouped under each, and the worst severity.
 import type { Alarm, AlarmSeverity } from '../../../src-shared/domain/alarm';
 import type { AppState } from '../store';
@@ -19,8 +19,18 @@ export const selectRuleForm = (s: AppState) => s.alarms.ruleForm;
 export const selectWindowForm = (s: AppState) => s.alarms.windowForm;
 export const selectDeviceAlarms = (s: AppState) => s.alarms.device;
 
-/** The badge's number: firing alarms not masked by a window (a number, so the selector is stable). */
-export const selectBadgeCount = (s: AppState): number => (s.alarms.firing ?? []).filter((a) => !a.masked).length;
+/**
+ * The badge's number: firing alarms not masked by a window, a tripped PDU counted once: an
+ * alarm grouped under another firing unmasked alarm is in its root's count (a number, so the
+ * selector is stable).
+ */
+export const selectBadgeCount = (s: AppState): number => {
+  const shown = (s.alarms.firing ?? []).filter((a) => !a.masked);
+  const ids = new Set(shown.map((a) => a.id));
+  return shown.filter((a) => !a.rootId || !ids.has(a.rootId)).length;
+};
+/** Every firing unmasked alarm, the grouped ones too (the badge's title). */
+export const selectFiringUnmasked = (s: AppState): number => (s.alarms.firing ?? []).filter((a) => !a.masked).length;
 
 export const SEVERITY_RANK: Readonly<Record<AlarmSeverity, number>> = { critical: 4, major: 3, minor: 2, warning: 1 };
 
