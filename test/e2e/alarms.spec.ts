@@ -1,7 +1,8 @@
 // Alarms on the shared lab serve instance, through the UI: as admin, a rule's bad webhook is
-// refused next to its field; a state rule (device.status unreachable, at once, critical) on one
-// lab cabinet; trip that cabinet's PDU from the lab fault panel: its alarms show in the alarms
-// view (roots first, grouped ones under them) and the shell's badge counts them on every view;
+// refused next to its field; two rules (device.status unreachable, pdu.power_w < 1; at once,
+// critical) on one lab cabinet; trip that cabinet's PDU from the lab fault panel: the PDU's
+// alarm is a root with the cabinet's device alarms grouped under it (collapsed, count shown,
+// expandable), and the shell's badge counts the roots on every view;
 // acknowledge one (an empty comment is refused), it shows acknowledged with the comment, and
 // its history has the acknowledgement; the device page lists it; the alarms view in zh-CN has no
 // Latin UI text; the 3D room's alarms mode draws the cabinet in the critical colour; a
@@ -39,26 +40,28 @@ async function openRoomAt(page: Page, roomId: string, cabinetId: string): Promis
 const red = (p: number[]) => (p[0] ?? 0) > 60 && (p[0] ?? 0) > (p[1] ?? 0) * 1.8;
 const grey = (p: number[]) => (p[0] ?? 0) > 60 && Math.abs((p[0] ?? 0) - (p[1] ?? 0)) < 30 && Math.abs((p[1] ?? 0) - (p[2] ?? 0)) < 30;
 
-test('alarms: rule from the UI, tripped PDU raises alarms with the badge, acknowledge with a comment, restore resolves', async ({ page }) => {
+test('alarms: rules from the UI, a tripped PDU raises one root with the cabinet grouped under it and the badge, acknowledge with a comment, restore resolves', async ({ page }) => {
   test.setTimeout(300_000);
   const admin = await connect(serve.url, serve.tokens.admin);
   let roomId = '';
   let cabinetId = '';
   let deviceId = '';
-  let ruleId = '';
+  const ruleIds: string[] = [];
   let windowId = '';
   let tripped = false;
   try {
-    // A cabinet with devices, all answering, in the last room with devices (away from the other specs' first-room cabinets).
+    // A cabinet with PDUs and servers (a ToR too where there is one), all answering, in the last room with devices (away from the other specs' first-room cabinets).
     const overview = await admin.call('fleet.overview', undefined);
     roomId = overview.sites.flatMap((s) => s.rooms).filter((r) => r.devices > 0).at(-1)?.id ?? '';
     const layout = await admin.call('inventory.roomLayout', { roomId });
     await expect.poll(async () => (await admin.call('fleet.roomReadings', { roomId })).cabinets.filter((c) => c.worst === 'up').length, { timeout: 60_000 }).toBeGreaterThan(0);
     const readings = await admin.call('fleet.roomReadings', { roomId });
-    const up = readings.cabinets.filter((c) => c.worst === 'up').map((c) => c.cabinetId);
-    cabinetId = [...up].reverse().find((id) => layout.devices.filter((d) => d.cabinetId === id).length >= 2) ?? up[0] ?? '';
-    deviceId = layout.devices.find((d) => d.cabinetId === cabinetId && d.kind === 'server')?.id ?? layout.devices.find((d) => d.cabinetId === cabinetId)?.id ?? '';
+    const up = [...readings.cabinets.filter((c) => c.worst === 'up').map((c) => c.cabinetId)].reverse();
+    const kindsOf = (id: string) => new Set(layout.devices.filter((d) => d.cabinetId === id).map((d) => d.kind));
+    cabinetId = up.find((id) => ['pdu', 'server', 'switch'].every((k) => kindsOf(id).has(k as never))) ?? up.find((id) => kindsOf(id).has('pdu') && kindsOf(id).has('server')) ?? '';
+    deviceId = layout.devices.find((d) => d.cabinetId === cabinetId && d.kind === 'server')?.id ?? '';
     expect(cabinetId).not.toBe('');
+    const servers = layout.devices.filter((d) => d.cabinetId === cabinetId && d.kind === 'server').length;
 
     await signIn(page, serve.tokens.admin);
     await expect(page.getByTestId('nav-alarms')).toBeVisible();
@@ -67,28 +70,45 @@ test('alarms: rule from the UI, tripped PDU raises alarms with the badge, acknow
     await expect(page.getByTestId('alarm-active')).not.toContainText('Loading');
     const before = await badgeCount(page);
 
-    // The rule, from the form. A webhook that is not http(s) is refused by the core, shown at the field.
+    // Two rules from the form, on the cabinet, at once, critical: its devices unreachable, its PDUs dark.
+    // A webhook that is not http(s) is refused by the core, shown at the field.
     const name = `E2E unreachable ${cabinetId}`;
-    await page.getByTestId('alarm-rule-add').click();
+    const pduName = `E2E PDU dark ${cabinetId}`;
     const form = page.getByTestId('alarm-rule-form');
-    await form.getByTestId('rule-name').fill(name);
+    const fillCommon = async (n: string) => {
+      await page.getByTestId('alarm-rule-add').click();
+      await form.getByTestId('rule-name').fill(n);
+      await form.getByTestId('rule-for').fill('0');
+      await form.getByTestId('rule-severity').selectOption('critical');
+      await form.getByTestId('rule-cabinets').fill(cabinetId);
+    };
+    const saved = async (n: string) => {
+      await expect(page.getByTestId('alarm-rule-form')).toHaveCount(0);
+      const ruleRow = page.getByTestId('alarm-rule').filter({ hasText: n });
+      await expect(ruleRow).toBeVisible();
+      await expect(ruleRow).toContainText(cabinetId);
+      const id = (await ruleRow.getAttribute('data-rule-id')) ?? '';
+      expect(id).not.toBe('');
+      ruleIds.push(id);
+      return id;
+    };
+    await fillCommon(name);
     await form.getByTestId('rule-kind').selectOption('state');
     await form.getByTestId('rule-state').fill('device.status');
     await form.getByTestId('rule-equals').fill('unreachable');
-    await form.getByTestId('rule-for').fill('0');
-    await form.getByTestId('rule-severity').selectOption('critical');
-    await form.getByTestId('rule-cabinets').fill(cabinetId);
     await form.getByTestId('rule-webhook').fill('ftp://example.invalid/hook');
     await form.getByTestId('rule-save').click();
     await expect(form.getByTestId('alarm-rule-error-webhook')).toBeVisible();
     await form.getByTestId('rule-webhook').fill('');
     await form.getByTestId('rule-save').click();
-    await expect(page.getByTestId('alarm-rule-form')).toHaveCount(0);
-    const ruleRow = page.getByTestId('alarm-rule').filter({ hasText: name });
-    await expect(ruleRow).toBeVisible();
-    ruleId = (await ruleRow.getAttribute('data-rule-id')) ?? '';
-    expect(ruleId).not.toBe('');
-    await expect(ruleRow).toContainText(cabinetId);
+    const ruleId = await saved(name);
+    await fillCommon(pduName);
+    await form.getByTestId('rule-kind').selectOption('metric');
+    await form.getByTestId('rule-metric').fill('pdu.power_w');
+    await form.getByTestId('rule-op').selectOption('<');
+    await form.getByTestId('rule-value').fill('1');
+    await form.getByTestId('rule-save').click();
+    const pduRuleId = await saved(pduName);
 
     // Trip the cabinet's PDU from the lab fault panel on its elevation.
     await page.goto(`${serve.url}#/cabinet/${encodeURIComponent(cabinetId)}`);
@@ -100,21 +120,24 @@ test('alarms: rule from the UI, tripped PDU raises alarms with the badge, acknow
     await expect.poll(() => badgeCount(page), { timeout: 90_000 }).toBeGreaterThan(before);
     await expect(badge(page)).toBeVisible();
 
+    // Roots first: the PDU's alarm heads the devices behind it (collapsed, with their count; expanding shows them).
     await page.getByTestId('nav-alarms').click();
-    const mine = page.locator(`[data-testid="alarm-row"][data-rule-id="${ruleId}"]`);
+    const mine = page.locator(`[data-testid="alarm-row"][data-rule-id="${pduRuleId}"]`);
     await expect(mine.first()).toBeVisible({ timeout: 90_000 });
     await expect(mine.first()).toHaveAttribute('data-state', 'firing');
     await expect(mine.first().getByTestId('alarm-severity')).toHaveAttribute('data-severity', 'critical');
-    // Grouped alarms (the devices behind a root) are collapsed with their count; expanding shows them.
-    const toggle = page.getByTestId('alarm-group-toggle').first();
-    if ((await toggle.count()) > 0) {
-      const n = Number(await toggle.getAttribute('data-count'));
-      await toggle.click();
-      await expect(page.getByTestId('alarm-member')).toHaveCount(n);
-      console.log(`alarms: a root with ${n} grouped alarms`);
-    }
-    const rows = await page.locator(`[data-rule-id="${ruleId}"][data-state="firing"]`).count();
-    console.log(`alarms: ${rows} firing alarms of the rule on ${cabinetId}, badge ${before} -> ${await badgeCount(page)}`);
+    const toggle = page.locator(`[data-testid="alarm-row"][data-rule-id="${pduRuleId}"] [data-testid="alarm-group-toggle"]`);
+    await expect.poll(async () => Number((await toggle.first().getAttribute('data-count').catch(() => '0')) ?? 0), { timeout: 60_000 }).toBeGreaterThanOrEqual(servers);
+    const grouped = Number(await toggle.first().getAttribute('data-count'));
+    await expect(page.getByTestId('alarm-member')).toHaveCount(0);
+    await toggle.first().click();
+    await expect(page.getByTestId('alarm-member')).toHaveCount(grouped);
+    await expect(page.locator(`[data-testid="alarm-member"][data-rule-id="${ruleId}"]`).first()).toBeVisible();
+    // The badge counts what the list shows as roots: a tripped PDU is not one alarm per server.
+    const roots = await page.locator('[data-testid="alarm-row"][data-state="firing"][data-masked="no"]').count();
+    await expect.poll(() => badgeCount(page)).toBe(roots);
+    const rows = await page.locator(`[data-rule-id="${ruleId}"][data-state="firing"], [data-rule-id="${pduRuleId}"][data-state="firing"]`).count();
+    console.log(`alarms: ${rows} firing alarms of the rules on ${cabinetId}, ${roots} roots, ${grouped} grouped under the first PDU's; badge ${before} -> ${await badgeCount(page)} (title: ${await badge(page).getAttribute('title')})`);
     await shoot(page, 'alarms-firing');
 
     // Acknowledge the first with a comment (an empty one is refused by the form).
@@ -149,7 +172,7 @@ test('alarms: rule from the UI, tripped PDU raises alarms with the badge, acknow
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
     const ids = await page.locator('[data-object-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-object-id') ?? ''));
     const bad: Found[] = [];
-    await check(page, 'alarms', dataMatcher([...ids, name, ruleId, cabinetId, comment, admin.actor, 'admin@127.0.0.1']), bad, ['[data-testid="lang-switch"]']);
+    await check(page, 'alarms', dataMatcher([...ids, name, pduName, ...ruleIds, cabinetId, comment, admin.actor, 'admin@127.0.0.1']), bad, ['[data-testid="lang-switch"]']);
     // The CJK font's slices load as text needs them: wait for them before the screenshot.
     await page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready.then(() => undefined));
     await shoot(page, 'alarms-zh-cn');
@@ -171,7 +194,7 @@ test('alarms: rule from the UI, tripped PDU raises alarms with the badge, acknow
     const win = page.getByTestId('alarm-window').filter({ hasText: 'e2e rewiring' });
     await expect(win).toHaveAttribute('data-active', 'yes');
     windowId = (await win.getAttribute('data-window-id')) ?? '';
-    await expect(page.locator(`[data-testid="alarm-row"][data-rule-id="${ruleId}"][data-masked="no"]`)).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.locator(`[data-testid="alarm-row"][data-rule-id="${pduRuleId}"][data-masked="no"]`)).toHaveCount(0, { timeout: 30_000 });
     await expect(row).toHaveAttribute('data-masked', 'yes');
     await expect(row.getByTestId('alarm-masked-by')).toContainText('e2e rewiring');
     await expect.poll(() => badgeCount(page), { timeout: 30_000 }).toBe(before);
@@ -194,19 +217,21 @@ test('alarms: rule from the UI, tripped PDU raises alarms with the badge, acknow
     await expect(page.getByTestId('fault-result')).toBeVisible();
     tripped = false;
     await page.getByTestId('nav-alarms').click();
-    await expect(page.locator(`[data-rule-id="${ruleId}"][data-state="firing"]`)).toHaveCount(0, { timeout: 120_000 });
+    await expect(page.locator(`[data-rule-id="${ruleId}"][data-state="firing"], [data-rule-id="${pduRuleId}"][data-state="firing"]`)).toHaveCount(0, { timeout: 120_000 });
     await expect.poll(() => badgeCount(page), { timeout: 30_000 }).toBe(before);
     const resolved = await admin.call('alarms.list', { state: 'resolved' });
-    expect(resolved.filter((a) => a.ruleId === ruleId).length).toBeGreaterThanOrEqual(rows);
+    expect(resolved.filter((a) => ruleIds.includes(a.ruleId)).length).toBeGreaterThanOrEqual(rows);
 
-    // Delete the rule from the UI.
-    await page.locator(`[data-testid="alarm-rule"][data-rule-id="${ruleId}"]`).getByTestId('alarm-rule-delete').click();
-    await expect(page.locator(`[data-testid="alarm-rule"][data-rule-id="${ruleId}"]`)).toHaveCount(0);
-    ruleId = '';
+    // Delete the rules from the UI.
+    for (const id of [...ruleIds]) {
+      await page.locator(`[data-testid="alarm-rule"][data-rule-id="${id}"]`).getByTestId('alarm-rule-delete').click();
+      await expect(page.locator(`[data-testid="alarm-rule"][data-rule-id="${id}"]`)).toHaveCount(0);
+      ruleIds.splice(ruleIds.indexOf(id), 1);
+    }
   } finally {
     if (tripped && cabinetId) await admin.call('lab.fault', { kind: 'restore-pdu', cabinetId }).catch(() => undefined);
     if (windowId) await admin.call('alarms.endWindow', { id: windowId }).catch(() => undefined);
-    if (ruleId) await admin.call('alarms.deleteRule', { id: ruleId }).catch(() => undefined);
+    for (const id of ruleIds) await admin.call('alarms.deleteRule', { id }).catch(() => undefined);
     await admin.close();
   }
 });
