@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildRackPowerReport, classifyCabinet, type RackPowerResult } from '../../../../src-main/core/reports/rack-power';
 import type { ReportDocument, ReportRow } from '../../../../src-main/core/reports/report-document';
 import { openCoreStore, type CoreStore } from '../../../../src-main/core/store/core-store';
+import { hourSlots } from '../../../../src-main/core/reports/rack-power-readings';
 import { FROM, HOUR, labInventory, labSamples, PLAN, PREV_FROM, TO, type RawDay } from './lab-day';
 
 const open: CoreStore[] = [];
@@ -174,6 +175,12 @@ describe('rack power daily report', () => {
     expect(doc.definitions.find((d) => d.term === '脏数据')!.text).toContain('150%');
     expect(doc.charts.map((c) => c.title)).toEqual(['CQ-2C：机柜分类', 'CQ-5D：机柜分类', '=1+2：机柜分类', 'GH-302：机柜分类', 'SH-101：机柜分类']);
     expect(doc.charts[0].series[0].values).toEqual([2, 3, 0, 1, 1, 0]); // valid, dirty, invalid, not opened, empty, abnormal in CQ-2C
+  });
+
+  it('counts the hour slots of a local day, 23 or 25 across a daylight-saving change', () => {
+    const spring = { from: Date.UTC(2026, 2, 28, 23), to: Date.UTC(2026, 2, 29, 22) }; // Europe/Berlin, 29 March 2026
+    const autumn = { from: Date.UTC(2026, 9, 24, 22), to: Date.UTC(2026, 9, 25, 23) }; // 25 October 2026
+    expect([hourSlots(spring.from, spring.to), hourSlots(FROM, TO), hourSlots(autumn.from, autumn.to)]).toEqual([23, 24, 25]);
   });
 
   it('refuses bad input with clear errors', () => {
