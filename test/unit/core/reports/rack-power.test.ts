@@ -3,7 +3,7 @@
 // of every room, site subtotal and the all row, the change against the day before, and each
 // cabinet's category as planned. The same report again once the samples are folded into the
 // minute and hour tiers (partly, then wholly). Chinese labels and definitions in zh-CN; bad
-// input refused with clear errors.
+// input refused with clear errors; the hour slots of a daylight-saving day.
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRackPowerReport, classifyCabinet, type RackPowerResult } from '../../../../src-main/core/reports/rack-power';
