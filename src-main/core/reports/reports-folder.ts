@@ -45,7 +45,7 @@ export async function listReportFiles(folder: string): Promise<ReportFile[]> {
     names = await readdir(folder);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+    throw new Error(`The reports folder ${folder} cannot be read: ${(err as Error).message}`, { cause: err });
   }
   const files: ReportFile[] = [];
   for (const name of names) {
