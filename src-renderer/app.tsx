@@ -8,6 +8,7 @@ import { selectRoute } from './stores/fleet/selectors';
 import { selectAuthError, selectPhase, selectTransport } from './stores/session/selectors';
 import { useAppStore } from './stores/store';
 import { AuditView } from './views/admin/audit-view';
+import { AlarmNotice } from './views/alarms/alarm-notice';
 import { AlarmsView } from './views/alarms/alarms-view';
 import { AgentDetailView } from './views/agents/agent-detail-view';
 import { AgentsView } from './views/agents/agents-view';
@@ -51,6 +52,7 @@ function Routed() {
   return (
     <>
       {authError && <ErrorBanner error={authError} action="action.whoami" />}
+      <AlarmNotice />
       <Breadcrumbs />
       {route.view === 'overview' && <OverviewView />}
       {route.view === 'inventory' && <InventoryView />}

@@ -4,6 +4,10 @@
 export const enAlarms = {
   'nav.alarms': 'Alarms',
   'alarms.badge': '{n} firing alarms, not masked ({all} with the alarms grouped under them)',
+  'alarms.notice': 'New alarms: {n}',
+  'alarms.noticeMore': 'and {n} more',
+  'alarms.noticeOpen': 'Open alarms',
+  'alarms.noticeDismiss': 'Dismiss',
   'alarms.title': 'Alarms',
   'alarms.hint': 'One alarm per rule and device. A tripped PDU or a dead switch raises one root alarm; the alarms behind it are grouped under it. Alarms inside a maintenance window are masked: kept, dimmed, not notified.',
   'alarms.active': 'Active alarms',

@@ -5,6 +5,10 @@ import type { enAlarms } from './en-alarms';
 export const zhCNAlarms: { readonly [K in keyof typeof enAlarms]: string } = {
   'nav.alarms': '告警',
   'alarms.badge': '{n} 条未屏蔽的告警正在触发（连同其下归并的告警共 {all} 条）',
+  'alarms.notice': '新告警：{n} 条',
+  'alarms.noticeMore': '另有 {n} 条',
+  'alarms.noticeOpen': '查看告警',
+  'alarms.noticeDismiss': '关闭',
   'alarms.title': '告警',
   'alarms.hint': '每条规则对每台设备只产生一条告警。PDU 跳闸或交换机宕机只产生一条根告警，其后受影响设备的告警归并在其下。维护窗口内的告警被屏蔽：保留并淡化显示，不发送通知。',
   'alarms.active': '活动告警',

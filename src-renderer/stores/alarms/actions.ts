@@ -1,6 +1,6 @@
 // Alarms actions, writing the app store's alarms slice (through patch): the firing alarms kept
 // live while signed in (onDidChangeAlarms bumps seq and reads them again; views watching
-// alarms refetch on seq), the alarms view's list, one alarm's history, the acknowledgement
+// alarms refetch on seq; root alarms that start firing are kept for the shell's notice), the alarms view's list, one alarm's history, the acknowledgement
 // with its required comment, and the open device page's alarms. The core checks every role.
 import type { CoreClient, Disposable } from '../../../src-shared/api';
 import type { Alarm } from '../../../src-shared/domain/alarm';
@@ -13,14 +13,29 @@ const al = () => useAppStore.getState().alarms;
 export const patchAlarms = (p: Partial<AlarmsState> | ((s: AlarmsState) => Partial<AlarmsState>)) => patch('alarms', p);
 
 let firingSeq = 0;
+/** The root alarms firing at the last answer (null: none yet this session, so nothing is announced). */
+let knownRoots: Set<string> | null = null;
 
-/** The firing alarms, for the badge and the room's colours. */
+/** Unmasked firing alarms not grouped under another of them. */
+function rootsOf(firing: readonly Alarm[]): Alarm[] {
+  const shown = firing.filter((a) => !a.masked);
+  const ids = new Set(shown.map((a) => a.id));
+  return shown.filter((a) => !a.rootId || !ids.has(a.rootId));
+}
+
+/** The firing alarms, for the badge and the room's colours; roots new since the last answer are announced. */
 export async function loadFiring(): Promise<void> {
   if (!hasClient()) return;
   const mine = ++firingSeq;
   try {
     const firing = await getClient().call('alarms.list', { state: 'firing' });
-    if (mine === firingSeq) patchAlarms({ firing });
+    if (mine !== firingSeq) return;
+    const roots = rootsOf(firing);
+    const before = knownRoots;
+    knownRoots = new Set(roots.map((a) => a.id));
+    const now = knownRoots;
+    const arrived = before ? roots.filter((a) => !before.has(a.id)) : [];
+    patchAlarms((s) => ({ firing, fresh: [...s.fresh.filter((a) => now.has(a.id) && !arrived.some((n) => n.id === a.id)), ...arrived].slice(-20) }));
   } catch {
     // The badge keeps its last count; the alarms view shows the error of its own list.
   }
@@ -34,8 +49,14 @@ export function alarmsChanged(): void {
 
 /** Follows onDidChangeAlarms for the whole session (attached with the other live feeds). */
 export function attachAlarmsLive(client: CoreClient): Disposable {
+  knownRoots = null;
   void loadFiring();
   return client.on('onDidChangeAlarms', alarmsChanged);
+}
+
+/** The new alarms were seen (the notice dismissed, or the alarms view opened). */
+export function dismissFresh(): void {
+  if (al().fresh.length > 0) patchAlarms({ fresh: [] });
 }
 
 let listSeq = 0;

@@ -6,6 +6,7 @@ import type { AppState } from '../store';
 
 export const selectAlarmsSeq = (s: AppState) => s.alarms.seq;
 export const selectFiringAlarms = (s: AppState) => s.alarms.firing;
+export const selectFreshAlarms = (s: AppState) => s.alarms.fresh;
 export const selectAlarmList = (s: AppState) => s.alarms.list;
 export const selectAlarmListError = (s: AppState) => s.alarms.listError;
 export const selectAlarmRules = (s: AppState) => s.alarms.rules;

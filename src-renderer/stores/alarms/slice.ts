@@ -1,5 +1,5 @@
 // The alarms as the console shows them (key alarms): the firing alarms every view's badge and
-// the room's alarm colours read (kept live by onDidChangeAlarms while signed in; seq bumps on
+// the room's alarm colours read, the new ones the shell announces (kept live by onDidChangeAlarms while signed in; seq bumps on
 // every change so open views refetch), the alarms view's list, rules and maintenance windows,
 // the open history panel, the acknowledgement and the rule and window forms in progress, and
 // the open device page's alarms.
@@ -31,6 +31,8 @@ export interface AlarmsState {
   seq: number;
   /** The firing alarms (badge, room colours); null before the first answer. */
   firing: Alarm[] | null;
+  /** Root alarms that started firing since the session began and nobody has looked at yet (the shell's notice). */
+  fresh: Alarm[];
   /** The alarms view: every alarm not resolved. */
   list: Alarm[] | null;
   listError: ShownError | null;
@@ -55,6 +57,7 @@ export interface AlarmsSlice {
 export const initialAlarms: AlarmsState = {
   seq: 0,
   firing: null,
+  fresh: [],
   list: null,
   listError: null,
   rules: null,

@@ -3,7 +3,7 @@
 import { useEffect, useMemo } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import { useI18n } from '../../i18n/use-i18n';
-import { loadAlarmList } from '../../stores/alarms/actions';
+import { dismissFresh, loadAlarmList } from '../../stores/alarms/actions';
 import { loadRules, loadWindows } from '../../stores/alarms/rule-actions';
 import { selectAlarmList, selectAlarmListError, selectAlarmRules, selectAlarmsSeq, selectAlarmWindows } from '../../stores/alarms/selectors';
 import { useAppStore } from '../../stores/store';
@@ -19,6 +19,11 @@ export function AlarmsView() {
   const error = useAppStore(selectAlarmListError);
   const windows = useAppStore(selectAlarmWindows);
   const rules = useAppStore(selectAlarmRules);
+  const fresh = useAppStore((s) => s.alarms.fresh.length);
+  // Looking at the alarms view is seeing the new alarms.
+  useEffect(() => {
+    if (fresh > 0) dismissFresh();
+  }, [fresh]);
   useEffect(() => {
     void loadAlarmList();
     void loadRules();
