@@ -2,7 +2,7 @@
 // refused next to its field; two rules (device.status unreachable, pdu.power_w < 1; at once,
 // critical) on one lab cabinet; trip that cabinet's PDU from the lab fault panel: the PDU's
 // alarm is a root with the cabinet's device alarms grouped under it (collapsed, count shown,
-// expandable), and the shell's badge counts the roots on every view;
+// expandable), the shell announces them and its badge counts the roots on every view;
 // acknowledge one (an empty comment is refused), it shows acknowledged with the comment, and
 // its history has the acknowledgement; the device page lists it; the alarms view in zh-CN has no
 // Latin UI text; the 3D room's alarms mode draws the cabinet in the critical colour; a
@@ -120,8 +120,14 @@ test('alarms: rules from the UI, a tripped PDU raises one root with the cabinet 
     await expect.poll(() => badgeCount(page), { timeout: 90_000 }).toBeGreaterThan(before);
     await expect(badge(page)).toBeVisible();
 
+    // The shell announces the new alarms on this view; its link opens the alarms view (and the notice goes).
+    await expect(page.getByTestId('alarm-notice')).toBeVisible();
+    await expect(page.getByTestId('alarm-notice-item').first()).toBeVisible();
+    await page.getByTestId('alarm-notice-open').click();
+    await expect(page.getByTestId('alarms-view')).toBeVisible();
+    await expect(page.getByTestId('alarm-notice')).toHaveCount(0);
+
     // Roots first: the PDU's alarm heads the devices behind it (collapsed, with their count; expanding shows them).
-    await page.getByTestId('nav-alarms').click();
     const mine = page.locator(`[data-testid="alarm-row"][data-rule-id="${pduRuleId}"]`);
     await expect(mine.first()).toBeVisible({ timeout: 90_000 });
     await expect(mine.first()).toHaveAttribute('data-state', 'firing');
