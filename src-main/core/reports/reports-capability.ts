@@ -6,7 +6,7 @@
 // 30 s; the clock is injectable, and tickNow() is one tick) checks on each tick whether today's
 // run is due: enabled, the local time is at or past HH:MM, and it has not run today. The run
 // records today as its day first, then queues yesterday's report in every format and locale
-// (actor 'schedule', audited as such). The same check runs once at start, so a console that
+// (actor 'schedule', audited as such, the entry finished when its jobs are). The same check runs once at start, so a console that
 // was off at HH:MM makes yesterday's report when it starts - once, however many days it missed
 // (the days before yesterday are not made up). Enabling a schedule after today's HH:MM runs
 // today's due run at the next tick. Disposed with the core: the timer stops, a running job
@@ -93,8 +93,18 @@ export async function startReports(d: ReportsDeps): Promise<ReportsCapability> {
     schedule = { ...s, lastRunDay: today };
     await saveSchedule().catch((err: unknown) => log(`reports: could not save the schedule's last run: ${(err as Error).message}`));
     const day = addDays(today, -1);
-    d.store.audit.record({ actor: 'schedule', role: 'admin', action: 'reports.generate', target: `rack-power ${day} ${s.locales.join(',')} ${s.formats.join(',')} (daily at ${s.at})`, outcome: 'allowed' }, now);
-    for (const locale of s.locales) for (const format of s.formats) jobs.submit({ kind: 'rack-power', day, format, locale, timeZone, actor: 'schedule' });
+    const auditId = d.store.audit.record({ actor: 'schedule', role: 'admin', action: 'reports.generate', target: `rack-power ${day} ${s.locales.join(',')} ${s.formats.join(',')} (daily at ${s.at})`, outcome: 'allowed' }, now);
+    const ids = new Set<string>();
+    for (const locale of s.locales) for (const format of s.formats) ids.add(jobs.submit({ kind: 'rack-power', day, format, locale, timeZone, actor: 'schedule' }).id);
+    // The audit entry is finished when the run's jobs are: succeeded, or failed naming the failures.
+    void jobs.idle().then(() => {
+      const failed = jobs.list().filter((j) => ids.has(j.id) && j.state !== 'done');
+      try {
+        d.store.audit.finish(auditId, failed.length ? 'failed' : 'succeeded', failed.map((j) => `${j.locale} ${j.format}: ${j.error ?? j.state}`).join('; ').slice(0, 2000));
+      } catch (err) {
+        log(`reports: could not finish the schedule's audit entry: ${(err as Error).message}`);
+      }
+    });
   }
 
   const tickNow = (): Promise<void> => {

@@ -85,7 +85,7 @@ describe('the daily schedule', () => {
     expect(jobs).toHaveLength(4);
     expect(files(folder)).toEqual(['rack-power-2026-11-20.en.csv', 'rack-power-2026-11-20.en.xlsx', 'rack-power-2026-11-20.zh-CN.csv', 'rack-power-2026-11-20.zh-CN.xlsx']);
     expect((await api.call(admin, 'reports.schedule', undefined)).lastRunDay).toBe('2026-11-21');
-    expect(store.audit.list({ actor: 'schedule' })[0]).toMatchObject({ action: 'reports.generate', target: 'rack-power 2026-11-20 en,zh-CN csv,xlsx (daily at 06:30)' });
+    expect(store.audit.list({ actor: 'schedule' })[0]).toMatchObject({ action: 'reports.generate', target: 'rack-power 2026-11-20 en,zh-CN csv,xlsx (daily at 06:30)', outcome: 'succeeded' });
   });
 
   it('catches up once at start after days off, and a restart the same day makes none', async () => {
