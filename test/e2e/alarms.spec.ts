@@ -109,6 +109,13 @@ test('alarms: rules from the UI, a tripped PDU raises one root with the cabinet 
     await form.getByTestId('rule-value').fill('1');
     await form.getByTestId('rule-save').click();
     const pduRuleId = await saved(pduName);
+    // Edit opens the form on the rule as it is.
+    await page.locator(`[data-testid="alarm-rule"][data-rule-id="${pduRuleId}"]`).getByTestId('alarm-rule-edit').click();
+    await expect(form.getByTestId('rule-name')).toHaveValue(pduName);
+    await expect(form.getByTestId('rule-kind')).toHaveValue('metric');
+    await expect(form.getByTestId('rule-value')).toHaveValue('1');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await expect(form).toHaveCount(0);
 
     // Trip the cabinet's PDU from the lab fault panel on its elevation.
     await page.goto(`${serve.url}#/cabinet/${encodeURIComponent(cabinetId)}`);
@@ -178,11 +185,17 @@ test('alarms: rules from the UI, a tripped PDU raises one root with the cabinet 
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
     const ids = await page.locator('[data-object-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-object-id') ?? ''));
     const bad: Found[] = [];
+    // With the rule and window forms open too.
+    await page.getByTestId('alarm-rule-add').click();
+    await page.getByTestId('alarm-window-add').click();
+    await expect(page.getByTestId('alarm-window-form')).toBeVisible();
     await check(page, 'alarms', dataMatcher([...ids, name, pduName, ...ruleIds, cabinetId, comment, admin.actor, 'admin@127.0.0.1']), bad, ['[data-testid="lang-switch"]']);
     // The CJK font's slices load as text needs them: wait for them before the screenshot.
     await page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready.then(() => undefined));
     await shoot(page, 'alarms-zh-cn');
     await page.getByTestId('lang-en').click();
+    await page.getByTestId('alarm-rule-form').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('alarm-window-form').getByRole('button', { name: 'Cancel' }).click();
     expectNoLatin(bad);
 
     // The 3D room's alarms mode: the cabinet in the critical colour.
