@@ -22,7 +22,7 @@ import { createAlarmEngine, stepWrites, type Observation } from './alarm-engine'
 import { maskAlarms, notifiable } from './masking';
 import { cabinetPowerShare, type Readings, type ShareInventory } from './condition-sources';
 import { cabinetsInScope, devicesInScope, placeIndex, type Place } from './selection';
-import { groupUnderRoots, rootRelations, type RootRelations } from './topology-roots';
+import { groupUnderRoots, powerPeers, rootRelations, type RootRelations } from './topology-roots';
 
 export type AlarmMethod =
   | 'alarms.list' | 'alarms.history' | 'alarms.rules' | 'alarms.setRule' | 'alarms.deleteRule'
@@ -81,6 +81,7 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
   let windows: MaintenanceWindow[] = repo.windows();
   let places: ReadonlyMap<string, Place> = new Map();
   let relations: RootRelations = new Map();
+  let peers: ReadonlyMap<string, string> = new Map();
   let view = new Map<string, Alarm>();
 
   const loadInventory = (): void => {
@@ -88,6 +89,7 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
     places = placeIndex(doc);
     shareInventory = doc;
     relations = rootRelations(doc);
+    peers = powerPeers(doc);
     reader?.reset();
   };
 
@@ -98,7 +100,7 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
     const causeRules = new Set(rules.filter((r) => r.condition.kind === 'state' && r.condition.state === 'probe.suspect' && r.condition.equals === 'suspect').map((r) => r.id));
     const all = maskAlarms(engine.alarms(), windows, places, at);
     const causes = new Set(causeRules.size ? all.filter((a) => causeRules.has(a.ruleId)).map((a) => a.id) : []);
-    return new Map(groupUnderRoots(all, rel, causes).map((a) => [a.id, a]));
+    return new Map(groupUnderRoots(all, rel, causes, peers).map((a) => [a.id, a]));
   };
 
   const emit = (at: number): void => {

@@ -19,6 +19,11 @@
 //     before the object's other alarms, and the object's other firing alarms that have no root
 //     upstream are grouped under it (a suspect host link's own probe alarms under the suspect).
 //   The relations may be any lookup by id (the capability adds the suspect's pairs as edges).
+//   groupUnderRoots(alarms, relations, causes, peers) with peers (powerPeers(inventory): each
+//   PDU of a cabinet with several, keyed by its cabinet): the firing root alarms of one
+//   cabinet's PDUs are one incident - a whole-cabinet trip darkens both feeds - so the best of
+//   them (most severe, then lowest id) is the root and the others, with what was grouped under
+//   them, are grouped under it. One PDU of a dual-fed cabinet tripping alone stays its own root.
 import { ALARM_SEVERITIES, type Alarm } from '../../../src-shared/domain/alarm';
 import type { Cabinet, Device, Row } from '../../../src-shared/domain/inventory';
 import { cableCabinet } from '../../../src-shared/power-feeds';
@@ -61,10 +66,44 @@ export function rootRelations(inv: RootInventory): RootRelations {
   return out;
 }
 
+/** Each PDU of a cabinet with more than one, mapped to its cabinet (groupUnderRoots' peers). */
+export function powerPeers(inv: Pick<RootInventory, 'devices'>): ReadonlyMap<string, string> {
+  const pdus = new Map<string, string[]>();
+  for (const d of inv.devices) if (d.kind === 'pdu') pdus.set(d.cabinetId, [...(pdus.get(d.cabinetId) ?? []), d.id]);
+  const out = new Map<string, string>();
+  for (const [cabinetId, ids] of pdus) if (ids.length > 1) for (const id of ids) out.set(id, cabinetId);
+  return out;
+}
+
+/** Folds the roots of one peer group (a cabinet's PDUs) into the best of them. */
+function foldPeers(alarms: Alarm[], peers: ReadonlyMap<string, string>): Alarm[] {
+  const best = new Map<string, Alarm>();
+  for (const a of alarms) {
+    const key = peers.get(a.objectId);
+    if (key === undefined || a.state !== 'firing' || a.rootId !== undefined) continue;
+    const had = best.get(key);
+    if (had === undefined || better(a, had)) best.set(key, a);
+  }
+  if (!best.size) return alarms;
+  const to = new Map<string, string>();
+  for (const a of alarms) {
+    const key = peers.get(a.objectId);
+    const rep = key === undefined ? undefined : best.get(key);
+    if (rep !== undefined && a.state === 'firing' && a.rootId === undefined && a.id !== rep.id) to.set(a.id, rep.id);
+  }
+  return alarms.map((a) => {
+    if (to.has(a.id)) return { ...a, rootId: to.get(a.id)! };
+    const moved = a.rootId === undefined ? undefined : to.get(a.rootId);
+    return moved === undefined ? a : { ...a, rootId: moved };
+  });
+}
+
 const rank = (a: Alarm): number => ALARM_SEVERITIES.indexOf(a.severity);
 const better = (a: Alarm, b: Alarm): boolean => rank(a) < rank(b) || (rank(a) === rank(b) && a.id < b.id);
 
-export function groupUnderRoots(alarms: readonly Alarm[], relations: Pick<RootRelations, 'get'>, causes: ReadonlySet<string> = new Set()): Alarm[] {
+export function groupUnderRoots(
+  alarms: readonly Alarm[], relations: Pick<RootRelations, 'get'>, causes: ReadonlySet<string> = new Set(), peers: ReadonlyMap<string, string> = new Map(),
+): Alarm[] {
   // The firing alarm that stands for each object: a cause first, then its most severe, then lowest id.
   const firingOf = new Map<string, Alarm>();
   const stands = (a: Alarm, b: Alarm): boolean => (causes.has(a.id) !== causes.has(b.id) ? causes.has(a.id) : better(a, b));
@@ -85,7 +124,7 @@ export function groupUnderRoots(alarms: readonly Alarm[], relations: Pick<RootRe
     }
     return found;
   };
-  return alarms.map((a) => {
+  const grouped = alarms.map((a): Alarm => {
     const { rootId: _old, ...rest } = a;
     if (a.state !== 'firing') return rest;
     const roots = topmost(a.objectId, new Set([a.objectId]));
@@ -96,4 +135,5 @@ export function groupUnderRoots(alarms: readonly Alarm[], relations: Pick<RootRe
     const root = roots.reduce((best, r) => (better(r, best) ? r : best));
     return { ...rest, rootId: root.id };
   });
+  return peers.size ? foldPeers(grouped, peers) : grouped;
 }

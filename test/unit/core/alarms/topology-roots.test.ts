@@ -1,9 +1,10 @@
 // Suppression by topology: a tripped PDU's cabinet devices group under its one root alarm; a
 // dead ToR's servers group under it; chains end at the topmost firing root; alarms with no
-// firing upstream (or not firing themselves) stay ungrouped.
+// firing upstream (or not firing themselves) stay ungrouped; a whole-cabinet trip of both
+// feeds is one root, not one per PDU.
 import { describe, expect, it } from 'vitest';
 import { notifiable } from '../../../../src-main/core/alarms/masking';
-import { groupUnderRoots, rootRelations } from '../../../../src-main/core/alarms/topology-roots';
+import { groupUnderRoots, powerPeers, rootRelations } from '../../../../src-main/core/alarms/topology-roots';
 import { firing, inventory } from './fixture';
 
 const rel = rootRelations(inventory);
@@ -44,5 +45,18 @@ describe('topology roots', () => {
     const out = roots([a, b, firing('down', 's1'), pend]);
     expect(out['down|s1']).toBe(b.id);
     expect(out['down|s2']).toBeNull();
+  });
+
+  it('makes a whole-cabinet trip (both feeds) one root; one feed alone stays its own root', () => {
+    const peers = powerPeers(inventory);
+    expect(peers.get('c1-pdu-a')).toBe(peers.get('c1-pdu-b'));
+    const a = firing('pdu.trip', 'c1-pdu-a', { severity: 'critical' });
+    const b = firing('pdu.trip', 'c1-pdu-b', { severity: 'critical' });
+    const both = groupUnderRoots([b, a, firing('down', 's1'), firing('down', 's2'), firing('down', 'tor1')], rel, new Set(), peers);
+    expect(both.filter(notifiable).map((x) => x.id)).toEqual([a.id]);
+    expect(both.filter((x) => x.id !== a.id).every((x) => x.rootId === a.id)).toBe(true);
+    // The feed B PDU alone, and without peers (the old grouping): two roots for a whole-cabinet trip.
+    expect(groupUnderRoots([b], rel, new Set(), peers)[0].rootId).toBeUndefined();
+    expect(groupUnderRoots([a, b], rel).filter(notifiable)).toHaveLength(2);
   });
 });
