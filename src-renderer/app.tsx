@@ -1,5 +1,6 @@
 // The shell: header always (the language control is on the first screen), then the
-// login (serve mode, signed out) or the view the route names.
+// login (serve mode, signed out) or the view the route names; a wall route (#/wall/<id>)
+// is the wall screen alone.
 import { lazy, Suspense } from 'react';
 import { AppHeader, ConnectionBanner } from './components/app-header';
 import { Breadcrumbs } from './components/breadcrumbs';
@@ -26,6 +27,7 @@ import { LaunchView } from './views/workflows/launch-view';
 import { WfRunView } from './views/workflows/run-view';
 import { TemplateEditView } from './views/workflows/template-edit-view';
 import { WorkflowsView } from './views/workflows/workflows-view';
+import { useWallHash, WallScreen } from './views/wall/wall-screen';
 
 /** The 3D room and three.js: a lazy chunk, fetched only when #/room3d opens. */
 const Room3dView = lazy(() => import('./views/room3d/room3d-view'));
@@ -34,9 +36,12 @@ const MatrixView = lazy(() => import('./views/matrix/matrix-view'));
 const PublicNetView = lazy(() => import('./views/public-net/public-net-view'));
 
 export function App() {
+  const wall = useWallHash();
   const phase = useAppStore(selectPhase);
   const transport = useAppStore(selectTransport);
   const signedIn = phase === 'ready' || phase === 'reconnecting';
+  // Wall mode (#/wall/<playlist>): full screen, none of the console's chrome.
+  if (wall) return <WallScreen playlistId={wall} />;
   return (
     <div className="app">
       <AppHeader />

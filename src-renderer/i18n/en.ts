@@ -12,6 +12,7 @@ import { enLifecycle } from './en-lifecycle';
 import { enAgents } from './en-agents';
 import { enProbes } from './en-probes';
 import { enAlarms } from './en-alarms';
+import { enWall } from './en-wall';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -203,6 +204,7 @@ export const en = {
   ...enAgents,
   ...enProbes,
   ...enAlarms,
+  ...enWall,
 } as const;
 
 export type MessageKey = keyof typeof en;

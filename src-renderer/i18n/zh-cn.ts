@@ -12,6 +12,7 @@ import { zhCNLifecycle } from './zh-cn-lifecycle';
 import { zhCNAgents } from './zh-cn-agents';
 import { zhCNProbes } from './zh-cn-probes';
 import { zhCNAlarms } from './zh-cn-alarms';
+import { zhCNWall } from './zh-cn-wall';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -203,4 +204,5 @@ export const zhCN: Dictionary = {
   ...zhCNAgents,
   ...zhCNProbes,
   ...zhCNAlarms,
+  ...zhCNWall,
 };

@@ -30,7 +30,9 @@ export type Route =
   /** The public network map (#/public-net). */
   | { view: 'public-net' }
   /** The alarms: active list, rules, maintenance windows (#/alarms). */
-  | { view: 'alarms' };
+  | { view: 'alarms' }
+  /** Wall mode: a playlist full screen (#/wall/<playlistId>; views/wall, stores/wall-params.ts). */
+  | { view: 'wall'; playlistId: string };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -53,6 +55,7 @@ export function parseRoute(hash: string): Route {
   if (view === 'matrix') return parseMatrix(id, query);
   if (view === 'public-net') return { view: 'public-net' };
   if (view === 'alarms') return { view: 'alarms' };
+  if (view === 'wall' && id) return { view: 'wall', playlistId: decodeURIComponent(id) };
   return { view: 'overview' };
 }
 
@@ -117,5 +120,6 @@ export function formatRoute(r: Route): string {
   if (r.view === 'matrix') return `#/matrix/${r.level}${r.tors ? `?${new URLSearchParams({ a: r.tors[0], b: r.tors[1] }).toString()}` : ''}`;
   if (r.view === 'public-net') return '#/public-net';
   if (r.view === 'alarms') return '#/alarms';
+  if (r.view === 'wall') return `#/wall/${encodeURIComponent(r.playlistId)}`;
   return '#/';
 }
