@@ -11,6 +11,7 @@ import { useAppStore } from './stores/store';
 import { AuditView } from './views/admin/audit-view';
 import { AlarmNotice } from './views/alarms/alarm-notice';
 import { AlarmsView } from './views/alarms/alarms-view';
+import { ReportsView } from './views/reports/reports-view';
 import { AgentDetailView } from './views/agents/agent-detail-view';
 import { AgentsView } from './views/agents/agents-view';
 import { CredentialsView } from './views/admin/credentials-view';
@@ -79,6 +80,7 @@ function Routed() {
       {route.view === 'wf-run' && <WfRunView runId={route.runId} stepId={route.stepId} host={route.host} />}
       {route.view === 'wf-template' && <TemplateEditView templateId={route.templateId} />}
       {route.view === 'alarms' && <AlarmsView />}
+      {route.view === 'reports' && <ReportsView />}
       {route.view === 'agents' && <AgentsView />}
       {route.view === 'agent' && <AgentDetailView agentId={route.agentId} />}
       {(route.view === 'matrix' || route.view === 'public-net') && (

@@ -1,5 +1,5 @@
 // Top bar: title, the main places (fleet, inventory, run command, workflows, agents, probe matrix, alarms with the
-// count of firing unmasked alarms as a badge on every view; credentials and audit for admins), the device search box,
+// count of firing unmasked alarms as a badge on every view, reports; credentials and audit for admins), the device search box,
 // power actions awaiting the poller's confirmation, who is signed in with which role,
 // connection state, language.
 import type { MouseEvent } from 'react';
@@ -36,7 +36,9 @@ export function AppHeader() {
             ? 'matrix'
             : route.view === 'alarms'
               ? 'alarms'
-              : 'overview';
+              : route.view === 'reports'
+                ? 'reports'
+                : 'overview';
   const link = (view: NavView, href: string, label: MessageKey, testId: string) => (
     <a href={href} className={here === view ? 'active' : ''} aria-current={here === view ? 'page' : undefined} data-testid={testId} onClick={go(view)}>
       {t(label)}
@@ -61,6 +63,7 @@ export function AppHeader() {
             <a href="#/alarms" className={here === 'alarms' ? 'active' : ''} aria-current={here === 'alarms' ? 'page' : undefined} data-testid="nav-alarms" onClick={go('alarms')}>
               {t('nav.alarms')} <AlarmBadge />
             </a>
+            {link('reports', '#/reports', 'nav.reports', 'nav-reports')}
             {/* Credentials and the audit trail are the admin's. */}
             {mayCall(role, 'credentials.put') && link('credentials', '#/credentials', 'admin.nav.credentials', 'nav-credentials')}
             {mayCall(role, 'audit.list') && link('audit', '#/audit', 'admin.nav.audit', 'nav-audit')}
@@ -111,7 +114,7 @@ function PendingPowerList() {
 }
 
 /** A real link (middle-click, copy address work); a plain click goes through navigate(). */
-type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'agents' | 'matrix' | 'alarms' | 'credentials' | 'audit';
+type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'agents' | 'matrix' | 'alarms' | 'reports' | 'credentials' | 'audit';
 
 function go(view: NavView) {
   return (e: MouseEvent<HTMLAnchorElement>): void => {

@@ -1,4 +1,4 @@
-// Fleet › site · room › cabinet › device (or Fleet › Inventory, Fleet › Run command, Fleet › Alarms, Fleet › Workflows › ..., Fleet › Matrix › Servers),
+// Fleet › site · room › cabinet › device (or Fleet › Inventory, Fleet › Run command, Fleet › Alarms, Fleet › Reports, Fleet › Workflows › ..., Fleet › Matrix › Servers),
 // each step a way back.
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/use-i18n';
@@ -20,11 +20,11 @@ export function Breadcrumbs() {
       {t('nav.fleet')}
     </button>
   );
-  if (route.view === 'inventory' || route.view === 'run' || route.view === 'alarms') {
+  if (route.view === 'inventory' || route.view === 'run' || route.view === 'alarms' || route.view === 'reports') {
     return (
       <Trail>
         {fleet}
-        <span className="crumb-here">{t(route.view === 'run' ? 'nav.run' : route.view === 'alarms' ? 'nav.alarms' : 'nav.inventory')}</span>
+        <span className="crumb-here">{t(route.view === 'run' ? 'nav.run' : route.view === 'alarms' ? 'nav.alarms' : route.view === 'reports' ? 'nav.reports' : 'nav.inventory')}</span>
       </Trail>
     );
   }

@@ -12,6 +12,7 @@ import { enLifecycle } from './en-lifecycle';
 import { enAgents } from './en-agents';
 import { enProbes } from './en-probes';
 import { enAlarms } from './en-alarms';
+import { enReports } from './en-reports';
 import { enWall } from './en-wall';
 
 export const en = {
@@ -204,6 +205,7 @@ export const en = {
   ...enAgents,
   ...enProbes,
   ...enAlarms,
+  ...enReports,
   ...enWall,
 } as const;
 

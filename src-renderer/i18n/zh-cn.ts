@@ -12,6 +12,7 @@ import { zhCNLifecycle } from './zh-cn-lifecycle';
 import { zhCNAgents } from './zh-cn-agents';
 import { zhCNProbes } from './zh-cn-probes';
 import { zhCNAlarms } from './zh-cn-alarms';
+import { zhCNReports } from './zh-cn-reports';
 import { zhCNWall } from './zh-cn-wall';
 
 export const zhCN: Dictionary = {
@@ -204,5 +205,6 @@ export const zhCN: Dictionary = {
   ...zhCNAgents,
   ...zhCNProbes,
   ...zhCNAlarms,
+  ...zhCNReports,
   ...zhCNWall,
 };

@@ -31,6 +31,8 @@ export type Route =
   | { view: 'public-net' }
   /** The alarms: active list, rules, maintenance windows (#/alarms). */
   | { view: 'alarms' }
+  /** The reports: generate, jobs, history with downloads, the daily schedule (#/reports). */
+  | { view: 'reports' }
   /** Wall mode: a playlist full screen (#/wall/<playlistId>; views/wall, stores/wall-params.ts). */
   | { view: 'wall'; playlistId: string };
 
@@ -55,6 +57,7 @@ export function parseRoute(hash: string): Route {
   if (view === 'matrix') return parseMatrix(id, query);
   if (view === 'public-net') return { view: 'public-net' };
   if (view === 'alarms') return { view: 'alarms' };
+  if (view === 'reports') return { view: 'reports' };
   if (view === 'wall' && id) return { view: 'wall', playlistId: decodeURIComponent(id) };
   return { view: 'overview' };
 }
@@ -120,6 +123,7 @@ export function formatRoute(r: Route): string {
   if (r.view === 'matrix') return `#/matrix/${r.level}${r.tors ? `?${new URLSearchParams({ a: r.tors[0], b: r.tors[1] }).toString()}` : ''}`;
   if (r.view === 'public-net') return '#/public-net';
   if (r.view === 'alarms') return '#/alarms';
+  if (r.view === 'reports') return '#/reports';
   if (r.view === 'wall') return `#/wall/${encodeURIComponent(r.playlistId)}`;
   return '#/';
 }
