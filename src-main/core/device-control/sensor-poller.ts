@@ -8,10 +8,17 @@
 // one's key (address, port, credential id and content): new and changed BMCs are read at
 // once, ahead of a round running but within the same in-flight cap; removed ones are no
 // longer read and their sessions are released; unchanged ones keep their schedule.
+// SEL critical events: every `selEvery`-th successful read of a BMC (default 5: the SEL is
+// slower to read than the sensors; the first read of a BMC always) also reads its SEL through
+// the service's info(), and every successful read stores bmc.sel_critical = the critical SEL
+// entries first seen in the last `selWindowMs` (default 15 min; sel-critical.ts says what is
+// critical and how a cleared or wrapped SEL is taken). A failed SEL read is logged, tried
+// again on the next read, and leaves the count as it was known.
 import type { AsyncDisposable } from '../../../src-shared/lifecycle';
 import type { SensorValue } from '../protocols/ipmi/client-records';
 import type { Sample } from '../store/metrics-repository';
 import type { BmcReadings, BmcService } from './bmc-service';
+import { createSelCriticalTracker, SEL_WINDOW_MS } from './sel-critical';
 
 /** The metric names, per server. */
 export const BMC_METRICS = {
@@ -24,6 +31,8 @@ export const BMC_METRICS = {
   power: 'bmc.power_w',
   /** Power supplies: how many the power-supply sensors name (psuCount); none written when there are none. */
   psus: 'bmc.psus',
+  /** Critical SEL entries first seen in the last selWindowMs (sel-critical.ts); written once the BMC's SEL was read. */
+  selCritical: 'bmc.sel_critical',
 } as const;
 
 export interface SensorPollerOptions {
@@ -35,11 +44,15 @@ export interface SensorPollerOptions {
   jitter?: number;
   /** Delay before the first round (default: 50-100% of the interval, at most 15 s). */
   firstDelayMs?: number;
+  /** The SEL is read on every n-th read of a BMC (default 5; 0: never, no bmc.sel_critical). */
+  selEvery?: number;
+  /** The window bmc.sel_critical counts critical SEL entries over (default 15 min). */
+  selWindowMs?: number;
 }
 
 export interface SensorPollerDeps extends SensorPollerOptions {
-  /** targetKeys and release are optional: without targetKeys, refresh() sees only added and removed devices. */
-  bmc: Pick<BmcService, 'readings'> & Partial<Pick<BmcService, 'targetKeys' | 'release'>>;
+  /** targetKeys and release are optional: without targetKeys, refresh() sees only added and removed devices; without info, no SEL. */
+  bmc: Pick<BmcService, 'readings'> & Partial<Pick<BmcService, 'targetKeys' | 'release' | 'info'>>;
   /** Device ids of the servers with a BMC and an IPMI credential, read at the start of each round. */
   targets: () => readonly string[];
   metrics: { append(samples: readonly Sample[]): number };
@@ -171,6 +184,10 @@ export function startSensorPoller(d: SensorPollerDeps): SensorPoller {
   const queue = new Set<string>();
   const readEarly = new Set<string>();
   const immediate = { ok: 0, failed: 0, workers: new Set<Promise<void>>() };
+  const selEvery = d.bmc.info ? Math.max(0, Math.floor(d.selEvery ?? 5)) : 0;
+  const sel = createSelCriticalTracker(d.selWindowMs ?? SEL_WINDOW_MS);
+  // Reads of each BMC since its SEL was last read (absent: never read).
+  const sinceSel = new Map<string, number>();
 
   const jittered = (ms: number): number => Math.max(0, Math.round(ms * (1 + (Math.random() * 2 - 1) * jitter)));
 
@@ -189,10 +206,34 @@ export function startSensorPoller(d: SensorPollerDeps): SensorPoller {
     try {
       if (disposed || removed.has(id)) return null;
       const r = await d.bmc.readings(id, { holdMs });
-      return removed.has(id) ? null : sensorSamples(id, r);
+      if (removed.has(id)) return null;
+      const out = sensorSamples(id, r);
+      if (selEvery > 0) {
+        await readSel(id);
+        const n = sel.count(id, r.at);
+        if (n !== null && !removed.has(id)) out.push({ deviceId: id, metric: BMC_METRICS.selCritical, ts: r.at, value: n });
+      }
+      return removed.has(id) ? null : out;
     } catch (err) {
       lastError = `${id}: ${(err as Error).message}`;
       return err as Error;
+    }
+  }
+
+  /** The BMC's SEL when it is due (never read, or selEvery reads since); a failure is logged and tried on the next read. */
+  async function readSel(id: string): Promise<void> {
+    const since = sinceSel.get(id);
+    if (since !== undefined && since + 1 < selEvery) {
+      sinceSel.set(id, since + 1);
+      return;
+    }
+    try {
+      const info = await d.bmc.info!(id);
+      if (removed.has(id)) return;
+      sel.update(id, info.sel, info.fetchedAt);
+      sinceSel.set(id, 0);
+    } catch (err) {
+      log(`bmc sensors: ${id}: could not read the SEL: ${(err as Error).message}`);
     }
   }
 
@@ -272,11 +313,18 @@ export function startSensorPoller(d: SensorPollerDeps): SensorPoller {
     known = now;
     for (const id of out.removed) {
       removed.add(id);
+      sel.forget(id);
+      sinceSel.delete(id);
       queue.delete(id);
       d.bmc.release?.(id);
     }
     // A session held with the old address or login is not used again.
-    for (const id of out.changed) d.bmc.release?.(id);
+    for (const id of out.changed) {
+      d.bmc.release?.(id);
+      // Perhaps another BMC now: its SEL is a new baseline.
+      sel.forget(id);
+      sinceSel.delete(id);
+    }
     for (const id of [...out.added, ...out.changed]) {
       removed.delete(id);
       queue.add(id);
