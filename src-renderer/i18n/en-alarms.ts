@@ -77,6 +77,7 @@ export const enAlarms = {
   'alarms.cond.bmc.inlet_c': 'inlet temperature (C)',
   'alarms.cond.bmc.cpu_c': 'CPU temperature (C)',
   'alarms.cond.bmc.power_w': 'BMC power (W)',
+  'alarms.cond.bmc.sel_critical': 'critical SEL events (last 15 min)',
   'alarms.cond.probe.p99_ms': 'probe P99 (ms)',
   'alarms.cond.probe.drop_rate': 'probe drop rate (0..1)',
   'alarms.cond.cabinet.power_share': 'cabinet power share of rated (0..1)',

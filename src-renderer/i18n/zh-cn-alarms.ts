@@ -78,6 +78,7 @@ export const zhCNAlarms: { readonly [K in keyof typeof enAlarms]: string } = {
   'alarms.cond.bmc.inlet_c': '进风温度（C）',
   'alarms.cond.bmc.cpu_c': '处理器温度（C）',
   'alarms.cond.bmc.power_w': 'BMC 功率（W）',
+  'alarms.cond.bmc.sel_critical': 'SEL 严重事件数（最近 15 分钟）',
   'alarms.cond.probe.p99_ms': '探测 99 分位时延（ms）',
   'alarms.cond.probe.drop_rate': '探测丢包率（0 至 1）',
   'alarms.cond.cabinet.power_share': '机柜功率占额定比例（0 至 1）',

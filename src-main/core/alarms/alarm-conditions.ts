@@ -15,6 +15,11 @@
 //   metric, the newest stored raw sample of the device (older than staleMs: no data):
 //     'pdu.power_w' (PDU meter), 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps' (the fleet poller),
 //     'bmc.inlet_c' (inlet temperature), 'bmc.cpu_c', 'bmc.power_w' (the BMC sensor poller).
+//   metric 'bmc.sel_critical' (stored too, by the BMC sensor poller on every read of a BMC): the
+//     critical SEL entries first seen in the last 15 min (the poller's selWindowMs; what is
+//     critical: device-control/sel-critical.ts) - "SEL critical events in the last 15 min" is
+//     bmc.sel_critical > 0 (test/unit/core/alarms/sel-critical-condition.test.ts); it resolves
+//     a window after the last such entry. A BMC whose SEL was never read has no data.
 //   metric 'if.down_count': the device's links the poller judges down in its last answered poll
 //     (seen up, now oper down while admin up: what makes it degraded; a port that never came up
 //     or was shut is not down) - "interface down" is if.down_count >= 1.
@@ -26,9 +31,6 @@
 //     cabinet.power_share > 0.8. Observed only when every PDU of the cabinet has a fresh sample
 //     and the rating is above 0. A rule's kinds do not narrow a cabinet condition.
 // Not done:
-//   SEL critical events: the SEL is read only on demand (device.bmc, bmc-service.ts), never
-//     stored, so there is no series to evaluate; it needs the BMC sensor poller to keep a count
-//     of critical SEL entries per BMC first (then it is one more metric here).
 //   gateway and cluster metrics: later issues.
 // unsupportedCondition(rule) names the field and the reason for anything else (setRule refuses it).
 import type { AlarmCondition, AlarmRule } from '../../../src-shared/domain/alarm';
@@ -42,7 +44,7 @@ export const STATE_CONDITIONS = {
   'probe.suspect': ['suspect', 'clear'],
 } as const satisfies Record<string, readonly string[]>;
 /** Read from the store's newest samples. */
-export const STORED_METRICS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps', 'bmc.inlet_c', 'bmc.cpu_c', 'bmc.power_w'] as const;
+export const STORED_METRICS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps', 'bmc.inlet_c', 'bmc.cpu_c', 'bmc.power_w', 'bmc.sel_critical'] as const;
 /** Computed by condition-sources.ts. */
 export const DERIVED_METRICS = ['if.down_count', 'probe.p99_ms', 'probe.drop_rate', 'cabinet.power_share'] as const;
 export const METRIC_CONDITIONS = [...STORED_METRICS, ...DERIVED_METRICS] as const;
