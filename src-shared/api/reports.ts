@@ -1,14 +1,15 @@
-// Reports: generating a report (rack power for one local day, as PDF, CSV or XLSX, in English or
-// Chinese) is a job that moves queued -> reading -> computing -> writing -> done (or failed,
+// Reports: generating a report (rack power, probe quality or workflow statistics for one local
+// day, as PDF, CSV or XLSX, in English or Chinese) is a job that moves queued -> reading -> computing -> writing -> done (or failed,
 // with why); onDidChangeReportJobs carries each job as it moves. The generated files live in
 // the reports folder (config reports.folder): reports.history lists them, reports.download
 // returns one's bytes (base64, as inventory.export returns its file in the result). The daily
-// schedule (admin, audited) generates yesterday's report at HH:MM in the core's time zone.
+// schedule (admin, audited) generates yesterday's rack power report at HH:MM in the core's time
+// zone (the other kinds are made on demand).
 // Files are named <kind>-<day>.<locale>.<format>, e.g. rack-power-2026-12-02.zh-CN.pdf.
 import { z } from 'zod';
 import { event, method, noArgs, result, text } from './contract';
 
-export const REPORT_KINDS = ['rack-power'] as const;
+export const REPORT_KINDS = ['rack-power', 'probe-quality', 'workflow-stats'] as const;
 export const REPORT_FORMATS = ['pdf', 'csv', 'xlsx'] as const;
 export const REPORT_LOCALES = ['en', 'zh-CN'] as const;
 export const REPORT_JOB_STATES = ['queued', 'reading', 'computing', 'writing', 'done', 'failed'] as const;

@@ -1,6 +1,10 @@
 // The reports capability: the reports.* methods (src-shared/api/reports.ts) over the job runner
 // (reports-jobs.ts) and the reports folder (reports-folder.ts), and the daily schedule.
 //
+// reports.generate makes any kind (rack-power, probe-quality, workflow-stats) for one local day.
+// The schedule makes the rack power report only (the seed's daily report); the other kinds are
+// generated on demand.
+//
 // Schedule: { enabled, at: 'HH:MM', formats, locales } in the core's time zone, kept with the
 // day it last ran in <folder>/.schedule.json (written atomically). A timer (tickMs, default
 // 30 s; the clock is injectable, and tickNow() is one tick) checks on each tick whether today's
@@ -33,7 +37,7 @@ export interface ReportsCapability extends Capability<ReportMethod> {
 }
 
 export interface ReportsDeps {
-  store: Pick<CoreStore, 'db' | 'metrics' | 'inventory' | 'audit'>;
+  store: Pick<CoreStore, 'db' | 'metrics' | 'inventory' | 'audit' | 'probes'>;
   hub: EventHub;
   /** Where reports are written (created on the first write). */
   folder: string;

@@ -1,8 +1,11 @@
 // The report job runner: generation jobs run one at a time, in order, through the phases
-// queued -> reading (inventory and the day's and the day before's pdu.power_w samples) ->
-// computing (the numbers and the ReportDocument) -> writing (the format's bytes, written
-// atomically into the reports folder) -> done, or failed with the reason (nothing is left in
-// the folder then). Each move is announced through onChange (the capability emits it as
+// queued -> reading -> computing (the numbers and the ReportDocument) -> writing (the format's
+// bytes, written atomically into the reports folder) -> done, or failed with the reason
+// (nothing is left in the folder then). What reading reads depends on the kind (READERS):
+// rack-power the inventory and the day's and the day before's pdu.power_w samples;
+// probe-quality the inventory and the thresholds (the day's probe rows are streamed from the
+// store while computing, not held); workflow-stats nothing ahead (the engine's statistics are
+// queries of the journal, run while computing). Each move is announced through onChange (the capability emits it as
 // onDidChangeReportJobs). The last 100 jobs are kept in memory.
 //
 // Why not a run on the workflow engine: engine runs are journaled DAGs of tool steps whose
@@ -17,11 +20,14 @@ import type { ReportFileLocale, ReportFormat, ReportJob, ReportJobState, ReportK
 import type { CoreStore } from '../store/core-store';
 import { reportToCsv } from './csv';
 import { reportToPdf } from './pdf';
+import { DEFAULT_PROBE_THRESHOLDS } from '../../../src-shared/domain/probe';
+import { computeProbeQuality, probePlaces, probeQualityDocument, probeRows } from './probe-quality';
 import { computeRackPower, rackPowerDocument, rackPowerInventory, type PeriodReadings } from './rack-power';
 import { hourSlots, readPduDays } from './rack-power-readings';
 import type { ReportDocument } from './report-document';
 import { addDays, dayRange } from './reports-day';
 import { reportFileName, writeAtomically } from './reports-folder';
+import { computeWorkflowStats, workflowStatsDocument } from './workflow-stats';
 import { reportToXlsx } from './xlsx';
 
 export interface ReportRequest {
@@ -39,8 +45,39 @@ export type ReportWriter = (doc: ReportDocument, format: ReportFormat, timeZone:
 export const defaultWriter: ReportWriter = async (doc, format, timeZone) =>
   format === 'pdf' ? reportToPdf(doc, { timeZone }) : format === 'csv' ? reportToCsv(doc) : reportToXlsx(doc);
 
+type ReportStore = Pick<CoreStore, 'db' | 'metrics' | 'inventory' | 'probes'>;
+
+/** A kind's reading phase: it returns the computing phase, which makes the document. */
+type Reader = (store: ReportStore, job: ReportJob, range: { from: number; to: number }, now: () => number) => () => ReportDocument;
+
+const READERS: Readonly<Record<ReportKind, Reader>> = {
+  'rack-power': (store, job, range, now) => {
+    const prev = dayRange(addDays(job.day, -1), job.timeZone);
+    const inv = rackPowerInventory(store);
+    const pduIds = inv.cabinets.flatMap((c) => c.devices.filter((x) => x.kind === 'pdu').map((x) => x.id));
+    const read = (from: number, to: number): PeriodReadings => ({ ...readPduDays(store, pduIds, from, to), hours: hourSlots(from, to) });
+    const day = read(range.from, range.to);
+    const before = read(prev.from, prev.to);
+    return () => rackPowerDocument(inv, computeRackPower(inv, day, before), { locale: job.locale, period: range, generatedAt: now(), timeZone: job.timeZone });
+  },
+  'probe-quality': (store, job, range, now) => {
+    const places = probePlaces(store);
+    const th = store.probes.thresholds() ?? DEFAULT_PROBE_THRESHOLDS;
+    return () => {
+      const rows = {
+        room: probeRows(store, 'room', range.from, range.to),
+        site: [...probeRows(store, 'site', range.from, range.to)],
+        server: probeRows(store, 'server', range.from, range.to),
+      };
+      return probeQualityDocument(places, computeProbeQuality(places, rows, th), { locale: job.locale, period: range, generatedAt: now(), timeZone: job.timeZone });
+    };
+  },
+  'workflow-stats': (store, job, range, now) => () =>
+    workflowStatsDocument(computeWorkflowStats(store, range.from, range.to), { locale: job.locale, period: range, generatedAt: now(), timeZone: job.timeZone }),
+};
+
 export interface ReportJobsDeps {
-  readonly store: Pick<CoreStore, 'db' | 'metrics' | 'inventory'>;
+  readonly store: ReportStore;
   readonly folder: string;
   readonly now: () => number;
   readonly onChange: (job: ReportJob) => void;
@@ -92,16 +129,11 @@ export function createReportJobs(d: ReportJobsDeps): ReportJobs {
     const name = reportFileName(job.kind, job.day, job.locale, job.format);
     try {
       await phase('reading');
-      const range = dayRange(job.day, job.timeZone);
-      const prev = dayRange(addDays(job.day, -1), job.timeZone);
-      const inv = rackPowerInventory(d.store);
-      const pduIds = inv.cabinets.flatMap((c) => c.devices.filter((x) => x.kind === 'pdu').map((x) => x.id));
-      const read = (from: number, to: number): PeriodReadings => ({ ...readPduDays(d.store, pduIds, from, to), hours: hourSlots(from, to) });
-      const day = read(range.from, range.to);
-      const before = read(prev.from, prev.to);
+      const reader = READERS[job.kind];
+      if (!reader) throw new Error(`No report of kind ${JSON.stringify(job.kind)}`);
+      const compute = reader(d.store, job, dayRange(job.day, job.timeZone), d.now);
       await phase('computing');
-      const result = computeRackPower(inv, day, before);
-      const doc = rackPowerDocument(inv, result, { locale: job.locale, period: range, generatedAt: d.now(), timeZone: job.timeZone });
+      const doc = compute();
       await phase('writing');
       const bytes = await writer(doc, job.format, job.timeZone);
       if (disposed) throw new Error('The core stopped before the report was written');
