@@ -120,8 +120,11 @@ export interface CoreConfig {
   agents?: AgentsConfig;
   /** The probe matrix's pinglists and aggregation. */
   probes?: ProbesConfig;
-  /** Alarm evaluation (src-main/core/alarms): its period (default 10 s) and when a metric sample is stale (default 5 min). */
-  alarms?: { intervalMs?: number; staleMs?: number };
+  /**
+   * Alarm evaluation (src-main/core/alarms): its period (default 10 s), when a metric sample is
+   * stale (default 5 min) and how long alarm history is kept (default 90 days; 0: for ever).
+   */
+  alarms?: { intervalMs?: number; staleMs?: number; historyMs?: number };
   /**
    * Reports (src-main/core/reports): the folder generated files go into (default `reports`
    * beside the store's file), the time zone report days and the daily schedule are local to

@@ -10,6 +10,9 @@
 // and when an alarm whose firing was notified resolves (see notify below; create-core plugs
 // the webhook notifier in there). It serves the alarms.* methods (src-shared/api/alarms.ts);
 // acknowledging acts as the caller. reload() re-reads the inventory (after an import).
+// History retention: at start and every hour (historyEveryMs) the history rows older than
+// historyMs (default 90 days; 0 or less: kept for ever) are dropped, but those of alarms still
+// active (alarm-repository.ts expireHistory).
 import type { AlarmsChange, Capability } from '../../../src-shared/api';
 import type { Alarm, AlarmEvent, AlarmRule, MaintenanceWindow } from '../../../src-shared/domain/alarm';
 import type { DeviceStatus } from '../../../src-shared/domain/fleet';
@@ -35,6 +38,8 @@ export interface AlarmsCapability extends Capability<AlarmMethod> {
   reload(): void;
   /** The current view: the engine's alarms grouped and masked as of the last step. */
   alarms(): Alarm[];
+  /** The retention pass now (the hourly timer's): how many history rows went. */
+  expireHistoryNow(): number;
 }
 
 export interface AlarmsDeps {
@@ -55,6 +60,10 @@ export interface AlarmsDeps {
   intervalMs?: number;
   /** A metric sample older than this is no data (default 5 min). */
   staleMs?: number;
+  /** Alarm history older than this is dropped (default 90 days; 0 or less: kept for ever). */
+  historyMs?: number;
+  /** How often the history retention runs (default 1 h; 0 or less: only at start and expireHistoryNow()). */
+  historyEveryMs?: number;
   /** Called when an alarm becomes notifiable and when a notified one resolves, with the alarm's rule (its webhook); a throwing hook is logged. */
   onNotify?: (alarm: Alarm, event: AlarmEvent, rule: AlarmRule) => void;
   log?: (line: string) => void;
@@ -197,6 +206,24 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
     }
   }, interval) : null;
   timer?.unref?.();
+  const historyMs = d.historyMs ?? 90 * 24 * 3_600_000;
+  const expireHistoryNow = (): number => {
+    if (historyMs <= 0) return 0;
+    const gone = repo.expireHistory(now() - historyMs);
+    if (gone) log(`alarms: ${gone} history rows older than ${Math.round(historyMs / 86_400_000)} days dropped`);
+    return gone;
+  };
+  const expire = (): void => {
+    try {
+      expireHistoryNow();
+    } catch (err) {
+      log(`alarms: history retention failed: ${(err as Error).message}`);
+    }
+  };
+  expire();
+  const historyEveryMs = d.historyEveryMs ?? 3_600_000;
+  const historyTimer = historyMs > 0 && historyEveryMs > 0 ? setInterval(expire, historyEveryMs) : null;
+  historyTimer?.unref?.();
 
   return {
     evaluateNow,
@@ -252,8 +279,10 @@ export function startAlarms(d: AlarmsDeps): AlarmsCapability {
         return { ended: true };
       },
     },
+    expireHistoryNow,
     dispose: () => {
       if (timer) clearInterval(timer);
+      if (historyTimer) clearInterval(historyTimer);
       return Promise.resolve();
     },
   };

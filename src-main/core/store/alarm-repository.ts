@@ -4,6 +4,9 @@
 // evaluation writes its changed alarms, the rows that went (a pending alarm that cleared) and
 // the step's events in one transaction (apply). Rule condition and scope are JSON, read back
 // through the domain's zod schemas so a stored rule is always a valid one.
+// Retention (expireHistory, which the capability runs hourly): history rows older than the cut
+// go, but not those of an alarm still active (pending or firing): its story stays whole while
+// it is open. Alarm rows are never expired: one per rule and object, and the engine holds them.
 import {
   alarmConditionSchema, inventorySelectionSchema, type Alarm, type AlarmEvent, type AlarmRule, type MaintenanceWindow,
 } from '../../../src-shared/domain/alarm';
@@ -61,7 +64,7 @@ export class AlarmRepository {
       putWindow: db.prepare('INSERT OR REPLACE INTO maintenance_windows (id, scope, from_ms, to_ms, reason) VALUES (?, ?, ?, ?, ?)'),
       deleteWindow: db.prepare<[string]>('DELETE FROM maintenance_windows WHERE id = ?'),
       windows: db.prepare<[], WindowRow>('SELECT * FROM maintenance_windows ORDER BY from_ms, id'),
-      expireEvents: db.prepare<[number]>('DELETE FROM alarm_events WHERE at < ?'),
+      expireEvents: db.prepare<[number]>("DELETE FROM alarm_events WHERE at < ? AND alarm_id NOT IN (SELECT id FROM alarms WHERE state <> 'resolved')"),
     };
   }
 
@@ -100,7 +103,7 @@ export class AlarmRepository {
     return this.#q.history.all(alarmId, limit).map(toEvent);
   }
 
-  /** Drops history rows older than `before` (ms). */
+  /** Drops history rows older than `before` (ms) but those of alarms still active (pending or firing); how many went. */
   expireHistory(before: number): number {
     return this.#q.expireEvents.run(before).changes;
   }

@@ -1,7 +1,8 @@
 // The alarms' store: rules round-trip (condition and scope through the schemas), an engine's
 // steps applied in one go read back as the engine's alarms (ack, resolve, re-fire on one row),
 // history newest first outlives a cleared pending alarm, deleting a rule takes its alarms,
-// windows round-trip and a window that ends before it starts is refused by the table.
+// windows round-trip and a window that ends before it starts is refused by the table;
+// retention drops old history rows but not those of an alarm still active, nor alarm rows.
 import { describe, expect, it } from 'vitest';
 import { createAlarmEngine } from '../../../../src-main/core/alarms/alarm-engine';
 import { AlarmRepository } from '../../../../src-main/core/store/alarm-repository';
@@ -56,9 +57,15 @@ describe('AlarmRepository', () => {
     expect(repo.history(id).find((x) => x.kind === 'acked')).toMatchObject({ actor: 'ops', comment: 'on it' });
     // a resumed engine picks up where the stored rows are
     const resumed = createAlarmEngine(repo.rules(), repo.list());
-    expect(resumed.evaluate(30, [{ ruleId: 'down', objectId: 's1', holds: false, value: null }]).map((x) => x.kind)).toEqual(['resolved']);
+    // retention keeps the whole history of an alarm still firing, and drops the old rows once it resolved
+    expect(repo.expireHistory(10)).toBe(0);
+    expect(repo.history(id)).toHaveLength(6);
+    const resolved = resumed.evaluate(30, [{ ruleId: 'down', objectId: 's1', holds: false, value: null }]);
+    expect(resolved.map((x) => x.kind)).toEqual(['resolved']);
+    repo.apply(resumed.alarms(), [], resolved);
     expect(repo.expireHistory(10)).toBe(3);
-    expect(repo.history(id)).toHaveLength(3);
+    expect(repo.history(id).map((x) => `${x.at}:${x.kind}`)).toEqual(['30:resolved', '20:fired', '20:pending', '10:resolved']);
+    expect(repo.list()).toHaveLength(1); // the alarm's own row stays
   });
 
   it('removes rows in apply and stores grouping and masks', () => {
