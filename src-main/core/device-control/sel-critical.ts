@@ -5,7 +5,8 @@
 // Critical is provisioning/sel-severity.ts's word (the BMC status check and the burn-in use it):
 // an asserted critical / non-recoverable threshold crossing, or a sensor-specific or generic
 // failure offset (uncorrectable ECC, processor IERR, PSU failure...); deassertions never count.
-// Incremental: an entry is known by its record id and BMC timestamp. The first read of a BMC is
+// Incremental: an entry is known by its record id, BMC timestamp and content (sensor, event,
+// direction: a pre-init stamp has no date to tell two entries by). The first read of a BMC is
 // its baseline: only its entries with a real clock stamp inside the window count (at their own
 // time, at most now); pre-init stamps are not dates, so those entries are taken as old. Later
 // reads count the critical entries not known before, at the read's time. A cleared SEL (ids
@@ -28,7 +29,7 @@ export interface SelCriticalTracker {
   forget(deviceId: string): void;
 }
 
-const keyOf = (e: SelEntry): string => `${e.id}:${e.at ?? 'pre'}`;
+const keyOf = (e: SelEntry): string => [e.id, e.at ?? 'pre', e.sensorType, e.sensorNumber, e.eventType, e.offset, e.direction, e.event].join('|');
 
 export function createSelCriticalTracker(windowMs = SEL_WINDOW_MS): SelCriticalTracker {
   const bmcs = new Map<string, { known: Set<string>; seen: number[] }>();

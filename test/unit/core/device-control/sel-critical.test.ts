@@ -45,6 +45,9 @@ describe('SEL critical tracker', () => {
     const base = t.count('a', 3000);
     t.update('a', [ecc(1, 5000)], 6000); // cleared, then one new critical entry as record 1
     expect(t.count('a', 6000)).toBe(base! + 1);
+    // Cleared again, and a different critical entry as record 1 with no date (pre-init): new too.
+    t.update('a', [{ ...ecc(1, null), sensorType: 0x07, sensor: 'Processor #1', offset: 0, event: 'IERR' }], 7000);
+    expect(t.count('a', 7000)).toBe(base! + 2);
     t.forget('a');
     expect(t.has('a')).toBe(false);
   });
