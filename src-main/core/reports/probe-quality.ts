@@ -205,7 +205,7 @@ function columnOf(key: string, label: string): ReportColumn {
 
 const cellsOf = (q: QualityFigures): Record<string, number | null> => ({
   minutes: q.minutes, ok: q.ok, drops: q.drops, failed: q.failed, p50: msOf(q.p50Us), p99: msOf(q.p99Us), worstP99: msOf(q.worstP99Us),
-  dropRate: q.dropRate, sla: q.sla, badMinutes: q.minutes - q.goodMinutes,
+  dropRate: q.dropRate, sla: q.sla,
 });
 
 /** The ReportDocument: the per-room table (site subtotals, the all row), the worst pairs, the SLA chart. */
@@ -232,7 +232,12 @@ export function probeQualityDocument(places: ProbePlaces, result: ProbeQualityRe
   const pairRows: ReportRow[] = result.pairs.map((p, i) => {
     const s = host(p.src);
     const d = host(p.dst);
-    return { cells: { rank: i + 1, src: s.name, srcRoom: s.room, dst: d.name, dstRoom: d.room, ...cellsOf(p) } };
+    return {
+      cells: {
+        rank: i + 1, src: s.name, srcRoom: s.room, dst: d.name, dstRoom: d.room, ok: p.ok, p50: msOf(p.p50Us), worstP99: msOf(p.worstP99Us),
+        dropRate: p.dropRate, failed: p.failed, badMinutes: p.minutes - p.goodMinutes, sla: p.sla,
+      },
+    };
   });
   return {
     kind: 'probe-quality',

@@ -6,11 +6,13 @@
 // minutes are rolled into hours (each hour counting 60 minutes; the hour rows are written with
 // the repository's encoding, since its prune cannot roll more than one group: see rollIntoHours). zh-CN labels; generating the
 // kind through reports.generate writes a CSV that parses and holds the all row's numbers.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProbeTarget } from '../../../../src-shared/agent-protocol';
 import { DEFAULT_PROBE_THRESHOLDS } from '../../../../src-shared/domain/probe';
@@ -19,7 +21,9 @@ import { deriveTopology, indexTopology } from '../../../../src-shared/probe/topo
 import { parseCsv } from '../../../../src-main/core/inventory/csv';
 import { EventHub } from '../../../../src-main/core/events/event-hub';
 import { buildProbeQualityReport, type QualityFigures } from '../../../../src-main/core/reports/probe-quality';
+import { reportToPdf } from '../../../../src-main/core/reports/pdf';
 import { startReports } from '../../../../src-main/core/reports/reports-capability';
+import { reportToXlsx } from '../../../../src-main/core/reports/xlsx';
 import { openCoreStore } from '../../../../src-main/core/store/core-store';
 import { emptyFold, foldColumn, foldedP50, type Folded } from '../../../../src-main/core/store/probe-repository';
 import { FROM, HOUR, labInventory, TO } from './lab-day';
@@ -236,6 +240,11 @@ describe('probe quality report', () => {
     ]);
     expect(table.rows.at(-1)!.cells).toMatchObject({ ok: result.all.ok, p99: result.all.p99Us! / 1000, sla: result.all.sla });
     expect(document.tables[1].rows).toHaveLength(10);
+    const worst = result.pairs[0];
+    expect(document.tables[1].rows[0].cells).toEqual({
+      rank: 1, src: worst.src, srcRoom: inv.rooms.find((r) => r.id === roomOf.get(worst.src))!.name, dst: worst.dst, dstRoom: inv.rooms.find((r) => r.id === roomOf.get(worst.dst))!.name,
+      ok: worst.ok, p50: worst.p50Us! / 1000, worstP99: worst.worstP99Us! / 1000, dropRate: worst.dropRate, failed: worst.failed, badMinutes: worst.minutes - worst.goodMinutes, sla: worst.sla,
+    });
     expect(document.charts[0].labels).toEqual(['CQ-2C', 'CQ-5D', '=1+2', 'GH-302', 'SH-101']);
     expect(document.charts[0].series[0].values[3]).toBeNull();
     expect(document.definitions.find((d) => d.term === 'SLA share')!.text).toContain('under 15 ms and its drop rate under 2%');
@@ -285,6 +294,25 @@ describe('probe quality report', () => {
     expect(all[10]).toBe((result.all.sla! * 100).toFixed(1));
     expect((await cap.api['reports.history'](undefined, { actor: 'olga', role: 'operator' })).map((f) => f.kind)).toContain('probe-quality');
     await cap.dispose();
+    await store.dispose();
+  });
+
+  it('renders as a zh-CN PDF pdftotext reads in Chinese and an XLSX exceljs reads with the same numbers', async () => {
+    const store = loadedStore();
+    const zh = buildProbeQualityReport(store, { from: FROM, to: TO, locale: 'zh-CN', timeZone: 'UTC' });
+    const file = join(root, 'probe-quality.zh-CN.pdf');
+    writeFileSync(file, await reportToPdf(zh.document, { timeZone: 'UTC' }));
+    execFileSync('pdftoppm', ['-r', '50', '-png', file, join(root, 'page')]);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(text).toContain('网络探测质量日报');
+    expect(text).toContain('CQ-2C');
+    expect(text).toContain('最差的 10 个服务器对');
+    const bytes = await reportToXlsx(zh.document);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    const values: unknown[] = [];
+    wb.worksheets[0].eachRow((r) => values.push(r.getCell(4).value));
+    expect(values).toContain(zh.result.all.ok);
     await store.dispose();
   });
 });

@@ -5,14 +5,16 @@
 // state, revoked, success rate, mean and nearest-rank P90 of finished runs, failed attempts
 // without operator cuts, the most frequent error, mean succeeded attempt). zh-CN labels; the
 // kind generated through reports.generate writes a CSV that parses and holds the numbers.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WfRunState, WfTemplate } from '../../../../src-shared/domain/workflow';
 import { parseCsv } from '../../../../src-main/core/inventory/csv';
 import { EventHub } from '../../../../src-main/core/events/event-hub';
+import { reportToPdf } from '../../../../src-main/core/reports/pdf';
 import { startReports } from '../../../../src-main/core/reports/reports-capability';
 import { buildWorkflowStatsReport } from '../../../../src-main/core/reports/workflow-stats';
 import { openCoreStore, type CoreStore } from '../../../../src-main/core/store/core-store';
@@ -120,13 +122,18 @@ describe('workflow statistics report', () => {
     await store.dispose();
   });
 
-  it('writes zh-CN labels and refuses a bad period', async () => {
+  it('writes zh-CN labels (a PDF pdftotext reads in Chinese) and refuses a bad period', async () => {
     const store = loadedStore();
     const { document } = buildWorkflowStatsReport(store, { from: FROM, to: TO, locale: 'zh-CN', timeZone: 'UTC' });
     expect(document.title).toBe('工作流统计 2026-11-20');
     expect(document.tables[0].columns.map((c) => c.label)).toContain('成功率');
     expect(document.tables[0].rows.at(-1)!.cells.template).toBe('全部');
     expect(() => buildWorkflowStatsReport(store, { from: TO, to: TO, locale: 'en' })).toThrow(/from < to/);
+    const file = join(root, 'workflow-stats.zh-CN.pdf');
+    writeFileSync(file, await reportToPdf(document, { timeZone: 'UTC' }));
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(text).toContain('各模板运行情况');
+    expect(text).toContain('BMC does not answer');
     await store.dispose();
   });
 
