@@ -83,7 +83,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     let localisation = (): SuspectLocalisation | null => null;
     const suspect = probeSuspect(() => localisation(), Date.now, config.alarms?.staleMs ?? 300_000);
     const alarms = owned.add(startAlarms({
-      store, status: (id) => fleet.poller.state(id)?.health, hub: events.hub, log, intervalMs: config.alarms?.intervalMs, staleMs: config.alarms?.staleMs,
+      store, status: (id) => fleet.poller.state(id)?.health, hub: events.hub, log, intervalMs: config.alarms?.intervalMs, staleMs: config.alarms?.staleMs, historyMs: config.alarms?.historyMs,
       readings: {
         'if.down_count': interfacesDown((id) => fleet.poller.state(id)),
         'probe.p99_ms': probeReadings(store.probes, 'p99'),

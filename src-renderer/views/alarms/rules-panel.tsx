@@ -32,7 +32,7 @@ function valueWord(t: (k: MessageKey) => string, state: string, v: string): stri
 
 /** The states and metrics the core evaluates (src-main/core/alarms/alarm-conditions.ts), offered as the form's suggestions. */
 const KNOWN_STATES = ['device.status', 'agent.health', 'probe.suspect'];
-const KNOWN_METRICS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps', 'if.down_count', 'bmc.inlet_c', 'bmc.cpu_c', 'bmc.power_w', 'probe.p99_ms', 'probe.drop_rate', 'cabinet.power_share'];
+const KNOWN_METRICS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps', 'if.down_count', 'bmc.inlet_c', 'bmc.cpu_c', 'bmc.power_w', 'probe.p99_ms', 'probe.drop_rate', 'cabinet.power_share', 'bmc.sel_critical'];
 
 export function RulesPanel() {
   const { t } = useI18n();
