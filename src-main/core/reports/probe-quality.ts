@@ -58,9 +58,20 @@ export interface QualityFigures {
   readonly sla: number | null;
 }
 
-export interface PairQuality extends QualityFigures {
+/** A pair's day; no P99 of its minutes (that would keep every minute of every pair): the worst minute's. */
+export interface PairQuality extends Omit<QualityFigures, 'p99Us'> {
   readonly src: string;
   readonly dst: string;
+}
+
+/** A pair's day folded as its minutes stream by: the day's fold, its minutes with data and good ones. */
+interface PairAcc {
+  readonly src: string;
+  readonly dst: string;
+  readonly day: Folded;
+  minutes: number;
+  goodMinutes: number;
+  worst: number | null;
 }
 
 export interface ProbeQualityResult {
@@ -150,7 +161,8 @@ export function computeProbeQuality(places: ProbePlaces, rows: ProbeQualityInput
   const byRoom = slotsBy(rows.room, (src) => (roomIds.has(src) ? src : undefined));
   const bySite = slotsBy(rows.site, (src) => (siteIds.has(src) ? src : undefined));
   const all = slotsBy(rows.site, (src) => (siteIds.has(src) ? '' : undefined)).get('') ?? new Map();
-  const pairs = new Map<string, { src: string; dst: string; slots: Slot[] }>();
+  const pairs = new Map<string, PairAcc>();
+  const minute = emptyFold();
   for (const r of rows.server) {
     if (!places.hosts.has(r.src)) continue;
     for (let i = 0; i < r.dst.length; i++) {
@@ -158,12 +170,22 @@ export function computeProbeQuality(places: ProbePlaces, rows: ProbeQualityInput
       if (!places.hosts.has(dst)) continue;
       const key = `${r.src}\n${dst}`;
       let p = pairs.get(key);
-      if (!p) pairs.set(key, (p = { src: r.src, dst, slots: [] }));
-      p.slots.push({ f: foldColumn(emptyFold(), r, i), w: r.weight });
+      if (!p) pairs.set(key, (p = { src: r.src, dst, day: emptyFold(), minutes: 0, goodMinutes: 0, worst: null }));
+      Object.assign(minute, emptyFold());
+      foldColumn(minute, r, i);
+      foldInto(p.day, minute);
+      if (!hasData(minute)) continue;
+      p.minutes += r.weight;
+      if (good(minute, th)) p.goodMinutes += r.weight;
+      if (minute.ok > 0) p.worst = Math.max(p.worst ?? 0, minute.p99Us);
     }
   }
   const ranked = [...pairs.values()]
-    .map((p): PairQuality => ({ src: p.src, dst: p.dst, ...figures(p.slots, th) }))
+    .map((p): PairQuality => ({
+      src: p.src, dst: p.dst, minutes: p.minutes, goodMinutes: p.goodMinutes, ok: p.day.ok, drops: p.day.drops, failed: p.day.failed,
+      p50Us: p.day.ok ? foldedP50(p.day) : null, worstP99Us: p.worst, dropRate: p.day.ok ? dropRate(p.day.ok, p.day.drops) : null,
+      sla: p.minutes ? p.goodMinutes / p.minutes : null,
+    }))
     .sort((a, b) => (b.minutes - b.goodMinutes) - (a.minutes - a.goodMinutes) || (b.dropRate ?? 0) - (a.dropRate ?? 0)
       || (b.worstP99Us ?? 0) - (a.worstP99Us ?? 0) || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst));
   const of = (m: Map<string, Map<number, Slot>>, ids: Iterable<string>): Map<string, QualityFigures> =>
