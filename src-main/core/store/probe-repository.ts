@@ -192,9 +192,11 @@ export class ProbeRepository {
     let hours = 0;
     this.#db.transaction(() => {
       let cur: { level: string; hour: number; src: string; acc: Map<string, Folded> } | null = null;
+      // Hour rows are written after the read: better-sqlite3 refuses a write while a statement iterates.
+      const folded: [string, number, string, number, Buffer][] = [];
       const emit = (): void => {
         if (!cur) return;
-        this.#q.putHour.run(cur.level, cur.hour, cur.src, cur.acc.size, encode(toColumns(cur.acc)));
+        folded.push([cur.level, cur.hour, cur.src, cur.acc.size, encode(toColumns(cur.acc))]);
         hours++;
       };
       for (const r of this.#q.expiring.iterate(cut)) {
@@ -207,6 +209,7 @@ export class ProbeRepository {
         minutes++;
       }
       emit();
+      for (const row of folded) this.#q.putHour.run(...row);
       this.#q.dropMinutes.run(cut);
       this.#q.dropHours.run(now - retention.hourMs);
     })();

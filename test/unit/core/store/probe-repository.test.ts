@@ -50,6 +50,16 @@ describe('ProbeRepository', () => {
     expect(rows[0]).toMatchObject({ ok: [8], p50Us: [150], p99Us: [5000], drops: [2] });
   });
 
+  it('rolls several hours and sources into their own hour rows in one pass', () => {
+    const repo = new ProbeRepository(openStore(':memory:'));
+    const H = 3_600_000;
+    repo.putMinutes([pairAt(0, 'a', 'b', { ok: 4 }), pairAt(M, 'c', 'b', { ok: 3 }), pairAt(H + M, 'a', 'b', { ok: 5 }), pairAt(H + 2 * M, 'c', 'd', { ok: 7 })]);
+    // Before the fix the second group's hour row was written while the minutes were still being read: "connection is busy".
+    expect(repo.prune(3 * H, { minuteMs: H, hourMs: 400 * 86_400_000 })).toEqual({ minutes: 4, hours: 4 });
+    const rows = [...repo.window('server', 0, 3 * H)];
+    expect(rows.map((r) => [r.at, r.ok.reduce((x, y) => x + y, 0)]).sort((x, y) => x[0] - y[0] || x[1] - y[1])).toEqual([[0, 3], [0, 4], [H, 5], [H, 7]]);
+  });
+
   it('keeps the thresholds', () => {
     const db = openStore(':memory:');
     expect(new ProbeRepository(db).thresholds()).toBeNull();
