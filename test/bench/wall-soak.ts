@@ -4,15 +4,16 @@
 // JS heap is read through CDP (HeapProfiler.collectGarbage, then Performance.getMetrics'
 // JSHeapUsedSize) after the first 100 rotations, every 250 after, and at the end. Printed: the
 // samples, the end against the first-100 level (goal: within 10%), the watchdog's reloads.
-// Usage: npm run bench:wall-soak -- [--rotations 2000] [--interval-ms 150]
+// Usage: npm run bench:wall-soak -- [--rotations 2000] [--interval-ms 150] [--views overview,room,alarms,matrix]
 // Exit code 1 when the goal is not met.
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { parseArgs } from 'node:util';
+import type { WallPlaylistInput } from '../../src-shared/domain/wall';
 import { startServe } from '../support/serve-process';
 import { connect } from '../support/ws-client';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './room3d-search';
 
-const { values } = parseArgs({ options: { rotations: { type: 'string', default: '2000' }, 'interval-ms': { type: 'string', default: '150' } } });
+const { values } = parseArgs({ options: { rotations: { type: 'string', default: '2000' }, 'interval-ms': { type: 'string', default: '150' }, views: { type: 'string', default: 'overview,room,alarms,matrix' } } });
 const ROTATIONS = Number(values.rotations);
 const INTERVAL_MS = Number(values['interval-ms']);
 const BASELINE_AT = 100;
@@ -45,7 +46,12 @@ try {
     id,
     name: 'Soak',
     intervalS: 30,
-    views: [{ view: 'overview', params: {} }, { view: 'room', params: { roomId } }, { view: 'alarms', params: {} }, { view: 'matrix', params: { level: 'tor' } }],
+    views: (values.views ?? '').split(',').map((v): WallPlaylistInput['views'][number] => {
+      if (v === 'room') return { view: 'room', params: { roomId } };
+      if (v === 'matrix') return { view: 'matrix', params: { level: 'tor' } };
+      if (v === 'alarms') return { view: 'alarms', params: {} };
+      return { view: 'overview', params: {} };
+    }),
   });
   const issued = await admin.call('wall.issueKioskToken', { playlistId: id, label: 'soak', baseUrl: serve.url });
   const page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
@@ -73,7 +79,7 @@ try {
       await new Promise((r) => setTimeout(r, 200));
     }
   };
-  console.log(`wall soak: ${ROTATIONS} rotations every ${INTERVAL_MS} ms over overview, room ${roomId}, alarms, matrix (serve ${serve.url})`);
+  console.log(`wall soak: ${ROTATIONS} rotations every ${INTERVAL_MS} ms over ${values.views} (room ${roomId}; serve ${serve.url})`);
   await waitFor(BASELINE_AT);
   const base = await heap(cdp);
   console.log(`  after ${String(await total()).padStart(5)} rotations: ${mb(base)} (baseline)`);

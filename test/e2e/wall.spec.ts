@@ -39,7 +39,7 @@ test('wall: a kiosk URL rotates its playlist twice, shows the ticker, says when 
       const w = globalThis as unknown as W;
       w.__wallSeen = [];
       setInterval(() => {
-        const el = w.document.querySelector('.wall-stage');
+        const el = w.document.querySelector('.wall-stage[data-current="true"]');
         const tid = el?.getAttribute('data-testid');
         const seen = w.__wallSeen ?? [];
         if (tid && seen.at(-1) !== tid) seen.push(tid);

@@ -18,7 +18,7 @@ import {
 import { LoginView } from '../session/login-view';
 import { startWatchdog } from './watchdog';
 import { StaleBanner, WallTicker } from './wall-ticker';
-import { WallStep } from './wall-views';
+import { WallStages } from './wall-stages';
 import './wall.css';
 
 const subscribeHash = (cb: () => void) => {
@@ -107,9 +107,7 @@ function WallRunning({ params }: { params: WallParams | null }) {
       ) : !view ? (
         <p className="wall-message">{t('wall.loading')}</p>
       ) : (
-        <section className="wall-stage" key={`${index}:${steps}`} data-testid={`wall-view-${view.view}`} data-index={index}>
-          <WallStep view={view} onFail={onFail} />
-        </section>
+        <WallStages views={playlist?.views ?? []} index={index} steps={steps} onFail={onFail} generation={playlist?.updatedAt ?? 0} />
       )}
     </div>
   );
