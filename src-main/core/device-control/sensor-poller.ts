@@ -9,7 +9,7 @@
 // once, ahead of a round running but within the same in-flight cap; removed ones are no
 // longer read and their sessions are released; unchanged ones keep their schedule.
 // SEL critical events: every `selEvery`-th successful read of a BMC (default 5: the SEL is
-// slower to read than the sensors; the first read of a BMC always) also reads its SEL through
+// slower to read than the sensors; from a BMC's second read on, never its first: a fleet's first round of sensors is not held back by SELs) also reads its SEL through
 // the service's info(), and every successful read stores bmc.sel_critical = the critical SEL
 // entries first seen in the last `selWindowMs` (default 15 min; sel-critical.ts says what is
 // critical and how a cleared or wrapped SEL is taken). A failed SEL read is logged, tried
@@ -223,7 +223,13 @@ export function startSensorPoller(d: SensorPollerDeps): SensorPoller {
   /** The BMC's SEL when it is due (never read, or selEvery reads since); a failure is logged and tried on the next read. */
   async function readSel(id: string): Promise<void> {
     const since = sinceSel.get(id);
-    if (since !== undefined && since + 1 < selEvery) {
+    // Not on a BMC's first read: its sensors come first (a first round of a whole fleet is not
+    // held back by its SELs); the second read takes the baseline.
+    if (since === undefined) {
+      sinceSel.set(id, selEvery - 1);
+      return;
+    }
+    if (since + 1 < selEvery) {
       sinceSel.set(id, since + 1);
       return;
     }

@@ -58,7 +58,7 @@ describe('sensor poller: bmc.sel_critical', () => {
     deviceId, fetchedAt: Date.now(), power: 'on', identify: null, powerWatts: null, powerSource: null, sensors: [], sel, deviceIdInfo: null,
   });
 
-  it('reads the SEL on the first and every selEvery-th read, stores the count on every read, retries a failed SEL read', async () => {
+  it('reads the SEL on the second and then every selEvery-th read, stores the count on every read, retries a failed SEL read', async () => {
     const stored: Sample[] = [];
     const sel: SelEntry[] = [ecc(1, null)];
     let infoCalls = 0;
@@ -82,6 +82,9 @@ describe('sensor poller: bmc.sel_critical', () => {
       },
     });
     const counts = (): number[] => stored.filter((s) => s.metric === BMC_METRICS.selCritical).map((s) => s.value);
+    await poller.pollNow(); // the first read: sensors only, no SEL yet, no count
+    expect(infoCalls).toBe(0);
+    expect(counts()).toEqual([]);
     await poller.pollNow(); // baseline: the pre-init entry is old
     expect(infoCalls).toBe(1);
     sel.push(ecc(2, null));
