@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../../src-shared/api';
-import type { DeviceStatus, InventoryDocument } from '../../../../src-shared/domain';
+import type { DeviceStatus } from '../../../../src-shared/domain';
 import type { WfTemplate } from '../../../../src-shared/domain/workflow';
 import { maskWindowId, alarmTools } from '../../../../src-main/core/alarms/alarm-tools';
 import { startAlarms } from '../../../../src-main/core/alarms/alarms-capability';
@@ -17,21 +17,11 @@ import { openCoreStore, type CoreStore } from '../../../../src-main/core/store/c
 import type { ToolContext } from '../../../../src-main/core/workflows/tool';
 import { startWorkflowsCapability, type WorkflowsCapability } from '../../../../src-main/core/workflows/workflows-capability';
 import { flush } from '../workflows/helpers';
-import { inventory } from './fixture';
+import { fixtureDocument } from './fixture';
 
 const operator: CallContext = { actor: 'oscar', role: 'operator' };
 const admin: CallContext = { actor: 'root', role: 'admin' };
-const doc = {
-  format: 'fleetdeck-inventory', version: 1,
-  sites: [{ id: 'site1', name: 'Site', city: 'Beijing' }],
-  rooms: [{ id: 'room1', siteId: 'site1', name: 'Hall', widthM: 20, depthM: 10 }],
-  rows: inventory.rows.map((r, i) => ({ ...r, name: r.id, xM: 1, yM: 1 + 2 * i, facing: 'south', coldAisle: 'front' })),
-  cabinets: inventory.cabinets.map((c, i) => ({ ...c, name: c.id, position: i + 1, uHeight: 42, ratedPowerKw: 8, widthMm: 600, depthMm: 1200 })),
-  devices: inventory.devices.map((d) => ({
-    ...d, sn: `SN-${d.id}`, uHeight: d.kind === 'pdu' ? 0 : 1, mgmtIp: '127.16.0.1', snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22,
-    snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null, lifecycle: 'online',
-  })),
-} as unknown as InventoryDocument;
+const doc = fixtureDocument({ lifecycle: 'online' });
 
 /** Per host: mask its alarms, wait for an approval, unmask them. */
 const SCALE_OUT: WfTemplate = {

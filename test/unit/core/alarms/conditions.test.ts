@@ -15,8 +15,7 @@ import { cabinetsInScope, placeIndex } from '../../../../src-main/core/alarms/se
 import { EventHub } from '../../../../src-main/core/events/event-hub';
 import { openCoreStore, type CoreStore } from '../../../../src-main/core/store/core-store';
 import { alarmRuleSchema, type AlarmRule } from '../../../../src-shared/domain/alarm';
-import type { InventoryDocument } from '../../../../src-shared/domain';
-import { inventory } from './fixture';
+import { fixtureDocument, inventory } from './fixture';
 
 const MIN = 60_000;
 const rule = (id: string, condition: AlarmRule['condition'], scope: object = {}): AlarmRule =>
@@ -113,17 +112,7 @@ describe('alarm conditions', () => {
 });
 
 describe('the new conditions through the capability', () => {
-  const doc = {
-    format: 'fleetdeck-inventory', version: 1,
-    sites: [{ id: 'site1', name: 'Site', city: 'Beijing' }],
-    rooms: [{ id: 'room1', siteId: 'site1', name: 'Hall', widthM: 20, depthM: 10 }],
-    rows: inventory.rows.map((r, i) => ({ ...r, name: r.id, xM: 1, yM: 1 + 2 * i, facing: 'south', coldAisle: 'front' })),
-    cabinets: inventory.cabinets.map((c, i) => ({ ...c, name: c.id, position: i + 1, uHeight: 42, ratedPowerKw: 8, widthMm: 600, depthMm: 1200 })),
-    devices: inventory.devices.map((d) => ({
-      ...d, sn: `SN-${d.id}`, uHeight: d.kind === 'pdu' ? 0 : 1, mgmtIp: '127.16.0.1', snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22,
-      snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
-    })),
-  } as unknown as InventoryDocument;
+  const doc = fixtureDocument();
 
   it('fires the cabinet share on the cabinet (masked by a window on it), and inlet, interface, probe and agent rules on devices', async () => {
     const store = newStore();

@@ -10,20 +10,10 @@ import { startAlarms } from '../../../../src-main/core/alarms/alarms-capability'
 import { EventHub } from '../../../../src-main/core/events/event-hub';
 import { openCoreStore, type CoreStore } from '../../../../src-main/core/store/core-store';
 import type { AlarmRule } from '../../../../src-shared/domain/alarm';
-import type { DeviceStatus, InventoryDocument } from '../../../../src-shared/domain';
-import { inventory } from './fixture';
+import type { DeviceStatus } from '../../../../src-shared/domain';
+import { fixtureDocument, inventory } from './fixture';
 
-const doc = {
-  format: 'fleetdeck-inventory', version: 1,
-  sites: [{ id: 'site1', name: 'Site', city: 'Beijing' }],
-  rooms: [{ id: 'room1', siteId: 'site1', name: 'Hall', widthM: 20, depthM: 10 }],
-  rows: inventory.rows.map((r, i) => ({ ...r, name: r.id, xM: 1, yM: 1 + 2 * i, facing: 'south', coldAisle: 'front' })),
-  cabinets: inventory.cabinets.map((c, i) => ({ ...c, name: c.id, position: i + 1, uHeight: 42, ratedPowerKw: 8, widthMm: 600, depthMm: 1200 })),
-  devices: inventory.devices.map((d) => ({
-    ...d, sn: `SN-${d.id}`, uHeight: d.kind === 'pdu' ? 0 : 1, mgmtIp: '127.16.0.1', snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22,
-    snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
-  })),
-} as unknown as InventoryDocument;
+const doc = fixtureDocument();
 
 const rules: AlarmRule[] = [
   { id: 'dark', name: 'PDU dark', severity: 'critical', forMs: 0, scope: { sites: [], rooms: [], rows: [], cabinets: [], devices: [], kinds: ['pdu'] },

@@ -14,8 +14,7 @@ import { groupUnderRoots, rootRelations } from '../../../../src-main/core/alarms
 import { EventHub } from '../../../../src-main/core/events/event-hub';
 import { openCoreStore, type CoreStore } from '../../../../src-main/core/store/core-store';
 import { alarmRuleSchema } from '../../../../src-shared/domain/alarm';
-import type { InventoryDocument } from '../../../../src-shared/domain';
-import { firing, inventory } from './fixture';
+import { firing, fixtureDocument, inventory } from './fixture';
 
 const MIN = 60_000;
 const loc = (to: number, kind: string, objectId: string, pairs: [string, string][]): SuspectLocalisation =>
@@ -60,17 +59,7 @@ describe('probe suspect through the capability', () => {
   it('raises the suspect ToR as the one notifiable root, then a suspect host link with its own alarms under it', async () => {
     const store = openCoreStore({ storePath: ':memory:', secretKey: randomBytes(32) });
     open.push(store);
-    store.inventory.upsert({
-      format: 'fleetdeck-inventory', version: 1,
-      sites: [{ id: 'site1', name: 'Site', city: 'Beijing' }],
-      rooms: [{ id: 'room1', siteId: 'site1', name: 'Hall', widthM: 20, depthM: 10 }],
-      rows: inventory.rows.map((r, i) => ({ ...r, name: r.id, xM: 1, yM: 1 + 2 * i, facing: 'south', coldAisle: 'front' })),
-      cabinets: inventory.cabinets.map((c, i) => ({ ...c, name: c.id, position: i + 1, uHeight: 42, ratedPowerKw: 8, widthMm: 600, depthMm: 1200 })),
-      devices: inventory.devices.map((d) => ({
-        ...d, sn: `SN-${d.id}`, uHeight: d.kind === 'pdu' ? 0 : 1, mgmtIp: '127.16.0.1', snmpPort: 161, bmcAddress: null, bmcPort: 623, sshPort: 22,
-        snmpCredential: null, sshCredential: null, ipmiCredential: null, serviceTree: null,
-      })),
-    } as unknown as InventoryDocument);
+    store.inventory.upsert(fixtureDocument());
     let t = 100 * MIN;
     let l: SuspectLocalisation | null = loc(t, 'tor', 'tor1', [['s1', 's4'], ['s3', 's4'], ['s4', 's2']]);
     const dropping = new Set(['s1', 's3', 's4']);
