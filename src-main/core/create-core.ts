@@ -103,6 +103,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     // before the workflows: the agent's deploy tools (upload, enrol, activate over the run pool) are theirs.
     const agents = owned.add(await startAgents({ store, hub: events.hub, config: config.agents, log }));
     agentSummaries = () => store.agents.list().flatMap((r) => agents.summary(r.id) ?? []);
+    // Reports: generation jobs over the store, files in the reports folder, the daily schedule: a run
+    // of reports-daily on the engine, caught up at start once the engine is connected (below).
+    const reports = owned.add(await startReports({ store, hub: events.hub, folder: config.reports?.folder ?? defaultReportsFolder(config.storePath), timeZone: config.reports?.timeZone, tickMs: config.reports?.tickMs, log, deferStart: true }));
     // The tools the capabilities give workflow steps (the engine adds its built-ins: http.callback, wf.approval, wf.callback).
     // Provisioning (seed 000's flows): IPMI through the BMC service, SSH through the run pool,
     // the CMDB status in the inventory; installs staged on the lab's PXE stand-in, or a configured
@@ -121,14 +124,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     }), ...agents.deployTools({
       device: (id) => store.inventory.device(id), ssh: run.ssh, credentials: credentials.resolver,
       audit: (e) => store.audit.record({ ...e, role: e.role ?? 'operator' }),
-    }), ...alarmTools({ alarms, audit: (r) => store.audit.record(r) })];
+    }), ...alarmTools({ alarms, audit: (r) => store.audit.record(r) }), ...reports.tools];
     const wf = config.workflows ?? {};
     const workflows = owned.add(startWorkflowsCapability({
-      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...run.templates, ...PROVISIONING_TEMPLATES, ...agents.templates, ...(wf.templates ?? [])],
+      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...run.templates, ...PROVISIONING_TEMPLATES, ...agents.templates, ...reports.templates, ...(wf.templates ?? [])],
       callbackBaseUrl: wf.callbackBaseUrl ?? null, maxConcurrent: wf.maxConcurrent, retentionMs: wf.retentionMs, log,
     }));
     owned.add(run.useWorkflows(workflows));
     owned.add(agents.useWorkflows(workflows));
+    owned.add(reports.useWorkflows(workflows));
     // The probe matrix: pinglists from inventory to each agent's config, its results into minute aggregates.
     // On the lab, its anycast resolver and public network responders are in every pinglist unless configured otherwise.
     const labTargets = lab.addressPrefix ? labProbeTargets(lab.addressPrefix) : null;
@@ -136,8 +140,6 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const probes = owned.add(startProbes({ store, agents, hub: events.hub, record: events.record, config: probeConfig, log }));
     probesReload = probes.reload;
     localisation = () => probes.lastLocalisation;
-    // Reports: generation jobs over the store, files in the reports folder, the daily schedule (caught up at start).
-    const reports = owned.add(await startReports({ store, hub: events.hub, folder: config.reports?.folder ?? defaultReportsFolder(config.storePath), timeZone: config.reports?.timeZone, tickMs: config.reports?.tickMs, log }));
 
     const api = createCoreApi(
       { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api, ...alarms.api, ...wall.api, ...reports.api },

@@ -15,7 +15,19 @@
 // (the days before yesterday are not made up). Enabling a schedule after today's HH:MM runs
 // today's due run at the next tick. Disposed with the core: the timer stops, a running job
 // finishes or fails, nothing new starts.
+//
+// On the workflow engine (create-core connects it with useWorkflows, as it starts after this
+// capability): the capability's tool reports.generate (reports-tool.ts) is the engine's, and the
+// schedule's daily run is a run of the shipped template reports-daily launched as 'schedule'
+// (role admin), so the generation shows in the workflows view with its progress, and is
+// retried there; the jobs it queues are the same runner's (the reports view lists them). Without
+// an engine (the capability alone) the schedule queues the jobs itself. With deferStart, the
+// start's catch-up check waits for useWorkflows (or the first tick).
 import type { Capability } from '../../../src-shared/api';
+import type { WfTemplate } from '../../../src-shared/domain/workflow';
+import type { Disposable } from '../../../src-shared/lifecycle';
+import type { Tool } from '../workflows/tool';
+import type { WorkflowsCapability } from '../workflows/workflows-capability';
 import {
   REPORT_MIME,
   type ReportFileLocale, type ReportFormat, type ReportJob, type ReportSchedule,
@@ -26,6 +38,7 @@ import type { CoreStore } from '../store/core-store';
 import { addDays, localDay, localMinutes, processTimeZone } from './reports-day';
 import { listReportFiles, parseReportFileName, readJsonFile, readReportFile, SCHEDULE_FILE, writeAtomically } from './reports-folder';
 import { createReportJobs, type ReportWriter } from './reports-jobs';
+import { REPORTS_DAILY_TEMPLATE, REPORTS_DAILY_TEMPLATE_ID, reportsTools } from './reports-tool';
 
 export type ReportMethod = 'reports.generate' | 'reports.jobs' | 'reports.history' | 'reports.download' | 'reports.schedule' | 'reports.setSchedule';
 
@@ -34,7 +47,16 @@ export interface ReportsCapability extends Capability<ReportMethod> {
   tickNow(): Promise<void>;
   /** Resolves when every job queued so far has finished. */
   idle(): Promise<void>;
+  /** The engine's tool over this capability's job runner (reports.generate). */
+  readonly tools: readonly Tool[];
+  /** The shipped template the schedule launches (reports-daily). */
+  readonly templates: readonly WfTemplate[];
+  /** From now on the schedule launches reports-daily runs on this engine (and a deferred start check runs). */
+  useWorkflows(w: ReportsWorkflows): Disposable;
 }
+
+/** What the schedule needs of the workflows capability. */
+export type ReportsWorkflows = Pick<WorkflowsCapability, 'api'>;
 
 export interface ReportsDeps {
   store: Pick<CoreStore, 'db' | 'metrics' | 'inventory' | 'audit' | 'probes'>;
@@ -49,6 +71,8 @@ export interface ReportsDeps {
   /** Bytes of a document per format (default the PDF, CSV and XLSX writers). */
   writer?: ReportWriter;
   log?: (line: string) => void;
+  /** The start's catch-up check waits for useWorkflows (create-core: the engine starts after). */
+  deferStart?: boolean;
 }
 
 const OFF: ReportSchedule = { enabled: false, at: '06:00', formats: ['pdf'], locales: ['en'], lastRunDay: null };
@@ -81,6 +105,7 @@ export async function startReports(d: ReportsDeps): Promise<ReportsCapability> {
   let schedule = parseSchedule(await readJsonFile(d.folder, SCHEDULE_FILE));
   let ticking: Promise<void> | null = null;
   let disposed = false;
+  let workflows: ReportsWorkflows | null = null;
 
   const saveSchedule = async (): Promise<void> => {
     await writeAtomically(d.folder, SCHEDULE_FILE, `${JSON.stringify(schedule, null, 2)}\n`);
@@ -98,6 +123,18 @@ export async function startReports(d: ReportsDeps): Promise<ReportsCapability> {
     await saveSchedule().catch((err: unknown) => log(`reports: could not save the schedule's last run: ${(err as Error).message}`));
     const day = addDays(today, -1);
     const auditId = d.store.audit.record({ actor: 'schedule', role: 'admin', action: 'reports.generate', target: `rack-power ${day} ${s.locales.join(',')} ${s.formats.join(',')} (daily at ${s.at})`, outcome: 'allowed' }, now);
+    if (workflows) {
+      try {
+        const params = { kind: 'rack-power', day, formats: s.formats, locales: s.locales };
+        const run = await workflows.api['workflows.launch']({ templateId: REPORTS_DAILY_TEMPLATE_ID, params, deviceIds: [] }, { actor: 'schedule', role: 'admin' });
+        d.store.audit.finish(auditId, 'succeeded', `workflow run ${run.id} (${REPORTS_DAILY_TEMPLATE_ID})`);
+      } catch (err) {
+        const why = (err as Error).message;
+        log(`reports: the schedule could not launch ${REPORTS_DAILY_TEMPLATE_ID}: ${why}`);
+        d.store.audit.finish(auditId, 'failed', `could not launch ${REPORTS_DAILY_TEMPLATE_ID}: ${why}`.slice(0, 2000));
+      }
+      return;
+    }
     const ids = new Set<string>();
     for (const locale of s.locales) for (const format of s.formats) ids.add(jobs.submit({ kind: 'rack-power', day, format, locale, timeZone, actor: 'schedule' }).id);
     // The audit entry is finished when the run's jobs are: succeeded, or failed naming the failures.
@@ -119,12 +156,19 @@ export async function startReports(d: ReportsDeps): Promise<ReportsCapability> {
   const tickMs = d.tickMs ?? 30_000;
   const timer = tickMs > 0 ? setInterval(() => void tickNow(), tickMs) : null;
   timer?.unref();
-  // Catch-up at start: the day's run if it is due and has not happened.
-  await tickNow();
+  // Catch-up at start: the day's run if it is due and has not happened (deferred: once the engine is connected).
+  if (!d.deferStart) await tickNow();
 
   return {
     tickNow,
     idle: () => jobs.idle(),
+    tools: reportsTools({ jobs, timeZone, now: clock, audit: (r) => d.store.audit.record(r, clock()) }),
+    templates: [REPORTS_DAILY_TEMPLATE],
+    useWorkflows(w) {
+      workflows = w;
+      void tickNow();
+      return { dispose: () => { if (workflows === w) workflows = null; } };
+    },
     api: {
       'reports.generate': (a, ctx): ReportJob => {
         const today = localDay(clock(), a.timeZone ?? timeZone);
