@@ -8,13 +8,13 @@
 // queries of the journal, run while computing). Each move is announced through onChange (the capability emits it as
 // onDidChangeReportJobs). The last 100 jobs are kept in memory.
 //
-// Why not a run on the workflow engine: engine runs are journaled DAGs of tool steps whose
-// outputs are JSON rows in the store, made to survive a restart of the console and to act on
-// devices. A report's phases share large in-memory values (two days of readings for every PDU,
-// the document) that would have to be journaled between steps to be steps, an interrupted
-// generation is simply run again (the schedule catches up at start), and report runs would be
-// counted in the engine's own workflow statistics (a report of its own). So a report is a job
-// here, with the same shape of progress (a state per phase, streamed as it moves).
+// This runner and the workflow engine: generation is a job on the engine through the tool
+// reports.generate (reports-tool.ts), whose poll step queues jobs here and follows their phases
+// into the run's log; the daily schedule launches it as a run of reports-daily. The phases
+// themselves are not engine steps: they share large in-memory values (two days of readings for
+// every PDU, the document) that would have to be journaled between steps, and an interrupted
+// generation is simply run again (the step queues its jobs again after a restart). The reports
+// view's on-demand generate queues a job here directly (one file, answered at once with its job).
 import { randomUUID } from 'node:crypto';
 import type { ReportFileLocale, ReportFormat, ReportJob, ReportJobState, ReportKind } from '../../../src-shared/api/reports';
 import type { CoreStore } from '../store/core-store';
