@@ -1,7 +1,9 @@
 // The wall screen's own store (apart from the console's app store): the playlist it shows, the
 // position in it (kept in sessionStorage so a reload by the watchdog resumes there), the views
 // that failed to render (skipped until the next pass), and the heartbeat that tells whether live
-// data still arrives (stale after 3 beats' worth of silence). The actions follow the core:
+// data still arrives: stale after 3 beats' worth of silence (the stream stopped: since the last
+// beat), or when the beats say the poller has completed no poll for POLL_STALE_MS (the poller
+// stopped: since its last poll; a core that has polled nothing yet is not judged). The actions follow the core:
 // wall.playlist, onDidChangePlaylists for this playlist, onHeartbeat.
 import { create } from 'zustand';
 import type { CoreClient, Disposable } from '../../src-shared/api';
@@ -13,6 +15,8 @@ const POSITION_KEY = 'fleetdeck.wall.position';
 /** No beat for this many intervals: the data is stale. */
 export const STALE_BEATS = 3;
 const DEFAULT_BEAT_MS = 2000;
+/** No poll completed for this long (4 of the poller's default 30 s rounds): the data is stale. */
+export const POLL_STALE_MS = 120_000;
 
 export interface WallState {
   playlistId: string | null;
@@ -26,8 +30,8 @@ export interface WallState {
   /** Indexes that failed to render this pass. */
   failed: readonly number[];
   /** The last beat: when it arrived (this screen's clock) and what it said. */
-  beat: { receivedAt: number; at: number; intervalMs: number };
-  /** Since when (the last beat's time) no beat came; null: live. */
+  beat: { receivedAt: number; at: number; intervalMs: number; lastPollAt: number | null };
+  /** Since when (the last beat's time, or the last poll's) live data stopped; null: live. */
   staleSince: number | null;
 }
 
@@ -39,7 +43,7 @@ const initial: WallState = {
   index: 0,
   steps: 0,
   failed: [],
-  beat: { receivedAt: Date.now(), at: Date.now(), intervalMs: DEFAULT_BEAT_MS },
+  beat: { receivedAt: Date.now(), at: Date.now(), intervalMs: DEFAULT_BEAT_MS, lastPollAt: null },
   staleSince: null,
 };
 
@@ -76,7 +80,7 @@ function savePosition(playlistId: string, index: number): void {
 export function openWall(playlistId: string): void {
   if (get().playlistId === playlistId) return;
   const now = Date.now();
-  set({ ...initial, playlistId, index: savedPosition(playlistId) ?? 0, beat: { receivedAt: now, at: now, intervalMs: DEFAULT_BEAT_MS } });
+  set({ ...initial, playlistId, index: savedPosition(playlistId) ?? 0, beat: { receivedAt: now, at: now, intervalMs: DEFAULT_BEAT_MS, lastPollAt: null } });
 }
 
 let loadSeq = 0;
@@ -128,15 +132,17 @@ export function failWallView(index: number): void {
 }
 
 export function receiveHeartbeat(beat: WallHeartbeat, now = Date.now()): void {
-  set({ beat: { receivedAt: now, at: beat.at, intervalMs: beat.intervalMs > 0 ? beat.intervalMs : DEFAULT_BEAT_MS }, staleSince: null });
+  set({ beat: { receivedAt: now, at: beat.at, intervalMs: beat.intervalMs > 0 ? beat.intervalMs : DEFAULT_BEAT_MS, lastPollAt: beat.lastPollAt ?? null } });
+  checkStale(now);
 }
 
-/** Called every second: stale once no beat came for STALE_BEATS intervals. */
+/** Called every second (and at each beat): stale once no beat came for STALE_BEATS intervals, or no poll for POLL_STALE_MS. */
 export function checkStale(now = Date.now()): void {
   const { beat, staleSince } = get();
-  const stale = now - beat.receivedAt > STALE_BEATS * beat.intervalMs;
-  if (stale && staleSince === null) set({ staleSince: beat.at });
-  else if (!stale && staleSince !== null) set({ staleSince: null });
+  const streamStopped = now - beat.receivedAt > STALE_BEATS * beat.intervalMs;
+  const pollerStopped = beat.lastPollAt !== null && beat.at - beat.lastPollAt > POLL_STALE_MS;
+  const since = pollerStopped ? beat.lastPollAt : streamStopped ? beat.at : null;
+  if (since !== staleSince) set({ staleSince: since });
 }
 
 /** Follows the core for the open playlist: its changes and the heartbeat. */
