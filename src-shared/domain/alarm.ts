@@ -13,6 +13,12 @@ export const ALARM_STATES = ['pending', 'firing', 'resolved'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
 
 export const COMPARATORS = ['>', '>=', '<', '<=', '==', '!='] as const;
+
+/** Metrics a rule may watch: read from the store's newest samples (the pollers write them). */
+export const STORED_METRICS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps', 'bmc.inlet_c', 'bmc.cpu_c', 'bmc.power_w', 'bmc.sel_critical'] as const;
+/** Metrics computed by the alarm engine (src-main/core/alarms/condition-sources.ts). */
+export const DERIVED_METRICS = ['if.down_count', 'probe.p99_ms', 'probe.drop_rate', 'cabinet.power_share'] as const;
+export const METRIC_CONDITIONS = [...STORED_METRICS, ...DERIVED_METRICS] as const;
 export type Comparator = (typeof COMPARATORS)[number];
 
 const id = z.string().min(1).max(200);

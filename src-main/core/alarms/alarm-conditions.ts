@@ -33,7 +33,7 @@
 // Not done:
 //   gateway and cluster metrics: later issues.
 // unsupportedCondition(rule) names the field and the reason for anything else (setRule refuses it).
-import type { AlarmCondition, AlarmRule } from '../../../src-shared/domain/alarm';
+import { DERIVED_METRICS, METRIC_CONDITIONS, STORED_METRICS, type AlarmCondition, type AlarmRule } from '../../../src-shared/domain/alarm';
 import { AGENT_HEALTH } from '../../../src-shared/domain/agent';
 import type { DeviceStatus } from '../../../src-shared/domain/fleet';
 import { compare, type Observation } from './alarm-engine';
@@ -43,11 +43,9 @@ export const STATE_CONDITIONS = {
   'agent.health': AGENT_HEALTH,
   'probe.suspect': ['suspect', 'clear'],
 } as const satisfies Record<string, readonly string[]>;
-/** Read from the store's newest samples. */
-export const STORED_METRICS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps', 'bmc.inlet_c', 'bmc.cpu_c', 'bmc.power_w', 'bmc.sel_critical'] as const;
-/** Computed by condition-sources.ts. */
-export const DERIVED_METRICS = ['if.down_count', 'probe.p99_ms', 'probe.drop_rate', 'cabinet.power_share'] as const;
-export const METRIC_CONDITIONS = [...STORED_METRICS, ...DERIVED_METRICS] as const;
+// The metric names (stored: read from the store's newest samples; derived: computed by
+// condition-sources.ts) are the contract's, so the rules form offers the same list.
+export { DERIVED_METRICS, METRIC_CONDITIONS, STORED_METRICS };
 export type DerivedMetric = (typeof DERIVED_METRICS)[number];
 /** Conditions whose objects are cabinets (the rest: devices). */
 export const CABINET_METRICS: readonly string[] = ['cabinet.power_share'];

@@ -2,7 +2,7 @@
 // edit and delete them with a small form (name, condition kind state or metric, for how long,
 // severity, scope cabinets and rooms, webhook URL), the core's VALIDATION shown by its field.
 import { useState, type ReactNode } from 'react';
-import { ALARM_SEVERITIES, COMPARATORS, type AlarmRule } from '../../../src-shared/domain/alarm';
+import { ALARM_SEVERITIES, COMPARATORS, METRIC_CONDITIONS, type AlarmRule } from '../../../src-shared/domain/alarm';
 import { ErrorBanner } from '../../components/error-banner';
 import { isMessageKey, type MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
@@ -32,7 +32,6 @@ function valueWord(t: (k: MessageKey) => string, state: string, v: string): stri
 
 /** The states and metrics the core evaluates (src-main/core/alarms/alarm-conditions.ts), offered as the form's suggestions. */
 const KNOWN_STATES = ['device.status', 'agent.health', 'probe.suspect'];
-const KNOWN_METRICS = ['pdu.power_w', 'snmp.rtt_ms', 'if.in_bps', 'if.out_bps', 'if.down_count', 'bmc.inlet_c', 'bmc.cpu_c', 'bmc.power_w', 'probe.p99_ms', 'probe.drop_rate', 'cabinet.power_share', 'bmc.sel_critical'];
 
 export function RulesPanel() {
   const { t } = useI18n();
@@ -132,7 +131,7 @@ function RuleFormView({ rule }: { rule: AlarmRule | null }) {
     >
       <h3>{rule ? t('alarms.rule.editTitle', { name: rule.name }) : t('alarms.rule.addTitle')}</h3>
       <datalist id="alarm-known-states">{KNOWN_STATES.map((k) => <option key={k} value={k} />)}</datalist>
-      <datalist id="alarm-known-metrics">{KNOWN_METRICS.map((k) => <option key={k} value={k} />)}</datalist>
+      <datalist id="alarm-known-metrics">{METRIC_CONDITIONS.map((k) => <option key={k} value={k} />)}</datalist>
       {field('name', 'alarms.rule.name', <input data-testid="rule-name" value={f.name} onChange={(e) => set({ name: e.target.value })} />)}
       {field(
         'condition',
