@@ -12,6 +12,7 @@ import { AuditView } from './views/admin/audit-view';
 import { AlarmNotice } from './views/alarms/alarm-notice';
 import { AlarmsView } from './views/alarms/alarms-view';
 import { ReportsView } from './views/reports/reports-view';
+import { WallConfigView } from './views/wall-config/wall-config-view';
 import { AgentDetailView } from './views/agents/agent-detail-view';
 import { AgentsView } from './views/agents/agents-view';
 import { CredentialsView } from './views/admin/credentials-view';
@@ -81,6 +82,7 @@ function Routed() {
       {route.view === 'wf-template' && <TemplateEditView templateId={route.templateId} />}
       {route.view === 'alarms' && <AlarmsView />}
       {route.view === 'reports' && <ReportsView />}
+      {route.view === 'wall-config' && <WallConfigView />}
       {route.view === 'agents' && <AgentsView />}
       {route.view === 'agent' && <AgentDetailView agentId={route.agentId} />}
       {(route.view === 'matrix' || route.view === 'public-net') && (

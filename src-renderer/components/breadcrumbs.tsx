@@ -20,6 +20,14 @@ export function Breadcrumbs() {
       {t('nav.fleet')}
     </button>
   );
+  if (route.view === 'wall-config') {
+    return (
+      <Trail>
+        {fleet}
+        <span className="crumb-here">{t('wallConfig.nav')}</span>
+      </Trail>
+    );
+  }
   if (route.view === 'inventory' || route.view === 'run' || route.view === 'alarms' || route.view === 'reports') {
     return (
       <Trail>

@@ -33,6 +33,8 @@ export type Route =
   | { view: 'alarms' }
   /** The reports: generate, jobs, history with downloads, the daily schedule (#/reports). */
   | { view: 'reports' }
+  /** Wall mode's configuration: playlists and kiosk tokens (#/wall-config, admins; views/wall-config). */
+  | { view: 'wall-config' }
   /** Wall mode: a playlist full screen (#/wall/<playlistId>; views/wall, stores/wall-params.ts). */
   | { view: 'wall'; playlistId: string };
 
@@ -58,6 +60,7 @@ export function parseRoute(hash: string): Route {
   if (view === 'public-net') return { view: 'public-net' };
   if (view === 'alarms') return { view: 'alarms' };
   if (view === 'reports') return { view: 'reports' };
+  if (view === 'wall-config') return { view: 'wall-config' };
   if (view === 'wall' && id) return { view: 'wall', playlistId: decodeURIComponent(id) };
   return { view: 'overview' };
 }
@@ -124,6 +127,7 @@ export function formatRoute(r: Route): string {
   if (r.view === 'public-net') return '#/public-net';
   if (r.view === 'alarms') return '#/alarms';
   if (r.view === 'reports') return '#/reports';
+  if (r.view === 'wall-config') return '#/wall-config';
   if (r.view === 'wall') return `#/wall/${encodeURIComponent(r.playlistId)}`;
   return '#/';
 }
