@@ -35,6 +35,8 @@ export interface ReportJob {
   readonly file: string | null;
   readonly bytes: number | null;
   readonly error: string | null;
+  /** The workflow run (reports-daily) that generates it; null: queued on a core without the engine. */
+  readonly runId: string | null;
 }
 
 /** A generated file in the reports folder. */

@@ -20,9 +20,12 @@
 // capability): the capability's tool reports.generate (reports-tool.ts) is the engine's, and the
 // schedule's daily run is a run of the shipped template reports-daily launched as 'schedule'
 // (role admin), so the generation shows in the workflows view with its progress, and is
-// retried there; the jobs it queues are the same runner's (the reports view lists them). Without
-// an engine (the capability alone) the schedule queues the jobs itself. With deferStart, the
+// retried there; the jobs it queues are the same runner's (the reports view lists them). An
+// on-demand reports.generate launches a reports-daily run under the caller too: its job is
+// queued at once (returned, with the run's id) and the run's step adopts it. Without an engine
+// (the capability alone) both queue their jobs directly. With deferStart, the
 // start's catch-up check waits for useWorkflows (or the first tick).
+import { randomUUID } from 'node:crypto';
 import type { Capability } from '../../../src-shared/api';
 import type { WfTemplate } from '../../../src-shared/domain/workflow';
 import type { Disposable } from '../../../src-shared/lifecycle';
@@ -170,10 +173,16 @@ export async function startReports(d: ReportsDeps): Promise<ReportsCapability> {
       return { dispose: () => { if (workflows === w) workflows = null; } };
     },
     api: {
-      'reports.generate': (a, ctx): ReportJob => {
+      'reports.generate': async (a, ctx): Promise<ReportJob> => {
         const today = localDay(clock(), a.timeZone ?? timeZone);
         if (a.day > today) throw new ValidationError(`The day ${a.day} has not begun yet (today is ${today})`, { field: 'day' });
-        return jobs.submit({ kind: a.kind, day: a.day, format: a.format, locale: a.locale, timeZone: a.timeZone ?? timeZone, actor: ctx.actor });
+        const request = { kind: a.kind, day: a.day, format: a.format, locale: a.locale, timeZone: a.timeZone ?? timeZone, actor: ctx.actor };
+        if (!workflows) return jobs.submit(request);
+        // On the engine: a reports-daily run that follows this job (queued now, so the caller gets it back).
+        const id = randomUUID();
+        const params = { kind: a.kind, day: a.day, formats: [a.format], locales: [a.locale], timeZone: request.timeZone, adopt: [id] };
+        const run = await workflows.api['workflows.launch']({ templateId: REPORTS_DAILY_TEMPLATE_ID, params, deviceIds: [] }, ctx);
+        return jobs.submit({ ...request, runId: run.id }, id);
       },
       'reports.jobs': () => jobs.list(),
       'reports.history': () => listReportFiles(d.folder),

@@ -37,6 +37,8 @@ export interface ReportRequest {
   readonly locale: ReportFileLocale;
   readonly timeZone: string;
   readonly actor: string;
+  /** The workflow run it is generated for (absent: none). */
+  readonly runId?: string | null;
 }
 
 /** The bytes of a document in a format (tests plug a failing one in). */
@@ -86,7 +88,8 @@ export interface ReportJobsDeps {
 }
 
 export interface ReportJobs {
-  submit(r: ReportRequest): ReportJob;
+  /** Queues a job (its id given, or a new one). */
+  submit(r: ReportRequest, id?: string): ReportJob;
   list(): ReportJob[];
   /** Resolves when every job submitted so far has finished. */
   idle(): Promise<void>;
@@ -151,9 +154,9 @@ export function createReportJobs(d: ReportJobsDeps): ReportJobs {
   }
 
   return {
-    submit(r) {
+    submit(r, id = randomUUID()) {
       if (disposed) throw new Error('The reports capability is stopped');
-      const job: ReportJob = { id: randomUUID(), ...r, state: 'queued', createdAt: d.now(), finishedAt: null, file: null, bytes: null, error: null };
+      const job: ReportJob = { id, ...r, runId: r.runId ?? null, state: 'queued', createdAt: d.now(), finishedAt: null, file: null, bytes: null, error: null };
       jobs.unshift(job);
       if (jobs.length > KEEP) jobs.length = KEEP;
       emit(job);

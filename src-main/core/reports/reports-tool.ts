@@ -4,7 +4,9 @@
 //
 // reports.generate, a run-scope poll step: its first check queues one report job per locale
 // and format on the report runner (reports-jobs.ts, one at a time, in order) for one local day
-// (default: yesterday in the core's time zone); each later check reads the jobs' phases and
+// (default: yesterday in the core's time zone), or, on the first attempt, adopts the jobs
+// already queued for the run (`adopt`: the API's reports.generate queues its job at once, so its
+// caller gets the job back, and launches the run with the job's id); each later check reads the jobs' phases and
 // logs every move into the run's journal (queued -> reading -> computing -> writing -> done),
 // so the run view shows the generation's progress. Done when every job is: output the files
 // written and their bytes. A failed job fails the step, naming each failure (the engine's retry
@@ -42,6 +44,10 @@ const input = z.object({
   day: z.string().regex(DAY, 'must be YYYY-MM-DD').or(z.literal('')).default(''),
   formats: z.array(z.enum(REPORT_FORMATS)).min(1).max(REPORT_FORMATS.length).default(['pdf']),
   locales: z.array(z.enum(REPORT_LOCALES)).min(1).max(REPORT_LOCALES.length).default(['en']),
+  /** The day's time zone; empty: the core's. */
+  timeZone: z.string().max(100).default(''),
+  /** Ids of jobs already queued for this run, one per locale x format in that order (first attempt only). */
+  adopt: z.array(z.string().max(100)).max(REPORT_LOCALES.length * REPORT_FORMATS.length).default([]),
 });
 
 const output = z.object({
@@ -76,15 +82,18 @@ export function reportsTools(deps: ReportsToolDeps): Tool[] {
           deps.audit({ actor: ctx.actor, role, action: 'reports.generate', target, outcome: 'refused', detail: `needs operator (${where(ctx)})` });
           throw new FleetDeckError('FORBIDDEN', `reports.generate needs the operator role; the run was launched as ${role}`, { role });
         }
-        const today = localDay(deps.now(), deps.timeZone);
+        const timeZone = a.timeZone || deps.timeZone;
+        const today = localDay(deps.now(), timeZone);
         const day = a.day || addDays(today, -1);
         if (day > today) throw new ValidationError(`The day ${day} has not begun yet (today is ${today})`, { field: 'day' });
         const requests: ReportRequest[] = [];
         for (const locale of [...new Set(a.locales)]) for (const format of [...new Set(a.formats)]) {
-          requests.push({ kind: a.kind, day, format, locale, timeZone: deps.timeZone, actor: ctx.actor });
+          requests.push({ kind: a.kind, day, format, locale, timeZone, actor: ctx.actor, runId: ctx.runId });
         }
-        state = { day, jobs: requests.map((request) => ({ request, id: deps.jobs.submit(request).id, seen: 'queued' })) };
-        ctx.log(`queued ${requests.length} report job${requests.length === 1 ? '' : 's'}: ${requests.map(label).join('; ')}`);
+        // Adopted: the jobs the launcher queued for this run (a later check queues any that are gone).
+        const adopted = ctx.attempt === 1 && a.adopt.length === requests.length ? a.adopt : null;
+        state = { day, jobs: requests.map((request, i) => ({ request, id: adopted?.[i] ?? deps.jobs.submit(request).id, seen: 'queued' })) };
+        ctx.log(`${adopted ? 'following' : 'queued'} ${requests.length} report job${requests.length === 1 ? '' : 's'}: ${requests.map(label).join('; ')}`);
         return { status: 'pending', state };
       }
       const byId = new Map<string, ReportJob>(deps.jobs.list().map((j) => [j.id, j]));
@@ -132,6 +141,8 @@ export const REPORTS_DAILY_TEMPLATE: WfTemplate = {
     { name: 'day', type: 'string', required: false, default: '', title: 'Day (YYYY-MM-DD; empty: yesterday)' },
     { name: 'formats', type: 'string[]', required: false, default: ['pdf'], title: 'Formats (pdf, csv, xlsx)' },
     { name: 'locales', type: 'string[]', required: false, default: ['en'], title: 'Languages (en, zh-CN)' },
+    { name: 'timeZone', type: 'string', required: false, default: '', title: 'Time zone of the day (empty: the console\'s)' },
+    { name: 'adopt', type: 'string[]', required: false, default: [], title: 'Jobs already queued for this run (set by the console)' },
   ],
   steps: [
     {
@@ -139,7 +150,7 @@ export const REPORTS_DAILY_TEMPLATE: WfTemplate = {
       title: 'Generate the reports',
       tool: REPORTS_GENERATE_TOOL,
       scope: 'run',
-      inputs: { kind: '${params.kind}', day: '${params.day}', formats: '${params.formats}', locales: '${params.locales}' },
+      inputs: { kind: '${params.kind}', day: '${params.day}', formats: '${params.formats}', locales: '${params.locales}', timeZone: '${params.timeZone}', adopt: '${params.adopt}' },
       poll: { intervalMs: 1000, deadlineMs: 3_600_000 },
     },
   ],

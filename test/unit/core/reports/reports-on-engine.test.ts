@@ -98,6 +98,21 @@ describe('reports on the workflow engine', () => {
     expect(runsOf(wf)).toHaveLength(1);
   });
 
+  it('an on-demand reports.generate returns its job with the run that generates it, which adopts it (no second job)', async () => {
+    const folder = join(root, 'on-demand');
+    now = Date.parse('2026-11-21T12:00:00Z');
+    const { cap, wf } = await rig(folder);
+    const job = await cap.api['reports.generate']({ kind: 'rack-power', day: '2026-11-20', format: 'csv', locale: 'zh-CN', timeZone: undefined }, { actor: 'olga', role: 'operator' });
+    expect(job).toMatchObject({ state: 'queued', actor: 'olga', format: 'csv', locale: 'zh-CN' });
+    expect(job.runId).not.toBeNull();
+    await until('the run to finish', () => finished(wf, job.runId!));
+    expect(wf.engine.summary(job.runId!)).toMatchObject({ state: 'succeeded', createdBy: 'olga', templateId: REPORTS_DAILY_TEMPLATE_ID });
+    const lines = (wf.api['workflows.logs']({ runId: job.runId!, afterId: undefined, limit: undefined }, admin) as { line: string }[]).map((l) => l.line);
+    expect(lines[0]).toBe('following 1 report job: rack-power 2026-11-20 zh-CN csv');
+    expect((cap.api['reports.jobs'](undefined, admin) as { id: string; state: string }[]).map((j) => `${j.id === job.id}:${j.state}`)).toEqual(['true:done']);
+    expect(files(folder)).toEqual(['rack-power-2026-11-20.zh-CN.csv']);
+  });
+
   it('a launched run whose writer fails fails its step naming why, and leaves no file', async () => {
     const folder = join(root, 'failing');
     now = Date.parse('2026-11-21T12:00:00Z');
