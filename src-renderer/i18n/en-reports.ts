@@ -31,6 +31,7 @@ export const enReports = {
   'reports.state.done': 'done',
   'reports.state.failed': 'failed',
   'reports.job.failed': 'Failed: {error}',
+  'reports.job.run': 'workflow run',
   'reports.job.by': 'by {actor}',
   'reports.actor.schedule': 'the daily schedule',
   'reports.col.report': 'Report',

@@ -32,6 +32,7 @@ export const zhCNReports: { readonly [K in keyof typeof enReports]: string } = {
   'reports.state.done': '已完成',
   'reports.state.failed': '失败',
   'reports.job.failed': '失败：{error}',
+  'reports.job.run': '工作流运行',
   'reports.job.by': '发起人：{actor}',
   'reports.actor.schedule': '每日计划',
   'reports.col.report': '报表',

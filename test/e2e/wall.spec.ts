@@ -100,3 +100,46 @@ test('wall: a kiosk URL rotates its playlist twice, shows the ticker, says when 
     await Promise.race([admin.close(), new Promise((r) => setTimeout(r, 5_000))]);
   }
 });
+
+// The watchdog's reload (its bounds are unit tested: test/unit/renderer/views/wall/watchdog.test.ts)
+// resumes the playlist where it was: the kiosk signs in again with its remembered token, with no
+// login and no click, and shows the view it showed before the reload.
+test('wall: a reloaded kiosk signs in again by itself and resumes at the view it was on', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const admin = await connect(serve.url, serve.tokens.admin);
+  const id = `e2e-wall-resume-${Date.now()}`;
+  const context = await browser.newContext();
+  try {
+    await admin.call('wall.setPlaylist', { id, name: 'E2E resume', intervalS: 5, views: [{ view: 'overview', params: {} }, { view: 'alarms', params: {} }, { view: 'matrix', params: { level: 'site' } }] });
+    const issued = await admin.call('wall.issueKioskToken', { playlistId: id, label: 'e2e resume', baseUrl: serve.url });
+    const page = await context.newPage();
+    // The first view each page load shows (the init script runs again on the reload).
+    await page.addInitScript(() => {
+      const w = globalThis as unknown as W;
+      w.__wallSeen = [];
+      const timer = setInterval(() => {
+        const tid = w.document.querySelector('.wall-stage[data-current="true"]')?.getAttribute('data-testid');
+        if (tid) {
+          w.__wallSeen = [tid];
+          clearInterval(timer);
+        }
+      }, 20);
+    });
+    await page.goto(`${serve.url.replace(/\/$/, '')}/${issued.path}`);
+    const current = page.locator('.wall-stage[data-current="true"]');
+    // The second view (5 s in): reloaded at once, well inside its 5 s.
+    await expect(current).toHaveAttribute('data-testid', 'wall-view-alarms', { timeout: 20_000 });
+    await page.reload();
+    await expect(page.getByTestId('wall-body')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId('login')).toHaveCount(0);
+    expect(page.url()).not.toContain('kiosk=');
+    // The first view shown after the reload is the one it was on (not the playlist's first).
+    await expect.poll(() => page.evaluate(() => ((globalThis as unknown as W).__wallSeen ?? [])[0] ?? null)).toBe('wall-view-alarms');
+    // And it carries on from there.
+    await expect(current).toHaveAttribute('data-testid', 'wall-view-matrix', { timeout: 20_000 });
+  } finally {
+    await context.close();
+    await Promise.race([admin.call('wall.deletePlaylist', { id }), new Promise((r) => setTimeout(r, 10_000))]).catch(() => undefined);
+    await Promise.race([admin.close(), new Promise((r) => setTimeout(r, 5_000))]);
+  }
+});

@@ -1,9 +1,11 @@
 // The jobs of this session of the core, newest first: what each makes, its steps (queued,
-// reading, computing, writing, done) with the one it is at, who asked, and why it failed.
+// reading, computing, writing, done) with the one it is at, who asked, why it failed, and a
+// link to the workflow run (reports-daily) that generates it, when the core has the engine.
 import { REPORT_JOB_STATES, type ReportJob } from '../../../src-shared/api/reports';
 import { ErrorBanner } from '../../components/error-banner';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
+import { formatRoute } from '../../stores/fleet/route';
 import { useReportsStore } from '../../stores/reports';
 import { loadJobs } from '../../stores/reports-actions';
 
@@ -49,6 +51,11 @@ function JobRow({ job }: { job: ReportJob }) {
       <td>
         {t(`reports.kind.${job.kind}` as MessageKey)}
         <div className="muted small">{t('reports.job.by', { actor: job.actor === 'schedule' ? t('reports.actor.schedule') : job.actor })}</div>
+        {job.runId && (
+          <a className="small" href={formatRoute({ view: 'wf-run', runId: job.runId })} data-testid="report-job-run">
+            {t('reports.job.run')}
+          </a>
+        )}
       </td>
       <td>{job.day}</td>
       <td>{t(`reports.format.${job.format}` as MessageKey)}</td>
