@@ -1,6 +1,7 @@
 // Builds the programs FleetDeck deploys to fleet hosts into single-file bundles (esbuild):
-// resources/daemons/agent.js (the agent: src-daemons/agent/entry.ts) and
-// resources/daemons/agent-supervise.js (its supervisor where systemd is absent). CommonJS for
+// resources/daemons/agent.js (the agent: src-daemons/agent/entry.ts),
+// resources/daemons/agent-supervise.js (its supervisor where systemd is absent) and
+// resources/daemons/mgw.js (the MGW gateway node and the lab's router: src-daemons/mgw/entry.ts). CommonJS for
 // Node 20+, minified, no source maps: an upgrade ships only agent.js (goal <= 2 MB per host);
 // the Node runtime goes to a host once and is kept by checksum. `npm run build` runs it first;
 // tests call buildDaemons() with their own out dir and version (a bad version for a rollout
@@ -17,9 +18,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DAEMON_ENTRIES = {
   'agent.js': 'src-daemons/agent/entry.ts',
   'agent-supervise.js': 'src-daemons/agent/supervisor/main.ts',
+  'mgw.js': 'src-daemons/mgw/entry.ts',
 };
 /** The banner's program name per bundle. */
-const BANNER_NAMES = { 'agent.js': 'fleetdeck-agent', 'agent-supervise.js': 'fleetdeck-agent-supervise' };
+const BANNER_NAMES = { 'agent.js': 'fleetdeck-agent', 'agent-supervise.js': 'fleetdeck-agent-supervise', 'mgw.js': 'fleetdeck-mgw' };
 
 /** @param {{ outDir?: string; version?: string; quiet?: boolean }} [o] */
 export async function buildDaemons(o = {}) {
