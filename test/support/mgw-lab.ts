@@ -35,6 +35,8 @@ export interface MgwLab {
   startNode(i: number): Promise<void>;
   /** kill -9 (SIGKILL) a node's process. */
   killNode(i: number): void;
+  /** kill -9 a backend's agent. */
+  killBackend(j: number): void;
   nodeHealth(i: number): Promise<number>;
   metrics(i: number): Promise<string>;
   control(i: number, method: string, path: string): Promise<{ status: number; body: string }>;
@@ -78,6 +80,7 @@ export async function startMgwLab(o: MgwLabOptions): Promise<MgwLab> {
   writeFileSync(join(dir, 'cluster.json'), JSON.stringify(cluster));
   const kids: ChildProcess[] = [];
   const nodes: (ChildProcess | null)[] = Array.from({ length: o.nodes }, () => null);
+  const backends: ChildProcess[] = [];
   let log = '';
   const spawnKid = (args: string[], name: string): ChildProcess => {
     const k = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
@@ -109,6 +112,10 @@ export async function startMgwLab(o: MgwLabOptions): Promise<MgwLab> {
       if (k?.pid) process.kill(k.pid, 'SIGKILL');
       nodes[i] = null;
     },
+    killBackend(j) {
+      const k = backends[j];
+      if (k?.pid) process.kill(k.pid, 'SIGKILL');
+    },
     nodeHealth: async (i) => (await get(cluster.nodes[i].control.address, cluster.nodes[i].control.port, '/health')).status,
     metrics: async (i) => (await get(cluster.nodes[i].control.address, cluster.nodes[i].control.port, '/metrics')).body,
     control: (i, method, path) => get(cluster.nodes[i].control.address, cluster.nodes[i].control.port, path, method, token),
@@ -132,7 +139,7 @@ export async function startMgwLab(o: MgwLabOptions): Promise<MgwLab> {
   };
 
   try {
-    for (const [j, b] of cluster.backends.entries()) spawnKid([AGENT, 'gateway-backend', '--name', b.name, '--listen', `${b.address}:${b.port}`, '--service', 'echo'], `be${j + 1}`);
+    for (const [j, b] of cluster.backends.entries()) backends.push(spawnKid([AGENT, 'gateway-backend', '--name', b.name, '--listen', `${b.address}:${b.port}`, '--service', 'echo'], `be${j + 1}`));
     await Promise.all(cluster.nodes.map((_, i) => lab.startNode(i)));
     await until('every node ready', async () => (await Promise.all(cluster.nodes.map((_, i) => lab.nodeHealth(i)))).every((s) => s === 200), 30_000, 100);
     spawnKid([MGW, 'router', '--cluster', join(dir, 'cluster.json')], 'router');
