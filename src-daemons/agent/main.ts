@@ -15,17 +15,13 @@ import path from 'node:path';
 import { agentRunConfig } from '../../src-shared/agent-protocol/run-config';
 import { startAgent } from './agent';
 import { startDecap, type DecapService } from './gateway/decap';
+import { arg } from '../cli';
 
 declare const __FLEETDECK_AGENT_VERSION__: string | undefined;
 export const AGENT_VERSION = typeof __FLEETDECK_AGENT_VERSION__ === 'string' ? __FLEETDECK_AGENT_VERSION__ : 'dev';
 
 const KEY_FILE = 'agent.key';
 
-function arg(argv: readonly string[], name: string): string {
-  const i = argv.indexOf(name);
-  if (i < 0 || !argv[i + 1]) throw new Error(`missing ${name}`);
-  return argv[i + 1];
-}
 
 export function keygen(stateDir: string): string {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });

@@ -11,15 +11,11 @@ import { mgwClusterSchema, mgwRunConfigSchema } from '../../src-shared/mgw/confi
 import { startLabRouter } from './lab-router';
 import { startControl } from './control';
 import { GatewayNode } from './node';
+import { arg } from '../cli';
 
 declare const __FLEETDECK_AGENT_VERSION__: string | undefined;
 export const MGW_VERSION = typeof __FLEETDECK_AGENT_VERSION__ === 'string' ? __FLEETDECK_AGENT_VERSION__ : 'dev';
 
-function arg(argv: readonly string[], name: string): string {
-  const i = argv.indexOf(name);
-  if (i < 0 || !argv[i + 1]) throw new Error(`missing ${name}`);
-  return argv[i + 1];
-}
 
 /** The next epoch: above the last this state dir saw and the clock's seconds (written before use, so a crash never reuses one). */
 export function nextEpoch(stateDir: string): number {

@@ -40,6 +40,14 @@ export interface Drill {
   readonly nodes: number[];
 }
 
+/** Closes every drill's clients and lab (a test file's afterAll). */
+export async function closeDrills(opened: Drill[]): Promise<void> {
+  for (const d of opened.splice(0)) {
+    d.clients.close();
+    await d.lab.stop();
+  }
+}
+
 /** A lab with `sessions` sessions set up, moved off Maglev's pick (be1 drained then back), replicated (no debt). */
 export async function setUpDrill(o: MgwLabOptions & { sessions: number }, opened: Drill[], beforeSessions?: (lab: MgwLab) => Promise<void>): Promise<Drill> {
   const lab = await startMgwLab(o);

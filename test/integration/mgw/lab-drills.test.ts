@@ -7,7 +7,7 @@
 //   up (retransmissions counted) and a failover after it has 0 misses.
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { failover, metric, setUpDrill, type Drill } from '../../support/mgw-drill';
+import { closeDrills, failover, metric, setUpDrill, type Drill } from '../../support/mgw-drill';
 
 const SESSIONS = 1500;
 const opened: Drill[] = [];
@@ -19,10 +19,7 @@ afterAll(async () => {
   } catch {
     // not made, or gone
   }
-  for (const d of opened) {
-    d.clients.close();
-    await d.lab.stop();
-  }
+  await closeDrills(opened);
 });
 
 describe('MGW failover drills on loopback', () => {

@@ -7,16 +7,11 @@
 // the drill can see a miss.
 import { afterAll, describe, expect, it } from 'vitest';
 import { until } from '../../support/handles';
-import { answerAll, failover, metric, setUpDrill, type Drill } from '../../support/mgw-drill';
+import { answerAll, closeDrills, failover, metric, setUpDrill, type Drill } from '../../support/mgw-drill';
 
 const SESSIONS = 2000;
 const opened: Drill[] = [];
-afterAll(async () => {
-  for (const d of opened) {
-    d.clients.close();
-    await d.lab.stop();
-  }
-});
+afterAll(() => closeDrills(opened));
 
 describe('MGW gateway on loopback', () => {
   it('kill -9 one of 3 nodes (R = 2): synced sessions keep their backends; the restarted node resyncs before taking traffic', async () => {
