@@ -65,7 +65,8 @@ export class GatewayNode {
   private readonly refreshS: number;
   private readonly sockets: dgram.Socket[] = [];
   private ingress!: dgram.Socket;
-  private out!: dgram.Socket;
+  private toBackend: dgram.Socket[] = [];
+  private toNode: dgram.Socket[] = [];
   private sync!: dgram.Socket;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -158,7 +159,7 @@ export class GatewayNode {
       this.placement.place(client, k1);
       const home = this.placement.home();
       if (!redirected && home >= 0 && home !== this.self) {
-        this.send(this.ingress, this.d.config.cluster.nodes[home].ingress, ENCAP_FLAG_REDIRECT, client, clientPort, vip, payload);
+        this.send(this.toNode[home], ENCAP_FLAG_REDIRECT, client, clientPort, vip, payload);
         this.counters.redirectsOut++;
         return;
       }
@@ -189,12 +190,13 @@ export class GatewayNode {
       } else if (nowS - this.table.lastSeenOf(slot) >= this.refreshS) this.replicator.changed(client, k1);
       this.table.touch(slot, nowS);
     }
-    const be = this.d.config.cluster.backends[this.table.backendOf(slot)];
-    this.send(this.out, be, fresh ? ENCAP_FLAG_NEW : 0, client, clientPort, vip, payload);
+    const b0 = this.table.backendOf(slot);
+    this.send(this.toBackend[b0], fresh ? ENCAP_FLAG_NEW : 0, client, clientPort, vip, payload);
     this.counters.forwarded++;
   }
 
-  private send(sock: dgram.Socket, to: { address: string; port: number }, flags: number, client: number, clientPort: number, vip: number, payload: Uint8Array): void {
+  /** Encapsulates into the next ring buffer and sends on a connected socket (no address lookup per packet). */
+  private send(sock: dgram.Socket, flags: number, client: number, clientPort: number, vip: number, payload: Uint8Array): void {
     const v = this.d.config.cluster.vips[vip];
     const buf = this.ring[this.ringAt];
     this.ringAt = (this.ringAt + 1) % RING;
@@ -202,7 +204,7 @@ export class GatewayNode {
     encodeEncapHeader({ flags, proto: PROTO_UDP, node: this.self, vip: this.vipU32[vip], vipPort: v.port, client, clientPort, seq: this.seq }, buf, 0);
     const n = Math.min(payload.length, MAX_DATAGRAM - ENCAP_HEADER_BYTES);
     buf.set(payload.subarray(0, n), ENCAP_HEADER_BYTES);
-    sock.send(buf, 0, ENCAP_HEADER_BYTES + n, to.port, to.address);
+    sock.send(buf, 0, ENCAP_HEADER_BYTES + n);
   }
 
   private onIngress(msg: Buffer): void {
@@ -223,22 +225,18 @@ export class GatewayNode {
     this.handle(p.header.client, p.header.clientPort, vip, p.payload, redirected);
   }
 
-  private onBackendReply(msg: Buffer, from: dgram.RemoteInfo): void {
+  /** An answer on backend j's socket: a health echo marks it up. */
+  private onBackendReply(msg: Buffer, j: number): void {
     try {
-      const p = decodeEncap(msg);
-      if (p.header.flags & ENCAP_FLAG_HEALTH) this.health.answer(this.backendAt(from.address, from.port));
+      if (decodeEncap(msg).header.flags & ENCAP_FLAG_HEALTH) this.health.answer(j);
     } catch {
       this.counters.dropBadPacket++;
     }
   }
 
-  private backendAt(address: string, port: number): number {
-    return this.d.config.cluster.backends.findIndex((b) => b.address === address && b.port === port);
-  }
-
   private probeBackends(): void {
     this.health.nextRound();
-    for (const b of this.d.config.cluster.backends) this.send(this.out, b, ENCAP_FLAG_HEALTH, 0, 0, 0, EMPTY);
+    for (const sock of this.toBackend) this.send(sock, ENCAP_FLAG_HEALTH, 0, 0, 0, EMPTY);
   }
 
   async start(): Promise<void> {
@@ -257,7 +255,14 @@ export class GatewayNode {
         });
       });
     this.ingress = await bind(me.ingress, (m) => this.onIngress(m));
-    this.out = await bind({ address: me.ingress.address, port: 0 }, (m, r) => this.onBackendReply(m, r));
+    // One connected socket per backend (its health echoes come back on it) and per other node (redirects).
+    const connected = async (to: { address: string; port: number }, onMessage: (m: Buffer, r: dgram.RemoteInfo) => void): Promise<dgram.Socket> => {
+      const s = await bind({ address: me.ingress.address, port: 0 }, onMessage);
+      await new Promise<void>((resolve, reject) => s.connect(to.port, to.address, (err?: Error) => (err ? reject(err) : resolve())));
+      return s;
+    };
+    this.toBackend = await Promise.all(c.backends.map((b, j) => connected(b, (m) => this.onBackendReply(m, j))));
+    this.toNode = await Promise.all(c.nodes.map((n, i) => (i === this.self ? this.ingress : connected(n.ingress, () => {}))));
     this.sync = await bind(me.sync, (m, r) => {
       try {
         const msg = decodeSync(m);
