@@ -85,7 +85,7 @@ describe('SessionTable', () => {
     expect(() => SessionTable.capacityFor(0)).toThrow(RangeError);
     expect(() => SessionTable.capacityFor(1.5)).toThrow(RangeError);
     const t = new SessionTable({ maxSessions: 768 });
-    expect([t.capacity, t.size, t.bytes]).toEqual([1024, 0, 1024 * 15]);
+    expect([t.capacity, t.size, t.bytes]).toEqual([1024, 0, 1024 * 16]);
   });
 
   it('matches a reference Map over 200k random operations on a dense small table', () => {
@@ -196,6 +196,46 @@ describe('SessionTable', () => {
     expect(t.remove(q[0], q[1])).toBe(true);
     expect([r, s, u].map(([k0, k1]) => t.find(k0, k1))).toEqual([1023, 1022, 1]);
     expect(t.isUsed(0)).toBe(false);
+  });
+
+  it('keeps backend 0xffff, flags 127 and lastSeen 2^32 - 1 apart in a slot that also holds a probe bound', () => {
+    const next = rng(8);
+    const t = new SessionTable({ maxSessions: 768 });
+    // H (home 200) at 200, then three more homed at 200: slot 200's bound is 3.
+    const keys = Array.from({ length: 4 }, () => keyHomedAt(t, 200, next));
+    expect(keys.map(([k0, k1], i) => t.insert(k0, k1, 0xffff, 0xffffffff, i === 0 ? 0x7f : i))).toEqual([200, 201, 202, 203]);
+    const [h0, h1] = keys[0];
+    expect([t.backendOf(200), t.flagsOf(200), t.lastSeenOf(200), t.k0Of(200), t.k1Of(200)]).toEqual([0xffff, 0x7f, 0xffffffff, h0, h1]);
+    t.setFlags(200, 0);
+    t.setBackend(200, 0);
+    expect([t.backendOf(200), t.flagsOf(200), t.isUsed(200)]).toEqual([0, 0, true]);
+    t.setFlags(200, 0x7f);
+    t.setBackend(200, 0xffff);
+    expect([t.backendOf(200), t.flagsOf(200)]).toEqual([0xffff, 0x7f]);
+    expect(t.upsert(h0, h1, 0x8001, 7, 0x55)).toBe(200);
+    expect([t.backendOf(200), t.flagsOf(200), t.lastSeenOf(200)]).toEqual([0x8001, 0x55, 7]);
+    for (const [i, [k0, k1]] of keys.entries()) expect(t.find(k0, k1)).toBe(200 + i);
+    // The head removed, the bound stays with slot 200 (not with the entry shifted into it).
+    expect(t.remove(h0, h1)).toBe(true);
+    expect(keys.slice(1).map(([k0, k1]) => t.find(k0, k1))).toEqual([200, 201, 202]);
+    expect([t.backendOf(200), t.flagsOf(200), t.lastSeenOf(200)]).toEqual([0xffff, 1, 0xffffffff]);
+  });
+
+  it('finds and misses past a probe bound too long to record (a cluster of 300 from one home)', () => {
+    const next = rng(9);
+    const t = new SessionTable({ maxSessions: 768 });
+    const keys = Array.from({ length: 300 }, () => keyHomedAt(t, 1000, next));
+    expect(keys.map(([k0, k1], i) => t.insert(k0, k1, i, 0))).toEqual(keys.map((_, i) => (1000 + i) & 1023));
+    const ref = new Map<string, Ref>(keys.map(([k0, k1], i) => [keyOf(k0, k1), { backend: i, lastSeen: 0, flags: 0 }]));
+    check(t, ref);
+    const [m0, m1] = keyHomedAt(t, 1000, next);
+    expect(t.find(m0, m1)).toBe(-1);
+    for (const [k0, k1] of keys.filter((_, i) => i % 3 === 0)) {
+      expect(t.remove(k0, k1)).toBe(true);
+      ref.delete(keyOf(k0, k1));
+    }
+    check(t, ref);
+    expect(t.find(m0, m1)).toBe(-1);
   });
 
   const IDLE_UDP = 30;
