@@ -47,6 +47,8 @@ const REFRESH_FRACTION = 4;
 const RING = 4096;
 const MAX_DATAGRAM = 65_507;
 const EMPTY = new Uint8Array(0);
+/** Socket buffers asked for (the kernel caps them at net.core.rmem_max / wmem_max). */
+const RECV_BUFFER = 8 * 1024 * 1024;
 
 export class GatewayNode {
   readonly self: number;
@@ -244,7 +246,8 @@ export class GatewayNode {
     const me = c.nodes[this.self];
     const bind = (addr: { address: string; port: number }, onMessage: (m: Buffer, r: dgram.RemoteInfo) => void): Promise<dgram.Socket> =>
       new Promise((resolve, reject) => {
-        const s = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+        // Bursts at line rate (a kernel router in front) overflow the default ~200 KB receive buffer within a millisecond.
+        const s = dgram.createSocket({ type: 'udp4', reuseAddr: false, recvBufferSize: RECV_BUFFER, sendBufferSize: RECV_BUFFER });
         s.once('error', reject);
         s.on('message', onMessage);
         s.bind(addr.port, addr.address, () => {

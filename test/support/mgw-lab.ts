@@ -159,6 +159,8 @@ export class SessionClients {
   /** Answers from a backend other than the one the session had (after it had one). */
   switched = 0;
   readonly switchedSessions = new Set<number>();
+  /** Answers by source address (direct server return: the VIP's, where the backends have it). */
+  readonly from = new Map<string, number>();
   private readonly socks: dgram.Socket[] = [];
   private seq = 0;
 
@@ -167,17 +169,19 @@ export class SessionClients {
     this.lastReplyAt = new Float64Array(count);
   }
 
-  async open(net: number): Promise<void> {
+  /** Binds the sockets: on 127.77.<net>.200-.249, or on the given address (a namespace's). */
+  async open(net: number | string): Promise<void> {
     for (let i = 0; i < this.count; i++) {
       const s = dgram.createSocket('udp4');
-      s.on('message', (m) => this.onReply(m));
+      s.on('message', (m, from) => this.onReply(m, from.address));
       s.on('error', () => {});
-      await new Promise<void>((r) => s.bind(0, `127.77.${net}.${200 + (i % 50)}`, () => r()));
+      await new Promise<void>((r) => s.bind(0, typeof net === 'string' ? net : `127.77.${net}.${200 + (i % 50)}`, () => r()));
       this.socks.push(s);
     }
   }
 
-  private onReply(m: Buffer): void {
+  private onReply(m: Buffer, from: string): void {
+    this.from.set(from, (this.from.get(from) ?? 0) + 1);
     const [backend, sid] = m.toString().split(' ');
     const i = Number(sid);
     if (!(i >= 0 && i < this.count)) return;

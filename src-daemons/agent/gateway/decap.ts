@@ -60,7 +60,8 @@ export async function startDecap(o: DecapOptions): Promise<Decap> {
   const vipSockets = new Map<string, dgram.Socket | null>();
   const flows = new Map<string, Flow>();
   const prefix = Buffer.from(`${o.name} `);
-  const inSock = dgram.createSocket('udp4');
+  // Bursts from the gateways overflow the default ~200 KB receive buffer (the kernel caps this at net.core.rmem_max).
+  const inSock = dgram.createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024 });
 
   /** A socket bound to VIP:port for direct server return, or null when this host has not the VIP. */
   const vipSocket = (vip: string, port: number): dgram.Socket | null => {
