@@ -11,7 +11,7 @@
 // 401 without it, 403 with a wrong one. /health and /metrics are open, as scrape targets are.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { renderMetrics, type Sample } from './metrics';
+import { renderMetrics, type Sample } from '../../src-shared/mgw/prometheus';
 import type { GatewayNode } from './node';
 import { shares } from './maglev';
 

@@ -2,6 +2,7 @@
 import type { AgentConfig } from '../../src-shared/agent-protocol/messages';
 import type { WfTemplate } from '../../src-shared/domain/workflow';
 import type { LabLoopback, LabSize } from '../../src-shared/lab-protocol';
+import type { MgwCluster } from '../../src-shared/mgw/config';
 
 export interface LabConfig {
   /** Path of the lab process entry (built .js, or .ts run through tsx in tests). */
@@ -131,5 +132,10 @@ export interface CoreConfig {
    * (default the process's), and the schedule's check period (default 30 s).
    */
   reports?: { folder?: string; timeZone?: string; tickMs?: number };
+  /**
+   * MGW gateway clusters to watch (src-main/core/gateways): each cluster's config (as its nodes
+   * run it) and its control API's bearer token; scraped every intervalMs (default 2 s).
+   */
+  gateways?: { clusters: readonly { cluster: MgwCluster; token: string }[]; intervalMs?: number };
   log?: (line: string) => void;
 }

@@ -31,6 +31,7 @@ import { httpPxe, labPxe, PROVISIONING_TEMPLATES, provisioningTools, storeCmdb }
 import { SHIPPED_TEMPLATES } from './workflows/shipped-templates';
 import type { Tool } from './workflows/tool';
 import { startWorkflowsCapability } from './workflows/workflows-capability';
+import { startGateways } from './gateways/gateways-capability';
 
 export type { CoreApi } from './api/core-api';
 export type { CoreConfig } from './config';
@@ -141,8 +142,11 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     probesReload = probes.reload;
     localisation = () => probes.lastLocalisation;
 
+    // MGW gateway clusters: each node's /metrics and state, scraped every 2 s.
+    const gateways = owned.add(startGateways({ hub: events.hub, clusters: config.gateways?.clusters ?? [], intervalMs: config.gateways?.intervalMs }));
+
     const api = createCoreApi(
-      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api, ...alarms.api, ...wall.api, ...reports.api },
+      { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api, ...alarms.api, ...wall.api, ...reports.api, ...gateways.api },
       events.hub,
       store.audit,
     );

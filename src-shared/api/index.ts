@@ -12,6 +12,7 @@ import { credentialMethods } from './credentials';
 import { deviceMethods } from './device';
 import { eventEvents, eventMethods } from './events';
 import { fleetEvents, fleetMethods } from './fleet';
+import { gatewayEvents, gatewayMethods } from './gateways';
 import { inventoryMethods } from './inventory';
 import { labMethods } from './lab';
 import { probeEvents, probeMethods } from './probes';
@@ -38,6 +39,7 @@ export const API_METHODS = {
   ...alarmMethods,
   ...wallMethods,
   ...reportMethods,
+  ...gatewayMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const API_EVENTS = {
@@ -50,6 +52,7 @@ export const API_EVENTS = {
   ...alarmEvents,
   ...wallEvents,
   ...reportEvents,
+  ...gatewayEvents,
 } satisfies Record<string, EventSpec>;
 
 type Methods = typeof API_METHODS;

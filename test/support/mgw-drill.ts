@@ -5,7 +5,7 @@
 // measure the failover window (until every session is answered again) and the misses after it
 // (a session answered by another backend than its own, or not answered).
 import { expect } from 'vitest';
-import { parseMetrics } from '../../src-daemons/mgw/metrics';
+import { parseMetrics } from '../../src-shared/mgw/prometheus';
 import { sleep, until } from './handles';
 import { SessionClients, startMgwLab, type MgwLab, type MgwLabOptions } from './mgw-lab';
 

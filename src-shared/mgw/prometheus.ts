@@ -1,6 +1,6 @@
-// The node's Prometheus /metrics: counters (monotonic, *_total), gauges, and per-backend and
-// per-peer gauges with labels, written in the text exposition format (version 0.0.4). The
-// names are the console's too (the gateway health view scrapes them): see NODE_METRICS.
+// Prometheus text exposition (version 0.0.4) for the gateway: the node daemon writes its /metrics
+// with renderMetrics (counters, gauges, gauges by label set: src-daemons/mgw/control.ts names
+// them), and the console's gateways capability reads them back with parseMetrics. Pure TS.
 
 export interface Sample {
   readonly name: string;
