@@ -13,6 +13,7 @@ import { AlarmNotice } from './views/alarms/alarm-notice';
 import { AlarmsView } from './views/alarms/alarms-view';
 import { ReportsView } from './views/reports/reports-view';
 import { WallConfigView } from './views/wall-config/wall-config-view';
+import { GatewaysView } from './views/gateways/gateways-view';
 import { AgentDetailView } from './views/agents/agent-detail-view';
 import { AgentsView } from './views/agents/agents-view';
 import { CredentialsView } from './views/admin/credentials-view';
@@ -83,6 +84,7 @@ function Routed() {
       {route.view === 'alarms' && <AlarmsView />}
       {route.view === 'reports' && <ReportsView />}
       {route.view === 'wall-config' && <WallConfigView />}
+      {route.view === 'gateways' && <GatewaysView />}
       {route.view === 'agents' && <AgentsView />}
       {route.view === 'agent' && <AgentDetailView agentId={route.agentId} />}
       {(route.view === 'matrix' || route.view === 'public-net') && (

@@ -1,5 +1,5 @@
 // Top bar: title, the main places (fleet, inventory, run command, workflows, agents, probe matrix, alarms with the
-// count of firing unmasked alarms as a badge on every view, reports; credentials, audit and the wall playlists for admins), the device search box,
+// count of firing unmasked alarms as a badge on every view, reports, the MGW gateways; credentials, audit and the wall playlists for admins), the device search box,
 // power actions awaiting the poller's confirmation, who is signed in with which role,
 // connection state, language.
 import type { MouseEvent } from 'react';
@@ -26,7 +26,7 @@ export function AppHeader() {
   const route = useAppStore(selectRoute);
   const signedIn = phase === 'ready' || phase === 'reconnecting';
   const here: NavView =
-    route.view === 'inventory' || route.view === 'run' || route.view === 'credentials' || route.view === 'audit' || route.view === 'wall-config'
+    route.view === 'inventory' || route.view === 'run' || route.view === 'credentials' || route.view === 'audit' || route.view === 'wall-config' || route.view === 'gateways'
       ? route.view
       : route.view === 'workflows' || route.view === 'wf-launch' || route.view === 'wf-run' || route.view === 'wf-template'
         ? 'workflows'
@@ -64,6 +64,7 @@ export function AppHeader() {
               {t('nav.alarms')} <AlarmBadge />
             </a>
             {link('reports', '#/reports', 'nav.reports', 'nav-reports')}
+            {link('gateways', '#/gateways', 'gateways.nav', 'nav-gateways')}
             {/* Credentials, the audit trail and the wall playlists are the admin's. */}
             {mayCall(role, 'credentials.put') && link('credentials', '#/credentials', 'admin.nav.credentials', 'nav-credentials')}
             {mayCall(role, 'audit.list') && link('audit', '#/audit', 'admin.nav.audit', 'nav-audit')}
@@ -115,7 +116,7 @@ function PendingPowerList() {
 }
 
 /** A real link (middle-click, copy address work); a plain click goes through navigate(). */
-type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'agents' | 'matrix' | 'alarms' | 'reports' | 'credentials' | 'audit' | 'wall-config';
+type NavView = 'overview' | 'inventory' | 'run' | 'workflows' | 'agents' | 'matrix' | 'alarms' | 'reports' | 'credentials' | 'audit' | 'wall-config' | 'gateways';
 
 function go(view: NavView) {
   return (e: MouseEvent<HTMLAnchorElement>): void => {

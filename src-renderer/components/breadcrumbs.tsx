@@ -1,4 +1,4 @@
-// Fleet › site · room › cabinet › device (or Fleet › Inventory, Fleet › Run command, Fleet › Alarms, Fleet › Reports, Fleet › Workflows › ..., Fleet › Matrix › Servers),
+// Fleet › site · room › cabinet › device (or Fleet › Inventory, Fleet › Run command, Fleet › Alarms, Fleet › Reports, Fleet › Gateways, Fleet › Workflows › ..., Fleet › Matrix › Servers),
 // each step a way back.
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/use-i18n';
@@ -20,11 +20,11 @@ export function Breadcrumbs() {
       {t('nav.fleet')}
     </button>
   );
-  if (route.view === 'wall-config') {
+  if (route.view === 'wall-config' || route.view === 'gateways') {
     return (
       <Trail>
         {fleet}
-        <span className="crumb-here">{t('wallConfig.nav')}</span>
+        <span className="crumb-here">{t(route.view === 'gateways' ? 'gateways.nav' : 'wallConfig.nav')}</span>
       </Trail>
     );
   }

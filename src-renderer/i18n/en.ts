@@ -14,6 +14,7 @@ import { enProbes } from './en-probes';
 import { enAlarms } from './en-alarms';
 import { enReports } from './en-reports';
 import { enWall } from './en-wall';
+import { enGateways } from './en-gateways';
 
 export const en = {
   'app.title': 'FleetDeck',
@@ -207,6 +208,7 @@ export const en = {
   ...enAlarms,
   ...enReports,
   ...enWall,
+  ...enGateways,
 } as const;
 
 export type MessageKey = keyof typeof en;

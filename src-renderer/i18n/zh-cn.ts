@@ -14,6 +14,7 @@ import { zhCNProbes } from './zh-cn-probes';
 import { zhCNAlarms } from './zh-cn-alarms';
 import { zhCNReports } from './zh-cn-reports';
 import { zhCNWall } from './zh-cn-wall';
+import { zhCNGateways } from './zh-cn-gateways';
 
 export const zhCN: Dictionary = {
   'app.title': 'FleetDeck 机队',
@@ -207,4 +208,5 @@ export const zhCN: Dictionary = {
   ...zhCNAlarms,
   ...zhCNReports,
   ...zhCNWall,
+  ...zhCNGateways,
 };

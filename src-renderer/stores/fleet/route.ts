@@ -35,6 +35,8 @@ export type Route =
   | { view: 'reports' }
   /** Wall mode's configuration: playlists and kiosk tokens (#/wall-config, admins; views/wall-config). */
   | { view: 'wall-config' }
+  /** The MGW gateway clusters' health (#/gateways; views/gateways, stores/gateways.ts). */
+  | { view: 'gateways' }
   /** Wall mode: a playlist full screen (#/wall/<playlistId>; views/wall, stores/wall-params.ts). */
   | { view: 'wall'; playlistId: string };
 
@@ -61,6 +63,7 @@ export function parseRoute(hash: string): Route {
   if (view === 'alarms') return { view: 'alarms' };
   if (view === 'reports') return { view: 'reports' };
   if (view === 'wall-config') return { view: 'wall-config' };
+  if (view === 'gateways') return { view: 'gateways' };
   if (view === 'wall' && id) return { view: 'wall', playlistId: decodeURIComponent(id) };
   return { view: 'overview' };
 }
@@ -128,6 +131,7 @@ export function formatRoute(r: Route): string {
   if (r.view === 'alarms') return '#/alarms';
   if (r.view === 'reports') return '#/reports';
   if (r.view === 'wall-config') return '#/wall-config';
+  if (r.view === 'gateways') return '#/gateways';
   if (r.view === 'wall') return `#/wall/${encodeURIComponent(r.playlistId)}`;
   return '#/';
 }
