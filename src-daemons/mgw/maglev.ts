@@ -129,7 +129,12 @@ export function buildMaglev(backends: readonly MaglevBackend[], size: number): U
 
 /** The backend index for flow (k0, k1), NONE when no backend is up. No allocation: the packet path. */
 export function lookup(table: Uint16Array, k0: number, k1: number): number {
-  return table[hash32(k0, k1, LOOKUP_SEED) % table.length];
+  return table[slotOf(table, k0, k1)];
+}
+
+/** The table entry a flow hashes to (lookup's index). */
+export function slotOf(table: Uint16Array, k0: number, k1: number): number {
+  return hash32(k0, k1, LOOKUP_SEED) % table.length;
 }
 
 /** Each backend's share of the table (0..1), for indexes 0..n-1; NONE entries count for none. */

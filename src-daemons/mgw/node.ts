@@ -19,7 +19,7 @@ import { decodeSync, encodeSync } from '../../src-shared/mgw/sync';
 import { ENTRY_UPSERT } from '../../src-shared/mgw/sync-types';
 import { BackendHealth } from './backend-health';
 import { MaglevBuilder } from './maglev-worker';
-import { buildMaglev, lookup, tableSizeFor } from './maglev';
+import { buildMaglev, slotOf, tableSizeFor } from './maglev';
 import { Placement } from './placement';
 import { Replicator } from './replication';
 import { SessionTable } from './session-table';
@@ -139,10 +139,12 @@ export class GatewayNode {
   /** An up backend for a flow: Maglev's pick, or (while a rebuild is under way) the next up entry; -1 when none is up. */
   private pick(k0: number, k1: number): number {
     const t = this.maglev;
-    let b = lookup(t, k0, k1);
+    // From the flow's own entry: flows of a backend that just went down spread over the next
+    // entries' owners as the rebuilt table will spread them, not all onto one backend.
+    const start = slotOf(t, k0, k1);
+    let b = t[start];
     if (b !== 0xffff && this.health.isUp(b)) return b;
     if (this.health.upCount() === 0) return -1;
-    const start = t.indexOf(b);
     for (let j = 1; j < t.length; j++) {
       b = t[(start + j) % t.length];
       if (b !== 0xffff && this.health.isUp(b)) return b;

@@ -30,7 +30,7 @@ function valueWord(t: (k: MessageKey) => string, state: string, v: string): stri
   return isMessageKey(key) ? t(key) : v;
 }
 
-/** The states and metrics the core evaluates (src-main/core/alarms/alarm-conditions.ts), offered as the form's suggestions. */
+/** The states and metrics the core evaluates (the contract's list, src-shared/domain/alarm.ts), offered as the form's suggestions. */
 const KNOWN_STATES = ['device.status', 'agent.health', 'probe.suspect'];
 
 export function RulesPanel() {
