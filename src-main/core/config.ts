@@ -18,6 +18,13 @@ export interface LabConfig {
    * restart of the console: lab-state.json beside the store. Absent: the lab starts factory-fresh.
    */
   stateFile?: string;
+  /**
+   * Run the lab's MGW gateway cluster (lab-link/lab-gateways.ts, at <prefix>.0.x) when the lab is on
+   * aliases of its own: serve mode and the desktop ask for it; absent (tests): none.
+   */
+  gateways?: boolean;
+  /** The daemon bundles (mgw.js, agent.js) that cluster runs; absent: resources/daemons, else the sources through tsx. */
+  daemonsDir?: string;
 }
 
 export interface PollerConfig {

@@ -142,8 +142,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     probesReload = probes.reload;
     localisation = () => probes.lastLocalisation;
 
-    // MGW gateway clusters: each node's /metrics and state, scraped every 2 s.
-    const gateways = owned.add(startGateways({ hub: events.hub, clusters: config.gateways?.clusters ?? [], intervalMs: config.gateways?.intervalMs }));
+    // MGW gateway clusters: each node's /metrics and state, scraped every 2 s; the configured ones and the lab's own.
+    const gateways = owned.add(startGateways({ hub: events.hub, store, clusters: [...(config.gateways?.clusters ?? []), ...lab.gatewayClusters], intervalMs: config.gateways?.intervalMs }));
 
     const api = createCoreApi(
       { ...session.api, ...fleet.api, ...inventory.api, ...credentials.api, ...audit.api, ...lab.api, ...control.api, ...run.api, ...events.api, ...search.api, ...workflows.api, ...agents.api, ...probes.api, ...alarms.api, ...wall.api, ...reports.api, ...gateways.api },

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     secretKey,
     lab: values['no-lab']
       ? false
-      : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'], loopback: labLoopback, stateFile: join(dataDir, 'lab-state.json') },
+      : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'], loopback: labLoopback, stateFile: join(dataDir, 'lab-state.json'), gateways: true, daemonsDir: join(here, '../../resources/daemons') },
     poller: values['poll-interval-ms'] ? { intervalMs: Number(values['poll-interval-ms']) } : undefined,
     traps: values['no-traps'] ? undefined : { address: values.bind, port: Number(values['trap-port']) },
     workflows: { callbackBaseUrl: () => publicUrl ?? served, pxeHook: pxeHook ? { url: pxeHook, token: process.env.FLEETDECK_PXE_TOKEN } : undefined },
