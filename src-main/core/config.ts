@@ -20,7 +20,8 @@ export interface LabConfig {
   stateFile?: string;
   /**
    * Run the lab's MGW gateway cluster (lab-link/lab-gateways.ts, at <prefix>.0.x) when the lab is on
-   * aliases of its own: serve mode and the desktop ask for it; absent (tests): none.
+   * aliases of its own: serve mode asks for it; absent (tests, and the desktop, whose core host
+   * cannot run node: lab-gateways.ts resolveLabDaemons): none.
    */
   gateways?: boolean;
   /** The daemon bundles (mgw.js, agent.js) that cluster runs; absent: resources/daemons, else the sources through tsx. */

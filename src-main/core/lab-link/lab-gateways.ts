@@ -183,6 +183,7 @@ export function startLabGateways(o: LabGatewaysOptions): LabGateways | null {
   const start = (k: Kid): void => {
     k.timer = null;
     if (stopping) return;
+    k.startedAt = Date.now();
     let proc: ChildProcess;
     try {
       proc = spawn(k.cmd.command, ['--import', PARENT_WATCH, ...k.cmd.args, ...k.args], { cwd: k.cmd.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -192,7 +193,6 @@ export function startLabGateways(o: LabGatewaysOptions): LabGateways | null {
     }
     k.proc = proc;
     k.starts++;
-    k.startedAt = Date.now();
     for (const s of [proc.stdout, proc.stderr]) if (s) createInterface({ input: s, crlfDelay: Infinity }).on('line', (l) => line(k, l));
     let done = false;
     k.exited = new Promise<void>((resolve) => {

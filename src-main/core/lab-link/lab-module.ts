@@ -6,7 +6,7 @@
 // changed on lab devices (a CMDB hostname, the service tree, credentials) survives a restart.
 // After a fault is applied, tells its listeners which devices it touched (a cabinet fault:
 // every device in the cabinet), so their status can be re-polled at once. Asked to (the lab
-// config's gateways: serve mode, the desktop), on a lab with aliases of its own it also runs the
+// config's gateways: serve mode), on a lab with aliases of its own it also runs the
 // lab's MGW gateway cluster (lab-gateways.ts) and gives it to the gateways capability
 // (gatewayClusters); it stops the cluster before the lab.
 import { dirname } from 'node:path';

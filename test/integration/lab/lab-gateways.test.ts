@@ -4,8 +4,9 @@
 // (ready) and the console's scraper sees the cluster ready with its backends up; a node
 // killed with -9 by its pid is started again by the supervisor (a new pid, its stateDir kept)
 // and comes back ready after it resyncs; stop() ends every child (each pid gone) and removes
-// its dir. Then through startLabModule with a small lab on aliases: the module hands the
-// cluster to the gateways capability (gatewayClusters) and its dispose stops the children.
+// its dir. A child that keeps dying waits twice as long each time. Then through
+// startLabModule with a small lab on aliases: the module hands the cluster to the gateways
+// capability (gatewayClusters) and its dispose stops the children.
 // Every child is started by the code under test as a child of this runner, and stopped by pid.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -107,6 +108,21 @@ describe('lab gateways', () => {
     // Stopped children stay stopped.
     expect(g.children().every((c) => c.starts === (c.name === 'gw2' ? 2 : 1))).toBe(true);
   }, 180_000);
+
+  it('backs off a child that keeps dying: each quick death doubles the delay', async () => {
+    const dying = { command: process.execPath, args: ['-e', 'process.exit(3)'] };
+    const seen: string[] = [];
+    const g = startLabGateways({ addressPrefix: PREFIX, dataDir, daemons: { mgw: dying, agent: dying }, restartDelayMs: 20, log: (l) => void seen.push(l) })!;
+    try {
+      const be1 = (ms: number): string => `lab gateways: be1 exited (code 3, signal null); starting it again in ${ms} ms`;
+      await until('be1 restarted with 20, 40, 80 and 160 ms', () => [20, 40, 80, 160].every((ms) => seen.includes(be1(ms))), 30_000, 20);
+      expect(seen.filter((l) => l.startsWith('lab gateways: be1 exited')).slice(0, 4)).toEqual([20, 40, 80, 160].map(be1));
+    } finally {
+      await g.stop();
+    }
+    expect(g.children().every((c) => c.pid === undefined)).toBe(true);
+    expect(existsSync(g.dir)).toBe(false);
+  });
 
   it('is null for a prefix that is no lab\'s own aliases', () => {
     expect(startLabGateways({ addressPrefix: '127.0.0.1', daemons: DAEMONS, log })).toBeNull();
