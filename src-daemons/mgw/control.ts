@@ -6,6 +6,12 @@
 //                                      backends up and their share of the Maglev table, peers live
 //   GET  /api/state                    JSON: the node's state, peers, backends (authenticated)
 //   POST /api/backends/<name>/drain    holds a backend down (its sessions re-pick); undrain lifts it
+//   POST /api/drill/crash              a failover drill: answers 202, then the node kills itself
+//                                      with SIGKILL (kill -9: no goodbye to its peers, as a crash)
+//   POST /api/drill/sync-loss?percent=P&ms=N
+//                                      a failover drill: P% (1-100) of the node's sync datagrams,
+//                                      both ways, dropped for N ms (at most 120 s); 100 cuts the link
+// The drill endpoints answer 403 where the cluster's config says drills: false.
 // The control API takes `Authorization: Bearer <token>` whose SHA-256 is the cluster's
 // controlTokenSha256 (compared in constant time), as the agent's console credential is checked:
 // 401 without it, 403 with a wrong one. /health and /metrics are open, as scrape targets are.
@@ -38,6 +44,7 @@ export function nodeMetrics(node: GatewayNode): Sample[] {
     gauge('mgw_replication_debt', 'Session changes queued or unacknowledged, all peers', s.debt),
     counter('mgw_sync_sent_total', 'Session changes sent to peers', s.sent),
     counter('mgw_sync_retransmitted_total', 'Session changes sent again (NACKed or timed out)', s.retransmitted),
+    counter('mgw_sync_drill_dropped_total', 'Sync datagrams dropped by a failover drill\'s loss on the sync link', node.syncLossDropped),
     counter('mgw_sync_applied_total', 'Session changes applied from peers', s.applied),
     gauge('mgw_backend_up', 'Backend health as this node sees it', d.backends.map((b) => ({ labels: { backend: b.name }, value: b.up ? 1 : 0 }))),
     gauge('mgw_backend_share', 'Each backend\'s share of the Maglev table', d.backends.map((b, i) => ({ labels: { backend: b.name }, value: share[i] ?? 0 }))),
@@ -59,7 +66,30 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.end(body);
 }
 
-export function startControl(node: GatewayNode, at: { address: string; port: number }, tokenSha256: string, log: (l: string) => void): Promise<Server> {
+export interface ControlOptions {
+  /** The cluster allows drills (config drills). */
+  readonly drills: boolean;
+  /** What /api/drill/crash does once it has answered (default: SIGKILL of this process). */
+  readonly crash?: () => void;
+}
+
+function drill(node: GatewayNode, url: URL, res: ServerResponse, o: ControlOptions, log: (l: string) => void): void {
+  if (!o.drills) return send(res, 403, 'drills are off for this cluster (config drills: false)\n');
+  if (url.pathname === '/api/drill/crash') {
+    log(`mgw: failover drill: kill -9 of this node (pid ${process.pid}) by the control API`);
+    res.once('finish', () => setTimeout(o.crash ?? (() => process.kill(process.pid, 'SIGKILL')), 20));
+    return send(res, 202, `crashing: kill -9 of pid ${process.pid}\n`);
+  }
+  const percent = Number(url.searchParams.get('percent'));
+  const ms = Number(url.searchParams.get('ms'));
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100) return send(res, 400, 'percent must be an integer 1-100\n');
+  if (!Number.isInteger(ms) || ms < 1 || ms > 120_000) return send(res, 400, 'ms must be an integer 1-120000\n');
+  node.syncLoss(percent / 100, ms);
+  log(`mgw: failover drill: ${percent}% loss on the sync link for ${ms} ms`);
+  return send(res, 200, JSON.stringify({ percent, ms }), 'application/json');
+}
+
+export function startControl(node: GatewayNode, at: { address: string; port: number }, tokenSha256: string, log: (l: string) => void, o: ControlOptions = { drills: true }): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://node');
     if (req.method === 'GET' && url.pathname === '/health') {
@@ -71,6 +101,7 @@ export function startControl(node: GatewayNode, at: { address: string; port: num
     const denied = authorised(req, tokenSha256);
     if (denied) return send(res, denied, denied === 401 ? 'a bearer token is required\n' : 'the token is not this cluster\'s\n');
     if (req.method === 'GET' && url.pathname === '/api/state') return send(res, 200, JSON.stringify(node.describe()), 'application/json');
+    if (req.method === 'POST' && (url.pathname === '/api/drill/crash' || url.pathname === '/api/drill/sync-loss')) return drill(node, url, res, o, log);
     const m = /^\/api\/backends\/([^/]+)\/(drain|undrain)$/.exec(url.pathname);
     if (req.method === 'POST' && m) {
       const name = decodeURIComponent(m[1]);

@@ -62,7 +62,7 @@ async function run(file: string): Promise<void> {
   const node = new GatewayNode({ config, epoch: nextEpoch(config.stateDir), log });
   await node.start();
   const me = config.cluster.nodes[node.self];
-  const control = await startControl(node, me.control, config.cluster.controlTokenSha256, log);
+  const control = await startControl(node, me.control, config.cluster.controlTokenSha256, log, { drills: config.cluster.drills });
   log(`mgw ${MGW_VERSION} node ${me.id} started (pid ${process.pid}), control http://${me.control.address}:${me.control.port}`);
   onSignals('node', () => {
     control.close();

@@ -72,6 +72,11 @@ export class GatewayNode {
   private sync!: dgram.Socket;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** A drill's loss on the sync link (syncLoss): this share of sync datagrams, both ways, dropped until then. */
+  private syncLossUntil = 0;
+  private syncLossShare = 0;
+  /** Sync datagrams dropped by a drill's loss. */
+  syncLossDropped = 0;
 
   constructor(private readonly d: NodeDeps) {
     const c = d.config.cluster;
@@ -95,6 +100,7 @@ export class GatewayNode {
       epoch: d.epoch,
       now: Date.now,
       send: (peer, msg) => {
+        if (this.lossy()) return;
         const bytes = encodeSync(msg);
         const to = c.nodes[peer].sync;
         this.sync.send(bytes, to.port, to.address);
@@ -269,6 +275,7 @@ export class GatewayNode {
     this.toBackend = await Promise.all(c.backends.map((b, j) => connected(b, (m) => this.onBackendReply(m, j))));
     this.toNode = await Promise.all(c.nodes.map((n, i) => (i === this.self ? this.ingress : connected(n.ingress, () => {}))));
     this.sync = await bind(me.sync, (m, r) => {
+      if (this.lossy()) return;
       try {
         const msg = decodeSync(m);
         if (msg.node >= 0 && msg.node < c.nodes.length && msg.node !== this.self && c.nodes[msg.node].sync.address === r.address) this.replicator.receive(msg.node, msg);
@@ -309,6 +316,28 @@ export class GatewayNode {
     const i = this.d.config.cluster.backends.findIndex((b) => b.name === name);
     if (i < 0) return false;
     this.health.drain(i, on);
+    return true;
+  }
+
+  /**
+   * A failover drill's sync-link loss: `share` (0..1] of the sync datagrams this node sends or
+   * takes are dropped for `ms` (1 drops them all: the link cut). Replication is what has to
+   * cope: NACKs and retransmission under loss, the peers' deaths and a pushed resync when the
+   * cut outlasts deadAfterMs.
+   */
+  syncLoss(share: number, ms: number): void {
+    this.syncLossShare = share;
+    this.syncLossUntil = Date.now() + ms;
+  }
+
+  private lossy(): boolean {
+    if (this.syncLossUntil === 0) return false;
+    if (Date.now() >= this.syncLossUntil) {
+      this.syncLossUntil = 0;
+      return false;
+    }
+    if (this.syncLossShare < 1 && Math.random() >= this.syncLossShare) return false;
+    this.syncLossDropped++;
     return true;
   }
 

@@ -56,6 +56,8 @@ export const mgwClusterSchema = z
     controlTokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'),
     /** Backend health checks: every intervalMs, down after `fails` misses in a row. */
     health: z.strictObject({ intervalMs: z.number().int().min(50).max(60_000).default(500), fails: z.number().int().min(1).max(20).default(3) }).default({ intervalMs: 500, fails: 3 }),
+    /** The control API's failover-drill endpoints (kill -9 of the node, loss on its sync link); off: 403. */
+    drills: z.boolean().default(true),
   })
   .superRefine((c, ctx) => {
     const dup = <T>(list: readonly T[], key: (x: T) => string, path: string): void => {

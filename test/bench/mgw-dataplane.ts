@@ -113,7 +113,7 @@ async function measure(sinks: string[], gens: { to: string; encap: boolean }[], 
 
 function cluster(i: number): MgwCluster {
   return {
-    cluster: `bench-${i}`, r: 1,
+    cluster: `bench-${i}`, r: 1, drills: false,
     nodes: [{ id: `gw${i}`, ingress: { address: `127.0.0.${11 + i}`, port: 7001 }, sync: { address: `127.0.0.${11 + i}`, port: 7002 }, control: { address: `127.0.0.${11 + i}`, port: 7003 } }],
     vips: [{ address: '127.0.0.1', port: 5300, proto: 'udp' }],
     backends: [{ name: `sink${i}`, address: `127.0.0.${21 + i}`, port: 6000, weight: 1 }],

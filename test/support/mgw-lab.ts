@@ -26,6 +26,8 @@ export interface MgwLabOptions {
   readonly backends: number;
   readonly r: number;
   readonly maxSessions?: number;
+  /** A node that exits by itself (a drill's crash) is started again after this long, as a supervisor would; default never. */
+  readonly restartDelayMs?: number;
 }
 
 export interface MgwLab {
@@ -76,11 +78,13 @@ export async function startMgwLab(o: MgwLabOptions): Promise<MgwLab> {
     udpIdleS: 300,
     controlTokenSha256: createHash('sha256').update(token).digest('hex'),
     health: { intervalMs: 200, fails: 3 },
+    drills: true,
   };
   writeFileSync(join(dir, 'cluster.json'), JSON.stringify(cluster));
   const kids: ChildProcess[] = [];
   const nodes: (ChildProcess | null)[] = Array.from({ length: o.nodes }, () => null);
   const backends: ChildProcess[] = [];
+  let stopping = false;
   let log = '';
   const spawnKid = (args: string[], name: string): ChildProcess => {
     const k = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
@@ -103,7 +107,13 @@ export async function startMgwLab(o: MgwLabOptions): Promise<MgwLab> {
       mkdirSync(stateDir, { recursive: true });
       const file = join(dir, `node-${i}.json`);
       writeFileSync(file, JSON.stringify({ self: cluster.nodes[i].id, cluster, stateDir, bindVips: false }));
-      nodes[i] = spawnKid([MGW, 'run', '--config', file], cluster.nodes[i].id);
+      const kid = spawnKid([MGW, 'run', '--config', file], cluster.nodes[i].id);
+      nodes[i] = kid;
+      kid.once('exit', () => {
+        if (nodes[i] !== kid || stopping || o.restartDelayMs === undefined) return;
+        nodes[i] = null;
+        setTimeout(() => void (stopping ? null : lab.startNode(i).catch(() => {})), o.restartDelayMs);
+      });
       const n = cluster.nodes[i];
       await until(`node ${n.id} answers /health`, async () => (await get(n.control.address, n.control.port, '/health')).status > 0, 30_000, 100);
     },
@@ -120,6 +130,7 @@ export async function startMgwLab(o: MgwLabOptions): Promise<MgwLab> {
     metrics: async (i) => (await get(cluster.nodes[i].control.address, cluster.nodes[i].control.port, '/metrics')).body,
     control: (i, method, path) => get(cluster.nodes[i].control.address, cluster.nodes[i].control.port, path, method, token),
     async stop() {
+      stopping = true;
       for (const k of kids) if (k.pid && k.exitCode === null && k.signalCode === null) {
         try {
           process.kill(k.pid, 'SIGTERM');

@@ -107,7 +107,7 @@ export async function upMgwNetns(o: { nodes: number; backends: number; r: number
 
     const token = randomBytes(16).toString('hex');
     const cluster: MgwCluster = {
-      cluster: 'netns', r: o.r,
+      cluster: 'netns', r: o.r, drills: true,
       nodes: gws.map((h, i) => ({ id: `gw${i + 1}`, ingress: { address: h.address, port: 7001 }, sync: { address: h.address, port: 7002 }, control: { address: h.address, port: 7003 } })),
       vips: [{ address: NETNS_VIP, port: 5300, proto: 'udp' }],
       backends: bes.map((h, j) => ({ name: `be${j + 1}`, address: h.address, port: 7100, weight: 1 })),

@@ -13,9 +13,12 @@
 //          come back to the right client), at most maxFlows, the idlest closed first, idle
 //          flows closed after idleS. A user-space agent cannot hand the service the client's
 //          own source address (that needs a raw socket); the service sees the agent's.
+// Whatever the service, a failover drill's probe (src-shared/mgw/drill-probe.ts) is answered
+// here with this backend's name, by the same direct-server-return path, and never reaches it.
 import dgram from 'node:dgram';
 import { ENCAP_FLAG_HEALTH, ENCAP_HEADER_BYTES, decodeEncap } from '../../../src-shared/mgw/encap';
 import { u32ToIpv4 } from '../../../src-shared/mgw/key';
+import { answerDrillProbe, isDrillProbe } from '../../../src-shared/mgw/drill-probe';
 
 export type DecapService = { readonly kind: 'echo' } | { readonly kind: 'udp'; readonly address: string; readonly port: number; readonly maxFlows?: number; readonly idleS?: number };
 
@@ -35,6 +38,8 @@ export interface DecapStats {
   /** Distinct (client, port, VIP) flows seen (echo: exact up to 4 M, then counted no more). */
   flows: number;
   repliesFromVip: number;
+  /** Failover drill probes answered here (not handed to the service). */
+  drillProbes: number;
 }
 
 export interface Decap {
@@ -55,7 +60,7 @@ const MAX_TRACKED = 4_000_000;
 
 export async function startDecap(o: DecapOptions): Promise<Decap> {
   const log = o.log ?? (() => {});
-  const stats: DecapStats = { datagrams: 0, health: 0, replies: 0, malformed: 0, flows: 0, repliesFromVip: 0 };
+  const stats: DecapStats = { datagrams: 0, health: 0, replies: 0, malformed: 0, flows: 0, repliesFromVip: 0, drillProbes: 0 };
   const seen = new Set<number>();
   const vipSockets = new Map<string, dgram.Socket | null>();
   const flows = new Map<string, Flow>();
@@ -133,6 +138,11 @@ export async function startDecap(o: DecapOptions): Promise<Decap> {
     }
     const vip = u32ToIpv4(h.vip);
     const client = u32ToIpv4(h.client);
+    if (isDrillProbe(p.payload)) {
+      stats.drillProbes++;
+      reply(vip, h.vipPort, client, h.clientPort, answerDrillProbe(p.payload, o.name));
+      return;
+    }
     if (o.service.kind === 'echo') {
       if (seen.size < MAX_TRACKED) {
         const k = h.client * 65536 + h.clientPort + h.vipPort * 2 ** 48;

@@ -7,15 +7,17 @@
 // scrapes of the same node process (a counter that went down: the node restarted, no rate).
 // Each scrape's result goes out as onDidChangeGateways; gateways.clusters and gateways.cluster
 // answer from the last one.
-import { request } from 'node:http';
 import type { Capability } from '../../../src-shared/api';
 import type { GatewayClusterStatus, GatewayNodeState, GatewayNodeStatus } from '../../../src-shared/domain/gateway';
-import { NotFoundError } from '../../../src-shared/errors';
+import { FleetDeckError, NotFoundError } from '../../../src-shared/errors';
 import type { MgwCluster } from '../../../src-shared/mgw/config';
 import { parseMetrics } from '../../../src-shared/mgw/prometheus';
 import type { EventHub } from '../events/event-hub';
+import type { CoreStore } from '../store/core-store';
+import { nodeHttp } from './gateway-http';
+import { startDrills, type DrillsDeps } from './gateway-drills';
 
-export type GatewayMethod = 'gateways.clusters' | 'gateways.cluster';
+export type GatewayMethod = 'gateways.clusters' | 'gateways.cluster' | 'gateways.drill' | 'gateways.drills';
 
 export interface GatewayClusterConfig {
   readonly cluster: MgwCluster;
@@ -29,11 +31,17 @@ export interface GatewaysDeps {
   readonly intervalMs?: number;
   readonly timeoutMs?: number;
   readonly clock?: () => number;
+  /** The drills' rows and their audit (gateway-drills.ts); without it, no drills (a scrape-only test). */
+  readonly store?: Pick<CoreStore, 'drills' | 'audit'>;
+  /** Drills: where the test clients bind, how long a killed node has to come back. */
+  readonly drills?: Pick<DrillsDeps, 'bindAddress' | 'failbackTimeoutMs'>;
 }
 
 export interface GatewaysCapability extends Capability<GatewayMethod> {
   /** One scrape of every cluster now (the timer's step). */
   scrapeNow(): Promise<GatewayClusterStatus[]>;
+  /** Resolves when every drill under way has ended. */
+  drillsIdle(): Promise<void>;
 }
 
 interface Counters {
@@ -42,23 +50,6 @@ interface Counters {
   readonly packets: number;
   readonly misses: number;
   readonly redirects: number;
-}
-
-function get(address: string, port: number, path: string, timeoutMs: number, token?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: address, port, path, timeout: timeoutMs, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        body += d;
-        if (body.length > 4 * 1024 * 1024) req.destroy(new Error('answer over 4 MB'));
-      });
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${path} answered ${res.statusCode}: ${body.trim().slice(0, 200)}`))));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${address}:${port}${path} in ${timeoutMs} ms`)));
-    req.on('error', (err) => reject(err));
-    req.end();
-  });
 }
 
 const STATES: readonly GatewayNodeState[] = ['ready', 'resyncing', 'joining', 'draining'];
@@ -82,8 +73,8 @@ export function startGateways(d: GatewaysDeps): GatewaysCapability {
     let state: { state?: unknown };
     try {
       [text, state] = await Promise.all([
-        get(n.control.address, n.control.port, '/metrics', timeoutMs),
-        get(n.control.address, n.control.port, '/api/state', timeoutMs, c.token).then((b) => JSON.parse(b) as { state?: unknown }),
+        nodeHttp(n.control, '/metrics', { timeoutMs }),
+        nodeHttp(n.control, '/api/state', { timeoutMs, token: c.token }).then((b) => JSON.parse(b) as { state?: unknown }),
       ]);
     } catch (err) {
       previous.delete(key);
@@ -137,9 +128,18 @@ export function startGateways(d: GatewaysDeps): GatewaysCapability {
   timer?.unref();
   if (d.clusters.length) void scrapeNow();
 
+  const store = d.store;
+  const drills = store ? startDrills({ hub: d.hub, store, clusters: () => d.clusters, clock, ...d.drills }) : null;
+  const noDrills = (): never => {
+    throw new FleetDeckError('UNAVAILABLE', 'this core has no store for drills');
+  };
+
   return {
     scrapeNow,
+    drillsIdle: async () => drills?.idle(),
     api: {
+      'gateways.drill': (a, ctx) => (drills ? drills.start(a, ctx) : noDrills()),
+      'gateways.drills': (a) => (drills ? drills.recent(a?.limit) : noDrills()),
       'gateways.clusters': () => d.clusters.flatMap((c) => last.get(c.cluster.cluster) ?? []),
       'gateways.cluster': (a) => {
         const s = last.get(a.id);
@@ -149,6 +149,7 @@ export function startGateways(d: GatewaysDeps): GatewaysCapability {
     },
     async dispose() {
       if (timer) clearInterval(timer);
+      await drills?.idle();
       await Promise.allSettled([...inFlight.values()]);
     },
   };

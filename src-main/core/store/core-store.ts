@@ -16,6 +16,7 @@ import { MetricsRepository } from './metrics-repository';
 import { ProbeRepository } from './probe-repository';
 import { TokenRepository } from './token-repository';
 import { WallRepository } from './wall-repository';
+import { DrillRepository } from './drill-repository';
 
 export interface CoreStore extends AsyncDisposable {
   readonly db: Db;
@@ -36,6 +37,8 @@ export interface CoreStore extends AsyncDisposable {
   readonly alarms: AlarmRepository;
   /** Wall mode's playlists and kiosk tokens (hashed). */
   readonly wall: WallRepository;
+  /** Gateway failover drills and what each measured. */
+  readonly drills: DrillRepository;
 }
 
 export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNativeBinding' | 'secretKey' | 'retention'>): CoreStore {
@@ -56,6 +59,7 @@ export function openCoreStore(config: Pick<CoreConfig, 'storePath' | 'sqliteNati
       probes: new ProbeRepository(db),
       alarms: new AlarmRepository(db),
       wall: new WallRepository(db),
+      drills: new DrillRepository(db),
       async dispose() {
         if (db.open) db.close();
       },

@@ -381,6 +381,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX kiosk_tokens_playlist ON kiosk_tokens(playlist_id);
     `,
   },
+  {
+    version: 17,
+    name: 'gateway failover drills: one row per drill, its measurements',
+    // The drill as src-shared/domain/gateway.ts GatewayDrill has it; killed is a JSON array.
+    sql: `
+      CREATE TABLE gateway_drills (
+        id TEXT PRIMARY KEY, cluster TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL, phase TEXT NOT NULL,
+        started_at INTEGER NOT NULL, finished_at INTEGER, sessions INTEGER NOT NULL, loss_percent INTEGER, loss_ms INTEGER,
+        killed TEXT NOT NULL, window_ms INTEGER, switched INTEGER, lost INTEGER, misses INTEGER,
+        failback_ms INTEGER, failback_misses INTEGER, note TEXT
+      ) STRICT;
+      CREATE INDEX gateway_drills_started ON gateway_drills(started_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
