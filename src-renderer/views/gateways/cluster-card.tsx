@@ -1,13 +1,15 @@
 // One MGW gateway cluster's card (views/gateways): its id, R, VIPs, how many nodes are ready,
 // its sessions; a row per node (state coloured, an unreachable node's reason, sessions against
 // capacity, the rates with a sparkline of the last 60 scrapes, misses red when any, sync lag,
-// replication debt, the peers it sees live); and the backends as the nodes see them.
+// replication debt, the peers it sees live); the backends as the nodes see them; its failover
+// drills (drill-panel.tsx).
 import type { GatewayClusterStatus, GatewayNodeStatus } from '../../../src-shared/domain/gateway';
 import type { MessageKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import type { NodePoint } from '../../stores/gateways-figures';
 import { useGatewaysStore } from '../../stores/gateways';
 import { BackendTable } from './backend-table';
+import { DrillPanel } from './drill-panel';
 import { useGatewayFormat } from './gateway-format';
 import { SparkLine } from './spark-line';
 
@@ -58,6 +60,7 @@ export function ClusterCard({ cluster: c }: { cluster: GatewayClusterStatus }) {
       </div>
       <h3>{t('gateways.backends')}</h3>
       <BackendTable cluster={c} />
+      <DrillPanel cluster={c} />
     </section>
   );
 }

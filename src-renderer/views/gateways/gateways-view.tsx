@@ -1,10 +1,12 @@
 // The MGW gateway health view (#/gateways, every role): each configured gateway cluster as a card
 // (cluster-card.tsx), read when the view opens or the connection comes back and kept live by
 // onDidChangeGateways (every scrape, ~2 s) while it is open; the read's error with the last data
-// kept; an empty state naming the console config's gateways.clusters.
+// kept; an empty state naming the console config's gateways.clusters. The drills (each card's
+// drill panel) are read with the clusters and followed by onDidChangeGatewayDrill.
 import { useEffect } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import { useI18n } from '../../i18n/use-i18n';
+import { attachDrillsLive, closeDrills, loadDrills } from '../../stores/gateway-drills';
 import { attachGatewaysLive, closeGateways, loadGateways, useGatewaysStore } from '../../stores/gateways';
 import { selectPhase } from '../../stores/session/selectors';
 import { useAppStore } from '../../stores/store';
@@ -19,10 +21,18 @@ export function GatewaysView() {
   useEffect(() => {
     if (!ready) return;
     const live = attachGatewaysLive();
+    const drills = attachDrillsLive();
     void loadGateways();
-    return () => live.dispose();
+    void loadDrills();
+    return () => {
+      live.dispose();
+      drills.dispose();
+    };
   }, [ready]);
-  useEffect(() => closeGateways, []);
+  useEffect(() => () => {
+    closeGateways();
+    closeDrills();
+  }, []);
   return (
     <main className="gateways-view" data-testid="gateways-view">
       <div className="view-head">
