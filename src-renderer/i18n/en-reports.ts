@@ -7,6 +7,7 @@ export const enReports = {
   'reports.kind.rack-power': 'Rack power daily report',
   'reports.kind.probe-quality': 'Probe quality daily report',
   'reports.kind.workflow-stats': 'Workflow statistics daily report',
+  'reports.kind.gateway-drills': 'Gateway failover drills daily report',
   'reports.generate.kind': 'Report',
   'reports.generate.title': 'Generate',
   'reports.generate.day': 'Day',

@@ -8,6 +8,7 @@ export const zhCNReports: { readonly [K in keyof typeof enReports]: string } = {
   'reports.kind.rack-power': '资源数据日报-机柜电力',
   'reports.kind.probe-quality': '探测质量日报',
   'reports.kind.workflow-stats': '工作流统计日报',
+  'reports.kind.gateway-drills': '网关故障切换演练日报',
   'reports.generate.kind': '报表',
   'reports.generate.title': '生成报表',
   'reports.generate.day': '日期',

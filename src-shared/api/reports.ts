@@ -1,5 +1,5 @@
-// Reports: generating a report (rack power, probe quality or workflow statistics for one local
-// day, as PDF, CSV or XLSX, in English or Chinese) is a job that moves queued -> reading -> computing -> writing -> done (or failed,
+// Reports: generating a report (rack power, probe quality, workflow statistics or gateway
+// failover drills for one local day, as PDF, CSV or XLSX, in English or Chinese) is a job that moves queued -> reading -> computing -> writing -> done (or failed,
 // with why); onDidChangeReportJobs carries each job as it moves. The generated files live in
 // the reports folder (config reports.folder): reports.history lists them, reports.download
 // returns one's bytes (base64, as inventory.export returns its file in the result). The daily
@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { event, method, noArgs, result, text } from './contract';
 
-export const REPORT_KINDS = ['rack-power', 'probe-quality', 'workflow-stats'] as const;
+export const REPORT_KINDS = ['rack-power', 'probe-quality', 'workflow-stats', 'gateway-drills'] as const;
 export const REPORT_FORMATS = ['pdf', 'csv', 'xlsx'] as const;
 export const REPORT_LOCALES = ['en', 'zh-CN'] as const;
 export const REPORT_JOB_STATES = ['queued', 'reading', 'computing', 'writing', 'done', 'failed'] as const;

@@ -1,7 +1,8 @@
 // The reports capability: the reports.* methods (src-shared/api/reports.ts) over the job runner
 // (reports-jobs.ts) and the reports folder (reports-folder.ts), and the daily schedule.
 //
-// reports.generate makes any kind (rack-power, probe-quality, workflow-stats) for one local day.
+// reports.generate makes any kind (rack-power, probe-quality, workflow-stats, gateway-drills) for
+// one local day.
 // The schedule makes the rack power report only (the seed's daily report); the other kinds are
 // generated on demand.
 //
@@ -62,7 +63,7 @@ export interface ReportsCapability extends Capability<ReportMethod> {
 export type ReportsWorkflows = Pick<WorkflowsCapability, 'api'>;
 
 export interface ReportsDeps {
-  store: Pick<CoreStore, 'db' | 'metrics' | 'inventory' | 'audit' | 'probes'>;
+  store: Pick<CoreStore, 'db' | 'metrics' | 'inventory' | 'audit' | 'probes' | 'drills'>;
   hub: EventHub;
   /** Where reports are written (created on the first write). */
   folder: string;

@@ -5,7 +5,8 @@
 // rack-power the inventory and the day's and the day before's pdu.power_w samples;
 // probe-quality the inventory and the thresholds (the day's probe rows are streamed from the
 // store while computing, not held); workflow-stats nothing ahead (the engine's statistics are
-// queries of the journal, run while computing). Each move is announced through onChange (the capability emits it as
+// queries of the journal, run while computing); gateway-drills the day's drill rows (a few).
+// Each move is announced through onChange (the capability emits it as
 // onDidChangeReportJobs). The last 100 jobs are kept in memory.
 //
 // This runner and the workflow engine: generation is a job on the engine through the tool
@@ -21,6 +22,7 @@ import type { CoreStore } from '../store/core-store';
 import { reportToCsv } from './csv';
 import { reportToPdf } from './pdf';
 import { DEFAULT_PROBE_THRESHOLDS } from '../../../src-shared/domain/probe';
+import { gatewayDrillsDocument, summarizeDrills } from './gateway-drills';
 import { computeProbeQuality, probePlaces, probeQualityDocument, probeRows } from './probe-quality';
 import { computeRackPower, rackPowerDocument, rackPowerInventory, type PeriodReadings } from './rack-power';
 import { hourSlots, readPduDays } from './rack-power-readings';
@@ -47,7 +49,7 @@ export type ReportWriter = (doc: ReportDocument, format: ReportFormat, timeZone:
 export const defaultWriter: ReportWriter = async (doc, format, timeZone) =>
   format === 'pdf' ? reportToPdf(doc, { timeZone }) : format === 'csv' ? reportToCsv(doc) : reportToXlsx(doc);
 
-type ReportStore = Pick<CoreStore, 'db' | 'metrics' | 'inventory' | 'probes'>;
+type ReportStore = Pick<CoreStore, 'db' | 'metrics' | 'inventory' | 'probes' | 'drills'>;
 
 /** A kind's reading phase: it returns the computing phase, which makes the document. */
 type Reader = (store: ReportStore, job: ReportJob, range: { from: number; to: number }, now: () => number) => () => ReportDocument;
@@ -76,6 +78,10 @@ const READERS: Readonly<Record<ReportKind, Reader>> = {
   },
   'workflow-stats': (store, job, range, now) => () =>
     workflowStatsDocument(computeWorkflowStats(store, range.from, range.to), { locale: job.locale, period: range, generatedAt: now(), timeZone: job.timeZone }),
+  'gateway-drills': (store, job, range, now) => {
+    const drills = store.drills.between(range.from, range.to);
+    return () => gatewayDrillsDocument({ drills, summary: summarizeDrills(drills) }, { locale: job.locale, period: range, generatedAt: now(), timeZone: job.timeZone });
+  },
 };
 
 export interface ReportJobsDeps {

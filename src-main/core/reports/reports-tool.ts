@@ -134,10 +134,10 @@ export const REPORTS_DAILY_TEMPLATE: WfTemplate = {
   id: REPORTS_DAILY_TEMPLATE_ID,
   name: 'Daily reports',
   description:
-    'Generates one kind of report (rack power, probe quality or workflow statistics) for one day (empty: yesterday) in the chosen formats and locales, ' +
+    'Generates one kind of report (rack power, probe quality, workflow statistics or gateway failover drills) for one day (empty: yesterday) in the chosen formats and locales, ' +
     'into the reports folder, with each job\'s progress in the run\'s log. The daily schedule launches it for the rack power report.',
   params: [
-    { name: 'kind', type: 'string', required: false, default: 'rack-power', title: 'Report (rack-power, probe-quality, workflow-stats)' },
+    { name: 'kind', type: 'string', required: false, default: 'rack-power', title: 'Report (rack-power, probe-quality, workflow-stats, gateway-drills)' },
     { name: 'day', type: 'string', required: false, default: '', title: 'Day (YYYY-MM-DD; empty: yesterday)' },
     { name: 'formats', type: 'string[]', required: false, default: ['pdf'], title: 'Formats (pdf, csv, xlsx)' },
     { name: 'locales', type: 'string[]', required: false, default: ['en'], title: 'Languages (en, zh-CN)' },
