@@ -4,7 +4,7 @@ import type { enReports } from './en-reports';
 export const zhCNReports: { readonly [K in keyof typeof enReports]: string } = {
   'nav.reports': '报表',
   'reports.title': '报表',
-  'reports.hint': '机柜电力日报：按机房统计，每个站点一行小计，另有全部合计行；可生成 PDF、CSV 或 XLSX，中文或英文。文件由核心生成到其报表目录，无需网络即可打开。',
+  'reports.hint': '某一天的日报：按机房统计的机柜电力（每个站点一行小计，另有全部合计行）、探测质量、工作流统计和网关故障切换演练；可生成 PDF、CSV 或 XLSX，中文或英文。文件由核心生成到其报表目录，无需网络即可打开。',
   'reports.kind.rack-power': '资源数据日报-机柜电力',
   'reports.kind.probe-quality': '探测质量日报',
   'reports.kind.workflow-stats': '工作流统计日报',
