@@ -32,6 +32,7 @@ import { SHIPPED_TEMPLATES } from './workflows/shipped-templates';
 import type { Tool } from './workflows/tool';
 import { startWorkflowsCapability } from './workflows/workflows-capability';
 import { startGateways } from './gateways/gateways-capability';
+import { gatewayDeploy } from './gateways/deploy';
 
 export type { CoreApi } from './api/core-api';
 export type { CoreConfig } from './config';
@@ -107,6 +108,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     // Reports: generation jobs over the store, files in the reports folder, the daily schedule: a run
     // of reports-daily on the engine, caught up at start once the engine is connected (below).
     const reports = owned.add(await startReports({ store, hub: events.hub, folder: config.reports?.folder ?? defaultReportsFolder(config.storePath), timeZone: config.reports?.timeZone, tickMs: config.reports?.tickMs, log, deferStart: true }));
+    // MGW gateway clusters deployed over the same SSH pool, with the agent's runtime and bundle folder (gateways/deploy).
+    const gwDeploy = gatewayDeploy({ device: (id) => store.inventory.device(id), ssh: run.ssh, credentials: credentials.resolver, bundleDir: config.agents?.bundleDir, runtimePath: config.agents?.runtimePath });
     // The tools the capabilities give workflow steps (the engine adds its built-ins: http.callback, wf.approval, wf.callback).
     // Provisioning (seed 000's flows): IPMI through the BMC service, SSH through the run pool,
     // the CMDB status in the inventory; installs staged on the lab's PXE stand-in, or a configured
@@ -125,15 +128,16 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     }), ...agents.deployTools({
       device: (id) => store.inventory.device(id), ssh: run.ssh, credentials: credentials.resolver,
       audit: (e) => store.audit.record({ ...e, role: e.role ?? 'operator' }),
-    }), ...alarmTools({ alarms, audit: (r) => store.audit.record(r) }), ...reports.tools];
+    }), ...alarmTools({ alarms, audit: (r) => store.audit.record(r) }), ...reports.tools, ...gwDeploy.tools];
     const wf = config.workflows ?? {};
     const workflows = owned.add(startWorkflowsCapability({
-      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...run.templates, ...PROVISIONING_TEMPLATES, ...agents.templates, ...reports.templates, ...(wf.templates ?? [])],
+      store, hub: events.hub, tools: workflowTools, templates: [...SHIPPED_TEMPLATES, ...run.templates, ...PROVISIONING_TEMPLATES, ...agents.templates, ...reports.templates, ...gwDeploy.templates, ...(wf.templates ?? [])],
       callbackBaseUrl: wf.callbackBaseUrl ?? null, maxConcurrent: wf.maxConcurrent, retentionMs: wf.retentionMs, log,
     }));
     owned.add(run.useWorkflows(workflows));
     owned.add(agents.useWorkflows(workflows));
     owned.add(reports.useWorkflows(workflows));
+    owned.add(gwDeploy.useWorkflows(workflows));
     // The probe matrix: pinglists from inventory to each agent's config, its results into minute aggregates.
     // On the lab, its anycast resolver and public network responders are in every pinglist unless configured otherwise.
     const labTargets = lab.addressPrefix ? labProbeTargets(lab.addressPrefix) : null;
