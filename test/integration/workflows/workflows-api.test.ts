@@ -9,6 +9,7 @@ import { AGENT_TEMPLATES } from '../../../src-main/core/agents/deploy/templates'
 import { PROVISIONING_TEMPLATES } from '../../../src-main/core/provisioning';
 import { FLEET_RUN_TEMPLATE } from '../../../src-main/core/run/fleet-run-template';
 import { REPORTS_DAILY_TEMPLATE } from '../../../src-main/core/reports/reports-tool';
+import { GATEWAY_TEMPLATES } from '../../../src-main/core/gateways/deploy';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +24,7 @@ import { until } from '../../support/handles';
 import { oneCabinet } from '../../support/one-cabinet';
 
 /** The templates this test saved or shipped: the provisioning flows (server-online ...), fleet-run, the agent's and reports-daily ship with every core. */
-const SHIPPED_IDS = new Set([...PROVISIONING_TEMPLATES, FLEET_RUN_TEMPLATE, ...AGENT_TEMPLATES, REPORTS_DAILY_TEMPLATE].map((t) => t.id));
+const SHIPPED_IDS = new Set([...PROVISIONING_TEMPLATES, FLEET_RUN_TEMPLATE, ...AGENT_TEMPLATES, REPORTS_DAILY_TEMPLATE, ...GATEWAY_TEMPLATES].map((t) => t.id));
 const ownTemplates = <T extends { id: string }>(list: readonly T[]): T[] => list.filter((t) => !SHIPPED_IDS.has(t.id));
 
 const viewer: CallContext = { actor: 'vera', role: 'viewer' };
