@@ -10,12 +10,15 @@
 //    deployed: the run succeeds, the runtime and the bundle go over once per host, both nodes
 //    answer /health 200 and each one's /metrics has mgw_peer_live 1 for the other;
 //  - launched again: it converges (nothing shipped, no config written, no node restarted: the
-//    supervisors' pids are the same).
+//    supervisors' pids are the same);
+//  - a node that cannot come up (its sync address taken by a socket of this test) fails its
+//    activation after the ready window with the end of its log (the daemon's EADDRINUSE).
 // Every supervisor the deploys started is stopped in afterAll by the pid its pid file names,
 // the backend by its own pid.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import dgram from 'node:dgram';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,7 +82,10 @@ let backendLog = ''; // for a failure's message
 const peers: RigSshd[] = [];
 const installDirs: Record<string, string> = {};
 const nodeDir = (host: string, node: string): string => path.join(installDirs[host], 'mgw', cluster.cluster, node);
+const clusterNodeDir = (host: string, clusterName: string, node: string): string => path.join(installDirs[host], 'mgw', clusterName, node);
 const nodeDirs = (): string[] => Object.entries(MAPPING).filter(([, h]) => installDirs[h]).map(([n, h]) => nodeDir(h, n));
+/** Node folders of other clusters the test deployed (their supervisors stopped in afterAll too). */
+const extraNodeDirs: string[] = [];
 
 async function launch(c: Core, params: Record<string, unknown>, deviceIds: string[]) {
   const run = await c.api.call(operator, 'workflows.launch', { templateId: 'gateway-deploy', params: { installDirs, bindVips: false, ...params }, deviceIds });
@@ -112,7 +118,7 @@ describe.skipIf(check.skip)(`gateway-deploy over SSH (two sshd on 127.0.0.1, nod
   }, 180_000);
 
   afterAll(async () => {
-    await stopSupervisors(nodeDirs());
+    await stopSupervisors([...nodeDirs(), ...extraNodeDirs]);
     if (backend?.pid && running(backend.pid)) {
       process.kill(backend.pid, 'SIGTERM');
       const end = Date.now() + 5000;
@@ -170,4 +176,22 @@ describe.skipIf(check.skip)(`gateway-deploy over SSH (two sshd on 127.0.0.1, nod
     for (const n of [gw1, gw2]) expect((await get(n.control, '/health')).status).toBe(200);
     expect(backend?.exitCode ?? null, `the backend is still up; its output:\n${backendLog}`).toBeNull();
   }, 600_000);
+
+  it('fails the activation of a node that does not come ready, with the end of its log', async () => {
+    const c = core!;
+    const taken = dgram.createSocket('udp4');
+    await new Promise<void>((r) => taken.bind(7002, `${NET}.13`, () => r()));
+    try {
+      const bad: MgwCluster = { ...cluster, cluster: 'gwbad', r: 1, nodes: [{ id: 'gw9', ingress: { address: `${NET}.13`, port: 7001 }, sync: { address: `${NET}.13`, port: 7002 }, control: { address: `${NET}.13`, port: 7003 } }] };
+      extraNodeDirs.push(clusterNodeDir('a', 'gwbad', 'gw9'));
+      const r = await launch(c, { cluster: bad, nodes: { gw9: 'a' }, readyWindowMs: 3000 }, ['a']);
+      expect(r.state).toBe('failed');
+      expect(task(r, 'upload', 'a').state).toBe('succeeded');
+      const t = task(r, 'activate', 'a');
+      expect(t.state).toBe('failed');
+      expect(t.error).toMatch(/^gateway node gw9 on host-a was not ready within 3 s \(.+\); the last lines of its log:\n[\s\S]*EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
+  }, 180_000);
 });
