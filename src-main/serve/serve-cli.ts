@@ -24,6 +24,8 @@ const USAGE = `Usage: npm run serve -- [options]
   --lab-loopback M    aliases (a loopback address per lab device), single (all on 127.0.0.1, a port
                       per device: SNMP 20000+n, BMC 24000+n, SSH 28000+n) or auto (default: aliases
                       when they can be bound, else single)
+  --no-lab-gateways   run no MGW gateway cluster in the lab (by default a lab on aliases of its own
+                      runs one at <prefix>.0.x: 3 nodes, the router, 3 backends)
   --rotate-tokens     issue new viewer/operator/admin tokens
   --poll-interval-ms N  time between SNMP polls of one device (default 30000)
   --trap-port N       UDP port of the SNMP trap/inform receiver on --bind (default 16162; 0 picks one)
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string', default: '.fleetdeck' },
       'key-file': { type: 'string' },
       'no-lab': { type: 'boolean', default: false },
+      'no-lab-gateways': { type: 'boolean', default: false },
       'lab-devices': { type: 'string' },
       'lab-agents': { type: 'string', default: '0' },
       'lab-prefix': { type: 'string' },
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
     secretKey,
     lab: values['no-lab']
       ? false
-      : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'], loopback: labLoopback, stateFile: join(dataDir, 'lab-state.json'), gateways: true, daemonsDir: join(here, '../../resources/daemons') },
+      : { entry: join(here, 'lab.js'), size: labDevices ? { devices: labDevices } : undefined, addressPrefix: values['lab-prefix'], loopback: labLoopback, stateFile: join(dataDir, 'lab-state.json'), gateways: !values['no-lab-gateways'], daemonsDir: join(here, '../../resources/daemons') },
     poller: values['poll-interval-ms'] ? { intervalMs: Number(values['poll-interval-ms']) } : undefined,
     traps: values['no-traps'] ? undefined : { address: values.bind, port: Number(values['trap-port']) },
     workflows: { callbackBaseUrl: () => publicUrl ?? served, pxeHook: pxeHook ? { url: pxeHook, token: process.env.FLEETDECK_PXE_TOKEN } : undefined },

@@ -49,7 +49,7 @@ test.beforeAll(async () => {
   const runtime = join(dir, 'node-stand-in');
   writeFileSync(runtime, randomBytes(3 * 1024 * 1024), { mode: 0o755 });
 
-  serve = await startServe(['--lab-devices', '720', '--lab-prefix', '127.28', '--poll-interval-ms', '600000', '--no-traps', '--agent-releases', releases, '--agent-runtime', runtime]);
+  serve = await startServe(['--lab-devices', '720', '--lab-prefix', '127.28', '--no-lab-gateways', '--poll-interval-ms', '600000', '--no-traps', '--agent-releases', releases, '--agent-runtime', runtime]);
   op = await connect(serve.url, serve.tokens.operator);
   const doc = JSON.parse((await op.call('inventory.export', { format: 'json' })).text) as InventoryDocument;
   hosts = doc.devices.filter((d) => d.kind === 'server' && d.sshCredential).slice(0, HOSTS).map((d) => ({ id: d.id, hostname: d.hostname, sn: d.sn }));

@@ -93,7 +93,7 @@ test.beforeAll(async () => {
   // (~120 MB over SFTP to each host: a minute of deploy whose SSH work holds up the agents' timers).
   const runtime = join(dir, 'node-stand-in');
   writeFileSync(runtime, randomBytes(1024 * 1024), { mode: 0o755 });
-  serve = await startServe(['--lab-devices', '720', '--lab-prefix', '127.48', '--lab-agents', String(AGENTS), '--poll-interval-ms', '600000', '--no-traps', '--agent-runtime', runtime]);
+  serve = await startServe(['--lab-devices', '720', '--lab-prefix', '127.48', '--no-lab-gateways', '--lab-agents', String(AGENTS), '--poll-interval-ms', '600000', '--no-traps', '--agent-runtime', runtime]);
   op = await connect(serve.url, serve.tokens.operator);
   doc = JSON.parse((await op.call('inventory.export', { format: 'json' })).text) as InventoryDocument;
   const cab = new Map(doc.cabinets.map((c) => [c.id, c.rowId]));

@@ -51,7 +51,7 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   test.setTimeout(330_000);
   const t0 = Date.now();
-  serve = await startServe(['--lab-devices', '720', '--lab-prefix', '127.38', '--lab-agents', '12', '--poll-interval-ms', '600000', '--no-traps'], { timeoutMs: 120_000 });
+  serve = await startServe(['--lab-devices', '720', '--lab-prefix', '127.38', '--no-lab-gateways', '--lab-agents', '12', '--poll-interval-ms', '600000', '--no-traps'], { timeoutMs: 120_000 });
   op = await connect(serve.url, serve.tokens.operator);
   // The matrix's hosts are the servers whose agent enrolled: wait for a few live ones, then break one's link.
   let m: ProbeMatrix | null = null;
