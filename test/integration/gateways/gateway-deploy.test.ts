@@ -2,6 +2,7 @@
 // 127.0.0.1 (child processes on their own ports, key login as this user; each host installs
 // under its own temp folder): the bundle built by scripts/build-daemons.mjs into a temp folder
 // (the console's agents.bundleDir), the console's own node shipped as the runtime.
+//  - a viewer may not launch it (operator+, as every workflows.launch); the launches audited;
 //  - refusals before any host is touched: a cluster the schema refuses (R above the node
 //    count: the schema's words), a node left unmapped, a node on a device without an SSH
 //    credential, and a run host that runs no node;
@@ -140,12 +141,16 @@ describe.skipIf(check.skip)(`gateway-deploy over SSH (two sshd on 127.0.0.1, nod
       expect(r.tasks.filter((x) => x.stepId !== 'check').every((x) => x.attempt === 0), 'no host step ran').toBe(true);
       return t.error ?? '';
     };
+    await expect(c.api.call({ actor: 'vic', role: 'viewer' }, 'workflows.launch', { templateId: 'gateway-deploy', params: { cluster, nodes: MAPPING }, deviceIds: ['a', 'b'] }))
+      .rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await failure({ cluster: { ...cluster, r: 3 }, nodes: MAPPING }, ['a', 'b'])).toBe('The gateway cluster config is not valid: r: is 3 but the cluster has 2 node(s)');
     expect(await failure({ cluster, nodes: { gw1: 'a' } }, ['a'])).toBe('Node gw2 of cluster gwdeploy is not mapped to a device: params.nodes must name the fleet host of every node');
     expect(await failure({ cluster, nodes: { gw1: 'a', gw2: 'c' } }, ['a', 'c'])).toBe('Node gw2 is mapped to host-c (c), which has no SSH credential to deploy it with');
     expect(await failure({ cluster, nodes: { gw1: 'a', gw2: 'zz' } }, ['a'])).toBe('Node gw2 is mapped to device zz, which the inventory does not have');
     expect(await failure({ cluster, nodes: MAPPING }, ['a'])).toBe("Node gw2's device b is not among the run's hosts: launch gateway-deploy over the mapped devices (a, b)");
     expect(await failure({ cluster, nodes: MAPPING }, ['a', 'b', 'c'])).toBe('Host c runs no node of cluster gwdeploy: launch gateway-deploy over the mapped devices (a, b)');
+    const trail = await c.api.call(admin, 'audit.list', { limit: 50 });
+    expect(trail.filter((e) => e.action === 'workflows.launch' && e.actor === 'oli' && e.outcome === 'succeeded').length).toBeGreaterThanOrEqual(6);
   }, 120_000);
 
   it('deploys a 2-node cluster: both ready, each sees the other live; a second run converges', async () => {
@@ -159,6 +164,8 @@ describe.skipIf(check.skip)(`gateway-deploy over SSH (two sshd on 127.0.0.1, nod
       expect(run).toMatchObject({ self: node, stateDir: path.join(nodeDir(h, node), 'state'), bindVips: false });
       expect(run.cluster).toEqual(cluster);
     }
+    // A rolling restart: host b's activation starts once host a's node is ready.
+    expect(task(r1, 'activate', 'b').startedAt!).toBeGreaterThanOrEqual(task(r1, 'activate', 'a').finishedAt!);
     const [gw1, gw2] = cluster.nodes;
     for (const n of [gw1, gw2]) expect((await get(n.control, '/health')).status, `${n.id} /health`).toBe(200);
     const peerLive = async (n: typeof gw1, other: string): Promise<boolean> =>

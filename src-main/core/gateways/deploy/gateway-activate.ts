@@ -1,19 +1,21 @@
 // gateway.activate (poll): makes each of the host's gateway nodes run what gateway.upload put
-// there and waits for it to be ready.
+// there and waits for it to be ready, one node at a time (a rolling restart: while one node
+// restarts, its peers hold its synced sessions; the template takes the hosts one by one too).
 //  First call, per node: a node whose supervisor runs, whose running.sum is the checksum
 //  upload named (same runtime, bundle and run config) and whose control /health answers 200
-//  is left alone. Any other is stopped (its supervisor, named by its pid file: nothing running
-//  is fine) and started again under agent-supervise.js (start --daemonize, as the agent is
-//  started without systemd: gateway-host.ts), and the checksum recorded as running.sum.
-//  Each check: GET /health on each started node's control address; done once every one
-//  answered 200 (ready: resynced from its live peers). A node not ready within readyWindowMs
-//  fails the task with GatewayNodeNotReadyError: its last /health answer and the last lines of
-//  its log. The supervisor is left running (a node waiting on a peer comes ready by itself;
-//  a run after a fix restarts it).
-// The nodes' start times are the poll state, journaled after every check, so a console restart
-// between checks goes on waiting. A restart in the middle of the first call runs it again from
-// the start: a node already started with this checksum and ready is left alone, any other is
-// restarted once more, so it is marked idempotent (a second run converges, restarting nothing).
+//  is left alone. The others are restarted in order: stopped (its supervisor, named by its pid
+//  file: nothing running is fine), started again under agent-supervise.js (start --daemonize,
+//  as the agent is started without systemd: gateway-host.ts), the checksum recorded as
+//  running.sum. Each check: GET /health on the node last started; once it answers 200 (ready:
+//  resynced from its live peers) the next is restarted, and the task is done after the last.
+//  A node not ready within readyWindowMs fails the task with GatewayNodeNotReadyError: its last
+//  /health answer and the last lines of its log. Its supervisor is left running (a node waiting
+//  on a peer comes ready by itself; a run after a fix restarts it).
+// The nodes' start times and the ones still to restart are the poll state, journaled after
+// every check, so a console restart between checks goes on from there. A restart in the middle
+// of a call runs the attempt again from its first call: a node already started with this
+// checksum and ready is left alone, any other is restarted once more, so it is marked
+// idempotent (a second run converges, restarting nothing).
 import { z } from 'zod';
 import { FleetDeckError } from '../../../../src-shared/errors';
 import { baseFor, deviceOf, SHA256, whereInputs } from '../../agents/deploy/deploy-deps';
@@ -56,6 +58,9 @@ interface NodeWait {
 
 export interface GatewayActivateState {
   readonly nodes: readonly string[];
+  /** Nodes still to restart, in order. */
+  readonly todo: string[];
+  /** The nodes restarted so far; the last may still be waiting for ready. */
   readonly waits: NodeWait[];
 }
 
@@ -100,14 +105,13 @@ export function gatewayActivateTool(deps: GatewayDeployDeps) {
   });
 
   async function start(ctx: ToolContext, a: Input) {
-    const { plan, dev, cmd, sh } = on(ctx, a);
+    const { plan, dev, sh, cmd } = on(ctx, a);
     const mine = nodesOn(plan, dev);
-    const waits: NodeWait[] = [];
+    const todo: string[] = [];
     for (const id of mine) {
-      const sum = a.sums[id];
-      if (!sum) throw new FleetDeckError('VALIDATION', `gateway.activate has no checksum for node ${id} (gateway.upload's sums)`, { field: 'sums' });
+      if (!a.sums[id]) throw new FleetDeckError('VALIDATION', `gateway.activate has no checksum for node ${id} (gateway.upload's sums)`, { field: 'sums' });
       const [marker = '', alive = ''] = (await sh(`reading node ${id}'s status`, cmd.status(id))).split('\n').map((l) => l.trim());
-      if (marker === sum && alive === 'alive') {
+      if (marker === a.sums[id] && alive === 'alive') {
         const note = await healthNote(controlOf(plan, id));
         if (note === null) {
           ctx.log(`${dev.hostname}: node ${id} already runs this build and config and is ready: left alone`);
@@ -115,38 +119,49 @@ export function gatewayActivateTool(deps: GatewayDeployDeps) {
         }
         ctx.log(`${dev.hostname}: node ${id} runs this build and config but is not ready (${note}): restarting it`);
       }
-      await sh(`stopping node ${id}`, cmd.stop(id), 60_000);
-      await sh(`starting node ${id}`, cmd.start(id), 60_000);
-      await sh(`recording what node ${id} runs`, cmd.writeMarker(id, sum));
-      waits.push({ id, since: now(), ready: false });
-      ctx.log(`${dev.hostname}: node ${id} started under its supervisor; waiting up to ${Math.round(a.readyWindowMs / 1000)} s for /health 200 on ${controlOf(plan, id).address}:${controlOf(plan, id).port}`);
+      todo.push(id);
     }
-    if (!waits.length) return { status: 'done' as const, output: { nodes: mine, restarted: [], changed: false, readyAfterMs: 0 } };
-    const state: GatewayActivateState = { nodes: mine, waits };
-    return { status: 'pending' as const, state };
+    if (!todo.length) return { status: 'done' as const, output: { nodes: mine, restarted: [], changed: false, readyAfterMs: 0 } };
+    const st: GatewayActivateState = { nodes: mine, todo, waits: [] };
+    await restartNext(ctx, a, st);
+    return { status: 'pending' as const, state: st };
+  }
+
+  /** Stops and starts the next node of the host's list (one at a time: the others keep its sessions meanwhile). */
+  async function restartNext(ctx: ToolContext, a: Input, st: GatewayActivateState): Promise<void> {
+    const { plan, dev, sh, cmd } = on(ctx, a);
+    const id = st.todo.shift()!;
+    await sh(`stopping node ${id}`, cmd.stop(id), 60_000);
+    await sh(`starting node ${id}`, cmd.start(id), 60_000);
+    await sh(`recording what node ${id} runs`, cmd.writeMarker(id, a.sums[id]));
+    st.waits.push({ id, since: now(), ready: false });
+    const at = controlOf(plan, id);
+    ctx.log(`${dev.hostname}: node ${id} started under its supervisor; waiting up to ${Math.round(a.readyWindowMs / 1000)} s for /health 200 on ${at.address}:${at.port}`);
   }
 
   async function check(ctx: ToolContext, a: Input, st: GatewayActivateState) {
     const { plan, dev, cmd, sh } = on(ctx, a);
-    for (const w of st.waits.filter((x) => !x.ready)) {
+    const w = st.waits.find((x) => !x.ready);
+    if (w) {
       const note = await healthNote(controlOf(plan, w.id));
       const at = now();
-      if (note === null) {
-        w.ready = true;
-        ctx.log(`${dev.hostname}: node ${w.id} is ready (/health 200) ${Math.round((at - w.since) / 100) / 10} s after its start`);
-        continue;
-      }
-      if (note !== w.note) {
-        w.note = note;
-        ctx.log(`${dev.hostname}: node ${w.id}: ${note}`);
-      }
-      if (at - w.since >= a.readyWindowMs) {
+      if (note !== null) {
+        if (note !== w.note) {
+          w.note = note;
+          ctx.log(`${dev.hostname}: node ${w.id}: ${note}`);
+        }
+        if (at - w.since < a.readyWindowMs) return { status: 'pending' as const, state: st };
         const tail = await sh(`reading node ${w.id}'s log`, cmd.logTail(w.id, 12)).catch((err: unknown) => `(its log could not be read: ${(err as Error).message})`);
         throw new GatewayNodeNotReadyError(dev.hostname, w.id, a.readyWindowMs, note, tail);
       }
+      w.ready = true;
+      ctx.log(`${dev.hostname}: node ${w.id} is ready (/health 200) ${Math.round((at - w.since) / 100) / 10} s after its start`);
     }
-    if (st.waits.some((w) => !w.ready)) return { status: 'pending' as const, state: st };
-    const first = Math.min(...st.waits.map((w) => w.since));
-    return { status: 'done' as const, output: { nodes: [...st.nodes], restarted: st.waits.map((w) => w.id), changed: true, readyAfterMs: now() - first } };
+    if (st.todo.length) {
+      await restartNext(ctx, a, st);
+      return { status: 'pending' as const, state: st };
+    }
+    const first = Math.min(...st.waits.map((x) => x.since));
+    return { status: 'done' as const, output: { nodes: [...st.nodes], restarted: st.waits.map((x) => x.id), changed: true, readyAfterMs: now() - first } };
   }
 }

@@ -6,9 +6,11 @@
 // Launch it over the mapped devices with params cluster (an MgwCluster), nodes (node id ->
 // device id), and optionally installDir / installDirs (as agent-deploy's), bindVips (default
 // true; false where a router in front owns the VIPs) and readyWindowMs (default 60 s).
-// Every host at once (a cluster is its nodes; a partial one is what the check's refusal
-// avoids), one retry of a dropped SSH connection for the upload. workflows.launch is
-// operator+ and audited by the api, as agent-deploy's launch is.
+// Uploads go to every host at once (nothing running is touched; one retry of a dropped SSH
+// connection). Activation takes the hosts one at a time and the run pauses at the first that
+// fails: a rolling restart, so with R >= 2 the peers of a restarting node hold its synced
+// sessions, and a bad config or build stops at its first node. workflows.launch is operator+
+// and audited by the api, as agent-deploy's launch is.
 import type { WfParamSpec, WfRetry, WfTemplate } from '../../../../src-shared/domain/workflow';
 import { DEFAULT_INSTALL_DIR } from '../../agents/deploy/deploy-deps';
 import { DEFAULT_READY_WINDOW_MS } from './gateway-activate';
@@ -19,7 +21,9 @@ const HOST = '${host.id}';
 const ONE_RETRY: WfRetry = { max: 1, backoffMs: 5000, factor: 1, maxBackoffMs: 5000 };
 const PLAN = { cluster: '${params.cluster}', nodes: '${params.nodes}' };
 const WHERE = { installDir: '${params.installDir}', installDirs: '${params.installDirs}' };
-const FAN = { concurrency: 50, batchSize: 1000, maxFailPct: 100 };
+const UPLOAD_FAN = { concurrency: 50, batchSize: 1000, maxFailPct: 100 };
+/** One host at a time; pause on any failure. */
+const ROLLING = { concurrency: 1, batchSize: 1, maxFailPct: 0 };
 
 const PARAMS: readonly WfParamSpec[] = [
   { name: 'cluster', type: 'object', required: true, title: 'The cluster config (MgwCluster: cluster, r, nodes, vips, backends, controlTokenSha256, ...)' },
@@ -35,14 +39,14 @@ export const GATEWAY_DEPLOY_TEMPLATE: WfTemplate = {
   name: 'Deploy a gateway cluster',
   description:
     'Deploys an MGW gateway cluster over SSH onto the hosts its nodes are mapped to: checks the cluster config and the mapping, uploads the Node runtime ' +
-    '(only where the host lacks it), the gateway bundle and each node\'s run config, then restarts each node whose build or config changed under its ' +
-    'supervisor and waits for its /health to answer 200 (resynced from its peers); a node that is not ready in time fails its step with the end of its log.',
+    '(only where the host lacks it), the gateway bundle and each node\'s run config, then, one host at a time, restarts each node whose build or config changed under its ' +
+    'supervisor and waits for its /health to answer 200 (resynced from its peers); a node that is not ready in time fails its step with the end of its log and the run pauses.',
   params: [...PARAMS],
   steps: [
     { id: 'check', title: 'Check the cluster', tool: 'gateway.check', scope: 'run', inputs: { ...PLAN } },
     {
       id: 'upload', title: 'Upload', tool: 'gateway.upload', scope: 'host', inputs: { deviceId: HOST, ...PLAN, ...WHERE, bindVips: '${params.bindVips}' },
-      fanOut: FAN, retry: ONE_RETRY, timeoutMs: 30 * 60_000, onTimeout: 'fail',
+      fanOut: UPLOAD_FAN, retry: ONE_RETRY, timeoutMs: 30 * 60_000, onTimeout: 'fail',
     },
     {
       id: 'activate', title: 'Start and wait for ready', tool: 'gateway.activate', scope: 'host',
@@ -50,7 +54,7 @@ export const GATEWAY_DEPLOY_TEMPLATE: WfTemplate = {
         deviceId: HOST, ...PLAN, ...WHERE, runtimeSha256: '${steps.upload.outputs.runtimeSha256}', bundleKey: '${steps.upload.outputs.bundleKey}',
         sums: '${steps.upload.outputs.sums}', readyWindowMs: '${params.readyWindowMs}',
       },
-      fanOut: FAN, poll: { intervalMs: 1000, deadlineMs: 30 * 60_000 }, onTimeout: 'fail',
+      fanOut: ROLLING, poll: { intervalMs: 1000, deadlineMs: 30 * 60_000 }, onTimeout: 'fail',
     },
   ],
 };
