@@ -70,6 +70,18 @@ describe('the console failover drill on a loopback cluster', () => {
     expect(dropped.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
   }, 150_000);
 
+  it('the sync link cut on every node for 2 s (past the 500 ms dead timeout: each side thinks the others dead) while half the sessions are set up, then a kill', async () => {
+    const c = cap!;
+    await c.api['gateways.drill']({ cluster: lab!.cluster.cluster, kind: 'sync-loss', sessions: 400, lossPercent: 100, lossMs: 2000 }, OPERATOR);
+    await c.drillsIdle();
+    const [d] = await c.api['gateways.drills']({ limit: 1 }, OPERATOR);
+    console.log(`console drill sync-cut: ${JSON.stringify(d)}`);
+    expect(d.note).toBeNull();
+    expect(d.phase).toBe('done');
+    expect(d.misses).toBe(0);
+    expect(d.failbackMisses).toBe(0);
+  }, 150_000);
+
   it('refuses two kills with R = 2 and a drill while one runs; a wrong token ends the drill with the node\'s answer and kills nothing', async () => {
     const c = cap!;
     expect(() => c.api['gateways.drill']({ cluster: lab!.cluster.cluster, kind: 'kill-two', sessions: 100, lossPercent: 5, lossMs: 5000 }, OPERATOR)).toThrow(/needs R >= 3/);
