@@ -38,6 +38,8 @@ export interface RoundResult {
 export interface MgwNetns {
   readonly cluster: MgwCluster;
   killNode(i: number): void;
+  /** Starts node i again (same config and state dir): it resyncs, then says ready, then the checker puts its nexthop back. */
+  restartNode(i: number): void;
   /** POSTs to node i's control API (authenticated); the status. */
   post(i: number, path: string): Promise<number>;
   /** One round of the client's sessions (waits ms for answers). */
@@ -116,12 +118,12 @@ export async function upMgwNetns(o: { nodes: number; backends: number; r: number
       health: { intervalMs: 200, fails: 3 },
     };
     bes.forEach((h, j) => spawnIn(h.ns, [AGENT, 'gateway-backend', '--name', `be${j + 1}`, '--listen', `${h.address}:7100`, '--service', 'echo'], `be${j + 1}`));
+    const nodeFile = (i: number): string => join(dir, `gw${i + 1}.json`);
     gws.forEach((h, i) => {
       const stateDir = join(dir, `gw${i + 1}`);
       mkdirSync(stateDir, { recursive: true });
-      const file = join(dir, `gw${i + 1}.json`);
-      writeFileSync(file, JSON.stringify({ self: `gw${i + 1}`, cluster, stateDir }));
-      nodes.push(spawnIn(h.ns, [MGW, 'run', '--config', file], `gw${i + 1}`));
+      writeFileSync(nodeFile(i), JSON.stringify({ self: `gw${i + 1}`, cluster, stateDir }));
+      nodes.push(spawnIn(h.ns, [MGW, 'run', '--config', nodeFile(i)], `gw${i + 1}`));
     });
     await until('every node ready', async () => (await Promise.all(gws.map((h) => health(h.address)))).every(Boolean), 30_000, 100);
     setRoute(gws.map((_, i) => i));
@@ -161,6 +163,9 @@ export async function upMgwNetns(o: { nodes: number; backends: number; r: number
       killNode(i) {
         const k = nodes[i];
         if (k?.pid) process.kill(k.pid, 'SIGKILL');
+      },
+      restartNode(i) {
+        nodes[i] = spawnIn(gws[i].ns, [MGW, 'run', '--config', nodeFile(i)], `gw${i + 1}`);
       },
       post: (i, path) =>
         new Promise((resolve) => {
