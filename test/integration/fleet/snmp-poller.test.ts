@@ -73,6 +73,9 @@ describe('SNMP poller against a forked lab', () => {
     await until('an up event for every device', () => upEvents() === 150);
     expect(changes.filter((c) => c.previous === 'unknown').length).toBe(150);
     const pdu = device('pdu');
+    // The round trip is the last poll's: null while that one went unanswered (a 300 ms timeout
+    // on a loaded machine; the device stays up until its retries fail), so wait for an answered one.
+    await until('an answered poll of the PDU', () => poller.state(pdu.id)?.rttMs != null);
     const s = poller.state(pdu.id)!;
     expect(s).toMatchObject({ status: 'up', sysName: pdu.hostname });
     expect(s.powerWatts).toBeGreaterThan(0);
