@@ -58,13 +58,10 @@ export function defaultRuntimePath(): string | null {
   return process.execPath;
 }
 
-export function releaseCatalogue(c: ReleaseConfig): ReleaseCatalogue {
-  const bundleDir = path.resolve(c.bundleDir ?? path.join('resources', 'daemons'));
-  const runtimePath = c.runtimePath ?? defaultRuntimePath();
+/** A file to ship with its sha256, computed once per file and again only when its size or mtime changed. */
+export function shippedFiles(): (file: string) => Promise<ShippedFile> {
   const sums = new Map<string, { size: number; mtimeMs: number; sha256: string }>();
-  let builtIn: { key: string; version: string } | null = null;
-
-  async function shipped(file: string): Promise<ShippedFile> {
+  return async (file) => {
     const st = statSync(file);
     const kept = sums.get(file);
     if (kept && kept.size === st.size && kept.mtimeMs === st.mtimeMs) return { path: file, sha256: kept.sha256, bytes: st.size };
@@ -73,7 +70,14 @@ export function releaseCatalogue(c: ReleaseConfig): ReleaseCatalogue {
     const sha256 = h.digest('hex');
     sums.set(file, { size: st.size, mtimeMs: st.mtimeMs, sha256 });
     return { path: file, sha256, bytes: st.size };
-  }
+  };
+}
+
+export function releaseCatalogue(c: ReleaseConfig): ReleaseCatalogue {
+  const bundleDir = path.resolve(c.bundleDir ?? path.join('resources', 'daemons'));
+  const runtimePath = c.runtimePath ?? defaultRuntimePath();
+  let builtIn: { key: string; version: string } | null = null;
+  const shipped = shippedFiles();
 
   /** The version in the bundle's opening banner, or null. */
   const bannerVersion = (file: string): string | null => {

@@ -15,7 +15,7 @@
 // bundle's files as the console ships them (resources/daemons by default, the agent's
 // bundleDir when configured), their checksums kept while size and mtime stay the same.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Device } from '../../../../src-shared/domain';
 import { FleetDeckError } from '../../../../src-shared/errors';
@@ -24,7 +24,7 @@ import type { ToolContext } from '../../workflows/tool';
 import type { DeployHost } from '../../agents/deploy/deploy-deps';
 import { HostCommandError } from '../../agents/deploy/errors';
 import { hostCommands, paths as agentPaths } from '../../agents/deploy/host-commands';
-import type { ShippedFile } from '../../agents/deploy/releases';
+import { shippedFiles, type ShippedFile } from '../../agents/deploy/releases';
 
 export const BUNDLE_FILES = ['mgw.js', 'agent-supervise.js'] as const;
 export type BundleFileName = (typeof BUNDLE_FILES)[number];
@@ -117,17 +117,7 @@ export function hostShell(host: DeployHost, dev: Device, ctx: Pick<ToolContext, 
 /** The console's gateway bundle in bundleDir (default resources/daemons under the working directory, as the agent's catalogue resolves it). */
 export function gatewayBundle(bundleDir?: string): () => Promise<GatewayBundle> {
   const dir = path.resolve(bundleDir ?? path.join('resources', 'daemons'));
-  const sums = new Map<string, { size: number; mtimeMs: number; sha256: string }>();
-  async function shipped(file: string): Promise<ShippedFile> {
-    const st = statSync(file);
-    const kept = sums.get(file);
-    if (kept && kept.size === st.size && kept.mtimeMs === st.mtimeMs) return { path: file, sha256: kept.sha256, bytes: st.size };
-    const h = createHash('sha256');
-    for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-    const sha256 = h.digest('hex');
-    sums.set(file, { size: st.size, mtimeMs: st.mtimeMs, sha256 });
-    return { path: file, sha256, bytes: st.size };
-  }
+  const shipped = shippedFiles();
   return async () => {
     const missing = BUNDLE_FILES.filter((f) => !existsSync(path.join(dir, f)));
     if (missing.length) {
