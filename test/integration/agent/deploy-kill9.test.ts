@@ -20,6 +20,7 @@ import type { CallContext } from '../../../src-shared/api';
 import { createCore } from '../../../src-main/core/create-core';
 import { sleep, until } from '../../support/handles';
 import { oneCabinet } from '../../support/one-cabinet';
+import { running, signal } from './sshd-rig';
 import { sshdCheck, startSshd, type SshdPeer } from '../../interop/ssh/sshd-peer';
 
 const check = sshdCheck();
@@ -38,13 +39,6 @@ const freePort = (): Promise<number> =>
     });
   });
 
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 let dir = '';
 let sshd: SshdPeer | null = null;
@@ -126,10 +120,10 @@ describe.skipIf(check.skip)(`agent upgrade across console kill -9 (sshd on 127.0
       const pid = installDir && existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
       if (Number.isInteger(pid) && pid > 0 && running(pid)) pids.push(pid);
     }
-    for (const pid of pids) process.kill(pid, 'SIGTERM');
+    for (const pid of pids) signal(pid, 'SIGTERM');
     const end = Date.now() + 15_000;
     while (pids.some(running) && Date.now() < end) await sleep(100);
-    for (const pid of pids.filter(running)) process.kill(pid, 'SIGKILL');
+    for (const pid of pids.filter(running)) signal(pid, 'SIGKILL');
     await sshd?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 60_000);

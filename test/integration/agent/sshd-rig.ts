@@ -40,6 +40,15 @@ export function running(pid: number): boolean {
   }
 }
 
+/** Sends sig to pid; a process already gone (ESRCH: a supervisor reaped its child first) is what was wanted. */
+export function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
 /** Builds each version with scripts/build-daemons.mjs into <releasesDir>/<version>. */
 export async function buildReleases(releasesDir: string, versions: readonly string[]): Promise<void> {
   const build = (await import(pathToFileURL(path.resolve('scripts/build-daemons.mjs')).href)) as { buildDaemons(o: { outDir: string; version: string; quiet: boolean }): Promise<unknown> };
@@ -60,10 +69,10 @@ export function supervisorPids(installDir: string): number[] {
 /** SIGTERM to every supervisor and agent the pid files under these dirs name; SIGKILL after 15 s. */
 export async function stopSupervisors(installDirs: readonly string[]): Promise<void> {
   const pids = installDirs.flatMap(supervisorPids);
-  for (const pid of pids) process.kill(pid, 'SIGTERM');
+  for (const pid of pids) signal(pid, 'SIGTERM');
   const end = Date.now() + 15_000;
   while (pids.some(running) && Date.now() < end) await sleep(100);
-  for (const pid of pids.filter(running)) process.kill(pid, 'SIGKILL');
+  for (const pid of pids.filter(running)) signal(pid, 'SIGKILL');
 }
 
 /** Waits for a run to reach one of these states. */
