@@ -12,6 +12,9 @@
 // The goal (>= 2 x socat using both cores) is printed beside the figures. On this 2-core
 // machine the generators and the sink share the cores with the relay, so every figure is a
 // relay competing with its own load; they are comparable to each other, not to a dedicated box.
+// So a second table offers paced loads (MGW_BENCH_PACED, datagrams/s in all, default 40, 60,
+// 80 and 100 k): a generator that sleeps between batches leaves the relay its share of the cores,
+// and each relay's forwarded rate at each offered rate says where it starts to drop.
 // Run: npm run bench:mgw-dataplane
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,6 +27,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const BLAST_C = join(import.meta.dirname, 'udp-blast.c');
 const MGW = join(ROOT, 'src-daemons', 'mgw', 'entry.ts');
 const SECONDS = Number(process.env.MGW_BENCH_SECONDS ?? 5);
+const PACED = (process.env.MGW_BENCH_PACED ?? '40000,60000,80000,100000').split(',').map(Number).filter((n) => n > 0);
 const NS = 'fdmgwbench';
 const dir = mkdtempSync(join(tmpdir(), 'fd-mgw-bench-'));
 const kids: ChildProcess[] = [];
@@ -82,7 +86,7 @@ interface Rate {
 }
 
 /** Starts sinks, runs the relay's generators, returns datagrams/s the sinks counted over the middle of the run. */
-async function measure(sinks: string[], gens: { to: string; encap: boolean }[], pre: string[] = [], relays: readonly ChildProcess[] = []): Promise<Rate> {
+async function measure(sinks: string[], gens: { to: string; encap: boolean }[], pre: string[] = [], relays: readonly ChildProcess[] = [], pace = 0): Promise<Rate> {
   const cpu0 = relays.reduce((a, r) => a + cpuS(r.pid), 0);
   let counted = 0;
   const ks = sinks.map((s) => blast(['sink', ...s.split(':')], pre));
@@ -94,7 +98,8 @@ async function measure(sinks: string[], gens: { to: string; encap: boolean }[], 
       if (m) samples[i].push({ n: Number(m[1]), ms: Number(m[2]) });
     }
   }));
-  const gs = gens.map((g) => blast(['gen', ...g.to.split(':'), String(SECONDS), '10000', g.encap ? '1' : '0', '127.0.0.1', '5300'], pre));
+  const perGen = pace > 0 ? String(Math.ceil(pace / gens.length)) : '0';
+  const gs = gens.map((g) => blast(['gen', ...g.to.split(':'), String(SECONDS), '10000', g.encap ? '1' : '0', '127.0.0.1', '5300', perGen], pre));
   const sent = (await Promise.all(gs.map((g) => line(g, /^sent /, SECONDS * 1000 + 20_000)))).reduce((s, l) => s + Number(l.split(' ')[1]), 0);
   const cpu = relays.reduce((a, r) => a + cpuS(r.pid), 0) - cpu0;
   await stop(ks);
@@ -121,7 +126,7 @@ function cluster(i: number): MgwCluster {
   };
 }
 
-async function gateways(n: number): Promise<Rate> {
+async function gateways(n: number, pace = 0): Promise<Rate> {
   const nodes = Array.from({ length: n }, (_, i) => {
     const file = join(dir, `gw${i}.json`);
     writeFileSync(file, JSON.stringify({ self: `gw${i}`, cluster: cluster(i), stateDir: join(dir, `gw${i}`), bindVips: false }));
@@ -129,13 +134,13 @@ async function gateways(n: number): Promise<Rate> {
   });
   await new Promise((r) => setTimeout(r, 1500));
   try {
-    return await measure(nodes.map((_, i) => `127.0.0.${21 + i}:6000`), nodes.map((_, i) => ({ to: `127.0.0.${11 + i}:7001`, encap: true })), [], nodes);
+    return await measure(nodes.map((_, i) => `127.0.0.${21 + i}:6000`), nodes.map((_, i) => ({ to: `127.0.0.${11 + i}:7001`, encap: true })), [], nodes, pace);
   } finally {
     await stop(nodes);
   }
 }
 
-async function socat(): Promise<Rate | string> {
+async function socat(pace = 0): Promise<Rate | string> {
   try {
     execFileSync('socat', ['-V'], { stdio: 'ignore' });
   } catch {
@@ -145,7 +150,7 @@ async function socat(): Promise<Rate | string> {
   kids.push(k);
   await new Promise((r) => setTimeout(r, 300));
   try {
-    return await measure(['127.0.0.32:6000'], [{ to: '127.0.0.31:7001', encap: false }], [], [k]);
+    return await measure(['127.0.0.32:6000'], [{ to: '127.0.0.31:7001', encap: false }], [], [k], pace);
   } finally {
     await stop([k]);
   }
@@ -183,6 +188,27 @@ try {
     else console.log(`| ${name} | ${k(r.pps)} | ${(r.pps / soPps).toFixed(2)}x | ${k(r.sent / SECONDS)} | ${r.perCpuS === null ? 'in the kernel' : `${(r.perCpuS / 1000).toFixed(0)} k`} |`);
   }
   console.log(`goal: mgw on both cores >= 2x socat: ${Number.isFinite(soPps) ? (two.pps >= 2 * soPps ? 'met' : 'NOT met') : 'no socat to compare'}`);
+  if (PACED.length) {
+    console.log('\nPaced load (the generators sleep between batches): forwarded at each offered rate');
+    console.log(`| relay | ${PACED.map((p) => `offered ${k(p)}`).join(' | ')} |`);
+    console.log(`|---|${PACED.map(() => '---').join('|')}|`);
+    /** Prints the relay's row; its best forwarded rate over the offered ones. */
+    const row = async (name: string, run: (pace: number) => Promise<Rate | string>): Promise<number> => {
+      const cells: string[] = [];
+      let best = NaN;
+      for (const p of PACED) {
+        const r = await run(p);
+        if (typeof r !== 'string') best = Number.isNaN(best) ? r.pps : Math.max(best, r.pps);
+        cells.push(typeof r === 'string' ? r : `${k(r.pps)}${r.perCpuS === null ? '' : ` (${(r.perCpuS / 1000).toFixed(0)} k per CPU-s)`}`);
+      }
+      console.log(`| ${name} | ${cells.join(' | ')} |`);
+      return best;
+    };
+    await row('mgw, 1 node process', (p) => gateways(1, p));
+    const bestTwo = await row('mgw, 2 node processes', (p) => gateways(2, p));
+    const bestSo = await row('socat', (p) => socat(p));
+    console.log(`best paced: mgw on both cores ${k(bestTwo)} vs socat ${k(bestSo)}: ${(bestTwo / bestSo).toFixed(2)}x (goal 2x: ${bestTwo >= 2 * bestSo ? 'met' : 'NOT met'})`);
+  }
 } finally {
   await stop(kids);
   rmSync(dir, { recursive: true, force: true });

@@ -2,9 +2,10 @@
  * a generator and a sink that cost the shared cores as little as possible, so the relay under
  * test is what limits the rate (a Node generator tops out near 100 k datagrams/s here). Node has
  * no sendmmsg/recvmmsg; this is the only reason it is C.
- *   udp-blast gen ADDR PORT SECONDS FLOWS ENCAP(0|1) VIP_ADDR VIP_PORT
+ *   udp-blast gen ADDR PORT SECONDS FLOWS ENCAP(0|1) VIP_ADDR VIP_PORT [RATE]
  *       64-byte datagrams in batches of 64 (sendmmsg) for SECONDS; ENCAP 1: each a gateway
  *       encapsulation (src-shared/mgw/encap.ts, version 1) of one of FLOWS client flows.
+ *       RATE > 0: paced to RATE datagrams/s (sleeps between batches), else as fast as it can.
  *       Prints "sent N".
  *   udp-blast sink ADDR PORT
  *       counts datagrams (recvmmsg), echoes gateway health probes (flag bit 1), prints "ready"
@@ -33,7 +34,7 @@ static long now_ms(void) {
 static void put16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
 static void put32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = (v >> 16) & 0xff; p[2] = (v >> 8) & 0xff; p[3] = v & 0xff; }
 
-static int gen(const char *addr, int port, int seconds, int flows, int encap, const char *vip, int vport) {
+static int gen(const char *addr, int port, int seconds, int flows, int encap, const char *vip, int vport, long rate) {
   int s = socket(AF_INET, SOCK_DGRAM, 0);
   int buf = 4 << 20;
   setsockopt(s, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
@@ -53,9 +54,14 @@ static int gen(const char *addr, int port, int seconds, int flows, int encap, co
   }
   struct mmsghdr msgs[BATCH];
   struct iovec iov[BATCH];
-  long end = now_ms() + seconds * 1000L, sent = 0;
+  long start = now_ms(), end = start + seconds * 1000L, sent = 0;
   int at = 0;
   while (now_ms() < end) {
+    if (rate > 0) {
+      long due = start + (sent * 1000L) / rate;
+      long wait = due - now_ms();
+      if (wait > 0) usleep((useconds_t)(wait * 1000));
+    }
     for (int i = 0; i < BATCH; i++) {
       iov[i].iov_base = pk + (size_t)at * size;
       iov[i].iov_len = (size_t)size;
@@ -115,8 +121,8 @@ static int sink(const char *addr, int port) {
 }
 
 int main(int argc, char **argv) {
-  if (argc >= 9 && !strcmp(argv[1], "gen")) return gen(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), argv[7], atoi(argv[8]));
+  if (argc >= 9 && !strcmp(argv[1], "gen")) return gen(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), argv[7], atoi(argv[8]), argc >= 10 ? atol(argv[9]) : 0);
   if (argc >= 4 && !strcmp(argv[1], "sink")) return sink(argv[2], atoi(argv[3]));
-  fprintf(stderr, "usage: udp-blast gen ADDR PORT SECONDS FLOWS ENCAP VIP VPORT | udp-blast sink ADDR PORT\n");
+  fprintf(stderr, "usage: udp-blast gen ADDR PORT SECONDS FLOWS ENCAP VIP VPORT [RATE] | udp-blast sink ADDR PORT\n");
   return 2;
 }
