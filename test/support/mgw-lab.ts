@@ -46,7 +46,8 @@ export interface MgwLab {
   logs(): string;
 }
 
-function get(address: string, port: number, path: string, method = 'GET', token?: string): Promise<{ status: number; body: string }> {
+/** One HTTP request to a gateway node's control address: status and body (status 0: no answer in 2 s). */
+export function get(address: string, port: number, path: string, method = 'GET', token?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     const req = request({ host: address, port, path, method, timeout: 2000, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
       let body = '';

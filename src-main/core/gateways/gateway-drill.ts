@@ -60,9 +60,12 @@ async function health(c: MgwCluster, i: number): Promise<string> {
   }
 }
 
-async function debt(c: MgwCluster, alive: readonly number[]): Promise<number> {
-  const texts = await Promise.all(alive.map((i) => nodeHttp(c.nodes[i].control, '/metrics', { timeoutMs: TIMEOUT_MS }).catch(() => '')));
-  return texts.reduce((sum, t) => sum + (t ? (parseMetrics(t).get('mgw_replication_debt')?.[0]?.value ?? 0) : Number.POSITIVE_INFINITY), 0);
+/** Replication debt summed over the nodes; a node whose /metrics does not answer is named. */
+async function debt(c: MgwCluster, alive: readonly number[]): Promise<{ owed: number; silent: string[] }> {
+  const texts = await Promise.all(alive.map((i) => nodeHttp(c.nodes[i].control, '/metrics', { timeoutMs: TIMEOUT_MS }).catch(() => null)));
+  const silent = alive.filter((_, k) => texts[k] === null).map((i) => c.nodes[i].id);
+  const owed = texts.reduce((sum, t) => sum + (t === null ? 0 : (parseMetrics(t).get('mgw_replication_debt')?.[0]?.value ?? 0)), 0);
+  return { owed, silent };
 }
 
 async function sessionsOn(c: MgwCluster, i: number): Promise<number> {
@@ -98,12 +101,13 @@ export async function runDrill(p: DrillPlan, update: (f: DrillFigures) => void):
       await sleep(Math.max(0, lossEnds - Date.now()));
     }
     const until = Date.now() + (p.replicateTimeoutMs ?? 30_000);
-    let owed = await debt(c, all);
-    while (owed > 0 && Date.now() < until) {
+    let d = await debt(c, all);
+    while ((d.owed > 0 || d.silent.length) && Date.now() < until) {
       await sleep(200);
-      owed = await debt(c, all);
+      d = await debt(c, all);
     }
-    if (owed > 0) throw new Error(`replication did not catch up within ${(p.replicateTimeoutMs ?? 30_000) / 1000} s (debt ${owed}): no node was killed`);
+    if (d.silent.length) throw new Error(`${d.silent.join(', ')} did not answer /metrics: no node was killed`);
+    if (d.owed > 0) throw new Error(`replication did not catch up within ${(p.replicateTimeoutMs ?? 30_000) / 1000} s (debt ${d.owed}): no node was killed`);
 
     // The victims: the nodes holding the most sessions (the ones whose loss matters most).
     const held = await Promise.all(all.map((i) => sessionsOn(c, i)));

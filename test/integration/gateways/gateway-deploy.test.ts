@@ -20,7 +20,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import dgram from 'node:dgram';
-import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +28,7 @@ import type { Device } from '../../../src-shared/domain';
 import type { MgwCluster } from '../../../src-shared/mgw/config';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { sleep, until } from '../../support/handles';
+import { get } from '../../support/mgw-lab';
 import { oneCabinet } from '../../support/one-cabinet';
 import { sshdCheck } from '../../interop/ssh/sshd-peer';
 import { buildReleases, ended, freePort, running, startRigSshd, stopSupervisors, task, type RigSshd } from '../agent/sshd-rig';
@@ -62,19 +62,6 @@ const dev = (id: string, n: number, port: number, credential: string | null): De
   id, cabinetId: 'c', kind: 'server', hostname: `host-${id}`, sn: `SN-${id}`, uPosition: n, uHeight: 1, mgmtIp: '127.0.0.1', snmpPort: 16200 + n,
   bmcAddress: null, bmcPort: 623, sshPort: port, snmpCredential: null, sshCredential: credential, ipmiCredential: null, serviceTree: null,
 });
-
-function get(at: { address: string; port: number }, p: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    const req = request({ host: at.address, port: at.port, path: p, timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => void (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve({ status: 0, body: '' }));
-    req.end();
-  });
-}
 
 let dir = '';
 let core: Core | null = null;
@@ -167,9 +154,9 @@ describe.skipIf(check.skip)(`gateway-deploy over SSH (two sshd on 127.0.0.1, nod
     // A rolling restart: host b's activation starts once host a's node is ready.
     expect(task(r1, 'activate', 'b').startedAt!).toBeGreaterThanOrEqual(task(r1, 'activate', 'a').finishedAt!);
     const [gw1, gw2] = cluster.nodes;
-    for (const n of [gw1, gw2]) expect((await get(n.control, '/health')).status, `${n.id} /health`).toBe(200);
+    for (const n of [gw1, gw2]) expect((await get(n.control.address, n.control.port, '/health')).status, `${n.id} /health`).toBe(200);
     const peerLive = async (n: typeof gw1, other: string): Promise<boolean> =>
-      new RegExp(`^mgw_peer_live\\{node="${other}"\\} 1$`, 'm').test((await get(n.control, '/metrics')).body);
+      new RegExp(`^mgw_peer_live\\{node="${other}"\\} 1$`, 'm').test((await get(n.control.address, n.control.port, '/metrics')).body);
     await until('gw1 sees gw2 live and gw2 sees gw1 live', async () => (await peerLive(gw1, 'gw2')) && (await peerLive(gw2, 'gw1')), 30_000, 200);
     const pids = nodeDirs().map((d) => readFileSync(path.join(d, 'supervisor.pid'), 'utf8').trim());
 
@@ -180,7 +167,7 @@ describe.skipIf(check.skip)(`gateway-deploy over SSH (two sshd on 127.0.0.1, nod
       expect(task(r2, 'activate', h).outputs).toMatchObject({ nodes: [node], restarted: [], changed: false });
     }
     expect(nodeDirs().map((d) => readFileSync(path.join(d, 'supervisor.pid'), 'utf8').trim()), 'no node restarted').toEqual(pids);
-    for (const n of [gw1, gw2]) expect((await get(n.control, '/health')).status).toBe(200);
+    for (const n of [gw1, gw2]) expect((await get(n.control.address, n.control.port, '/health')).status).toBe(200);
     expect(backend?.exitCode ?? null, `the backend is still up; its output:\n${backendLog}`).toBeNull();
   }, 600_000);
 
