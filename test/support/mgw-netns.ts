@@ -8,9 +8,11 @@
 //   gw1..gwN the node daemons (mgw run), the VIP on lo and bound, sync/ingress/control on eth0
 //   be1..beB the agent's gateway-backend (echo) on eth0:7100, the VIP on lo: replies go from the
 //            VIP straight to the client (direct server return, never through a gateway)
-//   client   its sessions (mgw-netns-client.ts), the VIP routed via the router
+//   client   its sessions: mgw-session-blast.c (raw sockets, up to 60,000 sessions per source
+//            address, the addresses <subnet>.200 and up on its eth0), the VIP routed via the
+//            router; its stack's port-unreachables for the answers are dropped (nft)
 // All traffic stays inside the namespaces and the bridge.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -18,21 +20,43 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { MgwCluster } from '../../src-shared/mgw/config';
+import { compileC } from './c-build';
 import { until } from './handles';
-import { ip, netnsLab, type NetnsLab } from './netns';
+import { ip, ipBin, netnsLab, type NetnsLab } from './netns';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MGW = join(ROOT, 'src-daemons', 'mgw', 'entry.ts');
 const AGENT = join(ROOT, 'src-daemons', 'agent', 'entry.ts');
-const CLIENT = join(import.meta.dirname, 'mgw-netns-client.ts');
+const CLIENT = join(import.meta.dirname, 'mgw-session-blast.c');
 export const NETNS_VIP = '10.213.250.1';
+const PER_ADDR = 60_000;
+const PORT_FROM = 2000;
 
+/** One round of the client (mgw-session-blast.c's JSON line). */
 export interface RoundResult {
+  /** Sessions of the round's range answered in it, and not. */
   answered: number;
   silent: number;
+  /** Answers from another backend than the session had, since the start (and in this round). */
   switched: number;
+  switchedRound: number;
+  /** This round's answers from the VIP (direct server return) and from any other address. */
+  fromVip: number;
+  fromOther: number;
+  /** How long the sending took. */
+  sentMs: number;
+  /** Sessions per backend (all that have one). */
   backends: Record<string, number>;
-  from: Record<string, number>;
+}
+
+/** Which sessions a round sends on (all by default) and how fast. */
+export interface RoundOptions {
+  first?: number;
+  count?: number;
+  /** Datagrams/s (default the rig's `rate`). */
+  rate?: number;
+  /** Only the sessions of the range still silent in the last round, counted into it. */
+  again?: boolean;
 }
 
 export interface MgwNetns {
@@ -42,8 +66,11 @@ export interface MgwNetns {
   restartNode(i: number): void;
   /** POSTs to node i's control API (authenticated); the status. */
   post(i: number, path: string): Promise<number>;
-  /** One round of the client's sessions (waits ms for answers). */
-  round(ms?: number): Promise<RoundResult>;
+  readonly sessions: number;
+  /** One round of the client's sessions (waits ms for answers after the last is sent). */
+  round(ms?: number, o?: RoundOptions): Promise<RoundResult>;
+  /** Node i's /metrics, as text ('' when it does not answer). */
+  metrics(i: number): Promise<string>;
   /** The router's nexthops for the VIP now. */
   nexthops(): string[];
   logs(): string;
@@ -61,7 +88,10 @@ const health = (address: string): Promise<boolean> =>
     req.end();
   });
 
-export async function upMgwNetns(o: { nodes: number; backends: number; r: number; sessions: number }): Promise<MgwNetns> {
+export async function upMgwNetns(o: { nodes: number; backends: number; r: number; sessions: number; rate: number }): Promise<MgwNetns> {
+  const blast = compileC(CLIENT, 'mgw-session-blast');
+  const addrs = Math.ceil(o.sessions / PER_ADDR);
+  if (addrs > 50) throw new Error(`${o.sessions} sessions need ${addrs} client addresses (at most 50)`);
   const net: NetnsLab = netnsLab(1 + o.nodes + o.backends + 1);
   await net.up();
   const [router, ...rest] = net.hosts;
@@ -73,8 +103,8 @@ export async function upMgwNetns(o: { nodes: number; backends: number; r: number
   const nodes: (ChildProcess | null)[] = [];
   let log = '';
   let timer: NodeJS.Timeout | null = null;
-  const spawnIn = (ns: string, args: string[], name: string): ChildProcess => {
-    const [cmd, ...argv] = net.execArgv(ns, [process.execPath, '--import', 'tsx', ...args]);
+  const spawnIn = (ns: string, args: string[], name: string, bin?: string): ChildProcess => {
+    const [cmd, ...argv] = net.execArgv(ns, bin ? [bin, ...args] : [process.execPath, '--import', 'tsx', ...args]);
     const k = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
     k.stderr?.on('data', (d: Buffer) => {
       log += d.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}\n`).join('');
@@ -97,6 +127,12 @@ export async function upMgwNetns(o: { nodes: number; backends: number; r: number
     sys(router.ns, 'net.ipv4.fib_multipath_hash_policy=1');
     for (const h of [...gws, ...bes]) ip('-n', h.ns, 'addr', 'add', `${NETNS_VIP}/32`, 'dev', 'lo');
     ip('-n', client.ns, 'route', 'add', `${NETNS_VIP}/32`, 'via', router.address);
+    const subnet = client.address.split('.').slice(0, 3).join('.');
+    for (let k = 0; k < addrs; k++) ip('-n', client.ns, 'addr', 'add', `${subnet}.${200 + k}/32`, 'dev', 'eth0');
+    execFileSync(ipBin(), ['netns', 'exec', client.ns, 'nft', '-f', '-'], {
+      input: 'table ip blast { chain out { type filter hook output priority 0; icmp type destination-unreachable drop; }; }\n',
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     let routed = '';
     const setRoute = (live: readonly number[]): void => {
       // Only a change touches the route (as a routing protocol announces changes, not state).
@@ -113,7 +149,7 @@ export async function upMgwNetns(o: { nodes: number; backends: number; r: number
       nodes: gws.map((h, i) => ({ id: `gw${i + 1}`, ingress: { address: h.address, port: 7001 }, sync: { address: h.address, port: 7002 }, control: { address: h.address, port: 7003 } })),
       vips: [{ address: NETNS_VIP, port: 5300, proto: 'udp' }],
       backends: bes.map((h, j) => ({ name: `be${j + 1}`, address: h.address, port: 7100, weight: 1 })),
-      maxSessions: 100_000, udpIdleS: 300,
+      maxSessions: Math.max(100_000, o.sessions * 2), udpIdleS: 300,
       controlTokenSha256: createHash('sha256').update(token).digest('hex'),
       health: { intervalMs: 200, fails: 3 },
     };
@@ -137,7 +173,7 @@ export async function upMgwNetns(o: { nodes: number; backends: number; r: number
         .finally(() => void (checking = false));
     }, 200);
 
-    const c = spawnIn(client.ns, [CLIENT, '--bind', client.address, '--sessions', String(o.sessions), '--vip', `${NETNS_VIP}:5300`], 'client');
+    const c = spawnIn(client.ns, [`${subnet}.200`, String(addrs), String(PER_ADDR), String(PORT_FROM), String(o.sessions), NETNS_VIP, '5300'], 'client', blast);
     const lines = createInterface({ input: c.stdout! });
     const queue: string[] = [];
     let wake: (() => void) | null = null;
@@ -176,10 +212,25 @@ export async function upMgwNetns(o: { nodes: number; backends: number; r: number
           req.on('error', () => resolve(0));
           req.end();
         }),
-      async round(ms = 300) {
-        c.stdin!.write(`round ${ms}\n`);
-        return JSON.parse(await next(ms + 30_000)) as RoundResult;
+      sessions: o.sessions,
+      async round(ms = 300, r = {}) {
+        const first = r.first ?? 0;
+        const count = r.count ?? o.sessions - first;
+        const rate = r.rate ?? o.rate;
+        c.stdin!.write(`${r.again ? 'again' : 'round'} ${first} ${count} ${rate} ${ms}\n`);
+        return JSON.parse(await next(ms + 30_000 + (count / rate) * 1000)) as RoundResult;
       },
+      metrics: (i) =>
+        new Promise((resolve) => {
+          const req = request({ host: gws[i].address, port: 7003, path: '/metrics', timeout: 2000, headers: { authorization: `Bearer ${token}` } }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (body += d));
+            res.on('end', () => resolve(res.statusCode === 200 ? body : ''));
+          });
+          req.on('error', () => resolve(''));
+          req.end();
+        }),
       nexthops: () => ip('-n', router.ns, 'route', 'show', `${NETNS_VIP}/32`).match(/via (\S+)/g)?.map((v) => v.slice(4)) ?? [],
       logs: () => log,
       down,

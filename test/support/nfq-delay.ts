@@ -1,49 +1,26 @@
 // Builds and runs test/support/nfq-delay.c, the NFQUEUE program that delays a namespace's
-// packets (tc netem is not built into this kernel). compileNfqDelay() runs
-// `gcc -O2 -o <tmp>/nfq-delay nfq-delay.c -lnetfilter_queue` once per source version (the
-// binary's folder is named by the source's hash, written under a temp name and renamed, so
-// concurrent runs share it safely); startNfqDelay() runs it under a wrapper argv (e.g.
+// packets (tc netem is not built into this kernel). compileNfqDelay() builds it with
+// c-build.ts (gcc, -lnetfilter_queue, once per source version); startNfqDelay() runs it under a wrapper argv (e.g.
 // `ip netns exec NS`), resolves once it printed "ready" (bound to its queue), and stop() ends
 // it by pid (SIGTERM: it accepts what it still holds first; SIGKILL after 3 s).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { compileC, gccCheck } from './c-build';
 
 const SOURCE = fileURLToPath(new URL('./nfq-delay.c', import.meta.url));
 const HEADER = '/usr/include/libnetfilter_queue/libnetfilter_queue.h';
 
 /** Whether the program can be built here: gcc and libnetfilter_queue's headers. */
 export function nfqDelayCheck(): { ok: boolean; reason: string } {
-  try {
-    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return { ok: false, reason: 'gcc is not installed (apt-get install build-essential)' };
-  }
+  const gcc = gccCheck();
+  if (!gcc.ok) return gcc;
   if (!existsSync(HEADER)) return { ok: false, reason: `${HEADER} is missing (apt-get install libnetfilter-queue-dev)` };
   return { ok: true, reason: '' };
 }
 
 /** The built program's path (compiled on first use per source version). */
-export function compileNfqDelay(): string {
-  const src = readFileSync(SOURCE);
-  const hash = createHash('sha256').update(src).digest('hex').slice(0, 16);
-  const dir = path.join(os.tmpdir(), `fleetdeck-nfq-delay-${hash}`);
-  const bin = path.join(dir, 'nfq-delay');
-  if (existsSync(bin)) return bin;
-  mkdirSync(dir, { recursive: true });
-  const tmp = `${bin}.${process.pid}`;
-  try {
-    execFileSync('gcc', ['-O2', '-Wall', '-o', tmp, SOURCE, '-lnetfilter_queue'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { stderr?: Buffer; message: string };
-    throw new Error(`compiling ${SOURCE} failed: ${e.stderr?.toString().trim() || e.message}`);
-  }
-  renameSync(tmp, bin);
-  return bin;
-}
+export const compileNfqDelay = (): string => compileC(SOURCE, 'nfq-delay', ['-lnetfilter_queue']);
 
 export interface NfqDelay {
   readonly pid: number;
