@@ -25,8 +25,14 @@ export interface Tunables {
   heartbeatMs: number;
   /** A peer silent this long is dead. */
   deadAfterMs: number;
-  /** An unacked batch (or a filler) is sent again after this. */
+  /**
+   * The least retransmission timeout: an unacked batch (or a filler) is sent again after the
+   * peer's current RTO, estimated from acks as TCP does (RFC 6298: srtt + 4 rttvar, never below
+   * this) and doubled on each timeout up to maxRtoMs, so a peer too busy to ack is not buried
+   * under retransmissions of everything in flight every 50 ms (the storm a fixed RTO made).
+   */
   rtoMs: number;
+  maxRtoMs: number;
   /** Batches (content and fillers) unacked per peer before new ones wait. */
   maxInFlight: number;
   /** Keys queued per peer before the queue is dropped and replaced by a resync pushed to it. */
@@ -44,7 +50,7 @@ export interface Tunables {
 }
 
 export const DEFAULT_TUNABLES: Tunables = {
-  batchDelayMs: 5, heartbeatMs: 100, deadAfterMs: 500, rtoMs: 50, maxInFlight: 256, maxQueued: 1 << 20,
+  batchDelayMs: 5, heartbeatMs: 100, deadAfterMs: 500, rtoMs: 50, maxRtoMs: 1000, maxInFlight: 256, maxQueued: 1 << 20,
   resyncChunk: 2048, ackDelayMs: 10, ackEvery: 16, maxReorder: 1024, resyncRetryMs: 250,
 };
 
@@ -118,6 +124,8 @@ interface Flight {
   /** When its oldest entry was first queued (carried over by retransmissions). */
   enqAt: number;
   sentAt: number;
+  /** A retransmission's content: its ack is no round-trip sample (Karn). */
+  retx?: boolean;
 }
 
 /** The sender's side towards one peer, in this process's epoch. */
@@ -133,8 +141,14 @@ export class Outbox {
   /** Unacked batches carrying bulk entries, and the highest seq that carried any. */
   bulkInFlight = 0;
   bulkSeqMax = 0;
+  /** The retransmission timeout now, and the round-trip estimates it comes from. */
+  rto: number;
+  private srtt = 0;
+  private rttvar = 0;
 
-  constructor(private readonly ctx: Ctx, readonly peer: number) {}
+  constructor(private readonly ctx: Ctx, readonly peer: number) {
+    this.rto = ctx.t.rtoMs;
+  }
 
   get sentSeq(): number {
     return this.nextSeq - 1;
@@ -148,7 +162,13 @@ export class Outbox {
 
   /** Sends what is due: retransmissions, then incremental batches (full, or past the batch delay), then bulk (full, or `bulkTail`). */
   flush(now: number, bulkTail: boolean): void {
-    for (const [seq, f] of this.flights) if (now - f.sentAt >= this.ctx.t.rtoMs) this.resend(seq, f, now);
+    let timedOut = false;
+    for (const [seq, f] of this.flights) {
+      if (now - f.sentAt < this.rto) continue;
+      this.resend(seq, f, now);
+      timedOut = true;
+    }
+    if (timedOut) this.rto = Math.min(this.rto * 2, this.ctx.t.maxRtoMs);
     this.flushFull(now);
     if (this.queue.size > 0 && now - this.queue.oldestAt() >= this.ctx.t.batchDelayMs) this.drain(this.queue, false, now);
     while (this.bulk.size > 0 && this.roomFor() && (this.bulk.size >= MAX_BATCH_ENTRIES || bulkTail)) this.sendFresh(this.bulk, true, now);
@@ -192,7 +212,7 @@ export class Outbox {
     if (f.k0s) {
       this.ctx.counters.retransmitted += f.k0s.length;
       if (f.bulk) this.bulkInFlight--;
-      this.launch({ k0s: f.k0s, k1s: f.k1s, bulk: f.bulk, enqAt: f.enqAt, sentAt: now });
+      this.launch({ k0s: f.k0s, k1s: f.k1s, bulk: f.bulk, enqAt: f.enqAt, sentAt: now, retx: true });
       f.k0s = f.k1s = null;
       f.bulk = false;
     }
@@ -211,16 +231,29 @@ export class Outbox {
       while (r < nacks.length && nacks[r][1] < seq) r++;
       const missing = seq > cumulative && r < nacks.length && nacks[r][0] <= seq;
       if (!missing) this.acked(seq, f, now);
-      else if (now - f.sentAt >= this.ctx.t.rtoMs / 2) this.resend(seq, f, now);
+      else if (now - f.sentAt >= this.rto / 2) this.resend(seq, f, now);
     }
   }
   private acked(seq: number, f: Flight, now: number): void {
     this.flights.delete(seq);
     if (!f.k0s) return;
+    if (!f.retx) this.sample(now - f.sentAt);
     this.unackedEntries -= f.k0s.length;
     this.ctx.counters.acked += f.k0s.length;
     if (f.bulk) this.bulkInFlight--;
     else this.ctx.lag.add(now - f.enqAt);
+  }
+
+  /** A round trip measured: srtt, rttvar and the RTO as RFC 6298 has them (alpha 1/8, beta 1/4). */
+  private sample(rtt: number): void {
+    if (this.srtt === 0) {
+      this.srtt = rtt;
+      this.rttvar = rtt / 2;
+    } else {
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - rtt);
+      this.srtt = 0.875 * this.srtt + 0.125 * rtt;
+    }
+    this.rto = Math.min(Math.max(this.srtt + 4 * this.rttvar, this.ctx.t.rtoMs), this.ctx.t.maxRtoMs);
   }
 
   /** The peer is dead: its queues go (a resync covers them when it is back); unacked batches become fillers, so its seqs still close. */
@@ -274,7 +307,9 @@ export class Inbox {
   private unackedBatches = 0;
   private ackDueAt = Infinity;
 
-  constructor(private readonly ctx: Ctx, readonly peer: number) {}
+  constructor(private readonly ctx: Ctx, readonly peer: number) {
+    this.rto = ctx.t.rtoMs;
+  }
 
   reset(epoch: number): void {
     this.epoch = epoch;

@@ -322,4 +322,24 @@ describe('batching, debt and lag', () => {
     s.dropIf = null;
     expect(s.settle(3000)).toBe(true);
   });
+  it('a peer whose acks stop gets retransmissions backed off (RTO doubling to maxRtoMs), not a storm, and catches up after', () => {
+    const s = sim(2, 2);
+    s.startAll();
+    const rng = createRng(21);
+    s.dropIf = (m) => m.from === 1 && m.msg.type === 'ack';
+    for (let j = 0; j < 2000; j++) s.write(...key(s, rng, (set) => set[0] === 0), 1);
+    s.step(10);
+    const batches = (): number => s.sent.filter((m) => m.from === 0 && m.msg.type === 'batch').length;
+    const first = batches();
+    expect(first).toBeGreaterThan(0);
+    s.step(2000);
+    // A fixed 50 ms RTO resends every flight (and the filler left by each earlier resend) 40
+    // times in 2 s: some 800 datagrams per first batch. Doubling from 50 ms to 1 s: about 6 times.
+    const more = batches() - first;
+    expect(more).toBeGreaterThan(first);
+    expect(more).toBeLessThanOrEqual(first * 40);
+    expect(s.nodes[0].rep.peerState(1).alive).toBe(true);
+    s.dropIf = null;
+    expect(s.settle(5000)).toBe(true);
+  });
 });
