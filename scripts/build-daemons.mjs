@@ -8,9 +8,12 @@
 // test is a bundle built the same way). Prints each bundle's size. Each bundle opens with a
 // banner naming what it is and its version (`/* fleetdeck-agent 1.2.3 */`,
 // `/* fleetdeck-agent-supervise 1.2.3 */`): the lab's SSH hosts, which cannot run a bundle,
-// read from it what it would say (src-main/lab/agents).
+// read from it what it would say (src-main/lab/agents). It also builds the gateway's batched
+// UDP addon (src-daemons/mgw/native/mmsg.c, Node-API) with gcc into mgw-mmsg.node against the
+// running Node's headers; without gcc or headers it says so and the gateway uses node:dgram.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,7 +54,27 @@ export async function buildDaemons(o = {}) {
     out[name] = { file, bytes: statSync(file).size };
     if (!o.quiet) console.log(`daemons: ${path.relative(ROOT, file)} ${(out[name].bytes / 1024).toFixed(0)} KiB (version ${version})`);
   }
+  buildMmsg(outDir, o.quiet);
   return out;
+}
+
+/** gcc -shared src-daemons/mgw/native/mmsg.c -> <outDir>/mgw-mmsg.node; false (said why) when it cannot. */
+export function buildMmsg(outDir, quiet = false) {
+  const nodeDir = process.env.npm_config_nodedir || path.dirname(path.dirname(process.execPath));
+  const include = path.join(nodeDir, 'include', 'node');
+  const file = path.join(outDir, 'mgw-mmsg.node');
+  if (!existsSync(path.join(include, 'node_api.h'))) {
+    console.log(`daemons: mgw-mmsg.node not built (no Node-API headers in ${include}): the gateway uses node:dgram`);
+    return false;
+  }
+  try {
+    execFileSync('gcc', ['-O2', '-Wall', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=mgw_mmsg', `-I${include}`, '-o', file, path.join(ROOT, 'src-daemons', 'mgw', 'native', 'mmsg.c')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    console.log(`daemons: mgw-mmsg.node not built (${err.stderr?.toString().trim() || err.message}): the gateway uses node:dgram`);
+    return false;
+  }
+  if (!quiet) console.log(`daemons: ${path.relative(ROOT, file)} ${(statSync(file).size / 1024).toFixed(0)} KiB`);
+  return true;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -18,6 +18,8 @@ import type { MgwRunConfig } from '../../src-shared/mgw/config';
 import { decodeSync, encodeSync } from '../../src-shared/mgw/sync';
 import { ENTRY_UPSERT } from '../../src-shared/mgw/sync-types';
 import { BackendHealth } from './backend-health';
+import { BATCH_SLOT, mmsgWhere, type BatchOut, type BatchSocket } from './fast-udp';
+import { openNative, type Dest } from './node-native';
 import { MaglevBuilder } from './maglev-worker';
 import { buildMaglev, slotOf, tableSizeFor } from './maglev';
 import { Placement } from './placement';
@@ -67,8 +69,11 @@ export class GatewayNode {
   private readonly refreshS: number;
   private readonly sockets: dgram.Socket[] = [];
   private ingress!: dgram.Socket;
-  private toBackend: dgram.Socket[] = [];
-  private toNode: dgram.Socket[] = [];
+  private toBackend: Dest[] = [];
+  private toNode: Dest[] = [];
+  /** The batched data plane (node-native.ts), when the addon is there. */
+  private out: BatchOut | null = null;
+  private batchSockets: BatchSocket[] = [];
   private sync!: dgram.Socket;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -205,19 +210,25 @@ export class GatewayNode {
     this.counters.forwarded++;
   }
 
-  /** Encapsulates into the next ring buffer and sends on a connected socket (no address lookup per packet). */
-  private send(sock: dgram.Socket, flags: number, client: number, clientPort: number, vip: number, payload: Uint8Array): void {
+  /**
+   * Encapsulates into the outgoing batch (sent at the end of the batch being handled), or into
+   * the next ring buffer sent on a connected dgram socket (no address lookup per packet).
+   */
+  private send(to: Dest, flags: number, client: number, clientPort: number, vip: number, payload: Uint8Array): void {
     const v = this.d.config.cluster.vips[vip];
-    const buf = this.ring[this.ringAt];
-    this.ringAt = (this.ringAt + 1) % RING;
+    const out = this.out;
+    const buf = out ? out.buf : this.ring[this.ringAt];
+    const at = out ? out.slot() : 0;
+    if (!out) this.ringAt = (this.ringAt + 1) % RING;
     this.seq = (this.seq + 1) >>> 0;
-    encodeEncapHeader({ flags, proto: PROTO_UDP, node: this.self, vip: this.vipU32[vip], vipPort: v.port, client, clientPort, seq: this.seq }, buf, 0);
-    const n = Math.min(payload.length, MAX_DATAGRAM - ENCAP_HEADER_BYTES);
-    buf.set(payload.subarray(0, n), ENCAP_HEADER_BYTES);
-    sock.send(buf, 0, ENCAP_HEADER_BYTES + n);
+    encodeEncapHeader({ flags, proto: PROTO_UDP, node: this.self, vip: this.vipU32[vip], vipPort: v.port, client, clientPort, seq: this.seq }, buf, at);
+    const n = Math.min(payload.length, (out ? BATCH_SLOT : MAX_DATAGRAM) - ENCAP_HEADER_BYTES);
+    buf.set(payload.subarray(0, n), at + ENCAP_HEADER_BYTES);
+    if (out) out.push(ENCAP_HEADER_BYTES + n, to.addr, to.port);
+    else to.sock!.send(buf, 0, ENCAP_HEADER_BYTES + n);
   }
 
-  private onIngress(msg: Buffer): void {
+  private onIngress(msg: Uint8Array): void {
     let p;
     try {
       p = decodeEncap(msg);
@@ -236,7 +247,7 @@ export class GatewayNode {
   }
 
   /** An answer on backend j's socket: a health echo marks it up. */
-  private onBackendReply(msg: Buffer, j: number): void {
+  private onBackendReply(msg: Uint8Array, j: number): void {
     try {
       if (decodeEncap(msg).header.flags & ENCAP_FLAG_HEALTH) this.health.answer(j);
     } catch {
@@ -246,7 +257,8 @@ export class GatewayNode {
 
   private probeBackends(): void {
     this.health.nextRound();
-    for (const sock of this.toBackend) this.send(sock, ENCAP_FLAG_HEALTH, 0, 0, 0, EMPTY);
+    for (const to of this.toBackend) this.send(to, ENCAP_FLAG_HEALTH, 0, 0, 0, EMPTY);
+    this.out?.flush();
   }
 
   async start(): Promise<void> {
@@ -265,15 +277,20 @@ export class GatewayNode {
           resolve(s);
         });
       });
-    this.ingress = await bind(me.ingress, (m) => this.onIngress(m));
-    // One connected socket per backend (its health echoes come back on it) and per other node (redirects).
-    const connected = async (to: { address: string; port: number }, onMessage: (m: Buffer, r: dgram.RemoteInfo) => void): Promise<dgram.Socket> => {
-      const s = await bind({ address: me.ingress.address, port: 0 }, onMessage);
-      await new Promise<void>((resolve, reject) => s.connect(to.port, to.address, (err?: Error) => (err ? reject(err) : resolve())));
-      return s;
-    };
-    this.toBackend = await Promise.all(c.backends.map((b, j) => connected(b, (m) => this.onBackendReply(m, j))));
-    this.toNode = await Promise.all(c.nodes.map((n, i) => (i === this.self ? this.ingress : connected(n.ingress, () => {}))));
+    const native = openNative(this.d.config, this.self, RECV_BUFFER, { onIngress: (m) => this.onIngress(m), onBackendReply: (m, j) => this.onBackendReply(m, j), handle: (...a) => this.handle(...a), log: this.d.log });
+    if (native) {
+      ({ out: this.out, sockets: this.batchSockets, toBackend: this.toBackend, toNode: this.toNode } = native);
+    } else {
+      this.ingress = await bind(me.ingress, (m) => this.onIngress(m));
+      // One connected socket per backend (its health echoes come back on it) and per other node (redirects).
+      const connected = async (to: { address: string; port: number }, onMessage: (m: Buffer, r: dgram.RemoteInfo) => void): Promise<Dest> => {
+        const s = await bind({ address: me.ingress.address, port: 0 }, onMessage);
+        await new Promise<void>((resolve, reject) => s.connect(to.port, to.address, (err?: Error) => (err ? reject(err) : resolve())));
+        return { sock: s, addr: 0, port: 0 };
+      };
+      this.toBackend = await Promise.all(c.backends.map((b, j) => connected(b, (m) => this.onBackendReply(m, j))));
+      this.toNode = await Promise.all(c.nodes.map((n, i) => (i === this.self ? { sock: this.ingress, addr: 0, port: 0 } : connected(n.ingress, () => {}))));
+    }
     this.sync = await bind(me.sync, (m, r) => {
       if (this.lossy()) return;
       try {
@@ -283,7 +300,7 @@ export class GatewayNode {
         this.counters.dropBadPacket++;
       }
     });
-    for (const [i, v] of this.d.config.bindVips ? c.vips.entries() : []) {
+    for (const [i, v] of this.d.config.bindVips && !native ? c.vips.entries() : []) {
       try {
         await bind(v, (m, r) => this.handle(ipv4ToU32(r.address), r.port, i, m, false));
       } catch (err) {
@@ -300,7 +317,7 @@ export class GatewayNode {
       }
       if (ticks % Math.max(1, Math.round(c.health.intervalMs / 5)) === 0) this.probeBackends();
     }, 5);
-    this.d.log(`mgw: node ${me.id} (${this.self + 1} of ${c.nodes.length}, R=${c.r}, epoch ${this.d.epoch}) on ingress ${me.ingress.address}:${me.ingress.port}, sync ${me.sync.address}:${me.sync.port}; ${c.backends.length} backends, table for ${c.maxSessions} sessions`);
+    this.d.log(`mgw: node ${me.id} (${this.self + 1} of ${c.nodes.length}, R=${c.r}, epoch ${this.d.epoch}) on ingress ${me.ingress.address}:${me.ingress.port}, sync ${me.sync.address}:${me.sync.port}; ${c.backends.length} backends, table for ${c.maxSessions} sessions; data plane ${native ? `batched (${mmsgWhere})` : `node:dgram (${mmsgWhere})`}`);
   }
 
   async stop(): Promise<void> {
@@ -308,6 +325,7 @@ export class GatewayNode {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.builder.dispose();
+    for (const s of this.batchSockets) s.close();
     await Promise.all(this.sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
   }
 

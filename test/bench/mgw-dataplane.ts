@@ -5,7 +5,9 @@
 // middle of the run:
 //   mgw x1      one gateway node (mgw run, a one-node cluster whose backend is the sink):
 //               decapsulate, session lookup/insert, Maglev, encapsulate, send
-//   mgw x2      two node processes, each fed by its own generator (both cores)
+//   mgw x2      two node processes, each fed by its own generator (both cores), on the batched
+//               data plane (recvmmsg/sendmmsg: src-daemons/mgw/native, built by npm run build)
+//   mgw dgram   the same two on node:dgram (MGW_DATAPLANE=dgram: what a node without the addon does)
 //   socat       socat -u UDP4-RECV -> UDP4-SENDTO relaying the same datagrams (the issue's reference)
 //   nft DNAT    the kernel: an nftables DNAT rule in a network namespace of this bench's own,
 //               generator and sink inside it (needs root and nft; skipped, said so, without)
@@ -27,7 +29,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const BLAST_C = join(import.meta.dirname, 'udp-blast.c');
 const MGW = join(ROOT, 'src-daemons', 'mgw', 'entry.ts');
 const SECONDS = Number(process.env.MGW_BENCH_SECONDS ?? 5);
-const PACED = (process.env.MGW_BENCH_PACED ?? '40000,60000,80000,100000').split(',').map(Number).filter((n) => n > 0);
+const PACED = (process.env.MGW_BENCH_PACED ?? '60000,100000,150000,200000').split(',').map(Number).filter((n) => n > 0);
 const NS = 'fdmgwbench';
 const dir = mkdtempSync(join(tmpdir(), 'fd-mgw-bench-'));
 const kids: ChildProcess[] = [];
@@ -41,8 +43,8 @@ const blast = (args: string[], pre: string[] = []): ChildProcess => {
   return k;
 };
 
-const tsx = (args: string[]): ChildProcess => {
-  const k = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+const tsx = (args: string[], env: Record<string, string> = {}): ChildProcess => {
+  const k = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, ...env } });
   kids.push(k);
   return k;
 };
@@ -126,13 +128,17 @@ function cluster(i: number): MgwCluster {
   };
 }
 
-async function gateways(n: number, pace = 0): Promise<Rate> {
+async function gateways(n: number, pace = 0, dataplane: 'batched' | 'dgram' = 'batched'): Promise<Rate> {
   const nodes = Array.from({ length: n }, (_, i) => {
     const file = join(dir, `gw${i}.json`);
     writeFileSync(file, JSON.stringify({ self: `gw${i}`, cluster: cluster(i), stateDir: join(dir, `gw${i}`), bindVips: false }));
-    return tsx([MGW, 'run', '--config', file]);
+    return tsx([MGW, 'run', '--config', file], dataplane === 'dgram' ? { MGW_DATAPLANE: 'dgram' } : {});
   });
+  let said = '';
+  nodes[0].stderr?.on('data', (d: Buffer) => void (said += d.toString()));
   await new Promise((r) => setTimeout(r, 1500));
+  const plane = /data plane (\S+)/.exec(said)?.[1];
+  if (plane && (plane === 'batched') !== (dataplane === 'batched')) console.log(`(the nodes run the ${plane} data plane, not ${dataplane}: is resources/daemons/mgw-mmsg.node built? npm run build:daemons)`);
   try {
     return await measure(nodes.map((_, i) => `127.0.0.${21 + i}:6000`), nodes.map((_, i) => ({ to: `127.0.0.${11 + i}:7001`, encap: true })), [], nodes, pace);
   } finally {
@@ -177,13 +183,14 @@ const k = (v: number): string => `${(v / 1000).toFixed(0)} k/s`;
 try {
   const one = await gateways(1);
   const two = await gateways(2);
+  const twoDgram = await gateways(2, 0, 'dgram');
   const so = await socat();
   const kn = await dnat();
   const soPps = typeof so === 'string' ? NaN : so.pps;
   console.log(`\nMGW data plane, 64-byte UDP datagrams, 10,000 flows, ${SECONDS} s each, 2 cores shared with the load (${new Date().toISOString()})`);
   console.log('| relay | forwarded | vs socat | offered | forwarded per CPU-second of the relay |');
   console.log('|---|---|---|---|---|');
-  for (const [name, r] of [['mgw, 1 node process', one], ['mgw, 2 node processes (both cores)', two], ['socat -u UDP4-RECV/UDP4-SENDTO', so], ['nftables DNAT in a namespace (kernel)', kn]] as const) {
+  for (const [name, r] of [['mgw, 1 node process', one], ['mgw, 2 node processes (both cores)', two], ['mgw, 2 node processes on node:dgram', twoDgram], ['socat -u UDP4-RECV/UDP4-SENDTO', so], ['nftables DNAT in a namespace (kernel)', kn]] as const) {
     if (typeof r === 'string') console.log(`| ${name} | ${r} | | |`);
     else console.log(`| ${name} | ${k(r.pps)} | ${(r.pps / soPps).toFixed(2)}x | ${k(r.sent / SECONDS)} | ${r.perCpuS === null ? 'in the kernel' : `${(r.perCpuS / 1000).toFixed(0)} k`} |`);
   }

@@ -83,6 +83,8 @@ describe.skipIf(!can.ok)(`MGW in network namespaces${can.ok ? '' : ` (skipped: $
   it(`kernel ECMP to 3 nodes, DSR from the backends, ${SESSIONS} sessions, kill -9 of one node (R = 2): 0 misses; failback: 0 misses`, async () => {
     net = await upMgwNetns({ nodes: 3, backends: 4, r: 2, sessions: SESSIONS, rate: RATE });
     expect(net.nexthops()).toHaveLength(3);
+    // The nodes forward on the batched data plane (resources/daemons/mgw-mmsg.node, npm run build:daemons).
+    expect(net.logs()).toMatch(/\[gw1\].*data plane batched/);
     await setUp(net, [0, 1, 2]);
     const check = await killAndCheck(net, [0], 'R=2, 1 of 3 nodes');
     expect(net.nexthops()).toHaveLength(2);
