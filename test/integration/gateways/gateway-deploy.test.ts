@@ -145,7 +145,7 @@ describe.skipIf(check.skip)(`gateway-deploy over SSH (two sshd on 127.0.0.1, nod
     const r1 = await launch(c, { cluster, nodes: MAPPING }, ['a', 'b']);
     expect(r1.state, JSON.stringify(r1.tasks.filter((t) => t.error).map((t) => t.error))).toBe('succeeded');
     for (const [node, h] of Object.entries(MAPPING)) {
-      expect(task(r1, 'upload', h).outputs).toMatchObject({ nodes: [node], runtimeShipped: true, bundleShipped: ['mgw.js', 'agent-supervise.js'], configsWritten: [node] });
+      expect(task(r1, 'upload', h).outputs).toMatchObject({ nodes: [node], runtimeShipped: true, bundleShipped: ['mgw.js', 'agent-supervise.js', 'mgw-mmsg.node'], configsWritten: [node] });
       expect(task(r1, 'activate', h).outputs).toMatchObject({ nodes: [node], restarted: [node], changed: true });
       const run = JSON.parse(readFileSync(path.join(nodeDir(h, node), 'run.json'), 'utf8')) as { self: string; stateDir: string; cluster: MgwCluster };
       expect(run).toMatchObject({ self: node, stateDir: path.join(nodeDir(h, node), 'state'), bindVips: false });
@@ -158,6 +158,8 @@ describe.skipIf(check.skip)(`gateway-deploy over SSH (two sshd on 127.0.0.1, nod
     const peerLive = async (n: typeof gw1, other: string): Promise<boolean> =>
       new RegExp(`^mgw_peer_live\\{node="${other}"\\} 1$`, 'm').test((await get(n.control.address, n.control.port, '/metrics')).body);
     await until('gw1 sees gw2 live and gw2 sees gw1 live', async () => (await peerLive(gw1, 'gw2')) && (await peerLive(gw2, 'gw1')), 30_000, 200);
+    // The deployed nodes load the shipped addon from beside mgw.js: the batched data plane.
+    for (const d of nodeDirs()) expect(readFileSync(path.join(d, 'mgw.log'), 'utf8')).toMatch(/data plane batched \(.*mgw-mmsg\.node\)/);
     const pids = nodeDirs().map((d) => readFileSync(path.join(d, 'supervisor.pid'), 'utf8').trim());
 
     const r2 = await launch(c, { cluster, nodes: MAPPING }, ['a', 'b']);

@@ -26,7 +26,8 @@ import { HostCommandError } from '../../agents/deploy/errors';
 import { hostCommands, paths as agentPaths } from '../../agents/deploy/host-commands';
 import { shippedFiles, type ShippedFile } from '../../agents/deploy/releases';
 
-export const BUNDLE_FILES = ['mgw.js', 'agent-supervise.js'] as const;
+/** The node, its supervisor, and the batched data plane's addon (mgw.js loads it from beside itself). */
+export const BUNDLE_FILES = ['mgw.js', 'agent-supervise.js', 'mgw-mmsg.node'] as const;
 export type BundleFileName = (typeof BUNDLE_FILES)[number];
 
 export interface GatewayBundle {
@@ -44,7 +45,7 @@ export interface GatewayLayout {
 
 const q = shellQuote;
 
-export const bundleKeyOf = (mgwSha256: string, superviseSha256: string): string => createHash('sha256').update(`${mgwSha256}:${superviseSha256}`).digest('hex').slice(0, 12);
+export const bundleKeyOf = (...sha256s: string[]): string => createHash('sha256').update(sha256s.join(':')).digest('hex').slice(0, 12);
 
 export const gatewayPaths = (l: GatewayLayout) => {
   const rt = agentPaths({ base: l.base, runtimeSha256: l.runtimeSha256 });
@@ -123,7 +124,7 @@ export function gatewayBundle(bundleDir?: string): () => Promise<GatewayBundle> 
     if (missing.length) {
       throw new FleetDeckError('UNAVAILABLE', `The console's gateway bundle is not in ${dir} (${missing.join(', ')} missing): run scripts/build-daemons.mjs`, { bundleDir: dir, missing });
     }
-    const [mgw, supervise] = await Promise.all(BUNDLE_FILES.map((f) => shipped(path.join(dir, f))));
-    return { key: bundleKeyOf(mgw.sha256, supervise.sha256), files: { 'mgw.js': mgw, 'agent-supervise.js': supervise } };
+    const [mgw, supervise, mmsg] = await Promise.all(BUNDLE_FILES.map((f) => shipped(path.join(dir, f))));
+    return { key: bundleKeyOf(mgw.sha256, supervise.sha256, mmsg.sha256), files: { 'mgw.js': mgw, 'agent-supervise.js': supervise, 'mgw-mmsg.node': mmsg } };
   };
 }

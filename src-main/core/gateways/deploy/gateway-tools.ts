@@ -149,7 +149,7 @@ export function gatewayUploadTool(deps: GatewayDeployDeps) {
       }
       ctx.log(configsWritten.length ? `wrote the run config of ${configsWritten.join(', ')}` : 'every run config is as it should be: not written');
 
-      const sums = Object.fromEntries(configs.map((c) => [c.id, sha(`${runtime.sha256} ${bundle.files['mgw.js'].sha256} ${bundle.files['agent-supervise.js'].sha256} ${c.sha256}`)]));
+      const sums = Object.fromEntries(configs.map((c) => [c.id, sha(`${runtime.sha256} ${BUNDLE_FILES.map((f) => bundle.files[f].sha256).join(' ')} ${c.sha256}`)]));
       ctx.log(`${kib(bytes)} shipped in all, checksums verified on the host`);
       return {
         status: 'done' as const,

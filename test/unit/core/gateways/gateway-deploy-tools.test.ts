@@ -24,6 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 mkdirSync(path.join(dir, 'bundle'));
 writeFileSync(path.join(dir, 'bundle', 'mgw.js'), '// mgw\n');
 writeFileSync(path.join(dir, 'bundle', 'agent-supervise.js'), '// supervise\n');
+writeFileSync(path.join(dir, 'bundle', 'mgw-mmsg.node'), 'addon\n');
 writeFileSync(path.join(dir, 'node'), 'not really node');
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -111,7 +112,7 @@ describe('gateway.upload and gateway.activate on one host with two nodes', () =>
     const up = await r.call('gateway.upload', { deviceId: 'a', ...PLAN });
     expect(up.status).toBe('done');
     const out = (up as { output: Record<string, unknown> }).output;
-    expect(out).toMatchObject({ nodes: ['gw1', 'gw2'], runtimeShipped: true, bundleShipped: ['mgw.js', 'agent-supervise.js'], configsWritten: ['gw1', 'gw2'] });
+    expect(out).toMatchObject({ nodes: ['gw1', 'gw2'], runtimeShipped: true, bundleShipped: ['mgw.js', 'agent-supervise.js', 'mgw-mmsg.node'], configsWritten: ['gw1', 'gw2'] });
     expect(r.uploads.filter((p) => p.endsWith('run.json'))).toEqual(['/opt/fleetdeck/mgw/c1/gw1/run.json', '/opt/fleetdeck/mgw/c1/gw2/run.json']);
     const act = { deviceId: 'a', ...PLAN, runtimeSha256: out.runtimeSha256, bundleKey: out.bundleKey, sums: out.sums, readyWindowMs: 5000 };
 
