@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <node_api.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -117,29 +118,51 @@ static napi_value m_watch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static void get_buf(napi_env env, napi_value v, uint8_t **data, size_t *len) {
+/** A Uint8Array's or Uint32Array's bytes; 0 (a TypeError thrown) for anything else. */
+static int get_buf(napi_env env, napi_value v, uint8_t **data, size_t *len) {
   napi_typedarray_type t;
   size_t n, off;
   napi_value ab;
   void *p;
-  napi_get_typedarray_info(env, v, &t, &n, &p, &ab, &off);
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &t, &n, &p, &ab, &off) != napi_ok || (t != napi_uint8_array && t != napi_uint32_array)) {
+    napi_throw_type_error(env, NULL, "a Uint8Array or Uint32Array is needed");
+    return 0;
+  }
   *data = p;
   *len = n * (t == napi_uint32_array ? 4 : 1);
+  return 1;
 }
 
-static napi_value m_recv(napi_env env, napi_callback_info info) {
+/** recv's and send's arguments: (fd, bytes, a, b); 0 when they are wrong (thrown). */
+static int io_args(napi_env env, napi_callback_info info, int *fd, uint8_t **buf, size_t *blen, napi_value ab[2]) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  int fd = arg_i32(env, argv[0]);
+  if (argc < 4) {
+    napi_throw_type_error(env, NULL, "four arguments are needed");
+    return 0;
+  }
+  *fd = arg_i32(env, argv[0]);
+  ab[0] = argv[2];
+  ab[1] = argv[3];
+  return get_buf(env, argv[1], buf, blen);
+}
+
+static napi_value m_recv(napi_env env, napi_callback_info info) {
+  int fd;
   uint8_t *buf, *metab;
   size_t blen, mlen;
-  get_buf(env, argv[1], &buf, &blen);
-  size_t slot = (size_t)arg_i32(env, argv[2]);
-  get_buf(env, argv[3], &metab, &mlen);
+  napi_value ab[2];
+  if (!io_args(env, info, &fd, &buf, &blen, ab) || !get_buf(env, ab[1], &metab, &mlen)) return NULL;
+  size_t slot = (size_t)arg_i32(env, ab[0]);
+  if (!slot) {
+    napi_throw_range_error(env, NULL, "slot must be > 0");
+    return NULL;
+  }
   uint32_t *meta = (uint32_t *)metab;
   size_t max = mlen / 12;
-  if (slot && blen / slot < max) max = blen / slot;
+  if (blen / slot < max) max = blen / slot;
   if (max > MAXB) max = MAXB;
   struct mmsghdr msgs[MAXB];
   struct iovec iov[MAXB];
@@ -162,16 +185,13 @@ static napi_value m_recv(napi_env env, napi_callback_info info) {
 }
 
 static napi_value m_send(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  int fd = arg_i32(env, argv[0]);
+  int fd;
   uint8_t *buf, *descb;
   size_t blen, dlen;
-  get_buf(env, argv[1], &buf, &blen);
-  get_buf(env, argv[2], &descb, &dlen);
+  napi_value ab[2];
+  if (!io_args(env, info, &fd, &buf, &blen, ab) || !get_buf(env, ab[0], &descb, &dlen)) return NULL;
   uint32_t *desc = (uint32_t *)descb;
-  size_t n = (size_t)arg_i32(env, argv[3]);
+  size_t n = (size_t)arg_i32(env, ab[1]);
   if (n > dlen / 16) n = dlen / 16;
   struct mmsghdr msgs[MAXB];
   struct iovec iov[MAXB];

@@ -84,5 +84,8 @@ describe('batched UDP (mgw-mmsg.node)', () => {
     expect(() => BatchSocket.open(m!, '127.0.0.1', port, 1 << 20)).toThrow(new RegExp(`bind 127\\.0\\.0\\.1:${port}: Address already in use`));
     expect(() => BatchSocket.open(m!, '192.0.2.1', 7001, 1 << 20)).toThrow(/bind 192\.0\.2\.1:7001: Cannot assign requested address/);
     expect(() => BatchSocket.open(m!, 'not-an-address', 7001, 1 << 20)).toThrow(/not an IPv4 address/);
+    // Wrong arguments are a TypeError, not a crash of the node.
+    expect(() => m!.recv(0, [] as unknown as Uint8Array, 2048, new Uint32Array(3))).toThrow(TypeError);
+    expect(() => m!.send(0, new Uint8Array(8), 'x' as unknown as Uint32Array, 1)).toThrow(TypeError);
   });
 });
