@@ -307,9 +307,7 @@ export class Inbox {
   private unackedBatches = 0;
   private ackDueAt = Infinity;
 
-  constructor(private readonly ctx: Ctx, readonly peer: number) {
-    this.rto = ctx.t.rtoMs;
-  }
+  constructor(private readonly ctx: Ctx, readonly peer: number) {}
 
   reset(epoch: number): void {
     this.epoch = epoch;

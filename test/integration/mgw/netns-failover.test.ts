@@ -70,7 +70,7 @@ async function killAndCheck(n: MgwNetns, kill: readonly number[], what: string):
   for (const i of kill) n.killNode(i);
   let rounds = 0;
   for (let r: RoundResult | null = null; !r || r.silent > 0; rounds++) {
-    if (rounds === 60) throw new Error(`after the kill: ${r.silent} of ${SAMPLE} sessions still silent\n${n.logs().slice(-3000)}`);
+    if (rounds === 60) throw new Error(`after the kill: ${r?.silent} of ${SAMPLE} sessions still silent\n${n.logs().slice(-3000)}`);
     r = await n.round(200, { count: SAMPLE });
   }
   const windowMs = Date.now() - t0;
