@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/interop/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
     // Latency-measuring tests run on their own after these (vitest.quiet.config.ts).
-    exclude: ['**/node_modules/**', 'test/integration/probes/netns-probes.test.ts', 'test/integration/mgw/**'],
+    exclude: ['**/node_modules/**', 'test/integration/probes/netns-probes.test.ts', 'test/integration/mgw/**', 'test/integration/agent/cgroups.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,
