@@ -16,9 +16,14 @@ const can = root && version !== null;
 const kids: ChildProcess[] = [];
 const jails: CgroupJail[] = [];
 afterEach(async () => {
-  for (const k of kids.splice(0)) if (k.pid && k.exitCode === null && k.signalCode === null) try { process.kill(k.pid, 'SIGKILL'); } catch { /* gone */ }
-  await sleep(200);
-  for (const j of jails.splice(0)) j.remove();
+  // A throttled process takes up to the rest of its period (0.6 s of 1 s at 40 %) to run its
+  // exit: wait for each to end, then for its jail to be removable.
+  await Promise.all(kids.splice(0).map((k) => new Promise<void>((resolve) => {
+    if (k.exitCode !== null || k.signalCode !== null) return resolve();
+    k.once('exit', () => resolve());
+    try { process.kill(k.pid!, 'SIGKILL'); } catch { resolve(); }
+  })));
+  for (const j of jails.splice(0)) await until(`jail ${j.name} removed`, () => j.remove(), 5000, 100);
 });
 
 // The parents the jails were made in go too when nothing else is in them.
