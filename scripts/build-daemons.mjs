@@ -63,12 +63,15 @@ export function buildMmsg(outDir, quiet = false) {
   const nodeDir = process.env.npm_config_nodedir || path.dirname(path.dirname(process.execPath));
   const include = path.join(nodeDir, 'include', 'node');
   const file = path.join(outDir, 'mgw-mmsg.node');
+  const source = path.join(ROOT, 'src-daemons', 'mgw', 'native', 'mmsg.c');
+  // Already built from this source (tests build bundles often): not again.
+  if (existsSync(file) && statSync(file).mtimeMs >= statSync(source).mtimeMs) return true;
   if (!existsSync(path.join(include, 'node_api.h'))) {
     console.log(`daemons: mgw-mmsg.node not built (no Node-API headers in ${include}): the gateway uses node:dgram`);
     return false;
   }
   try {
-    execFileSync('gcc', ['-O2', '-Wall', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=mgw_mmsg', `-I${include}`, '-o', file, path.join(ROOT, 'src-daemons', 'mgw', 'native', 'mmsg.c')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('gcc', ['-O2', '-Wall', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=mgw_mmsg', `-I${include}`, '-o', file, source], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     console.log(`daemons: mgw-mmsg.node not built (${err.stderr?.toString().trim() || err.message}): the gateway uses node:dgram`);
     return false;

@@ -17,8 +17,12 @@ interface Mmsg {
 }
 
 const BATCH = 64;
-/** Datagrams larger than this are cut (the data plane's MTU-sized traffic never comes near). */
-export const BATCH_SLOT = 2048;
+/**
+ * Bytes per datagram in a batch: a jumbo frame's payload fits. A longer datagram is dropped
+ * (watch's onCut), never forwarded cut; node:dgram's path takes up to 65,507.
+ */
+export const BATCH_SLOT = 9216;
+const CUT = 0xffffffff;
 
 let loaded: Mmsg | null | undefined;
 /** Where the addon was found (or why not). */
@@ -99,15 +103,19 @@ export class BatchSocket {
     return new BatchSocket(m, m.open(address, port, bufferBytes));
   }
 
-  /** Starts reading: onDatagram per datagram, out flushed after every batch. */
-  watch(onDatagram: OnDatagram, out: BatchOut | null, onError: (err: Error) => void): void {
+  /** Starts reading: onDatagram per datagram (onCut per one longer than BATCH_SLOT, dropped), out flushed after every batch. */
+  watch(onDatagram: OnDatagram, out: BatchOut | null, onError: (err: Error) => void, onCut: () => void = () => {}): void {
     this.m.watch(this.fd, () => {
       try {
         // One batch per readiness: the loop then serves the other sockets (the sync socket on
         // node:dgram reads 32 a turn), so replication is not starved by the data plane.
         if (this.closed) return;
         const got = this.m.recv(this.fd, this.buf, BATCH_SLOT, this.meta);
-        for (let i = 0; i < got; i++) onDatagram(this.buf, i * BATCH_SLOT, Math.min(this.meta[3 * i], BATCH_SLOT), this.meta[3 * i + 1], this.meta[3 * i + 2]);
+        for (let i = 0; i < got; i++) {
+          const len = this.meta[3 * i];
+          if (len === CUT) onCut();
+          else onDatagram(this.buf, i * BATCH_SLOT, len, this.meta[3 * i + 1], this.meta[3 * i + 2]);
+        }
         out?.flush();
       } catch (err) {
         onError(err as Error);

@@ -18,6 +18,8 @@ export interface NativeHost {
   onIngress(bytes: Uint8Array): void;
   onBackendReply(bytes: Uint8Array, backend: number): void;
   handle(client: number, clientPort: number, vip: number, payload: Uint8Array, redirected: boolean): void;
+  /** A datagram longer than a batch slot was dropped. */
+  onCut(): void;
   log(line: string): void;
 }
 
@@ -44,15 +46,15 @@ export function openNative(config: MgwRunConfig, self: number, bufferBytes: numb
     sendSock.watch((buf, off, len, addr, port) => {
       const j = backendAt.get(addr * 65536 + port);
       if (j !== undefined) host.onBackendReply(buf.subarray(off, off + len), j);
-    }, out, onError);
+    }, out, onError, host.onCut);
     const ingress = BatchSocket.open(m, me.ingress.address, me.ingress.port, bufferBytes);
     sockets.push(ingress);
-    ingress.watch((buf, off, len) => host.onIngress(buf.subarray(off, off + len)), out, onError);
+    ingress.watch((buf, off, len) => host.onIngress(buf.subarray(off, off + len)), out, onError, host.onCut);
     for (const [i, v] of config.bindVips ? c.vips.entries() : []) {
       try {
         const s = BatchSocket.open(m, v.address, v.port, bufferBytes);
         sockets.push(s);
-        s.watch((buf, off, len, addr, port) => host.handle(addr, port, i, buf.subarray(off, off + len), false), out, onError);
+        s.watch((buf, off, len, addr, port) => host.handle(addr, port, i, buf.subarray(off, off + len), false), out, onError, host.onCut);
       } catch (err) {
         host.log(`mgw: VIP ${v.address}:${v.port} not bound here (${(err as Error).message}): traffic comes through the ingress`);
       }

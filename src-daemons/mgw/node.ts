@@ -277,7 +277,7 @@ export class GatewayNode {
           resolve(s);
         });
       });
-    const native = openNative(this.d.config, this.self, RECV_BUFFER, { onIngress: (m) => this.onIngress(m), onBackendReply: (m, j) => this.onBackendReply(m, j), handle: (...a) => this.handle(...a), log: this.d.log });
+    const native = openNative(this.d.config, this.self, RECV_BUFFER, { onIngress: (m) => this.onIngress(m), onBackendReply: (m, j) => this.onBackendReply(m, j), handle: (...a) => this.handle(...a), onCut: () => void this.counters.dropBadPacket++, log: this.d.log });
     if (native) {
       ({ out: this.out, sockets: this.batchSockets, toBackend: this.toBackend, toNode: this.toNode } = native);
     } else {

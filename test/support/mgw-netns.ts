@@ -22,6 +22,7 @@ import { createInterface } from 'node:readline';
 import type { MgwCluster } from '../../src-shared/mgw/config';
 import { compileC } from './c-build';
 import { until } from './handles';
+import { get } from './mgw-lab';
 import { ip, ipBin, netnsLab, type NetnsLab } from './netns';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -66,7 +67,6 @@ export interface MgwNetns {
   restartNode(i: number): void;
   /** POSTs to node i's control API (authenticated); the status. */
   post(i: number, path: string): Promise<number>;
-  readonly sessions: number;
   /** One round of the client's sessions (waits ms for answers after the last is sent). */
   round(ms?: number, o?: RoundOptions): Promise<RoundResult>;
   /** Node i's /metrics, as text ('' when it does not answer). */
@@ -203,16 +203,7 @@ export async function upMgwNetns(o: { nodes: number; backends: number; r: number
       restartNode(i) {
         nodes[i] = spawnIn(gws[i].ns, [MGW, 'run', '--config', nodeFile(i)], `gw${i + 1}`);
       },
-      post: (i, path) =>
-        new Promise((resolve) => {
-          const req = request({ host: gws[i].address, port: 7003, path, method: 'POST', timeout: 2000, headers: { authorization: `Bearer ${token}` } }, (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          });
-          req.on('error', () => resolve(0));
-          req.end();
-        }),
-      sessions: o.sessions,
+      post: async (i, path) => (await get(gws[i].address, 7003, path, 'POST', token)).status,
       async round(ms = 300, r = {}) {
         const first = r.first ?? 0;
         const count = r.count ?? o.sessions - first;
@@ -220,17 +211,10 @@ export async function upMgwNetns(o: { nodes: number; backends: number; r: number
         c.stdin!.write(`${r.again ? 'again' : 'round'} ${first} ${count} ${rate} ${ms}\n`);
         return JSON.parse(await next(ms + 30_000 + (count / rate) * 1000)) as RoundResult;
       },
-      metrics: (i) =>
-        new Promise((resolve) => {
-          const req = request({ host: gws[i].address, port: 7003, path: '/metrics', timeout: 2000, headers: { authorization: `Bearer ${token}` } }, (res) => {
-            let body = '';
-            res.setEncoding('utf8');
-            res.on('data', (d: string) => (body += d));
-            res.on('end', () => resolve(res.statusCode === 200 ? body : ''));
-          });
-          req.on('error', () => resolve(''));
-          req.end();
-        }),
+      metrics: async (i) => {
+        const r = await get(gws[i].address, 7003, '/metrics');
+        return r.status === 200 ? r.body : '';
+      },
       nexthops: () => ip('-n', router.ns, 'route', 'show', `${NETNS_VIP}/32`).match(/via (\S+)/g)?.map((v) => v.slice(4)) ?? [],
       logs: () => log,
       down,

@@ -7,6 +7,7 @@
 //   open(address, port, bufferBytes) -> fd        a non-blocking IPv4 UDP socket, bound
 //   watch(fd, onReadable)                         libuv polls it on the main loop
 //   recv(fd, buf, slot, meta) -> n                datagram i at buf[i*slot], meta[3i..] = len, addr, port
+//                                                 (len 0xffffffff: it was longer than slot, cut)
 //   send(fd, buf, desc, n) -> sent                datagram i is buf[desc[4i] .. +desc[4i+1]] to desc[4i+2]:desc[4i+3]
 //   close(fd)
 // Addresses are host-order u32 (src-shared/mgw/key.ts's ipv4ToU32).
@@ -177,7 +178,7 @@ static napi_value m_recv(napi_env env, napi_callback_info info) {
     else return throw_errno(env, "recvmmsg");
   }
   for (int i = 0; i < got; i++) {
-    meta[3 * i] = msgs[i].msg_len;
+    meta[3 * i] = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0xffffffffu : msgs[i].msg_len;
     meta[3 * i + 1] = ntohl(from[i].sin_addr.s_addr);
     meta[3 * i + 2] = ntohs(from[i].sin_port);
   }

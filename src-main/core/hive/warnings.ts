@@ -46,7 +46,7 @@ export function warningRow(o: { module: string; devices: number; history: readon
   // Per earlier day and slot, the mean of its points; today's slots likewise.
   const perSlot: number[][] = Array.from({ length: slotsPerDay }, () => []);
   const todaySum = new Map<number, { s: number; n: number }>();
-  const cells = new Map<string, { s: number; n: number }>();
+  const cells = new Map<number, { s: number; n: number }>(); // day x slotsPerDay + slot
   for (const p of o.history) {
     if (p.at > o.now || !Number.isFinite(p.load)) continue;
     const d = dayOf(p.at);
@@ -58,13 +58,13 @@ export function warningRow(o: { module: string; devices: number; history: readon
       todaySum.set(s, c);
       continue;
     }
-    const key = `${d}:${s}`;
+    const key = d * slotsPerDay + s;
     const c = cells.get(key) ?? { s: 0, n: 0 };
     c.s += p.load;
     c.n++;
     cells.set(key, c);
   }
-  for (const [key, c] of cells) perSlot[Number(key.split(':')[1])].push(c.s / c.n);
+  for (const [key, c] of cells) perSlot[key % slotsPerDay].push(c.s / c.n);
   const means = perSlot.map((v) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : null));
   const cur = todaySum.get(nowSlot);
   const current = cur ? cur.s / cur.n : null;

@@ -4,7 +4,7 @@
 // each datagram's own address; a bind that cannot be done throws the system's reason.
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BatchOut, BatchSocket, loadMmsg, mmsgWhere } from '../../../../src-daemons/mgw/fast-udp';
+import { BATCH_SLOT, BatchOut, BatchSocket, loadMmsg, mmsgWhere } from '../../../../src-daemons/mgw/fast-udp';
 import { until } from '../../../support/handles';
 
 const m = loadMmsg();
@@ -54,6 +54,23 @@ describe('batched UDP (mgw-mmsg.node)', () => {
     // Batches: far fewer flushes (one per batch) than datagrams.
     expect(flushes).toBeGreaterThan(0);
     expect(flushes).toBeLessThan(500);
+  });
+
+  it('drops a datagram longer than a slot (onCut) instead of handing it on cut', async () => {
+    const target = await freePort();
+    const s = BatchSocket.open(m!, '127.0.0.1', target, 1 << 20);
+    open.push(s);
+    const got: number[] = [];
+    let cut = 0;
+    s.watch((_b, _o, len) => got.push(len), null, (err) => {
+      throw err;
+    }, () => void cut++);
+    const a = await bound('127.0.0.1');
+    a.send(Buffer.alloc(BATCH_SLOT + 1, 7), target, '127.0.0.1');
+    a.send(Buffer.alloc(BATCH_SLOT, 7), target, '127.0.0.1');
+    await until('both seen', () => got.length + cut === 2, 5000);
+    expect(cut).toBe(1);
+    expect(got).toEqual([BATCH_SLOT]);
   });
 
   it('sends queued datagrams in one flush, each to its own address', async () => {
